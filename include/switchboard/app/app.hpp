@@ -1,0 +1,62 @@
+#pragma once
+// Wires config, store, HTTP server and routes; owns the one io_context.
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "switchboard/core/config.hpp"
+#include "switchboard/core/metrics.hpp"
+#include "switchboard/core/result.hpp"
+#include "switchboard/http/router.hpp"
+#include "switchboard/http/server.hpp"
+#include "switchboard/store/store.hpp"
+
+namespace switchboard::app {
+
+class app;
+
+struct app_options {
+  bool handle_signals = true;  // SIGTERM/SIGINT start a graceful stop
+  // Extra routes, e.g. for tests; called after the built-in routes are added.
+  std::function<void(http::router&, app&)> extra_routes;
+};
+
+// Creates the data directory if needed; the error names data_dir.
+result<std::string> prepare_data_dir(const std::string& data_dir);
+std::string database_path(const std::string& data_dir);
+
+class app {
+ public:
+  static result<std::unique_ptr<app>> create(const config& cfg, app_options opts = {});
+  ~app();
+
+  // Runs the io_context on the calling thread until a graceful stop completes;
+  // then drains the store. Returns the process exit code.
+  int run();
+  // Thread-safe: begins a graceful stop (as SIGTERM does).
+  void request_stop();
+
+  std::uint16_t port() const { return server_->port(); }
+  store::store& db() { return *store_; }
+  boost::asio::io_context& io() { return io_; }
+  metrics& stats() { return stats_; }
+  const config& cfg() const { return cfg_; }
+  bool stopping() const { return server_->stopping(); }
+
+ private:
+  app(const config& cfg);
+  void begin_stop(const char* why);
+
+  config cfg_;
+  metrics stats_;
+  http::router routes_;
+  std::unique_ptr<store::store> store_;
+  boost::asio::io_context io_{1};
+  std::unique_ptr<http::server> server_;
+  struct signals;
+  std::unique_ptr<signals> signals_;
+  bool stop_begun_ = false;
+};
+
+}  // namespace switchboard::app

@@ -1,0 +1,86 @@
+#pragma once
+// Configuration: defaults < JSON file < SWITCHBOARD_* environment < flags.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "switchboard/core/result.hpp"
+
+namespace switchboard {
+
+struct log_config {
+  std::string level = "info";
+  std::string format = "text";
+  bool access = true;
+};
+
+struct http_config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 64 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds write_timeout{10'000};
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  std::size_t max_connections = 10'000;
+};
+
+struct store_config {
+  std::string data_dir = "./var";
+  std::size_t max_batch = 1024;
+  std::chrono::milliseconds busy_timeout{5'000};
+  std::size_t read_connections = 2;
+};
+
+struct twilio_config {
+  std::string account_sid, auth_token, api_base;
+};
+struct signalwire_config {
+  std::string project_id, api_token, signing_key, api_base;
+};
+struct teams_config {
+  std::string app_id, app_password, tenant_id, openid_metadata_url, token_url;
+};
+struct bootstrap_config {
+  std::string admin_email, admin_password, workspace_name;
+};
+
+struct config {
+  std::string listen;
+  std::string public_url;
+  log_config log;
+  http_config http;
+  store_config store;
+  bool sandbox_enabled = true;
+  twilio_config twilio;
+  signalwire_config signalwire;
+  teams_config teams;
+  bootstrap_config bootstrap;
+};
+
+struct config_flags {
+  std::optional<std::string> config_file;
+  std::optional<std::string> listen;
+  std::optional<std::string> data_dir;
+};
+
+using env_map = std::map<std::string, std::string>;
+
+// Reads the process environment's SWITCHBOARD_* variables.
+env_map process_env();
+
+// The environment variable name for a dotted key: log.level -> SWITCHBOARD_LOG_LEVEL.
+std::string env_name(const std::string& key);
+
+// Every documented key with its default, as nested JSON (what the example file holds).
+nlohmann::json default_config_json();
+
+// Errors name the key (code INVALID_CONFIG): "log.level: must be one of ...".
+result<config> load_config(const config_flags& flags, const env_map& env);
+
+}  // namespace switchboard

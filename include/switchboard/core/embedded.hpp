@@ -1,0 +1,14 @@
+#pragma once
+#include <cstddef>
+#include <span>
+
+namespace switchboard {
+struct embedded_file {
+  const char* name;
+  const char* data;
+  std::size_t size;
+};
+namespace embedded::migrations {
+std::span<const embedded_file> files();
+}
+}  // namespace switchboard

@@ -1,0 +1,69 @@
+#pragma once
+// Requests and responses as handlers see them: plain data, no Beast types, so
+// domain handlers compile without Beast headers and are testable without sockets.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "switchboard/core/result.hpp"
+
+namespace switchboard::http {
+
+class header_list {
+ public:
+  void add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
+  void set(std::string name, std::string value);
+  // Case-insensitive lookup of the first value.
+  std::optional<std::string_view> get(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct request {
+  std::string method;  // upper case, e.g. GET
+  std::string target;  // as received: path and query
+  std::string path;    // percent-encoded as received; params are decoded
+  std::string query;   // raw query (no '?')
+  header_list headers;
+  std::string body;
+  std::unordered_map<std::string, std::string> params;  // from the route template
+  std::string remote;                                   // peer address
+  std::string request_id;
+  std::string route;  // matched route template, for metrics and logs
+
+  // First value of a query parameter, decoded; nullopt when absent.
+  std::optional<std::string> query_param(std::string_view name) const;
+  // Parses the body as JSON; INVALID_INPUT when it is not.
+  result<nlohmann::json> json_body() const;
+};
+
+struct response {
+  int status = 200;
+  std::string content_type = "application/json";
+  header_list headers;
+  std::string body;
+  bool close = false;  // close the connection after this response
+
+  static response json(int status, const nlohmann::json& body);
+  static response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  // {"error":{"code":...,"message":...}}
+  static response error(int status, std::string_view code, std::string_view message);
+  static response from(const switchboard::error& e);
+};
+
+// The HTTP status for a CONTRACT.md error code (400 for unknown codes).
+int status_for_code(std::string_view code);
+
+// Splits a request target into encoded path and raw query; INVALID_INPUT if malformed.
+result<std::pair<std::string, std::string>> split_target(std::string_view target);
+
+}  // namespace switchboard::http

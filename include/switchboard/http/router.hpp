@@ -1,0 +1,48 @@
+#pragma once
+// Routes on method + path template ("/api/v1/conversations/{id}"). Matching is
+// pure and happens after the header is read, so each route sets its own body limit.
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "switchboard/http/message.hpp"
+
+namespace switchboard::http {
+
+using handler = std::function<boost::asio::awaitable<response>(request&)>;
+
+struct route_options {
+  std::optional<std::size_t> body_limit;  // default: http.body_limit
+};
+
+struct route {
+  std::string method;
+  std::string path_template;
+  std::vector<std::string> segments;  // "{x}" marks a parameter
+  handler fn;
+  route_options options;
+};
+
+struct match_result {
+  const route* found = nullptr;  // method and path matched
+  bool path_known = false;       // the path matched some route (405 vs 404)
+  std::string allow;             // methods for the path, for the Allow header
+  std::unordered_map<std::string, std::string> params;
+};
+
+class router {
+ public:
+  // Throws std::invalid_argument for a malformed template or a duplicate (a programming error).
+  void add(std::string method, std::string path_template, handler fn, route_options opts = {});
+  match_result match(std::string_view method, std::string_view path) const;
+  const std::vector<route>& routes() const { return routes_; }
+
+ private:
+  std::vector<route> routes_;
+};
+
+}  // namespace switchboard::http

@@ -1,0 +1,94 @@
+#pragma once
+// Thin RAII wrappers over the SQLite C API. They throw sqlite_error; the store
+// catches it per write job (the job's savepoint rolls back) and per read.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace switchboard::store {
+
+class sqlite_error : public std::runtime_error {
+ public:
+  sqlite_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+  // True for UNIQUE/PRIMARY KEY/FOREIGN KEY/CHECK violations.
+  bool is_constraint() const;
+
+ private:
+  int code_;
+};
+
+class statement {
+ public:
+  statement(sqlite3* db, std::string_view sql);
+  ~statement();
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+
+  statement& bind(int index, std::int64_t v);
+  statement& bind(int index, int v) { return bind(index, static_cast<std::int64_t>(v)); }
+  statement& bind(int index, double v);
+  statement& bind(int index, std::string_view v);
+  statement& bind(int index, const char* v) { return bind(index, std::string_view(v)); }
+  statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
+  statement& bind(int index, std::nullopt_t);
+  template <class T>
+  statement& bind(int index, const std::optional<T>& v) {
+    return v ? bind(index, *v) : bind(index, std::nullopt);
+  }
+  // Binds each argument to ?1, ?2, ...
+  template <class... A>
+  statement& bind_all(const A&... a) {
+    int i = 0;
+    (bind(++i, a), ...);
+    return *this;
+  }
+
+  // Returns true while a row is available.
+  bool step();
+  // Steps to completion (for INSERT/UPDATE/DELETE).
+  void run();
+  void reset();
+
+  std::int64_t column_int(int i) const;
+  double column_double(int i) const;
+  std::string column_text(int i) const;
+  bool column_is_null(int i) const;
+  std::optional<std::string> column_opt_text(int i) const;
+  std::optional<std::int64_t> column_opt_int(int i) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class database {
+ public:
+  enum class mode { read_write, read_only };
+  database(const std::string& path, mode m);
+  ~database();
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+
+  void exec(std::string_view sql);
+  // A cached prepared statement, reset and unbound, ready for bind/step.
+  statement& prepare(const std::string& sql);
+  // Resets every cached statement so none holds a snapshot open.
+  void reset_all();
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  sqlite3* handle() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+};
+
+}  // namespace switchboard::store

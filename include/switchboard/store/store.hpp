@@ -1,0 +1,178 @@
+#pragma once
+// The store: SQLite in WAL mode. Writes go to one writer thread that commits
+// every queued job in one transaction (group commit), each job inside its own
+// SAVEPOINT so a failing job rolls back alone. Callers resume after COMMIT,
+// i.e. after the fsync, on their own executor. Reads run on a small pool of
+// read-only connections, off the io_context thread.
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "switchboard/core/metrics.hpp"
+#include "switchboard/core/result.hpp"
+#include "switchboard/store/migrations.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::store {
+
+namespace asio = boost::asio;
+
+struct store_options {
+  std::string path;  // database file
+  std::size_t max_batch = 1024;
+  std::chrono::milliseconds busy_timeout{5000};
+  std::size_t read_connections = 2;
+  metrics* stats = nullptr;                       // optional
+  std::span<const migration> migrations = {};     // empty = the embedded ones
+};
+
+class store {
+ public:
+  using job = std::function<void(database&)>;
+  using done_fn = std::function<void(result<void>)>;
+
+  // Opens (creating if needed), applies pending migrations, starts the writer.
+  static result<std::unique_ptr<store>> open(const store_options& opts);
+  ~store();
+
+  // Queues a write job; `done` runs on the writer thread after the batch commits
+  // (or with the job's error). Low level: prefer write().
+  void submit(job j, done_fn done);
+
+  template <class Token>
+  auto async_write(job j, Token&& token) {
+    return asio::async_initiate<Token, void(result<void>)>(
+        [this](auto handler, job j) {
+          // Tracked work keeps the caller's io_context running while the job waits.
+          auto ex = asio::prefer(asio::get_associated_executor(handler),
+                                 asio::execution::outstanding_work.tracked);
+          // std::function needs a copyable target; the handler itself is move-only.
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          submit(std::move(j), [h, ex](result<void> r) {
+            asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+          });
+        },
+        token, std::move(j));
+  }
+
+  // co_await store.write([](database& db) { ...; return value; }) -> result<T>.
+  // An exception in f rolls back f's savepoint and becomes the error.
+  template <class F>
+  auto write(F f) -> asio::awaitable<result<std::invoke_result_t<F&, database&>>> {
+    using R = std::invoke_result_t<F&, database&>;
+    if constexpr (std::is_void_v<R>) {
+      co_return co_await async_write(job(std::move(f)), asio::use_awaitable);
+    } else {
+      auto out = std::make_shared<std::optional<R>>();
+      auto st = co_await async_write(
+          job([f = std::move(f), out](database& db) mutable { out->emplace(f(db)); }),
+          asio::use_awaitable);
+      if (!st) co_return st.err();
+      co_return std::move(**out);
+    }
+  }
+
+  // Blocking write for command-line tools and start-up; never on the io_context.
+  result<void> write_sync(job j);
+
+  // Runs f on a read-only connection on the read pool; resumes on the caller's executor.
+  template <class F>
+  auto read(F f) -> asio::awaitable<result<std::invoke_result_t<F&, database&>>> {
+    using R = result<std::invoke_result_t<F&, database&>>;
+    auto ex = asio::prefer(co_await asio::this_coro::executor,
+                           asio::execution::outstanding_work.tracked);
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
+        [this, ex](auto handler, F f) {
+          asio::post(read_pool_, [this, ex, f = std::move(f), h = std::move(handler)]() mutable {
+            R r = run_read(f);
+            asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
+              std::move(h)(std::move(r));
+            });
+          });
+        },
+        asio::use_awaitable, std::move(f));
+  }
+
+  // Blocking read on a read connection (tools, tests, start-up).
+  template <class F>
+  auto read_sync(F f) -> result<std::invoke_result_t<F&, database&>> {
+    return run_read(f);
+  }
+
+  // Stops accepting writes, commits everything queued, joins the writer.
+  void stop();
+  // True while the writer runs and a read connection answers.
+  bool healthy();
+  const std::string& path() const { return opts_.path; }
+
+ private:
+  struct pending {
+    job fn;
+    done_fn done;
+  };
+
+  explicit store(const store_options& opts);
+  void writer_loop();
+  void commit_batch(std::vector<pending>& batch);
+
+  std::unique_ptr<database> checkout_reader();
+  void checkin_reader(std::unique_ptr<database> db);
+
+  template <class F>
+  auto run_read(F& f) -> result<std::invoke_result_t<F&, database&>> {
+    using T = std::invoke_result_t<F&, database&>;
+    auto db = checkout_reader();
+    struct returner {
+      store* s;
+      std::unique_ptr<database>& db;
+      ~returner() { s->checkin_reader(std::move(db)); }
+    } give_back{this, db};
+    try {
+      if constexpr (std::is_void_v<T>) {
+        f(*db);
+        db->reset_all();
+        return {};
+      } else {
+        T v = f(*db);
+        db->reset_all();
+        return v;
+      }
+    } catch (const std::exception& e) {
+      db->reset_all();
+      return error{"INTERNAL", e.what()};
+    }
+  }
+
+  store_options opts_;
+  std::unique_ptr<database> writer_db_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<pending> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<database>> readers_;
+  asio::thread_pool read_pool_;
+};
+
+}  // namespace switchboard::store

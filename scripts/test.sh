@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up, build, and run every test: ctest, then the browser tests (tests/e2e)
+# when there are any. The exit code is the verdict.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+scripts/bootstrap.sh
+start=$(date +%s)
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" >/dev/null
+cmake --build build -j"$(nproc)"
+echo "build: $(( $(date +%s) - start ))s"
+
+(cd build && ctest --output-on-failure -j"$(nproc)" --timeout 300)
+
+shopt -s nullglob
+e2e=(tests/e2e/*.test.mjs)
+if [ ${#e2e[@]} -gt 0 ]; then
+  scripts/e2e.sh
+fi

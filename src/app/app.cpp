@@ -1,0 +1,101 @@
+#include "switchboard/app/app.hpp"
+
+#include <csignal>
+#include <filesystem>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "switchboard/app/system_routes.hpp"
+
+namespace switchboard::app {
+
+namespace fs = std::filesystem;
+
+struct app::signals {
+  explicit signals(boost::asio::io_context& io) : set(io, SIGINT, SIGTERM) {}
+  boost::asio::signal_set set;
+};
+
+result<std::string> prepare_data_dir(const std::string& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return error{"INVALID_CONFIG", "data_dir: cannot create " + data_dir + ": " + ec.message()};
+  if (!fs::is_directory(data_dir, ec))
+    return error{"INVALID_CONFIG", "data_dir: " + data_dir + " is not a directory"};
+  return fs::absolute(data_dir, ec).string();
+}
+
+std::string database_path(const std::string& data_dir) {
+  return (fs::path(data_dir) / "switchboard.db").string();
+}
+
+app::app(const config& cfg) : cfg_(cfg) {}
+
+app::~app() {
+  if (store_) store_->stop();
+}
+
+result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
+  auto dir = prepare_data_dir(cfg.store.data_dir);
+  if (!dir) return dir.err();
+  std::unique_ptr<app> a(new app(cfg));
+  store::store_options so;
+  so.path = database_path(*dir);
+  so.max_batch = cfg.store.max_batch;
+  so.busy_timeout = cfg.store.busy_timeout;
+  so.read_connections = cfg.store.read_connections;
+  so.stats = &a->stats_;
+  auto st = store::store::open(so);
+  if (!st) return st.err();
+  a->store_ = std::move(*st);
+
+  add_system_routes(a->routes_, *a);
+  if (opts.extra_routes) opts.extra_routes(a->routes_, *a);
+
+  a->server_ = std::make_unique<http::server>(a->io_, cfg.http, a->routes_, a->stats_);
+  if (auto l = a->server_->listen(); !l) return l.err();
+  if (opts.handle_signals) a->signals_ = std::make_unique<signals>(a->io_);
+  return a;
+}
+
+void app::begin_stop(const char* why) {
+  if (stop_begun_) return;
+  stop_begun_ = true;
+  spdlog::info("stopping ({}): finishing in-flight requests", why);
+  server_->stop([this] {
+    if (signals_) signals_->set.cancel();
+  });
+}
+
+void app::request_stop() {
+  boost::asio::post(io_, [this] { begin_stop("requested"); });
+}
+
+int app::run() {
+  if (signals_) {
+    // The first signal starts a graceful stop; a second one cuts it short.
+    std::function<void(boost::system::error_code, int)> on_signal =
+        [this, &on_signal](boost::system::error_code ec, int sig) {
+          if (ec) return;
+          if (stop_begun_) {
+            spdlog::warn("second signal {}: stopping now", sig);
+            io_.stop();
+            return;
+          }
+          begin_stop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+          signals_->set.async_wait(on_signal);
+        };
+    signals_->set.async_wait(on_signal);
+  }
+  server_->start();
+  spdlog::info("listening on http://{}:{}", cfg_.http.host, port());
+  io_.run();
+  // Off the event loop now: commit whatever is still queued, then close.
+  store_->stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace switchboard::app

@@ -1,0 +1,29 @@
+#include "switchboard/app/system_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "switchboard/app/app.hpp"
+
+namespace switchboard::app {
+
+void add_system_routes(http::router& routes, app& a) {
+  routes.add("GET", "/healthz", [](http::request&) -> boost::asio::awaitable<http::response> {
+    co_return http::response::json(200, {{"status", "ok"}});
+  });
+
+  routes.add("GET", "/readyz", [&a](http::request&) -> boost::asio::awaitable<http::response> {
+    if (a.stopping()) co_return http::response::json(503, {{"status", "stopping"}});
+    auto r = co_await a.db().read([](store::database& db) {
+      auto& st = db.prepare("SELECT 1");
+      return st.step() && st.column_int(0) == 1;
+    });
+    if (!r || !*r) co_return http::response::json(503, {{"status", "store unavailable"}});
+    co_return http::response::json(200, {{"status", "ready"}});
+  });
+
+  routes.add("GET", "/metrics", [&a](http::request&) -> boost::asio::awaitable<http::response> {
+    co_return http::response::text(200, a.stats().render(), "text/plain; version=0.0.4");
+  });
+}
+
+}  // namespace switchboard::app

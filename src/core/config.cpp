@@ -1,0 +1,284 @@
+#include "switchboard/core/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace switchboard {
+namespace {
+
+using json = nlohmann::json;
+
+enum class kind { string, boolean, integer };
+
+struct key_spec {
+  std::string key;
+  kind type;
+  json default_value;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+  std::vector<std::string> one_of = {};
+};
+
+const std::vector<key_spec>& specs() {
+  static const std::vector<key_spec> all = {
+      {"listen", kind::string, "127.0.0.1:8080"},
+      {"public_url", kind::string, "http://127.0.0.1:8080"},
+      {"data_dir", kind::string, "./var"},
+      {"log.level", kind::string, "info", 0, 0, {"trace", "debug", "info", "warn", "error", "off"}},
+      {"log.format", kind::string, "text", 0, 0, {"text", "json"}},
+      {"log.access", kind::boolean, true},
+      {"http.header_limit", kind::integer, 16384, 1024, 1 << 20},
+      {"http.body_limit", kind::integer, 65536, 0, 1LL << 30},
+      {"http.read_timeout_ms", kind::integer, 10000, 10, 3'600'000},
+      {"http.idle_timeout_ms", kind::integer, 60000, 10, 3'600'000},
+      {"http.write_timeout_ms", kind::integer, 10000, 10, 3'600'000},
+      {"http.max_connections", kind::integer, 10000, 1, 1'000'000},
+      {"http.shutdown_timeout_ms", kind::integer, 10000, 0, 3'600'000},
+      {"store.max_batch", kind::integer, 1024, 1, 1'000'000},
+      {"store.busy_timeout_ms", kind::integer, 5000, 0, 600'000},
+      {"store.read_connections", kind::integer, 2, 1, 64},
+      {"carriers.sandbox.enabled", kind::boolean, true},
+      {"carriers.twilio.account_sid", kind::string, ""},
+      {"carriers.twilio.auth_token", kind::string, ""},
+      {"carriers.twilio.api_base", kind::string, "https://api.twilio.com"},
+      {"carriers.signalwire.project_id", kind::string, ""},
+      {"carriers.signalwire.api_token", kind::string, ""},
+      {"carriers.signalwire.signing_key", kind::string, ""},
+      {"carriers.signalwire.api_base", kind::string, ""},
+      {"teams.app_id", kind::string, ""},
+      {"teams.app_password", kind::string, ""},
+      {"teams.tenant_id", kind::string, ""},
+      {"teams.openid_metadata_url", kind::string,
+       "https://login.botframework.com/v1/.well-known/openidconfiguration"},
+      {"teams.token_url", kind::string,
+       "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"},
+      {"bootstrap.admin_email", kind::string, "admin@switchboard.local"},
+      {"bootstrap.admin_password", kind::string, ""},
+      {"bootstrap.workspace_name", kind::string, "Demo workspace"},
+  };
+  return all;
+}
+
+error bad(const std::string& key, const std::string& what) {
+  return {"INVALID_CONFIG", key + ": " + what};
+}
+
+// Flattens nested objects into dotted keys; a non-object leaf is a value.
+void flatten(const json& j, const std::string& prefix, std::map<std::string, json>& out) {
+  for (auto& [k, v] : j.items()) {
+    std::string key = prefix.empty() ? k : prefix + "." + k;
+    if (v.is_object())
+      flatten(v, key, out);
+    else
+      out[key] = v;
+  }
+}
+
+const key_spec* find_spec(const std::string& key) {
+  for (auto& s : specs())
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+// Checks a JSON value against its key's type and bounds.
+std::optional<error> check(const key_spec& s, const json& v) {
+  switch (s.type) {
+    case kind::string:
+      if (!v.is_string()) return bad(s.key, "must be a string");
+      if (!s.one_of.empty()) {
+        auto str = v.get<std::string>();
+        bool found = false;
+        std::string list;
+        for (auto& o : s.one_of) {
+          found = found || o == str;
+          list += (list.empty() ? "" : ", ") + o;
+        }
+        if (!found) return bad(s.key, "must be one of " + list + " (got \"" + str + "\")");
+      }
+      return std::nullopt;
+    case kind::boolean:
+      if (!v.is_boolean()) return bad(s.key, "must be true or false");
+      return std::nullopt;
+    case kind::integer:
+      if (!v.is_number_integer()) return bad(s.key, "must be an integer");
+      if (v.get<std::int64_t>() < s.min || v.get<std::int64_t>() > s.max)
+        return bad(s.key, "must be between " + std::to_string(s.min) + " and " +
+                              std::to_string(s.max));
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Environment values are text; convert them by the key's type.
+result<json> parse_env_value(const key_spec& s, const std::string& text) {
+  switch (s.type) {
+    case kind::string:
+      return json(text);
+    case kind::boolean:
+      if (text == "true" || text == "1") return json(true);
+      if (text == "false" || text == "0") return json(false);
+      return bad(s.key, "must be true or false (from " + env_name(s.key) + ")");
+    case kind::integer: {
+      std::int64_t n = 0;
+      std::size_t used = 0;
+      try {
+        n = std::stoll(text, &used);
+      } catch (...) {
+        used = 0;
+      }
+      if (used == 0 || used != text.size())
+        return bad(s.key, "must be an integer (from " + env_name(s.key) + ")");
+      return json(n);
+    }
+  }
+  return bad(s.key, "unsupported type");
+}
+
+result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& v) {
+  auto colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == v.size())
+    return bad("listen", "must be HOST:PORT (got \"" + v + "\")");
+  std::string host = v.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::string port_text = v.substr(colon + 1);
+  unsigned long port = 0;
+  for (char c : port_text) {
+    if (c < '0' || c > '9' || port > 65535)
+      return bad("listen", "port must be a number 0-65535 (got \"" + v + "\")");
+    port = port * 10 + static_cast<unsigned long>(c - '0');
+  }
+  if (port > 65535) return bad("listen", "port must be a number 0-65535 (got \"" + v + "\")");
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+bool is_http_url(const std::string& v) {
+  return (v.rfind("http://", 0) == 0 && v.size() > 7) ||
+         (v.rfind("https://", 0) == 0 && v.size() > 8);
+}
+
+}  // namespace
+
+std::string env_name(const std::string& key) {
+  std::string out = "SWITCHBOARD_";
+  for (char c : key) {
+    out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+env_map process_env() {
+  env_map out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    auto name = entry.substr(0, eq);
+    if (name.rfind("SWITCHBOARD_", 0) == 0) out[name] = entry.substr(eq + 1);
+  }
+  return out;
+}
+
+json default_config_json() {
+  json out = json::object();
+  for (auto& s : specs()) out[json::json_pointer("/" + [&] {
+                                std::string p = s.key;
+                                for (auto& c : p)
+                                  if (c == '.') c = '/';
+                                return p;
+                              }())] = s.default_value;
+  return out;
+}
+
+result<config> load_config(const config_flags& flags, const env_map& env) {
+  std::map<std::string, json> values;
+  for (auto& s : specs()) values[s.key] = s.default_value;
+
+  if (flags.config_file) {
+    std::ifstream in(*flags.config_file);
+    if (!in) return error{"INVALID_CONFIG", "config file " + *flags.config_file + ": cannot be read"};
+    json file = json::parse(in, nullptr, false, true);
+    if (file.is_discarded() || !file.is_object())
+      return error{"INVALID_CONFIG",
+                   "config file " + *flags.config_file + ": not a valid JSON object"};
+    std::map<std::string, json> flat;
+    flatten(file, "", flat);
+    for (auto& [key, v] : flat) {
+      const key_spec* s = find_spec(key);
+      if (!s) return bad(key, "unknown key in " + *flags.config_file);
+      if (auto e = check(*s, v)) return *e;
+      values[key] = v;
+    }
+  }
+
+  std::set<std::string> known_env;
+  for (auto& s : specs()) known_env.insert(env_name(s.key));
+  for (auto& [name, text] : env) {
+    if (name.rfind("SWITCHBOARD_", 0) != 0) continue;
+    if (!known_env.count(name))
+      return error{"INVALID_CONFIG", name + ": unknown configuration variable"};
+  }
+  for (auto& s : specs()) {
+    auto it = env.find(env_name(s.key));
+    if (it == env.end()) continue;
+    auto v = parse_env_value(s, it->second);
+    if (!v) return v.err();
+    if (auto e = check(s, *v)) return *e;
+    values[s.key] = *v;
+  }
+
+  if (flags.listen) values["listen"] = *flags.listen;
+  if (flags.data_dir) values["data_dir"] = *flags.data_dir;
+
+  auto str = [&](const char* k) { return values[k].get<std::string>(); };
+  auto num = [&](const char* k) { return values[k].get<std::int64_t>(); };
+  auto ms = [&](const char* k) { return std::chrono::milliseconds(num(k)); };
+
+  config c;
+  c.listen = str("listen");
+  auto hp = parse_listen(c.listen);
+  if (!hp) return hp.err();
+  c.public_url = str("public_url");
+  if (!is_http_url(c.public_url))
+    return bad("public_url", "must start with http:// or https:// (got \"" + c.public_url + "\")");
+  while (c.public_url.size() > 8 && c.public_url.back() == '/') c.public_url.pop_back();
+  c.log = {str("log.level"), str("log.format"), values["log.access"].get<bool>()};
+  c.http.host = hp->first;
+  c.http.port = hp->second;
+  c.http.header_limit = static_cast<std::size_t>(num("http.header_limit"));
+  c.http.body_limit = static_cast<std::size_t>(num("http.body_limit"));
+  c.http.read_timeout = ms("http.read_timeout_ms");
+  c.http.idle_timeout = ms("http.idle_timeout_ms");
+  c.http.write_timeout = ms("http.write_timeout_ms");
+  c.http.shutdown_timeout = ms("http.shutdown_timeout_ms");
+  c.http.max_connections = static_cast<std::size_t>(num("http.max_connections"));
+  c.store.data_dir = str("data_dir");
+  if (c.store.data_dir.empty()) return bad("data_dir", "must not be empty");
+  c.store.max_batch = static_cast<std::size_t>(num("store.max_batch"));
+  c.store.busy_timeout = ms("store.busy_timeout_ms");
+  c.store.read_connections = static_cast<std::size_t>(num("store.read_connections"));
+  c.sandbox_enabled = values["carriers.sandbox.enabled"].get<bool>();
+  c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
+              str("carriers.twilio.api_base")};
+  c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),
+                  str("carriers.signalwire.signing_key"), str("carriers.signalwire.api_base")};
+  c.teams = {str("teams.app_id"), str("teams.app_password"), str("teams.tenant_id"),
+             str("teams.openid_metadata_url"), str("teams.token_url")};
+  c.bootstrap = {str("bootstrap.admin_email"), str("bootstrap.admin_password"),
+                 str("bootstrap.workspace_name")};
+  if (c.bootstrap.admin_email.find('@') == std::string::npos)
+    return bad("bootstrap.admin_email", "must be an email address");
+  if (!c.bootstrap.admin_password.empty() && c.bootstrap.admin_password.size() < 8)
+    return bad("bootstrap.admin_password", "must be at least 8 characters (or empty to generate)");
+  return c;
+}
+
+}  // namespace switchboard

@@ -1,0 +1,90 @@
+#include "switchboard/http/message.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/params_view.hpp>
+#include <boost/url/url_view.hpp>
+#include <nlohmann/json.hpp>
+#include <strings.h>
+
+namespace switchboard::http {
+
+void header_list::set(std::string name, std::string value) {
+  for (auto& [n, v] : items_) {
+    if (strcasecmp(n.c_str(), name.c_str()) == 0) {
+      v = std::move(value);
+      return;
+    }
+  }
+  add(std::move(name), std::move(value));
+}
+
+std::optional<std::string_view> header_list::get(std::string_view name) const {
+  for (auto& [n, v] : items_)
+    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> request::query_param(std::string_view name) const {
+  if (query.empty()) return std::nullopt;
+  if (!boost::urls::parse_query(query)) return std::nullopt;
+  // Form-style decoding: '+' is a space, as browsers and carriers send it.
+  boost::urls::params_view params(query, boost::urls::encoding_opts(true));
+  for (auto p : params) {
+    if (p.key == name) return p.has_value ? p.value : std::string();
+  }
+  return std::nullopt;
+}
+
+result<nlohmann::json> request::json_body() const {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) return error{"INVALID_INPUT", "request body is not valid JSON"};
+  return j;
+}
+
+response response::json(int status, const nlohmann::json& body) {
+  response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+response response::text(int status, std::string body, std::string content_type) {
+  response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
+response response::error(int status, std::string_view code, std::string_view message) {
+  return json(status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+response response::from(const switchboard::error& e) {
+  return error(status_for_code(e.code), e.code, e.message);
+}
+
+int status_for_code(std::string_view code) {
+  static const std::unordered_map<std::string_view, int> table = {
+      {"NOT_AUTHENTICATED", 401},  {"SESSION_EXPIRED", 401},     {"INVALID_CREDENTIALS", 401},
+      {"NOT_AUTHORIZED", 403},     {"PERMISSION_DENIED", 403},   {"NOT_WORKSPACE_MEMBER", 403},
+      {"NOT_FOUND", 404},          {"METHOD_NOT_ALLOWED", 405},  {"ALREADY_EXISTS", 409},
+      {"CONFLICT", 409},           {"INVALID_INPUT", 400},       {"MISSING_REQUIRED_FIELD", 400},
+      {"INVALID_FORMAT", 400},     {"PAYLOAD_TOO_LARGE", 413},   {"HEADERS_TOO_LARGE", 431},
+      {"RATE_LIMITED", 429},       {"INTERNAL", 500},            {"UNAVAILABLE", 503},
+  };
+  auto it = table.find(code);
+  return it == table.end() ? 400 : it->second;
+}
+
+result<std::pair<std::string, std::string>> split_target(std::string_view target) {
+  auto u = boost::urls::parse_origin_form(target);
+  if (!u) return error{"INVALID_INPUT", "malformed request target"};
+  // Kept encoded: the router decodes each segment, so "%2F" inside an id stays part of it.
+  std::string path(u->encoded_path());
+  if (path.empty() || path.front() != '/') return error{"INVALID_INPUT", "malformed request target"};
+  return std::make_pair(std::move(path), std::string(u->encoded_query()));
+}
+
+}  // namespace switchboard::http

@@ -1,0 +1,95 @@
+#include "switchboard/http/router.hpp"
+
+#include <stdexcept>
+
+#include <boost/url/decode_view.hpp>
+#include <boost/url/pct_string_view.hpp>
+
+namespace switchboard::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 1;  // skip the leading '/'
+  while (i <= path.size()) {
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+bool is_param(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+
+std::optional<std::string> decode_segment(std::string_view s) {
+  auto pct = boost::urls::make_pct_string_view(s);
+  if (!pct) return std::nullopt;
+  auto decoded = **pct;
+  return std::string(decoded.begin(), decoded.end());
+}
+
+bool same_shape(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (is_param(a[i]) != is_param(b[i]) || (!is_param(a[i]) && a[i] != b[i])) return false;
+  return true;
+}
+
+// Number of parameter segments when the path matches, or -1.
+int match_path(const route& r, const std::vector<std::string_view>& parts,
+               std::unordered_map<std::string, std::string>* params) {
+  if (r.segments.size() != parts.size()) return -1;
+  int n = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& seg = r.segments[i];
+    if (is_param(seg)) {
+      if (parts[i].empty()) return -1;
+      ++n;
+      if (params) {
+        auto value = decode_segment(parts[i]);
+        if (!value) return -1;
+        (*params)[seg.substr(1, seg.size() - 2)] = std::move(*value);
+      }
+    } else if (seg != parts[i]) {
+      return -1;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+void router::add(std::string method, std::string path_template, handler fn, route_options opts) {
+  if (path_template.empty() || path_template.front() != '/')
+    throw std::invalid_argument("route template must start with '/': " + path_template);
+  route r{std::move(method), path_template, {}, std::move(fn), opts};
+  for (auto s : split_path(path_template)) r.segments.emplace_back(s);
+  for (auto& existing : routes_)
+    if (existing.method == r.method && same_shape(existing.segments, r.segments))
+      throw std::invalid_argument("duplicate route: " + r.method + " " + path_template);
+  routes_.push_back(std::move(r));
+}
+
+match_result router::match(std::string_view method, std::string_view path) const {
+  match_result out;
+  if (path.empty() || path.front() != '/') return out;
+  auto parts = split_path(path);
+  int best = -1;
+  for (auto& r : routes_) {
+    int n = match_path(r, parts, nullptr);
+    if (n < 0) continue;
+    out.path_known = true;
+    if (out.allow.find(r.method) == std::string::npos)
+      out.allow += (out.allow.empty() ? "" : ", ") + r.method;
+    // Literal segments beat parameters: "/a/new" wins over "/a/{id}".
+    if (r.method == method && (best < 0 || n < best)) {
+      best = n;
+      out.found = &r;
+    }
+  }
+  if (out.found) match_path(*out.found, parts, &out.params);
+  return out;
+}
+
+}  // namespace switchboard::http

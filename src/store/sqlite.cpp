@@ -1,0 +1,128 @@
+#include "switchboard/store/sqlite.hpp"
+
+#include <sqlite3.h>
+
+namespace switchboard::store {
+namespace {
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view where) {
+  std::string msg(where);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw sqlite_error(rc, msg);
+}
+}  // namespace
+
+bool sqlite_error::is_constraint() const { return (code_ & 0xff) == SQLITE_CONSTRAINT; }
+
+statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) fail(db, rc, "prepare");
+}
+
+statement::~statement() { sqlite3_finalize(stmt_); }
+
+statement& statement::bind(int i, std::int64_t v) {
+  if (int rc = sqlite3_bind_int64(stmt_, i, v); rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+statement& statement::bind(int i, double v) {
+  if (int rc = sqlite3_bind_double(stmt_, i, v); rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+statement& statement::bind(int i, std::string_view v) {
+  int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+statement& statement::bind(int i, std::nullopt_t) {
+  if (int rc = sqlite3_bind_null(stmt_, i); rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+bool statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, rc, "step");
+}
+
+void statement::run() {
+  while (step()) {
+  }
+}
+
+void statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+double statement::column_double(int i) const { return sqlite3_column_double(stmt_, i); }
+std::string statement::column_text(int i) const {
+  auto p = sqlite3_column_text(stmt_, i);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)))
+           : std::string();
+}
+bool statement::column_is_null(int i) const {
+  return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
+std::optional<std::string> statement::column_opt_text(int i) const {
+  if (column_is_null(i)) return std::nullopt;
+  return column_text(i);
+}
+std::optional<std::int64_t> statement::column_opt_int(int i) const {
+  if (column_is_null(i)) return std::nullopt;
+  return column_int(i);
+}
+
+database::database(const std::string& path, mode m) {
+  int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // Each connection is used by one thread at a time; the store guarantees it.
+  flags |= SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = "open " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw sqlite_error(rc, msg);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+database::~database() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
+
+void database::exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw sqlite_error(rc, "exec: " + msg);
+  }
+}
+
+statement& database::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    it = cache_.emplace(sql, std::make_unique<statement>(db_, sql)).first;
+  } else {
+    it->second->reset();
+  }
+  return *it->second;
+}
+
+void database::reset_all() {
+  for (auto& [sql, st] : cache_) st->reset();
+}
+
+std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int database::changes() const { return sqlite3_changes(db_); }
+
+}  // namespace switchboard::store

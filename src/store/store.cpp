@@ -1,0 +1,185 @@
+#include "switchboard/store/store.hpp"
+
+#include <future>
+
+#include <spdlog/spdlog.h>
+
+namespace switchboard::store {
+namespace {
+
+void configure(database& db, std::chrono::milliseconds busy, bool writer) {
+  db.exec("PRAGMA busy_timeout = " + std::to_string(busy.count()));
+  db.exec("PRAGMA foreign_keys = ON");
+  if (writer) {
+    db.exec("PRAGMA journal_mode = WAL");
+    // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
+    db.exec("PRAGMA synchronous = FULL");
+  } else {
+    db.exec("PRAGMA query_only = ON");
+  }
+}
+
+}  // namespace
+
+store::store(const store_options& opts)
+    : opts_(opts), read_pool_(opts.read_connections) {}
+
+result<std::unique_ptr<store>> store::open(const store_options& opts) {
+  std::unique_ptr<store> s(new store(opts));
+  try {
+    s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
+    configure(*s->writer_db_, opts.busy_timeout, true);
+    auto migrated = migrate(*s->writer_db_, opts.migrations.empty()
+                                                ? std::span<const migration>(embedded_migrations())
+                                                : opts.migrations);
+    if (!migrated) return migrated.err();
+    if (migrated->applied > 0)
+      spdlog::info("store: migrated {} from schema {} to {}", opts.path, migrated->from_version,
+                   migrated->to_version);
+    for (std::size_t i = 0; i < opts.read_connections; ++i) {
+      auto r = std::make_unique<database>(opts.path, database::mode::read_only);
+      configure(*r, opts.busy_timeout, false);
+      s->readers_.push_back(std::move(r));
+    }
+  } catch (const sqlite_error& e) {
+    return error{"STORE_OPEN_FAILED", e.what()};
+  }
+  s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
+  return s;
+}
+
+store::~store() {
+  stop();
+  read_pool_.join();
+}
+
+void store::submit(job j, done_fn done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(j), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(error{"UNAVAILABLE", "store is stopping"});
+}
+
+result<void> store::write_sync(job j) {
+  std::promise<result<void>> p;
+  auto f = p.get_future();
+  submit(std::move(j), [&p](result<void> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+void store::writer_loop() {
+  std::vector<pending> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < opts_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_batch(batch);
+    batch.clear();
+  }
+}
+
+void store::commit_batch(std::vector<pending>& batch) {
+  auto started = std::chrono::steady_clock::now();
+  database& db = *writer_db_;
+  std::vector<std::optional<error>> outcome(batch.size());
+  std::optional<error> batch_error;
+  try {
+    db.prepare("BEGIN IMMEDIATE").run();
+  } catch (const sqlite_error& e) {
+    batch_error = error{"UNAVAILABLE", e.what()};
+  }
+  if (!batch_error) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      try {
+        db.prepare("SAVEPOINT job").run();
+        batch[i].fn(db);
+        db.reset_all();
+        db.prepare("RELEASE job").run();
+      } catch (const std::exception& e) {
+        db.reset_all();
+        auto* se = dynamic_cast<const sqlite_error*>(&e);
+        outcome[i] = error{se && se->is_constraint() ? "CONFLICT" : "INTERNAL", e.what()};
+        try {
+          db.prepare("ROLLBACK TO job").run();
+          db.prepare("RELEASE job").run();
+        } catch (const sqlite_error& re) {
+          batch_error = error{"INTERNAL", re.what()};
+          break;
+        }
+      }
+    }
+    try {
+      if (batch_error)
+        db.exec("ROLLBACK");
+      else
+        db.prepare("COMMIT").run();
+    } catch (const sqlite_error& e) {
+      batch_error = error{"INTERNAL", std::string("commit failed: ") + e.what()};
+      try {
+        db.exec("ROLLBACK");
+      } catch (...) {
+      }
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (opts_.stats) opts_.stats->observe_commit(batch.size(), seconds);
+  if (batch_error) spdlog::error("store: batch of {} failed: {}", batch.size(), batch_error->message);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch_error)
+      batch[i].done(*batch_error);
+    else if (outcome[i])
+      batch[i].done(*outcome[i]);
+    else
+      batch[i].done({});
+  }
+}
+
+void store::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+bool store::healthy() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return false;
+  }
+  auto r = read_sync([](database& db) {
+    auto& st = db.prepare("SELECT 1");
+    return st.step() && st.column_int(0) == 1;
+  });
+  return r && *r;
+}
+
+std::unique_ptr<database> store::checkout_reader() {
+  std::unique_lock lock(readers_mu_);
+  readers_cv_.wait(lock, [&] { return !readers_.empty(); });
+  auto db = std::move(readers_.back());
+  readers_.pop_back();
+  return db;
+}
+
+void store::checkin_reader(std::unique_ptr<database> db) {
+  std::lock_guard lock(readers_mu_);
+  readers_.push_back(std::move(db));
+  readers_cv_.notify_one();
+}
+
+}  // namespace switchboard::store

@@ -1,0 +1,91 @@
+// The built binary as an operator runs it: version, first start, config errors,
+// migrate, and SIGTERM with a request in flight.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/process.hpp"
+#include "support/test_support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+std::uint16_t port_from(const std::string& line) {
+  // "switchboard X listening on http://127.0.0.1:PORT (public URL ...)"
+  auto p = line.find("127.0.0.1:");
+  return static_cast<std::uint16_t>(std::stoi(line.substr(p + 10)));
+}
+}  // namespace
+
+TEST(daemon, version_prints_semver) {
+  sbtest::child_process p({SWITCHBOARD_BIN, "version"});
+  auto line = p.read_line();
+  ASSERT_TRUE(line);
+  EXPECT_TRUE(line->rfind("switchboard ", 0) == 0) << *line;
+  EXPECT_EQ(p.wait(), 0);
+}
+
+TEST(daemon, bad_configuration_stops_start_up_naming_the_key) {
+  sbtest::temp_dir dir;
+  sbtest::child_process p({SWITCHBOARD_BIN, "serve", "--data-dir", dir.path()},
+                          {"SWITCHBOARD_LOG_LEVEL=shouty"});
+  EXPECT_EQ(p.wait(), 2);
+  EXPECT_NE(p.drain_stderr().find("log.level"), std::string::npos);
+
+  sbtest::child_process q({SWITCHBOARD_BIN, "serve", "--listen", "bogus", "--data-dir", dir.path()});
+  EXPECT_EQ(q.wait(), 2);
+  EXPECT_NE(q.drain_stderr().find("listen"), std::string::npos);
+}
+
+TEST(daemon, migrate_applies_once) {
+  sbtest::temp_dir dir;
+  sbtest::child_process first({SWITCHBOARD_BIN, "migrate", "--data-dir", dir.path()});
+  EXPECT_EQ(first.wait(), 0);
+  EXPECT_NE(first.drain_stdout().find("-> 1"), std::string::npos);
+  sbtest::child_process second({SWITCHBOARD_BIN, "migrate", "--data-dir", dir.path()});
+  EXPECT_EQ(second.wait(), 0);
+  EXPECT_NE(second.drain_stdout().find("0 migrations applied"), std::string::npos);
+}
+
+TEST(daemon, first_start_prints_login_once_and_sigterm_finishes_in_flight_request) {
+  sbtest::temp_dir dir;
+  {
+    sbtest::child_process p({SWITCHBOARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                             dir.path()},
+                            {"SWITCHBOARD_LOG_ACCESS=false"});
+    auto login = p.wait_for("Admin login:");
+    ASSERT_TRUE(login);
+    auto password = p.wait_for("Password:");
+    ASSERT_TRUE(password);
+    EXPECT_GE(password->size(), std::string("  Password:     ").size() + 20);
+    auto listening = p.wait_for("listening on");
+    ASSERT_TRUE(listening);
+    auto port = port_from(*listening);
+
+    auto health = sbtest::http_request(port, "GET", "/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    EXPECT_EQ(nlohmann::json::parse(health->body), nlohmann::json({{"status", "ok"}}));
+
+    // A request in flight: headers and half the body sent before SIGTERM.
+    sbtest::raw_conn c(port);
+    c.send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
+    std::this_thread::sleep_for(100ms);
+    p.signal(SIGTERM);
+    std::this_thread::sleep_for(200ms);
+    c.send("67890");
+    auto r = c.read_reply();
+    ASSERT_TRUE(r) << "the in-flight request was dropped on SIGTERM";
+    EXPECT_EQ(r->status, 405);
+    EXPECT_EQ(p.wait(), 0);
+  }
+  {
+    // Second start on the same data dir: no new account, no password printed.
+    sbtest::child_process p({SWITCHBOARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                             dir.path()});
+    auto listening = p.wait_for("listening on");
+    ASSERT_TRUE(listening);
+    p.signal(SIGINT);
+    EXPECT_EQ(p.wait(), 0);
+    EXPECT_EQ(p.drain_stdout().find("Admin login"), std::string::npos);
+  }
+}

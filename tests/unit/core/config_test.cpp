@@ -1,0 +1,128 @@
+#include "switchboard/core/config.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.hpp"
+
+namespace sb = switchboard;
+
+namespace {
+std::string write_file(const sbtest::temp_dir& dir, const std::string& text) {
+  auto path = dir.file("config.json");
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST(config, defaults_match_the_contract) {
+  auto c = sb::load_config({}, {});
+  ASSERT_TRUE(c) << c.err().message;
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->http.host, "127.0.0.1");
+  EXPECT_EQ(c->http.port, 8080);
+  EXPECT_EQ(c->public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(c->store.data_dir, "./var");
+  EXPECT_EQ(c->log.level, "info");
+  EXPECT_EQ(c->log.format, "text");
+  EXPECT_TRUE(c->sandbox_enabled);
+  EXPECT_EQ(c->twilio.api_base, "https://api.twilio.com");
+  EXPECT_EQ(c->http.body_limit, 64u * 1024);
+}
+
+TEST(config, file_then_environment_then_flags) {
+  sbtest::temp_dir dir;
+  auto path = write_file(dir, R"({"listen":"127.0.0.1:9001","data_dir":"/tmp/file",
+    "log":{"level":"debug"},"carriers":{"twilio":{"auth_token":"from-file"}}})");
+  sb::config_flags flags;
+  flags.config_file = path;
+
+  auto only_file = sb::load_config(flags, {});
+  ASSERT_TRUE(only_file) << only_file.err().message;
+  EXPECT_EQ(only_file->http.port, 9001);
+  EXPECT_EQ(only_file->log.level, "debug");
+  EXPECT_EQ(only_file->twilio.auth_token, "from-file");
+
+  sb::env_map env{{"SWITCHBOARD_LISTEN", "127.0.0.1:9002"},
+                  {"SWITCHBOARD_CARRIERS_TWILIO_AUTH_TOKEN", "from-env"},
+                  {"SWITCHBOARD_LOG_ACCESS", "false"},
+                  {"SWITCHBOARD_HTTP_BODY_LIMIT", "1234"}};
+  auto with_env = sb::load_config(flags, env);
+  ASSERT_TRUE(with_env) << with_env.err().message;
+  EXPECT_EQ(with_env->http.port, 9002);
+  EXPECT_EQ(with_env->twilio.auth_token, "from-env");
+  EXPECT_FALSE(with_env->log.access);
+  EXPECT_EQ(with_env->http.body_limit, 1234u);
+  EXPECT_EQ(with_env->store.data_dir, "/tmp/file");
+
+  flags.listen = "127.0.0.1:9003";
+  flags.data_dir = "/tmp/flag";
+  auto with_flags = sb::load_config(flags, env);
+  ASSERT_TRUE(with_flags);
+  EXPECT_EQ(with_flags->http.port, 9003);
+  EXPECT_EQ(with_flags->store.data_dir, "/tmp/flag");
+}
+
+TEST(config, env_name_maps_dots_to_underscores) {
+  EXPECT_EQ(sb::env_name("carriers.twilio.auth_token"), "SWITCHBOARD_CARRIERS_TWILIO_AUTH_TOKEN");
+  EXPECT_EQ(sb::env_name("listen"), "SWITCHBOARD_LISTEN");
+}
+
+TEST(config, unknown_file_key_is_named) {
+  sbtest::temp_dir dir;
+  sb::config_flags flags;
+  flags.config_file = write_file(dir, R"({"log":{"levle":"info"}})");
+  auto c = sb::load_config(flags, {});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.err().message.find("log.levle"), std::string::npos) << c.err().message;
+}
+
+TEST(config, unknown_environment_variable_is_named) {
+  auto c = sb::load_config({}, {{"SWITCHBOARD_LISTN", "x"}});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.err().message.find("SWITCHBOARD_LISTN"), std::string::npos);
+}
+
+TEST(config, bad_values_name_their_key) {
+  struct bad_case {
+    sb::env_map env;
+    std::string key;
+  };
+  for (auto& [env, key] : std::vector<bad_case>{
+           {{{"SWITCHBOARD_LOG_LEVEL", "loud"}}, "log.level"},
+           {{{"SWITCHBOARD_LOG_ACCESS", "maybe"}}, "log.access"},
+           {{{"SWITCHBOARD_HTTP_BODY_LIMIT", "12abc"}}, "http.body_limit"},
+           {{{"SWITCHBOARD_HTTP_HEADER_LIMIT", "10"}}, "http.header_limit"},
+           {{{"SWITCHBOARD_LISTEN", "nowhere"}}, "listen"},
+           {{{"SWITCHBOARD_LISTEN", "127.0.0.1:99999"}}, "listen"},
+           {{{"SWITCHBOARD_PUBLIC_URL", "ftp://x"}}, "public_url"},
+           {{{"SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL", "nobody"}}, "bootstrap.admin_email"},
+       }) {
+    auto c = sb::load_config({}, env);
+    ASSERT_FALSE(c) << key;
+    EXPECT_EQ(c.err().message.rfind(key + ":", 0), 0u) << c.err().message;
+  }
+}
+
+TEST(config, wrong_type_in_file_and_unreadable_file) {
+  sbtest::temp_dir dir;
+  sb::config_flags flags;
+  flags.config_file = write_file(dir, R"({"http":{"body_limit":"big"}})");
+  auto c = sb::load_config(flags, {});
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.err().message.rfind("http.body_limit:", 0), 0u);
+
+  flags.config_file = write_file(dir, "{not json");
+  EXPECT_FALSE(sb::load_config(flags, {}));
+  flags.config_file = dir.file("missing.json");
+  EXPECT_FALSE(sb::load_config(flags, {}));
+}
+
+TEST(config, example_file_holds_every_default) {
+  std::ifstream in(std::string(SWITCHBOARD_SOURCE_DIR) + "/config/switchboard.example.json");
+  ASSERT_TRUE(in.good());
+  auto example = nlohmann::json::parse(in);
+  EXPECT_EQ(example, sb::default_config_json());
+}

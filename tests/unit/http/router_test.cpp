@@ -1,0 +1,84 @@
+#include "switchboard/http/router.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sb = switchboard;
+using sb::http::request;
+using sb::http::response;
+
+namespace {
+sb::http::handler ok() {
+  return [](request&) -> boost::asio::awaitable<response> { co_return response::text(200, "ok"); };
+}
+}  // namespace
+
+TEST(router, matches_literal_and_parameter_segments) {
+  sb::http::router r;
+  r.add("GET", "/api/v1/conversations", ok());
+  r.add("GET", "/api/v1/conversations/{id}", ok());
+  r.add("GET", "/api/v1/conversations/{id}/messages", ok());
+  r.add("GET", "/api/v1/conversations/search", ok());
+
+  auto m = r.match("GET", "/api/v1/conversations/42/messages");
+  ASSERT_TRUE(m.found);
+  EXPECT_EQ(m.found->path_template, "/api/v1/conversations/{id}/messages");
+  EXPECT_EQ(m.params.at("id"), "42");
+
+  auto encoded = r.match("GET", "/api/v1/conversations/a%2Fb%20c/messages");
+  ASSERT_TRUE(encoded.found);
+  EXPECT_EQ(encoded.params.at("id"), "a/b c");
+
+  auto literal = r.match("GET", "/api/v1/conversations/search");
+  ASSERT_TRUE(literal.found);
+  EXPECT_EQ(literal.found->path_template, "/api/v1/conversations/search");
+  EXPECT_TRUE(literal.params.empty());
+}
+
+TEST(router, unknown_path_is_not_found_and_wrong_method_lists_allowed) {
+  sb::http::router r;
+  r.add("GET", "/things/{id}", ok());
+  r.add("PATCH", "/things/{id}", ok());
+
+  auto missing = r.match("GET", "/nothing");
+  EXPECT_FALSE(missing.found);
+  EXPECT_FALSE(missing.path_known);
+
+  auto wrong = r.match("DELETE", "/things/7");
+  EXPECT_FALSE(wrong.found);
+  EXPECT_TRUE(wrong.path_known);
+  EXPECT_EQ(wrong.allow, "GET, PATCH");
+
+  EXPECT_FALSE(r.match("GET", "/things/").found);      // empty parameter
+  EXPECT_FALSE(r.match("GET", "/things/7/x").found);   // extra segment
+  EXPECT_FALSE(r.match("GET", "things/7").found);      // not absolute
+}
+
+TEST(router, rejects_duplicates_and_bad_templates) {
+  sb::http::router r;
+  r.add("GET", "/a/{id}", ok());
+  EXPECT_THROW(r.add("GET", "/a/{other}", ok()), std::invalid_argument);
+  EXPECT_THROW(r.add("GET", "a", ok()), std::invalid_argument);
+  EXPECT_NO_THROW(r.add("POST", "/a/{id}", ok()));
+}
+
+TEST(router, per_route_body_limit_is_kept) {
+  sb::http::router r;
+  r.add("POST", "/upload", ok(), {.body_limit = 1 << 20});
+  auto m = r.match("POST", "/upload");
+  ASSERT_TRUE(m.found);
+  EXPECT_EQ(*m.found->options.body_limit, 1u << 20);
+}
+
+TEST(target, splits_and_decodes) {
+  auto t = sb::http::split_target("/a%20b/c?x=1&y=%2F");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->first, "/a%20b/c");
+  EXPECT_EQ(t->second, "x=1&y=%2F");
+  EXPECT_FALSE(sb::http::split_target("http://host/abs"));
+  EXPECT_FALSE(sb::http::split_target("/bad%zz"));
+
+  request req;
+  req.query = t->second;
+  EXPECT_EQ(req.query_param("y"), "/");
+  EXPECT_FALSE(req.query_param("z"));
+}

@@ -1,0 +1,172 @@
+#include "switchboard/store/store.hpp"
+
+#include <atomic>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include "support/test_support.hpp"
+
+namespace asio = boost::asio;
+namespace st = switchboard::store;
+
+namespace {
+std::vector<st::migration> test_schema() {
+  return {{1, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, n INTEGER NOT NULL UNIQUE);"}};
+}
+
+std::unique_ptr<st::store> open_store(const sbtest::temp_dir& dir, switchboard::metrics* m,
+                                      const std::vector<st::migration>& schema) {
+  st::store_options o;
+  o.path = dir.file("s.db");
+  o.stats = m;
+  o.migrations = schema;
+  auto s = st::store::open(o);
+  if (!s) throw std::runtime_error(s.err().message);
+  return std::move(*s);
+}
+
+std::int64_t count_items(st::store& s) {
+  auto n = s.read_sync([](st::database& db) {
+    auto& q = db.prepare("SELECT COUNT(*) FROM items");
+    q.step();
+    return q.column_int(0);
+  });
+  return n ? *n : -1;
+}
+}  // namespace
+
+TEST(store, opens_in_wal_with_full_sync_and_foreign_keys) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  auto s = open_store(dir, nullptr, schema);
+  auto mode = s->read_sync([](st::database& db) {
+    auto& q = db.prepare("PRAGMA journal_mode");
+    q.step();
+    return q.column_text(0);
+  });
+  ASSERT_TRUE(mode);
+  EXPECT_EQ(*mode, "wal");
+  // synchronous and foreign_keys are per connection: check the writer's.
+  auto r = s->write_sync([](st::database& db) {
+    auto& q = db.prepare("PRAGMA synchronous");
+    q.step();
+    if (q.column_int(0) != 2) throw std::runtime_error("synchronous is not FULL");
+    auto& f = db.prepare("PRAGMA foreign_keys");
+    f.step();
+    if (f.column_int(0) != 1) throw std::runtime_error("foreign_keys is off");
+  });
+  EXPECT_TRUE(r) << r.err().message;
+}
+
+TEST(store, thousand_concurrent_writes_commit_and_one_failure_rolls_back_alone) {
+  sbtest::temp_dir dir;
+  switchboard::metrics m;
+  auto schema = test_schema();
+  auto s = open_store(dir, &m, schema);
+  asio::io_context io;
+  constexpr int n = 1000;
+  constexpr int failing = 500;
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::int64_t> ids(n, 0);
+  for (int i = 0; i < n; ++i) {
+    asio::co_spawn(
+        io,
+        [&, i]() -> asio::awaitable<void> {
+          auto r = co_await s->write([i](st::database& db) {
+            db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run();
+            // The failing job has already inserted a row: it must vanish with its savepoint.
+            if (i == failing) throw std::runtime_error("deliberate failure");
+            return db.last_insert_rowid();
+          });
+          if (r) {
+            ids[i] = *r;
+            ++ok;
+          } else {
+            EXPECT_EQ(i, failing);
+            EXPECT_NE(r.err().message.find("deliberate"), std::string::npos);
+            ++failed;
+          }
+        },
+        asio::detached);
+  }
+  io.run();
+  EXPECT_EQ(ok, n - 1);
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(count_items(*s), n - 1);
+  auto missing = s->read_sync([](st::database& db) {
+    auto& q = db.prepare("SELECT COUNT(*) FROM items WHERE n = 500");
+    q.step();
+    return q.column_int(0);
+  });
+  EXPECT_EQ(*missing, 0);
+  // Every successful job got its own row id.
+  std::set<std::int64_t> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(n));  // n-1 ids plus the 0 of the failure
+  // Group commit: fewer commits than jobs.
+  auto text = m.render();
+  auto pos = text.find("\nswitchboard_store_commits_total ");
+  ASSERT_NE(pos, std::string::npos);
+  auto commits = std::stoll(text.substr(pos + 33));
+  EXPECT_LT(commits, n);
+  EXPECT_GE(commits, 1);
+}
+
+TEST(store, constraint_violation_is_a_conflict_and_others_in_batch_commit) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  auto s = open_store(dir, nullptr, schema);
+  ASSERT_TRUE(s->write_sync([](st::database& db) {
+    db.prepare("INSERT INTO items(n) VALUES (7)").run();
+  }));
+  auto dup = s->write_sync([](st::database& db) {
+    db.prepare("INSERT INTO items(n) VALUES (7)").run();
+  });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.err().code, "CONFLICT");
+  EXPECT_EQ(count_items(*s), 1);
+}
+
+TEST(store, completion_resumes_on_the_callers_thread) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  auto s = open_store(dir, nullptr, schema);
+  asio::io_context io;
+  std::thread::id resumed_on;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await s->write([](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (1)").run(); });
+        resumed_on = std::this_thread::get_id();
+        auto r = co_await s->read([](st::database& db) {
+          auto& q = db.prepare("SELECT n FROM items");
+          q.step();
+          return q.column_int(0);
+        });
+        EXPECT_EQ(*r, 1);
+        EXPECT_EQ(std::this_thread::get_id(), resumed_on);
+      },
+      asio::detached);
+  io.run();
+  EXPECT_EQ(resumed_on, std::this_thread::get_id());
+}
+
+TEST(store, stop_commits_queued_writes_and_refuses_new_ones) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  auto s = open_store(dir, nullptr, schema);
+  std::atomic<int> done{0};
+  for (int i = 0; i < 200; ++i)
+    s->submit([i](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run(); },
+              [&](switchboard::result<void> r) {
+                if (r) ++done;
+              });
+  s->stop();
+  EXPECT_EQ(done, 200);
+  auto after = s->write_sync([](st::database&) {});
+  ASSERT_FALSE(after);
+  EXPECT_EQ(after.err().code, "UNAVAILABLE");
+  EXPECT_EQ(count_items(*s), 200);
+}
