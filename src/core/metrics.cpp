@@ -63,13 +63,15 @@ metrics::metrics()
       commit_seconds_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                        0.25, 1}) {}
 
-void metrics::observe_request(const std::string& route, const std::string& method, int status,
+void metrics::observe_request(std::string_view route, std::string_view method, int status,
                               double seconds) {
-  std::string key = "route=\"" + esc(route) + "\",method=\"" + esc(method) + "\",status=\"" +
-                    std::to_string(status) + "\"";
   {
-    std::lock_guard lock(mu_);
-    ++requests_[key];
+    auto key = std::make_tuple(route, method, status);
+    auto it = requests_.find(key);
+    if (it == requests_.end())
+      it = requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0)
+               .first;
+    ++it->second;
   }
   request_seconds_.observe(seconds);
 }
@@ -85,9 +87,10 @@ std::string metrics::render() const {
   out += "# HELP switchboard_http_requests_total HTTP requests by route template, method and status.\n";
   out += "# TYPE switchboard_http_requests_total counter\n";
   {
-    std::lock_guard lock(mu_);
-    for (auto& [labels, n] : requests_)
-      out += "switchboard_http_requests_total{" + labels + "} " + std::to_string(n) + "\n";
+    for (auto& [key, n] : requests_)
+      out += "switchboard_http_requests_total{route=\"" + esc(std::get<0>(key)) + "\",method=\"" +
+             esc(std::get<1>(key)) + "\",status=\"" + std::to_string(std::get<2>(key)) + "\"} " +
+             std::to_string(n) + "\n";
   }
   out += "# HELP switchboard_http_request_duration_seconds Time from a request's first byte to its response.\n";
   out += "# TYPE switchboard_http_request_duration_seconds histogram\n";

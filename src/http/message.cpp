@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <strings.h>
 
+#include <charconv>
+
 namespace switchboard::http {
 
 void header_list::set(std::string name, std::string value) {
@@ -76,6 +78,90 @@ int status_for_code(std::string_view code) {
   };
   auto it = table.find(code);
   return it == table.end() ? 400 : it->second;
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
+  }
+}
+
+namespace {
+bool header_safe(std::string_view s) {
+  return s.find_first_of("\r\n") == std::string_view::npos;
+}
+void append_uint(std::string& out, std::size_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+}  // namespace
+
+void serialize_response(const response& res, unsigned version, bool keep_alive,
+                        std::string_view request_id, std::string& out) {
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  int status = res.status >= 100 && res.status <= 999 ? res.status : 500;
+  append_uint(out, static_cast<std::size_t>(status));
+  out += ' ';
+  out += reason_phrase(status);
+  out += "\r\n";
+  if (!res.content_type.empty() && header_safe(res.content_type)) {
+    out += "Content-Type: ";
+    out += res.content_type;
+    out += "\r\n";
+  }
+  out += "Content-Length: ";
+  append_uint(out, res.body.size());
+  out += "\r\n";
+  if (!keep_alive)
+    out += "Connection: close\r\n";
+  else if (version == 10)
+    out += "Connection: keep-alive\r\n";
+  if (!request_id.empty() && header_safe(request_id)) {
+    out += "X-Request-Id: ";
+    out += request_id;
+    out += "\r\n";
+  }
+  for (auto& [name, value] : res.headers.items()) {
+    if (name.empty() || !header_safe(name) || !header_safe(value)) continue;
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  out += res.body;
 }
 
 result<std::pair<std::string, std::string>> split_target(std::string_view target) {

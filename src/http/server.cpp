@@ -1,5 +1,6 @@
 #include "switchboard/http/server.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <unordered_set>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -67,8 +69,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
   std::string next_request_id() {
     char buf[24];
-    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(++rid_counter));
-    return rid_prefix + "-" + buf;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ++rid_counter, 16);
+    std::string id;
+    id.reserve(rid_prefix.size() + 1 + static_cast<std::size_t>(end - buf));
+    id += rid_prefix;
+    id += '-';
+    id.append(buf, end);
+    return id;
   }
 
   asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
@@ -233,6 +240,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
     if (!ec) remote = ep.address().to_string();
   }
   beast::flat_buffer buffer;
+  std::string wire;  // reused for every response on this connection
   bool linger = false;
 
   for (;;) {
@@ -247,13 +255,22 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
       buffer.commit(n);
     }
     conn.idle = false;
-    // From the first byte on, the whole request must arrive within read_timeout.
     auto started = clock::now();
-    stream.expires_after(cfg.read_timeout);
 
     bhttp::request_parser<bhttp::empty_body> head;
     head.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, head, use_tuple);
+    // Usually the whole header came with the first read: parse it in place and
+    // skip a timer re-arm and an async round trip.
+    boost::system::error_code hec;
+    buffer.consume(head.put(buffer.data(), hec));
+    // From the first byte on, the whole request must arrive within read_timeout.
+    bool read_deadline_armed = false;
+    if (hec == bhttp::error::need_more) {
+      stream.expires_after(cfg.read_timeout);
+      read_deadline_armed = true;
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, head, use_tuple);
+      hec = ec;
+    }
 
     request req;
     req.remote = remote;
@@ -308,7 +325,9 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
               auto [cec, cn] = co_await bhttp::async_write(stream, cont, use_tuple);
               if (cec) break;
               stream.expires_after(cfg.read_timeout);
+              read_deadline_armed = true;
             }
+            if (!read_deadline_armed) stream.expires_after(cfg.read_timeout);
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
             if (bec == bhttp::error::body_limit) {
               res = response::error(413, "PAYLOAD_TOO_LARGE",
@@ -332,19 +351,16 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
     }
 
     bool keep_alive = client_keep_alive && !must_close && !res.close && !stopping;
-    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-    out.set(bhttp::field::content_type, res.content_type);
-    for (auto& [name, value] : res.headers.items()) out.set(name, value);
-    out.set("X-Request-Id", req.request_id);
-    out.body() = std::move(res.body);
-    out.keep_alive(keep_alive);
-    out.prepare_payload();
+    // Serialized by hand into one buffer: one write, no Beast serializer.
+    wire.clear();
+    serialize_response(res, version, keep_alive, req.request_id, wire);
     stream.expires_after(cfg.write_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, out, use_tuple);
+    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
 
     double seconds = std::chrono::duration<double>(clock::now() - started).count();
-    const std::string& route_label = req.route.empty() ? std::string("unmatched") : req.route;
-    stats.observe_request(route_label, req.method.empty() ? "-" : req.method, res.status, seconds);
+    std::string_view route_label = req.route.empty() ? std::string_view("unmatched") : req.route;
+    stats.observe_request(route_label, req.method.empty() ? std::string_view("-") : req.method,
+                          res.status, seconds);
     if (auto* log = access_logger()) {
       // The path only: query strings can carry tokens.
       log->info("{} \"{} {}\" {} {} {:.3f}ms rid={}", remote.empty() ? "-" : remote,

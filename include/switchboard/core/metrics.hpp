@@ -6,6 +6,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace switchboard {
@@ -26,8 +28,9 @@ class histogram {
 class metrics {
  public:
   metrics();
-  // HTTP: one call per finished request (io thread).
-  void observe_request(const std::string& route, const std::string& method, int status,
+  // HTTP: one call per finished request. Called and rendered on the io_context
+  // thread only (the one network thread), so the label map takes no lock.
+  void observe_request(std::string_view route, std::string_view method, int status,
                        double seconds);
   std::atomic<std::int64_t> open_connections{0};
   // Store: one call per group commit (writer thread).
@@ -35,8 +38,8 @@ class metrics {
   std::string render() const;
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::uint64_t> requests_;  // key = rendered label set
+  // (route, method, status); heterogeneous lookup avoids building a key per request.
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
   histogram request_seconds_;
   histogram batch_size_;
   histogram commit_seconds_;

@@ -63,6 +63,13 @@ struct response {
 // The HTTP status for a CONTRACT.md error code (400 for unknown codes).
 int status_for_code(std::string_view code);
 
+// Appends the HTTP/1.x wire form of `res` to `out`: status line, headers
+// (Content-Type, Content-Length, Connection, X-Request-Id and the response's own),
+// blank line, body. Header names or values with CR/LF are dropped, never sent.
+void serialize_response(const response& res, unsigned version, bool keep_alive,
+                        std::string_view request_id, std::string& out);
+std::string_view reason_phrase(int status);
+
 // Splits a request target into encoded path and raw query; INVALID_INPUT if malformed.
 result<std::pair<std::string, std::string>> split_target(std::string_view target);
 

@@ -78,13 +78,16 @@ class store {
   template <class F>
   auto write(F f) -> asio::awaitable<result<std::invoke_result_t<F&, database&>>> {
     using R = std::invoke_result_t<F&, database&>;
+    // Named locals, not temporaries, inside co_await: GCC 12 mishandles the
+    // lifetime of temporaries in a co_await full-expression.
     if constexpr (std::is_void_v<R>) {
-      co_return co_await async_write(job(std::move(f)), asio::use_awaitable);
+      job j(std::move(f));
+      result<void> st = co_await async_write(std::move(j), asio::use_awaitable);
+      co_return st;
     } else {
       auto out = std::make_shared<std::optional<R>>();
-      auto st = co_await async_write(
-          job([f = std::move(f), out](database& db) mutable { out->emplace(f(db)); }),
-          asio::use_awaitable);
+      job j([f = std::move(f), out](database& db) mutable { out->emplace(f(db)); });
+      result<void> st = co_await async_write(std::move(j), asio::use_awaitable);
       if (!st) co_return st.err();
       co_return std::move(**out);
     }
@@ -99,16 +102,17 @@ class store {
     using R = result<std::invoke_result_t<F&, database&>>;
     auto ex = asio::prefer(co_await asio::this_coro::executor,
                            asio::execution::outstanding_work.tracked);
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
-        [this, ex](auto handler, F f) {
-          asio::post(read_pool_, [this, ex, f = std::move(f), h = std::move(handler)]() mutable {
-            R r = run_read(f);
-            asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
-              std::move(h)(std::move(r));
-            });
-          });
-        },
-        asio::use_awaitable, std::move(f));
+    auto initiation = [this, ex](auto handler, F f) {
+      asio::post(read_pool_, [this, ex, f = std::move(f), h = std::move(handler)]() mutable {
+        R r = run_read(f);
+        asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
+          std::move(h)(std::move(r));
+        });
+      });
+    };
+    R r = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
+        std::move(initiation), asio::use_awaitable, std::move(f));
+    co_return r;
   }
 
   // Blocking read on a read connection (tools, tests, start-up).
