@@ -89,3 +89,27 @@ TEST(daemon, first_start_prints_login_once_and_sigterm_finishes_in_flight_reques
     EXPECT_EQ(p.drain_stdout().find("Admin login"), std::string::npos);
   }
 }
+
+TEST(daemon, bootstrap_write_survives_kill_9) {
+  sbtest::temp_dir dir;
+  {
+    sbtest::child_process p({SWITCHBOARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                             dir.path()});
+    ASSERT_TRUE(p.wait_for("Admin login:"));
+    ASSERT_TRUE(p.wait_for("listening on"));
+    p.signal(SIGKILL);
+    EXPECT_EQ(p.wait(), 128 + SIGKILL);
+  }
+  // The owner account was acknowledged (login printed) before the kill: a restart finds it
+  // and does not create another.
+  sbtest::child_process p({SWITCHBOARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                           dir.path()});
+  auto listening = p.wait_for("listening on");
+  ASSERT_TRUE(listening);
+  auto ready = sbtest::http_request(port_from(*listening), "GET", "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 0);
+  EXPECT_EQ(p.drain_stdout().find("Admin login"), std::string::npos);
+}
