@@ -24,7 +24,7 @@ result<std::string> prepare_data_dir(const std::string& data_dir) {
   if (ec) return error{"INVALID_CONFIG", "data_dir: cannot create " + data_dir + ": " + ec.message()};
   if (!fs::is_directory(data_dir, ec))
     return error{"INVALID_CONFIG", "data_dir: " + data_dir + " is not a directory"};
-  return fs::absolute(data_dir, ec).string();
+  return fs::absolute(data_dir, ec).lexically_normal().string();
 }
 
 std::string database_path(const std::string& data_dir) {
