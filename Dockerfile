@@ -13,7 +13,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake g++ make \
       libboost1.81-dev libboost-url1.81-dev \
-      nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libcli11-dev libargon2-dev \
+      nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libcli11-dev libargon2-dev libhowardhinnant-date-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -34,6 +34,7 @@ std::string database_path(const std::string& data_dir) {
 app::app(const config& cfg) : cfg_(cfg) {}
 
 app::~app() {
+  cpu_.join();
   if (store_) store_->stop();
 }
 
@@ -51,7 +52,13 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   if (!st) return st.err();
   a->store_ = std::move(*st);
 
+  a->api_ = std::unique_ptr<api::api_context>(
+      new api::api_context{*a->store_, a->hub_, a->cpu_, opts.now,
+                           std::chrono::hours(cfg.auth_session_ttl_hours), {}, {}});
+  a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
+
   add_system_routes(a->routes_, *a);
+  api::add_api_routes(a->routes_, *a->api_);
   if (opts.extra_routes) opts.extra_routes(a->routes_, *a);
 
   a->server_ = std::make_unique<http::server>(a->io_, cfg.http, a->routes_, a->stats_);
@@ -64,6 +71,7 @@ void app::begin_stop(const char* why) {
   if (stop_begun_) return;
   stop_begun_ = true;
   spdlog::info("stopping ({}): finishing in-flight requests", why);
+  waker_->stop();
   server_->stop([this] {
     if (signals_) signals_->set.cancel();
   });
@@ -90,6 +98,7 @@ int app::run() {
     signals_->set.async_wait(on_signal);
   }
   server_->start();
+  waker_->start();
   spdlog::info("listening on http://{}:{}", cfg_.http.host, port());
   io_.run();
   // Off the event loop now: commit whatever is still queued, then close.

@@ -45,6 +45,7 @@ const std::vector<key_spec>& specs() {
       {"store.max_batch", kind::integer, 1024, 1, 1'000'000},
       {"store.busy_timeout_ms", kind::integer, 5000, 0, 600'000},
       {"store.read_connections", kind::integer, 2, 1, 64},
+      {"auth.session_ttl_hours", kind::integer, 720, 1, 87600},
       {"carriers.sandbox.enabled", kind::boolean, true},
       {"carriers.twilio.account_sid", kind::string, ""},
       {"carriers.twilio.auth_token", kind::string, ""},
@@ -265,6 +266,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.store.max_batch = static_cast<std::size_t>(num("store.max_batch"));
   c.store.busy_timeout = ms("store.busy_timeout_ms");
   c.store.read_connections = static_cast<std::size_t>(num("store.read_connections"));
+  c.auth_session_ttl_hours = num("auth.session_ttl_hours");
   c.sandbox_enabled = values["carriers.sandbox.enabled"].get<bool>();
   c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
               str("carriers.twilio.api_base")};

@@ -60,15 +60,33 @@ int match_path(const route& r, const std::vector<std::string_view>& parts,
 
 }  // namespace
 
-void router::add(std::string method, std::string path_template, handler fn, route_options opts) {
-  if (path_template.empty() || path_template.front() != '/')
-    throw std::invalid_argument("route template must start with '/': " + path_template);
-  route r{std::move(method), path_template, {}, std::move(fn), opts};
-  for (auto s : split_path(path_template)) r.segments.emplace_back(s);
+void router::insert(route r) {
+  if (r.path_template.empty() || r.path_template.front() != '/')
+    throw std::invalid_argument("route template must start with '/': " + r.path_template);
+  for (auto s : split_path(r.path_template)) r.segments.emplace_back(s);
   for (auto& existing : routes_)
     if (existing.method == r.method && same_shape(existing.segments, r.segments))
-      throw std::invalid_argument("duplicate route: " + r.method + " " + path_template);
+      throw std::invalid_argument("duplicate route: " + r.method + " " + r.path_template);
   routes_.push_back(std::move(r));
+}
+
+void router::add(std::string method, std::string path_template, handler fn, route_options opts) {
+  route r;
+  r.method = std::move(method);
+  r.path_template = std::move(path_template);
+  r.fn = std::move(fn);
+  r.options = opts;
+  insert(std::move(r));
+}
+
+void router::add_websocket(std::string path_template, ws_handler fn, ws_limits limits) {
+  route r;
+  r.method = "GET";
+  r.path_template = std::move(path_template);
+  r.websocket = true;
+  r.ws_fn = std::move(fn);
+  r.ws_opts = limits;
+  insert(std::move(r));
 }
 
 match_result router::match(std::string_view method, std::string_view path) const {

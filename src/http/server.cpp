@@ -13,10 +13,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
 #include "switchboard/core/logging.hpp"
 #include "switchboard/core/random.hpp"
+#include "websocket_session.hpp"
 
 namespace switchboard::http {
 
@@ -30,8 +32,9 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 struct connection {
-  beast::tcp_stream* stream;
-  bool idle = true;  // waiting for the first byte of a request
+  beast::tcp_stream* stream;  // moved from once ws is set: use ws then
+  bool idle = true;           // waiting for the first byte of a request
+  websocket_session* ws = nullptr;  // set when the connection was handed to a WebSocket
 };
 
 // Parse errors (as opposed to I/O errors) get a 400 answer.
@@ -82,6 +85,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<void> session(std::shared_ptr<impl> self, tcp::socket socket);
   asio::awaitable<void> lingering_close(beast::tcp_stream& stream);
   asio::awaitable<response> dispatch(request& req, const match_result& m);
+  asio::awaitable<ws_accept> dispatch_ws(request& req, const route& r);
+  // Request metrics and the access-log line.
+  void record(const request& req, const std::string& remote, int status, std::size_t bytes,
+              clock::time_point started);
   void finish_if_stopped();
 };
 
@@ -140,15 +147,26 @@ void server::stop(std::function<void()> done) {
   boost::system::error_code ignored;
   d.acceptor.close(ignored);
   // Idle keep-alive connections have no request in flight: close them now.
-  for (auto* c : d.connections)
-    if (c->idle) c->stream->cancel();
+  // WebSockets never finish by themselves: close them with 1001 after their
+  // queued frames (no callback runs synchronously, so iterating is safe).
+  for (auto* c : d.connections) {
+    if (c->ws)
+      c->ws->go_away();
+    else if (c->idle)
+      c->stream->cancel();
+  }
   d.stop_timer.expires_after(d.cfg.shutdown_timeout);
   d.stop_timer.async_wait([self = impl_](boost::system::error_code ec) {
     if (ec) return;
     if (!self->connections.empty())
       spdlog::warn("http: shutdown deadline passed, closing {} connection(s)",
                    self->connections.size());
-    for (auto* c : self->connections) c->stream->socket().close();
+    for (auto* c : self->connections) {
+      if (c->ws)
+        c->ws->abort();
+      else
+        c->stream->socket().close();
+    }
   });
   d.finish_if_stopped();
 }
@@ -200,6 +218,32 @@ asio::awaitable<response> server::impl::dispatch(request& req, const match_resul
                   req.route, e.what());
   }
   co_return response::error(500, "INTERNAL", "internal error (request " + req.request_id + ")");
+}
+
+asio::awaitable<ws_accept> server::impl::dispatch_ws(request& req, const route& r) {
+  try {
+    co_return co_await r.ws_fn(req);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {}: websocket handler failed: {}", req.request_id, req.method,
+                  req.route, e.what());
+  }
+  ws_accept out;
+  out.reject = response::error(500, "INTERNAL", "internal error (request " + req.request_id + ")");
+  co_return out;
+}
+
+void server::impl::record(const request& req, const std::string& remote, int status,
+                          std::size_t bytes, clock::time_point started) {
+  double seconds = std::chrono::duration<double>(clock::now() - started).count();
+  std::string_view route_label = req.route.empty() ? std::string_view("unmatched") : req.route;
+  stats.observe_request(route_label, req.method.empty() ? std::string_view("-") : req.method,
+                        status, seconds);
+  if (auto* log = access_logger()) {
+    // The path only: query strings can carry tokens.
+    log->info("{} \"{} {}\" {} {} {:.3f}ms rid={}", remote.empty() ? "-" : remote,
+              req.method.empty() ? "-" : req.method, req.path.empty() ? "-" : req.path, status,
+              bytes, seconds * 1000, req.request_id);
+  }
 }
 
 // Half-close, then read and discard what the client still sends for a short
@@ -344,7 +388,45 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
             req.body = std::move(parser.get().body());
             req.route = m.found ? m.found->path_template : std::string();
             req.params = std::move(m.params);
-            res = co_await dispatch(req, m);
+            if (!m.is_websocket()) {
+              res = co_await dispatch(req, m);
+            } else if (!beast::websocket::is_upgrade(parser.get())) {
+              res = response::error(426, "INVALID_INPUT", "WebSocket upgrade required");
+              res.headers.add("Upgrade", "websocket");
+            } else {
+              ws_accept acc = co_await dispatch_ws(req, *m.found);
+              if (acc.reject) {
+                res = std::move(*acc.reject);
+              } else if (stopping) {
+                res = response::error(503, "UNAVAILABLE", "server is stopping");
+              } else if (!acc.on_open) {
+                spdlog::error("request {} {}: websocket handler neither rejected nor set on_open",
+                              req.request_id, req.route);
+                res = response::error(500, "INTERNAL",
+                                      "internal error (request " + req.request_id + ")");
+              } else {
+                // Hand the connection over. The WebSocket keeps its own timeouts.
+                // Bytes already buffered after the request would be frames sent
+                // before our 101, which RFC 6455 forbids; they are dropped.
+                stream.expires_never();
+                auto ws = std::make_shared<websocket_session>(
+                    std::move(stream), cfg, m.found->ws_opts, remote, req.request_id);
+                // From here on `stream` is moved from: stop() and the deadline use conn.ws.
+                // conn stays registered (and counted) until this coroutine ends.
+                conn.ws = ws.get();
+                auto upgrade = parser.release();
+                buffer = beast::flat_buffer();  // not needed any more; a socket can live for hours
+                std::string().swap(wire);
+                auto accept_op = ws->accept(upgrade);
+                boost::system::error_code aec = co_await std::move(accept_op);
+                record(req, remote, aec ? 400 : 101, 0, started);
+                if (!aec) {
+                  auto run_op = ws->run(std::move(acc.on_open));
+                  co_await std::move(run_op);
+                }
+                co_return;
+              }
+            }
           }
         }
       }
@@ -357,16 +439,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
     stream.expires_after(cfg.write_timeout);
     auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(wire), use_tuple);
 
-    double seconds = std::chrono::duration<double>(clock::now() - started).count();
-    std::string_view route_label = req.route.empty() ? std::string_view("unmatched") : req.route;
-    stats.observe_request(route_label, req.method.empty() ? std::string_view("-") : req.method,
-                          res.status, seconds);
-    if (auto* log = access_logger()) {
-      // The path only: query strings can carry tokens.
-      log->info("{} \"{} {}\" {} {} {:.3f}ms rid={}", remote.empty() ? "-" : remote,
-                req.method.empty() ? "-" : req.method, req.path.empty() ? "-" : req.path,
-                res.status, wn, seconds * 1000, req.request_id);
-    }
+    record(req, remote, res.status, wn, started);
     if (wec || !keep_alive) break;
   }
 

@@ -109,7 +109,11 @@ void store::commit_batch(std::vector<pending>& batch) {
       } catch (const std::exception& e) {
         db.reset_all();
         auto* se = dynamic_cast<const sqlite_error*>(&e);
-        outcome[i] = error{se && se->is_constraint() ? "CONFLICT" : "INTERNAL", e.what()};
+        auto* je = dynamic_cast<const job_error*>(&e);
+        outcome[i] = error{je                          ? je->code()
+                           : se && se->is_constraint() ? std::string("CONFLICT")
+                                                       : std::string("INTERNAL"),
+                           e.what()};
         try {
           db.prepare("ROLLBACK TO job").run();
           db.prepare("RELEASE job").run();

@@ -10,6 +10,10 @@
 #include "switchboard/core/result.hpp"
 #include "switchboard/http/router.hpp"
 #include "switchboard/http/server.hpp"
+#include "switchboard/api/api.hpp"
+#include "switchboard/realtime/hub.hpp"
+#include "switchboard/core/clock.hpp"
+#include <boost/asio/thread_pool.hpp>
 #include "switchboard/store/store.hpp"
 
 namespace switchboard::app {
@@ -20,6 +24,9 @@ struct app_options {
   bool handle_signals = true;  // SIGTERM/SIGINT start a graceful stop
   // Extra routes, e.g. for tests; called after the built-in routes are added.
   std::function<void(http::router&, app&)> extra_routes;
+  // The clock the API uses (session expiry, snooze); tests move it.
+  now_fn now = system_now;
+  std::chrono::milliseconds snooze_interval{1000};
 };
 
 // Creates the data directory if needed; the error names data_dir.
@@ -43,6 +50,8 @@ class app {
   metrics& stats() { return stats_; }
   const config& cfg() const { return cfg_; }
   bool stopping() const { return server_->stopping(); }
+  realtime::hub& hub() { return hub_; }
+  api::api_context& api() { return *api_; }
 
  private:
   app(const config& cfg);
@@ -53,6 +62,10 @@ class app {
   http::router routes_;
   std::unique_ptr<store::store> store_;
   boost::asio::io_context io_{1};
+  realtime::hub hub_;
+  boost::asio::thread_pool cpu_{1};  // Argon2id, off the io_context
+  std::unique_ptr<api::api_context> api_;
+  std::unique_ptr<api::snooze_waker> waker_;
   std::unique_ptr<http::server> server_;
   struct signals;
   std::unique_ptr<signals> signals_;

@@ -56,6 +56,7 @@ struct config {
   log_config log;
   http_config http;
   store_config store;
+  std::int64_t auth_session_ttl_hours = 720;  // login sessions expire after this
   bool sandbox_enabled = true;
   twilio_config twilio;
   signalwire_config signalwire;

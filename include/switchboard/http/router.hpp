@@ -1,6 +1,7 @@
 #pragma once
 // Routes on method + path template ("/api/v1/conversations/{id}"). Matching is
 // pure and happens after the header is read, so each route sets its own body limit.
+// A WebSocket route is a GET route whose handler decides on an upgrade.
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "switchboard/http/message.hpp"
+#include "switchboard/http/websocket.hpp"
 
 namespace switchboard::http {
 
@@ -23,8 +25,11 @@ struct route {
   std::string method;
   std::string path_template;
   std::vector<std::string> segments;  // "{x}" marks a parameter
-  handler fn;
+  handler fn;  // empty for a WebSocket route
   route_options options;
+  bool websocket = false;
+  ws_handler ws_fn;  // set for a WebSocket route
+  ws_limits ws_opts;
 };
 
 struct match_result {
@@ -32,16 +37,22 @@ struct match_result {
   bool path_known = false;       // the path matched some route (405 vs 404)
   std::string allow;             // methods for the path, for the Allow header
   std::unordered_map<std::string, std::string> params;
+
+  // The server upgrades (or answers 426) instead of calling found->fn.
+  bool is_websocket() const { return found && found->websocket; }
 };
 
 class router {
  public:
   // Throws std::invalid_argument for a malformed template or a duplicate (a programming error).
   void add(std::string method, std::string path_template, handler fn, route_options opts = {});
+  // A GET route that upgrades to a WebSocket; the same path as a plain GET route is a duplicate.
+  void add_websocket(std::string path_template, ws_handler fn, ws_limits limits = {});
   match_result match(std::string_view method, std::string_view path) const;
   const std::vector<route>& routes() const { return routes_; }
 
  private:
+  void insert(route r);
   std::vector<route> routes_;
 };
 

@@ -28,9 +28,10 @@ class server {
   // Starts accepting (call on or before running the io_context).
   void start();
   // Graceful stop: stop accepting, close idle keep-alive connections, let
-  // in-flight requests finish (their responses carry Connection: close), and
-  // force-close whatever is left after shutdown_timeout. `done` runs on the
-  // io_context once no connection is left.
+  // in-flight requests finish (their responses carry Connection: close), close
+  // WebSockets with 1001 after their queued frames, and force-close whatever is
+  // left after shutdown_timeout. `done` runs on the io_context once no
+  // connection is left.
   void stop(std::function<void()> done);
   bool stopping() const;
   std::size_t open_connections() const;

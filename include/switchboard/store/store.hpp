@@ -35,6 +35,17 @@ namespace switchboard::store {
 
 namespace asio = boost::asio;
 
+// Thrown inside a write job to fail it (its savepoint rolls back) with an API error code.
+class job_error : public std::runtime_error {
+ public:
+  job_error(std::string code, const std::string& message)
+      : std::runtime_error(message), code_(std::move(code)) {}
+  const std::string& code() const { return code_; }
+
+ private:
+  std::string code_;
+};
+
 struct store_options {
   std::string path;  // database file
   std::size_t max_batch = 1024;
@@ -58,7 +69,7 @@ class store {
   void submit(job j, done_fn done);
 
   template <class Token>
-  auto async_write(job j, Token&& token) {
+  auto async_write(job j, Token&& token) {  // for callers with their own completion token
     return asio::async_initiate<Token, void(result<void>)>(
         [this](auto handler, job j) {
           // Tracked work keeps the caller's io_context running while the job waits.
@@ -75,44 +86,74 @@ class store {
 
   // co_await store.write([](database& db) { ...; return value; }) -> result<T>.
   // An exception in f rolls back f's savepoint and becomes the error.
-  template <class F>
-  auto write(F f) -> asio::awaitable<result<std::invoke_result_t<F&, database&>>> {
-    using R = std::invoke_result_t<F&, database&>;
-    // Named locals, not temporaries, inside co_await: GCC 12 mishandles the
-    // lifetime of temporaries in a co_await full-expression.
-    if constexpr (std::is_void_v<R>) {
-      job j(std::move(f));
-      result<void> st = co_await async_write(std::move(j), asio::use_awaitable);
-      co_return st;
-    } else {
-      auto out = std::make_shared<std::optional<R>>();
-      job j([f = std::move(f), out](database& db) mutable { out->emplace(f(db)); });
-      result<void> st = co_await async_write(std::move(j), asio::use_awaitable);
-      if (!st) co_return st.err();
-      co_return std::move(**out);
-    }
+  //
+  // write() and read() are plain functions returning an awaitable, not
+  // coroutines: GCC 12 mis-copies non-trivial by-value arguments (a lambda
+  // capturing strings) passed to a coroutine inside a co_await expression, so
+  // the callable is moved to the heap here, outside any coroutine frame.
+  template <class Arg>
+  auto write(Arg&& arg) {
+    // By reference: no parameter object is copied, the caller's callable is moved from.
+    using F = std::decay_t<Arg>;
+    using T = std::invoke_result_t<F&, database&>;
+    using R = result<T>;
+    struct state {
+      F fn;
+      std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> out{};
+    };
+    auto st = std::make_shared<state>(state{std::forward<Arg>(arg)});
+    auto initiation = [this](auto handler, std::shared_ptr<state> st) {
+      // Tracked work keeps the caller's io_context running while the job waits.
+      auto ex = asio::prefer(asio::get_associated_executor(handler),
+                             asio::execution::outstanding_work.tracked);
+      // std::function needs a copyable target; the handler itself is move-only.
+      auto h = std::make_shared<decltype(handler)>(std::move(handler));
+      submit(
+          [st](database& db) {
+            if constexpr (std::is_void_v<T>)
+              st->fn(db);
+            else
+              st->out.emplace(st->fn(db));
+          },
+          [h, ex, st](result<void> r) {
+            R value = [&]() -> R {
+              if (!r) return r.err();
+              if constexpr (std::is_void_v<T>)
+                return R();
+              else
+                return R(std::move(*st->out));
+            }();
+            asio::post(ex, [h, value = std::move(value)]() mutable {
+              std::move(*h)(std::move(value));
+            });
+          });
+    };
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
+        std::move(initiation), asio::use_awaitable, std::move(st));
   }
 
   // Blocking write for command-line tools and start-up; never on the io_context.
   result<void> write_sync(job j);
 
-  // Runs f on a read-only connection on the read pool; resumes on the caller's executor.
-  template <class F>
-  auto read(F f) -> asio::awaitable<result<std::invoke_result_t<F&, database&>>> {
+  // Runs f on a read-only connection on the read pool; resumes on the caller's
+  // executor. A plain function for the same reason as write().
+  template <class Arg>
+  auto read(Arg&& arg) {
+    using F = std::decay_t<Arg>;
     using R = result<std::invoke_result_t<F&, database&>>;
-    auto ex = asio::prefer(co_await asio::this_coro::executor,
-                           asio::execution::outstanding_work.tracked);
-    auto initiation = [this, ex](auto handler, F f) {
-      asio::post(read_pool_, [this, ex, f = std::move(f), h = std::move(handler)]() mutable {
-        R r = run_read(f);
+    auto fn = std::make_shared<F>(std::forward<Arg>(arg));
+    auto initiation = [this](auto handler, std::shared_ptr<F> fn) {
+      auto ex = asio::prefer(asio::get_associated_executor(handler),
+                             asio::execution::outstanding_work.tracked);
+      asio::post(read_pool_, [this, ex, fn, h = std::move(handler)]() mutable {
+        R r = run_read(*fn);
         asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
           std::move(h)(std::move(r));
         });
       });
     };
-    R r = co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
-        std::move(initiation), asio::use_awaitable, std::move(f));
-    co_return r;
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
+        std::move(initiation), asio::use_awaitable, std::move(fn));
   }
 
   // Blocking read on a read connection (tools, tests, start-up).

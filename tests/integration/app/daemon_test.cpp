@@ -40,7 +40,7 @@ TEST(daemon, migrate_applies_once) {
   sbtest::temp_dir dir;
   sbtest::child_process first({SWITCHBOARD_BIN, "migrate", "--data-dir", dir.path()});
   EXPECT_EQ(first.wait(), 0);
-  EXPECT_NE(first.drain_stdout().find("-> 1"), std::string::npos);
+  EXPECT_NE(first.drain_stdout().find("schema version 0 -> "), std::string::npos);
   sbtest::child_process second({SWITCHBOARD_BIN, "migrate", "--data-dir", dir.path()});
   EXPECT_EQ(second.wait(), 0);
   EXPECT_NE(second.drain_stdout().find("0 migrations applied"), std::string::npos);

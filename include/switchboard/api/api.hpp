@@ -1,0 +1,49 @@
+#pragma once
+// The agent-facing API (/api/v1) and the agent WebSocket (/ws/agent).
+#include <chrono>
+#include <memory>
+#include <unordered_map>
+
+#include <boost/asio/io_context.hpp>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "switchboard/auth/login_limiter.hpp"
+#include "switchboard/core/clock.hpp"
+#include "switchboard/http/router.hpp"
+#include "switchboard/realtime/hub.hpp"
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/store.hpp"
+
+namespace switchboard::api {
+
+struct api_context {
+  store::store& db;
+  realtime::hub& hub;
+  boost::asio::thread_pool& cpu;  // Argon2id runs here, never on the io_context
+  now_fn now = system_now;
+  std::chrono::hours session_ttl{24 * 30};
+  auth::login_limiter logins;
+  std::unordered_map<store::id_t, int> online;  // open agent sockets per teammate, for presence
+};
+
+void add_api_routes(http::router& routes, api_context& ctx);
+
+// Reopens snoozed conversations when their time comes: checks every `interval`
+// (against ctx.now, so tests can move time) and publishes conversation.updated.
+class snooze_waker {
+ public:
+  snooze_waker(boost::asio::io_context& io, api_context& ctx, std::chrono::milliseconds interval);
+  ~snooze_waker();
+  void start();
+  void stop();
+  // One pass now; returns how many conversations woke.
+  boost::asio::awaitable<std::size_t> run_once();
+
+  struct impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace switchboard::api

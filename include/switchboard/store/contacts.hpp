@@ -1,0 +1,33 @@
+#pragma once
+// SQL for contacts and their identities (one place).
+#include <optional>
+#include <vector>
+
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::store::contacts {
+
+std::optional<contact> find(database& db, id_t workspace_id, id_t id);
+std::optional<id_t> find_by_identity(database& db, id_t workspace_id, const std::string& kind,
+                                     const std::string& value);
+// Newest first; `before` is the keyset cursor (an id).
+std::vector<contact> list(database& db, id_t workspace_id, std::optional<id_t> before, int limit,
+                          const std::optional<std::string>& q);
+// Inserts the contact and its identities; a taken identity throws (CONFLICT).
+id_t insert(database& db, const contact& c);
+
+struct patch {
+  std::optional<std::optional<std::string>> name, email, external_id;
+  std::optional<std::vector<std::string>> phones;
+  std::optional<nlohmann::json> attributes;  // merged: keys set to null are removed
+};
+void update(database& db, id_t workspace_id, id_t id, const patch& p, const std::string& now);
+
+// Moves identities and conversations of `from` into `into`, fills empty fields,
+// merges attributes (into's values win), deletes `from`.
+void merge(database& db, id_t workspace_id, id_t into, id_t from, const std::string& now);
+// GDPR erasure: the contact, its identities, conversations and messages.
+void erase(database& db, id_t workspace_id, id_t id);
+
+}  // namespace switchboard::store::contacts

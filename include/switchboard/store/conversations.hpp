@@ -1,0 +1,60 @@
+#pragma once
+// SQL for conversations, their labels and messages, canned responses and labels.
+#include <optional>
+#include <vector>
+
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::store::conversations {
+
+struct list_filter {
+  std::optional<std::string> status;
+  enum class who { any, me, unassigned, teammate } assignee = who::any;
+  id_t assignee_id = 0;  // for me / teammate
+  std::optional<id_t> team_id;
+  std::optional<std::string> label;
+  std::optional<std::string> q;  // full-text over message bodies (FTS5)
+  std::optional<id_t> contact_id;
+  std::optional<id_t> before;    // keyset cursor: conversations with a smaller id
+  int limit = 25;
+};
+
+std::optional<conversation> find(database& db, id_t workspace_id, id_t id);
+std::vector<conversation> list(database& db, id_t workspace_id, const list_filter& f);
+id_t insert(database& db, const conversation& c);
+
+struct patch {
+  std::optional<std::string> status, priority;
+  std::optional<std::optional<id_t>> assignee_id, team_id;
+  std::optional<std::optional<std::string>> snoozed_until;
+  std::optional<std::vector<std::string>> labels;
+  std::optional<std::int64_t> unread_count;
+};
+void update(database& db, id_t workspace_id, id_t id, const patch& p, const std::string& now);
+
+// Snoozed conversations whose time has come become open again; returns their ids.
+std::vector<std::pair<id_t, id_t>> wake_snoozed(database& db, const std::string& now);
+
+// Messages.
+std::optional<message> find_message(database& db, id_t workspace_id, id_t id);
+std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_id,
+                            std::optional<id_t> after, int limit, bool include_private);
+// Inserts and updates the conversation's last_message_at / unread / first response.
+id_t insert_message(database& db, const message& m);
+
+std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut);
+std::vector<canned_response> list_canned(database& db, id_t workspace_id);
+id_t insert_canned(database& db, id_t workspace_id, const std::string& shortcut,
+                   const std::string& body, const std::string& now);
+bool delete_canned(database& db, id_t workspace_id, id_t id);
+
+std::vector<label> list_labels(database& db, id_t workspace_id);
+id_t insert_label(database& db, id_t workspace_id, const std::string& name,
+                  const std::string& color, const std::string& now);
+
+// Transactional outbox: a side effect recorded with the change that causes it.
+id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,
+                    const nlohmann::json& payload, const std::string& now);
+
+}  // namespace switchboard::store::conversations

@@ -1,0 +1,83 @@
+#include "switchboard/api/api.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common.hpp"
+#include "routes.hpp"
+#include "switchboard/store/conversations.hpp"
+
+namespace switchboard::api {
+
+void add_api_routes(http::router& routes, api_context& ctx) {
+  add_auth_routes(routes, ctx);
+  add_conversation_routes(routes, ctx);
+  add_contact_routes(routes, ctx);
+  add_teammate_routes(routes, ctx);
+  add_agent_socket(routes, ctx);
+}
+
+struct snooze_waker::impl {
+  impl(asio::io_context& io, api_context& ctx, std::chrono::milliseconds interval)
+      : io(io), ctx(ctx), interval(interval), timer(io) {}
+  asio::io_context& io;
+  api_context& ctx;
+  std::chrono::milliseconds interval;
+  asio::steady_timer timer;
+  bool stopped = false;
+};
+
+snooze_waker::snooze_waker(asio::io_context& io, api_context& ctx,
+                           std::chrono::milliseconds interval)
+    : impl_(std::make_shared<impl>(io, ctx, interval)) {}
+
+snooze_waker::~snooze_waker() { stop(); }
+
+namespace {
+asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self) {
+  auto& ctx = self->ctx;
+  auto at = now_text(ctx);
+  auto job1 = [at](store::database& db) {
+    std::vector<store::conversation> out;
+    for (auto& [ws, id] : store::conversations::wake_snoozed(db, at))
+      if (auto c = store::conversations::find(db, ws, id)) out.push_back(*c);
+    return out;
+  };
+  auto woke = co_await ctx.db.write(std::move(job1));
+  if (!woke) {
+    spdlog::warn("snooze: wake pass failed: {}", woke.err().message);
+    co_return 0;
+  }
+  for (auto& c : *woke) ctx.hub.publish(c.workspace_id, "agents", "conversation.updated", to_json(c));
+  co_return woke->size();
+}
+}  // namespace
+
+asio::awaitable<std::size_t> snooze_waker::run_once() { return wake_pass(impl_); }
+
+void snooze_waker::start() {
+  auto self = impl_;
+  asio::co_spawn(
+      impl_->io,
+      [self]() -> asio::awaitable<void> {
+        while (!self->stopped) {
+          self->timer.expires_after(self->interval);
+          auto [ec] = co_await self->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+          if (ec || self->stopped) co_return;
+          co_await wake_pass(self);
+        }
+      },
+      [](std::exception_ptr e) {
+        if (e) spdlog::error("snooze waker stopped by an exception");
+      });
+}
+
+void snooze_waker::stop() {
+  impl_->stopped = true;
+  impl_->timer.cancel();
+}
+
+}  // namespace switchboard::api

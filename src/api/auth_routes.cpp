@@ -1,0 +1,226 @@
+// Login, logout, me, API keys, audit log.
+#include <boost/asio/use_awaitable.hpp>
+
+#include "common.hpp"
+#include "routes.hpp"
+#include "switchboard/auth/password.hpp"
+#include "switchboard/auth/permissions.hpp"
+#include "switchboard/core/offload.hpp"
+#include "switchboard/core/random.hpp"
+#include "switchboard/core/validate.hpp"
+#include "switchboard/store/auth_data.hpp"
+#include "switchboard/store/teammates.hpp"
+
+namespace switchboard::api {
+namespace {
+
+response rate_limited(long seconds) {
+  auto r = response::error(429, "RATE_LIMITED",
+                           "too many failed logins; retry in " + std::to_string(seconds) + " s");
+  r.headers.add("Retry-After", std::to_string(seconds));
+  return r;
+}
+
+// A valid Argon2id hash of a random password: verifying against it when the
+// email is unknown costs the same time as a real check.
+const std::string& dummy_hash() {
+  static const std::string h = auth::hash_password(random_hex(16));
+  return h;
+}
+
+asio::awaitable<response> login(api_context& ctx, request& req) {
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto email_in = opt_string(*body, "email");
+  auto password_in = opt_string(*body, "password");
+  if (!email_in) co_return response::from(email_in.err());
+  if (!password_in) co_return response::from(password_in.err());
+  if (!*email_in || !*password_in)
+    co_return response::error(400, "MISSING_REQUIRED_FIELD", "email and password are required");
+  auto email = normalize_email(**email_in).value_or(trim(**email_in));
+  std::string password = **password_in;
+
+  auto now = std::chrono::steady_clock::now();
+  std::string email_key = "email:" + email, ip_key = "ip:" + req.remote;
+  long wait = std::max(ctx.logins.retry_after(email_key, now), ctx.logins.retry_after(ip_key, now));
+  if (wait > 0) co_return rate_limited(wait);
+
+  auto job1 = [email](store::database& db) { return store::teammates::find_by_email(db, email); };
+  auto found = co_await ctx.db.read(std::move(job1));
+  if (!found) co_return response::error(500, "INTERNAL", "login failed");
+  std::string hash = *found && !(*found)->password_hash.empty() ? (*found)->password_hash
+                                                                 : dummy_hash();
+  auto verify = [password, hash] { return auth::verify_password(password, hash); };
+  auto ok = co_await offload(ctx.cpu, std::move(verify));
+  bool valid = ok && *ok && *found && !(*found)->password_hash.empty();
+  if (!valid) {
+    ctx.logins.record_failure(email_key, std::chrono::steady_clock::now());
+    ctx.logins.record_failure(ip_key, std::chrono::steady_clock::now());
+    if (*found) {
+      auto who = **found;
+      auto at = now_text(ctx);
+      auto ip = req.remote;
+      auto job2 = [who, at, ip](store::database& db) {
+        store::auth_data::audit(db, who.workspace_id, who.id, "auth.login_failed", "teammate",
+                                who.id, json::object(), ip, at);
+      };
+      co_await ctx.db.write(std::move(job2));
+    }
+    co_return response::error(401, "INVALID_CREDENTIALS", "wrong email or password");
+  }
+  ctx.logins.record_success(email_key);
+  ctx.logins.record_success(ip_key);
+
+  auto t = **found;
+  std::string token = "sbs_" + random_hex(32);
+  auto at = ctx.now();
+  auto created = format_rfc3339(at), expires = format_rfc3339(at + ctx.session_ttl);
+  auto hash_tok = sha256_hex(token);
+  auto ip = req.remote;
+  auto job3 = [t, hash_tok, created, expires, ip](store::database& db) {
+    store::auth_data::insert_session(db, t.workspace_id, t.id, hash_tok, created, expires);
+    store::auth_data::audit(db, t.workspace_id, t.id, "auth.login", "teammate", t.id,
+                            json::object(), ip, created);
+  };
+  auto w = co_await ctx.db.write(std::move(job3));
+  if (!w) co_return store_error(w.err());
+  co_return response::json(200, {{"token", token}, {"expires_at", expires}, {"user", to_json(t)}});
+}
+
+asio::awaitable<response> logout(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (who->via_api_key)
+    co_return response::error(400, "INVALID_INPUT", "API keys are revoked, not logged out");
+  auto token = std::string(req.headers.get("Authorization").value_or("").substr(7));
+  auto hash = sha256_hex(token);
+  auto job4 = [hash](store::database& db) {
+    store::auth_data::delete_session(db, hash);
+  };
+  auto w = co_await ctx.db.write(std::move(job4));
+  if (!w) co_return store_error(w.err());
+  co_return response::json(200, {{"ok", true}});
+}
+
+asio::awaitable<response> me(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  auto p = *who;
+  auto job5 = [p](store::database& db) {
+    return store::teammates::find(db, p.workspace_id, p.teammate_id);
+  };
+  auto t = co_await ctx.db.read(std::move(job5));
+  if (!t || !*t) co_return response::error(404, "NOT_FOUND", "teammate not found");
+  auto j = to_json(**t);
+  json perms = json::array();
+  for (auto perm : auth::all_permissions())
+    if (auth::allows(p.role, perm)) perms.push_back(perm);
+  j["permissions"] = perms;
+  co_return response::json(200, j);
+}
+
+asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "api_keys.manage")) co_return response::from(*e);
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto name = opt_string(*body, "name");
+  if (!name) co_return response::from(name.err());
+  if (!*name || trim(**name).empty())
+    co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required");
+  std::string key = "sbk_" + random_hex(32);
+  auto hash = sha256_hex(key);
+  auto p = *who;
+  auto n = trim(**name);
+  auto at = now_text(ctx);
+  auto ip = req.remote;
+  auto job6 = [p, n, hash, at, ip](store::database& db) {
+    auto id = store::auth_data::insert_api_key(db, p.workspace_id, p.teammate_id, n, hash, at);
+    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.created", "api_key", id,
+                            {{"name", n}}, ip, at);
+    return id;
+  };
+  auto id = co_await ctx.db.write(std::move(job6));
+  if (!id) co_return store_error(id.err());
+  co_return response::json(201, {{"id", id_str(*id)}, {"name", n}, {"key", key}, {"created_at", at}});
+}
+
+asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "api_keys.manage")) co_return response::from(*e);
+  auto ws = who->workspace_id;
+  auto job7 = [ws](store::database& db) { return store::auth_data::list_api_keys(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(job7));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& k : *rows)
+    items.push_back({{"id", id_str(k.id)},
+                     {"teammate_id", id_str(k.teammate_id)},
+                     {"name", k.name},
+                     {"created_at", k.created_at},
+                     {"last_used_at", opt_str(k.last_used_at)},
+                     {"revoked_at", opt_str(k.revoked_at)}});
+  co_return page(items, std::nullopt);
+}
+
+asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "api_keys.manage")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "API key not found");
+  auto p = *who;
+  auto at = now_text(ctx);
+  auto ip = req.remote;
+  auto key_id = *id;
+  auto job8 = [p, key_id, at, ip](store::database& db) {
+    if (!store::auth_data::revoke_api_key(db, p.workspace_id, key_id, at))
+      throw store::job_error("NOT_FOUND", "API key not found");
+    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.revoked", "api_key",
+                            key_id, json::object(), ip, at);
+  };
+  auto w = co_await ctx.db.write(std::move(job8));
+  if (!w) co_return store_error(w.err());
+  co_return response::json(200, {{"ok", true}});
+}
+
+asio::awaitable<response> audit_log(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "audit.read")) co_return response::from(*e);
+  auto limit = parse_limit(req);
+  if (!limit) co_return response::from(limit.err());
+  std::optional<id_t> before;
+  if (auto c = req.query_param("cursor")) {
+    before = parse_cursor(*c);
+    if (!before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
+  }
+  auto ws = who->workspace_id;
+  int n = *limit;
+  auto job9 = [ws, before, n](store::database& db) {
+    return store::auth_data::list_audit(db, ws, before, n);
+  };
+  auto rows = co_await ctx.db.read(std::move(job9));
+  if (!rows) co_return store_error(rows.err());
+  std::optional<std::string> next;
+  if (static_cast<int>(rows->size()) == n)
+    next = make_cursor(*parse_id(rows->back()["id"].get<std::string>()));
+  co_return page(json(*rows), next);
+}
+
+}  // namespace
+
+void add_auth_routes(http::router& r, api_context& ctx) {
+  (void)dummy_hash();  // hash once at start-up, not on the first unknown email
+  r.add("POST", "/api/v1/auth/login", [&ctx](request& q) { return login(ctx, q); });
+  r.add("POST", "/api/v1/auth/logout", [&ctx](request& q) { return logout(ctx, q); });
+  r.add("GET", "/api/v1/me", [&ctx](request& q) { return me(ctx, q); });
+  r.add("GET", "/api/v1/api_keys", [&ctx](request& q) { return list_api_keys(ctx, q); });
+  r.add("POST", "/api/v1/api_keys", [&ctx](request& q) { return create_api_key(ctx, q); });
+  r.add("DELETE", "/api/v1/api_keys/{id}", [&ctx](request& q) { return revoke_api_key(ctx, q); });
+  r.add("GET", "/api/v1/audit_log", [&ctx](request& q) { return audit_log(ctx, q); });
+}
+
+}  // namespace switchboard::api

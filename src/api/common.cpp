@@ -1,0 +1,163 @@
+#include "common.hpp"
+
+#include <charconv>
+
+#include "switchboard/auth/permissions.hpp"
+#include "switchboard/core/random.hpp"
+#include "switchboard/store/auth_data.hpp"
+
+namespace switchboard::api {
+
+std::string now_text(api_context& ctx) { return format_rfc3339(ctx.now()); }
+
+asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
+                                                bool allow_query_token) {
+  std::string token;
+  if (auto h = req.headers.get("Authorization")) {
+    std::string_view v = *h;
+    if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer "))
+      token = std::string(v.substr(7));
+  }
+  if (token.empty() && allow_query_token) token = req.query_param("token").value_or("");
+  if (token.empty() || token.size() > 200)
+    co_return error{"NOT_AUTHENTICATED", "a Bearer token is required"};
+  auto hash = sha256_hex(token);
+  auto job1 = [hash](store::database& db) { return store::auth_data::find_token(db, hash); };
+  auto found = co_await ctx.db.read(std::move(job1));
+  if (!found) co_return error{"INTERNAL", "token lookup failed"};
+  if (!*found) co_return error{"NOT_AUTHENTICATED", "invalid or revoked token"};
+  auto& t = **found;
+  if (t.expires_at && *t.expires_at <= now_text(ctx))
+    co_return error{"SESSION_EXPIRED", "the session has expired; log in again"};
+  co_return t.who;
+}
+
+std::optional<error> require(const principal& who, std::string_view permission) {
+  if (auth::allows(who.role, permission)) return std::nullopt;
+  return error{"PERMISSION_DENIED",
+               "your role (" + who.role + ") lacks the permission " + std::string(permission)};
+}
+
+std::optional<id_t> parse_id(std::string_view text) {
+  id_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::string id_str(id_t id) { return std::to_string(id); }
+json opt_id(const std::optional<id_t>& id) { return id ? json(id_str(*id)) : json(nullptr); }
+json opt_str(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+std::string make_cursor(id_t id) { return "c" + std::to_string(id); }
+std::optional<id_t> parse_cursor(std::string_view text) {
+  if (text.size() < 2 || text.front() != 'c') return std::nullopt;
+  return parse_id(text.substr(1));
+}
+
+result<int> parse_limit(const request& req) {
+  auto v = req.query_param("limit");
+  if (!v) return 25;
+  auto n = parse_id(*v);
+  if (!n || *n > 100) return error{"INVALID_INPUT", "limit must be a number from 1 to 100"};
+  return static_cast<int>(*n);
+}
+
+json to_json(const store::teammate& t) {
+  return {{"id", id_str(t.id)},
+          {"workspace_id", id_str(t.workspace_id)},
+          {"email", t.email},
+          {"name", t.name},
+          {"role", t.role},
+          {"physical_number", opt_str(t.physical_number)},
+          {"availability", t.availability},
+          {"sms_forwarding", t.sms_forwarding},
+          {"created_at", t.created_at}};
+}
+
+json to_json(const store::team& t) {
+  json members = json::array();
+  for (auto m : t.member_ids) members.push_back(id_str(m));
+  return {{"id", id_str(t.id)},           {"name", t.name},
+          {"round_robin", t.round_robin}, {"member_ids", members},
+          {"created_at", t.created_at}};
+}
+
+json to_json(const store::contact& c) {
+  return {{"id", id_str(c.id)},
+          {"name", opt_str(c.name)},
+          {"email", opt_str(c.email)},
+          {"phones", c.phones},
+          {"external_id", opt_str(c.external_id)},
+          {"attributes", c.attributes},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+json to_json(const store::conversation& c) {
+  return {{"id", id_str(c.id)},
+          {"contact_id", id_str(c.contact_id)},
+          {"contact", {{"id", id_str(c.contact_id)}, {"name", opt_str(c.contact_name)}}},
+          {"status", c.status},
+          {"assignee_id", opt_id(c.assignee_id)},
+          {"team_id", opt_id(c.team_id)},
+          {"priority", c.priority},
+          {"labels", c.labels},
+          {"snoozed_until", opt_str(c.snoozed_until)},
+          {"first_response_at", opt_str(c.first_response_at)},
+          {"resolved_at", opt_str(c.resolved_at)},
+          {"last_message_at", opt_str(c.last_message_at)},
+          {"subject", opt_str(c.subject)},
+          {"unread_count", c.unread_count},
+          {"channel", c.channel},
+          {"created_at", c.created_at},
+          {"updated_at", c.updated_at}};
+}
+
+json to_json(const store::message& m) {
+  return {{"id", id_str(m.id)},
+          {"conversation_id", id_str(m.conversation_id)},
+          {"body", m.body},
+          {"private", m.is_private},
+          {"channel", m.channel},
+          {"direction", m.direction},
+          {"kind", m.kind},
+          {"sender",
+           {{"kind", m.sender_kind},
+            {"id", opt_id(m.sender_id)},
+            {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
+          {"status", m.status},
+          {"error", opt_str(m.error)},
+          {"media", m.media},
+          {"metadata", m.metadata},
+          {"created_at", m.created_at}};
+}
+
+result<json> object_body(const request& req) {
+  auto j = req.json_body();
+  if (!j) return j.err();
+  if (!j->is_object()) return error{"INVALID_INPUT", "the request body must be a JSON object"};
+  return std::move(*j);
+}
+
+result<std::optional<std::string>> opt_string(const json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) return error{"INVALID_FORMAT", std::string(field) + " must be a string"};
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+response page(json items, std::optional<std::string> next_cursor) {
+  return response::json(200, {{"items", std::move(items)},
+                              {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}});
+}
+
+response store_error(const error& e, std::string_view conflict_message) {
+  if (e.code == "CONFLICT") return response::error(409, "ALREADY_EXISTS", conflict_message);
+  if (e.code == "NOT_FOUND" || e.code == "INVALID_INPUT" || e.code == "PERMISSION_DENIED" ||
+      e.code == "CONFLICT_STATE")
+    return response::from(e.code == "CONFLICT_STATE" ? error{"CONFLICT", e.message} : e);
+  return response::error(500, "INTERNAL", "the change could not be saved");
+}
+
+}  // namespace switchboard::api

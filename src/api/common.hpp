@@ -1,0 +1,56 @@
+#pragma once
+// Shared by the API handlers: authentication, permission checks, id and cursor
+// parsing, JSON shapes. Private to src/api.
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "switchboard/api/api.hpp"
+#include "switchboard/core/result.hpp"
+#include "switchboard/http/message.hpp"
+#include "switchboard/store/models.hpp"
+
+namespace switchboard::api {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+using http::request;
+using http::response;
+using store::id_t;
+using store::principal;
+
+// Bearer token from Authorization (or, for WebSockets, the token query parameter).
+asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
+                                                bool allow_query_token = false);
+std::optional<error> require(const principal& who, std::string_view permission);
+
+std::optional<id_t> parse_id(std::string_view text);
+std::string id_str(id_t id);
+json opt_id(const std::optional<id_t>& id);
+json opt_str(const std::optional<std::string>& s);
+
+// Opaque keyset cursors.
+std::string make_cursor(id_t id);
+std::optional<id_t> parse_cursor(std::string_view text);
+// limit query parameter: default 25, 1..100; error for junk.
+result<int> parse_limit(const request& req);
+
+json to_json(const store::teammate& t);
+json to_json(const store::team& t);
+json to_json(const store::contact& c);
+json to_json(const store::conversation& c);
+json to_json(const store::message& m);
+
+// Reads a JSON object body or returns INVALID_INPUT.
+result<json> object_body(const request& req);
+// Optional typed fields: a wrong type is INVALID_INPUT naming the field.
+result<std::optional<std::string>> opt_string(const json& body, const char* field);
+response page(json items, std::optional<std::string> next_cursor);
+// Maps a store error (CONFLICT from a unique index) to the API's code.
+response store_error(const error& e, std::string_view conflict_message = "already exists");
+
+std::string now_text(api_context& ctx);
+
+}  // namespace switchboard::api

@@ -1,0 +1,262 @@
+// Contacts: CRUD, merge, GDPR erasure, CSV export.
+#include "common.hpp"
+#include "routes.hpp"
+#include "switchboard/core/validate.hpp"
+#include "switchboard/store/auth_data.hpp"
+#include "switchboard/store/contacts.hpp"
+
+namespace switchboard::api {
+namespace {
+
+namespace ct = store::contacts;
+
+// Validates the writable fields; `partial` for PATCH (absent = unchanged).
+result<ct::patch> parse_contact(const json& body) {
+  ct::patch p;
+  for (auto field : {"name", "email", "external_id"}) {
+    auto it = body.find(field);
+    if (it == body.end()) continue;
+    if (!it->is_null() && !it->is_string())
+      return error{"INVALID_FORMAT", std::string(field) + " must be a string"};
+    std::optional<std::string> v;
+    if (it->is_string() && !trim(it->get<std::string>()).empty()) v = trim(it->get<std::string>());
+    if (v && v->size() > 256) return error{"INVALID_INPUT", std::string(field) + " is too long"};
+    if (std::string_view(field) == "email" && v) {
+      auto e = normalize_email(*v);
+      if (!e) return error{"INVALID_FORMAT", "email is not a valid address: " + *v};
+      v = *e;
+    }
+    if (std::string_view(field) == "name") p.name = v;
+    if (std::string_view(field) == "email") p.email = v;
+    if (std::string_view(field) == "external_id") p.external_id = v;
+  }
+  std::vector<std::string> phones;
+  bool has_phones = false;
+  auto add_phone = [&](const json& v) -> std::optional<error> {
+    if (!v.is_string()) return error{"INVALID_FORMAT", "phone must be a string"};
+    auto n = normalize_e164(v.get<std::string>());
+    if (!n) return error{"INVALID_FORMAT", "phone must be in E.164 form, e.g. +14155550123: " + v.get<std::string>()};
+    if (std::find(phones.begin(), phones.end(), *n) == phones.end()) phones.push_back(*n);
+    return std::nullopt;
+  };
+  if (auto it = body.find("phone"); it != body.end() && !it->is_null()) {
+    has_phones = true;
+    if (auto e = add_phone(*it)) return *e;
+  }
+  if (auto it = body.find("phones"); it != body.end() && !it->is_null()) {
+    has_phones = true;
+    if (!it->is_array()) return error{"INVALID_FORMAT", "phones must be an array"};
+    for (auto& v : *it)
+      if (auto e = add_phone(v)) return *e;
+  }
+  if (has_phones) p.phones = phones;
+  if (auto it = body.find("attributes"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return error{"INVALID_FORMAT", "attributes must be an object"};
+    if (it->dump().size() > 16 * 1024) return error{"INVALID_INPUT", "attributes are too large"};
+    p.attributes = *it;
+  }
+  return p;
+}
+
+asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.read")) co_return response::from(*e);
+  auto limit = parse_limit(req);
+  if (!limit) co_return response::from(limit.err());
+  std::optional<id_t> before;
+  if (auto c = req.query_param("cursor")) {
+    before = parse_cursor(*c);
+    if (!before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
+  }
+  std::optional<std::string> q;
+  if (auto s = req.query_param("q"); s && !trim(*s).empty()) q = trim(*s);
+  auto ws = who->workspace_id;
+  int n = *limit;
+  auto job1 = [ws, before, n, q](store::database& db) {
+    return ct::list(db, ws, before, n, q);
+  };
+  auto rows = co_await ctx.db.read(std::move(job1));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& c : *rows) items.push_back(to_json(c));
+  std::optional<std::string> next;
+  if (static_cast<int>(rows->size()) == n) next = make_cursor(rows->back().id);
+  co_return page(std::move(items), next);
+}
+
+asio::awaitable<response> create_contact(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.create")) co_return response::from(*e);
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto p = parse_contact(*body);
+  if (!p) co_return response::from(p.err());
+  store::contact c;
+  c.workspace_id = who->workspace_id;
+  c.name = p->name.value_or(std::nullopt);
+  c.email = p->email.value_or(std::nullopt);
+  c.external_id = p->external_id.value_or(std::nullopt);
+  c.phones = p->phones.value_or(std::vector<std::string>{});
+  c.attributes = p->attributes.value_or(json::object());
+  c.created_at = c.updated_at = now_text(ctx);
+  auto job2 = [c](store::database& db) {
+    auto id = ct::insert(db, c);
+    return *ct::find(db, c.workspace_id, id);
+  };
+  auto created = co_await ctx.db.write(std::move(job2));
+  if (!created)
+    co_return store_error(created.err(), "another contact already has this phone, email or external id");
+  co_return response::json(201, to_json(*created));
+}
+
+asio::awaitable<response> get_contact(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.read")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto ws = who->workspace_id;
+  auto cid = *id;
+  auto job3 = [ws, cid](store::database& db) { return ct::find(db, ws, cid); };
+  auto c = co_await ctx.db.read(std::move(job3));
+  if (!c) co_return store_error(c.err());
+  if (!*c) co_return response::error(404, "NOT_FOUND", "contact not found");
+  co_return response::json(200, to_json(**c));
+}
+
+asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.update")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto p = parse_contact(*body);
+  if (!p) co_return response::from(p.err());
+  auto ws = who->workspace_id;
+  auto cid = *id;
+  auto at = now_text(ctx);
+  auto patch = *p;
+  auto job4 = [ws, cid, patch, at](store::database& db) {
+    if (!ct::find(db, ws, cid)) throw store::job_error("NOT_FOUND", "contact not found");
+    ct::update(db, ws, cid, patch, at);
+    return *ct::find(db, ws, cid);
+  };
+  auto updated = co_await ctx.db.write(std::move(job4));
+  if (!updated)
+    co_return store_error(updated.err(), "another contact already has this phone, email or external id");
+  co_return response::json(200, to_json(*updated));
+}
+
+asio::awaitable<response> delete_contact(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.delete")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto p = *who;
+  auto cid = *id;
+  auto at = now_text(ctx);
+  auto ip = req.remote;
+  auto job5 = [p, cid, at, ip](store::database& db) {
+    if (!ct::find(db, p.workspace_id, cid)) throw store::job_error("NOT_FOUND", "contact not found");
+    ct::erase(db, p.workspace_id, cid);
+    // The audit row names the id only: the erased person's data is gone.
+    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "contact.erased", "contact", cid,
+                            json::object(), ip, at);
+  };
+  auto w = co_await ctx.db.write(std::move(job5));
+  if (!w) co_return store_error(w.err());
+  co_return response::json(200, {{"ok", true}, {"erased", id_str(cid)}});
+}
+
+asio::awaitable<response> merge_contact(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.merge")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto from_text = opt_string(*body, "from");
+  if (!from_text) co_return response::from(from_text.err());
+  if (!*from_text) co_return response::error(400, "MISSING_REQUIRED_FIELD", "from (the contact id to merge in) is required");
+  auto from = parse_id(**from_text);
+  if (!from || *from == *id)
+    co_return response::error(400, "INVALID_INPUT", "from must be another contact's id");
+  auto p = *who;
+  auto into = *id;
+  auto src = *from;
+  auto at = now_text(ctx);
+  auto ip = req.remote;
+  auto job1b = [p, into, src, at, ip](store::database& db) {
+    if (!ct::find(db, p.workspace_id, into) || !ct::find(db, p.workspace_id, src))
+      throw store::job_error("NOT_FOUND", "contact not found");
+    ct::merge(db, p.workspace_id, into, src, at);
+    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "contact.merged", "contact", into,
+                            {{"merged_from", id_str(src)}}, ip, at);
+    return *ct::find(db, p.workspace_id, into);
+  };
+  auto merged = co_await ctx.db.write(std::move(job1b));
+  if (!merged) co_return store_error(merged.err());
+  co_return response::json(200, to_json(*merged));
+}
+
+std::string csv_field(const std::string& s) {
+  // Quote always; double inner quotes; neutralise spreadsheet formulas.
+  std::string v = s;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += "\"\"";
+    else out += c;
+  }
+  return out + "\"";
+}
+
+asio::awaitable<response> export_contacts(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "contacts.export")) co_return response::from(*e);
+  auto ws = who->workspace_id;
+  auto job6 = [ws](store::database& db) {
+    std::string out = "id,name,email,phones,external_id,attributes,created_at\r\n";
+    std::optional<id_t> before;
+    for (;;) {
+      auto chunk = ct::list(db, ws, before, 500, std::nullopt);
+      for (auto& c : chunk) {
+        std::string phones;
+        for (auto& p : c.phones) phones += (phones.empty() ? "" : " ") + p;
+        out += csv_field(id_str(c.id)) + "," + csv_field(c.name.value_or("")) + "," +
+               csv_field(c.email.value_or("")) + "," + csv_field(phones) + "," +
+               csv_field(c.external_id.value_or("")) + "," + csv_field(c.attributes.dump()) + "," +
+               csv_field(c.created_at) + "\r\n";
+      }
+      if (chunk.size() < 500) break;
+      before = chunk.back().id;
+    }
+    return out;
+  };
+  auto csv = co_await ctx.db.read(std::move(job6));
+  if (!csv) co_return store_error(csv.err());
+  auto r = response::text(200, std::move(*csv), "text/csv; charset=utf-8");
+  r.headers.add("Content-Disposition", "attachment; filename=\"contacts.csv\"");
+  co_return r;
+}
+
+}  // namespace
+
+void add_contact_routes(http::router& r, api_context& ctx) {
+  r.add("GET", "/api/v1/contacts", [&ctx](request& q) { return list_contacts(ctx, q); });
+  r.add("POST", "/api/v1/contacts", [&ctx](request& q) { return create_contact(ctx, q); });
+  r.add("GET", "/api/v1/contacts/export", [&ctx](request& q) { return export_contacts(ctx, q); });
+  r.add("GET", "/api/v1/contacts/{id}", [&ctx](request& q) { return get_contact(ctx, q); });
+  r.add("PATCH", "/api/v1/contacts/{id}", [&ctx](request& q) { return patch_contact(ctx, q); });
+  r.add("DELETE", "/api/v1/contacts/{id}", [&ctx](request& q) { return delete_contact(ctx, q); });
+  r.add("POST", "/api/v1/contacts/{id}/merge", [&ctx](request& q) { return merge_contact(ctx, q); });
+}
+
+}  // namespace switchboard::api

@@ -1,0 +1,304 @@
+// Teammates (admin manages; everyone edits their own availability and phone) and teams.
+#include <set>
+
+#include "common.hpp"
+#include "routes.hpp"
+#include "switchboard/auth/password.hpp"
+#include "switchboard/auth/permissions.hpp"
+#include "switchboard/core/offload.hpp"
+#include "switchboard/core/random.hpp"
+#include "switchboard/core/validate.hpp"
+#include "switchboard/store/auth_data.hpp"
+#include "switchboard/store/teammates.hpp"
+
+namespace switchboard::api {
+namespace {
+
+namespace tm = store::teammates;
+
+const std::set<std::string> availabilities = {"available", "away", "offline"};
+const std::set<std::string> forwarding = {"off", "phone"};
+
+asio::awaitable<response> list_teammates(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "teammates.read")) co_return response::from(*e);
+  auto ws = who->workspace_id;
+  auto job1 = [ws](store::database& db) { return tm::list(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(job1));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& t : *rows) items.push_back(to_json(t));
+  co_return page(items, std::nullopt);
+}
+
+asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "teammates.manage")) co_return response::from(*e);
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto email = opt_string(*body, "email");
+  auto name = opt_string(*body, "name");
+  auto role = opt_string(*body, "role");
+  auto password = opt_string(*body, "password");
+  auto phone = opt_string(*body, "physical_number");
+  for (auto* r : {&email, &name, &role, &password, &phone})
+    if (!*r) co_return response::from(r->err());
+  if (!*email || !*name || trim(**name).empty())
+    co_return response::error(400, "MISSING_REQUIRED_FIELD", "email and name are required");
+  auto e = normalize_email(**email);
+  if (!e) co_return response::error(400, "INVALID_FORMAT", "email is not a valid address");
+  std::string r = role->value_or("agent");
+  if (!auth::valid_role(r))
+    co_return response::error(400, "INVALID_INPUT", "role must be owner, admin, agent or viewer");
+  if (r == "owner")
+    if (auto err = require(*who, "roles.grant_owner")) co_return response::from(*err);
+  std::optional<std::string> number;
+  if (*phone) {
+    number = normalize_e164(**phone);
+    if (!number) co_return response::error(400, "INVALID_FORMAT", "physical_number must be E.164, e.g. +14155550123");
+  }
+  std::string pw = password->value_or("");
+  std::string generated;
+  if (pw.empty()) pw = generated = random_alnum(20);
+  if (pw.size() < 8) co_return response::error(400, "INVALID_INPUT", "password must be at least 8 characters");
+  auto hashing = [pw] { return auth::hash_password(pw); };
+  auto hash = co_await offload(ctx.cpu, std::move(hashing));
+  if (!hash) co_return response::error(500, "INTERNAL", "could not hash the password");
+
+  store::teammate t;
+  t.workspace_id = who->workspace_id;
+  t.email = *e;
+  t.name = trim(**name);
+  t.role = r;
+  t.physical_number = number;
+  t.password_hash = *hash;
+  t.created_at = now_text(ctx);
+  auto p = *who;
+  auto ip = req.remote;
+  auto job2 = [t, p, ip](store::database& db) {
+    auto id = tm::insert(db, t);
+    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "teammate.created", "teammate", id,
+                            {{"role", t.role}}, ip, t.created_at);
+    return *tm::find(db, t.workspace_id, id);
+  };
+  auto created = co_await ctx.db.write(std::move(job2));
+  if (!created) co_return store_error(created.err(), "a teammate with this email exists");
+  auto j = to_json(*created);
+  if (!generated.empty()) j["initial_password"] = generated;  // shown once
+  co_return response::json(201, j);
+}
+
+asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "teammate not found");
+  bool self = *id == who->teammate_id;
+  if (auto e = require(*who, self ? "me.update" : "teammates.manage")) co_return response::from(*e);
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  tm::patch p;
+  auto name = opt_string(*body, "name");
+  auto role = opt_string(*body, "role");
+  auto availability = opt_string(*body, "availability");
+  auto fwd = opt_string(*body, "sms_forwarding");
+  for (auto* r : {&name, &role, &availability, &fwd})
+    if (!*r) co_return response::from(r->err());
+  if (*name) {
+    if (trim(**name).empty()) co_return response::error(400, "INVALID_INPUT", "name must not be empty");
+    p.name = trim(**name);
+  }
+  if (*availability) {
+    if (!availabilities.count(**availability))
+      co_return response::error(400, "INVALID_INPUT", "availability must be available, away or offline");
+    p.availability = *availability;
+  }
+  if (*fwd) {
+    if (!forwarding.count(**fwd)) co_return response::error(400, "INVALID_INPUT", "sms_forwarding must be off or phone");
+    p.sms_forwarding = *fwd;
+  }
+  if (body->contains("physical_number")) {
+    auto& v = (*body)["physical_number"];
+    if (v.is_null()) {
+      p.physical_number = std::optional<std::string>();
+    } else {
+      auto n = v.is_string() ? normalize_e164(v.get<std::string>()) : std::nullopt;
+      if (!n) co_return response::error(400, "INVALID_FORMAT", "physical_number must be E.164, e.g. +14155550123");
+      p.physical_number = n;
+    }
+  }
+  if (*role) {
+    if (!auth::valid_role(**role))
+      co_return response::error(400, "INVALID_INPUT", "role must be owner, admin, agent or viewer");
+    if (auto e = require(*who, "teammates.manage")) co_return response::from(*e);
+    if (**role == "owner")
+      if (auto e = require(*who, "roles.grant_owner")) co_return response::from(*e);
+    p.role = *role;
+  }
+  auto me = *who;
+  auto tid = *id;
+  auto at = now_text(ctx);
+  auto ip = req.remote;
+  auto job = [me, tid, p, at, ip](store::database& db) {
+    auto before = tm::find(db, me.workspace_id, tid);
+    if (!before) throw store::job_error("NOT_FOUND", "teammate not found");
+    // Nobody changes someone ranked above them; the last owner stays an owner.
+    if (tid != me.teammate_id && auth::role_rank(before->role) > auth::role_rank(me.role))
+      throw store::job_error("PERMISSION_DENIED", "you cannot change a teammate ranked above you");
+    if (p.role && before->role == "owner" && *p.role != "owner") {
+      auto& q = db.prepare("SELECT COUNT(*) FROM teammates WHERE workspace_id = ?1 AND role = 'owner'");
+      q.bind(1, me.workspace_id);
+      q.step();
+      if (q.column_int(0) <= 1) throw store::job_error("CONFLICT_STATE", "the last owner cannot be demoted");
+    }
+    tm::update(db, me.workspace_id, tid, p, at);
+    if (p.role && *p.role != before->role)
+      store::auth_data::audit(db, me.workspace_id, me.teammate_id, "teammate.role_changed",
+                              "teammate", tid, {{"from", before->role}, {"to", *p.role}}, ip, at);
+    return *tm::find(db, me.workspace_id, tid);
+  };
+  auto updated = co_await ctx.db.write(std::move(job));
+  if (!updated) co_return store_error(updated.err());
+  auto j = to_json(*updated);
+  ctx.hub.publish(me.workspace_id, "agents", "teammate.updated", j);
+  if (p.availability)
+    ctx.hub.publish(me.workspace_id, "agents", "presence",
+                    {{"teammate_id", id_str(tid)}, {"availability", *p.availability}});
+  co_return response::json(200, j);
+}
+
+asio::awaitable<response> list_teams(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "teams.read")) co_return response::from(*e);
+  auto ws = who->workspace_id;
+  auto job3 = [ws](store::database& db) { return tm::list_teams(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(job3));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& t : *rows) items.push_back(to_json(t));
+  co_return page(items, std::nullopt);
+}
+
+result<std::optional<bool>> opt_bool(const json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null()) return std::optional<bool>();
+  if (!it->is_boolean()) return error{"INVALID_FORMAT", std::string(field) + " must be true or false"};
+  return std::optional<bool>(it->get<bool>());
+}
+
+asio::awaitable<response> create_team(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "teams.manage")) co_return response::from(*e);
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto name = opt_string(*body, "name");
+  auto rr = opt_bool(*body, "round_robin");
+  if (!name) co_return response::from(name.err());
+  if (!rr) co_return response::from(rr.err());
+  if (!*name || trim(**name).empty()) co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required");
+  std::vector<id_t> members;
+  if (auto it = body->find("member_ids"); it != body->end() && !it->is_null()) {
+    if (!it->is_array()) co_return response::error(400, "INVALID_FORMAT", "member_ids must be an array of ids");
+    for (auto& m : *it) {
+      auto mid = m.is_string() ? parse_id(m.get<std::string>()) : std::nullopt;
+      if (!mid) co_return response::error(400, "INVALID_FORMAT", "member_ids must be an array of ids");
+      members.push_back(*mid);
+    }
+  }
+  auto ws = who->workspace_id;
+  auto n = trim(**name);
+  bool round_robin = rr->value_or(true);
+  auto at = now_text(ctx);
+  auto job4 = [ws, n, round_robin, at, members](store::database& db) {
+    auto id = tm::insert_team(db, ws, n, round_robin, at);
+    for (auto m : members) {
+      if (!tm::find(db, ws, m)) throw store::job_error("INVALID_INPUT", "member_ids: no such teammate");
+      tm::add_member(db, ws, id, m);
+    }
+    return *tm::find_team(db, ws, id);
+  };
+  auto created = co_await ctx.db.write(std::move(job4));
+  if (!created) co_return store_error(created.err(), "a team with this name exists");
+  co_return response::json(201, to_json(*created));
+}
+
+asio::awaitable<response> patch_team(api_context& ctx, request& req) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "teams.manage")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "team not found");
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto name = opt_string(*body, "name");
+  auto rr = opt_bool(*body, "round_robin");
+  if (!name) co_return response::from(name.err());
+  if (!rr) co_return response::from(rr.err());
+  auto ws = who->workspace_id;
+  auto tid = *id;
+  auto n = *name;
+  auto r = *rr;
+  auto job5 = [ws, tid, n, r](store::database& db) {
+    if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
+    tm::update_team(db, ws, tid, n, r);
+    return *tm::find_team(db, ws, tid);
+  };
+  auto updated = co_await ctx.db.write(std::move(job5));
+  if (!updated) co_return store_error(updated.err(), "a team with this name exists");
+  co_return response::json(200, to_json(*updated));
+}
+
+asio::awaitable<response> change_member(api_context& ctx, request& req, bool add) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  if (auto e = require(*who, "teams.manage")) co_return response::from(*e);
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "team not found");
+  std::optional<id_t> member;
+  if (add) {
+    auto body = object_body(req);
+    if (!body) co_return response::from(body.err());
+    auto m = opt_string(*body, "teammate_id");
+    if (!m) co_return response::from(m.err());
+    if (*m) member = parse_id(**m);
+    if (!member) co_return response::error(400, "MISSING_REQUIRED_FIELD", "teammate_id is required");
+  } else {
+    member = parse_id(req.params.at("teammate_id"));
+    if (!member) co_return response::error(404, "NOT_FOUND", "teammate not found");
+  }
+  auto ws = who->workspace_id;
+  auto tid = *id;
+  auto mid = *member;
+  auto job6 = [ws, tid, mid, add](store::database& db) {
+    if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
+    if (!tm::find(db, ws, mid)) throw store::job_error(add ? "INVALID_INPUT" : "NOT_FOUND", "no such teammate");
+    if (add)
+      tm::add_member(db, ws, tid, mid);
+    else
+      tm::remove_member(db, ws, tid, mid);
+    return *tm::find_team(db, ws, tid);
+  };
+  auto updated = co_await ctx.db.write(std::move(job6));
+  if (!updated) co_return store_error(updated.err());
+  co_return response::json(200, to_json(*updated));
+}
+
+}  // namespace
+
+void add_teammate_routes(http::router& r, api_context& ctx) {
+  r.add("GET", "/api/v1/teammates", [&ctx](request& q) { return list_teammates(ctx, q); });
+  r.add("POST", "/api/v1/teammates", [&ctx](request& q) { return create_teammate(ctx, q); });
+  r.add("PATCH", "/api/v1/teammates/{id}", [&ctx](request& q) { return patch_teammate(ctx, q); });
+  r.add("GET", "/api/v1/teams", [&ctx](request& q) { return list_teams(ctx, q); });
+  r.add("POST", "/api/v1/teams", [&ctx](request& q) { return create_team(ctx, q); });
+  r.add("PATCH", "/api/v1/teams/{id}", [&ctx](request& q) { return patch_team(ctx, q); });
+  r.add("POST", "/api/v1/teams/{id}/members", [&ctx](request& q) { return change_member(ctx, q, true); });
+  r.add("DELETE", "/api/v1/teams/{id}/members/{teammate_id}",
+        [&ctx](request& q) { return change_member(ctx, q, false); });
+}
+
+}  // namespace switchboard::api

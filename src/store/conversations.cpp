@@ -1,0 +1,301 @@
+#include "switchboard/store/conversations.hpp"
+
+namespace switchboard::store::conversations {
+namespace {
+
+constexpr const char* conv_columns =
+    "c.id, c.workspace_id, c.contact_id, k.name, c.status, c.assignee_id, c.team_id, c.priority,"
+    " c.snoozed_until, c.first_response_at, c.resolved_at, c.last_message_at, c.subject,"
+    " c.unread_count, c.channel, c.created_at, c.updated_at";
+
+conversation conv_row(statement& q) {
+  conversation c;
+  c.id = q.column_int(0);
+  c.workspace_id = q.column_int(1);
+  c.contact_id = q.column_int(2);
+  c.contact_name = q.column_opt_text(3);
+  c.status = q.column_text(4);
+  c.assignee_id = q.column_opt_int(5);
+  c.team_id = q.column_opt_int(6);
+  c.priority = q.column_text(7);
+  c.snoozed_until = q.column_opt_text(8);
+  c.first_response_at = q.column_opt_text(9);
+  c.resolved_at = q.column_opt_text(10);
+  c.last_message_at = q.column_opt_text(11);
+  c.subject = q.column_opt_text(12);
+  c.unread_count = q.column_int(13);
+  c.channel = q.column_text(14);
+  c.created_at = q.column_text(15);
+  c.updated_at = q.column_text(16);
+  return c;
+}
+
+void load_labels(database& db, conversation& c) {
+  auto& q = db.prepare(
+      "SELECT label FROM conversation_labels WHERE conversation_id = ?1 ORDER BY label");
+  q.bind(1, c.id);
+  while (q.step()) c.labels.push_back(q.column_text(0));
+}
+
+constexpr const char* msg_columns =
+    "m.id, m.workspace_id, m.conversation_id, m.direction, m.sender_kind, m.sender_id,"
+    " CASE m.sender_kind WHEN 'teammate' THEN (SELECT name FROM teammates WHERE id = m.sender_id)"
+    "  WHEN 'contact' THEN (SELECT name FROM contacts WHERE id = m.sender_id) ELSE NULL END,"
+    " m.private, m.channel, m.body, m.status, m.error, m.external_id, m.kind, m.media, m.metadata,"
+    " m.created_at";
+
+message msg_row(statement& q) {
+  message m;
+  m.id = q.column_int(0);
+  m.workspace_id = q.column_int(1);
+  m.conversation_id = q.column_int(2);
+  m.direction = q.column_text(3);
+  m.sender_kind = q.column_text(4);
+  m.sender_id = q.column_opt_int(5);
+  m.sender_name = q.column_text(6);
+  m.is_private = q.column_int(7) != 0;
+  m.channel = q.column_text(8);
+  m.body = q.column_text(9);
+  m.status = q.column_text(10);
+  m.error = q.column_opt_text(11);
+  m.external_id = q.column_opt_text(12);
+  m.kind = q.column_text(13);
+  m.media = nlohmann::json::parse(q.column_text(14), nullptr, false);
+  m.metadata = nlohmann::json::parse(q.column_text(15), nullptr, false);
+  m.created_at = q.column_text(16);
+  return m;
+}
+
+// FTS5 query from user text: each word quoted, so operators in input are literal.
+std::string fts_query(const std::string& text) {
+  std::string out, word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    std::string quoted = "\"";
+    for (char c : word) {
+      if (c == '"') quoted += "\"\"";
+      else quoted += c;
+    }
+    out += (out.empty() ? "" : " ") + quoted + "\"";
+    word.clear();
+  };
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n') flush();
+    else word += c;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+std::optional<conversation> find(database& db, id_t workspace_id, id_t id) {
+  auto& q = db.prepare(std::string("SELECT ") + conv_columns +
+                       " FROM conversations c JOIN contacts k ON k.id = c.contact_id"
+                       " WHERE c.workspace_id = ?1 AND c.id = ?2");
+  q.bind_all(workspace_id, id);
+  if (!q.step()) return std::nullopt;
+  auto c = conv_row(q);
+  q.reset();
+  load_labels(db, c);
+  return c;
+}
+
+std::vector<conversation> list(database& db, id_t workspace_id, const list_filter& f) {
+  std::string sql = std::string("SELECT ") + conv_columns +
+                    " FROM conversations c JOIN contacts k ON k.id = c.contact_id"
+                    " WHERE c.workspace_id = ?1 AND (?2 IS NULL OR c.id < ?2)"
+                    " AND (?3 IS NULL OR c.status = ?3)"
+                    " AND (?4 IS NULL OR c.team_id = ?4)"
+                    " AND (?5 IS NULL OR c.contact_id = ?5)";
+  using who = list_filter::who;
+  if (f.assignee == who::unassigned) sql += " AND c.assignee_id IS NULL";
+  if (f.assignee == who::me || f.assignee == who::teammate) sql += " AND c.assignee_id = ?6";
+  if (f.label)
+    sql += " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id"
+           " AND l.label = ?7)";
+  if (f.q)
+    sql += " AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
+           " AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?8))";
+  sql += " ORDER BY c.id DESC LIMIT ?9";
+  auto& q = db.prepare(sql);
+  q.bind_all(workspace_id, f.before, f.status, f.team_id, f.contact_id);
+  if (f.assignee == who::me || f.assignee == who::teammate) q.bind(6, f.assignee_id);
+  if (f.label) q.bind(7, *f.label);
+  if (f.q) q.bind(8, fts_query(*f.q));
+  q.bind(9, static_cast<std::int64_t>(f.limit));
+  std::vector<conversation> out;
+  while (q.step()) out.push_back(conv_row(q));
+  q.reset();
+  for (auto& c : out) load_labels(db, c);
+  return out;
+}
+
+id_t insert(database& db, const conversation& c) {
+  db.prepare(
+        "INSERT INTO conversations(workspace_id, contact_id, status, assignee_id, team_id, priority,"
+        " channel, subject, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)")
+      .bind_all(c.workspace_id, c.contact_id, c.status, c.assignee_id, c.team_id, c.priority,
+                c.channel, c.subject, c.created_at)
+      .run();
+  id_t id = db.last_insert_rowid();
+  for (auto& l : c.labels)
+    db.prepare("INSERT OR IGNORE INTO conversation_labels(workspace_id, conversation_id, label) VALUES (?1, ?2, ?3)")
+        .bind_all(c.workspace_id, id, l)
+        .run();
+  return id;
+}
+
+void update(database& db, id_t workspace_id, id_t id, const patch& p, const std::string& now) {
+  auto opt_int = [](const std::optional<std::optional<id_t>>& v) {
+    return v && *v ? std::optional<id_t>(**v) : std::optional<id_t>();
+  };
+  db.prepare(
+        "UPDATE conversations SET status = COALESCE(?3, status), priority = COALESCE(?4, priority),"
+        " assignee_id = CASE WHEN ?5 THEN ?6 ELSE assignee_id END,"
+        " team_id = CASE WHEN ?7 THEN ?8 ELSE team_id END,"
+        " snoozed_until = CASE WHEN ?9 THEN ?10 WHEN ?3 IS NOT NULL AND ?3 != 'snoozed' THEN NULL"
+        "  ELSE snoozed_until END,"
+        " resolved_at = CASE WHEN ?3 = 'resolved' AND status != 'resolved' THEN ?11"
+        "  WHEN ?3 IS NOT NULL AND ?3 != 'resolved' THEN NULL ELSE resolved_at END,"
+        " unread_count = COALESCE(?12, unread_count), updated_at = ?11"
+        " WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, id, p.status, p.priority,
+                static_cast<std::int64_t>(p.assignee_id.has_value()), opt_int(p.assignee_id),
+                static_cast<std::int64_t>(p.team_id.has_value()), opt_int(p.team_id),
+                static_cast<std::int64_t>(p.snoozed_until.has_value()),
+                p.snoozed_until ? *p.snoozed_until : std::optional<std::string>(), now,
+                p.unread_count)
+      .run();
+  if (p.labels) {
+    db.prepare("DELETE FROM conversation_labels WHERE workspace_id = ?1 AND conversation_id = ?2")
+        .bind_all(workspace_id, id)
+        .run();
+    for (auto& l : *p.labels)
+      db.prepare("INSERT OR IGNORE INTO conversation_labels(workspace_id, conversation_id, label) VALUES (?1, ?2, ?3)")
+          .bind_all(workspace_id, id, l)
+          .run();
+  }
+}
+
+std::vector<std::pair<id_t, id_t>> wake_snoozed(database& db, const std::string& now) {
+  std::vector<std::pair<id_t, id_t>> woke;
+  {
+    auto& q = db.prepare(
+        "SELECT workspace_id, id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?1");
+    q.bind(1, now);
+    while (q.step()) woke.emplace_back(q.column_int(0), q.column_int(1));
+  }
+  for (auto& [ws, id] : woke)
+    db.prepare("UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = ?3"
+               " WHERE workspace_id = ?1 AND id = ?2")
+        .bind_all(ws, id, now)
+        .run();
+  return woke;
+}
+
+std::optional<message> find_message(database& db, id_t workspace_id, id_t id) {
+  auto& q = db.prepare(std::string("SELECT ") + msg_columns +
+                       " FROM messages m WHERE m.workspace_id = ?1 AND m.id = ?2");
+  q.bind_all(workspace_id, id);
+  if (!q.step()) return std::nullopt;
+  return msg_row(q);
+}
+
+std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_id,
+                            std::optional<id_t> after, int limit, bool include_private) {
+  auto& q = db.prepare(std::string("SELECT ") + msg_columns +
+                       " FROM messages m WHERE m.workspace_id = ?1 AND m.conversation_id = ?2"
+                       " AND (?3 IS NULL OR m.id > ?3) AND (?5 OR m.private = 0)"
+                       " ORDER BY m.id LIMIT ?4");
+  q.bind_all(workspace_id, conversation_id, after, static_cast<std::int64_t>(limit),
+             static_cast<std::int64_t>(include_private));
+  std::vector<message> out;
+  while (q.step()) out.push_back(msg_row(q));
+  return out;
+}
+
+id_t insert_message(database& db, const message& m) {
+  db.prepare(
+        "INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, sender_id,"
+        " private, channel, body, status, error, external_id, kind, media, metadata, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+      .bind_all(m.workspace_id, m.conversation_id, m.direction, m.sender_kind, m.sender_id,
+                static_cast<std::int64_t>(m.is_private), m.channel, m.body, m.status, m.error,
+                m.external_id, m.kind, m.media.dump(), m.metadata.dump(), m.created_at)
+      .run();
+  id_t id = db.last_insert_rowid();
+  bool from_contact = m.sender_kind == "contact";
+  bool public_reply = m.sender_kind == "teammate" && !m.is_private;
+  db.prepare(
+        "UPDATE conversations SET last_message_at = ?3, updated_at = ?3,"
+        " unread_count = unread_count + ?4,"
+        " channel = CASE WHEN ?4 THEN ?6 ELSE channel END,"
+        " first_response_at = CASE WHEN ?5 AND first_response_at IS NULL THEN ?3"
+        "  ELSE first_response_at END,"
+        " status = CASE WHEN ?4 AND status IN ('resolved', 'snoozed') THEN 'open' ELSE status END,"
+        " snoozed_until = CASE WHEN ?4 AND status = 'snoozed' THEN NULL ELSE snoozed_until END"
+        " WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(m.workspace_id, m.conversation_id, m.created_at,
+                static_cast<std::int64_t>(from_contact), static_cast<std::int64_t>(public_reply),
+                m.channel)
+      .run();
+  return id;
+}
+
+std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut) {
+  auto& q = db.prepare("SELECT body FROM canned_responses WHERE workspace_id = ?1 AND shortcut = ?2");
+  q.bind_all(workspace_id, shortcut);
+  if (!q.step()) return std::nullopt;
+  return q.column_text(0);
+}
+
+std::vector<canned_response> list_canned(database& db, id_t workspace_id) {
+  std::vector<canned_response> out;
+  auto& q = db.prepare(
+      "SELECT id, shortcut, body, created_at FROM canned_responses WHERE workspace_id = ?1 ORDER BY shortcut");
+  q.bind(1, workspace_id);
+  while (q.step()) out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)});
+  return out;
+}
+
+id_t insert_canned(database& db, id_t workspace_id, const std::string& shortcut,
+                   const std::string& body, const std::string& now) {
+  db.prepare("INSERT INTO canned_responses(workspace_id, shortcut, body, created_at) VALUES (?1, ?2, ?3, ?4)")
+      .bind_all(workspace_id, shortcut, body, now)
+      .run();
+  return db.last_insert_rowid();
+}
+
+bool delete_canned(database& db, id_t workspace_id, id_t id) {
+  db.prepare("DELETE FROM canned_responses WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
+  return db.changes() > 0;
+}
+
+std::vector<label> list_labels(database& db, id_t workspace_id) {
+  std::vector<label> out;
+  auto& q = db.prepare("SELECT id, name, color, created_at FROM labels WHERE workspace_id = ?1 ORDER BY name");
+  q.bind(1, workspace_id);
+  while (q.step()) out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)});
+  return out;
+}
+
+id_t insert_label(database& db, id_t workspace_id, const std::string& name,
+                  const std::string& color, const std::string& now) {
+  db.prepare("INSERT INTO labels(workspace_id, name, color, created_at) VALUES (?1, ?2, ?3, ?4)")
+      .bind_all(workspace_id, name, color, now)
+      .run();
+  return db.last_insert_rowid();
+}
+
+id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,
+                    const nlohmann::json& payload, const std::string& now) {
+  db.prepare(
+        "INSERT INTO outbox(workspace_id, kind, payload, next_attempt_at, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?4, ?4)")
+      .bind_all(workspace_id, kind, payload.dump(), now)
+      .run();
+  return db.last_insert_rowid();
+}
+
+}  // namespace switchboard::store::conversations

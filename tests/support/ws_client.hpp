@@ -1,0 +1,69 @@
+#pragma once
+// A blocking WebSocket test client (Beast, synchronous) with a receive timeout.
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <nlohmann/json.hpp>
+
+namespace sbtest {
+
+class ws_client {
+ public:
+  // Connects and upgrades; throws on failure (e.g. a 401 from the server).
+  ws_client(std::uint16_t port, const std::string& target) : ws_(io_) {
+    boost::asio::ip::tcp::endpoint ep(boost::asio::ip::make_address("127.0.0.1"), port);
+    ws_.next_layer().connect(ep);
+    ws_.handshake("127.0.0.1", target);
+    set_timeout(std::chrono::seconds(5));
+  }
+  ~ws_client() {
+    boost::system::error_code ec;
+    ws_.next_layer().close(ec);
+  }
+
+  void send(const std::string& text) { ws_.write(boost::asio::buffer(text)); }
+
+  // Next text message, or nullopt on timeout / close.
+  std::optional<std::string> read(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    set_timeout(timeout);
+    boost::beast::flat_buffer buf;
+    boost::system::error_code ec;
+    ws_.read(buf, ec);
+    if (ec) return std::nullopt;
+    return boost::beast::buffers_to_string(buf.data());
+  }
+
+  // Reads until an event of `type` arrives (others are skipped); nullopt on timeout.
+  std::optional<nlohmann::json> wait_event(const std::string& type,
+                                           std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto m = read(std::max(left, std::chrono::milliseconds(1)));
+      if (!m) return std::nullopt;
+      auto j = nlohmann::json::parse(*m, nullptr, false);
+      if (j.is_object() && j.value("type", "") == type) return j;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void set_timeout(std::chrono::milliseconds t) {
+    timeval tv{static_cast<time_t>(t.count() / 1000), static_cast<suseconds_t>((t.count() % 1000) * 1000)};
+    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  boost::asio::io_context io_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+};
+
+}  // namespace sbtest
