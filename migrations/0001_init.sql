@@ -1,14 +1,15 @@
 -- Schema 1: the core aggregates. Every row carries its workspace; ids are
--- integers internally and opaque strings in the API. Timestamps are RFC 3339 UTC text.
+-- integers internally and opaque strings in the API. AUTOINCREMENT: an erased
+-- row's id is never handed to a new one (audit rows keep pointing at the right thing). Timestamps are RFC 3339 UTC text.
 
 CREATE TABLE workspaces (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   name        TEXT NOT NULL,
   created_at  TEXT NOT NULL
 );
 
 CREATE TABLE teammates (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id   INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   email          TEXT NOT NULL COLLATE NOCASE,
   name           TEXT NOT NULL,
@@ -31,7 +32,7 @@ CREATE TABLE auth_sessions (
 CREATE INDEX auth_sessions_teammate ON auth_sessions(workspace_id, teammate_id);
 
 CREATE TABLE contacts (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   name          TEXT,
   email         TEXT COLLATE NOCASE,
@@ -43,7 +44,7 @@ CREATE INDEX contacts_workspace ON contacts(workspace_id, id);
 
 -- One customer, many identities: phone numbers, emails, widget visitor ids, external ids.
 CREATE TABLE contact_identities (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   contact_id    INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   kind          TEXT NOT NULL CHECK (kind IN ('phone', 'email', 'visitor', 'external')),
@@ -54,7 +55,7 @@ CREATE TABLE contact_identities (
 CREATE INDEX contact_identities_contact ON contact_identities(contact_id);
 
 CREATE TABLE conversations (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id     INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   contact_id       INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   status           TEXT NOT NULL DEFAULT 'open'
@@ -71,7 +72,7 @@ CREATE INDEX conversations_list ON conversations(workspace_id, status, id);
 CREATE INDEX conversations_contact ON conversations(workspace_id, contact_id);
 
 CREATE TABLE messages (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id     INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   conversation_id  INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
   direction        TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound', 'internal')),

@@ -13,7 +13,7 @@ ALTER TABLE teammates ADD COLUMN assigned_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE teammates ADD COLUMN updated_at TEXT;
 
 CREATE TABLE teams (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   name          TEXT NOT NULL,
   round_robin   INTEGER NOT NULL DEFAULT 1,
@@ -40,7 +40,7 @@ CREATE INDEX conversations_team ON conversations(workspace_id, team_id, id);
 CREATE INDEX conversations_snoozed ON conversations(status, snoozed_until) WHERE status = 'snoozed';
 
 CREATE TABLE labels (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   name          TEXT NOT NULL COLLATE NOCASE,
   color         TEXT NOT NULL DEFAULT '#888888',
@@ -76,7 +76,7 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
 END;
 
 CREATE TABLE canned_responses (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   shortcut      TEXT NOT NULL COLLATE NOCASE,
   body          TEXT NOT NULL,
@@ -85,7 +85,7 @@ CREATE TABLE canned_responses (
 );
 
 CREATE TABLE api_keys (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   workspace_id  INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
   teammate_id   INTEGER NOT NULL REFERENCES teammates(id) ON DELETE CASCADE,  -- acts as this teammate
   name          TEXT NOT NULL,

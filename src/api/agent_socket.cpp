@@ -38,7 +38,8 @@ void on_agent_message(api_context& ctx, const principal& p, http::ws_connection&
                     {{"conversation_id", id_str(*cid)},
                      {"teammate_id", id_str(p.teammate_id)},
                      {"name", p.name},
-                     {"typing", msg.value("typing", true)}});
+                     {"typing", !msg.contains("typing") || !msg["typing"].is_boolean() ||
+                                    msg["typing"].get<bool>()}});
   } else {
     conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "unknown type " + type}}));
   }

@@ -148,8 +148,12 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
   auto job = [c, p, first_body](store::database& db) mutable {
     if (!store::contacts::find(db, c.workspace_id, c.contact_id))
       throw store::job_error("INVALID_INPUT", "contact_id: no such contact");
-    if (c.assignee_id && !store::teammates::find(db, c.workspace_id, *c.assignee_id))
-      throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
+    if (c.assignee_id) {
+      auto t = store::teammates::find(db, c.workspace_id, *c.assignee_id);
+      if (!t) throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
+      if (t->role == "viewer")
+        throw store::job_error("INVALID_INPUT", "assignee_id: viewers cannot be assigned");
+    }
     if (c.team_id) {
       auto team = store::teammates::find_team(db, c.workspace_id, *c.team_id);
       if (!team) throw store::job_error("INVALID_INPUT", "team_id: no such team");
@@ -237,8 +241,12 @@ asio::awaitable<response> patch_conversation(api_context& ctx, request& req) {
   }
   if (body->contains("snoozed_until")) {
     auto& v = (*body)["snoozed_until"];
+    if (p.status && *p.status != "snoozed" && !v.is_null())
+      co_return response::error(400, "INVALID_INPUT", "snoozed_until goes with status snoozed");
     if (v.is_null()) {
+      // Clearing the snooze reopens the conversation unless a status was given.
       p.snoozed_until = std::optional<std::string>();
+      if (!p.status) p.status = "open";
     } else {
       auto t = v.is_string() ? parse_rfc3339(v.get<std::string>()) : std::nullopt;
       if (!t) co_return response::error(400, "INVALID_FORMAT", "snoozed_until must be an RFC 3339 time");
@@ -323,7 +331,7 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
   if (!*text || trim(**text).empty())
     co_return response::error(400, "MISSING_REQUIRED_FIELD", "body is required");
   if ((*text)->size() > 16 * 1024)
-    co_return response::error(400, "INVALID_INPUT", "body is longer than 16384 characters");
+    co_return response::error(400, "INVALID_INPUT", "body is longer than 16384 bytes");
   bool is_private = false;
   if (auto it = body->find("private"); it != body->end() && !it->is_null()) {
     if (!it->is_boolean()) co_return response::error(400, "INVALID_FORMAT", "private must be true or false");

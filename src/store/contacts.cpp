@@ -76,12 +76,20 @@ std::vector<contact> list(database& db, id_t workspace_id, std::optional<id_t> b
   std::vector<contact> out;
   {
     std::optional<std::string> like;
-    if (search) like = "%" + *search + "%";
+    if (search) {
+      // LIKE wildcards in the search text are literal.
+      std::string escaped;
+      for (char c : *search) {
+        if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+        escaped += c;
+      }
+      like = "%" + escaped + "%";
+    }
     auto& q = db.prepare(std::string("SELECT ") + columns +
                          " FROM contacts WHERE workspace_id = ?1 AND (?2 IS NULL OR id < ?2)"
-                         " AND (?4 IS NULL OR name LIKE ?4 OR email LIKE ?4 OR id IN"
-                         "  (SELECT contact_id FROM contact_identities WHERE workspace_id = ?1"
-                         "   AND value LIKE ?4))"
+                         " AND (?4 IS NULL OR name LIKE ?4 ESCAPE '\\' OR email LIKE ?4 ESCAPE '\\'"
+                         "  OR id IN (SELECT contact_id FROM contact_identities WHERE workspace_id = ?1"
+                         "   AND value LIKE ?4 ESCAPE '\\'))"
                          " ORDER BY id DESC LIMIT ?3");
     q.bind_all(workspace_id, before, static_cast<std::int64_t>(limit), like);
     while (q.step()) out.push_back(row(q));

@@ -174,6 +174,12 @@ TEST_F(api_test, viewer_reads_but_cannot_reply) {
   EXPECT_EQ(note.body["error"]["code"], "PERMISSION_DENIED");
   EXPECT_EQ(call("PATCH", "/api/v1/conversations/" + conv, viewer, {{"status", "resolved"}}).status, 403);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0);
+  // Viewers are never assignees.
+  EXPECT_EQ(call("PATCH", "/api/v1/conversations/" + conv, admin_, {{"assignee_id", viewer_id}}).status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/conversations", admin_,
+                 {{"contact_id", call("GET", "/api/v1/conversations/" + conv, admin_).body["contact_id"]},
+                  {"assignee_id", viewer_id}}).status,
+            400);
 }
 
 TEST_F(api_test, another_workspace_sees_not_found) {
@@ -308,6 +314,14 @@ TEST_F(api_test, snooze_wakes_at_its_time) {
   auto now = call("GET", "/api/v1/conversations/" + conv, admin_);
   EXPECT_EQ(now.body["status"], "open");
   EXPECT_TRUE(now.body["snoozed_until"].is_null());
+
+  // Clearing a snooze by hand reopens; a snooze time with another status is refused.
+  auto later = sb::format_rfc3339(fake_now() + std::chrono::hours(1));
+  ASSERT_EQ(call("PATCH", "/api/v1/conversations/" + conv, admin_, {{"snoozed_until", later}}).body["status"], "snoozed");
+  auto cleared = call("PATCH", "/api/v1/conversations/" + conv, admin_, {{"snoozed_until", nullptr}});
+  EXPECT_EQ(cleared.body["status"], "open");
+  EXPECT_EQ(call("PATCH", "/api/v1/conversations/" + conv, admin_,
+                 {{"status", "open"}, {"snoozed_until", later}}).status, 400);
 }
 
 TEST_F(api_test, contacts_validate_merge_and_erase) {
@@ -332,6 +346,8 @@ TEST_F(api_test, contacts_validate_merge_and_erase) {
 
   auto [agent_id, agent] = teammate("alex@example.com", "agent");
   EXPECT_EQ(call("DELETE", "/api/v1/contacts/" + a, agent).status, 403);
+  contact({{"name", "100% real"}});
+  EXPECT_EQ(call("GET", "/api/v1/contacts?q=%25", admin_).body["items"].size(), 1u) << "% is literal";
   auto erased = call("DELETE", "/api/v1/contacts/" + a, admin_);
   ASSERT_EQ(erased.status, 200);
   EXPECT_EQ(call("GET", "/api/v1/contacts/" + a, admin_).status, 404);

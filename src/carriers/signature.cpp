@@ -1,0 +1,271 @@
+#include "switchboard/carriers/signature.hpp"
+
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/url.hpp>
+#include <boost/url/url_view.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <climits>
+
+#include "switchboard/core/random.hpp"
+
+namespace switchboard::carriers {
+
+namespace {
+
+constexpr std::string_view twilio_header_name = "X-Twilio-Signature";
+constexpr std::string_view signalwire_header_name = "X-SignalWire-Signature";
+
+// Raw HMAC-SHA1 bytes; empty on failure, which can never equal a non-empty header.
+std::string hmac_sha1(std::string_view key, std::string_view data) {
+  if (key.size() > static_cast<std::size_t>(INT_MAX)) return {};
+  static const unsigned char no_key = 0;  // HMAC() wants a non-null pointer even for 0 bytes
+  const void* key_ptr = key.empty() ? static_cast<const void*>(&no_key) : key.data();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha1(), key_ptr, static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
+    return {};
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+std::string base64(const std::string& bytes) {
+  if (bytes.empty()) return {};
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // +1: EVP_EncodeBlock writes a NUL
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
+std::string signed_string(std::string_view url, const param_list& sorted_params) {
+  std::string s(url);
+  for (const auto& [k, v] : sorted_params) {
+    s += k;
+    s += v;
+  }
+  return s;
+}
+
+bool is_form_content(std::string_view content_type) {
+  auto media = content_type.substr(0, content_type.find(';'));
+  auto first = media.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return false;
+  media = media.substr(first, media.find_last_not_of(" \t") - first + 1);
+  constexpr std::string_view form = "application/x-www-form-urlencoded";
+  return std::equal(media.begin(), media.end(), form.begin(), form.end(), [](char a, char b) {
+    return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
+  });
+}
+
+// The `bodySHA256` query parameter, if the URL parses and carries one. The URL is signed,
+// so its presence cannot be forged; the first occurrence wins, as in twilio-python.
+std::optional<std::string> body_sha256_param(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::nullopt;
+  for (auto p : parsed->params(boost::urls::encoding_opts(true)))
+    if (p.key == "bodySHA256") return p.has_value ? p.value : std::string();
+  return std::nullopt;
+}
+
+error deny(std::string message) { return error{"NOT_AUTHORIZED", std::move(message)}; }
+
+// What the body contributes to a form-scheme signature, after checking that the caller's
+// decoded form_params are exactly what raw_body says (handlers act on form_params, so
+// they must never differ from the bytes that were signed).
+struct body_content {
+  bool is_form = false;
+  param_list params;  // decoded raw_body for form requests; empty otherwise
+};
+
+result<body_content> body_content_of(const signed_request& req) {
+  body_content out;
+  out.is_form = is_form_content(req.content_type);
+  if (!out.is_form) {
+    if (!req.form_params.empty()) return deny("form parameters supplied for a non-form body");
+    return out;
+  }
+  auto parsed = parse_form_body(req.raw_body);
+  if (!parsed) return deny("malformed form body");
+  if (!req.form_params.empty() && req.form_params != *parsed)
+    return deny("form parameters do not match the request body");
+  out.params = std::move(*parsed);
+  return out;
+}
+
+// Fails with "missing"/"empty" unless the header holds something to compare.
+result<void> require_header(const std::optional<std::string>& header, std::string_view name) {
+  if (!header) return deny("missing " + std::string(name) + " header");
+  if (header->empty()) return deny("empty " + std::string(name) + " header");
+  return {};
+}
+
+template <class Sign>
+bool any_variant_matches(std::string_view url, std::string_view header, Sign&& sign) {
+  bool ok = false;
+  for (const auto& variant : url_port_variants(url)) {
+    auto expected = sign(variant);
+    // Non-short-circuit OR: every variant costs the same whichever one matches.
+    ok |= !expected.empty() && constant_time_equal(expected, header);
+  }
+  return ok;
+}
+
+// Twilio's scheme; also the sandbox's and SignalWire's X-Twilio-Signature fallback.
+result<void> verify_twilio(std::string_view key, const signed_request& req) {
+  if (auto h = require_header(req.twilio_header, twilio_header_name); !h) return h;
+  const std::string& header = *req.twilio_header;
+  auto content = body_content_of(req);
+  if (!content) return content.err();
+  const body_content& body = *content;
+  if (auto hash = body_sha256_param(req.url)) {
+    // JSON (or other raw) bodies: the URL alone is signed, the body is bound by its hash.
+    if (!any_variant_matches(req.url, header,
+                             [&](const std::string& u) { return twilio_signature(key, u, {}); }))
+      return deny("bad X-Twilio-Signature signature");
+    if (!constant_time_equal(body_sha256_hex(req.raw_body), *hash))
+      return deny("body hash mismatch (bodySHA256)");
+    return {};
+  }
+  // Without bodySHA256 only form parameters are signed; any other body would be unverified.
+  if (!body.is_form && !req.raw_body.empty())
+    return deny("request body is not covered by the signature (no bodySHA256)");
+  if (!any_variant_matches(req.url, header, [&](const std::string& u) {
+        return twilio_signature(key, u, body.params);
+      }))
+    return deny("bad X-Twilio-Signature signature");
+  return {};
+}
+
+result<void> verify_signalwire(std::string_view key, const signed_request& req) {
+  if (!req.signalwire_header) return verify_twilio(key, req);
+  if (auto h = require_header(req.signalwire_header, signalwire_header_name); !h) return h;
+  const std::string& header = *req.signalwire_header;
+  auto content = body_content_of(req);
+  if (!content) return content.err();
+  const body_content& body = *content;
+  bool ok = false;
+  if (body.is_form) {
+    ok = any_variant_matches(req.url, header, [&](const std::string& u) {
+      return signalwire_form_signature(key, u, body.params);
+    });
+  } else {
+    ok = any_variant_matches(req.url, header, [&](const std::string& u) {
+      return signalwire_json_signature(key, u, req.raw_body);
+    });
+    // A bodiless request (e.g. a cXML GET) signs HMAC(url) under both schemes; only the
+    // encoding differs, so accepting the base64 form costs nothing.
+    if (!ok && req.raw_body.empty())
+      ok = any_variant_matches(req.url, header, [&](const std::string& u) {
+        return signalwire_form_signature(key, u, {});
+      });
+  }
+  if (!ok) return deny("bad X-SignalWire-Signature signature");
+  return {};
+}
+
+}  // namespace
+
+std::string twilio_signature(std::string_view key, std::string_view url, const param_list& params) {
+  // twilio-python/node sort the keys and, for a repeated key, sign its distinct values in
+  // sorted order (the published vector: Digits=5678,1234,1234 signs Digits1234Digits5678).
+  // Sorting whole pairs and dropping exact duplicates is the same thing.
+  param_list sorted = params;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return base64(hmac_sha1(key, signed_string(url, sorted)));
+}
+
+std::string signalwire_form_signature(std::string_view key, std::string_view url,
+                                      const param_list& params) {
+  // Stable sort by key only: repeated keys keep submission order and duplicates (To=a&To=b
+  // signs as ToaTob), per the SignalWire vector.
+  param_list sorted = params;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return base64(hmac_sha1(key, signed_string(url, sorted)));
+}
+
+std::string signalwire_json_signature(std::string_view key, std::string_view url,
+                                      std::string_view raw_body) {
+  std::string data(url);
+  data += raw_body;
+  auto mac = hmac_sha1(key, data);
+  return mac.empty() ? std::string() : to_hex(mac);
+}
+
+std::string body_sha256_hex(std::string_view raw_body) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!EVP_Digest(raw_body.data(), raw_body.size(), md, &len, EVP_sha256(), nullptr)) return {};
+  return to_hex(std::string(reinterpret_cast<const char*>(md), len));
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  // Signature lengths are public, so leaking a length mismatch reveals nothing.
+  if (a.size() != b.size()) return false;
+  if (a.empty()) return true;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::vector<std::string> url_port_variants(std::string_view url) {
+  std::vector<std::string> out{std::string(url)};
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return out;
+  std::string_view default_port;
+  if (parsed->scheme_id() == boost::urls::scheme::https)
+    default_port = "443";
+  else if (parsed->scheme_id() == boost::urls::scheme::http)
+    default_port = "80";
+  else
+    return out;
+  if (!parsed->has_authority()) return out;
+  // Only the default port is interchangeable with none: a carrier that called :8443 signed :8443.
+  auto port = parsed->port();
+  if (port.empty()) {  // no port, or a bare ':' which means the default too
+    boost::urls::url with(*parsed);
+    with.set_port(default_port);
+    out.emplace_back(with.buffer());
+  }
+  if (parsed->has_port() && (port.empty() || port == default_port)) {
+    boost::urls::url without(*parsed);
+    without.remove_port();
+    out.emplace_back(without.buffer());
+  }
+  return out;
+}
+
+result<param_list> parse_form_body(std::string_view body) {
+  // parse_query first: params_view's string constructor throws on malformed input.
+  if (!boost::urls::parse_query(body))
+    return error{"INVALID_INPUT", "malformed application/x-www-form-urlencoded body"};
+  param_list out;
+  boost::urls::params_view params(body, boost::urls::encoding_opts(true));
+  for (auto p : params) {
+    // Empty segments ("a=1&&b=2", a trailing '&') carry nothing and no carrier signs them.
+    if (p.key.empty() && !p.has_value) continue;
+    out.emplace_back(p.key, p.has_value ? p.value : std::string());
+  }
+  return out;
+}
+
+result<void> verify_webhook(carrier_kind kind, std::string_view key, const signed_request& req) {
+  // With an empty key anyone can compute a valid HMAC, so an unconfigured carrier fails closed.
+  if (key.empty()) return deny("no signing key configured");
+  switch (kind) {
+    case carrier_kind::twilio:
+    case carrier_kind::sandbox:
+      return verify_twilio(key, req);
+    case carrier_kind::signalwire:
+      return verify_signalwire(key, req);
+  }
+  return deny("unknown carrier");
+}
+
+}  // namespace switchboard::carriers
