@@ -28,10 +28,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -225,7 +228,16 @@ struct run_state {
   std::vector<std::int64_t> last_rx_ns;  // per seq: the slowest socket's receive time
   std::vector<std::uint32_t> latency_us;
   std::uint64_t received = 0, duplicates = 0, unparsed = 0, before_send = 0;
+
+  // Daemon CPU is sampled when the first socket closes: after that the daemon
+  // has less to do, and an average over the whole run would hide the saturation.
+  std::int64_t daemon_pid = 0;
+  bool measuring = false;
+  std::int64_t first_close_ns = 0;
+  std::int64_t first_close_ticks = 0;
 };
+
+std::int64_t io_thread_ticks(std::int64_t pid);
 
 // The hub serializes {"data":{…},"type":…} with sorted keys, and every socket
 // gets the same text, so a suffix check and a scan for "body" avoid a full JSON
@@ -289,6 +301,10 @@ asio::awaitable<void> read_loop(run_state& st, agent& a) {
                                   std::string(a.ws.reason().reason.c_str())
                             : ec.message();
       a.closed = true;
+      if (st.measuring && st.first_close_ns == 0) {
+        st.first_close_ns = rx;
+        st.first_close_ticks = io_thread_ticks(st.daemon_pid);
+      }
       ++st.closed;
       ++st.close_reasons[why];
       co_return;
@@ -424,8 +440,10 @@ struct post_state {
   std::string first_error;
 };
 
-asio::awaitable<void> poster(post_state& ps, run_state& st, http_conn& c, const std::string& path,
-                             const std::string& token) {
+// sent_ns: where each send time goes (nullptr for the baseline, which no socket sees).
+asio::awaitable<void> poster(post_state& ps, std::atomic<std::int64_t>* sent_ns, http_conn& c,
+                             const std::string& path, const std::string& token,
+                             const std::string& prefix) {
   asio::steady_timer t(co_await asio::this_coro::executor);
   for (;;) {
     auto seq = ps.next_seq++;
@@ -437,12 +455,12 @@ asio::awaitable<void> poster(post_state& ps, run_state& st, http_conn& c, const 
       t.expires_after(std::chrono::nanoseconds(due - now));
       co_await t.async_wait(use_tuple);
     }
-    std::string body = R"({"body":")" + std::to_string(seq) + R"("})";
+    std::string body = R"({"body":")" + prefix + std::to_string(seq) + R"("})";
     auto sent = now_ns();
     ps.max_behind_ns = std::max(ps.max_behind_ns, sent - due);
     if (ps.first_send_ns == 0) ps.first_send_ns = sent;
     ps.last_send_ns = std::max(ps.last_send_ns, sent);
-    st.sent_ns[static_cast<std::size_t>(seq)].store(sent, std::memory_order_release);
+    if (sent_ns) sent_ns[seq].store(sent, std::memory_order_release);
     auto op = c.call(http::verb::post, path, body, token);
     http_reply r = co_await std::move(op);
     auto done = now_ns();
@@ -453,6 +471,42 @@ asio::awaitable<void> poster(post_state& ps, run_state& st, http_conn& c, const 
     }
     ps.rtt_us.push_back(static_cast<std::uint32_t>((done - sent) / 1000));
   }
+}
+
+// utime + stime in clock ticks of the daemon's io_context thread (the main
+// thread, tid == pid) and of the whole process; zeros without a pid.
+struct cpu_sample {
+  std::int64_t io_thread = 0, process = 0;
+};
+
+std::int64_t stat_ticks(const std::string& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');  // the command name may contain spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  std::int64_t utime = 0, stime = 0;
+  for (int i = 3; rest >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) {
+      stime = std::stoll(field);
+      break;
+    }
+  }
+  return utime + stime;
+}
+
+std::int64_t io_thread_ticks(std::int64_t pid) {
+  if (pid <= 0) return 0;
+  auto p = std::to_string(pid);
+  return stat_ticks("/proc/" + p + "/task/" + p + "/stat");
+}
+
+cpu_sample cpu_ticks(std::int64_t pid) {
+  if (pid <= 0) return {};
+  auto p = std::to_string(pid);
+  return {stat_ticks("/proc/" + p + "/task/" + p + "/stat"), stat_ticks("/proc/" + p + "/stat")};
 }
 
 // ---- modes ----
@@ -467,12 +521,51 @@ struct threads {
       http_io.run();
     });
   }
-  void stop() {
-    http_io.stop();
-    if (http_thread.joinable()) http_thread.join();
-  }
 };
 
+// Posts `messages` at `rate` over every connection in `http`; returns when all are answered.
+asio::awaitable<post_state> post_phase(threads& th, std::vector<std::unique_ptr<http_conn>>& http,
+                                       const session_info& s, std::int64_t messages, double rate,
+                                       std::atomic<std::int64_t>* sent_ns, std::string prefix) {
+  post_state ps;
+  ps.messages = messages;
+  ps.rate = rate;
+  ps.rtt_us.reserve(static_cast<std::size_t>(messages));
+  ps.start_ns = now_ns() + 20'000'000;  // all posters armed before the first is due
+  // The last decrement publishes ps (written on the HTTP thread) to this thread.
+  std::atomic<std::size_t> pending{http.size()};
+  for (auto& c : http) {
+    auto p = poster(ps, sent_ns, *c, s.conversation_path, s.token, prefix);
+    auto done = [&pending](std::exception_ptr e) {
+      if (e) fail("poster failed");
+      pending.fetch_sub(1, std::memory_order_acq_rel);
+    };
+    asio::co_spawn(th.http_io, std::move(p), std::move(done));
+  }
+  auto posters_done = [&] { return pending.load(std::memory_order_acquire) == 0; };
+  auto limit = std::chrono::milliseconds(static_cast<std::int64_t>(messages / rate * 3000) + 30'000);
+  auto op = wait_until(posters_done, limit);
+  if (!co_await std::move(op)) fail("posting did not finish within the limit");
+  co_return ps;
+}
+
+struct post_summary {
+  double achieved = 0, p50 = 0, p99 = 0;
+};
+
+post_summary summarize(post_state& ps) {
+  post_summary out;
+  double span = (ps.last_send_ns - ps.first_send_ns) / 1e9;
+  out.achieved = ps.messages > 1 && span > 0 ? static_cast<double>(ps.messages - 1) / span : 0;
+  out.p50 = percentile_ms(ps.rtt_us, 0.50);
+  out.p99 = percentile_ms(ps.rtt_us, 0.99);
+  return out;
+}
+
+// GCC 12 reports Asio's coroutine frame new/delete pair in these ramps as mismatched
+// (-Wmismatched-new-delete, a false positive: both are Asio's own operators).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<void> latency_mode(const args& a, run_state& st, threads& th) {
   auto sockets = static_cast<std::size_t>(a.num("sockets"));
   auto rate = static_cast<double>(a.num("rate"));
@@ -480,7 +573,10 @@ asio::awaitable<void> latency_mode(const args& a, run_state& st, threads& th) {
   auto conns = static_cast<std::size_t>(a.num("http_conns", 16));
   auto drain = std::chrono::milliseconds(a.num("drain_ms", 10'000));
   auto concurrency = static_cast<std::size_t>(a.num("open_concurrency", 128));
-  if (sockets == 0 || rate <= 0 || seconds <= 0 || conns == 0) fail("sockets, rate, seconds, http_conns must be > 0");
+  auto baseline_seconds = static_cast<double>(a.num("baseline_seconds", 2));
+  auto daemon_pid = a.num("daemon_pid", 0);
+  if (sockets == 0 || rate <= 0 || seconds <= 0 || conns == 0)
+    fail("sockets, rate, seconds, http_conns must be > 0");
 
   std::vector<std::unique_ptr<http_conn>> http;
   for (std::size_t i = 0; i < conns; ++i)
@@ -488,6 +584,16 @@ asio::awaitable<void> latency_mode(const args& a, run_state& st, threads& th) {
   auto setup = asio::co_spawn(th.http_io, set_up(*http[0], a), asio::use_awaitable);
   session_info s = co_await std::move(setup);
   st.token = s.token;
+
+  // Baseline: the same POSTs at the same rate with no socket connected, so the
+  // delivery figures can be read against what the write path alone costs.
+  auto base_messages = std::max<std::int64_t>(1, static_cast<std::int64_t>(rate * baseline_seconds));
+  auto base_op = post_phase(th, http, s, base_messages, rate, nullptr, "b");
+  post_state base = co_await std::move(base_op);
+  auto b = summarize(base);
+  std::printf("baseline, 0 sockets: posted %lld at %.1f/s, round trip p50 %.2f ms, p99 %.2f ms, %llu errors\n",
+              static_cast<long long>(base_messages), b.achieved, b.p50, b.p99,
+              static_cast<unsigned long long>(base.errors));
 
   st.messages = static_cast<std::int64_t>(rate * seconds);
   auto m = static_cast<std::size_t>(st.messages);
@@ -502,44 +608,44 @@ asio::awaitable<void> latency_mode(const args& a, run_state& st, threads& th) {
   // Let the presence event and the handshake backlog drain before timing anything.
   co_await sleep_for(500ms);
 
-  post_state ps;
-  ps.messages = st.messages;
-  ps.rate = rate;
-  ps.rtt_us.reserve(m);
-  ps.start_ns = now_ns() + 20'000'000;  // all posters armed before the first is due
-  // The last decrement publishes ps (written on the HTTP thread) to this thread.
-  std::atomic<std::size_t> pending{conns};
-  for (std::size_t i = 0; i < conns; ++i) {
-    auto p = poster(ps, st, *http[i], s.conversation_path, s.token);
-    auto done = [&pending](std::exception_ptr e) {
-      if (e) fail("poster failed");
-      pending.fetch_sub(1, std::memory_order_acq_rel);
-    };
-    asio::co_spawn(th.http_io, std::move(p), std::move(done));
-  }
-  auto posters_done = [&] { return pending.load(std::memory_order_acquire) == 0; };
-  auto post_limit = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000 * 3) + 30'000);
-  auto op1 = wait_until(posters_done, post_limit);
-  if (!co_await std::move(op1)) fail("posting did not finish within the limit");
+  st.daemon_pid = daemon_pid;
+  st.measuring = true;
+  auto cpu_before = cpu_ticks(daemon_pid);
+  auto wall_before = now_ns();
+  auto run_op = post_phase(th, http, s, st.messages, rate, st.sent_ns.get(), "");
+  post_state ps = co_await std::move(run_op);
 
   auto expected = static_cast<std::uint64_t>(m) * sockets;
   auto all_in = [&] { return st.received >= expected || st.closed > 0; };
   auto op2 = wait_until(all_in, drain);
   co_await std::move(op2);
   if (st.closed > 0) {
-    // One closed socket means the rest of its messages are lost: wait for the others a bit.
-    auto rest = [&] { return st.received + (st.closed * m) >= expected; };
+    // A closed socket will not get the rest of its messages: wait for the others only.
+    auto rest = [&] {
+      std::uint64_t want = 0;
+      for (auto& ag : st.agents) want += ag->closed ? ag->received : m;
+      return st.received >= want;
+    };
     auto op3 = wait_until(rest, drain);
     co_await std::move(op3);
   }
+  auto cpu_after = cpu_ticks(daemon_pid);
+  double wall = (now_ns() - wall_before) / 1e9;
+  double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double proc_cpu = 100.0 * (cpu_after.process - cpu_before.process) / tick / wall;
+  double io_cpu = 100.0 * (cpu_after.io_thread - cpu_before.io_thread) / tick / wall;
+  if (st.first_close_ns && st.first_close_ns > wall_before) {
+    io_cpu = 100.0 * (st.first_close_ticks - cpu_before.io_thread) / tick /
+             ((st.first_close_ns - wall_before) / 1e9);
+  }
 
-  double send_span = (ps.last_send_ns - ps.first_send_ns) / 1e9;
-  double achieved = m > 1 && send_span > 0 ? (m - 1) / send_span : 0;
+  auto r = summarize(ps);
   std::vector<std::uint32_t> fanout_us;
   fanout_us.reserve(m);
   for (std::size_t i = 0; i < m; ++i) {
     auto sent = st.sent_ns[i].load();
-    if (sent && st.last_rx_ns[i]) fanout_us.push_back(static_cast<std::uint32_t>((st.last_rx_ns[i] - sent) / 1000));
+    if (sent && st.last_rx_ns[i])
+      fanout_us.push_back(static_cast<std::uint32_t>((st.last_rx_ns[i] - sent) / 1000));
   }
   std::uint64_t lost = expected - std::min(expected, st.received);
   std::size_t sockets_missing = 0;
@@ -549,32 +655,33 @@ asio::awaitable<void> latency_mode(const args& a, run_state& st, threads& th) {
   auto& lat = st.latency_us;
   double p50 = percentile_ms(lat, 0.50), p99 = percentile_ms(lat, 0.99), mx = max_ms(lat);
   double f50 = percentile_ms(fanout_us, 0.50), f99 = percentile_ms(fanout_us, 0.99);
-  double r50 = percentile_ms(ps.rtt_us, 0.50), r99 = percentile_ms(ps.rtt_us, 0.99);
   std::printf("posted %zu messages at %.1f/s (target %.0f/s, worst lag behind schedule %.1f ms), %llu errors%s%s\n",
-              m, achieved, rate, ps.max_behind_ns / 1e6, static_cast<unsigned long long>(ps.errors),
+              m, r.achieved, rate, ps.max_behind_ns / 1e6, static_cast<unsigned long long>(ps.errors),
               ps.errors ? ", first: " : "", ps.first_error.c_str());
   std::printf("deliveries %llu of %llu (lost %llu, duplicates %llu, sockets missing some %zu, closed %zu)\n",
               static_cast<unsigned long long>(st.received), static_cast<unsigned long long>(expected),
               static_cast<unsigned long long>(lost), static_cast<unsigned long long>(st.duplicates),
               sockets_missing, st.closed);
   for (auto& [why, n] : st.close_reasons) std::printf("  closed: %zu × %s\n", n, why.c_str());
-  std::printf("delivery latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms; all sockets reached: p50 %.2f ms, p99 %.2f ms\n",
+  std::printf("delivery latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms; last socket reached: p50 %.2f ms, p99 %.2f ms\n",
               p50, p99, mx, f50, f99);
-  std::printf("baseline POST round trip: p50 %.2f ms, p99 %.2f ms\n", r50, r99);
+  std::printf("POST round trip meanwhile: p50 %.2f ms, p99 %.2f ms\n", r.p50, r.p99);
+  if (daemon_pid > 0)
+    std::printf("daemon CPU meanwhile: io_context thread %.0f%% of a core%s, whole process %.0f%%\n",
+                io_cpu, st.first_close_ns ? " until the first socket closed" : "", proc_cpu);
   std::printf(
       "result mode=latency sockets=%zu rate_target=%.0f rate_achieved=%.1f messages=%zu expected=%llu "
       "received=%llu lost=%llu duplicates=%llu closed=%zu post_errors=%llu p50_ms=%.3f p99_ms=%.3f "
-      "max_ms=%.3f fanout_p50_ms=%.3f fanout_p99_ms=%.3f post_p50_ms=%.3f post_p99_ms=%.3f\n",
-      sockets, rate, achieved, m, static_cast<unsigned long long>(expected),
+      "max_ms=%.3f fanout_p50_ms=%.3f fanout_p99_ms=%.3f post_p50_ms=%.3f post_p99_ms=%.3f "
+      "base_post_p50_ms=%.3f base_post_p99_ms=%.3f base_rate=%.1f daemon_io_cpu_pct=%.0f "
+      "daemon_cpu_pct=%.0f\n",
+      sockets, rate, r.achieved, m, static_cast<unsigned long long>(expected),
       static_cast<unsigned long long>(st.received), static_cast<unsigned long long>(lost),
       static_cast<unsigned long long>(st.duplicates), st.closed,
-      static_cast<unsigned long long>(ps.errors), p50, p99, mx, f50, f99, r50, r99);
+      static_cast<unsigned long long>(ps.errors + base.errors), p50, p99, mx, f50, f99, r.p50,
+      r.p99, b.p50, b.p99, b.achieved, io_cpu, proc_cpu);
 }
 
-// GCC 12 reports Asio's coroutine frame new/delete pair in this ramp as mismatched
-// (-Wmismatched-new-delete, a false positive: both are Asio's own operators).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<void> idle_mode(const args& a, run_state& st, threads& th) {
   auto sockets = static_cast<std::size_t>(a.num("sockets"));
   auto pid = a.num("rss_pid");

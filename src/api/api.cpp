@@ -18,6 +18,8 @@ void add_api_routes(http::router& routes, api_context& ctx) {
   add_contact_routes(routes, ctx);
   add_teammate_routes(routes, ctx);
   add_agent_socket(routes, ctx);
+  add_webhook_routes(routes, ctx);
+  add_number_routes(routes, ctx);
 }
 
 struct snooze_waker::impl {

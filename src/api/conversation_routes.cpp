@@ -187,6 +187,7 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
   auto cj = to_json(created->conversation);
   publish(ctx, p.workspace_id, "conversation.created", cj);
   if (created->first) {
+    if (ctx.outbox_ready) ctx.outbox_ready();
     cj["messages"] = json::array({to_json(*created->first)});
     publish(ctx, p.workspace_id, "message.created", to_json(*created->first));
   }
@@ -373,6 +374,7 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return store_error(r.err());
   auto mj = to_json(r->message);
+  if (!is_private && ctx.outbox_ready) ctx.outbox_ready();
   publish(ctx, p.workspace_id, "message.created", mj);
   publish(ctx, p.workspace_id, "conversation.updated", to_json(r->conversation));
   co_return response::json(201, mj);

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "switchboard/app/system_routes.hpp"
+#include "switchboard/core/random.hpp"
 
 namespace switchboard::app {
 
@@ -55,7 +56,11 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_ = std::unique_ptr<api::api_context>(
       new api::api_context{*a->store_, a->hub_, a->cpu_, opts.now,
                            std::chrono::hours(cfg.auth_session_ttl_hours), {}, {}});
+  a->api_->carriers = {cfg.public_url, cfg.twilio.auth_token, cfg.signalwire.signing_key,
+                       cfg.sandbox_enabled, random_hex(32)};
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
+  a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll);
+  a->api_->outbox_ready = [d = a->outbox_.get()] { d->wake(); };
 
   add_system_routes(a->routes_, *a);
   api::add_api_routes(a->routes_, *a->api_);
@@ -72,6 +77,7 @@ void app::begin_stop(const char* why) {
   stop_begun_ = true;
   spdlog::info("stopping ({}): finishing in-flight requests", why);
   waker_->stop();
+  outbox_->stop();
   server_->stop([this] {
     if (signals_) signals_->set.cancel();
   });
@@ -99,6 +105,7 @@ int app::run() {
   }
   server_->start();
   waker_->start();
+  outbox_->start();
   spdlog::info("listening on http://{}:{}", cfg_.http.host, port());
   io_.run();
   // Off the event loop now: commit whatever is still queued, then close.

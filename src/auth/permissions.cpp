@@ -12,14 +12,14 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
   static const std::map<std::string_view, std::vector<std::string_view>> table = {
       {"viewer",
        {"me.read", "conversations.read", "contacts.read", "teammates.read", "teams.read",
-        "labels.read", "canned.read", "events.subscribe"}},
+        "labels.read", "canned.read", "events.subscribe", "numbers.read"}},
       {"agent",
        {"me.update", "conversations.create", "conversations.update", "conversations.reply",
         "conversations.note", "contacts.create", "contacts.update", "labels.apply", "canned.use",
         "typing.send", "conversations.export"}},
       {"admin",
        {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export",
-        "labels.manage", "canned.manage", "api_keys.manage", "audit.read"}},
+        "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage"}},
       {"owner", {"roles.grant_owner", "workspace.manage"}},
   };
   return table;

@@ -1,5 +1,7 @@
 #include "switchboard/carriers/signature.hpp"
 
+#include <cctype>
+
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
@@ -266,6 +268,21 @@ result<void> verify_webhook(carrier_kind kind, std::string_view key, const signe
       return verify_signalwire(key, req);
   }
   return deny("unknown carrier");
+}
+
+std::string form_encode(std::string_view value) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
 }
 
 }  // namespace switchboard::carriers

@@ -1,7 +1,9 @@
 #pragma once
 // The agent-facing API (/api/v1) and the agent WebSocket (/ws/agent).
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 #include <unordered_map>
 
 #include <boost/asio/io_context.hpp>
@@ -17,6 +19,15 @@
 
 namespace switchboard::api {
 
+// What the carrier webhooks need to verify signatures.
+struct carrier_settings {
+  std::string public_url;  // signatures are computed over public_url + path + query
+  std::string twilio_auth_token;
+  std::string signalwire_signing_key;
+  bool sandbox_enabled = true;
+  std::string sandbox_key;  // random per process: the sandbox signs what it injects
+};
+
 struct api_context {
   store::store& db;
   realtime::hub& hub;
@@ -25,6 +36,8 @@ struct api_context {
   std::chrono::hours session_ttl{24 * 30};
   auth::login_limiter logins;
   std::unordered_map<store::id_t, int> online;  // open agent sockets per teammate, for presence
+  carrier_settings carriers{};
+  std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
 };
 
 void add_api_routes(http::router& routes, api_context& ctx);

@@ -11,6 +11,7 @@
 #include "switchboard/http/router.hpp"
 #include "switchboard/http/server.hpp"
 #include "switchboard/api/api.hpp"
+#include "switchboard/outbox/dispatcher.hpp"
 #include "switchboard/realtime/hub.hpp"
 #include "switchboard/core/clock.hpp"
 #include <boost/asio/thread_pool.hpp>
@@ -27,6 +28,7 @@ struct app_options {
   // The clock the API uses (session expiry, snooze); tests move it.
   now_fn now = system_now;
   std::chrono::milliseconds snooze_interval{1000};
+  std::chrono::milliseconds outbox_poll{1000};
 };
 
 // Creates the data directory if needed; the error names data_dir.
@@ -66,6 +68,7 @@ class app {
   boost::asio::thread_pool cpu_{1};  // Argon2id, off the io_context
   std::unique_ptr<api::api_context> api_;
   std::unique_ptr<api::snooze_waker> waker_;
+  std::unique_ptr<outbox::dispatcher> outbox_;
   std::unique_ptr<http::server> server_;
   struct signals;
   std::unique_ptr<signals> signals_;

@@ -41,6 +41,8 @@ std::vector<std::string> url_port_variants(std::string_view url);
 // submission order. Malformed input (bad percent escapes, illegal characters) is an
 // INVALID_INPUT error.
 result<param_list> parse_form_body(std::string_view body);
+// application/x-www-form-urlencoded value: unreserved characters kept, the rest %XX.
+std::string form_encode(std::string_view value);
 
 enum class carrier_kind { twilio, signalwire, sandbox };
 

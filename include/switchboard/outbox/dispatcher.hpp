@@ -1,0 +1,29 @@
+#pragma once
+// Outbox dispatcher: delivers side effects written by the transactional outbox.
+// Today it delivers SMS replies through the sandbox carrier (recorded for the
+// simulator); Twilio/SignalWire REST delivery comes with the carriers' HTTPS client.
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "switchboard/api/api.hpp"
+
+namespace switchboard::outbox {
+
+class dispatcher {
+ public:
+  dispatcher(boost::asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll);
+  ~dispatcher();
+  void start();
+  void stop();
+  // Run a pass soon (after a commit that wrote outbox rows).
+  void wake();
+  struct impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace switchboard::outbox

@@ -1,0 +1,55 @@
+#pragma once
+// SQL for phone numbers, webhook idempotency records and the sandbox's sent messages.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::store::numbers {
+
+struct number_row {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  std::string number, carrier;
+  std::optional<std::string> carrier_sid;
+  nlohmann::json capabilities = nlohmann::json::array();
+  std::optional<id_t> owner_teammate_id, owner_team_id;
+  std::string status, created_at;
+};
+
+std::optional<number_row> find(database& db, id_t workspace_id, id_t id);
+// The active number, across workspaces (webhooks arrive before we know the workspace).
+std::optional<number_row> find_active(database& db, const std::string& e164);
+std::vector<number_row> list(database& db, id_t workspace_id);
+id_t insert(database& db, const number_row& n);  // CONFLICT when the number is active elsewhere
+void set_owner(database& db, id_t workspace_id, id_t id, std::optional<id_t> teammate,
+               std::optional<id_t> team);
+void release(database& db, id_t workspace_id, id_t id);
+// True when `e164` is some teammate's physical number (loop guard).
+bool is_physical_number(database& db, const std::string& e164);
+
+// Idempotency: the stored response of an earlier identical webhook.
+std::optional<std::string> webhook_response(database& db, const std::string& carrier,
+                                            const std::string& sid, const std::string& step);
+void record_webhook(database& db, const std::string& carrier, const std::string& sid,
+                    const std::string& step, std::optional<id_t> workspace_id,
+                    const std::string& response, const std::string& now);
+
+// The newest conversation of this contact on this business number.
+std::optional<id_t> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
+                                        id_t number_id);
+
+struct sandbox_message {
+  id_t id = 0;
+  std::string sid, from, to, body, created_at;
+};
+void record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
+                            const std::string& from, const std::string& to,
+                            const std::string& body, const std::string& now);
+// Messages the sandbox "sent" to a phone (the simulator's inbox), after an id.
+std::vector<sandbox_message> sandbox_messages_to(database& db, const std::string& to,
+                                                 std::optional<id_t> after, int limit);
+
+}  // namespace switchboard::store::numbers

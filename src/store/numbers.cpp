@@ -1,0 +1,132 @@
+#include "switchboard/store/numbers.hpp"
+
+namespace switchboard::store::numbers {
+namespace {
+
+constexpr const char* columns =
+    "id, workspace_id, number, carrier, carrier_sid, capabilities, owner_teammate_id,"
+    " owner_team_id, status, created_at";
+
+number_row row(statement& q) {
+  number_row n;
+  n.id = q.column_int(0);
+  n.workspace_id = q.column_int(1);
+  n.number = q.column_text(2);
+  n.carrier = q.column_text(3);
+  n.carrier_sid = q.column_opt_text(4);
+  n.capabilities = nlohmann::json::parse(q.column_text(5), nullptr, false);
+  n.owner_teammate_id = q.column_opt_int(6);
+  n.owner_team_id = q.column_opt_int(7);
+  n.status = q.column_text(8);
+  n.created_at = q.column_text(9);
+  return n;
+}
+
+}  // namespace
+
+std::optional<number_row> find(database& db, id_t workspace_id, id_t id) {
+  auto& q = db.prepare(std::string("SELECT ") + columns +
+                       " FROM numbers WHERE workspace_id = ?1 AND id = ?2");
+  q.bind_all(workspace_id, id);
+  if (!q.step()) return std::nullopt;
+  return row(q);
+}
+
+std::optional<number_row> find_active(database& db, const std::string& e164) {
+  auto& q = db.prepare(std::string("SELECT ") + columns +
+                       " FROM numbers WHERE number = ?1 AND status = 'active'");
+  q.bind(1, e164);
+  if (!q.step()) return std::nullopt;
+  return row(q);
+}
+
+std::vector<number_row> list(database& db, id_t workspace_id) {
+  std::vector<number_row> out;
+  auto& q = db.prepare(std::string("SELECT ") + columns +
+                       " FROM numbers WHERE workspace_id = ?1 AND status = 'active' ORDER BY id");
+  q.bind(1, workspace_id);
+  while (q.step()) out.push_back(row(q));
+  return out;
+}
+
+id_t insert(database& db, const number_row& n) {
+  db.prepare(
+        "INSERT INTO numbers(workspace_id, number, carrier, carrier_sid, capabilities,"
+        " owner_teammate_id, owner_team_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      .bind_all(n.workspace_id, n.number, n.carrier, n.carrier_sid, n.capabilities.dump(),
+                n.owner_teammate_id, n.owner_team_id, n.created_at)
+      .run();
+  return db.last_insert_rowid();
+}
+
+void set_owner(database& db, id_t workspace_id, id_t id, std::optional<id_t> teammate,
+               std::optional<id_t> team) {
+  db.prepare("UPDATE numbers SET owner_teammate_id = ?3, owner_team_id = ?4 WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, id, teammate, team)
+      .run();
+}
+
+void release(database& db, id_t workspace_id, id_t id) {
+  db.prepare("UPDATE numbers SET status = 'released' WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, id)
+      .run();
+}
+
+bool is_physical_number(database& db, const std::string& e164) {
+  auto& q = db.prepare("SELECT 1 FROM teammates WHERE physical_number = ?1 LIMIT 1");
+  q.bind(1, e164);
+  return q.step();
+}
+
+std::optional<std::string> webhook_response(database& db, const std::string& carrier,
+                                            const std::string& sid, const std::string& step) {
+  auto& q = db.prepare("SELECT response FROM webhook_events WHERE carrier = ?1 AND sid = ?2 AND step = ?3");
+  q.bind_all(carrier, sid, step);
+  if (!q.step()) return std::nullopt;
+  return q.column_text(0);
+}
+
+void record_webhook(database& db, const std::string& carrier, const std::string& sid,
+                    const std::string& step, std::optional<id_t> workspace_id,
+                    const std::string& response, const std::string& now) {
+  db.prepare(
+        "INSERT INTO webhook_events(carrier, sid, step, workspace_id, response, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind_all(carrier, sid, step, workspace_id, response, now)
+      .run();
+}
+
+std::optional<id_t> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
+                                        id_t number_id) {
+  auto& q = db.prepare(
+      "SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2 AND number_id = ?3"
+      " ORDER BY id DESC LIMIT 1");
+  q.bind_all(workspace_id, contact_id, number_id);
+  if (!q.step()) return std::nullopt;
+  return q.column_int(0);
+}
+
+void record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
+                            const std::string& from, const std::string& to,
+                            const std::string& body, const std::string& now) {
+  db.prepare(
+        "INSERT INTO sandbox_messages(workspace_id, sid, from_number, to_number, body, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind_all(workspace_id, sid, from, to, body, now)
+      .run();
+}
+
+std::vector<sandbox_message> sandbox_messages_to(database& db, const std::string& to,
+                                                 std::optional<id_t> after, int limit) {
+  std::vector<sandbox_message> out;
+  auto& q = db.prepare(
+      "SELECT id, sid, from_number, to_number, body, created_at FROM sandbox_messages"
+      " WHERE to_number = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3");
+  q.bind_all(to, after, static_cast<std::int64_t>(limit));
+  while (q.step())
+    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3),
+                   q.column_text(4), q.column_text(5)});
+  return out;
+}
+
+}  // namespace switchboard::store::numbers

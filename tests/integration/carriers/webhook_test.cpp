@@ -1,0 +1,235 @@
+// Carrier webhooks over real HTTP: signatures, idempotency, inbound SMS into the
+// conversation API, monotonic status callbacks, and the sandbox round trip.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.hpp"
+#include "support/ws_client.hpp"
+#include "switchboard/app/bootstrap.hpp"
+#include "switchboard/carriers/signature.hpp"
+
+namespace sb = switchboard;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct reply {
+  int status = 0;
+  json body;
+  std::string raw, content_type;
+};
+
+class webhook_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cfg_ = sbtest::test_config(dir_.path());
+    cfg_.bootstrap.admin_password = "admin-password-1";
+    cfg_.twilio.auth_token = "twilio-test-token";
+    cfg_.signalwire.signing_key = "PSKtest1234567890abcdef";
+    cfg_.public_url = "https://switchboard.example.com";
+    sb::app::app_options o{false, {}};
+    o.outbox_poll = 50ms;
+    app_ = std::make_unique<sbtest::running_app>(cfg_, o);
+    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
+    auto r = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}});
+    token_ = r.body["token"].get<std::string>();
+  }
+
+  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    std::string headers;
+    if (!token_.empty()) headers += "Authorization: Bearer " + token_ + "\r\n";
+    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
+    reply out;
+    if (!r) return out;
+    out.status = r->status;
+    out.raw = r->body;
+    out.content_type = r->header("content-type");
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+
+  // A form POST signed like Twilio does it (or with a given signature header).
+  reply webhook(const std::string& path, const sb::carriers::param_list& params,
+                const std::string& key, const std::string& header = "X-Twilio-Signature",
+                bool tamper = false) {
+    std::string body;
+    for (auto& [k, v] : params)
+      body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
+    auto sig = sb::carriers::twilio_signature(key, cfg_.public_url + path, params);
+    if (tamper) body += "&Extra=1";
+    auto r = sbtest::http_request(app_->port(), "POST", path, body,
+                                  "Content-Type: application/x-www-form-urlencoded\r\n" + header + ": " + sig + "\r\n");
+    reply out;
+    if (!r) return out;
+    out.status = r->status;
+    out.raw = r->body;
+    out.content_type = r->header("content-type");
+    return out;
+  }
+
+  std::string number(const json& body) {
+    auto r = call("POST", "/api/v1/numbers", body);
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return r.body.value("number", "");
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
+      auto& q = db.prepare(sql);
+      q.step();
+      return q.column_int(0);
+    });
+    return n ? *n : -1;
+  }
+
+  sbtest::temp_dir dir_;
+  sb::config cfg_;
+  std::unique_ptr<sbtest::running_app> app_;
+  std::string token_;
+};
+
+sb::carriers::param_list sms(const std::string& sid, const std::string& from, const std::string& to,
+                             const std::string& body) {
+  return {{"MessageSid", sid}, {"AccountSid", "ACtest"}, {"From", from}, {"To", to}, {"Body", body}, {"NumMedia", "0"}};
+}
+
+}  // namespace
+
+TEST_F(webhook_test, signed_inbound_sms_lands_once_in_the_conversation_api) {
+  auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  sbtest::ws_client ws(app_->port(), "/ws/agent?token=" + token_);
+  ASSERT_TRUE(ws.wait_event("ready"));
+  auto first = webhook("/webhooks/twilio/sms", sms("SM001", "+14155550199", biz, "Hi, is my order ready?"), "twilio-test-token");
+  ASSERT_EQ(first.status, 200) << first.raw;
+  EXPECT_NE(first.content_type.find("xml"), std::string::npos);
+  EXPECT_NE(first.raw.find("<Response"), std::string::npos);
+  auto ev = ws.wait_event("message.created");
+  ASSERT_TRUE(ev);
+  EXPECT_EQ((*ev)["data"]["body"], "Hi, is my order ready?");
+  // The carrier retries: same answer, nothing new stored.
+  auto again = webhook("/webhooks/twilio/sms", sms("SM001", "+14155550199", biz, "Hi, is my order ready?"), "twilio-test-token");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.raw, first.raw);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 1);
+
+  auto list = call("GET", "/api/v1/conversations");
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  auto conv = list.body["items"][0];
+  EXPECT_EQ(conv["channel"], "sms");
+  auto thread = call("GET", "/api/v1/conversations/" + conv["id"].get<std::string>() + "/messages");
+  ASSERT_EQ(thread.body["items"].size(), 1u);
+  EXPECT_EQ(thread.body["items"][0]["direction"], "inbound");
+  EXPECT_EQ(thread.body["items"][0]["sender"]["kind"], "contact");
+  auto contact = call("GET", "/api/v1/contacts/" + conv["contact_id"].get<std::string>());
+  EXPECT_EQ(contact.body["phones"], json::array({"+14155550199"}));
+
+  // A second text from the same customer joins the same thread.
+  webhook("/webhooks/twilio/sms", sms("SM002", "+14155550199", biz, "Hello?"), "twilio-test-token");
+  EXPECT_EQ(call("GET", "/api/v1/conversations").body["items"].size(), 1u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 2);
+}
+
+TEST_F(webhook_test, bad_or_missing_signatures_are_403_with_no_state_change) {
+  auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  auto p = sms("SM100", "+14155550199", biz, "spoofed");
+  EXPECT_EQ(webhook("/webhooks/twilio/sms", p, "wrong-token").status, 403);
+  EXPECT_EQ(webhook("/webhooks/twilio/sms", p, "twilio-test-token", "X-Twilio-Signature", true).status, 403);
+  auto unsigned_req = sbtest::http_request(app_->port(), "POST", "/webhooks/twilio/sms", "MessageSid=SM100&From=%2B14155550199&To=%2B14155550100&Body=x",
+                                           "Content-Type: application/x-www-form-urlencoded\r\n");
+  EXPECT_EQ(unsigned_req->status, 403);
+  EXPECT_TRUE(unsigned_req->body.empty()) << "no TwiML on rejection";
+  EXPECT_EQ(webhook("/webhooks/nope/sms", p, "twilio-test-token").status, 403);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM webhook_events"), 0);
+  // SignalWire: its own header and key.
+  auto sw = webhook("/webhooks/signalwire/sms", sms("SM101", "+14155550199", biz, "via signalwire"),
+                    "PSKtest1234567890abcdef", "X-SignalWire-Signature");
+  EXPECT_EQ(sw.status, 200) << sw.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 1);
+}
+
+TEST_F(webhook_test, sandbox_round_trip_delivers_replies_but_never_notes) {
+  auto me = call("GET", "/api/v1/me");
+  auto biz = number({{"owner_teammate_id", me.body["id"]}});  // sandbox: provisioned from the pool
+  ASSERT_EQ(biz.rfind("+1555", 0), 0u) << biz;
+  auto sent = call("POST", "/api/sandbox/v1/messages", {{"from", "+14155550123"}, {"to", biz}, {"body", "Do you open on Sunday?"}});
+  ASSERT_EQ(sent.status, 201) << sent.raw;
+  auto list = call("GET", "/api/v1/conversations?assignee=me");
+  ASSERT_EQ(list.body["items"].size(), 1u) << "the number's owner is the assignee";
+  auto conv = list.body["items"][0]["id"].get<std::string>();
+
+  sbtest::ws_client ws(app_->port(), "/ws/agent?token=" + token_);
+  ASSERT_TRUE(ws.wait_event("ready"));
+  auto reply_msg = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "Yes, 10 to 4."}});
+  ASSERT_EQ(reply_msg.status, 201);
+  call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "note to self"}, {"private", true}});
+  auto updated = ws.wait_event("message.updated", 5s);
+  ASSERT_TRUE(updated) << "the outbox dispatcher delivers through the sandbox";
+  EXPECT_EQ((*updated)["data"]["status"], "sent");
+
+  auto inbox = call("GET", "/api/sandbox/v1/messages?phone=%2B14155550123");
+  ASSERT_EQ(inbox.status, 200) << inbox.raw;
+  ASSERT_EQ(inbox.body["items"].size(), 1u) << "the private note never reaches the phone";
+  EXPECT_EQ(inbox.body["items"][0]["body"], "Yes, 10 to 4.");
+  EXPECT_EQ(inbox.body["items"][0]["from"], biz);
+  auto sid = inbox.body["items"][0]["sid"].get<std::string>();
+
+  auto status = [&](const std::string& s) {
+    return webhook("/webhooks/sandbox/sms/status", {{"MessageSid", sid}, {"MessageStatus", s}},
+                   "unused", "X-Twilio-Signature");
+  };
+  // The sandbox key is private to the process: an outsider's callback is refused.
+  EXPECT_EQ(status("delivered").status, 403);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'done'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE status = 'sent' AND external_id = '" + sid + "'"), 1);
+}
+
+TEST_F(webhook_test, twilio_status_callbacks_never_move_backwards) {
+  auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  webhook("/webhooks/twilio/sms", sms("SMin", "+14155550199", biz, "hi"), "twilio-test-token");
+  // Give the stored inbound message an outbound twin with a carrier SID, as a sent reply has.
+  ASSERT_TRUE(app_->get().db().write_sync([](sb::store::database& db) {
+    db.exec("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel, body, status,"
+            " external_id, created_at) SELECT workspace_id, conversation_id, 'outbound', 'teammate', 'sms', 'hello',"
+            " 'queued', 'SMout', created_at FROM messages WHERE external_id = 'SMin'");
+  }));
+  auto st = [&](const std::string& s) {
+    return webhook("/webhooks/twilio/sms/status", {{"MessageSid", "SMout"}, {"MessageStatus", s}}, "twilio-test-token").status;
+  };
+  auto current = [&] {
+    auto r = app_->get().db().read_sync([](sb::store::database& db) {
+      auto& q = db.prepare("SELECT status FROM messages WHERE external_id = 'SMout'");
+      q.step();
+      return q.column_text(0);
+    });
+    return *r;
+  };
+  EXPECT_EQ(st("sent"), 200);
+  EXPECT_EQ(current(), "sent");
+  EXPECT_EQ(st("delivered"), 200);
+  EXPECT_EQ(current(), "delivered");
+  EXPECT_EQ(st("sent"), 200);  // late and out of order
+  EXPECT_EQ(current(), "delivered");
+  EXPECT_EQ(st("bogus"), 400);
+}
+
+TEST_F(webhook_test, numbers_api_guards) {
+  EXPECT_EQ(call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", "not a number"}}).status, 400);
+  number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  auto dup = call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", "+1 415 555 0100"}});
+  EXPECT_EQ(dup.status, 409);
+  auto me = call("GET", "/api/v1/me");
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me.body["id"].get<std::string>(), {{"physical_number", "+14155550177"}}).status, 200);
+  auto loop = call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", "+14155550177"}});
+  EXPECT_EQ(loop.status, 409) << "a teammate's own phone can never be a business number";
+  auto list = call("GET", "/api/v1/numbers");
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  EXPECT_EQ(list.body["items"][0]["display"], "+1 415-555-0100");
+  auto id = list.body["items"][0]["id"].get<std::string>();
+  EXPECT_EQ(call("DELETE", "/api/v1/numbers/" + id).status, 200);
+  EXPECT_TRUE(call("GET", "/api/v1/numbers").body["items"].empty());
+  // A released number can be added again.
+  number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+}
