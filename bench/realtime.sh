@@ -159,18 +159,20 @@ echo "client: $CLIENT_BIN"
 echo "machine: $(nproc) cores; ulimit -n $fd_limit"
 echo
 
-# Latency: both socket counts on one daemon, the smaller first.
-start_daemon latency
+# Each measurement gets a fresh daemon and data dir: rows and allocator state left
+# by one run must not slow or flatter the next.
+start_daemon latency-100
 run_client "latency, 100 sockets, $rate_100 msgs/s for ${seconds}s" $((seconds * 3 + 60)) \
   latency sockets=100 rate="$rate_100" seconds="$seconds" daemon_pid="$daemon_pid"
 r100="$client_result"
+stop_daemon
+start_daemon latency-1000
 run_client "latency, 1000 sockets, $rate_1000 msgs/s for ${seconds}s" $((seconds * 3 + 90)) \
   latency sockets=1000 rate="$rate_1000" seconds="$seconds" daemon_pid="$daemon_pid"
 r1000="$client_result"
-slow_latency="$(slow_consumers latency)"
 stop_daemon
+slow_latency="$(($(slow_consumers latency-100) + $(slow_consumers latency-1000)))"
 
-# RSS: a fresh daemon, so memory freed by the latency runs is not reused by the idle sockets.
 start_daemon idle
 run_client "idle, $idle_sockets sockets" 150 idle sockets="$idle_sockets" rss_pid="$daemon_pid"
 ridle="$client_result"

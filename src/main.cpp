@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "switchboard/app/admin.hpp"
 #include "switchboard/app/app.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/core/config.hpp"
@@ -90,6 +91,42 @@ int main(int argc, char** argv) {
 
   cli.add_subcommand("version", "Print the version");
 
+  sb::app::admin_args admin;
+  auto* admin_cmd = cli.add_subcommand("admin", "Operator commands on the data directory");
+  admin_cmd->require_subcommand(1);
+  admin_cmd->add_option("--config", config_file, "JSON configuration file");
+  admin_cmd->add_option("--data-dir", data_dir, "Directory for the database");
+  // The data-dir and config flags are accepted before or after the admin verb.
+  auto common = [&](CLI::App* sub) {
+    sub->add_option("--config", config_file, "JSON configuration file");
+    sub->add_option("--data-dir", data_dir, "Directory for the database");
+    return sub;
+  };
+  auto* create_user = common(admin_cmd->add_subcommand("create-user", "Add a teammate"));
+  create_user->add_option("--email", admin.email)->required();
+  create_user->add_option("--name", admin.name)->required();
+  create_user->add_option("--role", admin.role, "owner, admin, agent (default) or viewer");
+  create_user->add_option("--password", admin.password, "default: generated and printed");
+  auto* add_number = common(admin_cmd->add_subcommand("add-number", "Add a business number you already own"));
+  add_number->add_option("--number", admin.number)->required();
+  add_number->add_option("--carrier", admin.carrier, "sandbox (default), twilio or signalwire");
+  add_number->add_option("--owner", admin.owner, "teammate email: a virtual number");
+  add_number->add_option("--team", admin.team, "team name: a shared line");
+  auto* set_phone = common(admin_cmd->add_subcommand("set-phone", "Set a teammate's physical phone"));
+  set_phone->add_option("--email", admin.email)->required();
+  set_phone->add_option("--phone", admin.phone)->required();
+  common(admin_cmd->add_subcommand("list-users", "List teammates"));
+  common(admin_cmd->add_subcommand("list-numbers", "List business numbers"));
+
+  sb::app::simulate_args sim;
+  auto* simulate_cmd = cli.add_subcommand("simulate", "Play a customer's phone against a running server");
+  simulate_cmd->require_subcommand(1);
+  auto* sim_sms = common(simulate_cmd->add_subcommand("sms", "Text a business number through the sandbox carrier"));
+  sim_sms->add_option("--from", sim.from, "the customer's number (E.164)")->required();
+  sim_sms->add_option("--to", sim.to, "a sandbox business number")->required();
+  sim_sms->add_option("--body", sim.body)->required();
+  sim_sms->add_option("--url", sim.url, "server base URL (default: http://<listen>)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -102,6 +139,16 @@ int main(int argc, char** argv) {
   try {
     if (serve_cmd->parsed()) return serve(flags);
     if (migrate_cmd->parsed()) return migrate(flags);
+    if (admin_cmd->parsed() || simulate_cmd->parsed()) {
+      auto cfg = sb::load_config(flags, sb::process_env());
+      if (!cfg) return fail(cfg.err(), exit_config);
+      auto log_cfg = cfg->log;
+      log_cfg.level = "warn";
+      sb::init_logging(log_cfg);
+      if (simulate_cmd->parsed()) return sb::app::run_simulate_sms(*cfg, sim);
+      admin.command = admin_cmd->get_subcommands().front()->get_name();
+      return sb::app::run_admin(*cfg, admin);
+    }
     std::printf("switchboard %s\n", SWITCHBOARD_VERSION);
     return 0;
   } catch (const std::exception& e) {

@@ -97,10 +97,11 @@ asio::awaitable<response> create_number(api_context& ctx, request& req) {
     if (number) {
       n.number = *number;
     } else {
-      // The sandbox provisions at once from a fake pool (+1 555 01xx-xxxx, never a real line).
+      // The sandbox provisions at once from a fake pool (+1 555 xxx-xxxx).
       for (int tries = 0; tries < 50 && n.number.empty(); ++tries) {
         auto digits = random_hex(4);
-        std::string candidate = "+1555" + std::to_string(1000000 + std::stoul(digits, nullptr, 16) % 9000000);
+        // Exchange digits 2-9 first: NANP rules, so the normaliser accepts pool numbers.
+        std::string candidate = "+1555" + std::to_string(2000000 + std::stoul(digits, nullptr, 16) % 8000000);
         if (!nums::find_active(db, candidate)) n.number = candidate;
       }
       if (n.number.empty()) throw store::job_error("CONFLICT_STATE", "the sandbox pool is exhausted");

@@ -113,3 +113,52 @@ TEST(daemon, bootstrap_write_survives_kill_9) {
   EXPECT_EQ(p.wait(), 0);
   EXPECT_EQ(p.drain_stdout().find("Admin login"), std::string::npos);
 }
+
+TEST(daemon, admin_commands_and_simulate_sms_against_a_running_server) {
+  sbtest::temp_dir dir;
+  sbtest::child_process server({SWITCHBOARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dir.path()},
+                               {"SWITCHBOARD_BOOTSTRAP_ADMIN_PASSWORD=admin-password-1", "SWITCHBOARD_LOG_ACCESS=false"});
+  auto listening = server.wait_for("listening on");
+  ASSERT_TRUE(listening);
+  auto port = port_from(*listening);
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), SWITCHBOARD_BIN);
+    sbtest::child_process p(args);
+    int code = p.wait();
+    return std::make_pair(code, p.drain_stdout() + p.drain_stderr());
+  };
+  auto added = run({"admin", "add-number", "--data-dir", dir.path(), "--number", "+1 555 234 5678",
+                    "--owner", "admin@switchboard.local"});
+  EXPECT_EQ(added.first, 0) << added.second;
+  auto user = run({"admin", "create-user", "--data-dir", dir.path(), "--email", "amy@example.com", "--name", "Amy"});
+  EXPECT_EQ(user.first, 0) << user.second;
+  EXPECT_NE(user.second.find("password: "), std::string::npos);
+  auto phone = run({"admin", "set-phone", "--data-dir", dir.path(), "--email", "amy@example.com", "--phone", "+14155550111"});
+  EXPECT_EQ(phone.first, 0) << phone.second;
+  auto loop = run({"admin", "add-number", "--data-dir", dir.path(), "--number", "+14155550111"});
+  EXPECT_NE(loop.first, 0) << "a physical phone can never be a business number";
+  auto users = run({"admin", "list-users", "--data-dir", dir.path()});
+  EXPECT_NE(users.second.find("amy@example.com"), std::string::npos);
+  EXPECT_NE(users.second.find("+14155550111"), std::string::npos);
+  auto numbers = run({"admin", "list-numbers", "--data-dir", dir.path()});
+  EXPECT_NE(numbers.second.find("+15552345678"), std::string::npos);
+  EXPECT_EQ(run({"admin", "create-user", "--data-dir", dir.path(), "--email", "bad", "--name", "X"}).first, 1);
+
+  auto sim = run({"simulate", "sms", "--from", "+14155550123", "--to", "+15552345678", "--body", "hello from the simulator",
+                  "--url", "http://127.0.0.1:" + std::to_string(port)});
+  EXPECT_EQ(sim.first, 0) << sim.second;
+  auto unknown = run({"simulate", "sms", "--from", "+14155550123", "--to", "+15559999999", "--body", "x",
+                      "--url", "http://127.0.0.1:" + std::to_string(port)});
+  EXPECT_EQ(unknown.first, 1);
+
+  auto login = sbtest::http_request(port, "POST", "/api/v1/auth/login",
+                                    R"({"email":"admin@switchboard.local","password":"admin-password-1"})");
+  ASSERT_TRUE(login);
+  auto token = nlohmann::json::parse(login->body)["token"].get<std::string>();
+  auto list = sbtest::http_request(port, "GET", "/api/v1/conversations?assignee=me", "", "Authorization: Bearer " + token + "\r\n");
+  auto items = nlohmann::json::parse(list->body)["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["channel"], "sms");
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
