@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2059  # each summary table has one printf format in a variable
 # "A message posted -> received on every connected agent socket": delivery
 # latency at 100 and 1,000 agent sockets, and the daemon's RSS per idle socket
-# at 10,000, with baselines from the same run (the POST's own round trip, and
-# the daemon's RSS with 0 sockets). The load is bench/realtime_client.cpp.
+# at 10,000, with baselines from the same run (the same POSTs with no socket
+# open, and the daemon's RSS with 0 sockets). The load is bench/realtime_client.cpp;
+# each measurement runs against a fresh daemon on a temporary data dir.
 #
 # Environment:
 #   SECONDS_PER_RUN   seconds of posting per latency run (default 10)
@@ -26,7 +28,9 @@ target_rss_mib=200
 email="bench@example.com"
 password="bench-password-$RANDOM$RANDOM"
 
-command -v curl >/dev/null || { echo "error: curl not found" >&2; exit 1; }
+for tool in curl python3; do
+  command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
+done
 
 # Each process holds one descriptor per socket; the daemon also needs its data files.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -93,7 +97,7 @@ start_daemon() {
   local name="$1" attempt
   for attempt in 1 2 3; do
     daemon_port="$(free_port)"
-    rm -rf "$work_dir/$name"
+    rm -rf "${work_dir:?}/$name"
     mkdir -p "$work_dir/$name"
     # The daemon rejects unknown SWITCHBOARD_* variables, so our own override must not leak to it.
     env -u SWITCHBOARD_BIN \
@@ -130,6 +134,7 @@ run_client() {
   local label="$1" limit="$2"
   shift 2
   echo "== $label"
+  check_quiet
   # In the background so a signal reaches the traps now, not after the run.
   timeout "$limit" "$CLIENT_BIN" "$@" port="$daemon_port" email="$email" password="$password" \
     >"$work_dir/client.out" 2>"$work_dir/client.err" &
@@ -148,6 +153,26 @@ run_client() {
 
 field() {  # field "<result line>" key
   sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
+}
+
+# Share of all CPUs busy over one second, before a run starts: another build or
+# test on this 2-core machine takes the daemon's core, and the figures with it.
+busy_pct() {
+  local a b
+  read -ra a </proc/stat
+  sleep 1
+  read -ra b </proc/stat
+  awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8]))" \
+    -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN {printf "%.0f", (u + i > 0) ? 100 * u / (u + i) : 0}'
+}
+busiest=0
+check_quiet() {
+  local pct
+  pct="$(busy_pct)"
+  ((pct > busiest)) && busiest="$pct"
+  if ((pct > 15)); then
+    echo "  warning: the machine was ${pct}% busy before this run (other processes); figures are unreliable"
+  fi
 }
 
 slow_consumers() {  # daemon warnings since the daemon started
@@ -230,6 +255,11 @@ printf "$rss_fmt" "$idle_sockets idle sockets" "$idle_mib" "$(field "$ridle" per
   "$(ratio "$idle_mib" "$before_mib")×" "< ${target_rss_mib} MiB, all alive: $vidle"
 printf "$rss_fmt" "  after one ping + broadcast" "$traffic_mib" "$(field "$ridle" per_socket_traffic_bytes)" \
   "$(ratio "$traffic_mib" "$before_mib")×" ""
+
+if ((busiest > 15)); then
+  echo
+  echo "warning: other processes kept the machine up to ${busiest}% busy before a run; rerun on a quiet machine"
+fi
 
 for v in "$v100" "$v1000" "$vidle"; do [[ "$v" == PASS ]] || missed=1; done
 if ((missed)) && [[ "${BENCH_STRICT:-0}" == 1 ]]; then

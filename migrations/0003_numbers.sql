@@ -45,3 +45,7 @@ CREATE TABLE sandbox_messages (
   created_at    TEXT NOT NULL
 );
 CREATE INDEX sandbox_messages_to ON sandbox_messages(to_number, id);
+
+-- The dispatcher asks for due rows of one kind (message.send.<channel>).
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox(status, kind, next_attempt_at);

@@ -174,7 +174,7 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
       m.status = "queued";
       m.created_at = c.created_at;
       auto mid = conv::insert_message(db, m);
-      conv::enqueue_outbox(db, c.workspace_id, "message.send",
+      conv::enqueue_outbox(db, c.workspace_id, "message.send." + m.channel,
                            {{"message_id", mid}, {"conversation_id", id}, {"channel", m.channel}},
                            c.created_at);
       out.first = conv::find_message(db, c.workspace_id, mid);
@@ -187,7 +187,7 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
   auto cj = to_json(created->conversation);
   publish(ctx, p.workspace_id, "conversation.created", cj);
   if (created->first) {
-    if (ctx.outbox_ready) ctx.outbox_ready();
+    if (created->first->channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
     cj["messages"] = json::array({to_json(*created->first)});
     publish(ctx, p.workspace_id, "message.created", to_json(*created->first));
   }
@@ -367,14 +367,14 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
     m.created_at = at;
     auto mid = conv::insert_message(db, m);
     if (!is_private)
-      conv::enqueue_outbox(db, p.workspace_id, "message.send",
+      conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
                            {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
     return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid)};
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return store_error(r.err());
   auto mj = to_json(r->message);
-  if (!is_private && ctx.outbox_ready) ctx.outbox_ready();
+  if (!is_private && r->message.channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
   publish(ctx, p.workspace_id, "message.created", mj);
   publish(ctx, p.workspace_id, "conversation.updated", to_json(r->conversation));
   co_return response::json(201, mj);

@@ -39,9 +39,11 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     std::vector<std::pair<id_t, id_t>> due;  // outbox id, message id
     {
       auto& q = db.prepare(
-          "SELECT id, json_extract(payload, '$.message_id') FROM outbox WHERE status = 'pending'"
-          " AND kind = 'message.send' AND json_extract(payload, '$.channel') = 'sms'"
-          " AND next_attempt_at <= ?1 ORDER BY id LIMIT 50");
+          // The kind names the channel, so rows of channels without a sender yet
+          // (chat, teams, email) are never scanned: outbox_due covers this query.
+          "SELECT id, json_extract(payload, '$.message_id') FROM outbox"
+          " WHERE status = 'pending' AND kind = 'message.send.sms' AND next_attempt_at <= ?1"
+          " ORDER BY next_attempt_at, id LIMIT 50");
       q.bind(1, at);
       while (q.step()) due.emplace_back(q.column_int(0), q.column_int(1));
     }

@@ -282,7 +282,7 @@ TEST_F(api_test, reply_reaches_a_second_agent_socket_and_notes_never_leave) {
   EXPECT_EQ(note.body["private"], true);
   EXPECT_EQ(note.body["direction"], "internal");
   // One outbox row, for the public reply only.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'message.send'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'message.send.sms'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE json_extract(payload, '$.message_id') = " +
                   note.body["id"].get<std::string>()),
             0);
