@@ -56,10 +56,13 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_ = std::unique_ptr<api::api_context>(
       new api::api_context{*a->store_, a->hub_, a->cpu_, opts.now,
                            std::chrono::hours(cfg.auth_session_ttl_hours), {}, {}});
-  a->api_->carriers = {cfg.public_url, cfg.twilio.auth_token, cfg.signalwire.signing_key,
-                       cfg.sandbox_enabled, random_hex(32)};
+  a->api_->carriers = {cfg.public_url,         cfg.twilio.auth_token,    cfg.signalwire.signing_key,
+                       cfg.sandbox_enabled,    random_hex(32),           cfg.twilio.account_sid,
+                       cfg.twilio.api_base,    cfg.signalwire.project_id, cfg.signalwire.api_token,
+                       cfg.signalwire.api_base};
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
-  a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll);
+  a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll,
+                                                     opts.outbox_retry_base);
   a->api_->outbox_ready = [d = a->outbox_.get()] { d->wake(); };
 
   add_system_routes(a->routes_, *a);

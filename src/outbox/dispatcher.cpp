@@ -10,6 +10,12 @@
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
+#include "switchboard/carriers/signature.hpp"
+#include "switchboard/http/outbound.hpp"
+#include "switchboard/outbox/retry.hpp"
+
+#include <openssl/evp.h>
+#include <random>
 
 namespace switchboard::outbox {
 
@@ -18,12 +24,15 @@ using api::json;
 using store::id_t;
 
 struct dispatcher::impl {
-  impl(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll)
-      : io(io), ctx(ctx), poll(poll), timer(io) {}
+  impl(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
+       std::chrono::milliseconds retry_base)
+      : io(io), ctx(ctx), poll(poll), retry_base(retry_base), timer(io), client(io) {}
   asio::io_context& io;
   api::api_context& ctx;
   std::chrono::milliseconds poll;
+  std::chrono::milliseconds retry_base;
   asio::steady_timer timer;
+  http::outbound_client client;
   bool stopped = false;
   bool pending_wake = false;
 };
@@ -32,10 +41,52 @@ namespace {
 
 // One pass: due SMS sends, each delivered or failed in the same transaction
 // that marks its outbox row, so a restart resumes exactly the undelivered rows.
+// An SMS to send through a carrier's REST API, leased from the outbox.
+struct rest_send {
+  id_t outbox_id = 0, message_id = 0, workspace_id = 0;
+  int attempts = 0;
+  std::string carrier, from, to, body;
+};
+
+struct pass_result {
+  std::vector<store::message> changed;
+  std::vector<rest_send> sends;
+};
+
+std::string base64(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// Twilio's Messages.json and SignalWire's LaML twin of it.
+http::outbound_request message_request(const api::carrier_settings& cs, const rest_send& s) {
+  http::outbound_request r;
+  bool tw = s.carrier == "twilio";
+  std::string account = tw ? cs.twilio_account_sid : cs.signalwire_project_id;
+  std::string secret = tw ? cs.twilio_auth_token : cs.signalwire_api_token;
+  std::string base = tw ? cs.twilio_api_base : cs.signalwire_api_base + "/api/laml";
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  r.url = base + "/2010-04-01/Accounts/" + carriers::form_encode(account) + "/Messages.json";
+  r.headers = {{"Authorization", "Basic " + base64(account + ":" + secret)},
+               {"Content-Type", "application/x-www-form-urlencoded"},
+               {"Accept", "application/json"}};
+  r.body = "To=" + carriers::form_encode(s.to) + "&From=" + carriers::form_encode(s.from) +
+           "&Body=" + carriers::form_encode(s.body) + "&StatusCallback=" +
+           carriers::form_encode(cs.public_url + "/webhooks/" + s.carrier + "/sms/status");
+  return r;
+}
+
 asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto at = api::now_text(self->ctx);
-  auto job = [at](store::database& db) {
-    std::vector<store::message> changed;
+  // A lease: a row being sent is not picked again by the next pass; if the
+  // process dies mid-send, the row is due again when the lease ends.
+  auto lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(2));
+  auto job = [at, lease_until](store::database& db) {
+    pass_result out;
+    auto& changed = out.changed;
     std::vector<std::pair<id_t, id_t>> due;  // outbox id, message id
     {
       auto& q = db.prepare(
@@ -85,9 +136,15 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         continue;
       }
       if (number->carrier != "sandbox") {
-        // Twilio/SignalWire REST delivery is not built yet: keep the row for it.
-        finish("pending", std::string("delivery through ") + number->carrier + " is not available yet",
-               format_rfc3339(std::chrono::system_clock::now() + std::chrono::hours(1)));
+        auto& a = db.prepare("SELECT attempts FROM outbox WHERE id = ?1");
+        a.bind(1, outbox_id);
+        a.step();
+        int attempts = static_cast<int>(a.column_int(0));
+        a.reset();
+        db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
+            .bind_all(outbox_id, lease_until, at)
+            .run();
+        out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body});
         continue;
       }
       std::string sid = "SM" + random_hex(16);
@@ -98,20 +155,72 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       finish("done", std::nullopt, at);
       if (auto m = store::conversations::find_message(db, ws, message_id)) changed.push_back(*m);
     }
-    return changed;
+    return out;
   };
   auto r = co_await self->ctx.db.write(std::move(job));
   if (!r) {
     spdlog::warn("outbox: pass failed: {}", r.err().message);
     co_return;
   }
-  for (auto& m : *r) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
+  for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
+
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  for (auto& send : r->sends) {
+    auto req = message_request(self->ctx.carriers, send);
+    auto answer = co_await self->client.request(req);
+    outcome o;
+    if (answer) {
+      o = classify_message_response(answer->status, answer->body);
+    } else {
+      o.what = outcome::kind::retry;  // DNS, connect, TLS, timeout
+      o.error = answer.err().message;
+    }
+    int attempt = send.attempts + 1;
+    if (o.what == outcome::kind::retry && attempt >= max_attempts) o.what = outcome::kind::failed;
+    auto delay = backoff(attempt, self->retry_base, std::chrono::minutes(10),
+                         std::uniform_real_distribution<double>(0, 1)(rng));
+    auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
+    auto now = api::now_text(self->ctx);
+    if (o.what != outcome::kind::delivered)
+      spdlog::warn("outbox: message {} via {}: attempt {} {}: {}", send.message_id, send.carrier, attempt,
+                   o.what == outcome::kind::retry ? "will retry" : "failed", o.error);
+    auto record = [send, o, retry_at, now](store::database& db) -> std::optional<store::message> {
+      auto mark = [&](const char* status, std::optional<std::string> err, const std::string& next) {
+        db.prepare("UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3,"
+                   " next_attempt_at = ?4, updated_at = ?5 WHERE id = ?1")
+            .bind_all(send.outbox_id, std::string(status), err, next, now)
+            .run();
+      };
+      switch (o.what) {
+        case outcome::kind::delivered:
+          mark("done", std::nullopt, now);
+          db.prepare("UPDATE messages SET status = ?2, external_id = ?3 WHERE id = ?1")
+              .bind_all(send.message_id, o.status, o.carrier_sid)
+              .run();
+          break;
+        case outcome::kind::retry:
+          mark("pending", o.error, retry_at);
+          return std::nullopt;
+        case outcome::kind::failed:
+          mark("failed", o.error, now);
+          db.prepare("UPDATE messages SET status = 'failed', error = ?2 WHERE id = ?1")
+              .bind_all(send.message_id, o.error)
+              .run();
+          break;
+      }
+      return store::conversations::find_message(db, send.workspace_id, send.message_id);
+    };
+    auto saved = co_await self->ctx.db.write(std::move(record));
+    if (saved && *saved)
+      self->ctx.hub.publish((*saved)->workspace_id, "agents", "message.updated", api::to_json(**saved));
+  }
 }
 
 }  // namespace
 
-dispatcher::dispatcher(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll)
-    : impl_(std::make_shared<impl>(io, ctx, poll)) {}
+dispatcher::dispatcher(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
+                       std::chrono::milliseconds retry_base)
+    : impl_(std::make_shared<impl>(io, ctx, poll, retry_base)) {}
 
 dispatcher::~dispatcher() { stop(); }
 

@@ -26,6 +26,9 @@ struct carrier_settings {
   std::string signalwire_signing_key;
   bool sandbox_enabled = true;
   std::string sandbox_key;  // random per process: the sandbox signs what it injects
+  // REST credentials for outbound messages.
+  std::string twilio_account_sid, twilio_api_base;
+  std::string signalwire_project_id, signalwire_api_token, signalwire_api_base;
 };
 
 struct api_context {

@@ -29,6 +29,7 @@ struct app_options {
   now_fn now = system_now;
   std::chrono::milliseconds snooze_interval{1000};
   std::chrono::milliseconds outbox_poll{1000};
+  std::chrono::milliseconds outbox_retry_base{2000};  // first retry delay; doubles per attempt
 };
 
 // Creates the data directory if needed; the error names data_dir.

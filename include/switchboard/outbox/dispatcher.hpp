@@ -1,7 +1,7 @@
 #pragma once
 // Outbox dispatcher: delivers side effects written by the transactional outbox.
-// Today it delivers SMS replies through the sandbox carrier (recorded for the
-// simulator); Twilio/SignalWire REST delivery comes with the carriers' HTTPS client.
+// SMS replies go out through the sandbox carrier (recorded for the simulator) or
+// through Twilio's / SignalWire's REST API, with retries and backoff.
 #include <chrono>
 #include <memory>
 
@@ -14,7 +14,8 @@ namespace switchboard::outbox {
 
 class dispatcher {
  public:
-  dispatcher(boost::asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll);
+  dispatcher(boost::asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
+             std::chrono::milliseconds retry_base = std::chrono::seconds(2));
   ~dispatcher();
   void start();
   void stop();

@@ -1,5 +1,7 @@
 // Carrier webhooks over real HTTP: signatures, idempotency, inbound SMS into the
 // conversation API, monotonic status callbacks, and the sandbox round trip.
+#include <mutex>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -7,12 +9,71 @@
 #include "support/ws_client.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/carriers/signature.hpp"
+#include "switchboard/http/server.hpp"
 
 namespace sb = switchboard;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
+
+// A fake Twilio REST API on loopback: records each Messages.json request and
+// answers from a script (then 201 with a fresh sid).
+class fake_twilio {
+ public:
+  struct seen {
+    std::string authorization, body, path;
+  };
+  fake_twilio() {
+    routes_.add("POST", "/2010-04-01/Accounts/{account}/Messages.json",
+                [this](sb::http::request& req) -> boost::asio::awaitable<sb::http::response> {
+                  std::lock_guard lock(mu_);
+                  requests_.push_back({std::string(req.headers.get("Authorization").value_or("")), req.body, req.path});
+                  if (!script_.empty()) {
+                    auto [status, body] = script_.front();
+                    script_.erase(script_.begin());
+                    co_return sb::http::response::text(status, body, "application/json");
+                  }
+                  co_return sb::http::response::json(
+                      201, {{"sid", "SMfake" + std::to_string(requests_.size())}, {"status", "queued"}});
+                });
+    sb::http_config hc;
+    hc.host = "127.0.0.1";
+    hc.port = 0;
+    server_ = std::make_unique<sb::http::server>(io_, hc, routes_, stats_);
+    if (!server_->listen()) throw std::runtime_error("fake twilio: listen failed");
+    server_->start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~fake_twilio() {
+    io_.stop();
+    thread_.join();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  void script(std::vector<std::pair<int, std::string>> s) {
+    std::lock_guard lock(mu_);
+    script_ = std::move(s);
+  }
+  std::vector<seen> requests() {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+
+ private:
+  boost::asio::io_context io_{1};
+  sb::metrics stats_;
+  sb::http::router routes_;
+  std::unique_ptr<sb::http::server> server_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::vector<std::pair<int, std::string>> script_;
+  std::vector<seen> requests_;
+};
+
+sb::carriers::param_list sms(const std::string& sid, const std::string& from, const std::string& to,
+                             const std::string& body) {
+  return {{"MessageSid", sid}, {"AccountSid", "ACtest"}, {"From", from}, {"To", to}, {"Body", body}, {"NumMedia", "0"}};
+}
 
 struct reply {
   int status = 0;
@@ -28,8 +89,11 @@ class webhook_test : public ::testing::Test {
     cfg_.twilio.auth_token = "twilio-test-token";
     cfg_.signalwire.signing_key = "PSKtest1234567890abcdef";
     cfg_.public_url = "https://switchboard.example.com";
+    cfg_.twilio.account_sid = "ACtest";
+    cfg_.twilio.api_base = twilio_.base();
     sb::app::app_options o{false, {}};
     o.outbox_poll = 50ms;
+    o.outbox_retry_base = 100ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
     ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
     auto r = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}});
@@ -74,6 +138,14 @@ class webhook_test : public ::testing::Test {
     return r.body.value("number", "");
   }
 
+  // Reads the database file directly (while no app is running).
+  std::int64_t count_file(const std::string& sql) {
+    sb::store::database db(dir_.path() + "/switchboard.db", sb::store::database::mode::read_only);
+    auto& q = db.prepare(sql);
+    q.step();
+    return q.column_int(0);
+  }
+
   std::int64_t count(const std::string& sql) {
     auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
       auto& q = db.prepare(sql);
@@ -83,16 +155,44 @@ class webhook_test : public ::testing::Test {
     return n ? *n : -1;
   }
 
+  // An SMS conversation on a Twilio number, and the reply's message id.
+  std::pair<std::string, std::string> reply_via_twilio(const std::string& text) {
+    auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+    webhook("/webhooks/twilio/sms", sms("SMin1", "+14155550199", biz, "hi"), "twilio-test-token");
+    auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
+    auto r = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", text}});
+    EXPECT_EQ(r.status, 201) << r.raw;
+    return {conv, r.body.value("id", "")};
+  }
+
+  std::string message_status(const std::string& id) {
+    auto r = app_->get().db().read_sync([id](sb::store::database& db) {
+      auto& q = db.prepare("SELECT status || '|' || COALESCE(external_id, '') || '|' || COALESCE(error, '') FROM messages WHERE id = ?1");
+      q.bind(1, static_cast<std::int64_t>(std::stoll(id)));
+      q.step();
+      return q.column_text(0);
+    });
+    return r ? *r : "";
+  }
+
+  // Waits until `pred` holds (the dispatcher works in the background).
+  template <class P>
+  bool eventually(P pred, std::chrono::milliseconds limit = 5s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return pred();
+  }
+
+  fake_twilio twilio_;
   sbtest::temp_dir dir_;
   sb::config cfg_;
   std::unique_ptr<sbtest::running_app> app_;
   std::string token_;
 };
 
-sb::carriers::param_list sms(const std::string& sid, const std::string& from, const std::string& to,
-                             const std::string& body) {
-  return {{"MessageSid", sid}, {"AccountSid", "ACtest"}, {"From", from}, {"To", to}, {"Body", body}, {"NumMedia", "0"}};
-}
 
 }  // namespace
 
@@ -232,4 +332,71 @@ TEST_F(webhook_test, numbers_api_guards) {
   EXPECT_TRUE(call("GET", "/api/v1/numbers").body["items"].empty());
   // A released number can be added again.
   number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+}
+
+TEST_F(webhook_test, agent_reply_makes_one_correct_messages_json_post) {
+  auto [conv, id] = reply_via_twilio("Your order is ready & waiting");
+  ASSERT_TRUE(eventually([&] { return message_status(id).rfind("queued|SMfake1", 0) == 0; })) << message_status(id);
+  auto reqs = twilio_.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].path, "/2010-04-01/Accounts/ACtest/Messages.json");
+  EXPECT_EQ(reqs[0].authorization, "Basic QUN0ZXN0OnR3aWxpby10ZXN0LXRva2Vu");  // ACtest:twilio-test-token
+  auto form = sb::carriers::parse_form_body(reqs[0].body);
+  ASSERT_TRUE(form);
+  auto field = [&](const std::string& k) {
+    for (auto& [n, v] : *form) if (n == k) return v;
+    return std::string("<missing>");
+  };
+  EXPECT_EQ(field("To"), "+14155550199");
+  EXPECT_EQ(field("From"), "+14155550100");
+  EXPECT_EQ(field("Body"), "Your order is ready & waiting");
+  EXPECT_EQ(field("StatusCallback"), "https://switchboard.example.com/webhooks/twilio/sms/status");
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(twilio_.requests().size(), 1u) << "sent exactly once";
+  // The carrier's status callback then moves it forward.
+  EXPECT_EQ(webhook("/webhooks/twilio/sms/status", {{"MessageSid", "SMfake1"}, {"MessageStatus", "delivered"}},
+                    "twilio-test-token").status, 200);
+  EXPECT_EQ(message_status(id).rfind("delivered|", 0), 0u);
+}
+
+TEST_F(webhook_test, a_500_is_retried_then_succeeds_exactly_once) {
+  twilio_.script({{500, "{}"}, {503, "busy"}});
+  auto [conv, id] = reply_via_twilio("retry me");
+  ASSERT_TRUE(eventually([&] { return message_status(id).rfind("queued|SMfake3", 0) == 0; }, 10s)) << message_status(id);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(twilio_.requests().size(), 3u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'done' AND attempts = 3"), 1);
+}
+
+TEST_F(webhook_test, a_400_fails_at_once_with_the_carriers_reason) {
+  twilio_.script({{400, R"({"code":21211,"message":"The 'To' number +14155550199 is not a valid phone number.","status":400})"}});
+  auto [conv, id] = reply_via_twilio("never delivered");
+  ASSERT_TRUE(eventually([&] { return message_status(id).rfind("failed|", 0) == 0; })) << message_status(id);
+  EXPECT_NE(message_status(id).find("21211: The 'To' number"), std::string::npos);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(twilio_.requests().size(), 1u) << "a 4xx is not retried";
+  auto thread = call("GET", "/api/v1/conversations/" + conv + "/messages");
+  EXPECT_EQ(thread.body["items"].back()["status"], "failed");
+  EXPECT_TRUE(thread.body["items"].back()["error"].is_string());
+}
+
+TEST_F(webhook_test, a_restart_in_the_middle_of_retries_resumes_and_sends_once) {
+  twilio_.script({{500, "{}"}, {500, "{}"}, {500, "{}"}, {500, "{}"}, {500, "{}"}, {500, "{}"}});
+  auto [conv, id] = reply_via_twilio("survive a restart");
+  ASSERT_TRUE(eventually([&] { return twilio_.requests().size() >= 1; }));
+  app_.reset();  // graceful stop with the row still pending
+  EXPECT_EQ(count_file("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"), 1);
+  twilio_.script({});
+  sb::app::app_options o{false, {}};
+  o.outbox_poll = 50ms;
+  o.outbox_retry_base = 100ms;
+  app_ = std::make_unique<sbtest::running_app>(cfg_, o);
+  ASSERT_TRUE(eventually([&] { return message_status(id).rfind("queued|SMfake", 0) == 0; }, 10s)) << message_status(id);
+  std::this_thread::sleep_for(300ms);
+  auto reqs = twilio_.requests();
+  int successes = 0;
+  for (std::size_t i = 0; i < reqs.size(); ++i) successes += reqs[i].body.find("survive") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'done'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE external_id LIKE 'SMfake%'"), 1) << "delivered exactly once";
+  EXPECT_GE(successes, 2);
 }
