@@ -59,7 +59,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_->carriers = {cfg.public_url,         cfg.twilio.auth_token,    cfg.signalwire.signing_key,
                        cfg.sandbox_enabled,    random_hex(32),           cfg.twilio.account_sid,
                        cfg.twilio.api_base,    cfg.signalwire.project_id, cfg.signalwire.api_token,
-                       cfg.signalwire.api_base};
+                       cfg.signalwire.api_base, static_cast<double>(cfg.sms_per_second_per_number)};
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
   a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll,
                                                      opts.outbox_retry_base);

@@ -47,6 +47,7 @@ const std::vector<key_spec>& specs() {
       {"store.read_connections", kind::integer, 2, 1, 64},
       {"auth.session_ttl_hours", kind::integer, 720, 1, 87600},
       {"carriers.sandbox.enabled", kind::boolean, true},
+      {"carriers.sms_per_second_per_number", kind::integer, 1, 1, 1000},
       {"carriers.twilio.account_sid", kind::string, ""},
       {"carriers.twilio.auth_token", kind::string, ""},
       {"carriers.twilio.api_base", kind::string, "https://api.twilio.com"},
@@ -268,6 +269,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.store.read_connections = static_cast<std::size_t>(num("store.read_connections"));
   c.auth_session_ttl_hours = num("auth.session_ttl_hours");
   c.sandbox_enabled = values["carriers.sandbox.enabled"].get<bool>();
+  c.sms_per_second_per_number = num("carriers.sms_per_second_per_number");
   c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
               str("carriers.twilio.api_base")};
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),

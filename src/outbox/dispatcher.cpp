@@ -13,6 +13,7 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/outbox/retry.hpp"
+#include "switchboard/outbox/token_bucket.hpp"
 
 #include <openssl/evp.h>
 #include <random>
@@ -26,13 +27,15 @@ using store::id_t;
 struct dispatcher::impl {
   impl(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
        std::chrono::milliseconds retry_base)
-      : io(io), ctx(ctx), poll(poll), retry_base(retry_base), timer(io), client(io) {}
+      : io(io), ctx(ctx), poll(poll), retry_base(retry_base), timer(io), client(io),
+        pacing(ctx.carriers.sms_per_second_per_number, 1.0) {}
   asio::io_context& io;
   api::api_context& ctx;
   std::chrono::milliseconds poll;
   std::chrono::milliseconds retry_base;
   asio::steady_timer timer;
   http::outbound_client client;
+  token_bucket pacing;  // one bucket per sending number
   bool stopped = false;
   bool pending_wake = false;
 };
@@ -166,6 +169,13 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (auto& send : r->sends) {
+    // Pace each sending number; waiting on a timer keeps the io_context free.
+    for (auto wait = self->pacing.take(send.from, token_bucket::clock::now());
+         wait > token_bucket::clock::duration::zero() && !self->stopped;
+         wait = self->pacing.take(send.from, token_bucket::clock::now())) {
+      asio::steady_timer pause(self->io, wait);
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     auto req = message_request(self->ctx.carriers, send);
     auto answer = co_await self->client.request(req);
     outcome o;

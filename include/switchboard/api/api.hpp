@@ -29,6 +29,7 @@ struct carrier_settings {
   // REST credentials for outbound messages.
   std::string twilio_account_sid, twilio_api_base;
   std::string signalwire_project_id, signalwire_api_token, signalwire_api_base;
+  double sms_per_second_per_number = 1;
 };
 
 struct api_context {

@@ -58,6 +58,7 @@ struct config {
   store_config store;
   std::int64_t auth_session_ttl_hours = 720;  // login sessions expire after this
   bool sandbox_enabled = true;
+  std::int64_t sms_per_second_per_number = 1;  // outbound pacing per sending number
   twilio_config twilio;
   signalwire_config signalwire;
   teams_config teams;

@@ -23,12 +23,14 @@ class fake_twilio {
  public:
   struct seen {
     std::string authorization, body, path;
+    std::chrono::steady_clock::time_point at;
   };
   fake_twilio() {
     routes_.add("POST", "/2010-04-01/Accounts/{account}/Messages.json",
                 [this](sb::http::request& req) -> boost::asio::awaitable<sb::http::response> {
                   std::lock_guard lock(mu_);
-                  requests_.push_back({std::string(req.headers.get("Authorization").value_or("")), req.body, req.path});
+                  requests_.push_back({std::string(req.headers.get("Authorization").value_or("")), req.body, req.path,
+                                      std::chrono::steady_clock::now()});
                   if (!script_.empty()) {
                     auto [status, body] = script_.front();
                     script_.erase(script_.begin());
@@ -91,6 +93,7 @@ class webhook_test : public ::testing::Test {
     cfg_.public_url = "https://switchboard.example.com";
     cfg_.twilio.account_sid = "ACtest";
     cfg_.twilio.api_base = twilio_.base();
+    cfg_.sms_per_second_per_number = 5;
     sb::app::app_options o{false, {}};
     o.outbox_poll = 50ms;
     o.outbox_retry_base = 100ms;
@@ -399,4 +402,15 @@ TEST_F(webhook_test, a_restart_in_the_middle_of_retries_resumes_and_sends_once) 
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'done'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE external_id LIKE 'SMfake%'"), 1) << "delivered exactly once";
   EXPECT_GE(successes, 2);
+}
+
+TEST_F(webhook_test, sends_from_one_number_are_paced_by_its_token_bucket) {
+  auto [conv, first] = reply_via_twilio("one");
+  auto second = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "two"}});
+  auto third = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "three"}});
+  ASSERT_TRUE(eventually([&] { return twilio_.requests().size() == 3; }, 10s));
+  auto reqs = twilio_.requests();
+  // 5 per second per number: at least ~200 ms between sends from the same number.
+  for (int i = 1; i < 3; ++i)
+    EXPECT_GE(reqs[i].at - reqs[i - 1].at, 180ms) << "send " << i;
 }

@@ -32,3 +32,20 @@ TEST(outbox_retry, backoff_doubles_with_jitter_and_a_cap) {
   EXPECT_EQ(backoff(1, 1000ms, 60000ms, 0.0), 800ms);
   EXPECT_EQ(backoff(1, 1000ms, 60000ms, 0.999999).count(), 1199);
 }
+
+#include "switchboard/outbox/token_bucket.hpp"
+
+TEST(token_bucket, paces_each_number_on_its_own) {
+  token_bucket b(1.0, 1.0);
+  auto t0 = token_bucket::clock::time_point{} + std::chrono::hours(1);
+  EXPECT_EQ(b.take("+1555", t0), token_bucket::clock::duration::zero());
+  auto wait = b.take("+1555", t0);
+  EXPECT_NEAR(std::chrono::duration<double>(wait).count(), 1.0, 1e-6);
+  EXPECT_EQ(b.take("+1666", t0), token_bucket::clock::duration::zero()) << "another number has its own bucket";
+  EXPECT_NEAR(std::chrono::duration<double>(b.take("+1555", t0 + 500ms)).count(), 0.5, 1e-6);
+  EXPECT_EQ(b.take("+1555", t0 + 1000ms), token_bucket::clock::duration::zero());
+  // Idle time refills up to the burst only.
+  token_bucket burst(2.0, 3.0);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(burst.take("n", t0 + 10s), token_bucket::clock::duration::zero());
+  EXPECT_GT(burst.take("n", t0 + 10s), token_bucket::clock::duration::zero());
+}
