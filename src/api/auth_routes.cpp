@@ -120,9 +120,8 @@ asio::awaitable<response> me(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "api_keys.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "api_keys.manage")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto name = opt_string(*body, "name");
@@ -147,9 +146,8 @@ asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "api_keys.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "api_keys.manage")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job7 = [ws](store::database& db) { return store::auth_data::list_api_keys(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job7));
@@ -166,9 +164,8 @@ asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "api_keys.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "api_keys.manage")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "API key not found");
   auto p = *who;
@@ -187,16 +184,13 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> audit_log(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "audit.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "audit.read")) co_return response::from(*e);
   auto limit = parse_limit(req);
   if (!limit) co_return response::from(limit.err());
-  std::optional<id_t> before;
-  if (auto c = req.query_param("cursor")) {
-    before = parse_cursor(*c);
-    if (!before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
-  }
+  auto before_param = cursor_param(req);
+  if (!before_param) co_return response::from(before_param.err());
+  auto before = *before_param;
   auto ws = who->workspace_id;
   int n = *limit;
   auto job9 = [ws, before, n](store::database& db) {

@@ -38,6 +38,22 @@ std::optional<error> require(const principal& who, std::string_view permission) 
                "your role (" + who.role + ") lacks the permission " + std::string(permission)};
 }
 
+asio::awaitable<result<principal>> authorize(api_context& ctx, const request& req,
+                                             std::string_view permission) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return who.err();
+  if (auto e = require(*who, permission)) co_return *e;
+  co_return *who;
+}
+
+result<std::optional<id_t>> cursor_param(const request& req) {
+  auto c = req.query_param("cursor");
+  if (!c) return std::optional<id_t>();
+  auto id = parse_cursor(*c);
+  if (!id) return error{"INVALID_INPUT", "bad cursor"};
+  return std::optional<id_t>(*id);
+}
+
 std::optional<id_t> parse_id(std::string_view text) {
   id_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);

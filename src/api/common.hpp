@@ -25,6 +25,9 @@ using store::principal;
 asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
                                                 bool allow_query_token = false);
 std::optional<error> require(const principal& who, std::string_view permission);
+// authenticate + require in one step (the start of nearly every handler).
+asio::awaitable<result<principal>> authorize(api_context& ctx, const request& req,
+                                             std::string_view permission);
 
 std::optional<id_t> parse_id(std::string_view text);
 std::string id_str(id_t id);
@@ -34,6 +37,8 @@ json opt_str(const std::optional<std::string>& s);
 // Opaque keyset cursors.
 std::string make_cursor(id_t id);
 std::optional<id_t> parse_cursor(std::string_view text);
+// The cursor query parameter: absent, or a valid cursor (INVALID_INPUT otherwise).
+result<std::optional<id_t>> cursor_param(const request& req);
 // limit query parameter: default 25, 1..100; error for junk.
 result<int> parse_limit(const request& req);
 

@@ -59,16 +59,13 @@ result<ct::patch> parse_contact(const json& body) {
 }
 
 asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.read")) co_return response::from(*e);
   auto limit = parse_limit(req);
   if (!limit) co_return response::from(limit.err());
-  std::optional<id_t> before;
-  if (auto c = req.query_param("cursor")) {
-    before = parse_cursor(*c);
-    if (!before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
-  }
+  auto before_param = cursor_param(req);
+  if (!before_param) co_return response::from(before_param.err());
+  auto before = *before_param;
   std::optional<std::string> q;
   if (auto s = req.query_param("q"); s && !trim(*s).empty()) q = trim(*s);
   auto ws = who->workspace_id;
@@ -86,9 +83,8 @@ asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> create_contact(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.create");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.create")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto p = parse_contact(*body);
@@ -112,9 +108,8 @@ asio::awaitable<response> create_contact(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> get_contact(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.read")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto ws = who->workspace_id;
@@ -127,9 +122,8 @@ asio::awaitable<response> get_contact(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.update");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.update")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto body = object_body(req);
@@ -152,9 +146,8 @@ asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> delete_contact(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.delete");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.delete")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto p = *who;
@@ -174,9 +167,8 @@ asio::awaitable<response> delete_contact(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> merge_contact(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.merge");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.merge")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto body = object_body(req);
@@ -218,9 +210,8 @@ std::string csv_field(const std::string& s) {
 }
 
 asio::awaitable<response> export_contacts(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "contacts.export");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "contacts.export")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job6 = [ws](store::database& db) {
     std::string out = "id,name,email,phones,external_id,attributes,created_at\r\n";

@@ -55,9 +55,8 @@ result<std::optional<std::optional<id_t>>> id_field(const json& body, const char
 }
 
 asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "conversations.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "conversations.read")) co_return response::from(*e);
   conv::list_filter f;
   auto limit = parse_limit(req);
   if (!limit) co_return response::from(limit.err());
@@ -92,10 +91,9 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   }
   if (auto l = req.query_param("label"); l && !l->empty()) f.label = *l;
   if (auto q = req.query_param("q"); q && !trim(*q).empty()) f.q = trim(*q);
-  if (auto c = req.query_param("cursor")) {
-    f.before = parse_cursor(*c);
-    if (!f.before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
-  }
+  auto cursor = cursor_param(req);
+  if (!cursor) co_return response::from(cursor.err());
+  f.before = *cursor;
   auto ws = who->workspace_id;
   auto job1 = [ws, f](store::database& db) { return conv::list(db, ws, f); };
   auto rows = co_await ctx.db.read(std::move(job1));
@@ -113,9 +111,8 @@ struct created_conversation {
 };
 
 asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "conversations.create");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "conversations.create")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto contact_id = id_field(*body, "contact_id");
@@ -195,9 +192,8 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> get_conversation(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "conversations.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "conversations.read")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who->workspace_id;
@@ -210,9 +206,8 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> patch_conversation(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "conversations.update");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "conversations.update")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto body = object_body(req);
@@ -285,18 +280,15 @@ asio::awaitable<response> patch_conversation(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> list_messages(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "conversations.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "conversations.read")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto limit = parse_limit(req);
   if (!limit) co_return response::from(limit.err());
-  std::optional<id_t> after;
-  if (auto c = req.query_param("cursor")) {
-    after = parse_cursor(*c);
-    if (!after) co_return response::error(400, "INVALID_INPUT", "bad cursor");
-  }
+  auto after_param = cursor_param(req);
+  if (!after_param) co_return response::from(after_param.err());
+  auto after = *after_param;
   auto ws = who->workspace_id;
   auto cid = *id;
   int n = *limit;
@@ -381,9 +373,8 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> export_conversation(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "conversations.export");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "conversations.export")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who->workspace_id;
@@ -414,9 +405,8 @@ asio::awaitable<response> export_conversation(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> list_canned(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "canned.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "canned.read")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job5 = [ws](store::database& db) { return conv::list_canned(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job5));
@@ -428,9 +418,8 @@ asio::awaitable<response> list_canned(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> create_canned(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "canned.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "canned.manage")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto shortcut = opt_string(*body, "shortcut");
@@ -455,9 +444,8 @@ asio::awaitable<response> create_canned(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> delete_canned(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "canned.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "canned.manage")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "canned response not found");
   auto ws = who->workspace_id;
@@ -471,9 +459,8 @@ asio::awaitable<response> delete_canned(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> list_labels(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "labels.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "labels.read")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job8 = [ws](store::database& db) { return conv::list_labels(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job8));
@@ -485,9 +472,8 @@ asio::awaitable<response> list_labels(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> create_label(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "labels.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "labels.manage")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto name = opt_string(*body, "name");

@@ -45,9 +45,8 @@ void check_owner(store::database& db, id_t ws, std::optional<id_t> teammate, std
 }
 
 asio::awaitable<response> list_numbers(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "numbers.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "numbers.read")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job = [ws](store::database& db) { return nums::list(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job));
@@ -58,9 +57,8 @@ asio::awaitable<response> list_numbers(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> create_number(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "numbers.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "numbers.manage")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto carrier = opt_string(*body, "carrier");
@@ -119,9 +117,8 @@ asio::awaitable<response> create_number(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> patch_number(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "numbers.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "numbers.manage")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "number not found");
   auto body = object_body(req);
@@ -146,9 +143,8 @@ asio::awaitable<response> patch_number(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> delete_number(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "numbers.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "numbers.manage")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "number not found");
   auto ws = who->workspace_id;
@@ -200,11 +196,9 @@ asio::awaitable<response> sandbox_inbox(api_context& ctx, request& req) {
   if (!ctx.carriers.sandbox_enabled) co_return response::error(404, "NOT_FOUND", "the sandbox carrier is disabled");
   auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""));
   if (!phone) co_return response::from(phone.err());
-  std::optional<id_t> after;
-  if (auto c = req.query_param("cursor")) {
-    after = parse_cursor(*c);
-    if (!after) co_return response::error(400, "INVALID_INPUT", "bad cursor");
-  }
+  auto after_param = cursor_param(req);
+  if (!after_param) co_return response::from(after_param.err());
+  auto after = *after_param;
   auto p = *phone;
   auto job = [p, after](store::database& db) { return nums::sandbox_messages_to(db, p, after, 100); };
   auto rows = co_await ctx.db.read(std::move(job));

@@ -20,9 +20,8 @@ const std::set<std::string> availabilities = {"available", "away", "offline"};
 const std::set<std::string> forwarding = {"off", "phone"};
 
 asio::awaitable<response> list_teammates(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "teammates.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "teammates.read")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job1 = [ws](store::database& db) { return tm::list(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job1));
@@ -33,9 +32,8 @@ asio::awaitable<response> list_teammates(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "teammates.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "teammates.manage")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto email = opt_string(*body, "email");
@@ -170,9 +168,8 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> list_teams(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "teams.read");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "teams.read")) co_return response::from(*e);
   auto ws = who->workspace_id;
   auto job3 = [ws](store::database& db) { return tm::list_teams(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job3));
@@ -190,9 +187,8 @@ result<std::optional<bool>> opt_bool(const json& body, const char* field) {
 }
 
 asio::awaitable<response> create_team(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "teams.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "teams.manage")) co_return response::from(*e);
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto name = opt_string(*body, "name");
@@ -227,9 +223,8 @@ asio::awaitable<response> create_team(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> patch_team(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "teams.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "teams.manage")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "team not found");
   auto body = object_body(req);
@@ -253,9 +248,8 @@ asio::awaitable<response> patch_team(api_context& ctx, request& req) {
 }
 
 asio::awaitable<response> change_member(api_context& ctx, request& req, bool add) {
-  auto who = co_await authenticate(ctx, req);
+  auto who = co_await authorize(ctx, req, "teams.manage");
   if (!who) co_return response::from(who.err());
-  if (auto e = require(*who, "teams.manage")) co_return response::from(*e);
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "team not found");
   std::optional<id_t> member;
