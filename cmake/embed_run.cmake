@@ -1,10 +1,15 @@
-# Run with -DOUT= -DNS= -DFILES=a;b;c. Emits switchboard::embedded::<NS>::files().
+# Run with -DOUT= -DNS= -DFILES=a;b;c [-DBASE=dir]. Emits switchboard::embedded::<NS>::files().
+# Names are file names, or paths relative to BASE when it is given (web/app/app.js -> app/app.js).
 list(SORT FILES)
 set(body "")
 set(table "")
 set(i 0)
 foreach(f IN LISTS FILES)
-  get_filename_component(base ${f} NAME)
+  if(BASE)
+    file(RELATIVE_PATH base ${BASE} ${f})
+  else()
+    get_filename_component(base ${f} NAME)
+  endif()
   file(READ ${f} hex HEX)
   string(LENGTH "${hex}" hexlen)
   math(EXPR size "${hexlen} / 2")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build and tests need, and only the missing ones.
+# Installs the Debian packages the build and tests need, and only the missing ones,
+# then the browser tests' npm package (playwright-core, from tests/e2e/package-lock.json).
 # Idempotent: a second run installs nothing. Set SWITCHBOARD_SKIP_BOOTSTRAP=1 to skip.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   libhowardhinnant-date-dev
   ccache sqlite3 curl wrk python3
+  chromium nodejs
 )
 
 missing=()
@@ -28,4 +30,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Browser tests drive Debian's chromium with playwright-core; never let it download a browser.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+e2e="$root/tests/e2e"
+if [ -f "$e2e/package-lock.json" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "bootstrap: installing npm"
+    sudo=""
+    if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  want="$(node -p "require('$e2e/package-lock.json').packages['node_modules/playwright-core'].version")"
+  have="$(node -p "try { require('$e2e/node_modules/playwright-core/package.json').version } catch { '' }")"
+  if [ "$want" != "$have" ]; then
+    echo "bootstrap: installing playwright-core $want (npm ci in tests/e2e)"
+    (cd "$e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi

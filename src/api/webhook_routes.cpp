@@ -9,6 +9,7 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/carriers/twiml.hpp"
 #include "switchboard/core/random.hpp"
+#include "switchboard/routing/voice.hpp"
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -76,6 +77,47 @@ std::string param(const carriers::param_list& ps, std::string_view name) {
   return {};
 }
 
+struct thread_ref {
+  store::id_t workspace_id = 0, contact_id = 0, conversation_id = 0;
+  bool created = false;
+};
+
+// The contact (by phone) and their conversation on this business number, both
+// created when new. Runs inside a write job.
+thread_ref resolve_thread(store::database& db, const nums::number_row& number, const std::string& from,
+                          const std::string& channel, const std::string& at) {
+  thread_ref out;
+  auto ws = out.workspace_id = number.workspace_id;
+  auto contact_id = store::contacts::find_by_identity(db, ws, "phone", from);
+  if (!contact_id) {
+    store::contact k;
+    k.workspace_id = ws;
+    k.phones = {from};
+    k.created_at = k.updated_at = at;
+    contact_id = store::contacts::insert(db, k);
+  }
+  out.contact_id = *contact_id;
+  auto conv_id = nums::latest_conversation(db, ws, *contact_id, number.id);
+  if (!conv_id) {
+    store::conversation cv;
+    cv.workspace_id = ws;
+    cv.contact_id = *contact_id;
+    cv.channel = channel;
+    cv.created_at = at;
+    cv.assignee_id = number.owner_teammate_id;
+    cv.team_id = number.owner_team_id;
+    if (cv.team_id) {
+      auto team = store::teammates::find_team(db, ws, *cv.team_id);
+      if (team && team->round_robin) cv.assignee_id = store::teammates::next_round_robin(db, ws, *cv.team_id, at);
+    }
+    conv_id = conv::insert(db, cv);
+    db.prepare("UPDATE conversations SET number_id = ?2 WHERE id = ?1").bind_all(*conv_id, number.id).run();
+    out.created = true;
+  }
+  out.conversation_id = *conv_id;
+  return out;
+}
+
 struct inbound_result {
   std::string twiml;
   std::optional<store::conversation> conversation;
@@ -116,33 +158,11 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
       nums::record_webhook(db, c, sid, "sms", std::nullopt, out.twiml, at);
       return out;
     }
-    auto ws = number->workspace_id;
-    auto contact_id = store::contacts::find_by_identity(db, ws, "phone", f);
-    if (!contact_id) {
-      store::contact k;
-      k.workspace_id = ws;
-      k.phones = {f};
-      k.created_at = k.updated_at = at;
-      contact_id = store::contacts::insert(db, k);
-    }
-    auto conv_id = nums::latest_conversation(db, ws, *contact_id, number->id);
-    if (!conv_id) {
-      store::conversation cv;
-      cv.workspace_id = ws;
-      cv.contact_id = *contact_id;
-      cv.channel = "sms";
-      cv.created_at = at;
-      cv.assignee_id = number->owner_teammate_id;
-      cv.team_id = number->owner_team_id;
-      if (cv.team_id) {
-        auto team = store::teammates::find_team(db, ws, *cv.team_id);
-        if (team && team->round_robin)
-          cv.assignee_id = store::teammates::next_round_robin(db, ws, *cv.team_id, at);
-      }
-      conv_id = conv::insert(db, cv);
-      db.prepare("UPDATE conversations SET number_id = ?2 WHERE id = ?1").bind_all(*conv_id, number->id).run();
-      out.created = true;
-    }
+    auto th = resolve_thread(db, *number, f, "sms", at);
+    auto ws = th.workspace_id;
+    auto contact_id = std::optional<store::id_t>(th.contact_id);
+    auto conv_id = std::optional<store::id_t>(th.conversation_id);
+    out.created = th.created;
     store::message m;
     m.workspace_id = ws;
     m.conversation_id = *conv_id;
@@ -222,6 +242,222 @@ asio::awaitable<response> sms_status(api_context& ctx, request& req) {
   co_return twiml_response(empty_twiml);
 }
 
+// ---- Voice -------------------------------------------------------------------
+
+struct call_result {
+  std::string twiml;
+  std::optional<store::conversation> conversation;
+  bool created = false;
+  std::vector<store::message> created_items, updated_items;
+};
+
+void publish_call_result(api_context& ctx, const call_result& r) {
+  if (r.conversation) {
+    auto ws = r.conversation->workspace_id;
+    ctx.hub.publish(ws, "agents", r.created ? "conversation.created" : "conversation.updated",
+                    to_json(*r.conversation));
+  }
+  for (auto& m : r.created_items) ctx.hub.publish(m.workspace_id, "agents", "message.created", to_json(m));
+  for (auto& m : r.updated_items) ctx.hub.publish(m.workspace_id, "agents", "message.updated", to_json(m));
+}
+
+std::string line_name(store::database& db, const nums::number_row& n) {
+  if (n.owner_teammate_id)
+    if (auto t = store::teammates::find(db, n.workspace_id, *n.owner_teammate_id)) return t->name;
+  if (n.owner_team_id)
+    if (auto t = store::teammates::find_team(db, n.workspace_id, *n.owner_team_id)) return t->name;
+  return {};
+}
+
+// POST /webhooks/{carrier}/voice: a customer calls a business number. The call
+// becomes a thread item at once (so agents see it ring); the caller hears the
+// line's greeting and can leave a voicemail.
+asio::awaitable<response> inbound_call(api_context& ctx, request& req) {
+  auto carrier = req.params.at("carrier");
+  auto v = verify(ctx, req, carrier);
+  if (!v) co_return forbidden();
+  auto sid = param(v->params, "CallSid");
+  auto from = carriers::normalize_e164(param(v->params, "From"));
+  auto to = carriers::normalize_e164(param(v->params, "To"));
+  if (sid.empty() || !to) co_return response::error(400, "INVALID_INPUT", "CallSid and To (E.164) are required");
+  // Withheld numbers ("anonymous", "+266696687") still reach voicemail, as an unknown caller.
+  std::string f = from ? *from : std::string("+266696687");
+  auto status = param(v->params, "CallStatus");
+  if (status.empty()) status = "ringing";
+  auto at = now_text(ctx);
+  auto t = *to;
+  auto step_base = ctx.carriers.public_url + "/webhooks/" + carrier + "/voice";
+  auto job = [carrier, sid, f, t, status, at, step_base](store::database& db) {
+    call_result out;
+    if (auto seen = nums::webhook_response(db, carrier, sid, "voice")) {
+      out.twiml = *seen;
+      return out;
+    }
+    auto number = nums::find_active(db, t);
+    if (!number) {
+      out.twiml = carriers::twiml::render(routing::not_in_service());
+      nums::record_webhook(db, carrier, sid, "voice", std::nullopt, out.twiml, at);
+      return out;
+    }
+    auto th = resolve_thread(db, *number, f, "voice", at);
+    out.created = th.created;
+    store::message m;
+    m.workspace_id = th.workspace_id;
+    m.conversation_id = th.conversation_id;
+    m.direction = "inbound";
+    m.sender_kind = "contact";
+    m.sender_id = th.contact_id;
+    m.channel = "voice";
+    m.kind = "call";
+    m.status = "received";
+    m.external_id = sid;
+    m.body = routing::call_summary(status, false, false, 0);
+    m.metadata = {{"call_sid", sid}, {"from", f}, {"to", t}, {"status", status}, {"connected", false},
+                  {"voicemail", false}, {"duration", 0}, {"started_at", at}};
+    m.created_at = at;
+    auto mid = conv::insert_message(db, m);
+    out.twiml = carriers::twiml::render(
+        routing::voicemail_answer({.step_base = step_base, .line_name = line_name(db, *number), .greeting = {}}));
+    nums::record_webhook(db, carrier, sid, "voice", th.workspace_id, out.twiml, at);
+    if (auto saved = conv::find_message(db, th.workspace_id, mid)) out.created_items.push_back(*saved);
+    out.conversation = conv::find(db, th.workspace_id, th.conversation_id);
+    return out;
+  };
+  auto r = co_await ctx.db.write(std::move(job));
+  if (!r) co_return response::error(500, "INTERNAL", "could not store the call");
+  publish_call_result(ctx, *r);
+  co_return twiml_response(r->twiml);
+}
+
+// POST /webhooks/{carrier}/voice/status: the call's progress, forward only.
+asio::awaitable<response> call_status(api_context& ctx, request& req) {
+  auto carrier = req.params.at("carrier");
+  auto v = verify(ctx, req, carrier);
+  if (!v) co_return forbidden();
+  auto sid = param(v->params, "CallSid");
+  auto status = param(v->params, "CallStatus");
+  if (sid.empty() || routing::call_status_rank(status) < 0)
+    co_return response::error(400, "INVALID_INPUT", "CallSid and a known CallStatus are required");
+  int duration = std::atoi(param(v->params, "CallDuration").c_str());
+  auto job = [sid, status, duration](store::database& db) {
+    call_result out;
+    auto item = conv::find_by_external_any(db, "voice", sid);
+    if (!item || item->kind != "call") return out;
+    auto meta = item->metadata.is_object() ? item->metadata : json::object();
+    auto current = meta.value("status", std::string("ringing"));
+    if (routing::call_status_rank(current) >= routing::call_status_rank(status)) return out;
+    meta["status"] = status;
+    if (duration > 0) meta["duration"] = duration;
+    auto body = routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
+                                      meta.value("duration", 0));
+    conv::update_item(db, item->workspace_id, item->id, body, item->status, meta);
+    if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
+    return out;
+  };
+  auto r = co_await ctx.db.write(std::move(job));
+  if (!r) co_return response::error(500, "INTERNAL", "could not store the call status");
+  publish_call_result(ctx, *r);
+  co_return twiml_response(empty_twiml);
+}
+
+// The <Record> action: the caller left a voicemail.
+call_result save_voicemail(store::database& db, const std::string& carrier, const std::string& sid,
+                           const carriers::param_list& ps, const std::string& at) {
+  call_result out;
+  if (auto seen = nums::webhook_response(db, carrier, sid, "voicemail")) {
+    out.twiml = *seen;
+    return out;
+  }
+  out.twiml = carriers::twiml::render(routing::voicemail_saved());
+  auto call = conv::find_by_external_any(db, "voice", sid);
+  if (!call || call->kind != "call") {
+    spdlog::warn("voicemail for unknown call {} ({}): not stored", sid, carrier);
+    return out;
+  }
+  auto ws = call->workspace_id;
+  auto recording_sid = param(ps, "RecordingSid");
+  int duration = std::atoi(param(ps, "RecordingDuration").c_str());
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = call->conversation_id;
+  m.direction = "inbound";
+  m.sender_kind = "contact";
+  m.sender_id = call->sender_id;
+  m.channel = "voice";
+  m.kind = "voicemail";
+  m.status = "received";
+  m.external_id = recording_sid.empty() ? sid + ":voicemail" : recording_sid;
+  m.body = "Voicemail";
+  m.metadata = {{"call_sid", sid},
+                {"recording_url", param(ps, "RecordingUrl")},
+                {"recording_sid", recording_sid},
+                {"duration", duration},
+                {"transcript", nullptr},
+                {"transcription_status", "pending"}};
+  m.created_at = at;
+  auto mid = conv::insert_message(db, m);
+  auto meta = call->metadata.is_object() ? call->metadata : json::object();
+  meta["voicemail"] = true;
+  meta["voicemail_id"] = std::to_string(mid);
+  conv::update_item(db, ws, call->id,
+                    routing::call_summary(meta.value("status", std::string("in-progress")),
+                                          meta.value("connected", false), true, meta.value("duration", 0)),
+                    call->status, meta);
+  nums::record_webhook(db, carrier, sid, "voicemail", ws, out.twiml, at);
+  if (auto saved = conv::find_message(db, ws, mid)) out.created_items.push_back(*saved);
+  if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
+  out.conversation = conv::find(db, ws, call->conversation_id);
+  return out;
+}
+
+// The transcribeCallback: the voicemail's text, which also makes it searchable.
+call_result save_transcription(store::database& db, const std::string& sid, const carriers::param_list& ps) {
+  call_result out;
+  out.twiml = empty_twiml;
+  auto recording_sid = param(ps, "RecordingSid");
+  std::optional<store::message> vm;
+  if (!recording_sid.empty()) vm = conv::find_by_external_any(db, "voice", recording_sid);
+  if (!vm) vm = conv::find_by_external_any(db, "voice", sid + ":voicemail");
+  if (!vm || vm->kind != "voicemail") return out;
+  auto meta = vm->metadata.is_object() ? vm->metadata : json::object();
+  auto status = param(ps, "TranscriptionStatus");
+  auto text = param(ps, "TranscriptionText");
+  if (meta.value("transcription_status", std::string()) == "completed") return out;  // a retry
+  bool ok = status.empty() || status == "completed";
+  meta["transcription_status"] = ok ? "completed" : "failed";
+  meta["transcript"] = ok ? json(text) : json(nullptr);
+  conv::update_item(db, vm->workspace_id, vm->id, ok && !text.empty() ? text : "Voicemail", vm->status, meta);
+  if (auto saved = conv::find_message(db, vm->workspace_id, vm->id)) out.updated_items.push_back(*saved);
+  return out;
+}
+
+// POST /webhooks/{carrier}/voice/{step}: later steps of a call flow.
+asio::awaitable<response> call_step(api_context& ctx, request& req) {
+  auto carrier = req.params.at("carrier");
+  auto step = req.params.at("step");
+  auto v = verify(ctx, req, carrier);
+  if (!v) co_return forbidden();
+  auto sid = param(v->params, "CallSid");
+  if (sid.empty()) co_return response::error(400, "INVALID_INPUT", "CallSid is required");
+  auto at = now_text(ctx);
+  auto ps = v->params;
+  if (step == "voicemail") {
+    auto job = [carrier, sid, ps, at](store::database& db) { return save_voicemail(db, carrier, sid, ps, at); };
+    auto r = co_await ctx.db.write(std::move(job));
+    if (!r) co_return response::error(500, "INTERNAL", "could not store the voicemail");
+    publish_call_result(ctx, *r);
+    co_return twiml_response(r->twiml);
+  }
+  if (step == "transcription") {
+    auto job = [sid, ps](store::database& db) { return save_transcription(db, sid, ps); };
+    auto r = co_await ctx.db.write(std::move(job));
+    if (!r) co_return response::error(500, "INTERNAL", "could not store the transcription");
+    publish_call_result(ctx, *r);
+    co_return twiml_response(r->twiml);
+  }
+  co_return response::error(404, "NOT_FOUND", "no call step " + step);
+}
+
 }  // namespace
 
 asio::awaitable<response> deliver_sandbox_webhook(api_context& ctx, std::string path,
@@ -241,12 +477,22 @@ asio::awaitable<response> deliver_sandbox_webhook(api_context& ctx, std::string 
                                                                    ctx.carriers.public_url + path, *params));
   if (path == "/webhooks/sandbox/sms") co_return co_await inbound_sms(ctx, req);
   if (path == "/webhooks/sandbox/sms/status") co_return co_await sms_status(ctx, req);
+  if (path == "/webhooks/sandbox/voice") co_return co_await inbound_call(ctx, req);
+  if (path == "/webhooks/sandbox/voice/status") co_return co_await call_status(ctx, req);
+  constexpr std::string_view step_prefix = "/webhooks/sandbox/voice/";
+  if (path.starts_with(step_prefix) && path.find('/', step_prefix.size()) == std::string::npos) {
+    req.params["step"] = path.substr(step_prefix.size());
+    co_return co_await call_step(ctx, req);
+  }
   co_return response::error(404, "NOT_FOUND", "no sandbox webhook " + path);
 }
 
 void add_webhook_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/webhooks/{carrier}/sms", [&ctx](request& q) { return inbound_sms(ctx, q); });
   r.add("POST", "/webhooks/{carrier}/sms/status", [&ctx](request& q) { return sms_status(ctx, q); });
+  r.add("POST", "/webhooks/{carrier}/voice", [&ctx](request& q) { return inbound_call(ctx, q); });
+  r.add("POST", "/webhooks/{carrier}/voice/status", [&ctx](request& q) { return call_status(ctx, q); });
+  r.add("POST", "/webhooks/{carrier}/voice/{step}", [&ctx](request& q) { return call_step(ctx, q); });
 }
 
 }  // namespace switchboard::api

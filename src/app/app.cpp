@@ -9,6 +9,7 @@
 
 #include "switchboard/app/system_routes.hpp"
 #include "switchboard/core/random.hpp"
+#include "switchboard/web/static_files.hpp"
 
 namespace switchboard::app {
 
@@ -67,6 +68,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
 
   add_system_routes(a->routes_, *a);
   api::add_api_routes(a->routes_, *a->api_);
+  web::add_static_routes(a->routes_);
   if (opts.extra_routes) opts.extra_routes(a->routes_, *a);
 
   a->server_ = std::make_unique<http::server>(a->io_, cfg.http, a->routes_, a->stats_);

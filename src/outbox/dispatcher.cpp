@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "../api/common.hpp"
+#include "../api/routes.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -53,6 +54,7 @@ struct rest_send {
 
 struct pass_result {
   std::vector<store::message> changed;
+  std::vector<std::pair<std::string, nlohmann::json>> sandbox_sent;  // (to phone, message) for the simulator
   std::vector<rest_send> sends;
 };
 
@@ -152,6 +154,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       }
       std::string sid = "SM" + random_hex(16);
       store::numbers::record_sandbox_message(db, ws, sid, number->number, *phone, body, at);
+      out.sandbox_sent.emplace_back(*phone, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", *phone},
+                                                           {"body", body}, {"created_at", at}});
       db.prepare("UPDATE messages SET status = 'sent', external_id = ?2 WHERE id = ?1")
           .bind_all(message_id, sid)
           .run();
@@ -166,6 +170,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     co_return;
   }
   for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
+  for (auto& [to, m] : r->sandbox_sent) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.message", m);
 
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (auto& send : r->sends) {

@@ -215,6 +215,32 @@ std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_i
   return out;
 }
 
+std::optional<message> find_by_external(database& db, id_t workspace_id, const std::string& channel,
+                                        const std::string& external_id) {
+  auto& q = db.prepare(std::string("SELECT ") + msg_columns +
+                       " FROM messages m WHERE m.workspace_id = ?1 AND m.channel = ?2"
+                       " AND m.external_id = ?3");
+  q.bind_all(workspace_id, channel, external_id);
+  if (!q.step()) return std::nullopt;
+  return msg_row(q);
+}
+
+std::optional<message> find_by_external_any(database& db, const std::string& channel,
+                                            const std::string& external_id) {
+  auto& q = db.prepare(std::string("SELECT ") + msg_columns +
+                       " FROM messages m WHERE m.channel = ?1 AND m.external_id = ?2 ORDER BY m.id LIMIT 1");
+  q.bind_all(channel, external_id);
+  if (!q.step()) return std::nullopt;
+  return msg_row(q);
+}
+
+void update_item(database& db, id_t workspace_id, id_t id, const std::string& body,
+                 const std::string& status, const nlohmann::json& metadata) {
+  db.prepare("UPDATE messages SET body = ?3, status = ?4, metadata = ?5 WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, id, body, status, metadata.dump())
+      .run();
+}
+
 id_t insert_message(database& db, const message& m) {
   db.prepare(
         "INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, sender_id,"

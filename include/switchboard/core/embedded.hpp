@@ -11,4 +11,8 @@ struct embedded_file {
 namespace embedded::migrations {
 std::span<const embedded_file> files();
 }
+// web/ (the simulator, the agent app, the widget): names are paths under web/.
+namespace embedded::web {
+std::span<const embedded_file> files();
+}
 }  // namespace switchboard

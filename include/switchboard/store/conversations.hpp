@@ -40,6 +40,16 @@ std::vector<std::pair<id_t, id_t>> wake_snoozed(database& db, const std::string&
 std::optional<message> find_message(database& db, id_t workspace_id, id_t id);
 std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_id,
                             std::optional<id_t> after, int limit, bool include_private);
+// A thread item by its external id (carrier SID) on a channel.
+std::optional<message> find_by_external(database& db, id_t workspace_id, const std::string& channel,
+                                        const std::string& external_id);
+// The same across workspaces: a carrier callback names a SID before we know the workspace.
+std::optional<message> find_by_external_any(database& db, const std::string& channel,
+                                            const std::string& external_id);
+// Call records and voicemails grow as the carrier's callbacks arrive: new body,
+// status and metadata for an existing item.
+void update_item(database& db, id_t workspace_id, id_t id, const std::string& body,
+                 const std::string& status, const nlohmann::json& metadata);
 // Inserts and updates the conversation's last_message_at / unread / first response.
 id_t insert_message(database& db, const message& m);
 

@@ -1,0 +1,112 @@
+// Issue 4, acceptance 3: in headless Chromium, the simulator's text reaches the
+// conversation API, an agent's reply appears on the simulated phone, and a call
+// steps through the line's greeting to a voicemail in the thread.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, launchBrowser, login, startDaemon } from './support.mjs';
+
+let daemon;
+let agent;
+let browser;
+let line;
+
+before(async () => {
+  daemon = await startDaemon();
+  agent = await login(daemon.url, daemon.email, daemon.password);
+  const n = await agent.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: agent.user.id });
+  line = n.number;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await daemon?.stop();
+});
+
+async function openSimulator(phone) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${daemon.url}/simulator/`);
+  await page.getByLabel('Your phone number', { exact: true }).fill(phone);
+  await page.getByLabel('Your phone number', { exact: true }).dispatchEvent('change');
+  await page.getByLabel('Business line', { exact: true }).selectOption(line);
+  await page.getByText(`Live: replies to ${phone}`).waitFor();
+  return { page, errors };
+}
+
+async function conversationOf(phone) {
+  const { items } = await agent.call('GET', '/api/v1/contacts?limit=100');
+  const contact = items.find((c) => (c.phones || []).includes(phone));
+  if (!contact) return null;
+  const list = await agent.call('GET', '/api/v1/conversations?limit=100');
+  return list.items.find((c) => c.contact_id === contact.id) || null;
+}
+
+test('a text from the simulator reaches the API and the agent reply shows up live', async () => {
+  const phone = '+14155550121';
+  const { page, errors } = await openSimulator(phone);
+
+  await page.getByLabel('Text message').fill('Hello from the simulator');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.bubble.mine', { hasText: 'Hello from the simulator' }).waitFor();
+
+  const conv = await eventually(() => conversationOf(phone), { what: 'the conversation' });
+  const thread = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  assert.ok(thread.items.some((m) => m.body === 'Hello from the simulator' && m.direction === 'inbound'));
+
+  // No reload: the reply must arrive over the sandbox WebSocket.
+  await agent.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'Hi! How can we help?' });
+  await page.locator('.bubble.theirs', { hasText: 'Hi! How can we help?' }).waitFor({ timeout: 10000 });
+
+  // A private note never reaches the phone.
+  await agent.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'internal only', private: true });
+  await agent.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'second reply' });
+  await page.locator('.bubble.theirs', { hasText: 'second reply' }).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('.bubble', { hasText: 'internal only' }).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a call hears the greeting and leaves a voicemail that lands in the thread', async () => {
+  const phone = '+14155550122';
+  const { page, errors } = await openSimulator(phone);
+  await page.getByRole('tab', { name: 'Call' }).click();
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await page.locator('.heard.say', { hasText: 'leave a message' }).waitFor();
+
+  await page.getByLabel('What you say').fill('Please call me back about my order');
+  await page.getByRole('button', { name: 'Finish (#)' }).click();
+  await page.locator('.heard.say', { hasText: 'Your message has been saved' }).waitFor();
+  await page.locator('#call-state', { hasText: 'Call ended' }).waitFor();
+
+  const conv = await eventually(() => conversationOf(phone), { what: 'the conversation' });
+  const items = await eventually(async () => {
+    const t = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+    const vm = t.items.find((m) => m.kind === 'voicemail');
+    const call = t.items.find((m) => m.kind === 'call');
+    return vm && vm.metadata.transcript && call && call.metadata.status === 'completed' ? { vm, call } : null;
+  }, { what: 'the voicemail with its transcript and the completed call' });
+  assert.equal(items.vm.metadata.transcript, 'Please call me back about my order');
+  assert.equal(items.vm.body, 'Please call me back about my order');
+  assert.match(items.vm.metadata.recording_url, /\/api\/sandbox\/v1\/recordings\/RE[0-9a-f]+\.wav\?seconds=\d+$/);
+  assert.equal(items.call.body, 'Missed call, voicemail left');
+
+  // The recording plays: the sandbox serves a WAV for it.
+  const wav = await fetch(items.vm.metadata.recording_url);
+  assert.equal(wav.headers.get('content-type'), 'audio/wav');
+  assert.equal(Buffer.from(await wav.arrayBuffer()).subarray(0, 4).toString(), 'RIFF');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the simulator refuses a line that is not a sandbox number', async () => {
+  const res = await fetch(`${daemon.url}/api/sandbox/v1/calls`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from: '+14155550123', to: '+14155550199' }),
+  });
+  assert.equal(res.status, 404);
+  assert.equal((await res.json()).error.code, 'NOT_FOUND');
+});

@@ -1,0 +1,52 @@
+#include "switchboard/routing/voice.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sb = switchboard;
+namespace tw = sb::carriers::twiml;
+
+TEST(routing_voice, voicemail_answer_greets_records_and_says_goodbye_on_silence) {
+  auto xml = tw::render(sb::routing::voicemail_answer({.step_base = "https://x.example/webhooks/twilio/voice",
+                                                       .line_name = "Dana <Sales>",
+                                                       .greeting = {}}));
+  EXPECT_EQ(xml,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+            "<Say>You&apos;ve reached Dana &lt;Sales&gt;. Please leave a message after the tone, and press the pound "
+            "key when you are done.</Say>"
+            "<Record action=\"https://x.example/webhooks/twilio/voice/voicemail\" method=\"POST\" maxLength=\"120\" "
+            "timeout=\"5\" playBeep=\"true\" finishOnKey=\"#\" transcribe=\"true\" "
+            "transcribeCallback=\"https://x.example/webhooks/twilio/voice/transcription\"/>"
+            "<Say>We did not get a message. Goodbye.</Say><Hangup/></Response>");
+  EXPECT_TRUE(tw::validate(sb::routing::voicemail_answer({.step_base = "s", .line_name = "", .greeting = {}})));
+}
+
+TEST(routing_voice, an_owner_greeting_replaces_the_default) {
+  auto xml = tw::render(
+      sb::routing::voicemail_answer({.step_base = "b", .line_name = "Dana", .greeting = "Hi, Dana here."}));
+  EXPECT_NE(xml.find("<Say>Hi, Dana here.</Say>"), std::string::npos);
+  EXPECT_EQ(xml.find("You&apos;ve reached"), std::string::npos);
+  EXPECT_EQ(sb::routing::default_greeting(""),
+            "You've reached us. Please leave a message after the tone, and press the pound key when you are done.");
+}
+
+TEST(routing_voice, call_status_is_ordered_and_final_states_are_final) {
+  using sb::routing::call_status_rank;
+  EXPECT_LT(call_status_rank("queued"), call_status_rank("ringing"));
+  EXPECT_LT(call_status_rank("ringing"), call_status_rank("in-progress"));
+  for (auto s : {"completed", "busy", "failed", "no-answer", "canceled"}) {
+    EXPECT_GT(call_status_rank(s), call_status_rank("in-progress")) << s;
+    EXPECT_TRUE(sb::routing::call_status_final(s)) << s;
+  }
+  EXPECT_FALSE(sb::routing::call_status_final("ringing"));
+  EXPECT_EQ(call_status_rank("exploded"), -1);
+}
+
+TEST(routing_voice, call_summaries) {
+  using sb::routing::call_summary;
+  EXPECT_EQ(call_summary("ringing", false, false, 0), "Incoming call");
+  EXPECT_EQ(call_summary("in-progress", false, false, 0), "Call in progress");
+  EXPECT_EQ(call_summary("completed", true, false, 65), "Call, 1:05");
+  EXPECT_EQ(call_summary("completed", false, false, 30), "Missed call");
+  EXPECT_EQ(call_summary("no-answer", false, false, 0), "Missed call");
+  EXPECT_EQ(call_summary("completed", false, true, 30), "Missed call, voicemail left");
+}

@@ -1,0 +1,419 @@
+// The sandbox carrier's phone: texts and calls a sandbox line as a customer
+// would, through /api/sandbox/v1 (which signs real webhooks), and shows what
+// the sandbox sends back to this phone live over /ws/sandbox.
+const $ = (id) => document.getElementById(id);
+const store = window.localStorage;
+
+const state = {
+  me: '',
+  line: '',
+  sent: JSON.parse(store.getItem('sb.sim.sent') || '[]'), // texts this phone sent
+  received: new Map(), // sid -> message the sandbox delivered to this phone
+  socket: null,
+  retry: 0,
+};
+
+// ---------- setup ----------
+
+// 555-0100 to 555-0199 are reserved for fiction in every North American area code.
+function randomNumber() {
+  const n = String(Math.floor(Math.random() * 100)).padStart(2, '0');
+  return `+141555501${n}`;
+}
+
+function normalise(text) {
+  const digits = text.replace(/[\s().-]/g, '');
+  if (/^\+[1-9]\d{6,14}$/.test(digits)) return digits;
+  if (/^\d{10}$/.test(digits)) return `+1${digits}`;
+  return null;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error?.message || `HTTP ${res.status}`);
+  return data;
+}
+
+async function loadLines() {
+  const select = $('line');
+  const { items } = await api('GET', '/api/sandbox/v1/numbers');
+  select.replaceChildren();
+  if (items.length === 0) {
+    const o = new Option('No sandbox line yet', '');
+    o.disabled = true;
+    select.append(o);
+  }
+  for (const n of items) {
+    select.append(new Option(n.line ? `${n.display} · ${n.line}` : n.display, n.number));
+  }
+  const saved = store.getItem('sb.sim.line');
+  if (saved && items.some((n) => n.number === saved)) select.value = saved;
+  state.line = select.value;
+}
+
+function setMe(value) {
+  state.me = value;
+  store.setItem('sb.sim.me', value);
+}
+
+// ---------- messages ----------
+
+function renderThread() {
+  const list = $('thread');
+  const items = [
+    ...state.sent.filter((m) => m.from === state.me && m.to === state.line).map((m) => ({ ...m, mine: true })),
+    ...[...state.received.values()].filter((m) => m.from === state.line).map((m) => ({ ...m, mine: false })),
+  ].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+  list.replaceChildren();
+  for (const m of items) {
+    const li = document.createElement('li');
+    li.className = m.mine ? 'bubble mine' : 'bubble theirs';
+    const text = document.createElement('span');
+    text.className = 'body';
+    text.textContent = m.body;
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    meta.textContent = `${m.mine ? 'You' : 'Business'} · ${new Date(m.created_at).toLocaleTimeString()}`;
+    li.append(text, meta);
+    list.append(li);
+  }
+  list.scrollTop = list.scrollHeight;
+}
+
+function remember(m) {
+  if (!state.received.has(m.sid)) state.received.set(m.sid, m);
+}
+
+async function loadInbox() {
+  if (!state.me) return;
+  let cursor = null;
+  for (let page = 0; page < 50; page++) {
+    const q = new URLSearchParams({ phone: state.me });
+    if (cursor) q.set('cursor', cursor);
+    const { items, next_cursor: next } = await api('GET', `/api/sandbox/v1/messages?${q}`);
+    items.forEach(remember);
+    if (!next || items.length === 0) break;
+    cursor = next;
+  }
+  renderThread();
+}
+
+function connect() {
+  if (state.socket) state.socket.close();
+  if (!state.me) return;
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(`${proto}//${location.host}/ws/sandbox?phone=${encodeURIComponent(state.me)}`);
+  state.socket = ws;
+  ws.onopen = () => {
+    state.retry = 0;
+    $('connection').textContent = `Live: replies to ${state.me} appear as they are sent.`;
+    loadInbox().catch(() => {}); // anything sent while we were away
+  };
+  ws.onmessage = (e) => {
+    const event = JSON.parse(e.data);
+    if (event.type === 'sandbox.message') {
+      remember(event.data);
+      renderThread();
+    }
+  };
+  ws.onclose = () => {
+    if (state.socket !== ws) return;
+    const wait = Math.min(30000, 500 * 2 ** state.retry++);
+    $('connection').textContent = `Offline; reconnecting in ${Math.round(wait / 1000)} s…`;
+    setTimeout(connect, wait);
+  };
+}
+
+async function send(event) {
+  event.preventDefault();
+  const text = $('text').value.trim();
+  $('send-error').textContent = '';
+  if (!text) return;
+  if (!state.line) {
+    $('send-error').textContent = 'Choose a business line first.';
+    return;
+  }
+  $('send').disabled = true;
+  try {
+    const r = await api('POST', '/api/sandbox/v1/messages', { from: state.me, to: state.line, body: text });
+    state.sent.push({ sid: r.sid, from: state.me, to: state.line, body: text, created_at: new Date().toISOString() });
+    store.setItem('sb.sim.sent', JSON.stringify(state.sent.slice(-200)));
+    $('text').value = '';
+    renderThread();
+  } catch (e) {
+    $('send-error').textContent = `Not sent: ${e.message}`;
+  } finally {
+    $('send').disabled = false;
+    $('text').focus();
+  }
+}
+
+// ---------- calls ----------
+
+const call = { sid: null, started: 0, url: '', ended: true, waiter: null };
+
+function logLine(kind, text) {
+  const li = document.createElement('li');
+  li.className = `heard ${kind}`;
+  li.textContent = text;
+  $('call-log').append(li);
+  $('call-log').scrollTop = $('call-log').scrollHeight;
+}
+
+function showOnly(id) {
+  for (const p of ['keypad', 'recorder', 'dialing']) $(p).hidden = p !== id;
+}
+
+// Waits for the person at the simulator: resolves with whatever the active control gives.
+function waitFor(panel) {
+  showOnly(panel);
+  return new Promise((resolve) => {
+    call.waiter = (value) => {
+      call.waiter = null;
+      showOnly(null);
+      resolve(value);
+    };
+  });
+}
+
+function answer(value) {
+  if (call.waiter) call.waiter(value);
+}
+
+async function event(url, params = {}, status = 'in-progress') {
+  const target = new URL(url, new URL(call.url, location.origin)).toString();
+  call.url = target;
+  const r = await api('POST', `/api/sandbox/v1/calls/${call.sid}/events`, {
+    from: state.me, to: state.line, url: target, status, params,
+  });
+  return r.twiml;
+}
+
+function seconds() {
+  return Math.max(1, Math.round((Date.now() - call.started) / 1000));
+}
+
+async function endCall(status = 'completed') {
+  if (call.ended) return;
+  call.ended = true;
+  answer(null);
+  showOnly(null);
+  $('hangup').hidden = true;
+  $('dial').hidden = false;
+  $('call-state').textContent = `Call ended (${status})`;
+  logLine('system', 'Call ended.');
+  try {
+    await event('/webhooks/sandbox/voice/status', { CallDuration: String(seconds()) }, status);
+  } catch (e) {
+    logLine('error', `Status callback failed: ${e.message}`);
+  }
+}
+
+// Plays a TwiML document the way a carrier would, asking the person at the
+// simulator whenever the call needs the caller (digits, speech, an answer).
+async function play(xml) {
+  const doc = new DOMParser().parseFromString(xml, 'application/xml');
+  const root = doc.documentElement;
+  if (!root || root.nodeName !== 'Response') {
+    logLine('error', 'The line answered something that is not TwiML.');
+    return endCall('failed');
+  }
+  for (const verb of [...root.children]) {
+    if (call.ended) return;
+    const attr = (name) => verb.getAttribute(name);
+    switch (verb.nodeName) {
+      case 'Say':
+        logLine('say', verb.textContent);
+        break;
+      case 'Play':
+        logLine('play', verb.textContent ? `♪ ${verb.textContent}` : `♪ tones ${attr('digits') || ''}`);
+        break;
+      case 'Pause':
+        await new Promise((r) => setTimeout(r, Math.min(Number(attr('length') || 1), 3) * 100));
+        break;
+      case 'Gather': {
+        for (const child of verb.children) if (child.nodeName === 'Say') logLine('say', child.textContent);
+        const max = Number(attr('numDigits') || 0);
+        const finish = attr('finishOnKey') ?? '#';
+        const digits = await collectDigits(max, finish);
+        if (call.ended) return;
+        if (digits === null || digits === '') {
+          if (attr('actionOnEmptyResult') === 'true') return play(await event(attr('action') || call.url, { Digits: '' }));
+          break; // no input: the carrier moves on to the next verb
+        }
+        return play(await event(attr('action') || call.url, { Digits: digits }));
+      }
+      case 'Record': {
+        $('voicemail').value = '';
+        const words = await waitFor('recorder');
+        if (call.ended) return;
+        if (words === null || words.trim() === '') {
+          logLine('system', '(silence: nothing recorded)');
+          break; // nothing recorded: the carrier skips the action
+        }
+        logLine('you', `You: “${words.trim()}”`);
+        const duration = Math.max(1, Math.round(words.trim().split(/\s+/).length / 2.5));
+        const rsid = `RE${crypto.randomUUID().replaceAll('-', '')}`;
+        const recordingUrl = `${location.origin}/api/sandbox/v1/recordings/${rsid}.wav?seconds=${duration}`;
+        const params = { RecordingUrl: recordingUrl, RecordingSid: rsid, RecordingDuration: String(duration), Digits: '#' };
+        const next = await event(attr('action') || call.url, params);
+        if (attr('transcribe') === 'true' && attr('transcribeCallback')) {
+          await event(attr('transcribeCallback'), {
+            RecordingSid: rsid, RecordingUrl: recordingUrl, TranscriptionText: words.trim(), TranscriptionStatus: 'completed',
+          });
+        }
+        return play(next);
+      }
+      case 'Dial': {
+        const numbers = [...verb.children].filter((c) => c.nodeName === 'Number').map((c) => c.textContent.trim());
+        const who = numbers.length ? numbers.join(', ') : verb.textContent.trim();
+        $('dialing-text').textContent = `Ringing ${who}…`;
+        logLine('system', `Connecting you to ${who}…`);
+        const outcome = await waitFor('dialing');
+        if (call.ended) return;
+        const started = Date.now();
+        if (outcome === 'completed') logLine('system', 'Connected. (The sandbox does not carry audio.)');
+        if (attr('action')) {
+          const duration = outcome === 'completed' ? String(Math.max(1, Math.round((Date.now() - started) / 1000))) : '0';
+          return play(await event(attr('action'), { DialCallStatus: outcome, DialCallDuration: duration }));
+        }
+        if (outcome === 'completed') {
+          $('call-state').textContent = 'Connected';
+          return; // the call stays up until someone hangs up
+        }
+        break;
+      }
+      case 'Redirect':
+        return play(await event(verb.textContent.trim()));
+      case 'Hangup':
+      case 'Reject':
+        return endCall('completed');
+      default:
+        logLine('error', `(the simulator skips <${verb.nodeName}>)`);
+    }
+  }
+  return endCall('completed');
+}
+
+async function collectDigits(max, finish) {
+  let digits = '';
+  $('keypad').dataset.collecting = 'true';
+  while (!call.ended) {
+    const key = await waitFor('keypad');
+    if (key === null) return digits === '' ? null : digits;
+    if (finish && key === finish) return digits;
+    digits += key;
+    logLine('you', `You pressed ${key}`);
+    if (max && digits.length >= max) return digits;
+  }
+  return null;
+}
+
+async function dial() {
+  if (!state.line) {
+    $('call-state').textContent = 'Choose a business line first.';
+    return;
+  }
+  $('call-log').replaceChildren();
+  $('dial').hidden = true;
+  $('hangup').hidden = false;
+  $('call-state').textContent = `Calling ${$('line').selectedOptions[0].textContent}…`;
+  try {
+    const r = await api('POST', '/api/sandbox/v1/calls', { from: state.me, to: state.line });
+    Object.assign(call, { sid: r.sid, started: Date.now(), url: '/webhooks/sandbox/voice', ended: false });
+    $('call-state').textContent = 'In call';
+    await play(r.twiml);
+  } catch (e) {
+    logLine('error', `Call failed: ${e.message}`);
+    call.ended = true;
+    $('dial').hidden = false;
+    $('hangup').hidden = true;
+    $('call-state').textContent = 'Not in a call';
+  }
+}
+
+// ---------- wiring ----------
+
+function selectTab(name) {
+  for (const t of ['messages', 'call']) {
+    const on = t === name;
+    $(`tab-${t}`).setAttribute('aria-selected', String(on));
+    $(`tab-${t}`).tabIndex = on ? 0 : -1;
+    $(`panel-${t}`).hidden = !on;
+  }
+}
+
+function wire() {
+  $('tab-messages').onclick = () => selectTab('messages');
+  $('tab-call').onclick = () => selectTab('call');
+  for (const tab of document.querySelectorAll('[role=tab]')) {
+    tab.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+      const next = tab.id === 'tab-messages' ? 'call' : 'messages';
+      selectTab(next);
+      $(`tab-${next}`).focus();
+    });
+  }
+  $('compose').onsubmit = send;
+  $('text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      $('compose').requestSubmit();
+    }
+  });
+  $('my-number').onchange = () => {
+    const n = normalise($('my-number').value);
+    $('my-number').setAttribute('aria-invalid', String(!n));
+    $('my-number-hint').textContent = n ? 'Any E.164 number, e.g. +14155550123. It becomes the contact\'s phone.'
+      : 'Not a phone number: use E.164, e.g. +14155550123.';
+    if (!n) return;
+    $('my-number').value = n;
+    setMe(n);
+    state.received.clear();
+    connect();
+    renderThread();
+  };
+  $('line').onchange = () => {
+    state.line = $('line').value;
+    store.setItem('sb.sim.line', state.line);
+    renderThread();
+  };
+  $('dial').onclick = dial;
+  $('hangup').onclick = () => endCall('completed');
+  for (const key of document.querySelectorAll('[data-key]')) key.onclick = () => answer(key.dataset.key);
+  document.addEventListener('keydown', (e) => {
+    if ($('keypad').hidden || e.target.closest('textarea, input')) return;
+    if (/^[0-9*#]$/.test(e.key)) answer(e.key);
+  });
+  $('no-input').onclick = () => answer(null);
+  $('recorder').onsubmit = (e) => {
+    e.preventDefault();
+    answer($('voicemail').value);
+  };
+  $('silence').onclick = () => answer('');
+  $('dial-answer').onclick = () => answer('completed');
+  $('dial-no-answer').onclick = () => answer('no-answer');
+  $('dial-busy').onclick = () => answer('busy');
+}
+
+async function main() {
+  wire();
+  setMe(store.getItem('sb.sim.me') || randomNumber());
+  $('my-number').value = state.me;
+  try {
+    await loadLines();
+  } catch (e) {
+    $('connection').textContent = `The sandbox is not available: ${e.message}`;
+    return;
+  }
+  connect();
+  await loadInbox().catch(() => {});
+  renderThread();
+}
+
+main();
