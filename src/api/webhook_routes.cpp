@@ -9,7 +9,10 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/carriers/twiml.hpp"
 #include "switchboard/core/random.hpp"
+#include "switchboard/core/clock.hpp"
+#include "switchboard/routing/sms.hpp"
 #include "switchboard/routing/voice.hpp"
+#include "switchboard/store/routing.hpp"
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -85,7 +88,7 @@ struct thread_ref {
 // The contact (by phone) and their conversation on this business number, both
 // created when new. Runs inside a write job.
 thread_ref resolve_thread(store::database& db, const nums::number_row& number, const std::string& from,
-                          const std::string& channel, const std::string& at) {
+                          const std::string& channel, const std::string& at, bool new_after_resolved = false) {
   thread_ref out;
   auto ws = out.workspace_id = number.workspace_id;
   auto contact_id = store::contacts::find_by_identity(db, ws, "phone", from);
@@ -98,6 +101,10 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
   }
   out.contact_id = *contact_id;
   auto conv_id = nums::latest_conversation(db, ws, *contact_id, number.id);
+  if (conv_id && new_after_resolved) {
+    auto latest = conv::find(db, ws, *conv_id);
+    if (latest && latest->status == "resolved") conv_id.reset();
+  }
   if (!conv_id) {
     store::conversation cv;
     cv.workspace_id = ws;
@@ -123,7 +130,150 @@ struct inbound_result {
   std::optional<store::conversation> conversation;
   bool created = false;
   std::optional<store::message> message;
+  bool wake_outbox = false;  // an SMS was queued (a forward, a reply, an answer to the teammate)
 };
+
+struct sms_in {
+  std::string carrier, sid, from, to, body;
+  json media;
+  std::string at;
+  routing_settings settings;
+};
+
+// A text the system sends on its own (a forward to a teammate's phone, an answer
+// to the teammate's command), from a business number: an outbox row, no thread item.
+void queue_relay(store::database& db, store::id_t ws, store::id_t number_id, const std::string& to,
+                 const std::string& body, const std::string& at) {
+  conv::enqueue_outbox(db, ws, "sms.relay", {{"number_id", number_id}, {"to", to}, {"body", routing::clip_sms(body)}}, at);
+}
+
+void log_undeliverable(store::database& db, const sms_in& in, std::optional<store::id_t> ws, const std::string& why) {
+  spdlog::warn("sms {} from {} to {} ({}) not delivered: {}", in.sid, in.from, in.to, in.carrier, why);
+  store::routing::record_undeliverable(
+      db, {0, ws, in.carrier, "sms", in.sid, in.from, in.to, why, in.body, in.at});
+}
+
+// The owner texting their own virtual number from their physical phone.
+void teammate_speaks(store::database& db, const sms_in& in, const nums::number_row& number,
+                     const store::teammate& tm, inbound_result& out) {
+  auto ws = number.workspace_id;
+  auto said = routing::parse_teammate_text(in.body);
+  routing::phone_context pc;
+  for (auto& c : store::routing::active_on_number(db, ws, tm.id, number.id, 9))
+    pc.active.push_back({store::routing::selector_for(db, ws, tm.id, c.conversation_id, in.at), c.conversation_id,
+                         c.who.rfind('+', 0) == 0 ? carriers::format_display(c.who) : c.who});
+  if (said.selector > 0) {
+    auto cid = store::routing::conversation_of(db, tm.id, said.selector);
+    if (cid && conv::find(db, ws, *cid)) pc.selected = cid;
+  }
+  if (auto st = store::routing::sticky_of(db, tm.id)) {
+    pc.sticky = st->conversation_id;
+    pc.sticky_at = parse_rfc3339(st->at);
+  }
+  pc.now = parse_rfc3339(in.at).value_or(std::chrono::system_clock::now());
+  pc.sticky_idle = in.settings.sticky_idle;
+  auto d = routing::decide_teammate_text(said, pc);
+  switch (d.what) {
+    case routing::phone_decision::action::reply: {
+      store::message m;
+      m.workspace_id = ws;
+      m.conversation_id = *d.conversation_id;
+      m.direction = "outbound";
+      m.sender_kind = "teammate";
+      m.sender_id = tm.id;
+      m.channel = "sms";
+      m.body = d.text;
+      m.status = "queued";
+      m.created_at = in.at;
+      auto mid = conv::insert_message(db, m);
+      conv::enqueue_outbox(db, ws, "message.send.sms",
+                           {{"message_id", mid}, {"conversation_id", *d.conversation_id}, {"channel", "sms"}}, in.at);
+      store::routing::set_sticky(db, ws, tm.id, *d.conversation_id, in.at);
+      out.message = conv::find_message(db, ws, mid);
+      out.conversation = conv::find(db, ws, *d.conversation_id);
+      break;
+    }
+    case routing::phone_decision::action::call:
+      // Calls from the phone come with the voice part of routing; say so rather than drop it.
+      queue_relay(db, ws, number.id, in.from,
+                  "Calling customers from your phone is not available yet: call them from the inbox.", in.at);
+      break;
+    case routing::phone_decision::action::tell:
+      queue_relay(db, ws, number.id, in.from, d.to_teammate, in.at);
+      break;
+  }
+  out.wake_outbox = true;
+}
+
+inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
+  inbound_result out;
+  if (auto seen = nums::webhook_response(db, in.carrier, in.sid, "sms")) {
+    out.twiml = *seen;  // a retry: same answer, nothing new stored
+    return out;
+  }
+  // Never an error for what we cannot deliver: the carrier would retry forever.
+  out.twiml = empty_twiml;
+  auto number = nums::find_active(db, in.to);
+  if (!number) {
+    log_undeliverable(db, in, std::nullopt, "no active number " + in.to);
+    nums::record_webhook(db, in.carrier, in.sid, "sms", std::nullopt, out.twiml, in.at);
+    return out;
+  }
+  auto ws = number->workspace_id;
+  auto done = [&] { nums::record_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, in.at); };
+  // Loop guard: one of our own lines texting another would bounce forever.
+  if (nums::find_active(db, in.from)) {
+    log_undeliverable(db, in, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
+    done();
+    return out;
+  }
+  std::optional<store::teammate> owner;
+  if (number->owner_teammate_id) owner = store::teammates::find(db, ws, *number->owner_teammate_id);
+  if (owner && owner->physical_number == in.from) {
+    teammate_speaks(db, in, *number, *owner, out);
+    done();
+    return out;
+  }
+  if (nums::is_physical_number(db, in.from)) {
+    // Another teammate's own phone is never a customer.
+    log_undeliverable(db, in, ws, "the sender is a teammate's own phone, not this line's owner");
+    done();
+    return out;
+  }
+
+  auto th = resolve_thread(db, *number, in.from, "sms", in.at, in.settings.new_conversation_after_resolved);
+  out.created = th.created;
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = th.conversation_id;
+  m.direction = "inbound";
+  m.sender_kind = "contact";
+  m.sender_id = th.contact_id;
+  m.channel = "sms";
+  m.body = in.body;
+  m.status = "received";
+  m.external_id = in.sid;
+  m.media = in.media;
+  m.created_at = in.at;
+  auto mid = conv::insert_message(db, m);
+  out.message = conv::find_message(db, ws, mid);
+  out.conversation = conv::find(db, ws, th.conversation_id);
+  if (owner) {
+    store::routing::set_sticky(db, ws, owner->id, th.conversation_id, in.at);
+    if (owner->sms_forwarding == "phone" && owner->physical_number) {
+      auto sel = store::routing::selector_for(db, ws, owner->id, th.conversation_id, in.at);
+      auto who = out.conversation && out.conversation->contact_name && !out.conversation->contact_name->empty()
+                     ? *out.conversation->contact_name
+                     : carriers::format_display(in.from);
+      auto text = in.body;
+      if (!in.media.empty()) text += (text.empty() ? "" : " ") + std::string("[") + std::to_string(in.media.size()) + " attachment(s)]";
+      queue_relay(db, ws, number->id, *owner->physical_number, routing::format_forward(sel, who, text), in.at);
+      out.wake_outbox = true;
+    }
+  }
+  done();
+  return out;
+}
 
 asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
   auto carrier = req.params.at("carrier");
@@ -146,41 +296,8 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
   auto at = now_text(ctx);
   auto c = v->carrier;
   auto f = *from, t = *to;
-  auto job = [c, sid, f, t, body, media, at](store::database& db) {
-    inbound_result out;
-    if (auto seen = nums::webhook_response(db, c, sid, "sms")) {
-      out.twiml = *seen;  // a retry: same answer, nothing new stored
-      return out;
-    }
-    out.twiml = empty_twiml;
-    auto number = nums::find_active(db, t);
-    if (!number) {
-      nums::record_webhook(db, c, sid, "sms", std::nullopt, out.twiml, at);
-      return out;
-    }
-    auto th = resolve_thread(db, *number, f, "sms", at);
-    auto ws = th.workspace_id;
-    auto contact_id = std::optional<store::id_t>(th.contact_id);
-    auto conv_id = std::optional<store::id_t>(th.conversation_id);
-    out.created = th.created;
-    store::message m;
-    m.workspace_id = ws;
-    m.conversation_id = *conv_id;
-    m.direction = "inbound";
-    m.sender_kind = "contact";
-    m.sender_id = *contact_id;
-    m.channel = "sms";
-    m.body = body;
-    m.status = "received";
-    m.external_id = sid;
-    m.media = media;
-    m.created_at = at;
-    auto mid = conv::insert_message(db, m);
-    nums::record_webhook(db, c, sid, "sms", ws, out.twiml, at);
-    out.message = conv::find_message(db, ws, mid);
-    out.conversation = conv::find(db, ws, *conv_id);
-    return out;
-  };
+  sms_in in{c, sid, f, t, body, media, at, ctx.routing};
+  auto job = [in](store::database& db) { return route_inbound_sms(db, in); };
   auto r = co_await ctx.db.write(std::move(job));
   // Acknowledge only what committed: an error makes the carrier retry.
   if (!r) co_return response::error(500, "INTERNAL", "could not store the message");
@@ -190,6 +307,7 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
     ctx.hub.publish(ws, "agents", r->created ? "conversation.created" : "conversation.updated", cj);
     if (r->message) ctx.hub.publish(ws, "agents", "message.created", to_json(*r->message));
   }
+  if (r->wake_outbox && ctx.outbox_ready) ctx.outbox_ready();
   co_return twiml_response(r->twiml);
 }
 
@@ -487,7 +605,36 @@ asio::awaitable<response> deliver_sandbox_webhook(api_context& ctx, std::string 
   co_return response::error(404, "NOT_FOUND", "no sandbox webhook " + path);
 }
 
+namespace {
+
+// GET /api/v1/undeliverable: webhooks answered but delivered nowhere (unknown
+// number, loop guard), for admins; newest first.
+asio::awaitable<response> list_undeliverable(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "numbers.manage");
+  if (!who) co_return response::from(who.err());
+  auto before = cursor_param(req);
+  if (!before) co_return response::from(before.err());
+  auto limit = parse_limit(req);
+  if (!limit) co_return response::from(limit.err());
+  auto ws = who->workspace_id;
+  auto b = *before;
+  int n = *limit;
+  auto job = [ws, b, n](store::database& db) { return store::routing::list_undeliverable(db, ws, b, n); };
+  auto rows = co_await ctx.db.read(std::move(job));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& u : *rows)
+    items.push_back({{"id", id_str(u.id)}, {"carrier", u.carrier}, {"kind", u.kind}, {"sid", u.sid}, {"from", u.from},
+                     {"to", u.to}, {"reason", u.reason}, {"body", u.body}, {"created_at", u.created_at}});
+  std::optional<std::string> next;
+  if (static_cast<int>(rows->size()) == n) next = make_cursor(rows->back().id);
+  co_return page(items, next);
+}
+
+}  // namespace
+
 void add_webhook_routes(http::router& r, api_context& ctx) {
+  r.add("GET", "/api/v1/undeliverable", [&ctx](request& q) { return list_undeliverable(ctx, q); });
   r.add("POST", "/webhooks/{carrier}/sms", [&ctx](request& q) { return inbound_sms(ctx, q); });
   r.add("POST", "/webhooks/{carrier}/sms/status", [&ctx](request& q) { return sms_status(ctx, q); });
   r.add("POST", "/webhooks/{carrier}/voice", [&ctx](request& q) { return inbound_call(ctx, q); });

@@ -55,6 +55,8 @@ const std::vector<key_spec>& specs() {
       {"carriers.signalwire.api_token", kind::string, ""},
       {"carriers.signalwire.signing_key", kind::string, ""},
       {"carriers.signalwire.api_base", kind::string, ""},
+      {"routing.sticky_idle_hours", kind::integer, 24, 1, 8760},
+      {"routing.after_resolved", kind::string, "reopen", 0, 0, {"reopen", "new"}},
       {"teams.app_id", kind::string, ""},
       {"teams.app_password", kind::string, ""},
       {"teams.tenant_id", kind::string, ""},
@@ -270,6 +272,8 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.auth_session_ttl_hours = num("auth.session_ttl_hours");
   c.sandbox_enabled = values["carriers.sandbox.enabled"].get<bool>();
   c.sms_per_second_per_number = num("carriers.sms_per_second_per_number");
+  c.routing_sticky_idle_hours = num("routing.sticky_idle_hours");
+  c.routing_after_resolved = str("routing.after_resolved");
   c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
               str("carriers.twilio.api_base")};
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),

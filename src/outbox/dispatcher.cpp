@@ -92,24 +92,59 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto job = [at, lease_until](store::database& db) {
     pass_result out;
     auto& changed = out.changed;
-    std::vector<std::pair<id_t, id_t>> due;  // outbox id, message id
+    struct due_row {
+      id_t outbox_id = 0, workspace_id = 0;
+      std::string kind, payload;
+      int attempts = 0;
+    };
+    std::vector<due_row> due;
     {
       auto& q = db.prepare(
           // The kind names the channel, so rows of channels without a sender yet
           // (chat, teams, email) are never scanned: outbox_due covers this query.
-          "SELECT id, json_extract(payload, '$.message_id') FROM outbox"
-          " WHERE status = 'pending' AND kind = 'message.send.sms' AND next_attempt_at <= ?1"
+          "SELECT id, workspace_id, kind, payload, attempts FROM outbox"
+          " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay') AND next_attempt_at <= ?1"
           " ORDER BY next_attempt_at, id LIMIT 50");
       q.bind(1, at);
-      while (q.step()) due.emplace_back(q.column_int(0), q.column_int(1));
+      while (q.step())
+        due.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
+                       static_cast<int>(q.column_int(4))});
     }
-    for (auto [outbox_id, message_id] : due) {
+    for (auto& row : due) {
+      auto outbox_id = row.outbox_id;
       auto finish = [&](const char* status, std::optional<std::string> err, std::string next) {
         db.prepare("UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3,"
                    " next_attempt_at = ?4, updated_at = ?5 WHERE id = ?1")
             .bind_all(outbox_id, std::string(status), err, next, at)
             .run();
       };
+      auto payload = nlohmann::json::parse(row.payload, nullptr, false);
+      if (row.kind == "sms.relay") {
+        // A text of the system's own (a forward to a teammate's phone, an answer
+        // to their command): no thread item to update.
+        auto number_id = payload.is_object() ? payload.value("number_id", id_t{0}) : 0;
+        auto to = payload.is_object() ? payload.value("to", std::string()) : std::string();
+        auto body = payload.is_object() ? payload.value("body", std::string()) : std::string();
+        auto number = store::numbers::find(db, row.workspace_id, number_id);
+        if (!number || number->status != "active" || to.empty()) {
+          finish("failed", std::string("no active number to send from"), at);
+          continue;
+        }
+        if (number->carrier != "sandbox") {
+          db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
+              .bind_all(outbox_id, lease_until, at)
+              .run();
+          out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body});
+          continue;
+        }
+        std::string sid = "SM" + random_hex(16);
+        store::numbers::record_sandbox_message(db, row.workspace_id, sid, number->number, to, body, at);
+        out.sandbox_sent.emplace_back(to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
+                                                         {"body", body}, {"created_at", at}});
+        finish("done", std::nullopt, at);
+        continue;
+      }
+      id_t message_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
       auto& mq = db.prepare(
           "SELECT m.workspace_id, m.body, c.number_id,"
           " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = 'phone'"
@@ -209,6 +244,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       switch (o.what) {
         case outcome::kind::delivered:
           mark("done", std::nullopt, now);
+          if (send.message_id == 0) return std::nullopt;  // a relay: no thread item
           db.prepare("UPDATE messages SET status = ?2, external_id = ?3 WHERE id = ?1")
               .bind_all(send.message_id, o.status, o.carrier_sid)
               .run();
@@ -218,6 +254,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           return std::nullopt;
         case outcome::kind::failed:
           mark("failed", o.error, now);
+          if (send.message_id == 0) return std::nullopt;
           db.prepare("UPDATE messages SET status = 'failed', error = ?2 WHERE id = ?1")
               .bind_all(send.message_id, o.error)
               .run();

@@ -32,6 +32,12 @@ struct carrier_settings {
   double sms_per_second_per_number = 1;
 };
 
+// How texts on teammates' lines are routed (routing.* keys).
+struct routing_settings {
+  std::chrono::seconds sticky_idle{std::chrono::hours(24)};
+  bool new_conversation_after_resolved = false;  // else a resolved conversation reopens
+};
+
 struct api_context {
   store::store& db;
   realtime::hub& hub;
@@ -41,6 +47,7 @@ struct api_context {
   auth::login_limiter logins;
   std::unordered_map<store::id_t, int> online;  // open agent sockets per teammate, for presence
   carrier_settings carriers{};
+  routing_settings routing{};
   std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
 };
 

@@ -59,6 +59,8 @@ struct config {
   std::int64_t auth_session_ttl_hours = 720;  // login sessions expire after this
   bool sandbox_enabled = true;
   std::int64_t sms_per_second_per_number = 1;  // outbound pacing per sending number
+  std::int64_t routing_sticky_idle_hours = 24;  // a teammate's plain text follows the last conversation this long
+  std::string routing_after_resolved = "reopen";  // a customer's text after resolution: reopen | new
   twilio_config twilio;
   signalwire_config signalwire;
   teams_config teams;

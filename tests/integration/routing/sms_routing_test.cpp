@@ -1,0 +1,180 @@
+// Texts on a teammate's virtual number, end to end through signed webhooks and
+// the sandbox carrier: a customer's text is forwarded to the teammate's phone
+// with a selector, the teammate answers from the phone (@N, sticky plain text,
+// ?), and the answers reach the right customers from the virtual number. Also
+// the loop guard and the undeliverable log.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.hpp"
+#include "switchboard/app/bootstrap.hpp"
+#include "switchboard/carriers/signature.hpp"
+
+namespace sb = switchboard;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* phone = "+14155550150";  // the teammate's own mobile
+constexpr const char* alice = "+14155550121";
+constexpr const char* bob = "+14155550122";
+
+struct reply {
+  int status = 0;
+  json body;
+  std::string raw;
+};
+
+class sms_routing_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cfg_ = sbtest::test_config(dir_.path());
+    cfg_.bootstrap.admin_password = "admin-password-1";
+    cfg_.twilio.auth_token = "twilio-test-token";
+    cfg_.public_url = "https://switchboard.example.com";
+    sb::app::app_options o{false, {}};
+    o.outbox_poll = 20ms;
+    app_ = std::make_unique<sbtest::running_app>(cfg_, o);
+    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
+    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
+                 .body["token"]
+                 .get<std::string>();
+    me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
+    auto p = call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", phone}, {"sms_forwarding", "phone"}});
+    ASSERT_EQ(p.status, 200) << p.raw;
+    auto n = call("POST", "/api/v1/numbers", {{"carrier", "sandbox"}, {"owner_teammate_id", me_}});
+    ASSERT_EQ(n.status, 201) << n.raw;
+    line_ = n.body["number"].get<std::string>();
+  }
+
+  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
+                                  "Authorization: Bearer " + token_ + "\r\n");
+    reply out;
+    if (!r) return out;
+    out.status = r->status;
+    out.raw = r->body;
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  }
+
+  void text(const std::string& from, const std::string& to, const std::string& body) {
+    auto r = call("POST", "/api/sandbox/v1/messages", {{"from", from}, {"to", to}, {"body", body}});
+    ASSERT_EQ(r.status, 201) << r.raw;
+  }
+
+  // Everything the sandbox has sent to `to`, oldest first, once there are `n`.
+  std::vector<std::string> inbox(const std::string& to, std::size_t n) {
+    std::vector<std::string> out;
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    do {
+      out.clear();
+      auto r = call("GET", "/api/sandbox/v1/messages?phone=" + sb::carriers::form_encode(to));
+      auto items = r.body["items"];
+      for (auto& m : items) {
+        EXPECT_EQ(m["from"], line_) << "everything goes out from the virtual number";
+        out.push_back(m["body"].get<std::string>());
+      }
+      if (out.size() >= n) break;
+      std::this_thread::sleep_for(20ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return out;
+  }
+
+  json thread_of(const std::string& who) {
+    auto list = call("GET", "/api/v1/conversations");
+    for (auto& c : list.body["items"]) {
+      auto contact = call("GET", "/api/v1/contacts/" + c["contact_id"].get<std::string>());
+      if (contact.body["phones"][0] == who)
+        return call("GET", "/api/v1/conversations/" + c["id"].get<std::string>() + "/messages").body["items"];
+    }
+    return json::array();
+  }
+
+  sbtest::temp_dir dir_;
+  sb::config cfg_;
+  std::unique_ptr<sbtest::running_app> app_;
+  std::string token_, me_, line_;
+};
+
+}  // namespace
+
+TEST_F(sms_routing_test, two_customers_forwarded_and_answered_from_the_phone) {
+  text(alice, line_, "Is my order ready?");
+  text(bob, line_, "Do you open on Sunday?");
+  auto fwd = inbox(phone, 2);
+  ASSERT_EQ(fwd.size(), 2u);
+  EXPECT_EQ(fwd[0], "@1 +1 415-555-0121: Is my order ready?");
+  EXPECT_EQ(fwd[1], "@2 +1 415-555-0122: Do you open on Sunday?");
+
+  // @1 reaches Alice, not Bob, from the virtual number, as the teammate.
+  text(phone, line_, "@1 Yes, ready for pickup");
+  auto to_alice = inbox(alice, 1);
+  ASSERT_EQ(to_alice.size(), 1u);
+  EXPECT_EQ(to_alice[0], "Yes, ready for pickup");
+  auto t = thread_of(alice);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[1]["sender"]["kind"], "teammate");
+  EXPECT_EQ(t[1]["sender"]["id"], me_);
+  EXPECT_EQ(t[1]["direction"], "outbound");
+
+  // Plain text follows the sticky conversation: the one answered last (Alice).
+  text(phone, line_, "See you soon");
+  to_alice = inbox(alice, 2);
+  ASSERT_EQ(to_alice.size(), 2u);
+  EXPECT_EQ(to_alice[1], "See you soon");
+  EXPECT_TRUE(inbox(bob, 0).empty());
+
+  // A new text from Bob makes Bob sticky and keeps his selector.
+  text(bob, line_, "Hello?");
+  EXPECT_EQ(inbox(phone, 3).back(), "@2 +1 415-555-0122: Hello?");
+  text(phone, line_, "Yes, 10 to 4");
+  auto to_bob = inbox(bob, 1);
+  ASSERT_EQ(to_bob.size(), 1u);
+  EXPECT_EQ(to_bob[0], "Yes, 10 to 4");
+
+  // "?" lists, an unknown selector explains, and nothing reaches a customer.
+  text(phone, line_, "?");
+  auto list = inbox(phone, 4).back();
+  EXPECT_EQ(list, "Open conversations:\n@2 +1 415-555-0122\n@1 +1 415-555-0121\nReply @N text, or call N.");
+  text(phone, line_, "@7 hi");
+  EXPECT_EQ(inbox(phone, 5).back().rfind("No conversation @7.", 0), 0u);
+  EXPECT_EQ(inbox(alice, 2).size(), 2u);
+  EXPECT_EQ(inbox(bob, 1).size(), 1u);
+}
+
+TEST_F(sms_routing_test, forwarding_off_keeps_texts_in_the_inbox_only) {
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"sms_forwarding", "off"}}).status, 200);
+  text(alice, line_, "Hi there");
+  EXPECT_EQ(thread_of(alice).size(), 1u);
+  std::this_thread::sleep_for(150ms);  // several dispatcher passes
+  EXPECT_TRUE(inbox(phone, 0).empty());
+}
+
+TEST_F(sms_routing_test, loop_guard_and_unknown_numbers_are_logged_not_delivered) {
+  auto other = call("POST", "/api/v1/numbers", {{"carrier", "sandbox"}});
+  ASSERT_EQ(other.status, 201);
+  // One of our own lines texting another: refused, logged, answered with an empty response.
+  text(other.body["number"].get<std::string>(), line_, "bounce");
+  // A number that is not ours, signed by Twilio: an empty answer, never an error.
+  sb::carriers::param_list p = {{"MessageSid", "SM9"}, {"From", alice}, {"To", "+14155550100"}, {"Body", "hello?"}};
+  std::string body;
+  for (auto& [k, v] : p) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
+  auto r = sbtest::http_request(app_->port(), "POST", "/webhooks/twilio/sms", body,
+                                "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
+                                    sb::carriers::twilio_signature("twilio-test-token", cfg_.public_url + "/webhooks/twilio/sms", p) +
+                                    "\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+  EXPECT_TRUE(call("GET", "/api/v1/conversations").body["items"].empty());
+
+  auto log = call("GET", "/api/v1/undeliverable");
+  ASSERT_EQ(log.status, 200) << log.raw;
+  ASSERT_EQ(log.body["items"].size(), 2u) << log.raw;
+  EXPECT_EQ(log.body["items"][0]["to"], "+14155550100");
+  EXPECT_NE(log.body["items"][0]["reason"].get<std::string>().find("no active number"), std::string::npos);
+  EXPECT_NE(log.body["items"][1]["reason"].get<std::string>().find("loop guard"), std::string::npos);
+  EXPECT_EQ(log.body["items"][1]["body"], "bounce");
+}
