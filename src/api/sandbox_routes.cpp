@@ -159,7 +159,9 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, request& req) {
     }
   }
   auto form = form_of(ps);
-  auto r = co_await deliver_sandbox_webhook(ctx, path, std::move(form));
+  std::string target = path;
+  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
+  auto r = co_await deliver_sandbox_webhook(ctx, std::move(target), std::move(form));
   co_return relay(r);
 }
 

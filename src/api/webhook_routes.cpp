@@ -434,8 +434,21 @@ asio::awaitable<response> inbound_call(api_context& ctx, request& req) {
                   {"voicemail", false}, {"duration", 0}, {"started_at", at}};
     m.created_at = at;
     auto mid = conv::insert_message(db, m);
-    out.twiml = carriers::twiml::render(
-        routing::voicemail_answer({.step_base = step_base, .line_name = line_name(db, *number), .greeting = {}}));
+    routing::call_target target;
+    if (number->owner_teammate_id) {
+      if (auto tm = store::teammates::find(db, th.workspace_id, *number->owner_teammate_id)) {
+        target.teammate_line = true;
+        target.physical_number = tm->physical_number;
+        target.availability = tm->availability;
+      }
+    }
+    if (routing::route_inbound_call(target) == routing::call_route::ring_teammate) {
+      out.twiml = carriers::twiml::render(
+          routing::ring_teammate({.step_base = step_base, .call_sid = sid, .customer = f, .physical = *target.physical_number}));
+    } else {
+      out.twiml = carriers::twiml::render(
+          routing::voicemail_answer({.step_base = step_base, .line_name = line_name(db, *number), .greeting = {}}));
+    }
     nums::record_webhook(db, carrier, sid, "voice", th.workspace_id, out.twiml, at);
     if (auto saved = conv::find_message(db, th.workspace_id, mid)) out.created_items.push_back(*saved);
     out.conversation = conv::find(db, th.workspace_id, th.conversation_id);
@@ -549,6 +562,68 @@ call_result save_transcription(store::database& db, const std::string& sid, cons
   return out;
 }
 
+struct flow_step {
+  std::string carrier, step, sid, parent, at, step_base;
+  carriers::param_list params;
+};
+
+// screen, screen-result and dial-complete: ringing the teammate's own phone.
+call_result ring_step(store::database& db, const flow_step& s) {
+  call_result out;
+  auto key = s.step == "dial-complete" ? s.sid : s.sid + ":" + s.parent;
+  if (auto seen = nums::webhook_response(db, s.carrier, key, s.step)) {
+    out.twiml = *seen;
+    return out;
+  }
+  auto call_sid = s.step == "dial-complete" ? s.sid : s.parent;
+  auto call = conv::find_by_external_any(db, "voice", call_sid);
+  if (!call || call->kind != "call") {
+    spdlog::warn("call step {} for unknown call {} ({})", s.step, call_sid, s.carrier);
+    out.twiml = carriers::twiml::render(s.step == "screen-result" ? routing::screen_result("") : routing::voicemail_saved());
+    return out;
+  }
+  auto ws = call->workspace_id;
+  auto meta = call->metadata.is_object() ? call->metadata : json::object();
+  if (s.step == "screen") {
+    std::string business;
+    auto& q = db.prepare("SELECT name FROM workspaces WHERE id = ?1");
+    q.bind(1, ws);
+    if (q.step()) business = q.column_text(0);
+    q.reset();
+    std::string caller = carriers::format_display(meta.value("from", std::string()));
+    if (call->sender_name.size()) caller = call->sender_name;
+    out.twiml = carriers::twiml::render(routing::screen(s.step_base, s.parent, business, caller));
+  } else if (s.step == "screen-result") {
+    auto digits = param(s.params, "Digits");
+    if (digits == "1") {
+      meta["accepted"] = true;
+      conv::update_item(db, ws, call->id, call->body, call->status, meta);
+    }
+    out.twiml = carriers::twiml::render(routing::screen_result(digits));
+  } else {  // dial-complete
+    auto status = param(s.params, "DialCallStatus");
+    if (routing::dial_connected(status, meta.value("accepted", false))) {
+      meta["connected"] = true;
+      meta["duration"] = std::atoi(param(s.params, "DialCallDuration").c_str());
+      conv::update_item(db, ws, call->id,
+                        routing::call_summary("completed", true, false, meta.value("duration", 0)), call->status, meta);
+      carriers::twiml::response r;
+      r.add(carriers::twiml::hangup{});
+      out.twiml = carriers::twiml::render(r);
+    } else {
+      meta["dial_status"] = status;
+      conv::update_item(db, ws, call->id, call->body, call->status, meta);
+      std::string line;
+      if (auto n = nums::find_active(db, meta.value("to", std::string()))) line = line_name(db, *n);
+      out.twiml = carriers::twiml::render(
+          routing::voicemail_answer({.step_base = s.step_base, .line_name = line, .greeting = {}}));
+    }
+    if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
+  }
+  nums::record_webhook(db, s.carrier, key, s.step, ws, out.twiml, s.at);
+  return out;
+}
+
 // POST /webhooks/{carrier}/voice/{step}: later steps of a call flow.
 asio::awaitable<response> call_step(api_context& ctx, request& req) {
   auto carrier = req.params.at("carrier");
@@ -573,17 +648,31 @@ asio::awaitable<response> call_step(api_context& ctx, request& req) {
     publish_call_result(ctx, *r);
     co_return twiml_response(r->twiml);
   }
+  if (step == "screen" || step == "screen-result" || step == "dial-complete") {
+    flow_step fs{carrier, step, sid, req.query_param("parent").value_or(""), at,
+                 ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
+    if (step != "dial-complete" && fs.parent.empty())
+      co_return response::error(400, "INVALID_INPUT", "the screen steps need ?parent=<CallSid>");
+    auto job = [fs](store::database& db) { return ring_step(db, fs); };
+    auto r = co_await ctx.db.write(std::move(job));
+    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step");
+    publish_call_result(ctx, *r);
+    co_return twiml_response(r->twiml);
+  }
   co_return response::error(404, "NOT_FOUND", "no call step " + step);
 }
 
 }  // namespace
 
-asio::awaitable<response> deliver_sandbox_webhook(api_context& ctx, std::string path,
+asio::awaitable<response> deliver_sandbox_webhook(api_context& ctx, std::string target,
                                                   std::string form_body) {
   request req;
   req.method = "POST";
+  auto q = target.find('?');
+  std::string path = target.substr(0, q);
   req.path = path;
-  req.target = path;
+  req.query = q == std::string::npos ? "" : target.substr(q + 1);
+  req.target = target;
   req.body = std::move(form_body);
   req.remote = "sandbox";
   req.request_id = "sandbox-" + random_hex(6);
@@ -592,7 +681,7 @@ asio::awaitable<response> deliver_sandbox_webhook(api_context& ctx, std::string 
   auto params = carriers::parse_form_body(req.body);
   if (!params) co_return response::error(400, "INVALID_INPUT", params.err().message);
   req.headers.add("X-Twilio-Signature", carriers::twilio_signature(ctx.carriers.sandbox_key,
-                                                                   ctx.carriers.public_url + path, *params));
+                                                                   ctx.carriers.public_url + target, *params));
   if (path == "/webhooks/sandbox/sms") co_return co_await inbound_sms(ctx, req);
   if (path == "/webhooks/sandbox/sms/status") co_return co_await sms_status(ctx, req);
   if (path == "/webhooks/sandbox/voice") co_return co_await inbound_call(ctx, req);

@@ -41,6 +41,53 @@ tw::response not_in_service() {
   return r;
 }
 
+call_route route_inbound_call(const call_target& t) {
+  if (t.teammate_line && t.physical_number && !t.physical_number->empty() && t.availability == "available" &&
+      t.within_hours)
+    return call_route::ring_teammate;
+  return call_route::voicemail;
+}
+
+tw::response ring_teammate(const ring_flow& f) {
+  tw::response r;
+  tw::dial d{.action = f.step_base + "/dial-complete",
+             .method = tw::http_method::post,
+             .timeout = 20u,
+             .caller_id = f.customer,
+             .answer_on_bridge = true};
+  d.add(tw::number{.phone_number = f.physical,
+                   .url = f.step_base + "/screen?parent=" + f.call_sid,
+                   .method = tw::http_method::post});
+  r.add(std::move(d));
+  return r;
+}
+
+tw::response screen(const std::string& step_base, const std::string& parent_sid, std::string_view business,
+                    std::string_view caller) {
+  tw::response r;
+  std::string text = "Call for " + std::string(business.empty() ? "your line" : business) + " from " +
+                     std::string(caller) + ". Press 1 to accept.";
+  r.add(tw::gather{.input = tw::gather_input::dtmf,
+                   .action = step_base + "/screen-result?parent=" + parent_sid,
+                   .method = tw::http_method::post,
+                   .timeout = 5u,
+                   .num_digits = 1u}
+            .add(tw::say{.text = text}));
+  // Silence: the teammate's leg ends and the customer goes to voicemail.
+  r.add(tw::hangup{});
+  return r;
+}
+
+tw::response screen_result(std::string_view digits) {
+  tw::response r;
+  if (digits != "1") r.add(tw::hangup{});  // an empty response bridges the call
+  return r;
+}
+
+bool dial_connected(std::string_view dial_call_status, bool accepted) {
+  return accepted && (dial_call_status == "completed" || dial_call_status == "answered");
+}
+
 int call_status_rank(std::string_view s) {
   if (s == "queued" || s == "initiated") return 0;
   if (s == "ringing") return 1;

@@ -101,6 +101,45 @@ test('a call hears the greeting and leaves a voicemail that lands in the thread'
   await page.close();
 });
 
+test('a call rings the teammate, who declines (voicemail) and then accepts (connected)', async () => {
+  await agent.call('PATCH', `/api/v1/teammates/${agent.user.id}`, { physical_number: '+14155550150', availability: 'available' });
+  const phone = '+14155550124';
+  const { page, errors } = await openSimulator(phone);
+  await page.getByRole('tab', { name: 'Call' }).click();
+
+  // Declined: the screen prompt, a 2, then the voicemail greeting.
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await page.locator('.heard.system', { hasText: 'Ringing +14155550150' }).waitFor();
+  await page.getByRole('button', { name: 'They answer' }).click();
+  await page.locator('.heard.teammate', { hasText: 'Call for Demo workspace from +1 415-555-0124. Press 1 to accept.' }).waitFor();
+  await page.getByRole('button', { name: '2', exact: true }).click();
+  await page.locator('.heard.say', { hasText: 'leave a message' }).waitFor();
+  await page.getByLabel('What you say').fill('Sorry I missed you');
+  await page.getByRole('button', { name: 'Finish (#)' }).click();
+  await page.locator('#call-state', { hasText: 'Call ended' }).waitFor();
+
+  // Accepted: 1 bridges; hanging up ends the call as connected.
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+  await page.getByRole('button', { name: 'They answer' }).click();
+  await page.locator('.heard.teammate', { hasText: 'Press 1 to accept' }).waitFor();
+  await page.getByRole('button', { name: '1', exact: true }).click();
+  await page.locator('#call-state', { hasText: 'Connected' }).waitFor();
+  await page.getByRole('button', { name: 'Hang up' }).click();
+  await page.locator('#call-state', { hasText: 'Call ended' }).waitFor();
+
+  const conv = await eventually(() => conversationOf(phone), { what: 'the conversation' });
+  const calls = await eventually(async () => {
+    const t = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+    const c = t.items.filter((m) => m.kind === 'call');
+    return c.length === 2 && c.every((x) => x.metadata.status === 'completed') ? c : null;
+  }, { what: 'two completed calls' });
+  assert.equal(calls[0].body, 'Missed call, voicemail left');
+  assert.equal(calls[1].metadata.connected, true);
+  assert.match(calls[1].body, /^Call, \d+:\d\d$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the simulator refuses a line that is not a sandbox number', async () => {
   const res = await fetch(`${daemon.url}/api/sandbox/v1/calls`, {
     method: 'POST',

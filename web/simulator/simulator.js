@@ -155,7 +155,7 @@ async function send(event) {
 
 // ---------- calls ----------
 
-const call = { sid: null, started: 0, url: '', ended: true, waiter: null };
+const call = { sid: null, started: 0, url: '', ended: true, waiter: null, bridged: false };
 
 function logLine(kind, text) {
   const li = document.createElement('li');
@@ -185,9 +185,11 @@ function answer(value) {
   if (call.waiter) call.waiter(value);
 }
 
-async function event(url, params = {}, status = 'in-progress') {
+// The carrier's next request for this call; `leg` 'teammate' is the other
+// party's leg of a <Dial> (its screening), which does not move the caller's URL.
+async function event(url, params = {}, status = 'in-progress', leg = 'caller') {
   const target = new URL(url, new URL(call.url, location.origin)).toString();
-  call.url = target;
+  if (leg === 'caller') call.url = target;
   const r = await api('POST', `/api/sandbox/v1/calls/${call.sid}/events`, {
     from: state.me, to: state.line, url: target, status, params,
   });
@@ -270,22 +272,32 @@ async function play(xml) {
         return play(next);
       }
       case 'Dial': {
-        const numbers = [...verb.children].filter((c) => c.nodeName === 'Number').map((c) => c.textContent.trim());
+        const nouns = [...verb.children].filter((c) => c.nodeName === 'Number');
+        const numbers = nouns.map((c) => c.textContent.trim());
         const who = numbers.length ? numbers.join(', ') : verb.textContent.trim();
         $('dialing-text').textContent = `Ringing ${who}…`;
-        logLine('system', `Connecting you to ${who}…`);
-        const outcome = await waitFor('dialing');
+        logLine('system', `Ringing ${who}…`);
+        let outcome = await waitFor('dialing');
         if (call.ended) return;
-        const started = Date.now();
-        if (outcome === 'completed') logLine('system', 'Connected. (The sandbox does not carry audio.)');
+        if (outcome === 'completed') {
+          const screenUrl = nouns.map((n) => n.getAttribute('url')).find(Boolean);
+          if (screenUrl && !(await screenAsTeammate(screenUrl))) outcome = 'no-answer';
+          if (call.ended) return;
+        }
+        let duration = '0';
+        if (outcome === 'completed') {
+          logLine('system', 'Connected. (The sandbox carries no audio: hang up to end the call.)');
+          $('call-state').textContent = 'Connected';
+          const started = Date.now();
+          call.bridged = true;
+          await waitFor(null);
+          call.bridged = false;
+          duration = String(Math.max(1, Math.round((Date.now() - started) / 1000)));
+        }
         if (attr('action')) {
-          const duration = outcome === 'completed' ? String(Math.max(1, Math.round((Date.now() - started) / 1000))) : '0';
           return play(await event(attr('action'), { DialCallStatus: outcome, DialCallDuration: duration }));
         }
-        if (outcome === 'completed') {
-          $('call-state').textContent = 'Connected';
-          return; // the call stays up until someone hangs up
-        }
+        if (outcome === 'completed') return endCall('completed');
         break;
       }
       case 'Redirect':
@@ -298,6 +310,28 @@ async function play(xml) {
     }
   }
   return endCall('completed');
+}
+
+// The teammate's side of a screened <Dial>: what they hear on answering, and
+// whether they accept (an empty answer to their keypress bridges the call).
+async function screenAsTeammate(url) {
+  let xml = await event(url, {}, 'in-progress', 'teammate');
+  for (let step = 0; step < 5 && !call.ended; step++) {
+    const root = new DOMParser().parseFromString(xml, 'application/xml').documentElement;
+    const verbs = [...root.children];
+    if (verbs.length === 0) return true; // nothing more to hear: bridged
+    const gather = verbs.find((v) => v.nodeName === 'Gather');
+    for (const v of gather ? gather.children : verbs)
+      if (v.nodeName === 'Say') logLine('teammate', `Your teammate hears: “${v.textContent}”`);
+    if (!gather) return false; // e.g. <Hangup/>: declined
+    $('keypad-owner').textContent = "Your teammate's keypad: press 1 to accept, anything else declines.";
+    const key = await waitFor('keypad');
+    $('keypad-owner').textContent = 'The line is listening for digits.';
+    if (call.ended) return false;
+    logLine('teammate', key === null ? 'Your teammate says nothing.' : `Your teammate pressed ${key}`);
+    xml = await event(gather.getAttribute('action'), { Digits: key ?? '' }, 'in-progress', 'teammate');
+  }
+  return false;
 }
 
 async function collectDigits(max, finish) {
@@ -384,7 +418,8 @@ function wire() {
     renderThread();
   };
   $('dial').onclick = dial;
-  $('hangup').onclick = () => endCall('completed');
+  // While bridged, hanging up ends the <Dial> first (its action decides what follows).
+  $('hangup').onclick = () => (call.bridged ? answer('hangup') : endCall('completed'));
   for (const key of document.querySelectorAll('[data-key]')) key.onclick = () => answer(key.dataset.key);
   document.addEventListener('keydown', (e) => {
     if ($('keypad').hidden || e.target.closest('textarea, input')) return;

@@ -27,6 +27,32 @@ carriers::twiml::response not_in_service();
 // The greeting used when the owner has none.
 std::string default_greeting(std::string_view line_name);
 
+// Who a call to a business number reaches first.
+struct call_target {
+  bool teammate_line = false;                 // a virtual number owned by a teammate
+  std::optional<std::string> physical_number;  // the owner's own phone
+  std::string availability = "available";      // available | away | offline
+  bool within_hours = true;
+};
+enum class call_route { ring_teammate, voicemail };
+call_route route_inbound_call(const call_target& t);
+
+// <Dial answerOnBridge="true" timeout="20" action=…/dial-complete callerId="customer">
+//   <Number url=…/screen?parent=CallSid>physical</Number></Dial>
+struct ring_flow {
+  std::string step_base;
+  std::string call_sid;  // the customer's call: the screen steps name it
+  std::string customer;  // caller id shown to the teammate
+  std::string physical;
+};
+carriers::twiml::response ring_teammate(const ring_flow& f);
+// What the teammate hears on answering: accept with 1, anything else or silence declines.
+carriers::twiml::response screen(const std::string& step_base, const std::string& parent_sid,
+                                 std::string_view business, std::string_view caller);
+carriers::twiml::response screen_result(std::string_view digits);
+// After the <Dial>: bridged and accepted means done; anything else goes to voicemail.
+bool dial_connected(std::string_view dial_call_status, bool accepted);
+
 // Call status order: queued/initiated < ringing < in-progress < final
 // (completed, busy, failed, no-answer, canceled); -1 for an unknown status.
 // A callback never moves a call backwards.

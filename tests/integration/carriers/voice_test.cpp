@@ -253,3 +253,46 @@ TEST_F(voice_test, the_simulator_page_is_served_with_a_strict_policy_and_revalid
   EXPECT_EQ(bare->status, 308);
   EXPECT_EQ(bare->header("location"), "/simulator/");
 }
+
+TEST_F(voice_test, an_available_teammate_is_rung_screened_and_bridged_or_the_caller_reaches_voicemail) {
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", "+14155550150"}}).status, 200);
+  const std::string base = "https://switchboard.example.com/webhooks/twilio/voice";
+  const std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+  auto ring = webhook("/webhooks/twilio/voice", call_params("CA500"));
+  EXPECT_EQ(ring.raw, head + "<Response><Dial action=\"" + base +
+                          "/dial-complete\" method=\"POST\" timeout=\"20\" callerId=\"+14155550199\" "
+                          "answerOnBridge=\"true\"><Number url=\"" + base +
+                          "/screen?parent=CA500\" method=\"POST\">+14155550150</Number></Dial></Response>");
+  // The teammate answers: the whisper names the business and the caller.
+  auto screen = webhook("/webhooks/twilio/voice/screen?parent=CA500", {{"CallSid", "CA501"}, {"CallStatus", "in-progress"}});
+  EXPECT_EQ(screen.raw, head + "<Response><Gather input=\"dtmf\" action=\"" + base +
+                            "/screen-result?parent=CA500\" method=\"POST\" timeout=\"5\" numDigits=\"1\"><Say>Call for "
+                            "Demo workspace from +1 415-555-0199. Press 1 to accept.</Say></Gather><Hangup/></Response>");
+  EXPECT_EQ(webhook("/webhooks/twilio/voice/screen-result?parent=CA500", {{"CallSid", "CA501"}, {"Digits", "1"}}).raw,
+            head + "<Response/>");
+  auto done = webhook("/webhooks/twilio/voice/dial-complete",
+                      {{"CallSid", "CA500"}, {"DialCallStatus", "completed"}, {"DialCallDuration", "42"}});
+  EXPECT_EQ(done.raw, head + "<Response><Hangup/></Response>");
+  webhook("/webhooks/twilio/voice/status", {{"CallSid", "CA500"}, {"CallStatus", "completed"}, {"CallDuration", "50"}});
+  auto items = thread();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["metadata"]["connected"], true);
+  EXPECT_EQ(items[0]["body"], "Call, 0:50");
+
+  // Declined (anything but 1): the customer's Dial ends and the greeting + recording follow.
+  webhook("/webhooks/twilio/voice", call_params("CA600"));
+  EXPECT_EQ(webhook("/webhooks/twilio/voice/screen-result?parent=CA600", {{"CallSid", "CA601"}, {"Digits", "2"}}).raw,
+            head + "<Response><Hangup/></Response>");
+  auto vm = webhook("/webhooks/twilio/voice/dial-complete", {{"CallSid", "CA600"}, {"DialCallStatus", "completed"}});
+  EXPECT_NE(vm.raw.find("<Say>You&apos;ve reached Admin."), std::string::npos) << vm.raw;
+  EXPECT_NE(vm.raw.find("<Record action=\"" + base + "/voicemail\""), std::string::npos);
+  // The same step retried answers the same.
+  EXPECT_EQ(webhook("/webhooks/twilio/voice/dial-complete", {{"CallSid", "CA600"}, {"DialCallStatus", "completed"}}).raw,
+            vm.raw);
+
+  // Away: straight to voicemail, the phone never rings.
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"availability", "away"}}).status, 200);
+  auto away = webhook("/webhooks/twilio/voice", call_params("CA700"));
+  EXPECT_EQ(away.raw.find("<Dial"), std::string::npos);
+  EXPECT_NE(away.raw.find("<Record"), std::string::npos);
+}

@@ -50,3 +50,25 @@ TEST(routing_voice, call_summaries) {
   EXPECT_EQ(call_summary("no-answer", false, false, 0), "Missed call");
   EXPECT_EQ(call_summary("completed", false, true, 30), "Missed call, voicemail left");
 }
+
+TEST(routing_voice, who_a_call_reaches_first) {
+  using sb::routing::call_route;
+  sb::routing::call_target t{.teammate_line = true, .physical_number = "+14155550150", .availability = "available",
+                             .within_hours = true};
+  EXPECT_EQ(sb::routing::route_inbound_call(t), call_route::ring_teammate);
+  for (auto change : {0, 1, 2, 3, 4}) {
+    auto u = t;
+    if (change == 0) u.teammate_line = false;
+    if (change == 1) u.physical_number.reset();
+    if (change == 2) u.availability = "away";
+    if (change == 3) u.availability = "offline";
+    if (change == 4) u.within_hours = false;
+    EXPECT_EQ(sb::routing::route_inbound_call(u), call_route::voicemail) << change;
+  }
+  EXPECT_TRUE(sb::routing::dial_connected("completed", true));
+  EXPECT_FALSE(sb::routing::dial_connected("completed", false)) << "bridged without pressing 1 is not accepted";
+  EXPECT_FALSE(sb::routing::dial_connected("no-answer", true));
+  EXPECT_EQ(tw::render(sb::routing::screen_result("1")), "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+  EXPECT_EQ(tw::render(sb::routing::screen_result("")),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>");
+}
