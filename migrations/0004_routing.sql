@@ -36,3 +36,25 @@ CREATE TABLE undeliverable_events (
   created_at    TEXT NOT NULL
 );
 CREATE INDEX undeliverable_recent ON undeliverable_events(workspace_id, id);
+
+-- Per line owner (a teammate's virtual numbers, a team's shared lines): business
+-- hours (JSON, NULL = always open), the voicemail greeting, the after-hours reply.
+CREATE TABLE line_settings (
+  workspace_id        INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  owner_kind          TEXT NOT NULL CHECK (owner_kind IN ('teammate', 'team')),
+  owner_id            INTEGER NOT NULL,
+  business_hours      TEXT,
+  voicemail_greeting  TEXT,
+  after_hours_reply   TEXT,
+  updated_at          TEXT NOT NULL,
+  PRIMARY KEY (owner_kind, owner_id)
+);
+CREATE TRIGGER line_settings_teammate_gone AFTER DELETE ON teammates BEGIN
+  DELETE FROM line_settings WHERE owner_kind = 'teammate' AND owner_id = old.id;
+END;
+CREATE TRIGGER line_settings_team_gone AFTER DELETE ON teams BEGIN
+  DELETE FROM line_settings WHERE owner_kind = 'team' AND owner_id = old.id;
+END;
+
+-- When the after-hours reply last went out on a conversation: once per closed period.
+ALTER TABLE conversations ADD COLUMN after_hours_replied_at TEXT;

@@ -15,6 +15,7 @@ void add_agent_socket(http::router& r, api_context& ctx);
 void add_webhook_routes(http::router& r, api_context& ctx);
 void add_number_routes(http::router& r, api_context& ctx);
 void add_sandbox_routes(http::router& r, api_context& ctx);
+void add_routing_routes(http::router& r, api_context& ctx);
 // The hub topic (workspace 0) on which the sandbox publishes what it sends to a phone.
 std::string sandbox_topic(const std::string& phone);
 // Signs a form body with the sandbox key and runs it through the webhook

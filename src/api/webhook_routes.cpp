@@ -10,6 +10,7 @@
 #include "switchboard/carriers/twiml.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/clock.hpp"
+#include "switchboard/routing/hours.hpp"
 #include "switchboard/routing/sms.hpp"
 #include "switchboard/routing/voice.hpp"
 #include "switchboard/store/routing.hpp"
@@ -125,13 +126,90 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
   return out;
 }
 
+std::string line_name(store::database& db, const nums::number_row& n) {
+  if (n.owner_teammate_id)
+    if (auto t = store::teammates::find(db, n.workspace_id, *n.owner_teammate_id)) return t->name;
+  if (n.owner_team_id)
+    if (auto t = store::teammates::find_team(db, n.workspace_id, *n.owner_team_id)) return t->name;
+  return {};
+}
+
+// Who owns a line and how it is set up (hours, greeting, after-hours reply).
+struct line_info {
+  std::string owner_kind;  // teammate | team | "" (unowned)
+  store::id_t owner_id = 0;
+  std::string name;
+  store::routing::line_settings settings;
+  std::optional<routing::business_hours> hours;
+};
+
+line_info line_of(store::database& db, const nums::number_row& n) {
+  line_info l;
+  l.name = line_name(db, n);
+  if (n.owner_teammate_id) {
+    l.owner_kind = "teammate";
+    l.owner_id = *n.owner_teammate_id;
+  } else if (n.owner_team_id) {
+    l.owner_kind = "team";
+    l.owner_id = *n.owner_team_id;
+  } else {
+    return l;
+  }
+  l.settings = store::routing::settings_of(db, n.workspace_id, l.owner_kind, l.owner_id);
+  if (l.settings.business_hours) {
+    auto parsed = routing::parse_business_hours(json::parse(*l.settings.business_hours, nullptr, false));
+    if (parsed) l.hours = *parsed;
+  }
+  return l;
+}
+
+bool line_open(const line_info& l, const std::string& at) {
+  if (!l.hours) return true;
+  auto now = parse_rfc3339(at);
+  return !now || routing::is_open(*l.hours, *now);
+}
+
 struct inbound_result {
   std::string twiml;
   std::optional<store::conversation> conversation;
   bool created = false;
   std::optional<store::message> message;
   bool wake_outbox = false;  // an SMS was queued (a forward, a reply, an answer to the teammate)
+  std::optional<store::message> auto_reply;  // the after-hours reply, when one went out
 };
+
+constexpr const char* default_after_hours_reply =
+    "Thanks for your message. We are closed right now and will answer when we are back.";
+
+// A shared line outside its hours answers once per closed period and conversation.
+void after_hours_reply(store::database& db, const nums::number_row& number, store::id_t conversation_id,
+                       const std::string& at, inbound_result& out) {
+  if (!number.owner_team_id) return;
+  auto line = line_of(db, number);
+  auto now = parse_rfc3339(at);
+  if (!line.hours || !now) return;
+  auto since = routing::closed_since(*line.hours, *now);
+  if (!since) return;
+  auto ws = number.workspace_id;
+  if (auto last = store::routing::after_hours_replied_at(db, ws, conversation_id)) {
+    auto when = parse_rfc3339(*last);
+    if (when && *when >= *since) return;  // already answered in this closed period
+  }
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = conversation_id;
+  m.direction = "outbound";
+  m.sender_kind = "bot";
+  m.channel = "sms";
+  m.body = line.settings.after_hours_reply.value_or(default_after_hours_reply);
+  m.status = "queued";
+  m.created_at = at;
+  auto mid = conv::insert_message(db, m);
+  conv::enqueue_outbox(db, ws, "message.send.sms", {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, at);
+  store::routing::set_after_hours_replied(db, ws, conversation_id, at);
+  out.auto_reply = conv::find_message(db, ws, mid);
+  out.wake_outbox = true;
+}
 
 struct sms_in {
   std::string carrier, sid, from, to, body;
@@ -257,6 +335,7 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   m.created_at = in.at;
   auto mid = conv::insert_message(db, m);
   out.message = conv::find_message(db, ws, mid);
+  after_hours_reply(db, *number, th.conversation_id, in.at, out);
   out.conversation = conv::find(db, ws, th.conversation_id);
   if (owner) {
     store::routing::set_sticky(db, ws, owner->id, th.conversation_id, in.at);
@@ -306,6 +385,7 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
     auto cj = to_json(*r->conversation);
     ctx.hub.publish(ws, "agents", r->created ? "conversation.created" : "conversation.updated", cj);
     if (r->message) ctx.hub.publish(ws, "agents", "message.created", to_json(*r->message));
+    if (r->auto_reply) ctx.hub.publish(ws, "agents", "message.created", to_json(*r->auto_reply));
   }
   if (r->wake_outbox && ctx.outbox_ready) ctx.outbox_ready();
   co_return twiml_response(r->twiml);
@@ -379,14 +459,6 @@ void publish_call_result(api_context& ctx, const call_result& r) {
   for (auto& m : r.updated_items) ctx.hub.publish(m.workspace_id, "agents", "message.updated", to_json(m));
 }
 
-std::string line_name(store::database& db, const nums::number_row& n) {
-  if (n.owner_teammate_id)
-    if (auto t = store::teammates::find(db, n.workspace_id, *n.owner_teammate_id)) return t->name;
-  if (n.owner_team_id)
-    if (auto t = store::teammates::find_team(db, n.workspace_id, *n.owner_team_id)) return t->name;
-  return {};
-}
-
 // POST /webhooks/{carrier}/voice: a customer calls a business number. The call
 // becomes a thread item at once (so agents see it ring); the caller hears the
 // line's greeting and can leave a voicemail.
@@ -434,20 +506,29 @@ asio::awaitable<response> inbound_call(api_context& ctx, request& req) {
                   {"voicemail", false}, {"duration", 0}, {"started_at", at}};
     m.created_at = at;
     auto mid = conv::insert_message(db, m);
+    auto line = line_of(db, *number);
     routing::call_target target;
+    target.within_hours = line_open(line, at);
     if (number->owner_teammate_id) {
       if (auto tm = store::teammates::find(db, th.workspace_id, *number->owner_teammate_id)) {
         target.teammate_line = true;
         target.physical_number = tm->physical_number;
         target.availability = tm->availability;
       }
+    } else if (number->owner_team_id) {
+      target.team_line = true;
+      target.team_phones = store::routing::team_phones(db, th.workspace_id, *number->owner_team_id);
     }
-    if (routing::route_inbound_call(target) == routing::call_route::ring_teammate) {
+    auto route = routing::route_inbound_call(target);
+    if (route == routing::call_route::ring_teammate || route == routing::call_route::ring_team) {
+      std::vector<std::string> phones = route == routing::call_route::ring_team
+                                            ? target.team_phones
+                                            : std::vector<std::string>{*target.physical_number};
       out.twiml = carriers::twiml::render(
-          routing::ring_teammate({.step_base = step_base, .call_sid = sid, .customer = f, .physical = *target.physical_number}));
+          routing::ring_teammate({.step_base = step_base, .call_sid = sid, .customer = f, .phones = phones}));
     } else {
-      out.twiml = carriers::twiml::render(
-          routing::voicemail_answer({.step_base = step_base, .line_name = line_name(db, *number), .greeting = {}}));
+      out.twiml = carriers::twiml::render(routing::voicemail_answer(
+          {.step_base = step_base, .line_name = line.name, .greeting = line.settings.voicemail_greeting}));
     }
     nums::record_webhook(db, carrier, sid, "voice", th.workspace_id, out.twiml, at);
     if (auto saved = conv::find_message(db, th.workspace_id, mid)) out.created_items.push_back(*saved);
@@ -613,10 +694,10 @@ call_result ring_step(store::database& db, const flow_step& s) {
     } else {
       meta["dial_status"] = status;
       conv::update_item(db, ws, call->id, call->body, call->status, meta);
-      std::string line;
-      if (auto n = nums::find_active(db, meta.value("to", std::string()))) line = line_name(db, *n);
-      out.twiml = carriers::twiml::render(
-          routing::voicemail_answer({.step_base = s.step_base, .line_name = line, .greeting = {}}));
+      line_info line;
+      if (auto n = nums::find_active(db, meta.value("to", std::string()))) line = line_of(db, *n);
+      out.twiml = carriers::twiml::render(routing::voicemail_answer(
+          {.step_base = s.step_base, .line_name = line.name, .greeting = line.settings.voicemail_greeting}));
     }
     if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
   }

@@ -42,6 +42,7 @@ tw::response not_in_service() {
 }
 
 call_route route_inbound_call(const call_target& t) {
+  if (t.team_line) return t.within_hours && !t.team_phones.empty() ? call_route::ring_team : call_route::voicemail;
   if (t.teammate_line && t.physical_number && !t.physical_number->empty() && t.availability == "available" &&
       t.within_hours)
     return call_route::ring_teammate;
@@ -55,9 +56,10 @@ tw::response ring_teammate(const ring_flow& f) {
              .timeout = 20u,
              .caller_id = f.customer,
              .answer_on_bridge = true};
-  d.add(tw::number{.phone_number = f.physical,
-                   .url = f.step_base + "/screen?parent=" + f.call_sid,
-                   .method = tw::http_method::post});
+  for (auto& phone : f.phones)
+    d.add(tw::number{.phone_number = phone,
+                     .url = f.step_base + "/screen?parent=" + f.call_sid,
+                     .method = tw::http_method::post});
   r.add(std::move(d));
   return r;
 }

@@ -91,6 +91,63 @@ void set_sticky(database& db, id_t workspace_id, id_t teammate_id, id_t conversa
       .run();
 }
 
+line_settings settings_of(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id) {
+  auto& q = db.prepare(
+      "SELECT business_hours, voicemail_greeting, after_hours_reply FROM line_settings"
+      " WHERE workspace_id = ?1 AND owner_kind = ?2 AND owner_id = ?3");
+  q.bind_all(workspace_id, owner_kind, owner_id);
+  line_settings s;
+  if (q.step()) {
+    s.business_hours = q.column_opt_text(0);
+    s.voicemail_greeting = q.column_opt_text(1);
+    s.after_hours_reply = q.column_opt_text(2);
+  }
+  q.reset();
+  return s;
+}
+
+void update_settings(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id,
+                     const settings_patch& p, const std::string& now) {
+  auto s = settings_of(db, workspace_id, owner_kind, owner_id);
+  if (p.business_hours) s.business_hours = *p.business_hours;
+  if (p.voicemail_greeting) s.voicemail_greeting = *p.voicemail_greeting;
+  if (p.after_hours_reply) s.after_hours_reply = *p.after_hours_reply;
+  db.prepare(
+        "INSERT INTO line_settings(workspace_id, owner_kind, owner_id, business_hours, voicemail_greeting,"
+        " after_hours_reply, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT(owner_kind, owner_id) DO UPDATE SET business_hours = excluded.business_hours,"
+        " voicemail_greeting = excluded.voicemail_greeting, after_hours_reply = excluded.after_hours_reply,"
+        " updated_at = excluded.updated_at")
+      .bind_all(workspace_id, owner_kind, owner_id, s.business_hours, s.voicemail_greeting, s.after_hours_reply, now)
+      .run();
+}
+
+std::optional<std::string> after_hours_replied_at(database& db, id_t workspace_id, id_t conversation_id) {
+  auto& q = db.prepare("SELECT after_hours_replied_at FROM conversations WHERE workspace_id = ?1 AND id = ?2");
+  q.bind_all(workspace_id, conversation_id);
+  std::optional<std::string> out;
+  if (q.step()) out = q.column_opt_text(0);
+  q.reset();
+  return out;
+}
+
+void set_after_hours_replied(database& db, id_t workspace_id, id_t conversation_id, const std::string& now) {
+  db.prepare("UPDATE conversations SET after_hours_replied_at = ?3 WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, conversation_id, now)
+      .run();
+}
+
+std::vector<std::string> team_phones(database& db, id_t workspace_id, id_t team_id) {
+  auto& q = db.prepare(
+      "SELECT t.physical_number FROM team_members m JOIN teammates t ON t.id = m.teammate_id"
+      " WHERE m.workspace_id = ?1 AND m.team_id = ?2 AND t.availability = 'available' AND t.role != 'viewer'"
+      " AND t.physical_number IS NOT NULL ORDER BY t.id LIMIT 10");
+  q.bind_all(workspace_id, team_id);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.column_text(0));
+  return out;
+}
+
 void record_undeliverable(database& db, const undeliverable& u) {
   db.prepare("INSERT INTO undeliverable_events(workspace_id, carrier, kind, sid, from_number, to_number, reason,"
              " body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")

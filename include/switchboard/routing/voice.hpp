@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "switchboard/carriers/twiml.hpp"
 
@@ -33,8 +34,11 @@ struct call_target {
   std::optional<std::string> physical_number;  // the owner's own phone
   std::string availability = "available";      // available | away | offline
   bool within_hours = true;
+  // A shared line: the phones of the team's available members (empty otherwise).
+  bool team_line = false;
+  std::vector<std::string> team_phones;
 };
-enum class call_route { ring_teammate, voicemail };
+enum class call_route { ring_teammate, ring_team, voicemail };
 call_route route_inbound_call(const call_target& t);
 
 // <Dial answerOnBridge="true" timeout="20" action=…/dial-complete callerId="customer">
@@ -43,7 +47,7 @@ struct ring_flow {
   std::string step_base;
   std::string call_sid;  // the customer's call: the screen steps name it
   std::string customer;  // caller id shown to the teammate
-  std::string physical;
+  std::vector<std::string> phones;  // one <Number> each, all ringing at once
 };
 carriers::twiml::response ring_teammate(const ring_flow& f);
 // What the teammate hears on answering: accept with 1, anything else or silence declines.

@@ -36,6 +36,24 @@ std::optional<sticky> sticky_of(database& db, id_t teammate_id);
 void set_sticky(database& db, id_t workspace_id, id_t teammate_id, id_t conversation_id,
                 const std::string& now);
 
+// A line owner's settings; each field absent means "not set".
+struct line_settings {
+  std::optional<std::string> business_hours;  // JSON text
+  std::optional<std::string> voicemail_greeting, after_hours_reply;
+};
+line_settings settings_of(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id);
+struct settings_patch {
+  std::optional<std::optional<std::string>> business_hours, voicemail_greeting, after_hours_reply;
+};
+void update_settings(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id,
+                     const settings_patch& p, const std::string& now);
+// The after-hours reply bookkeeping of a conversation.
+std::optional<std::string> after_hours_replied_at(database& db, id_t workspace_id, id_t conversation_id);
+void set_after_hours_replied(database& db, id_t workspace_id, id_t conversation_id, const std::string& now);
+
+// Phones of a team's available members (agents and up), for ringing a shared line.
+std::vector<std::string> team_phones(database& db, id_t workspace_id, id_t team_id);
+
 struct undeliverable {
   id_t id = 0;
   std::optional<id_t> workspace_id;

@@ -1,0 +1,107 @@
+// A line owner's routing settings: GET|PATCH /api/v1/teammates/{id}/routing and
+// /api/v1/teams/{id}/routing — business hours (weekly schedule in an IANA time
+// zone, holidays), the voicemail greeting, and (teams) the after-hours reply.
+#include "common.hpp"
+#include "routes.hpp"
+#include "switchboard/routing/hours.hpp"
+#include "switchboard/store/routing.hpp"
+#include "switchboard/store/teammates.hpp"
+
+namespace switchboard::api {
+namespace {
+
+constexpr std::size_t max_text = 1000;
+
+json settings_json(const store::routing::line_settings& s) {
+  json hours = nullptr;
+  if (s.business_hours) hours = json::parse(*s.business_hours, nullptr, false);
+  return {{"business_hours", hours},
+          {"voicemail_greeting", opt_str(s.voicemail_greeting)},
+          {"after_hours_reply", opt_str(s.after_hours_reply)}};
+}
+
+// The owner must exist in the caller's workspace; NOT_FOUND otherwise.
+asio::awaitable<std::optional<response>> check_owner(api_context& ctx, id_t ws, const std::string& kind, id_t id) {
+  auto job = [ws, kind, id](store::database& db) {
+    return kind == "teammate" ? store::teammates::find(db, ws, id).has_value()
+                              : store::teammates::find_team(db, ws, id).has_value();
+  };
+  auto found = co_await ctx.db.read(std::move(job));
+  if (!found) co_return store_error(found.err());
+  if (!*found) co_return response::error(404, "NOT_FOUND", kind + " not found");
+  co_return std::nullopt;
+}
+
+// Which permission a request needs: teammates may read and change their own.
+std::string permission_for(const principal& who, const std::string& kind, id_t id, bool write) {
+  if (kind == "teammate") {
+    if (id == who.teammate_id) return write ? "me.update" : "me.read";
+    return write ? "teammates.manage" : "teammates.read";
+  }
+  return write ? "teams.manage" : "teams.read";
+}
+
+asio::awaitable<response> get_settings(api_context& ctx, request& req, std::string kind) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", kind + " not found");
+  if (auto e = require(*who, permission_for(*who, kind, *id, false))) co_return response::from(*e);
+  auto missing = co_await check_owner(ctx, who->workspace_id, kind, *id);
+  if (missing) co_return *missing;
+  auto ws = who->workspace_id;
+  auto oid = *id;
+  auto job = [ws, kind, oid](store::database& db) { return store::routing::settings_of(db, ws, kind, oid); };
+  auto s = co_await ctx.db.read(std::move(job));
+  if (!s) co_return store_error(s.err());
+  co_return response::json(200, settings_json(*s));
+}
+
+asio::awaitable<response> patch_settings(api_context& ctx, request& req, std::string kind) {
+  auto who = co_await authenticate(ctx, req);
+  if (!who) co_return response::from(who.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", kind + " not found");
+  if (auto e = require(*who, permission_for(*who, kind, *id, true))) co_return response::from(*e);
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  store::routing::settings_patch p;
+  for (auto& [key, value] : body->items()) {
+    if (key == "business_hours") {
+      auto hours = routing::parse_business_hours(value);
+      if (!hours) co_return response::from(hours.err());
+      p.business_hours = *hours ? std::optional<std::string>(routing::to_json(**hours).dump()) : std::nullopt;
+    } else if (key == "voicemail_greeting" || (key == "after_hours_reply" && kind == "team")) {
+      if (!value.is_null() && (!value.is_string() || value.get_ref<const std::string&>().size() > max_text))
+        co_return response::error(400, "INVALID_INPUT", key + " must be a string of at most 1000 characters, or null");
+      std::optional<std::string> text;
+      if (value.is_string() && !value.get_ref<const std::string&>().empty()) text = value.get<std::string>();
+      (key == "voicemail_greeting" ? p.voicemail_greeting : p.after_hours_reply) = text;
+    } else {
+      co_return response::error(400, "INVALID_INPUT", "unknown field " + key);
+    }
+  }
+  auto missing = co_await check_owner(ctx, who->workspace_id, kind, *id);
+  if (missing) co_return *missing;
+  auto ws = who->workspace_id;
+  auto oid = *id;
+  auto at = now_text(ctx);
+  auto job = [ws, kind, oid, p, at](store::database& db) {
+    store::routing::update_settings(db, ws, kind, oid, p, at);
+    return store::routing::settings_of(db, ws, kind, oid);
+  };
+  auto s = co_await ctx.db.write(std::move(job));
+  if (!s) co_return store_error(s.err());
+  co_return response::json(200, settings_json(*s));
+}
+
+}  // namespace
+
+void add_routing_routes(http::router& r, api_context& ctx) {
+  r.add("GET", "/api/v1/teammates/{id}/routing", [&ctx](request& q) { return get_settings(ctx, q, "teammate"); });
+  r.add("PATCH", "/api/v1/teammates/{id}/routing", [&ctx](request& q) { return patch_settings(ctx, q, "teammate"); });
+  r.add("GET", "/api/v1/teams/{id}/routing", [&ctx](request& q) { return get_settings(ctx, q, "team"); });
+  r.add("PATCH", "/api/v1/teams/{id}/routing", [&ctx](request& q) { return patch_settings(ctx, q, "team"); });
+}
+
+}  // namespace switchboard::api
