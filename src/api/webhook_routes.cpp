@@ -134,6 +134,14 @@ std::string line_name(store::database& db, const nums::number_row& n) {
   return {};
 }
 
+// The thread text of a call the teammate placed.
+std::string outbound_summary(std::string_view status, bool connected, int duration) {
+  if (!routing::call_status_final(status)) return "Outgoing call";
+  if (connected) return "Outgoing call, " + std::to_string(duration / 60) + ":" + (duration % 60 < 10 ? "0" : "") +
+                        std::to_string(duration % 60);
+  return "Outgoing call, not answered";
+}
+
 // Who owns a line and how it is set up (hours, greeting, after-hours reply).
 struct line_info {
   std::string owner_kind;  // teammate | team | "" (unowned)
@@ -489,6 +497,24 @@ asio::awaitable<response> inbound_call(api_context& ctx, request& req) {
       nums::record_webhook(db, carrier, sid, "voice", std::nullopt, out.twiml, at);
       return out;
     }
+    // Loop guard: one of our own lines calling another.
+    if (nums::find_active(db, f)) {
+      spdlog::warn("call {} from {} to {} ({}) refused: the caller is one of our virtual numbers", sid, f, t, carrier);
+      store::routing::record_undeliverable(db, {0, number->workspace_id, carrier, "voice", sid, f, t,
+                                                "loop guard: the caller is one of our virtual numbers", "", at});
+      out.twiml = carriers::twiml::render(routing::say_and_hang_up("This call cannot be completed."));
+      nums::record_webhook(db, carrier, sid, "voice", number->workspace_id, out.twiml, at);
+      return out;
+    }
+    // The owner calling their own line from their phone: they call out as the business.
+    if (number->owner_teammate_id) {
+      auto tm = store::teammates::find(db, number->workspace_id, *number->owner_teammate_id);
+      if (tm && tm->physical_number == f) {
+        out.twiml = carriers::twiml::render(routing::outbound_prompt(step_base));
+        nums::record_webhook(db, carrier, sid, "voice", number->workspace_id, out.twiml, at);
+        return out;
+      }
+    }
     auto th = resolve_thread(db, *number, f, "voice", at);
     out.created = th.created;
     store::message m;
@@ -560,8 +586,10 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
     if (routing::call_status_rank(current) >= routing::call_status_rank(status)) return out;
     meta["status"] = status;
     if (duration > 0) meta["duration"] = duration;
-    auto body = routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
-                                      meta.value("duration", 0));
+    auto body = item->direction == "outbound"
+                    ? outbound_summary(status, meta.value("connected", false), meta.value("duration", 0))
+                    : routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
+                                            meta.value("duration", 0));
     conv::update_item(db, item->workspace_id, item->id, body, item->status, meta);
     if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
     return out;
@@ -705,6 +733,87 @@ call_result ring_step(store::database& db, const flow_step& s) {
   return out;
 }
 
+// outbound-dial and outbound-complete: the owner calling out through their line.
+call_result outbound_step(store::database& db, const flow_step& s) {
+  call_result out;
+  if (auto seen = nums::webhook_response(db, s.carrier, s.sid, s.step)) {
+    out.twiml = *seen;
+    return out;
+  }
+  auto hang_up = [&](const std::string& why, std::optional<store::id_t> ws) {
+    out.twiml = carriers::twiml::render(routing::say_and_hang_up(why));
+    nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
+    return out;
+  };
+  if (s.step == "outbound-complete") {
+    auto item = conv::find_by_external_any(db, "voice", s.sid);
+    carriers::twiml::response bye;
+    bye.add(carriers::twiml::hangup{});
+    out.twiml = carriers::twiml::render(bye);
+    if (item && item->kind == "call") {
+      auto meta = item->metadata.is_object() ? item->metadata : json::object();
+      auto status = param(s.params, "DialCallStatus");
+      meta["connected"] = status == "completed" || status == "answered";
+      meta["dial_status"] = status;
+      meta["duration"] = std::atoi(param(s.params, "DialCallDuration").c_str());
+      conv::update_item(db, item->workspace_id, item->id,
+                        outbound_summary("completed", meta.value("connected", false), meta.value("duration", 0)),
+                        item->status, meta);
+      if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
+    }
+    nums::record_webhook(db, s.carrier, s.sid, s.step, item ? std::optional(item->workspace_id) : std::nullopt,
+                         out.twiml, s.at);
+    return out;
+  }
+  // outbound-dial: only the line's owner, from their own phone.
+  auto line = carriers::normalize_e164(param(s.params, "To"));
+  auto from = carriers::normalize_e164(param(s.params, "From"));
+  auto number = line ? nums::find_active(db, *line) : std::nullopt;
+  if (!number || !from || !number->owner_teammate_id) return hang_up("This call cannot be completed.", std::nullopt);
+  auto ws = number->workspace_id;
+  auto tm = store::teammates::find(db, ws, *number->owner_teammate_id);
+  if (!tm || tm->physical_number != *from) return hang_up("This call cannot be completed.", ws);
+  auto choice = routing::read_outbound_digits(param(s.params, "Digits"));
+  std::string dest;
+  if (choice.what == routing::outbound_choice::kind::last_caller) {
+    auto last = store::routing::last_caller(db, ws, number->id);
+    if (!last) return hang_up("There is no caller to call back. Goodbye.", ws);
+    dest = *last;
+  } else if (choice.what == routing::outbound_choice::kind::number) {
+    auto valid = carriers::normalize_e164(choice.number);
+    if (!valid) return hang_up("That number is not valid. Goodbye.", ws);
+    dest = *valid;
+  } else {
+    return hang_up("That number is not valid. Goodbye.", ws);
+  }
+  if (nums::find_active(db, dest) || nums::is_physical_number(db, dest))
+    return hang_up("That number cannot be called from this line. Goodbye.", ws);
+  auto th = resolve_thread(db, *number, dest, "voice", s.at);
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = th.conversation_id;
+  m.direction = "outbound";
+  m.sender_kind = "teammate";
+  m.sender_id = tm->id;
+  m.channel = "voice";
+  m.kind = "call";
+  m.status = "sent";
+  m.external_id = s.sid;
+  m.body = "Outgoing call";
+  m.metadata = {{"call_sid", s.sid}, {"from", number->number}, {"to", dest}, {"status", "in-progress"},
+                {"connected", false}, {"duration", 0}, {"started_at", s.at}};
+  m.created_at = s.at;
+  auto mid = conv::insert_message(db, m);
+  auto c = conv::find(db, ws, th.conversation_id);
+  std::string spoken = c && c->contact_name && !c->contact_name->empty() ? *c->contact_name : carriers::format_display(dest);
+  out.twiml = carriers::twiml::render(routing::dial_out(s.step_base, number->number, dest, spoken));
+  nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
+  out.created = th.created;
+  out.conversation = c;
+  if (auto saved = conv::find_message(db, ws, mid)) out.created_items.push_back(*saved);
+  return out;
+}
+
 // POST /webhooks/{carrier}/voice/{step}: later steps of a call flow.
 asio::awaitable<response> call_step(api_context& ctx, request& req) {
   auto carrier = req.params.at("carrier");
@@ -726,6 +835,14 @@ asio::awaitable<response> call_step(api_context& ctx, request& req) {
     auto job = [sid, ps](store::database& db) { return save_transcription(db, sid, ps); };
     auto r = co_await ctx.db.write(std::move(job));
     if (!r) co_return response::error(500, "INTERNAL", "could not store the transcription");
+    publish_call_result(ctx, *r);
+    co_return twiml_response(r->twiml);
+  }
+  if (step == "outbound-dial" || step == "outbound-complete") {
+    flow_step fs{carrier, step, sid, "", at, ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
+    auto job = [fs](store::database& db) { return outbound_step(db, fs); };
+    auto r = co_await ctx.db.write(std::move(job));
+    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step");
     publish_call_result(ctx, *r);
     co_return twiml_response(r->twiml);
   }

@@ -90,6 +90,64 @@ bool dial_connected(std::string_view dial_call_status, bool accepted) {
   return accepted && (dial_call_status == "completed" || dial_call_status == "answered");
 }
 
+tw::response outbound_prompt(const std::string& step_base) {
+  tw::response r;
+  r.add(tw::gather{.input = tw::gather_input::dtmf,
+                   .action = step_base + "/outbound-dial",
+                   .method = tw::http_method::post,
+                   .timeout = 10u,
+                   .finish_on_key = "#"}
+            .add(tw::say{.text = "Enter the number to call, then press pound. To call back your last caller, press 1 "
+                                 "then pound."}));
+  r.add(tw::say{.text = "No number entered. Goodbye."});
+  r.add(tw::hangup{});
+  return r;
+}
+
+outbound_choice read_outbound_digits(std::string_view digits) {
+  outbound_choice c;
+  if (digits == "1") {
+    c.what = outbound_choice::kind::last_caller;
+    return c;
+  }
+  std::string d;
+  for (char ch : digits)
+    if (ch >= '0' && ch <= '9') d += ch;
+  if (d.size() != digits.size()) return c;  // * or anything else: not a number
+  // A 10-digit North American number, 1 + 10 digits, or an international number after 011 / 00.
+  if (d.size() == 10) {
+    c.number = "+1" + d;
+  } else if (d.size() == 11 && d[0] == '1') {
+    c.number = "+" + d;
+  } else if (d.rfind("011", 0) == 0 && d.size() > 3 + 6) {
+    c.number = "+" + d.substr(3);
+  } else if (d.rfind("00", 0) == 0 && d.size() > 2 + 6) {
+    c.number = "+" + d.substr(2);
+  } else {
+    return c;
+  }
+  if (c.number.size() > 16) return {};
+  c.what = outbound_choice::kind::number;
+  return c;
+}
+
+tw::response dial_out(const std::string& step_base, const std::string& virtual_number, const std::string& destination,
+                      std::string_view spoken) {
+  tw::response r;
+  r.add(tw::say{.text = "Calling " + std::string(spoken) + "."});
+  tw::dial d{.action = step_base + "/outbound-complete", .method = tw::http_method::post, .caller_id = virtual_number};
+  d.add(tw::number{.phone_number = destination});
+  r.add(std::move(d));
+  return r;
+}
+
+tw::response say_and_hang_up(std::string_view text) {
+  tw::response r;
+  r.add(tw::say{.text = std::string(text)});
+  r.add(tw::hangup{});
+  return r;
+}
+
 int call_status_rank(std::string_view s) {
   if (s == "queued" || s == "initiated") return 0;
   if (s == "ringing") return 1;

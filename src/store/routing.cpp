@@ -148,6 +148,18 @@ std::vector<std::string> team_phones(database& db, id_t workspace_id, id_t team_
   return out;
 }
 
+std::optional<std::string> last_caller(database& db, id_t workspace_id, id_t number_id) {
+  auto& q = db.prepare(
+      "SELECT json_extract(m.metadata, '$.from') FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+      " WHERE m.workspace_id = ?1 AND c.number_id = ?2 AND m.kind = 'call' AND m.direction = 'inbound'"
+      " ORDER BY m.id DESC LIMIT 1");
+  q.bind_all(workspace_id, number_id);
+  std::optional<std::string> out;
+  if (q.step()) out = q.column_opt_text(0);
+  q.reset();
+  return out;
+}
+
 void record_undeliverable(database& db, const undeliverable& u) {
   db.prepare("INSERT INTO undeliverable_events(workspace_id, carrier, kind, sid, from_number, to_number, reason,"
              " body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")

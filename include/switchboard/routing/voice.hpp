@@ -57,6 +57,20 @@ carriers::twiml::response screen_result(std::string_view digits);
 // After the <Dial>: bridged and accepted means done; anything else goes to voicemail.
 bool dial_connected(std::string_view dial_call_status, bool accepted);
 
+// The teammate calls their own virtual number from their phone to call out as
+// the business: key in the destination and #, or 1 and # for the last caller.
+carriers::twiml::response outbound_prompt(const std::string& step_base);
+// What the keyed digits mean: a destination in E.164, the last caller ("1"), or nothing usable.
+struct outbound_choice {
+  enum class kind { number, last_caller, invalid } what = kind::invalid;
+  std::string number;  // E.164, for kind::number
+};
+outbound_choice read_outbound_digits(std::string_view digits);
+// <Say>Calling …</Say><Dial callerId=virtual action=…/outbound-complete><Number>dest</Number></Dial>
+carriers::twiml::response dial_out(const std::string& step_base, const std::string& virtual_number,
+                                   const std::string& destination, std::string_view spoken);
+carriers::twiml::response say_and_hang_up(std::string_view text);
+
 // Call status order: queued/initiated < ringing < in-progress < final
 // (completed, busy, failed, no-answer, canceled); -1 for an unknown status.
 // A callback never moves a call backwards.

@@ -54,6 +54,9 @@ void set_after_hours_replied(database& db, id_t workspace_id, id_t conversation_
 // Phones of a team's available members (agents and up), for ringing a shared line.
 std::vector<std::string> team_phones(database& db, id_t workspace_id, id_t team_id);
 
+// The phone of the last customer who called this line, for "press 1 to call back".
+std::optional<std::string> last_caller(database& db, id_t workspace_id, id_t number_id);
+
 struct undeliverable {
   id_t id = 0;
   std::optional<id_t> workspace_id;

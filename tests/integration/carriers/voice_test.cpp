@@ -296,3 +296,44 @@ TEST_F(voice_test, an_available_teammate_is_rung_screened_and_bridged_or_the_cal
   EXPECT_EQ(away.raw.find("<Dial"), std::string::npos);
   EXPECT_NE(away.raw.find("<Record"), std::string::npos);
 }
+
+TEST_F(voice_test, the_owner_calls_out_as_the_business_from_their_own_phone) {
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", "+14155550150"}}).status, 200);
+  const std::string base = "https://switchboard.example.com/webhooks/twilio/voice";
+  const std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+  // A customer called earlier: "1" calls them back.
+  webhook("/webhooks/twilio/voice", call_params("CA800"));
+  auto prompt = webhook("/webhooks/twilio/voice", call_params("CA801", "ringing", "+14155550150"));
+  EXPECT_EQ(prompt.raw, head + "<Response><Gather input=\"dtmf\" action=\"" + base +
+                            "/outbound-dial\" method=\"POST\" timeout=\"10\" finishOnKey=\"#\"><Say>Enter the number to "
+                            "call, then press pound. To call back your last caller, press 1 then pound.</Say></Gather>"
+                            "<Say>No number entered. Goodbye.</Say><Hangup/></Response>");
+  auto leg = [](const std::string& sid, const std::string& digits) {
+    return sb::carriers::param_list{{"CallSid", sid}, {"From", "+14155550150"}, {"To", "+14155550100"}, {"Digits", digits}};
+  };
+  auto back = webhook("/webhooks/twilio/voice/outbound-dial", leg("CA801", "1"));
+  EXPECT_EQ(back.raw, head + "<Response><Say>Calling +1 415-555-0199.</Say><Dial action=\"" + base +
+                          "/outbound-complete\" method=\"POST\" callerId=\"+14155550100\"><Number>+14155550199</Number>"
+                          "</Dial></Response>");
+  webhook("/webhooks/twilio/voice/outbound-complete", {{"CallSid", "CA801"}, {"DialCallStatus", "completed"}, {"DialCallDuration", "30"}});
+  auto items = thread();
+  ASSERT_EQ(items.size(), 2u) << items.dump();
+  EXPECT_EQ(items[1]["direction"], "outbound");
+  EXPECT_EQ(items[1]["sender"]["kind"], "teammate");
+  EXPECT_EQ(items[1]["body"], "Outgoing call, 0:30");
+  EXPECT_EQ(items[1]["metadata"]["from"], "+14155550100") << "the customer sees the business number";
+
+  // Keyed digits: a new contact's thread; nonsense, our own lines and teammates' phones hang up.
+  auto dial = webhook("/webhooks/twilio/voice/outbound-dial", leg("CA802", "6505550123"));
+  EXPECT_NE(dial.raw.find("<Number>+16505550123</Number>"), std::string::npos) << dial.raw;
+  EXPECT_EQ(call("GET", "/api/v1/conversations").body["items"].size(), 2u);
+  for (auto digits : {"12", "*5", "4155550100", "4155550150"}) {
+    auto r = webhook("/webhooks/twilio/voice/outbound-dial", leg(std::string("CA9") + digits, digits));
+    EXPECT_EQ(r.raw.find("<Dial"), std::string::npos) << digits;
+    EXPECT_NE(r.raw.find("<Hangup/>"), std::string::npos) << digits;
+  }
+  // Only the owner's own phone may call out through the line.
+  auto stranger = webhook("/webhooks/twilio/voice/outbound-dial",
+                          {{"CallSid", "CA850"}, {"From", "+14155550199"}, {"To", "+14155550100"}, {"Digits", "6505550123"}});
+  EXPECT_EQ(stranger.raw.find("<Dial"), std::string::npos);
+}

@@ -72,3 +72,28 @@ TEST(routing_voice, who_a_call_reaches_first) {
   EXPECT_EQ(tw::render(sb::routing::screen_result("")),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>");
 }
+
+TEST(routing_voice, keyed_destinations) {
+  using kind = sb::routing::outbound_choice::kind;
+  struct row {
+    const char* digits;
+    kind what;
+    const char* number;
+  } rows[] = {
+      {"1", kind::last_caller, ""},
+      {"4155550123", kind::number, "+14155550123"},
+      {"14155550123", kind::number, "+14155550123"},
+      {"011442071234567", kind::number, "+442071234567"},
+      {"00442071234567", kind::number, "+442071234567"},
+      {"", kind::invalid, ""},
+      {"12", kind::invalid, ""},
+      {"41555501*3", kind::invalid, ""},
+      {"24155550123", kind::invalid, ""},
+      {"0114420712345678901234", kind::invalid, ""},
+  };
+  for (auto& r : rows) {
+    auto c = sb::routing::read_outbound_digits(r.digits);
+    EXPECT_EQ(c.what, r.what) << r.digits;
+    EXPECT_EQ(c.number, r.number) << r.digits;
+  }
+}
