@@ -4,6 +4,8 @@
 #include "common.hpp"
 #include "routes.hpp"
 #include "switchboard/routing/hours.hpp"
+#include "switchboard/store/conversations.hpp"
+#include "switchboard/store/numbers.hpp"
 #include "switchboard/store/routing.hpp"
 #include "switchboard/store/teammates.hpp"
 
@@ -95,9 +97,69 @@ asio::awaitable<response> patch_settings(api_context& ctx, request& req, std::st
   co_return response::json(200, settings_json(*s));
 }
 
+// POST /api/v1/conversations/{id}/call: click-to-call. The carrier rings the
+// teammate's own phone from the conversation's line; when they answer they hear
+// "Connecting you" and the customer is dialled with the line as caller id.
+asio::awaitable<response> click_to_call(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "conversations.reply");
+  if (!who) co_return response::from(who.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  auto ws = who->workspace_id;
+  auto tid = who->teammate_id;
+  auto cid = *id;
+  auto at = now_text(ctx);
+  auto job = [ws, tid, cid, at](store::database& db) { return queue_click_to_call(db, ws, tid, cid, at); };
+  auto r = co_await ctx.db.write(std::move(job));
+  if (!r) co_return store_error(r.err());
+  if (ctx.outbox_ready) ctx.outbox_ready();
+  auto mj = to_json(*r);
+  ctx.hub.publish(ws, "agents", "message.created", mj);
+  co_return response::json(202, mj);
+}
+
 }  // namespace
 
+store::message queue_click_to_call(store::database& db, store::id_t ws, store::id_t teammate_id,
+                                   store::id_t conversation_id, const std::string& at) {
+  auto c = store::conversations::find(db, ws, conversation_id);
+  if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
+  auto tm = store::teammates::find(db, ws, teammate_id);
+  if (!tm || !tm->physical_number) throw store::job_error("INVALID_INPUT", "set your physical_number to place calls");
+  auto& q = db.prepare(
+      "SELECT c.number_id, (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id"
+      " AND i.kind = 'phone' ORDER BY i.id LIMIT 1) FROM conversations c WHERE c.workspace_id = ?1 AND c.id = ?2");
+  q.bind_all(ws, conversation_id);
+  q.step();
+  auto number_id = q.column_opt_int(0);
+  auto phone = q.column_opt_text(1);
+  q.reset();
+  if (!phone) throw store::job_error("INVALID_INPUT", "the contact has no phone number");
+  auto number = number_id ? store::numbers::find(db, ws, *number_id) : std::nullopt;
+  if (!number || number->status != "active")
+    throw store::job_error("INVALID_INPUT", "the conversation has no active business number to call from");
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = conversation_id;
+  m.direction = "outbound";
+  m.sender_kind = "teammate";
+  m.sender_id = teammate_id;
+  m.channel = "voice";
+  m.kind = "call";
+  m.status = "queued";
+  m.body = "Outgoing call";
+  m.metadata = {{"from", number->number}, {"to", *phone}, {"teammate_phone", *tm->physical_number},
+                {"status", "queued"}, {"connected", false}, {"duration", 0}, {"click_to_call", true},
+                {"started_at", at}};
+  m.created_at = at;
+  auto mid = store::conversations::insert_message(db, m);
+  store::conversations::enqueue_outbox(db, ws, "call.create",
+                                       {{"message_id", mid}, {"number_id", number->id}, {"to", *tm->physical_number}}, at);
+  return *store::conversations::find_message(db, ws, mid);
+}
+
 void add_routing_routes(http::router& r, api_context& ctx) {
+  r.add("POST", "/api/v1/conversations/{id}/call", [&ctx](request& q) { return click_to_call(ctx, q); });
   r.add("GET", "/api/v1/teammates/{id}/routing", [&ctx](request& q) { return get_settings(ctx, q, "teammate"); });
   r.add("PATCH", "/api/v1/teammates/{id}/routing", [&ctx](request& q) { return patch_settings(ctx, q, "teammate"); });
   r.add("GET", "/api/v1/teams/{id}/routing", [&ctx](request& q) { return get_settings(ctx, q, "team"); });

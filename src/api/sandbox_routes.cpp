@@ -139,7 +139,9 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, request& req) {
   constexpr std::string_view voice = "/webhooks/sandbox/voice";
   if (path != voice && !(path.starts_with(std::string(voice) + "/") && path.size() > voice.size() + 1))
     co_return response::error(400, "INVALID_INPUT", "url must be one of the sandbox's voice webhooks");
+  // A customer's call is to a sandbox line; a call the line placed (click-to-call) is from one.
   auto refused = co_await check_sandbox_line(ctx, ends->to);
+  if (refused) refused = co_await check_sandbox_line(ctx, ends->from);
   if (refused) co_return *refused;
 
   auto status = opt_string(*body, "status");

@@ -280,9 +280,15 @@ void teammate_speaks(store::database& db, const sms_in& in, const nums::number_r
       break;
     }
     case routing::phone_decision::action::call:
-      // Calls from the phone come with the voice part of routing; say so rather than drop it.
-      queue_relay(db, ws, number.id, in.from,
-                  "Calling customers from your phone is not available yet: call them from the inbox.", in.at);
+      // Click-to-call from the phone: the line rings this phone, then dials the customer.
+      try {
+        auto item = queue_click_to_call(db, ws, tm.id, *d.conversation_id, in.at);
+        store::routing::set_sticky(db, ws, tm.id, *d.conversation_id, in.at);
+        out.message = item;
+        out.conversation = conv::find(db, ws, *d.conversation_id);
+      } catch (const store::job_error& e) {
+        queue_relay(db, ws, number.id, in.from, std::string("Cannot call: ") + e.what(), in.at);
+      }
       break;
     case routing::phone_decision::action::tell:
       queue_relay(db, ws, number.id, in.from, d.to_teammate, in.at);
@@ -585,7 +591,9 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
     auto current = meta.value("status", std::string("ringing"));
     if (routing::call_status_rank(current) >= routing::call_status_rank(status)) return out;
     meta["status"] = status;
-    if (duration > 0) meta["duration"] = duration;
+    // A bridged call's talk time came with its <Dial> outcome; the leg's own
+    // duration also counts ringing and screening.
+    if (duration > 0 && !meta.contains("dial_status")) meta["duration"] = duration;
     auto body = item->direction == "outbound"
                     ? outbound_summary(status, meta.value("connected", false), meta.value("duration", 0))
                     : routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
@@ -713,6 +721,7 @@ call_result ring_step(store::database& db, const flow_step& s) {
     auto status = param(s.params, "DialCallStatus");
     if (routing::dial_connected(status, meta.value("accepted", false))) {
       meta["connected"] = true;
+      meta["dial_status"] = status;
       meta["duration"] = std::atoi(param(s.params, "DialCallDuration").c_str());
       conv::update_item(db, ws, call->id,
                         routing::call_summary("completed", true, false, meta.value("duration", 0)), call->status, meta);
@@ -730,6 +739,39 @@ call_result ring_step(store::database& db, const flow_step& s) {
     if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
   }
   nums::record_webhook(db, s.carrier, key, s.step, ws, out.twiml, s.at);
+  return out;
+}
+
+// click-to-call?item=N: the teammate answered the call the line placed to their
+// phone; now dial the customer with the line as caller id.
+call_result click_to_call_step(store::database& db, const flow_step& s, const std::string& item_param) {
+  call_result out;
+  if (auto seen = nums::webhook_response(db, s.carrier, s.sid, s.step)) {
+    out.twiml = *seen;
+    return out;
+  }
+  auto line = carriers::normalize_e164(param(s.params, "From"));
+  auto number = line ? nums::find_active(db, *line) : std::nullopt;
+  auto item_id = std::atoll(item_param.c_str());
+  auto item = number ? conv::find_message(db, number->workspace_id, item_id) : std::nullopt;
+  if (!item || item->kind != "call" || item->direction != "outbound") {
+    out.twiml = carriers::twiml::render(routing::say_and_hang_up("This call cannot be completed."));
+    nums::record_webhook(db, s.carrier, s.sid, s.step, std::nullopt, out.twiml, s.at);
+    return out;
+  }
+  auto ws = number->workspace_id;
+  auto meta = item->metadata.is_object() ? item->metadata : json::object();
+  auto dest = meta.value("to", std::string());
+  meta["call_sid"] = s.sid;
+  meta["status"] = "in-progress";
+  db.prepare("UPDATE messages SET external_id = ?3 WHERE workspace_id = ?1 AND id = ?2").bind_all(ws, item->id, s.sid).run();
+  conv::update_item(db, ws, item->id, item->body, "sent", meta);
+  auto c = conv::find(db, ws, item->conversation_id);
+  std::string spoken = c && c->contact_name && !c->contact_name->empty() ? *c->contact_name : carriers::format_display(dest);
+  out.twiml = carriers::twiml::render(
+      routing::dial_out(s.step_base, number->number, dest, "Connecting you to " + spoken + "."));
+  nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
+  if (auto saved = conv::find_message(db, ws, item->id)) out.updated_items.push_back(*saved);
   return out;
 }
 
@@ -806,7 +848,7 @@ call_result outbound_step(store::database& db, const flow_step& s) {
   auto mid = conv::insert_message(db, m);
   auto c = conv::find(db, ws, th.conversation_id);
   std::string spoken = c && c->contact_name && !c->contact_name->empty() ? *c->contact_name : carriers::format_display(dest);
-  out.twiml = carriers::twiml::render(routing::dial_out(s.step_base, number->number, dest, spoken));
+  out.twiml = carriers::twiml::render(routing::dial_out(s.step_base, number->number, dest, "Calling " + spoken + "."));
   nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
   out.created = th.created;
   out.conversation = c;
@@ -835,6 +877,15 @@ asio::awaitable<response> call_step(api_context& ctx, request& req) {
     auto job = [sid, ps](store::database& db) { return save_transcription(db, sid, ps); };
     auto r = co_await ctx.db.write(std::move(job));
     if (!r) co_return response::error(500, "INTERNAL", "could not store the transcription");
+    publish_call_result(ctx, *r);
+    co_return twiml_response(r->twiml);
+  }
+  if (step == "click-to-call") {
+    flow_step fs{carrier, step, sid, "", at, ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
+    auto item = req.query_param("item").value_or("");
+    auto job = [fs, item](store::database& db) { return click_to_call_step(db, fs, item); };
+    auto r = co_await ctx.db.write(std::move(job));
+    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step");
     publish_call_result(ctx, *r);
     co_return twiml_response(r->twiml);
   }

@@ -50,11 +50,13 @@ struct rest_send {
   id_t outbox_id = 0, message_id = 0, workspace_id = 0;
   int attempts = 0;
   std::string carrier, from, to, body;
+  std::string call_url;  // set for a call (Calls.json): what the carrier requests when answered
 };
 
 struct pass_result {
   std::vector<store::message> changed;
   std::vector<std::pair<std::string, nlohmann::json>> sandbox_sent;  // (to phone, message) for the simulator
+  std::vector<std::pair<std::string, nlohmann::json>> sandbox_calls;  // (to phone, call) for the simulator
   std::vector<rest_send> sends;
 };
 
@@ -66,7 +68,7 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-// Twilio's Messages.json and SignalWire's LaML twin of it.
+// Twilio's Messages.json and Calls.json, and SignalWire's LaML twins of them.
 http::outbound_request message_request(const api::carrier_settings& cs, const rest_send& s) {
   http::outbound_request r;
   bool tw = s.carrier == "twilio";
@@ -74,6 +76,17 @@ http::outbound_request message_request(const api::carrier_settings& cs, const re
   std::string secret = tw ? cs.twilio_auth_token : cs.signalwire_api_token;
   std::string base = tw ? cs.twilio_api_base : cs.signalwire_api_base + "/api/laml";
   while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!s.call_url.empty()) {
+    r.url = base + "/2010-04-01/Accounts/" + carriers::form_encode(account) + "/Calls.json";
+    r.headers = {{"Authorization", "Basic " + base64(account + ":" + secret)},
+                 {"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"}};
+    r.body = "To=" + carriers::form_encode(s.to) + "&From=" + carriers::form_encode(s.from) +
+             "&Url=" + carriers::form_encode(s.call_url) + "&Method=POST&Timeout=30&StatusCallback=" +
+             carriers::form_encode(cs.public_url + "/webhooks/" + s.carrier + "/voice/status") +
+             "&StatusCallbackMethod=POST";
+    return r;
+  }
   r.url = base + "/2010-04-01/Accounts/" + carriers::form_encode(account) + "/Messages.json";
   r.headers = {{"Authorization", "Basic " + base64(account + ":" + secret)},
                {"Content-Type", "application/x-www-form-urlencoded"},
@@ -89,7 +102,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   // A lease: a row being sent is not picked again by the next pass; if the
   // process dies mid-send, the row is due again when the lease ends.
   auto lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(2));
-  auto job = [at, lease_until](store::database& db) {
+  auto self_public_url = self->ctx.carriers.public_url;
+  auto job = [at, lease_until, self_public_url](store::database& db) {
     pass_result out;
     auto& changed = out.changed;
     struct due_row {
@@ -103,7 +117,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           // The kind names the channel, so rows of channels without a sender yet
           // (chat, teams, email) are never scanned: outbox_due covers this query.
           "SELECT id, workspace_id, kind, payload, attempts FROM outbox"
-          " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay') AND next_attempt_at <= ?1"
+          " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create')"
+          " AND next_attempt_at <= ?1"
           " ORDER BY next_attempt_at, id LIMIT 50");
       q.bind(1, at);
       while (q.step())
@@ -119,6 +134,48 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
             .run();
       };
       auto payload = nlohmann::json::parse(row.payload, nullptr, false);
+      if (row.kind == "call.create") {
+        // Click-to-call: ring the teammate's phone from the line; when they answer,
+        // the carrier asks …/voice/click-to-call?item=… and gets the <Dial> to the customer.
+        auto item_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
+        auto number_id = payload.is_object() ? payload.value("number_id", id_t{0}) : 0;
+        auto to = payload.is_object() ? payload.value("to", std::string()) : std::string();
+        auto item = store::conversations::find_message(db, row.workspace_id, item_id);
+        auto number = store::numbers::find(db, row.workspace_id, number_id);
+        if (!item) {
+          finish("done", std::string("the call item was erased"), at);
+          continue;
+        }
+        auto meta = item->metadata.is_object() ? item->metadata : nlohmann::json::object();
+        if (!number || number->status != "active" || to.empty()) {
+          finish("failed", std::string("no active number to call from"), at);
+          meta["status"] = "failed";
+          store::conversations::update_item(db, row.workspace_id, item_id, "Outgoing call, failed", "failed", meta);
+          if (auto m = store::conversations::find_message(db, row.workspace_id, item_id)) out.changed.push_back(*m);
+          continue;
+        }
+        auto url = self_public_url + "/webhooks/" + number->carrier + "/voice/click-to-call?item=" + std::to_string(item_id);
+        if (number->carrier != "sandbox") {
+          db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
+              .bind_all(outbox_id, lease_until, at)
+              .run();
+          out.sends.push_back({outbox_id, item_id, row.workspace_id, row.attempts, number->carrier, number->number, to,
+                               "", url});
+          continue;
+        }
+        std::string sid = "CA" + random_hex(16);
+        meta["call_sid"] = sid;
+        meta["status"] = "queued";
+        db.prepare("UPDATE messages SET external_id = ?3 WHERE workspace_id = ?1 AND id = ?2")
+            .bind_all(row.workspace_id, item_id, sid)
+            .run();
+        store::conversations::update_item(db, row.workspace_id, item_id, item->body, "sent", meta);
+        out.sandbox_calls.emplace_back(to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
+                                                          {"url", url}, {"created_at", at}});
+        finish("done", std::nullopt, at);
+        if (auto m = store::conversations::find_message(db, row.workspace_id, item_id)) out.changed.push_back(*m);
+        continue;
+      }
       if (row.kind == "sms.relay") {
         // A text of the system's own (a forward to a teammate's phone, an answer
         // to their command): no thread item to update.
@@ -206,6 +263,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   }
   for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
   for (auto& [to, m] : r->sandbox_sent) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.message", m);
+  for (auto& [to, c] : r->sandbox_calls) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.call", c);
 
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (auto& send : r->sends) {
@@ -245,6 +303,14 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         case outcome::kind::delivered:
           mark("done", std::nullopt, now);
           if (send.message_id == 0) return std::nullopt;  // a relay: no thread item
+          if (!send.call_url.empty()) {
+            // The call's own status callbacks tell the rest; keep its SID to find it.
+            db.prepare("UPDATE messages SET status = 'sent', external_id = ?2,"
+                       " metadata = json_set(metadata, '$.call_sid', ?2) WHERE id = ?1")
+                .bind_all(send.message_id, o.carrier_sid)
+                .run();
+            break;
+          }
           db.prepare("UPDATE messages SET status = ?2, external_id = ?3 WHERE id = ?1")
               .bind_all(send.message_id, o.status, o.carrier_sid)
               .run();

@@ -132,9 +132,9 @@ outbound_choice read_outbound_digits(std::string_view digits) {
 }
 
 tw::response dial_out(const std::string& step_base, const std::string& virtual_number, const std::string& destination,
-                      std::string_view spoken) {
+                      std::string_view intro) {
   tw::response r;
-  r.add(tw::say{.text = "Calling " + std::string(spoken) + "."});
+  r.add(tw::say{.text = std::string(intro)});
   tw::dial d{.action = step_base + "/outbound-complete", .method = tw::http_method::post, .caller_id = virtual_number};
   d.add(tw::number{.phone_number = destination});
   r.add(std::move(d));

@@ -140,6 +140,53 @@ test('a call rings the teammate, who declines (voicemail) and then accepts (conn
   await page.close();
 });
 
+test('a customer text is forwarded to the teammate phone, and @N from that phone answers the customer', async () => {
+  await agent.call('PATCH', `/api/v1/teammates/${agent.user.id}`, { physical_number: '+14155550150', sms_forwarding: 'phone' });
+  const customer = await openSimulator('+14155550125');
+  const teammate = await openSimulator('+14155550150');
+
+  await customer.page.getByLabel('Text message').fill('Can I book for Friday?');
+  await customer.page.getByRole('button', { name: 'Send' }).click();
+  const forwarded = teammate.page.locator('.bubble.theirs', { hasText: '+1 415-555-0125: Can I book for Friday?' });
+  await forwarded.waitFor();
+  const selector = (await forwarded.locator('.body').textContent()).match(/^@(\d+) /)[1];
+
+  await teammate.page.getByLabel('Text message').fill(`@${selector} Yes, Friday at 3 works`);
+  await teammate.page.getByRole('button', { name: 'Send' }).click();
+  await customer.page.locator('.bubble.theirs', { hasText: 'Yes, Friday at 3 works' }).waitFor();
+
+  const conv = await eventually(() => conversationOf('+14155550125'), { what: 'the conversation' });
+  const t = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  const reply = t.items.find((m) => m.body === 'Yes, Friday at 3 works');
+  assert.equal(reply.sender.kind, 'teammate');
+  assert.deepEqual([...customer.errors, ...teammate.errors], []);
+  await customer.page.close();
+  await teammate.page.close();
+});
+
+test('click-to-call rings the teammate phone, then connects the customer', async () => {
+  await agent.call('PATCH', `/api/v1/teammates/${agent.user.id}`, { physical_number: '+14155550150', availability: 'available' });
+  const conv = await eventually(() => conversationOf('+14155550125'), { what: 'the conversation' });
+  const teammate = await openSimulator('+14155550150');
+  await agent.call('POST', `/api/v1/conversations/${conv.id}/call`);
+  await teammate.page.getByText(`Incoming call from ${line}`).waitFor();
+  await teammate.page.getByRole('button', { name: 'Answer' }).click();
+  await teammate.page.locator('.heard.say', { hasText: 'Connecting you to +1 415-555-0125.' }).waitFor();
+  await teammate.page.getByRole('button', { name: 'They answer' }).click();
+  await teammate.page.locator('#call-state', { hasText: 'Connected' }).waitFor();
+  await teammate.page.getByRole('button', { name: 'Hang up' }).click();
+  await teammate.page.locator('#call-state', { hasText: 'Call ended' }).waitFor();
+  const item = await eventually(async () => {
+    const t = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+    const c = t.items.filter((m) => m.kind === 'call' && m.direction === 'outbound').pop();
+    return c && c.metadata.status === 'completed' ? c : null;
+  }, { what: 'the completed outgoing call' });
+  assert.equal(item.metadata.connected, true);
+  assert.match(item.body, /^Outgoing call, \d+:\d\d$/);
+  assert.deepEqual(teammate.errors, []);
+  await teammate.page.close();
+});
+
 test('the simulator refuses a line that is not a sandbox number', async () => {
   const res = await fetch(`${daemon.url}/api/sandbox/v1/calls`, {
     method: 'POST',

@@ -11,6 +11,7 @@ const state = {
   received: new Map(), // sid -> message the sandbox delivered to this phone
   socket: null,
   retry: 0,
+  ringing: null, // an incoming call not answered yet
 };
 
 // ---------- setup ----------
@@ -119,6 +120,8 @@ function connect() {
     if (event.type === 'sandbox.message') {
       remember(event.data);
       renderThread();
+    } else if (event.type === 'sandbox.call') {
+      incoming(event.data);
     }
   };
   ws.onclose = () => {
@@ -155,7 +158,9 @@ async function send(event) {
 
 // ---------- calls ----------
 
-const call = { sid: null, started: 0, url: '', ended: true, waiter: null, bridged: false };
+// from/to are the call's own ends: this phone → the line when we dial, the line → this phone
+// when the line calls us (click-to-call rings the teammate's phone first).
+const call = { sid: null, started: 0, url: '', ended: true, waiter: null, bridged: false, from: '', to: '' };
 
 function logLine(kind, text) {
   const li = document.createElement('li');
@@ -191,7 +196,7 @@ async function event(url, params = {}, status = 'in-progress', leg = 'caller') {
   const target = new URL(url, new URL(call.url, location.origin)).toString();
   if (leg === 'caller') call.url = target;
   const r = await api('POST', `/api/sandbox/v1/calls/${call.sid}/events`, {
-    from: state.me, to: state.line, url: target, status, params,
+    from: call.from, to: call.to, url: target, status, params,
   });
   return r.twiml;
 }
@@ -359,7 +364,9 @@ async function dial() {
   $('call-state').textContent = `Calling ${$('line').selectedOptions[0].textContent}…`;
   try {
     const r = await api('POST', '/api/sandbox/v1/calls', { from: state.me, to: state.line });
-    Object.assign(call, { sid: r.sid, started: Date.now(), url: '/webhooks/sandbox/voice', ended: false });
+    Object.assign(call, {
+      sid: r.sid, started: Date.now(), url: '/webhooks/sandbox/voice', ended: false, from: state.me, to: state.line,
+    });
     $('call-state').textContent = 'In call';
     await play(r.twiml);
   } catch (e) {
@@ -368,6 +375,38 @@ async function dial() {
     $('dial').hidden = false;
     $('hangup').hidden = true;
     $('call-state').textContent = 'Not in a call';
+  }
+}
+
+// The line calls this phone (click-to-call): answer to hear what the line says.
+function incoming(c) {
+  if (!call.ended) return; // busy: the carrier would try again later
+  selectTab('call');
+  $('call-log').replaceChildren();
+  $('incoming-text').textContent = `Incoming call from ${c.from}`;
+  $('incoming').hidden = false;
+  $('dial').hidden = true;
+  $('call-state').textContent = 'Ringing…';
+  state.ringing = c;
+}
+
+async function pickUp(accept) {
+  const c = state.ringing;
+  state.ringing = null;
+  $('incoming').hidden = true;
+  if (!c) return;
+  Object.assign(call, { sid: c.sid, started: Date.now(), url: c.url, ended: false, from: c.from, to: c.to });
+  if (!accept) {
+    call.ended = false;
+    return endCall('no-answer');
+  }
+  $('hangup').hidden = false;
+  $('call-state').textContent = 'In call';
+  try {
+    await play(await event(c.url));
+  } catch (e) {
+    logLine('error', `Call failed: ${e.message}`);
+    endCall('failed');
   }
 }
 
@@ -418,6 +457,8 @@ function wire() {
     renderThread();
   };
   $('dial').onclick = dial;
+  $('answer').onclick = () => pickUp(true);
+  $('decline').onclick = () => pickUp(false);
   // While bridged, hanging up ends the <Dial> first (its action decides what follows).
   $('hangup').onclick = () => (call.bridged ? answer('hangup') : endCall('completed'));
   for (const key of document.querySelectorAll('[data-key]')) key.onclick = () => answer(key.dataset.key);

@@ -66,9 +66,10 @@ struct outbound_choice {
   std::string number;  // E.164, for kind::number
 };
 outbound_choice read_outbound_digits(std::string_view digits);
-// <Say>Calling …</Say><Dial callerId=virtual action=…/outbound-complete><Number>dest</Number></Dial>
+// <Say>intro</Say><Dial callerId=virtual action=…/outbound-complete><Number>dest</Number></Dial>
+// (intro: "Calling Dana." from the phone, "Connecting you to Dana." for click-to-call).
 carriers::twiml::response dial_out(const std::string& step_base, const std::string& virtual_number,
-                                   const std::string& destination, std::string_view spoken);
+                                   const std::string& destination, std::string_view intro);
 carriers::twiml::response say_and_hang_up(std::string_view text);
 
 // Call status order: queued/initiated < ringing < in-progress < final

@@ -277,7 +277,7 @@ TEST_F(voice_test, an_available_teammate_is_rung_screened_and_bridged_or_the_cal
   auto items = thread();
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["metadata"]["connected"], true);
-  EXPECT_EQ(items[0]["body"], "Call, 0:50");
+  EXPECT_EQ(items[0]["body"], "Call, 0:42") << "talk time, from the Dial outcome";
 
   // Declined (anything but 1): the customer's Dial ends and the greeting + recording follow.
   webhook("/webhooks/twilio/voice", call_params("CA600"));
@@ -336,4 +336,49 @@ TEST_F(voice_test, the_owner_calls_out_as_the_business_from_their_own_phone) {
   auto stranger = webhook("/webhooks/twilio/voice/outbound-dial",
                           {{"CallSid", "CA850"}, {"From", "+14155550199"}, {"To", "+14155550100"}, {"Digits", "6505550123"}});
   EXPECT_EQ(stranger.raw.find("<Dial"), std::string::npos);
+}
+
+TEST_F(voice_test, click_to_call_rings_the_teammate_then_dials_the_customer_from_the_line) {
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", "+14155550150"}}).status, 200);
+  auto line = call("POST", "/api/v1/numbers", {{"carrier", "sandbox"}, {"owner_teammate_id", me_}});
+  ASSERT_EQ(line.status, 201);
+  auto number = line.body["number"].get<std::string>();
+  ASSERT_EQ(call("POST", "/api/sandbox/v1/messages", {{"from", "+14155550177"}, {"to", number}, {"body", "call me"}}).status, 201);
+  auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
+
+  sbtest::ws_client phone(app_->port(), "/ws/sandbox?phone=%2B14155550150");
+  ASSERT_TRUE(phone.wait_event("ready"));
+  auto placed = call("POST", "/api/v1/conversations/" + conv + "/call");
+  ASSERT_EQ(placed.status, 202) << placed.raw;
+  EXPECT_EQ(placed.body["kind"], "call");
+  EXPECT_EQ(placed.body["direction"], "outbound");
+  auto ringing = phone.wait_event("sandbox.call");
+  ASSERT_TRUE(ringing) << "the line rings the teammate's own phone";
+  EXPECT_EQ((*ringing)["data"]["from"], number);
+  auto sid = (*ringing)["data"]["sid"].get<std::string>();
+  auto url = (*ringing)["data"]["url"].get<std::string>();
+
+  // The teammate answers: "Connecting you", then the customer is dialled from the line.
+  auto answered = call("POST", "/api/sandbox/v1/calls/" + sid + "/events",
+                       {{"from", number}, {"to", "+14155550150"}, {"url", url}});
+  ASSERT_EQ(answered.status, 200) << answered.raw;
+  auto twiml = answered.body["twiml"].get<std::string>();
+  EXPECT_NE(twiml.find("<Say>Connecting you to +1 415-555-0177.</Say><Dial action=\"https://switchboard.example.com/webhooks/sandbox/voice/outbound-complete\" method=\"POST\" callerId=\"" + number + "\"><Number>+14155550177</Number></Dial>"),
+            std::string::npos)
+      << twiml;
+  call("POST", "/api/sandbox/v1/calls/" + sid + "/events",
+       {{"from", number}, {"to", "+14155550150"}, {"url", "/webhooks/sandbox/voice/outbound-complete"},
+        {"params", {{"DialCallStatus", "completed"}, {"DialCallDuration", "20"}}}});
+  call("POST", "/api/sandbox/v1/calls/" + sid + "/events",
+       {{"from", number}, {"to", "+14155550150"}, {"url", "/webhooks/sandbox/voice/status"}, {"status", "completed"},
+        {"params", {{"CallDuration", "25"}}}});
+  auto items = call("GET", "/api/v1/conversations/" + conv + "/messages").body["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1]["body"], "Outgoing call, 0:20");
+  EXPECT_EQ(items[1]["metadata"]["connected"], true);
+
+  // Without a phone of one's own there is nothing to ring.
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", nullptr}}).status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/conversations/" + conv + "/call").status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/conversations/999/call").status, 404);
 }

@@ -142,6 +142,14 @@ TEST_F(sms_routing_test, two_customers_forwarded_and_answered_from_the_phone) {
   EXPECT_EQ(inbox(phone, 5).back().rfind("No conversation @7.", 0), 0u);
   EXPECT_EQ(inbox(alice, 2).size(), 2u);
   EXPECT_EQ(inbox(bob, 1).size(), 1u);
+
+  // "call 1" places a click-to-call to Alice: a call item in her thread, rung through this phone.
+  text(phone, line_, "call 1");
+  auto t2 = thread_of(alice);
+  ASSERT_FALSE(t2.empty());
+  EXPECT_EQ(t2.back()["kind"], "call");
+  EXPECT_EQ(t2.back()["direction"], "outbound");
+  EXPECT_EQ(t2.back()["metadata"]["teammate_phone"], phone);
 }
 
 TEST_F(sms_routing_test, forwarding_off_keeps_texts_in_the_inbox_only) {
