@@ -461,7 +461,38 @@ struct call_result {
   std::optional<store::conversation> conversation;
   bool created = false;
   std::vector<store::message> created_items, updated_items;
+  bool wake_outbox = false;  // the owner's phone was told (missed call, voicemail)
 };
+
+// Tells a line owner who forwards texts to their phone about a call: "@2 Dana: Missed call".
+bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t conversation_id, const std::string& what,
+                        const std::string& at) {
+  auto& q = db.prepare("SELECT number_id FROM conversations WHERE workspace_id = ?1 AND id = ?2");
+  q.bind_all(ws, conversation_id);
+  std::optional<store::id_t> number_id;
+  if (q.step()) number_id = q.column_opt_int(0);
+  q.reset();
+  auto number = number_id ? nums::find(db, ws, *number_id) : std::nullopt;
+  if (!number || number->status != "active" || !number->owner_teammate_id) return false;
+  auto tm = store::teammates::find(db, ws, *number->owner_teammate_id);
+  if (!tm || tm->sms_forwarding != "phone" || !tm->physical_number) return false;
+  auto c = conv::find(db, ws, conversation_id);
+  std::string who;
+  if (c && c->contact_name && !c->contact_name->empty()) {
+    who = *c->contact_name;
+  } else {
+    auto& p = db.prepare("SELECT value FROM contact_identities WHERE contact_id = ?1 AND kind = 'phone' ORDER BY id LIMIT 1");
+    p.bind(1, c ? c->contact_id : 0);
+    if (p.step()) who = carriers::format_display(p.column_text(0));
+    p.reset();
+  }
+  auto sel = store::routing::selector_for(db, ws, tm->id, conversation_id, at);
+  conv::enqueue_outbox(db, ws, "sms.relay",
+                       {{"number_id", number->id}, {"to", *tm->physical_number},
+                        {"body", routing::format_forward(sel, who, what)}},
+                       at);
+  return true;
+}
 
 void publish_call_result(api_context& ctx, const call_result& r) {
   if (r.conversation) {
@@ -471,6 +502,7 @@ void publish_call_result(api_context& ctx, const call_result& r) {
   }
   for (auto& m : r.created_items) ctx.hub.publish(m.workspace_id, "agents", "message.created", to_json(m));
   for (auto& m : r.updated_items) ctx.hub.publish(m.workspace_id, "agents", "message.updated", to_json(m));
+  if (r.wake_outbox && ctx.outbox_ready) ctx.outbox_ready();
 }
 
 // POST /webhooks/{carrier}/voice: a customer calls a business number. The call
@@ -583,7 +615,8 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
   if (sid.empty() || routing::call_status_rank(status) < 0)
     co_return response::error(400, "INVALID_INPUT", "CallSid and a known CallStatus are required");
   int duration = std::atoi(param(v->params, "CallDuration").c_str());
-  auto job = [sid, status, duration](store::database& db) {
+  auto at = now_text(ctx);
+  auto job = [sid, status, duration, at](store::database& db) {
     call_result out;
     auto item = conv::find_by_external_any(db, "voice", sid);
     if (!item || item->kind != "call") return out;
@@ -599,6 +632,9 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
                     : routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
                                             meta.value("duration", 0));
     conv::update_item(db, item->workspace_id, item->id, body, item->status, meta);
+    if (item->direction == "inbound" && routing::call_status_final(status) && !meta.value("connected", false) &&
+        !meta.value("voicemail", false))
+      out.wake_outbox = notify_owner_phone(db, item->workspace_id, item->conversation_id, "Missed call", at);
     if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
     return out;
   };
@@ -652,6 +688,8 @@ call_result save_voicemail(store::database& db, const std::string& carrier, cons
                                           meta.value("connected", false), true, meta.value("duration", 0)),
                     call->status, meta);
   nums::record_webhook(db, carrier, sid, "voicemail", ws, out.twiml, at);
+  out.wake_outbox = notify_owner_phone(db, ws, call->conversation_id,
+                                       "Voicemail (" + std::to_string(duration) + " s), the transcript follows", at);
   if (auto saved = conv::find_message(db, ws, mid)) out.created_items.push_back(*saved);
   if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
   out.conversation = conv::find(db, ws, call->conversation_id);
@@ -659,7 +697,8 @@ call_result save_voicemail(store::database& db, const std::string& carrier, cons
 }
 
 // The transcribeCallback: the voicemail's text, which also makes it searchable.
-call_result save_transcription(store::database& db, const std::string& sid, const carriers::param_list& ps) {
+call_result save_transcription(store::database& db, const std::string& sid, const carriers::param_list& ps,
+                               const std::string& at) {
   call_result out;
   out.twiml = empty_twiml;
   auto recording_sid = param(ps, "RecordingSid");
@@ -675,6 +714,8 @@ call_result save_transcription(store::database& db, const std::string& sid, cons
   meta["transcription_status"] = ok ? "completed" : "failed";
   meta["transcript"] = ok ? json(text) : json(nullptr);
   conv::update_item(db, vm->workspace_id, vm->id, ok && !text.empty() ? text : "Voicemail", vm->status, meta);
+  if (ok && !text.empty())
+    out.wake_outbox = notify_owner_phone(db, vm->workspace_id, vm->conversation_id, "Voicemail: " + text, at);
   if (auto saved = conv::find_message(db, vm->workspace_id, vm->id)) out.updated_items.push_back(*saved);
   return out;
 }
@@ -874,7 +915,7 @@ asio::awaitable<response> call_step(api_context& ctx, request& req) {
     co_return twiml_response(r->twiml);
   }
   if (step == "transcription") {
-    auto job = [sid, ps](store::database& db) { return save_transcription(db, sid, ps); };
+    auto job = [sid, ps, at](store::database& db) { return save_transcription(db, sid, ps, at); };
     auto r = co_await ctx.db.write(std::move(job));
     if (!r) co_return response::error(500, "INTERNAL", "could not store the transcription");
     publish_call_result(ctx, *r);

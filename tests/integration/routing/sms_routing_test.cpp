@@ -186,3 +186,32 @@ TEST_F(sms_routing_test, loop_guard_and_unknown_numbers_are_logged_not_delivered
   EXPECT_NE(log.body["items"][1]["reason"].get<std::string>().find("loop guard"), std::string::npos);
   EXPECT_EQ(log.body["items"][1]["body"], "bounce");
 }
+
+TEST_F(sms_routing_test, missed_calls_and_voicemails_are_texted_to_the_forwarding_phone) {
+  auto started = call("POST", "/api/sandbox/v1/calls", {{"from", alice}, {"to", line_}});
+  ASSERT_EQ(started.status, 201) << started.raw;
+  auto sid = started.body["sid"].get<std::string>();
+  EXPECT_NE(started.body["twiml"].get<std::string>().find("<Number"), std::string::npos) << "the phone rings first";
+  auto step = [&](const std::string& url, const json& params, const std::string& status = "in-progress") {
+    auto r = call("POST", "/api/sandbox/v1/calls/" + sid + "/events",
+                  {{"from", alice}, {"to", line_}, {"url", url}, {"status", status}, {"params", params}});
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r;
+  };
+  auto vm = step("/webhooks/sandbox/voice/dial-complete", {{"DialCallStatus", "no-answer"}});
+  EXPECT_NE(vm.body["twiml"].get<std::string>().find("<Record"), std::string::npos);
+  step("/webhooks/sandbox/voice/voicemail", {{"RecordingSid", "RE1"}, {"RecordingUrl", "/r.wav"}, {"RecordingDuration", "5"}});
+  step("/webhooks/sandbox/voice/transcription", {{"RecordingSid", "RE1"}, {"TranscriptionText", "Call me back please"}});
+  step("/webhooks/sandbox/voice/status", {{"CallDuration", "30"}}, "completed");
+  auto texts = inbox(phone, 2);
+  ASSERT_EQ(texts.size(), 2u);
+  EXPECT_EQ(texts[0], "@1 +1 415-555-0121: Voicemail (5 s), the transcript follows");
+  EXPECT_EQ(texts[1], "@1 +1 415-555-0121: Voicemail: Call me back please");
+
+  // A call that ends without an answer or a message: "Missed call".
+  auto again = call("POST", "/api/sandbox/v1/calls", {{"from", bob}, {"to", line_}});
+  sid = again.body["sid"].get<std::string>();
+  call("POST", "/api/sandbox/v1/calls/" + sid + "/events",
+       {{"from", bob}, {"to", line_}, {"url", "/webhooks/sandbox/voice/status"}, {"status", "completed"}});
+  EXPECT_EQ(inbox(phone, 3).back(), "@2 +1 415-555-0122: Missed call");
+}
