@@ -23,7 +23,7 @@ after(async () => {
   await daemon?.stop();
 });
 
-async function openSimulator(phone) {
+async function openSimulator(phone, lineNumber = line) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -31,7 +31,7 @@ async function openSimulator(phone) {
   await page.goto(`${daemon.url}/simulator/`);
   await page.getByLabel('Your phone number', { exact: true }).fill(phone);
   await page.getByLabel('Your phone number', { exact: true }).dispatchEvent('change');
-  await page.getByLabel('Business line', { exact: true }).selectOption(line);
+  await page.getByLabel('Business line', { exact: true }).selectOption(lineNumber);
   await page.getByText(`Live: replies to ${phone}`).waitFor();
   return { page, errors };
 }
@@ -185,6 +185,48 @@ test('click-to-call rings the teammate phone, then connects the customer', async
   assert.match(item.body, /^Outgoing call, \d+:\d\d$/);
   assert.deepEqual(teammate.errors, []);
   await teammate.page.close();
+});
+
+test('the teammate calls out as the business from their phone by keying the number', async () => {
+  await agent.call('PATCH', `/api/v1/teammates/${agent.user.id}`, { physical_number: '+14155550150' });
+  const teammate = await openSimulator('+14155550150');
+  await teammate.page.getByRole('tab', { name: 'Call' }).click();
+  await teammate.page.getByRole('button', { name: 'Call', exact: true }).click();
+  await teammate.page.locator('.heard.say', { hasText: 'Enter the number to call' }).waitFor();
+  for (const key of '6505550188#') await teammate.page.getByRole('button', { name: key, exact: true }).click();
+  await teammate.page.locator('.heard.say', { hasText: 'Calling +1 650-555-0188.' }).waitFor();
+  await teammate.page.getByRole('button', { name: 'They answer' }).click();
+  await teammate.page.locator('#call-state', { hasText: 'Connected' }).waitFor();
+  await teammate.page.getByRole('button', { name: 'Hang up' }).click();
+  await teammate.page.locator('#call-state', { hasText: 'Call ended' }).waitFor();
+  const conv = await eventually(() => conversationOf('+16505550188'), { what: 'the new contact' });
+  const t = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  assert.equal(t.items[0].kind, 'call');
+  assert.equal(t.items[0].direction, 'outbound');
+  assert.equal(t.items[0].metadata.from, line, 'the customer sees the business number');
+  assert.match(t.items[0].body, /^Outgoing call, \d+:\d\d$/);
+  assert.deepEqual(teammate.errors, []);
+  await teammate.page.close();
+});
+
+test('a shared line outside its hours answers a text once with its after-hours reply', async () => {
+  const team = await agent.call('POST', '/api/v1/teams', { name: 'Front desk', member_ids: [agent.user.id] });
+  const shared = await agent.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_team_id: team.id });
+  await agent.call('PATCH', `/api/v1/teams/${team.id}/routing`, {
+    business_hours: { timezone: 'UTC', weekly: {} }, // never open
+    after_hours_reply: 'We are closed, back tomorrow at 9.',
+  });
+  const { page, errors } = await openSimulator('+14155550126', shared.number);
+  await page.getByLabel('Text message').fill('Anyone there?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.bubble.theirs', { hasText: 'We are closed, back tomorrow at 9.' }).waitFor();
+  await page.getByLabel('Text message').fill('Hello?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.bubble.mine', { hasText: 'Hello?' }).waitFor();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await page.locator('.bubble.theirs').count(), 1, 'once per closed period');
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('the simulator refuses a line that is not a sandbox number', async () => {
