@@ -531,6 +531,8 @@ asio::awaitable<response> inbound_call(api_context& ctx, request& req) {
     }
     auto number = nums::find_active(db, t);
     if (!number) {
+      spdlog::warn("call {} from {} to {} ({}) not delivered: no active number", sid, f, t, carrier);
+      store::routing::record_undeliverable(db, {0, std::nullopt, carrier, "voice", sid, f, t, "no active number " + t, "", at});
       out.twiml = carriers::twiml::render(routing::not_in_service());
       nums::record_webhook(db, carrier, sid, "voice", std::nullopt, out.twiml, at);
       return out;

@@ -193,6 +193,10 @@ TEST_F(voice_test, a_call_to_an_unknown_number_is_not_in_service) {
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.raw.find("not in service"), std::string::npos) << r.raw;
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0);
+  auto log = call("GET", "/api/v1/undeliverable");
+  ASSERT_EQ(log.body["items"].size(), 1u) << log.raw;
+  EXPECT_EQ(log.body["items"][0]["kind"], "voice");
+  EXPECT_EQ(log.body["items"][0]["to"], "+14155550111");
 }
 
 TEST_F(voice_test, the_sandbox_call_api_drives_the_same_handlers_and_only_reaches_sandbox_lines) {
