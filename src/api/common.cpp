@@ -113,7 +113,8 @@ json to_json(const store::contact& c) {
 json to_json(const store::conversation& c) {
   return {{"id", id_str(c.id)},
           {"contact_id", id_str(c.contact_id)},
-          {"contact", {{"id", id_str(c.contact_id)}, {"name", opt_str(c.contact_name)}}},
+          {"contact", {{"id", id_str(c.contact_id)}, {"name", opt_str(c.contact_name)}, {"phone", opt_str(c.contact_phone)}}},
+          {"preview", opt_str(c.preview)},
           {"status", c.status},
           {"assignee_id", opt_id(c.assignee_id)},
           {"team_id", opt_id(c.team_id)},

@@ -6,7 +6,12 @@ namespace {
 constexpr const char* conv_columns =
     "c.id, c.workspace_id, c.contact_id, k.name, c.status, c.assignee_id, c.team_id, c.priority,"
     " c.snoozed_until, c.first_response_at, c.resolved_at, c.last_message_at, c.subject,"
-    " c.unread_count, c.channel, c.created_at, c.updated_at";
+    " c.unread_count, c.channel, c.created_at, c.updated_at,"
+    // For lists: the contact's first phone and the newest public message, both through indexes.
+    " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = 'phone'"
+    "  ORDER BY i.id LIMIT 1),"
+    " (SELECT substr(body, 1, 140) FROM messages p WHERE p.workspace_id = c.workspace_id"
+    "  AND p.conversation_id = c.id AND p.private = 0 ORDER BY p.id DESC LIMIT 1)";
 
 conversation conv_row(statement& q) {
   conversation c;
@@ -27,6 +32,8 @@ conversation conv_row(statement& q) {
   c.channel = q.column_text(14);
   c.created_at = q.column_text(15);
   c.updated_at = q.column_text(16);
+  c.contact_phone = q.column_opt_text(17);
+  c.preview = q.column_opt_text(18);
   return c;
 }
 

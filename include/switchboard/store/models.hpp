@@ -44,7 +44,8 @@ struct conversation {
   id_t id = 0;
   id_t workspace_id = 0;
   id_t contact_id = 0;
-  std::optional<std::string> contact_name;
+  std::optional<std::string> contact_name, contact_phone;
+  std::optional<std::string> preview;  // the newest public message, cut to 140 characters
   std::string status = "open";
   std::optional<id_t> assignee_id, team_id;
   std::string priority = "normal";
