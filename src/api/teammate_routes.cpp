@@ -9,6 +9,7 @@
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/store/auth_data.hpp"
+#include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
 
 namespace switchboard::api {
@@ -76,6 +77,8 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
   auto p = *who;
   auto ip = req.remote;
   auto job2 = [t, p, ip](store::database& db) {
+    if (t.physical_number && store::numbers::find_active(db, *t.physical_number))
+      throw store::job_error("INVALID_INPUT", "physical_number is one of the business numbers, not a phone of your own");
     auto id = tm::insert(db, t);
     store::auth_data::audit(db, p.workspace_id, p.teammate_id, "teammate.created", "teammate", id,
                             {{"role", t.role}}, ip, t.created_at);
@@ -151,6 +154,9 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
       q.step();
       if (q.column_int(0) <= 1) throw store::job_error("CONFLICT_STATE", "the last owner cannot be demoted");
     }
+    // Loop guard: a teammate's own phone can never be one of our lines.
+    if (p.physical_number && *p.physical_number && store::numbers::find_active(db, **p.physical_number))
+      throw store::job_error("INVALID_INPUT", "physical_number is one of the business numbers, not a phone of your own");
     tm::update(db, me.workspace_id, tid, p, at);
     if (p.role && *p.role != before->role)
       store::auth_data::audit(db, me.workspace_id, me.teammate_id, "teammate.role_changed",

@@ -160,6 +160,18 @@ TEST_F(sms_routing_test, forwarding_off_keeps_texts_in_the_inbox_only) {
   EXPECT_TRUE(inbox(phone, 0).empty());
 }
 
+TEST_F(sms_routing_test, a_physical_number_can_never_be_one_of_our_lines) {
+  auto r = call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", line_}});
+  EXPECT_EQ(r.status, 400) << r.raw;
+  EXPECT_EQ(r.body["error"]["code"], "INVALID_INPUT");
+  auto created = call("POST", "/api/v1/teammates", {{"email", "x@example.com"}, {"name", "X"}, {"password", "x-password-1"},
+                                                    {"physical_number", line_}});
+  EXPECT_EQ(created.status, 400) << created.raw;
+  // And the other way round: a teammate's phone cannot become a line (checked when numbers are added).
+  auto n = call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", phone}});
+  EXPECT_NE(n.status, 201) << n.raw;
+}
+
 TEST_F(sms_routing_test, loop_guard_and_unknown_numbers_are_logged_not_delivered) {
   auto other = call("POST", "/api/v1/numbers", {{"carrier", "sandbox"}});
   ASSERT_EQ(other.status, 201);
