@@ -1,5 +1,6 @@
-// Performance baseline for bench/http.sh: the least a Beast server can do to
-// answer GET /healthz, so the daemon's overhead can be read as a ratio.
+// Performance baseline for bench/http.sh and bench/webhooks.sh: the least a
+// Beast server can do to answer GET /healthz (or a webhook POST), so the
+// daemon's overhead can be read as a ratio.
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -50,6 +51,12 @@ http::response<http::string_body> make_response(const http::request<http::string
     res.result(http::status::ok);
     res.set(http::field::content_type, "application/json");
     res.body() = R"({"status":"ok"})";
+  } else if (req.method() == http::verb::post && req.target() == "/webhooks/twilio/sms") {
+    // bench/webhooks.sh: the body is read in full, then the daemon's empty TwiML
+    // answer, with no signature check and no write.
+    res.result(http::status::ok);
+    res.set(http::field::content_type, "text/xml; charset=utf-8");
+    res.body() = R"(<?xml version="1.0" encoding="UTF-8"?><Response/>)";
   } else {
     res.result(http::status::not_found);
     res.set(http::field::content_type, "text/plain");

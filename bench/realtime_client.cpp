@@ -212,7 +212,7 @@ asio::awaitable<json> call_json(http_conn& c, http::verb method, std::string tar
 // shares two cores with the daemon. Here a socket that turns readable is
 // drained with non-blocking reads into one shared buffer and every complete
 // frame in it is handled at once. The server never masks and never fragments
-// (auto_fragment off); a fragmented or masked frame is counted as a protocol error.
+// (one frame per message); a fragmented or masked frame is counted as a protocol error.
 
 struct agent {
   explicit agent(asio::any_io_executor ex) : sock(ex) {}

@@ -115,6 +115,19 @@ int main(int argc, char** argv) {
   auto* set_phone = common(admin_cmd->add_subcommand("set-phone", "Set a teammate's physical phone"));
   set_phone->add_option("--email", admin.email)->required();
   set_phone->add_option("--phone", admin.phone)->required();
+  auto* provision = common(admin_cmd->add_subcommand(
+      "provision-number",
+      "Buy a number by area code through the carrier, webhooks pointed at public_url"));
+  provision->add_option("--area-code", admin.area_code, "3-digit area code, e.g. 415")->required();
+  auto* provision_carrier =
+      provision->add_option("--carrier", admin.carrier,
+                            "twilio, signalwire or sandbox (default: the configured carrier)");
+  provision->add_option("--teammate", admin.owner, "teammate email: a virtual number");
+  provision->add_option("--team", admin.team, "team name: a shared line");
+  auto* release = common(admin_cmd->add_subcommand(
+      "release-number", "Release a number at its carrier and remove it from Switchboard"));
+  release->add_option("number", admin.number, "the number (E.164)")->required();
+  release->add_flag("--keep-at-carrier", admin.keep_at_carrier, "only remove it from Switchboard");
   common(admin_cmd->add_subcommand("list-users", "List teammates"));
   common(admin_cmd->add_subcommand("list-numbers", "List business numbers"));
 
@@ -147,6 +160,7 @@ int main(int argc, char** argv) {
       sb::init_logging(log_cfg);
       if (simulate_cmd->parsed()) return sb::app::run_simulate_sms(*cfg, sim);
       admin.command = admin_cmd->get_subcommands().front()->get_name();
+      if (provision->parsed() && provision_carrier->count() == 0) admin.carrier.clear();
       return sb::app::run_admin(*cfg, admin);
     }
     std::printf("switchboard %s\n", SWITCHBOARD_VERSION);

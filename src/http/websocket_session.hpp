@@ -2,24 +2,31 @@
 // Private to src/http: the server side of one WebSocket connection. The
 // connection coroutine in server.cpp hands its tcp_stream over after the
 // upgrade route accepted; Beast's websocket headers stay in websocket_session.cpp.
-#include <cstddef>
-#include <cstdint>
-#include <deque>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
-
+// Beast answers the upgrade; after that the socket is driven directly with the
+// frame codec of http/ws_frame.hpp, so that everything queued for a socket goes
+// out in one gathered write (see docs/architecture.md, "WebSockets").
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "switchboard/core/config.hpp"
 #include "switchboard/http/websocket.hpp"
+#include "switchboard/http/ws_frame.hpp"
 
 namespace switchboard::http {
+
+class ws_service;  // per io_context: the flush list and the timeout sweep
 
 // Lifecycle: accept() once, then run() once if the handshake succeeded. run()
 // returns when the connection is gone, after calling on_close. The object may
@@ -43,7 +50,7 @@ class websocket_session final : public ws_connection,
   bool send(std::shared_ptr<const std::string> text) override;
   void close() override;
   bool is_open() const override { return phase_ == phase::open; }
-  std::size_t queued() const override { return queue_.size() + (inflight_ ? 1 : 0); }
+  std::size_t queued() const override { return data_frames_; }
 
   // Server stop: close with 1001 after the queued frames.
   void go_away();
@@ -51,32 +58,71 @@ class websocket_session final : public ws_connection,
   void abort();
 
  private:
-  enum class phase { handshake, open, closing, closed };
-  struct io;  // the Beast stream and timers, freed when run() ends
+  friend class ws_service;
+  using clock = std::chrono::steady_clock;
+  enum class phase : std::uint8_t { handshake, open, closing, closed };
 
-  boost::asio::awaitable<void> write_loop(std::shared_ptr<websocket_session> self);
-  // Requests a close frame after the queue (or instead of it, when drop_queued).
+  // One frame on the FIFO: the header is built when queued; the payload of a
+  // text frame is the hub's one serialized copy, shared by every socket.
+  struct out_frame {
+    std::shared_ptr<const std::string> payload;
+    std::uint8_t header[ws::max_header_size];
+    std::uint8_t header_size;
+    ws::opcode op;
+  };
+
+  void enqueue(ws::opcode op, std::shared_ptr<const std::string> payload);
+  void schedule_flush();
+  // Writes what is queued, in gathered writes, until the queue is empty or the
+  // socket would block (then waits for it to turn writable).
+  void flush();
+  void wait_writable(bool progressed);
+  void frames_written(std::size_t bytes);
+  void close_frame_written();
+  // Reads until the socket would block; false when the connection is over.
+  bool read_input();
+  void handle_input(std::span<char> in);
+  void send_pong(std::string_view payload);
+  // Queues a close frame after the queue (or instead of it, when drop_queued).
   void begin_close(std::uint16_t code, std::string_view reason, bool drop_queued);
-  void drop_queue();  // keeps only the frame in flight
-  void arm_write_deadline();
+  void drop_queue();  // keeps a partly written frame and the close frame
+  void release_queue();
+  void shutdown_send();
+  // Called by the service's sweep: write and close-handshake deadlines, idle pings.
+  void sweep(clock::time_point now);
 
-  std::unique_ptr<io> io_;
-  http_config cfg_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::tcp::socket* handshake_socket_ =
+      nullptr;  // inside Beast's stream during accept()
+  ws_service* service_;
+  websocket_session* sweep_prev_ = nullptr;  // the service's list of running sessions
+  websocket_session* sweep_next_ = nullptr;
+  std::chrono::milliseconds idle_timeout_;
+  std::chrono::milliseconds write_timeout_;
   ws_limits limits_;
   std::string remote_;
   std::string request_id_;
-  phase phase_ = phase::handshake;
   ws_callbacks callbacks_;
-  bool opened_ = false;  // on_open returned: on_close is owed
+  ws::decoder decoder_;
 
-  std::deque<std::shared_ptr<const std::string>> queue_;
-  std::shared_ptr<const std::string> inflight_;  // the frame being written, counted in the cap
-  std::size_t queued_bytes_ = 0;                 // queue_ + inflight_
-  std::optional<std::uint16_t> close_code_;      // a close frame is owed
-  std::string close_reason_;
-  bool writer_running_ = false;
-  bool writer_idle_ = false;     // waiting for work: send() must wake it
-  std::uint64_t write_seq_ = 0;  // tells a stale write-deadline expiry from a live one
+  std::vector<out_frame> out_;  // [out_head_, end) is still to be written
+  std::size_t out_head_ = 0;
+  std::size_t out_offset_ = 0;      // bytes of out_[out_head_] already written
+  std::size_t pong_at_ = SIZE_MAX;  // index of a queued pong not yet started
+  std::size_t data_frames_ = 0;     // text frames not fully written: the cap counts these
+  std::size_t queued_bytes_ = 0;    // and their payload bytes
+  clock::time_point last_read_{};
+  clock::time_point deadline_ = clock::time_point::max();  // write progress, close handshake
+
+  phase phase_ = phase::handshake;
+  bool opened_ = false;           // on_open returned: on_close is owed
+  bool flush_scheduled_ = false;  // on the service's flush list
+  bool write_waiting_ = false;    // waiting for the socket to turn writable
+  bool close_queued_ = false;
+  bool close_sent_ = false;
+  bool close_received_ = false;
+  bool input_done_ = false;  // after the peer's close or a protocol error: discard input
+  bool pinged_ = false;      // an idle ping went out since the last read
 };
 
 }  // namespace switchboard::http

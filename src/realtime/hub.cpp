@@ -1,7 +1,6 @@
 #include "switchboard/realtime/hub.hpp"
 
-#include <vector>
-
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace switchboard::realtime {
@@ -14,7 +13,7 @@ std::string event_text(std::string_view type, const nlohmann::json& data) {
 hub::subscription_id hub::subscribe(std::int64_t workspace_id, std::string topic,
                                     std::shared_ptr<http::ws_connection> conn) {
   auto id = ++next_;
-  index_[{workspace_id, topic}][id] = conn.get();
+  index_[{workspace_id, topic}].push_back({id, conn.get()});
   subs_.emplace(id, sub{workspace_id, std::move(topic), std::move(conn)});
   return id;
 }
@@ -22,13 +21,31 @@ hub::subscription_id hub::subscribe(std::int64_t workspace_id, std::string topic
 void hub::unsubscribe(subscription_id id) {
   auto it = subs_.find(id);
   if (it == subs_.end()) return;
-  auto key = std::make_pair(it->second.workspace_id, it->second.topic);
-  auto idx = index_.find(key);
+  auto idx = index_.find(std::make_pair(it->second.workspace_id, it->second.topic));
   if (idx != index_.end()) {
-    idx->second.erase(id);
-    if (idx->second.empty()) index_.erase(idx);
+    auto& list = idx->second;
+    auto at = std::find_if(list.begin(), list.end(), [id](const target& t) { return t.id == id; });
+    if (at != list.end()) {
+      if (publishing_ > 0) {
+        at->conn = nullptr;
+        needs_compaction_ = true;
+      } else {
+        list.erase(at);
+        if (list.empty()) index_.erase(idx);
+      }
+    }
   }
+  if (publishing_ > 0) retired_.push_back(std::move(it->second.conn));
   subs_.erase(it);
+}
+
+void hub::compact() {
+  needs_compaction_ = false;
+  for (auto it = index_.begin(); it != index_.end();) {
+    auto& list = it->second;
+    std::erase_if(list, [](const target& t) { return t.conn == nullptr; });
+    it = list.empty() ? index_.erase(it) : std::next(it);
+  }
 }
 
 std::size_t hub::publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
@@ -36,16 +53,19 @@ std::size_t hub::publish(std::int64_t workspace_id, std::string_view topic, std:
   auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));
   if (idx == index_.end()) return 0;
   auto text = std::make_shared<const std::string>(event_text(type, data));
-  // Copy the targets first: a send may close a slow consumer, which unsubscribes it.
-  std::vector<std::shared_ptr<http::ws_connection>> targets;
-  targets.reserve(idx->second.size());
-  for (auto& [id, raw] : idx->second) {
-    auto s = subs_.find(id);
-    if (s != subs_.end()) targets.push_back(s->second.conn);
-  }
+  ++publishing_;
   std::size_t n = 0;
-  for (auto& c : targets)
-    if (c->is_open() && c->send(text)) ++n;
+  // By index and up to the size at the start: a subscription made meanwhile
+  // (which may grow the vector) gets the next event, not this one.
+  auto& list = idx->second;
+  for (std::size_t i = 0, end = list.size(); i < end; ++i) {
+    auto* c = list[i].conn;
+    if (c && c->send(text)) ++n;
+  }
+  if (--publishing_ == 0) {
+    retired_.clear();
+    if (needs_compaction_) compact();
+  }
   return n;
 }
 

@@ -1,5 +1,11 @@
 #include "switchboard/store/numbers.hpp"
 
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "switchboard/core/random.hpp"
+
 namespace switchboard::store::numbers {
 namespace {
 
@@ -70,6 +76,35 @@ void release(database& db, id_t workspace_id, id_t id) {
   db.prepare("UPDATE numbers SET status = 'released' WHERE workspace_id = ?1 AND id = ?2")
       .bind_all(workspace_id, id)
       .run();
+}
+
+void set_carrier_sid(database& db, id_t workspace_id, id_t id, const std::string& sid) {
+  db.prepare("UPDATE numbers SET carrier_sid = ?3 WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, id, sid)
+      .run();
+}
+
+std::vector<std::string> sandbox_available(database& db, const std::string& area_code, int limit) {
+  std::vector<std::string> candidates;
+  if (area_code.empty()) {
+    // Exchange digits 2-9 first: NANP rules, so the normaliser accepts pool numbers.
+    std::set<std::string> seen;
+    for (int tries = 0; tries < 50 * limit && static_cast<int>(seen.size()) < limit; ++tries) {
+      auto n = "+1555" + std::to_string(2000000 + std::stoul(random_hex(4), nullptr, 16) % 8000000);
+      if (seen.insert(n).second) candidates.push_back(n);
+    }
+  } else {
+    for (int i = 0; i < 100; ++i)
+      candidates.push_back("+1" + area_code + "55501" + (i < 10 ? "0" : "") + std::to_string(i));
+    std::mt19937_64 rng(std::stoull(random_hex(8), nullptr, 16));
+    std::shuffle(candidates.begin(), candidates.end(), rng);
+  }
+  std::vector<std::string> out;
+  for (auto& n : candidates) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (!find_active(db, n) && !is_physical_number(db, n)) out.push_back(n);
+  }
+  return out;
 }
 
 bool is_physical_number(database& db, const std::string& e164) {

@@ -9,8 +9,13 @@
 namespace switchboard::app {
 
 struct admin_args {
-  std::string command;  // create-user, add-number, set-phone, list-users, list-numbers
+  // create-user, add-number, set-phone, list-users, list-numbers, provision-number, release-number
+  std::string command;
+  // `owner` is a teammate's email (--owner, or --teammate for provision-number).
+  // provision-number takes an empty carrier as "the configured carrier".
   std::string email, name, role = "agent", password, number, carrier = "sandbox", owner, team, phone;
+  std::string area_code;
+  bool keep_at_carrier = false;  // release-number: only remove it from Switchboard
 };
 
 // Prints results to stdout, errors to stderr; returns the exit code.

@@ -1,14 +1,17 @@
 #pragma once
 // Outbound HTTP(S) for carrier REST calls, on the io_context without blocking:
 // certificate verification and SNI for https; plain http only to loopback (tests).
+// Connections are kept alive and reused per host (scheme, host, port).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
 
 #include "switchboard/core/result.hpp"
 
@@ -19,7 +22,7 @@ struct outbound_request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds timeout{15'000};
+  std::chrono::milliseconds timeout{15'000};  // connect + TLS + write + read, per attempt
 };
 
 struct outbound_response {
@@ -27,13 +30,43 @@ struct outbound_response {
   std::string body;
 };
 
+struct outbound_options {
+  // Idle connections kept per host; more concurrent requests open more
+  // connections, and those beyond the cap are closed after their response.
+  std::size_t max_idle_per_host = 4;
+  // An idle connection older than this is closed instead of reused: shorter
+  // than common server idle timeouts (60 s and up), so the server rarely
+  // closes one under us.
+  std::chrono::milliseconds idle_timeout{30'000};
+};
+
 class outbound_client {
  public:
-  explicit outbound_client(boost::asio::io_context& io);
+  explicit outbound_client(boost::asio::io_context& io, outbound_options opts = {});
+  explicit outbound_client(const boost::asio::any_io_executor& ex, outbound_options opts = {});
   ~outbound_client();
+  outbound_client(const outbound_client&) = delete;
+  outbound_client& operator=(const outbound_client&) = delete;
+
   // `req` must outlive the await. Errors: INVALID_INPUT (bad URL, plain http
   // to a non-loopback host), UNAVAILABLE (DNS, connect, TLS, timeout, I/O).
+  // Run it on the executor the client was made with (one thread); the client
+  // must outlive its requests.
   boost::asio::awaitable<result<outbound_response>> request(const outbound_request& req);
+
+  // Closes every idle connection now.
+  void close_idle();
+
+  struct counters {
+    std::uint64_t connections_opened = 0;
+    std::uint64_t reused = 0;         // requests sent on a pooled connection
+    std::uint64_t stale_dropped = 0;  // pooled connections found closed or expired
+    std::uint64_t retried = 0;        // reused connection failed before sending: retried fresh
+  };
+  counters stats() const;
+  std::size_t idle_connections() const;
+
+  struct pool;
 
  private:
   struct impl;

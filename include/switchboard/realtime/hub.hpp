@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
-
-#include <nlohmann/json_fwd.hpp>
+#include <vector>
 
 #include "switchboard/http/websocket.hpp"
 
@@ -37,12 +37,23 @@ class hub {
     std::string topic;
     std::shared_ptr<http::ws_connection> conn;
   };
+  struct target {
+    subscription_id id;
+    http::ws_connection* conn;  // owned by subs_; null once unsubscribed during a publish
+  };
+  void compact();
+
   subscription_id next_ = 0;
   std::unordered_map<subscription_id, sub> subs_;
-  // (workspace, topic) -> subscription ids, for publish without a full scan.
-  std::map<std::pair<std::int64_t, std::string>, std::map<subscription_id, http::ws_connection*>,
-           std::less<>>
-      index_;
+  // (workspace, topic) -> its connections: publish walks a flat list, with no
+  // per-target lookup or reference count (it runs for every socket of a workspace).
+  std::map<std::pair<std::int64_t, std::string>, std::vector<target>, std::less<>> index_;
+  // An unsubscribe while a publish is walking the lists (a connection's send
+  // reacting synchronously) only marks its entry; the owner is kept until the
+  // walk is over.
+  int publishing_ = 0;
+  std::vector<std::shared_ptr<http::ws_connection>> retired_;
+  bool needs_compaction_ = false;
 };
 
 std::string event_text(std::string_view type, const nlohmann::json& data);

@@ -27,6 +27,12 @@ id_t insert(database& db, const number_row& n);  // CONFLICT when the number is 
 void set_owner(database& db, id_t workspace_id, id_t id, std::optional<id_t> teammate,
                std::optional<id_t> team);
 void release(database& db, id_t workspace_id, id_t id);
+// Records the carrier's id of a number (found by looking it up at the carrier).
+void set_carrier_sid(database& db, id_t workspace_id, id_t id, const std::string& sid);
+// The sandbox carrier's "available numbers": up to `limit` that no one holds.
+// With an area code they are +1 <area code> 555-01xx (reserved as fictional, so
+// never someone's real phone); without, the +1 555 pool.
+std::vector<std::string> sandbox_available(database& db, const std::string& area_code, int limit);
 // True when `e164` is some teammate's physical number (loop guard).
 bool is_physical_number(database& db, const std::string& e164);
 
