@@ -197,12 +197,10 @@ void after_hours_reply(store::database& db, const nums::number_row& number, stor
   auto now = parse_rfc3339(at);
   if (!line.hours || !now) return;
   auto since = routing::closed_since(*line.hours, *now);
-  if (!since) return;
   auto ws = number.workspace_id;
-  if (auto last = store::routing::after_hours_replied_at(db, ws, conversation_id)) {
-    auto when = parse_rfc3339(*last);
-    if (when && *when >= *since) return;  // already answered in this closed period
-  }
+  std::optional<std::chrono::system_clock::time_point> last;
+  if (auto text = store::routing::after_hours_replied_at(db, ws, conversation_id)) last = parse_rfc3339(*text);
+  if (!routing::after_hours_reply_due(since, last)) return;
   store::message m;
   m.workspace_id = ws;
   m.conversation_id = conversation_id;
@@ -313,24 +311,30 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   }
   auto ws = number->workspace_id;
   auto done = [&] { nums::record_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, in.at); };
-  // Loop guard: one of our own lines texting another would bounce forever.
-  if (nums::find_active(db, in.from)) {
-    log_undeliverable(db, in, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
-    done();
-    return out;
-  }
   std::optional<store::teammate> owner;
   if (number->owner_teammate_id) owner = store::teammates::find(db, ws, *number->owner_teammate_id);
-  if (owner && owner->physical_number == in.from) {
-    teammate_speaks(db, in, *number, *owner, out);
-    done();
-    return out;
-  }
-  if (nums::is_physical_number(db, in.from)) {
-    // Another teammate's own phone is never a customer.
-    log_undeliverable(db, in, ws, "the sender is a teammate's own phone, not this line's owner");
-    done();
-    return out;
+  routing::inbound_facts facts{.number_known = true,
+                               .from_is_our_line = nums::find_active(db, in.from).has_value(),
+                               .from_is_owner_phone = owner && owner->physical_number == in.from,
+                               .from_is_teammate_phone = nums::is_physical_number(db, in.from)};
+  switch (routing::classify_inbound(facts)) {
+    case routing::inbound_kind::loop:
+      // One of our own lines texting another would bounce forever.
+      log_undeliverable(db, in, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
+      done();
+      return out;
+    case routing::inbound_kind::owner:
+      teammate_speaks(db, in, *number, *owner, out);
+      done();
+      return out;
+    case routing::inbound_kind::other_teammate:
+      // Another teammate's own phone is never a customer.
+      log_undeliverable(db, in, ws, "the sender is a teammate's own phone, not this line's owner");
+      done();
+      return out;
+    case routing::inbound_kind::unknown_number:
+    case routing::inbound_kind::customer:
+      break;
   }
 
   auto th = resolve_thread(db, *number, in.from, "sms", in.at, in.settings.new_conversation_after_resolved);

@@ -65,6 +65,20 @@ teammate_text parse_teammate_text(std::string_view body) {
   return t;
 }
 
+inbound_kind classify_inbound(const inbound_facts& f) {
+  if (!f.number_known) return inbound_kind::unknown_number;
+  if (f.from_is_our_line) return inbound_kind::loop;
+  if (f.from_is_owner_phone) return inbound_kind::owner;
+  if (f.from_is_teammate_phone) return inbound_kind::other_teammate;
+  return inbound_kind::customer;
+}
+
+bool after_hours_reply_due(std::optional<std::chrono::system_clock::time_point> closed_since,
+                           std::optional<std::chrono::system_clock::time_point> last_reply) {
+  if (!closed_since) return false;  // open
+  return !last_reply || *last_reply < *closed_since;
+}
+
 std::string help_text() {
   return "Switchboard: reply with @N your text (N from the list), ? for the list, call N to call a customer. "
          "Plain text goes to the conversation you last heard from.";

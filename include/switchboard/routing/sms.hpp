@@ -53,6 +53,27 @@ std::string format_forward(int selector, std::string_view who, std::string_view 
 std::string format_list(const std::vector<listed_conversation>& active);
 std::string help_text();
 
+// Who is texting (or calling) a business number, from what the store knows.
+struct inbound_facts {
+  bool number_known = false;          // `To` is an active line of ours
+  bool from_is_our_line = false;      // `From` is an active line of ours (any workspace)
+  bool from_is_owner_phone = false;   // `From` is the line owner's own phone
+  bool from_is_teammate_phone = false;  // `From` is some teammate's own phone
+};
+enum class inbound_kind {
+  unknown_number,  // answer empty, log as undeliverable
+  loop,            // one of our lines: refuse, log
+  owner,           // the teammate speaking (commands) or calling out
+  other_teammate,  // a teammate's phone on somebody else's line: refuse, log
+  customer,
+};
+inbound_kind classify_inbound(const inbound_facts& f);
+
+// A shared line outside its hours answers once per conversation and closed period:
+// reply when closed, and the last reply (if any) was before the closed period began.
+bool after_hours_reply_due(std::optional<std::chrono::system_clock::time_point> closed_since,
+                           std::optional<std::chrono::system_clock::time_point> last_reply);
+
 // SMS bodies are cut to this many characters (10 segments) with an ellipsis.
 std::string clip_sms(std::string_view body, std::size_t max_chars = 1530);
 

@@ -166,6 +166,19 @@ TEST_F(voice_test, call_status_only_moves_forward_and_a_call_without_voicemail_i
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["metadata"]["status"], "completed");
   EXPECT_EQ(items[0]["body"], "Missed call");
+  // A voicemail whose transcription fails keeps its recording and says so.
+  webhook("/webhooks/twilio/voice", call_params("CA210"));
+  webhook("/webhooks/twilio/voice/voicemail",
+          {{"CallSid", "CA210"}, {"RecordingSid", "RE210"}, {"RecordingUrl", "https://x/RE210"}, {"RecordingDuration", "3"}});
+  webhook("/webhooks/twilio/voice/transcription",
+          {{"CallSid", "CA210"}, {"RecordingSid", "RE210"}, {"TranscriptionStatus", "failed"}});
+  auto all = thread();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2]["kind"], "voicemail");
+  EXPECT_EQ(all[2]["body"], "Voicemail");
+  EXPECT_EQ(all[2]["metadata"]["transcript"], nullptr);
+  EXPECT_EQ(all[2]["metadata"]["transcription_status"], "failed");
+  EXPECT_EQ(all[2]["metadata"]["recording_url"], "https://x/RE210");
   auto bad = webhook("/webhooks/twilio/voice/status", {{"CallSid", "CA200"}, {"CallStatus", "exploded"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(webhook("/webhooks/twilio/voice/nope", {{"CallSid", "CA200"}}).status, 404);

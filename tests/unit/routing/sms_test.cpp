@@ -118,3 +118,37 @@ TEST(routing_sms, forwards_carry_the_selector_and_long_texts_are_clipped) {
   EXPECT_EQ(sb::routing::clip_sms("hello!", 5), "hell…");
   EXPECT_EQ(sb::routing::clip_sms("ééééé!", 5), "éééé…") << "never cuts a code point in half";
 }
+
+TEST(routing_sms, who_is_texting_a_line) {
+  using sb::routing::inbound_kind;
+  struct row {
+    sb::routing::inbound_facts facts;
+    inbound_kind kind;
+    const char* what;
+  } rows[] = {
+      {{false, false, false, false}, inbound_kind::unknown_number, "unknown To: empty answer, undeliverable log"},
+      {{false, true, true, true}, inbound_kind::unknown_number, "an unknown To wins over everything"},
+      {{true, true, false, false}, inbound_kind::loop, "loop guard: one of our lines"},
+      {{true, true, true, true}, inbound_kind::loop, "loop guard before anything else"},
+      {{true, false, true, true}, inbound_kind::owner, "the owner's own phone: commands"},
+      {{true, false, false, true}, inbound_kind::other_teammate, "another teammate's phone is never a customer"},
+      {{true, false, false, false}, inbound_kind::customer, "a customer"},
+  };
+  for (auto& r : rows) EXPECT_EQ(sb::routing::classify_inbound(r.facts), r.kind) << r.what;
+}
+
+TEST(routing_sms, after_hours_reply_once_per_closed_period) {
+  auto t = [](int h) { return std::chrono::system_clock::time_point{} + std::chrono::hours(h); };
+  struct row {
+    std::optional<std::chrono::system_clock::time_point> closed_since, last;
+    bool due;
+    const char* what;
+  } rows[] = {
+      {std::nullopt, std::nullopt, false, "open: no reply"},
+      {t(10), std::nullopt, true, "closed, never replied"},
+      {t(10), t(11), false, "already replied in this closed period"},
+      {t(10), t(10), false, "replied right at closing"},
+      {t(34), t(11), true, "a new closed period (next evening)"},
+  };
+  for (auto& r : rows) EXPECT_EQ(sb::routing::after_hours_reply_due(r.closed_since, r.last), r.due) << r.what;
+}
