@@ -65,6 +65,22 @@ TEST(routing_voice, who_a_call_reaches_first) {
     if (change == 4) u.within_hours = false;
     EXPECT_EQ(sb::routing::route_inbound_call(u), call_route::voicemail) << change;
   }
+  // Shared lines: every available member's phone at once, else the team's voicemail.
+  sb::routing::call_target team{.team_line = true, .team_phones = {"+14155550160", "+14155550161"}};
+  EXPECT_EQ(sb::routing::route_inbound_call(team), call_route::ring_team);
+  auto closed = team;
+  closed.within_hours = false;
+  EXPECT_EQ(sb::routing::route_inbound_call(closed), call_route::voicemail);
+  auto nobody = team;
+  nobody.team_phones.clear();
+  EXPECT_EQ(sb::routing::route_inbound_call(nobody), call_route::voicemail);
+  auto xml = tw::render(sb::routing::ring_teammate(
+      {.step_base = "b", .call_sid = "CA1", .customer = "+14155550199", .phones = team.team_phones}));
+  EXPECT_NE(xml.find("<Number url=\"b/screen?parent=CA1\" method=\"POST\">+14155550160</Number><Number "
+                     "url=\"b/screen?parent=CA1\" method=\"POST\">+14155550161</Number>"),
+            std::string::npos)
+      << xml;
+
   EXPECT_TRUE(sb::routing::dial_connected("completed", true));
   EXPECT_FALSE(sb::routing::dial_connected("completed", false)) << "bridged without pressing 1 is not accepted";
   EXPECT_FALSE(sb::routing::dial_connected("no-answer", true));
