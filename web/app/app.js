@@ -267,7 +267,7 @@ function messageItem(m) {
     t.textContent = m.metadata?.transcript ? `“${m.metadata.transcript}”` : 'Transcript pending…';
     body.append(t);
   } else if (m.kind === 'call') {
-    body.textContent = `📞 ${m.body}`;
+    body.textContent = m.body;
   } else {
     body.textContent = m.body;
   }
