@@ -126,14 +126,12 @@ store::message queue_click_to_call(store::database& db, store::id_t ws, store::i
   if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
   auto tm = store::teammates::find(db, ws, teammate_id);
   if (!tm || !tm->physical_number) throw store::job_error("INVALID_INPUT", "set your physical_number to place calls");
-  auto& q = db.prepare(
-      "SELECT c.number_id, (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id"
-      " AND i.kind = 'phone' ORDER BY i.id LIMIT 1) FROM conversations c WHERE c.workspace_id = ?1 AND c.id = ?2");
+  auto& q = db.prepare("SELECT number_id FROM conversations WHERE workspace_id = ?1 AND id = ?2");
   q.bind_all(ws, conversation_id);
   q.step();
   auto number_id = q.column_opt_int(0);
-  auto phone = q.column_opt_text(1);
   q.reset();
+  auto phone = c->contact_phone;
   if (!phone) throw store::job_error("INVALID_INPUT", "the contact has no phone number");
   auto number = number_id ? store::numbers::find(db, ws, *number_id) : std::nullopt;
   if (!number || number->status != "active")

@@ -1,6 +1,8 @@
 // Carrier webhooks (Twilio, SignalWire, sandbox): signature first, then an
 // idempotent write, then TwiML. Inbound SMS lands in the contact's thread on
 // that business number; status callbacks move delivery status forward only.
+#include <functional>
+
 #include <spdlog/spdlog.h>
 
 #include "common.hpp"
@@ -134,12 +136,10 @@ std::string line_name(store::database& db, const nums::number_row& n) {
   return {};
 }
 
-// The thread text of a call the teammate placed.
-std::string outbound_summary(std::string_view status, bool connected, int duration) {
-  if (!routing::call_status_final(status)) return "Outgoing call";
-  if (connected) return "Outgoing call, " + std::to_string(duration / 60) + ":" + (duration % 60 < 10 ? "0" : "") +
-                        std::to_string(duration % 60);
-  return "Outgoing call, not answered";
+// How a conversation's customer is named to a teammate: their name, else their phone.
+std::string who_of(const std::optional<store::conversation>& c, const std::string& phone) {
+  if (c && c->contact_name && !c->contact_name->empty()) return *c->contact_name;
+  return carriers::format_display(c && c->contact_phone ? *c->contact_phone : phone);
 }
 
 // Who owns a line and how it is set up (hours, greeting, after-hours reply).
@@ -359,9 +359,7 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
     store::routing::set_sticky(db, ws, owner->id, th.conversation_id, in.at);
     if (owner->sms_forwarding == "phone" && owner->physical_number) {
       auto sel = store::routing::selector_for(db, ws, owner->id, th.conversation_id, in.at);
-      auto who = out.conversation && out.conversation->contact_name && !out.conversation->contact_name->empty()
-                     ? *out.conversation->contact_name
-                     : carriers::format_display(in.from);
+      auto who = who_of(out.conversation, in.from);
       auto text = in.body;
       if (!in.media.empty()) text += (text.empty() ? "" : " ") + std::string("[") + std::to_string(in.media.size()) + " attachment(s)]";
       queue_relay(db, ws, number->id, *owner->physical_number, routing::format_forward(sel, who, text), in.at);
@@ -480,16 +478,7 @@ bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t convers
   if (!number || number->status != "active" || !number->owner_teammate_id) return false;
   auto tm = store::teammates::find(db, ws, *number->owner_teammate_id);
   if (!tm || tm->sms_forwarding != "phone" || !tm->physical_number) return false;
-  auto c = conv::find(db, ws, conversation_id);
-  std::string who;
-  if (c && c->contact_name && !c->contact_name->empty()) {
-    who = *c->contact_name;
-  } else {
-    auto& p = db.prepare("SELECT value FROM contact_identities WHERE contact_id = ?1 AND kind = 'phone' ORDER BY id LIMIT 1");
-    p.bind(1, c ? c->contact_id : 0);
-    if (p.step()) who = carriers::format_display(p.column_text(0));
-    p.reset();
-  }
+  auto who = who_of(conv::find(db, ws, conversation_id), "");
   auto sel = store::routing::selector_for(db, ws, tm->id, conversation_id, at);
   conv::enqueue_outbox(db, ws, "sms.relay",
                        {{"number_id", number->id}, {"to", *tm->physical_number},
@@ -634,7 +623,7 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
     // duration also counts ringing and screening.
     if (duration > 0 && !meta.contains("dial_status")) meta["duration"] = duration;
     auto body = item->direction == "outbound"
-                    ? outbound_summary(status, meta.value("connected", false), meta.value("duration", 0))
+                    ? routing::outbound_call_summary(status, meta.value("connected", false), meta.value("duration", 0))
                     : routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
                                             meta.value("duration", 0));
     conv::update_item(db, item->workspace_id, item->id, body, item->status, meta);
@@ -814,7 +803,7 @@ call_result click_to_call_step(store::database& db, const flow_step& s, const st
   db.prepare("UPDATE messages SET external_id = ?3 WHERE workspace_id = ?1 AND id = ?2").bind_all(ws, item->id, s.sid).run();
   conv::update_item(db, ws, item->id, item->body, "sent", meta);
   auto c = conv::find(db, ws, item->conversation_id);
-  std::string spoken = c && c->contact_name && !c->contact_name->empty() ? *c->contact_name : carriers::format_display(dest);
+  auto spoken = who_of(c, dest);
   out.twiml = carriers::twiml::render(
       routing::dial_out(s.step_base, number->number, dest, "Connecting you to " + spoken + "."));
   nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
@@ -846,7 +835,7 @@ call_result outbound_step(store::database& db, const flow_step& s) {
       meta["dial_status"] = status;
       meta["duration"] = std::atoi(param(s.params, "DialCallDuration").c_str());
       conv::update_item(db, item->workspace_id, item->id,
-                        outbound_summary("completed", meta.value("connected", false), meta.value("duration", 0)),
+                        routing::outbound_call_summary("completed", meta.value("connected", false), meta.value("duration", 0)),
                         item->status, meta);
       if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
     }
@@ -894,7 +883,7 @@ call_result outbound_step(store::database& db, const flow_step& s) {
   m.created_at = s.at;
   auto mid = conv::insert_message(db, m);
   auto c = conv::find(db, ws, th.conversation_id);
-  std::string spoken = c && c->contact_name && !c->contact_name->empty() ? *c->contact_name : carriers::format_display(dest);
+  auto spoken = who_of(c, dest);
   out.twiml = carriers::twiml::render(routing::dial_out(s.step_base, number->number, dest, "Calling " + spoken + "."));
   nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
   out.created = th.created;
@@ -913,45 +902,27 @@ asio::awaitable<response> call_step(api_context& ctx, request& req) {
   if (sid.empty()) co_return response::error(400, "INVALID_INPUT", "CallSid is required");
   auto at = now_text(ctx);
   auto ps = v->params;
+  flow_step fs{carrier, step, sid, req.query_param("parent").value_or(""), at,
+               ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
+  // Each step is one write job; storing, publishing and answering are the same for all.
+  std::function<call_result(store::database&)> job;
   if (step == "voicemail") {
-    auto job = [carrier, sid, ps, at](store::database& db) { return save_voicemail(db, carrier, sid, ps, at); };
-    auto r = co_await ctx.db.write(std::move(job));
-    if (!r) co_return response::error(500, "INTERNAL", "could not store the voicemail");
-    publish_call_result(ctx, *r);
-    co_return twiml_response(r->twiml);
-  }
-  if (step == "transcription") {
-    auto job = [sid, ps, at](store::database& db) { return save_transcription(db, sid, ps, at); };
-    auto r = co_await ctx.db.write(std::move(job));
-    if (!r) co_return response::error(500, "INTERNAL", "could not store the transcription");
-    publish_call_result(ctx, *r);
-    co_return twiml_response(r->twiml);
-  }
-  if (step == "click-to-call") {
-    flow_step fs{carrier, step, sid, "", at, ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
+    job = [fs](store::database& db) { return save_voicemail(db, fs.carrier, fs.sid, fs.params, fs.at); };
+  } else if (step == "transcription") {
+    job = [fs](store::database& db) { return save_transcription(db, fs.sid, fs.params, fs.at); };
+  } else if (step == "click-to-call") {
     auto item = req.query_param("item").value_or("");
-    auto job = [fs, item](store::database& db) { return click_to_call_step(db, fs, item); };
-    auto r = co_await ctx.db.write(std::move(job));
-    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step");
-    publish_call_result(ctx, *r);
-    co_return twiml_response(r->twiml);
-  }
-  if (step == "outbound-dial" || step == "outbound-complete") {
-    flow_step fs{carrier, step, sid, "", at, ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
-    auto job = [fs](store::database& db) { return outbound_step(db, fs); };
-    auto r = co_await ctx.db.write(std::move(job));
-    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step");
-    publish_call_result(ctx, *r);
-    co_return twiml_response(r->twiml);
-  }
-  if (step == "screen" || step == "screen-result" || step == "dial-complete") {
-    flow_step fs{carrier, step, sid, req.query_param("parent").value_or(""), at,
-                 ctx.carriers.public_url + "/webhooks/" + carrier + "/voice", ps};
+    job = [fs, item](store::database& db) { return click_to_call_step(db, fs, item); };
+  } else if (step == "outbound-dial" || step == "outbound-complete") {
+    job = [fs](store::database& db) { return outbound_step(db, fs); };
+  } else if (step == "screen" || step == "screen-result" || step == "dial-complete") {
     if (step != "dial-complete" && fs.parent.empty())
       co_return response::error(400, "INVALID_INPUT", "the screen steps need ?parent=<CallSid>");
-    auto job = [fs](store::database& db) { return ring_step(db, fs); };
+    job = [fs](store::database& db) { return ring_step(db, fs); };
+  }
+  if (job) {
     auto r = co_await ctx.db.write(std::move(job));
-    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step");
+    if (!r) co_return response::error(500, "INTERNAL", "could not store the call step " + step);
     publish_call_result(ctx, *r);
     co_return twiml_response(r->twiml);
   }

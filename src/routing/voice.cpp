@@ -160,14 +160,23 @@ bool call_status_final(std::string_view s) {
   return s == "completed" || s == "busy" || s == "failed" || s == "no-answer" || s == "canceled";
 }
 
+namespace {
+std::string clock(int s) {
+  if (s < 0) s = 0;
+  std::string sec = std::to_string(s % 60);
+  return std::to_string(s / 60) + ":" + (sec.size() < 2 ? "0" + sec : sec);
+}
+}  // namespace
+
+std::string outbound_call_summary(std::string_view status, bool connected, int duration_s) {
+  if (!call_status_final(status)) return "Outgoing call";
+  return connected ? "Outgoing call, " + clock(duration_s) : "Outgoing call, not answered";
+}
+
 std::string call_summary(std::string_view status, bool answered, bool voicemail, int duration_s) {
-  auto clock = [](int s) {
-    std::string sec = std::to_string(s % 60);
-    return std::to_string(s / 60) + ":" + (sec.size() < 2 ? "0" + sec : sec);
-  };
   if (voicemail) return "Missed call, voicemail left";
   if (!call_status_final(status)) return status == "ringing" ? "Incoming call" : "Call in progress";
-  if (answered && status == "completed") return "Call, " + clock(duration_s < 0 ? 0 : duration_s);
+  if (answered && status == "completed") return "Call, " + clock(duration_s);
   return "Missed call";
 }
 

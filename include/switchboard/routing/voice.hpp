@@ -80,5 +80,7 @@ bool call_status_final(std::string_view status);
 
 // The thread item's text for a call in `status` (e.g. "Missed call", "Call, 1:05").
 std::string call_summary(std::string_view status, bool answered, bool voicemail, int duration_s);
+// The same for a call the teammate placed ("Outgoing call, 0:30", "Outgoing call, not answered").
+std::string outbound_call_summary(std::string_view status, bool connected, int duration_s);
 
 }  // namespace switchboard::routing
