@@ -66,15 +66,14 @@ std::optional<verified> verify(api_context& ctx, const request& req, const std::
   sr.raw_body = req.body;
   if (auto h = req.headers.get("X-Twilio-Signature")) sr.twilio_header = std::string(*h);
   if (auto h = req.headers.get("X-SignalWire-Signature")) sr.signalwire_header = std::string(*h);
-  auto ok = carriers::verify_webhook(kind, key, sr);
+  verified out{{}, carrier};
+  auto ok = carriers::verify_webhook(kind, key, sr, &out.params);
   if (!ok) {
     spdlog::warn("webhook {} {} rejected (request {}): {}", carrier, req.path, req.request_id,
                  ok.err().message);
     return std::nullopt;
   }
-  auto params = carriers::parse_form_body(req.body);
-  if (!params) return std::nullopt;
-  return verified{std::move(*params), carrier};
+  return out;
 }
 
 std::string param(const carriers::param_list& ps, std::string_view name) {
@@ -179,6 +178,9 @@ bool line_open(const line_info& l, const std::string& at) {
 
 struct inbound_result {
   std::string twiml;
+  store::id_t workspace_id = 0, conversation_id = 0;  // 0: no customer thread was touched
+  // Read back for the events only when some agent socket was open (`want_events`);
+  // otherwise the handler reads them after the commit if one has opened since.
   std::optional<store::conversation> conversation;
   bool created = false;
   std::optional<store::message> message;
@@ -222,6 +224,7 @@ struct sms_in {
   json media;
   std::string at;
   routing_settings settings;
+  bool want_events = true;
 };
 
 // A text the system sends on its own (a forward to a teammate's phone, an answer
@@ -352,9 +355,12 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   m.media = in.media;
   m.created_at = in.at;
   auto mid = conv::insert_message(db, m);
-  out.message = conv::find_message(db, ws, mid);
+  out.workspace_id = ws;
+  out.conversation_id = th.conversation_id;
+  if (in.want_events) out.message = conv::find_message(db, ws, mid);
   after_hours_reply(db, *number, th.conversation_id, in.at, out);
-  out.conversation = conv::find(db, ws, th.conversation_id);
+  bool forwards = owner && owner->sms_forwarding == "phone" && owner->physical_number;
+  if (in.want_events || forwards) out.conversation = conv::find(db, ws, th.conversation_id);
   if (owner) {
     store::routing::set_sticky(db, ws, owner->id, th.conversation_id, in.at);
     if (owner->sms_forwarding == "phone" && owner->physical_number) {
@@ -391,15 +397,27 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
   auto at = now_text(ctx);
   auto c = v->carrier;
   auto f = *from, t = *to;
-  sms_in in{c, sid, f, t, body, media, at, ctx.routing};
+  // With no socket open anywhere the job skips reading rows back for events nobody gets.
+  sms_in in{c, sid, f, t, body, media, at, ctx.routing, ctx.hub.subscribers() > 0};
   auto job = [in](store::database& db) { return route_inbound_sms(db, in); };
   auto r = co_await ctx.db.write(std::move(job));
   // Acknowledge only what committed: an error makes the carrier retry.
   if (!r) co_return response::error(500, "INTERNAL", "could not store the message");
-  if (r->conversation) {
-    auto ws = r->conversation->workspace_id;
-    auto cj = to_json(*r->conversation);
-    ctx.hub.publish(ws, "agents", r->created ? "conversation.created" : "conversation.updated", cj);
+  auto ws = r->workspace_id;
+  if (r->conversation_id && ctx.hub.has_subscribers(ws, "agents")) {
+    if (!r->message) {  // a socket opened during the write
+      auto cid = r->conversation_id;
+      auto sid_copy = sid;
+      auto read = [ws, cid, sid_copy](store::database& db) {
+        return std::make_pair(conv::find(db, ws, cid), conv::find_by_external(db, ws, "sms", sid_copy));
+      };
+      auto rows = co_await ctx.db.read(std::move(read));
+      if (rows) std::tie(r->conversation, r->message) = std::move(*rows);
+    }
+    if (r->conversation) {
+      auto cj = to_json(*r->conversation);
+      ctx.hub.publish(ws, "agents", r->created ? "conversation.created" : "conversation.updated", cj);
+    }
     if (r->message) ctx.hub.publish(ws, "agents", "message.created", to_json(*r->message));
     if (r->auto_reply) ctx.hub.publish(ws, "agents", "message.created", to_json(*r->auto_reply));
   }

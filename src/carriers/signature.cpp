@@ -9,10 +9,12 @@
 #include <boost/url/url_view.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include <algorithm>
 #include <climits>
+#include <memory>
 
 #include "switchboard/core/random.hpp"
 
@@ -23,17 +25,61 @@ namespace {
 constexpr std::string_view twilio_header_name = "X-Twilio-Signature";
 constexpr std::string_view signalwire_header_name = "X-SignalWire-Signature";
 
-// Raw HMAC-SHA1 bytes; empty on failure, which can never equal a non-empty header.
-std::string hmac_sha1(std::string_view key, std::string_view data) {
-  if (key.size() > static_cast<std::size_t>(INT_MAX)) return {};
-  static const unsigned char no_key = 0;  // HMAC() wants a non-null pointer even for 0 bytes
-  const void* key_ptr = key.empty() ? static_cast<const void*>(&no_key) : key.data();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!HMAC(EVP_sha1(), key_ptr, static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
-    return {};
-  return std::string(reinterpret_cast<const char*>(md), len);
+// An HMAC-SHA1 keyed once per thread and key. OpenSSL 3's one-shot HMAC() fetches the
+// algorithms (a locked lookup) and builds a context on every call; webhooks are signed
+// with one or two keys, so each thread keeps one keyed context and re-initialises it.
+class hmac_sha1 {
+ public:
+  explicit hmac_sha1(std::string_view key) {
+    static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    thread_local std::vector<std::pair<std::string, std::unique_ptr<EVP_MAC_CTX, ctx_free>>> cache;
+    for (auto& [k, c] : cache)
+      if (k == key) ctx_ = c.get();
+    if (!ctx_ && mac) {
+      std::unique_ptr<EVP_MAC_CTX, ctx_free> c(EVP_MAC_CTX_new(mac));
+      char digest[] = "SHA1";
+      OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_construct_end()};
+      static const unsigned char no_key = 0;  // a non-null pointer even for 0 bytes
+      const auto* k = key.empty() ? &no_key : reinterpret_cast<const unsigned char*>(key.data());
+      if (c && EVP_MAC_init(c.get(), k, key.size(), params)) {
+        if (cache.size() >= 8) cache.erase(cache.begin());  // keys come from configuration: few
+        ctx_ = c.get();
+        cache.emplace_back(std::string(key), std::move(c));
+        return;  // freshly keyed
+      }
+    }
+    // A NULL key re-initialises with the key already set.
+    if (ctx_ && !EVP_MAC_init(ctx_, nullptr, 0, nullptr)) ctx_ = nullptr;
+  }
+  void update(std::string_view data) {
+    if (ctx_ && !EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()))
+      ctx_ = nullptr;
+  }
+  // Raw MAC bytes; empty on failure, which can never equal a non-empty header.
+  std::string final() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    std::size_t len = 0;
+    if (!ctx_ || !EVP_MAC_final(ctx_, md, &len, sizeof md)) return {};
+    return std::string(reinterpret_cast<const char*>(md), len);
+  }
+
+ private:
+  struct ctx_free {
+    void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+  };
+  EVP_MAC_CTX* ctx_ = nullptr;
+};
+
+// HMAC-SHA1(key, url + k1 v1 k2 v2 ...) over params already in signing order.
+std::string sign_params(std::string_view key, std::string_view url,
+                        const std::vector<const std::pair<std::string, std::string>*>& ordered) {
+  hmac_sha1 h(key);
+  h.update(url);
+  for (const auto* p : ordered) {
+    h.update(p->first);
+    h.update(p->second);
+  }
+  return h.final();
 }
 
 std::string base64(const std::string& bytes) {
@@ -44,15 +90,6 @@ std::string base64(const std::string& bytes) {
                           static_cast<int>(bytes.size()));
   out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
   return out;
-}
-
-std::string signed_string(std::string_view url, const param_list& sorted_params) {
-  std::string s(url);
-  for (const auto& [k, v] : sorted_params) {
-    s += k;
-    s += v;
-  }
-  return s;
 }
 
 bool is_form_content(std::string_view content_type) {
@@ -69,6 +106,7 @@ bool is_form_content(std::string_view content_type) {
 // The `bodySHA256` query parameter, if the URL parses and carries one. The URL is signed,
 // so its presence cannot be forged; the first occurrence wins, as in twilio-python.
 std::optional<std::string> body_sha256_param(std::string_view url) {
+  if (url.find("bodySHA256") == std::string_view::npos) return std::nullopt;  // the usual case
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return std::nullopt;
   for (auto p : parsed->params(boost::urls::encoding_opts(true)))
@@ -110,65 +148,72 @@ result<void> require_header(const std::optional<std::string>& header, std::strin
 
 template <class Sign>
 bool any_variant_matches(std::string_view url, std::string_view header, Sign&& sign) {
-  bool ok = false;
-  for (const auto& variant : url_port_variants(url)) {
-    auto expected = sign(variant);
-    // Non-short-circuit OR: every variant costs the same whichever one matches.
-    ok |= !expected.empty() && constant_time_equal(expected, header);
-  }
-  return ok;
+  // The URL as configured first: carriers sign what they called, which is normally it.
+  // Which variant matched is no secret (the URL is public), so stopping early leaks nothing.
+  auto matches = [&](std::string_view u) {
+    auto expected = sign(u);
+    return !expected.empty() && constant_time_equal(expected, header);
+  };
+  if (matches(url)) return true;
+  auto variants = url_port_variants(url);
+  for (std::size_t i = 1; i < variants.size(); ++i)
+    if (matches(variants[i])) return true;
+  return false;
 }
 
 // Twilio's scheme; also the sandbox's and SignalWire's X-Twilio-Signature fallback.
-result<void> verify_twilio(std::string_view key, const signed_request& req) {
+result<void> verify_twilio(std::string_view key, const signed_request& req, param_list* form_out) {
   if (auto h = require_header(req.twilio_header, twilio_header_name); !h) return h;
   const std::string& header = *req.twilio_header;
   auto content = body_content_of(req);
   if (!content) return content.err();
-  const body_content& body = *content;
+  body_content& body = *content;
   if (auto hash = body_sha256_param(req.url)) {
     // JSON (or other raw) bodies: the URL alone is signed, the body is bound by its hash.
     if (!any_variant_matches(req.url, header,
-                             [&](const std::string& u) { return twilio_signature(key, u, {}); }))
+                             [&](std::string_view u) { return twilio_signature(key, u, {}); }))
       return deny("bad X-Twilio-Signature signature");
     if (!constant_time_equal(body_sha256_hex(req.raw_body), *hash))
       return deny("body hash mismatch (bodySHA256)");
+    if (form_out) *form_out = std::move(body.params);  // empty unless the body is a form
     return {};
   }
   // Without bodySHA256 only form parameters are signed; any other body would be unverified.
   if (!body.is_form && !req.raw_body.empty())
     return deny("request body is not covered by the signature (no bodySHA256)");
-  if (!any_variant_matches(req.url, header, [&](const std::string& u) {
+  if (!any_variant_matches(req.url, header, [&](std::string_view u) {
         return twilio_signature(key, u, body.params);
       }))
     return deny("bad X-Twilio-Signature signature");
+  if (form_out) *form_out = std::move(body.params);
   return {};
 }
 
-result<void> verify_signalwire(std::string_view key, const signed_request& req) {
-  if (!req.signalwire_header) return verify_twilio(key, req);
+result<void> verify_signalwire(std::string_view key, const signed_request& req, param_list* form_out) {
+  if (!req.signalwire_header) return verify_twilio(key, req, form_out);
   if (auto h = require_header(req.signalwire_header, signalwire_header_name); !h) return h;
   const std::string& header = *req.signalwire_header;
   auto content = body_content_of(req);
   if (!content) return content.err();
-  const body_content& body = *content;
+  body_content& body = *content;
   bool ok = false;
   if (body.is_form) {
-    ok = any_variant_matches(req.url, header, [&](const std::string& u) {
+    ok = any_variant_matches(req.url, header, [&](std::string_view u) {
       return signalwire_form_signature(key, u, body.params);
     });
   } else {
-    ok = any_variant_matches(req.url, header, [&](const std::string& u) {
+    ok = any_variant_matches(req.url, header, [&](std::string_view u) {
       return signalwire_json_signature(key, u, req.raw_body);
     });
     // A bodiless request (e.g. a cXML GET) signs HMAC(url) under both schemes; only the
     // encoding differs, so accepting the base64 form costs nothing.
     if (!ok && req.raw_body.empty())
-      ok = any_variant_matches(req.url, header, [&](const std::string& u) {
+      ok = any_variant_matches(req.url, header, [&](std::string_view u) {
         return signalwire_form_signature(key, u, {});
       });
   }
   if (!ok) return deny("bad X-SignalWire-Signature signature");
+  if (form_out) *form_out = std::move(body.params);
   return {};
 }
 
@@ -178,27 +223,32 @@ std::string twilio_signature(std::string_view key, std::string_view url, const p
   // twilio-python/node sort the keys and, for a repeated key, sign its distinct values in
   // sorted order (the published vector: Digits=5678,1234,1234 signs Digits1234Digits5678).
   // Sorting whole pairs and dropping exact duplicates is the same thing.
-  param_list sorted = params;
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  return base64(hmac_sha1(key, signed_string(url, sorted)));
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  sorted.reserve(params.size());
+  for (const auto& p : params) sorted.push_back(&p);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return *a < *b; });
+  sorted.erase(std::unique(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return *a == *b; }),
+               sorted.end());
+  return base64(sign_params(key, url, sorted));
 }
 
 std::string signalwire_form_signature(std::string_view key, std::string_view url,
                                       const param_list& params) {
   // Stable sort by key only: repeated keys keep submission order and duplicates (To=a&To=b
   // signs as ToaTob), per the SignalWire vector.
-  param_list sorted = params;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  return base64(hmac_sha1(key, signed_string(url, sorted)));
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  sorted.reserve(params.size());
+  for (const auto& p : params) sorted.push_back(&p);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  return base64(sign_params(key, url, sorted));
 }
 
 std::string signalwire_json_signature(std::string_view key, std::string_view url,
                                       std::string_view raw_body) {
-  std::string data(url);
-  data += raw_body;
-  auto mac = hmac_sha1(key, data);
+  hmac_sha1 h(key);
+  h.update(url);
+  h.update(raw_body);
+  auto mac = h.final();
   return mac.empty() ? std::string() : to_hex(mac);
 }
 
@@ -257,15 +307,16 @@ result<param_list> parse_form_body(std::string_view body) {
   return out;
 }
 
-result<void> verify_webhook(carrier_kind kind, std::string_view key, const signed_request& req) {
+result<void> verify_webhook(carrier_kind kind, std::string_view key, const signed_request& req,
+                            param_list* form_out) {
   // With an empty key anyone can compute a valid HMAC, so an unconfigured carrier fails closed.
   if (key.empty()) return deny("no signing key configured");
   switch (kind) {
     case carrier_kind::twilio:
     case carrier_kind::sandbox:
-      return verify_twilio(key, req);
+      return verify_twilio(key, req, form_out);
     case carrier_kind::signalwire:
-      return verify_signalwire(key, req);
+      return verify_signalwire(key, req, form_out);
   }
   return deny("unknown carrier");
 }

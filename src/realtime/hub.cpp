@@ -48,6 +48,11 @@ void hub::compact() {
   }
 }
 
+bool hub::has_subscribers(std::int64_t workspace_id, std::string_view topic) const {
+  auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));
+  return idx != index_.end() && !idx->second.empty();
+}
+
 std::size_t hub::publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
                          const nlohmann::json& data) {
   auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));

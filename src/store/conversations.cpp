@@ -276,6 +276,23 @@ id_t insert_message(database& db, const message& m) {
   return id;
 }
 
+void index_new_messages(database& db) {
+  auto& last = db.prepare("SELECT last_id FROM search_progress WHERE name = 'messages'");
+  if (!last.step()) return;
+  auto last_id = last.column_int(0);
+  last.reset();
+  auto& top = db.prepare("SELECT coalesce(max(id), 0) FROM messages");
+  top.step();
+  auto top_id = top.column_int(0);
+  top.reset();
+  if (top_id <= last_id) return;
+  db.prepare(
+        "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages WHERE id > ?1 AND id <= ?2")
+      .bind_all(last_id, top_id)
+      .run();
+  db.prepare("UPDATE search_progress SET last_id = ?1 WHERE name = 'messages'").bind_all(top_id).run();
+}
+
 std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut) {
   auto& q = db.prepare("SELECT body FROM canned_responses WHERE workspace_id = ?1 AND shortcut = ?2");
   q.bind_all(workspace_id, shortcut);

@@ -93,6 +93,7 @@ database::database(const std::string& path, mode m) {
 }
 
 database::~database() {
+  used_.clear();
   cache_.clear();
   sqlite3_close_v2(db_);
 }
@@ -115,11 +116,13 @@ statement& database::prepare(const std::string& sql) {
   } else {
     it->second->reset();
   }
+  used_.push_back(it->second.get());
   return *it->second;
 }
 
 void database::reset_all() {
-  for (auto& [sql, st] : cache_) st->reset();
+  for (auto* st : used_) st->reset();
+  used_.clear();
 }
 
 std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "switchboard/store/conversations.hpp"
+
 namespace switchboard::store {
 namespace {
 
@@ -17,6 +19,9 @@ void configure(database& db, std::chrono::milliseconds busy, bool writer) {
   } else {
     db.exec("PRAGMA query_only = ON");
   }
+  // Statement journals (each job's SAVEPOINT) and sorts stay in memory: on disk, a job
+  // past 64 KiB of changes spilled its sub-journal to a temp file with a pwrite per page.
+  db.exec("PRAGMA temp_store = MEMORY");
 }
 
 }  // namespace
@@ -26,6 +31,8 @@ store::store(const store_options& opts)
 
 result<std::unique_ptr<store>> store::open(const store_options& opts) {
   std::unique_ptr<store> s(new store(opts));
+  if (opts.migrations.empty() && !s->opts_.before_commit)
+    s->opts_.before_commit = [](database& db) { conversations::index_new_messages(db); };
   try {
     s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
     configure(*s->writer_db_, opts.busy_timeout, true);
@@ -120,6 +127,23 @@ void store::commit_batch(std::vector<pending>& batch) {
         } catch (const sqlite_error& re) {
           batch_error = error{"INTERNAL", re.what()};
           break;
+        }
+      }
+    }
+    if (!batch_error && opts_.before_commit) {
+      try {
+        db.prepare("SAVEPOINT before_commit").run();
+        opts_.before_commit(db);
+        db.reset_all();
+        db.prepare("RELEASE before_commit").run();
+      } catch (const std::exception& e) {
+        db.reset_all();
+        spdlog::error("store: before-commit step failed (retried next batch): {}", e.what());
+        try {
+          db.prepare("ROLLBACK TO before_commit").run();
+          db.prepare("RELEASE before_commit").run();
+        } catch (const sqlite_error& re) {
+          batch_error = error{"INTERNAL", re.what()};
         }
       }
     }

@@ -56,7 +56,10 @@ struct signed_request {
 };
 
 // Succeeds only when the request carries a valid signature under `key` for `kind`.
-// Every failure is error{"NOT_AUTHORIZED", what failed}.
-result<void> verify_webhook(carrier_kind kind, std::string_view key, const signed_request& req);
+// Every failure is error{"NOT_AUTHORIZED", what failed}. On success a form body's
+// decoded parameters (the ones that were signed) go to *form_out, if given, so the
+// caller does not parse the body a second time.
+result<void> verify_webhook(carrier_kind kind, std::string_view key, const signed_request& req,
+                            param_list* form_out = nullptr);
 
 }  // namespace switchboard::carriers

@@ -30,6 +30,8 @@ class hub {
   std::size_t publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
                       const nlohmann::json& data);
   std::size_t subscribers() const { return subs_.size(); }
+  // Lets a publisher skip building an event that nobody would receive.
+  bool has_subscribers(std::int64_t workspace_id, std::string_view topic) const;
 
  private:
   struct sub {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -80,7 +81,9 @@ class database {
   void exec(std::string_view sql);
   // A cached prepared statement, reset and unbound, ready for bind/step.
   statement& prepare(const std::string& sql);
-  // Resets every cached statement so none holds a snapshot open.
+  // Resets every statement handed out since the last call, so none holds a snapshot
+  // open (the writer calls it after each job; walking the whole cache cost a reset
+  // per cached statement per job).
   void reset_all();
   std::int64_t last_insert_rowid() const;
   int changes() const;
@@ -89,6 +92,7 @@ class database {
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+  std::vector<statement*> used_;  // handed out since the last reset_all(); may repeat
 };
 
 }  // namespace switchboard::store

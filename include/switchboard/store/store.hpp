@@ -53,6 +53,10 @@ struct store_options {
   std::size_t read_connections = 2;
   metrics* stats = nullptr;                       // optional
   std::span<const migration> migrations = {};     // empty = the embedded ones
+  // Runs in each batch's transaction just before COMMIT (after the jobs). With the
+  // embedded migrations and none given, it is the search indexer of new messages.
+  // A failure rolls back only what it did, is logged, and is retried next batch.
+  std::function<void(database&)> before_commit;
 };
 
 class store {

@@ -1,4 +1,5 @@
 #include "switchboard/store/store.hpp"
+#include "switchboard/store/conversations.hpp"
 
 #include <atomic>
 
@@ -169,4 +170,84 @@ TEST(store, stop_commits_queued_writes_and_refuses_new_ones) {
   ASSERT_FALSE(after);
   EXPECT_EQ(after.err().code, "UNAVAILABLE");
   EXPECT_EQ(count_items(*s), 200);
+}
+
+// Messages are indexed for search once per batch, just before COMMIT
+// (migrations/0005_search_batch.sql): a message inserted, edited or deleted
+// within the batch must leave the index exactly as a per-row trigger would.
+TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_consistent) {
+  sbtest::temp_dir dir;
+  st::store_options o;
+  o.path = dir.file("s.db");  // embedded migrations: the indexer is installed
+  auto opened = st::store::open(o);
+  ASSERT_TRUE(opened) << opened.err().message;
+  auto& s = **opened;
+  auto insert = [](st::database& db, const std::string& body) {
+    db.exec("INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', '2026-01-01T00:00:00Z')");
+    db.exec("INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
+            " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    db.exec("INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
+            " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    st::message m;
+    m.workspace_id = 1;
+    m.conversation_id = 1;
+    m.direction = "inbound";
+    m.sender_kind = "contact";
+    m.channel = "sms";
+    m.body = body;
+    m.status = "received";
+    m.created_at = "2026-01-01T00:00:00Z";
+    return st::conversations::insert_message(db, m);
+  };
+  auto matches = [&](const std::string& word) {
+    auto r = s.read_sync([word](st::database& db) {
+      auto& q = db.prepare("SELECT group_concat(rowid) FROM messages_fts WHERE messages_fts MATCH ?1");
+      q.bind(1, word);
+      q.step();
+      return q.column_text(0);
+    });
+    return r ? *r : std::string("error");
+  };
+  auto integrity = [&] {
+    return s.write_sync([](st::database& db) {
+      db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
+    });
+  };
+
+  // One batch: kept, edited before the commit, deleted before the commit, and a job that fails.
+  std::int64_t kept = 0, edited = 0;
+  auto first = s.write_sync([&](st::database& db) {
+    kept = insert(db, "apples");
+    edited = insert(db, "bananas");
+    auto gone = insert(db, "cherries");
+    db.prepare("UPDATE messages SET body = 'dates' WHERE id = ?1").bind_all(edited).run();
+    db.prepare("DELETE FROM messages WHERE id = ?1").bind_all(gone).run();
+  });
+  ASSERT_TRUE(first) << first.err().message;
+  auto failed = s.write_sync([&](st::database& db) {
+    insert(db, "elderberries");
+    throw st::job_error("INVALID_INPUT", "rolled back");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(matches("apples"), std::to_string(kept));
+  EXPECT_EQ(matches("dates"), std::to_string(edited));
+  EXPECT_EQ(matches("bananas"), "");
+  EXPECT_EQ(matches("cherries"), "");
+  EXPECT_EQ(matches("elderberries"), "");
+  auto ok = integrity();
+  EXPECT_TRUE(ok) << ok.err().message;
+
+  // Later transactions edit and delete rows that are already indexed (the triggers).
+  auto later = s.write_sync([&](st::database& db) {
+    db.prepare("UPDATE messages SET body = 'figs' WHERE id = ?1").bind_all(edited).run();
+    db.prepare("DELETE FROM messages WHERE id = ?1").bind_all(kept).run();
+    insert(db, "grapes");
+  });
+  ASSERT_TRUE(later) << later.err().message;
+  EXPECT_EQ(matches("apples"), "");
+  EXPECT_EQ(matches("dates"), "");
+  EXPECT_EQ(matches("figs"), std::to_string(edited));
+  EXPECT_NE(matches("grapes"), "");
+  ok = integrity();
+  EXPECT_TRUE(ok) << ok.err().message;
 }
