@@ -70,8 +70,9 @@ function changed(before, values) {
 
 // ---------- teammates ----------
 
-const roleOptions = () => [['viewer', 'Viewer'], ['agent', 'Agent'], ['admin', 'Admin'],
-  ...(can('roles.grant_owner') ? [['owner', 'Owner']] : [])];
+const roles = [['viewer', 'Viewer'], ['agent', 'Agent'], ['admin', 'Admin'], ['owner', 'Owner']];
+// Owner is offered only with roles.grant_owner, or when it is the teammate's role already.
+const roleOptions = (current) => roles.filter(([r]) => r !== 'owner' || r === current || can('roles.grant_owner'));
 const availabilityOptions = [['available', 'Available'], ['away', 'Away'], ['offline', 'Offline']];
 const forwardingOptions = [['off', 'Off'], ['phone', 'Forward to phone']];
 
@@ -103,7 +104,7 @@ async function teammatesPage(ctx) {
     submit: 'Save teammate',
     fields: [
       { name: 'name', label: 'Name', value: t.name, required: true },
-      { name: 'role', label: 'Role', type: 'select', options: roleOptions(), value: t.role },
+      { name: 'role', label: 'Role', type: 'select', options: roleOptions(t.role), value: t.role },
       { name: 'physical_number', label: 'Mobile phone', type: 'tel', value: t.physical_number || '' },
       { name: 'availability', label: 'Availability', type: 'select', options: availabilityOptions, value: t.availability },
       { name: 'sms_forwarding', label: 'SMS forwarding', type: 'select', options: forwardingOptions, value: t.sms_forwarding },
@@ -123,7 +124,7 @@ async function teammatesPage(ctx) {
     columns: [
       { label: 'Name', cell: (t) => t.name },
       { label: 'Email', cell: (t) => t.email },
-      { label: 'Role', cell: (t) => label(roleOptions().concat([['owner', 'Owner']]), t.role) },
+      { label: 'Role', cell: (t) => label(roles, t.role) },
       { label: 'Mobile phone', cell: (t) => formatPhone(t.physical_number) || '—' },
       { label: 'Availability', cell: (t) => label(availabilityOptions, t.availability) },
       { label: 'SMS forwarding', cell: (t) => label(forwardingOptions, t.sms_forwarding) },

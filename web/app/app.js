@@ -7,8 +7,7 @@ import { api, can, session, setToken } from './api.js';
 import { loadCanned } from './canned.js';
 import { wireContact } from './contact.js';
 import {
-  closeConversation, inbox, loadDirectory, loadList, openConversation, renderFilters, renderList, upsert,
-  upsertMessage, who, wireInbox,
+  closeConversation, inbox, loadDirectory, loadList, openConversation, upsert, upsertMessage, who, wireInbox,
 } from './inbox.js';
 
 const $ = (id) => document.getElementById(id);
@@ -164,9 +163,7 @@ async function start() {
   $('available').disabled = !can('me.update');
   renderNotifyButton();
   await Promise.all([loadDirectory(), can('conversations.reply') ? loadCanned() : null]);
-  renderFilters();
   await loadList();
-  renderList();
   connect();
   await route();
 }
