@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of the main screens (inbox, voicemail, phone-sized inbox, sign-in,
+# Screenshots of the main screens (inbox, contact sidebar, voicemail, settings
+# pages for numbers and teammates, phone-sized inbox and settings, sign-in,
 # simulator) into docs/screenshots/, taken in headless Debian chromium against
 # a fresh daemon on a temporary data dir. Builds the daemon first.
 set -euo pipefail

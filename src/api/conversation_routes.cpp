@@ -404,6 +404,19 @@ asio::awaitable<response> export_conversation(api_context& ctx, request& req) {
   co_return r;
 }
 
+// A shortcut as stored: trimmed, one leading '/' dropped, one word of 1-32 characters.
+result<std::string> parse_shortcut(const std::string& raw) {
+  std::string sc = trim(raw);
+  if (!sc.empty() && sc.front() == '/') sc.erase(0, 1);
+  if (sc.empty() || sc.size() > 32 || sc.find_first_of(" \t\n/") != std::string::npos)
+    return error{"INVALID_FORMAT", "shortcut must be one word of at most 32 characters"};
+  return sc;
+}
+
+json canned_json(const store::canned_response& c) {
+  return {{"id", id_str(c.id)}, {"shortcut", c.shortcut}, {"body", c.body}, {"created_at", c.created_at}};
+}
+
 asio::awaitable<response> list_canned(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "canned.read");
   if (!who) co_return response::from(who.err());
@@ -412,8 +425,7 @@ asio::awaitable<response> list_canned(api_context& ctx, request& req) {
   auto rows = co_await ctx.db.read(std::move(job5));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
-  for (auto& c : *rows)
-    items.push_back({{"id", id_str(c.id)}, {"shortcut", c.shortcut}, {"body", c.body}, {"created_at", c.created_at}});
+  for (auto& c : *rows) items.push_back(canned_json(c));
   co_return page(items, std::nullopt);
 }
 
@@ -428,19 +440,49 @@ asio::awaitable<response> create_canned(api_context& ctx, request& req) {
   if (!text) co_return response::from(text.err());
   if (!*shortcut || !*text || trim(**text).empty())
     co_return response::error(400, "MISSING_REQUIRED_FIELD", "shortcut and body are required");
-  std::string sc = trim(**shortcut);
-  if (!sc.empty() && sc.front() == '/') sc.erase(0, 1);
-  if (sc.empty() || sc.size() > 32 || sc.find_first_of(" \t\n/") != std::string::npos)
-    co_return response::error(400, "INVALID_FORMAT", "shortcut must be one word of at most 32 characters");
+  auto sc = parse_shortcut(**shortcut);
+  if (!sc) co_return response::from(sc.err());
   auto ws = who->workspace_id;
   auto b = **text;
   auto at = now_text(ctx);
-  auto job6 = [ws, sc, b, at](store::database& db) {
+  auto job6 = [ws, sc = *sc, b, at](store::database& db) {
     return conv::insert_canned(db, ws, sc, b, at);
   };
   auto id = co_await ctx.db.write(std::move(job6));
   if (!id) co_return store_error(id.err(), "a canned response with this shortcut exists");
-  co_return response::json(201, {{"id", id_str(*id)}, {"shortcut", sc}, {"body", b}, {"created_at", at}});
+  co_return response::json(201, canned_json({*id, *sc, b, at}));
+}
+
+asio::awaitable<response> patch_canned(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "canned.manage");
+  if (!who) co_return response::from(who.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "canned response not found");
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto shortcut = opt_string(*body, "shortcut");
+  auto text = opt_string(*body, "body");
+  if (!shortcut) co_return response::from(shortcut.err());
+  if (!text) co_return response::from(text.err());
+  std::optional<std::string> sc;
+  if (*shortcut) {
+    auto parsed = parse_shortcut(**shortcut);
+    if (!parsed) co_return response::from(parsed.err());
+    sc = *parsed;
+  }
+  if (*text && trim(**text).empty())
+    co_return response::error(400, "MISSING_REQUIRED_FIELD", "body must not be blank");
+  auto ws = who->workspace_id;
+  auto cid = *id;
+  auto b = *text;
+  auto job = [ws, cid, sc, b](store::database& db) {
+    auto row = conv::update_canned(db, ws, cid, sc, b);
+    if (!row) throw store::job_error("NOT_FOUND", "canned response not found");
+    return *row;
+  };
+  auto row = co_await ctx.db.write(std::move(job));
+  if (!row) co_return store_error(row.err(), "a canned response with this shortcut exists");
+  co_return response::json(200, canned_json(*row));
 }
 
 asio::awaitable<response> delete_canned(api_context& ctx, request& req) {
@@ -497,6 +539,21 @@ asio::awaitable<response> create_label(api_context& ctx, request& req) {
   co_return response::json(201, {{"id", id_str(*id)}, {"name", n}, {"color", col}, {"created_at", at}});
 }
 
+asio::awaitable<response> delete_label(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "labels.manage");
+  if (!who) co_return response::from(who.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "label not found");
+  auto ws = who->workspace_id;
+  auto lid = *id;
+  auto job = [ws, lid](store::database& db) {
+    if (!conv::delete_label(db, ws, lid)) throw store::job_error("NOT_FOUND", "label not found");
+  };
+  auto w = co_await ctx.db.write(std::move(job));
+  if (!w) co_return store_error(w.err());
+  co_return response::json(200, {{"ok", true}});
+}
+
 }  // namespace
 
 void add_conversation_routes(http::router& r, api_context& ctx) {
@@ -509,9 +566,11 @@ void add_conversation_routes(http::router& r, api_context& ctx) {
   r.add("GET", "/api/v1/conversations/{id}/export", [&ctx](request& q) { return export_conversation(ctx, q); });
   r.add("GET", "/api/v1/canned_responses", [&ctx](request& q) { return list_canned(ctx, q); });
   r.add("POST", "/api/v1/canned_responses", [&ctx](request& q) { return create_canned(ctx, q); });
+  r.add("PATCH", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return patch_canned(ctx, q); });
   r.add("DELETE", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return delete_canned(ctx, q); });
   r.add("GET", "/api/v1/labels", [&ctx](request& q) { return list_labels(ctx, q); });
   r.add("POST", "/api/v1/labels", [&ctx](request& q) { return create_label(ctx, q); });
+  r.add("DELETE", "/api/v1/labels/{id}", [&ctx](request& q) { return delete_label(ctx, q); });
 }
 
 }  // namespace switchboard::api

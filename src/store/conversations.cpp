@@ -322,6 +322,21 @@ bool delete_canned(database& db, id_t workspace_id, id_t id) {
   return db.changes() > 0;
 }
 
+std::optional<canned_response> update_canned(database& db, id_t workspace_id, id_t id,
+                                             const std::optional<std::string>& shortcut,
+                                             const std::optional<std::string>& body) {
+  db.prepare(
+        "UPDATE canned_responses SET shortcut = COALESCE(?3, shortcut), body = COALESCE(?4, body)"
+        " WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, id, shortcut, body)
+      .run();
+  auto& q = db.prepare(
+      "SELECT id, shortcut, body, created_at FROM canned_responses WHERE workspace_id = ?1 AND id = ?2");
+  q.bind_all(workspace_id, id);
+  if (!q.step()) return std::nullopt;
+  return canned_response{q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)};
+}
+
 std::vector<label> list_labels(database& db, id_t workspace_id) {
   std::vector<label> out;
   auto& q = db.prepare("SELECT id, name, color, created_at FROM labels WHERE workspace_id = ?1 ORDER BY name");
@@ -336,6 +351,11 @@ id_t insert_label(database& db, id_t workspace_id, const std::string& name,
       .bind_all(workspace_id, name, color, now)
       .run();
   return db.last_insert_rowid();
+}
+
+bool delete_label(database& db, id_t workspace_id, id_t id) {
+  db.prepare("DELETE FROM labels WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
+  return db.changes() > 0;
 }
 
 id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,

@@ -2,7 +2,9 @@
 // appears live, reply, private note, assign, resolve; a viewer gets no reply box.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, launchBrowser, login, startDaemon } from './support.mjs';
+import {
+  customerTexts as texts, eventually, launchBrowser, login, shown, signIn as openApp, startDaemon,
+} from './support.mjs';
 
 let daemon;
 let admin;
@@ -21,33 +23,14 @@ after(async () => {
   await daemon?.stop();
 });
 
-async function signIn(email, password) {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(`${daemon.url}/app/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('region', { name: 'Conversations' }).waitFor();
-  return { page, errors };
-}
-
-async function customerTexts(from, body) {
-  const r = await fetch(`${daemon.url}/api/sandbox/v1/messages`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from, to: line, body }),
-  });
-  assert.equal(r.status, 201);
-}
+const signIn = (email, password) => openApp(browser, daemon.url, email, password);
+const customerTexts = (from, body) => texts(daemon.url, from, line, body);
 
 test('an agent sees a new conversation live, replies, notes, assigns and resolves', async () => {
   const { page, errors } = await signIn(daemon.email, daemon.password);
   await page.getByRole('button', { name: 'All', exact: true }).click();
   await customerTexts('+14155550131', 'Do you deliver on weekends?');
-  const item = page.locator('.conv-item', { hasText: '+14155550131' });
+  const item = page.locator('.conv-item', { hasText: shown('+14155550131') });
   await item.waitFor(); // no reload: over /ws/agent
   await item.locator('.preview', { hasText: 'Do you deliver on weekends?' }).waitFor();
   await item.click();
@@ -68,7 +51,7 @@ test('an agent sees a new conversation live, replies, notes, assigns and resolve
   });
   await page.reload();
   await page.getByRole('button', { name: 'All', exact: true }).click();
-  await page.locator('.conv-item', { hasText: '+14155550131' }).click();
+  await page.locator('.conv-item', { hasText: shown('+14155550131') }).click();
   await page.getByLabel('Assignee').selectOption(sam.id);
   await page.getByRole('button', { name: 'Resolve' }).click();
   await page.getByRole('button', { name: 'Reopen' }).waitFor();
@@ -97,7 +80,7 @@ test('a viewer reads conversations but has no reply box', async () => {
   await customerTexts('+14155550132', 'Hello there');
   const { page, errors } = await signIn('vi@example.com', 'viewer-password-1');
   await page.getByRole('button', { name: 'All', exact: true }).click();
-  await page.locator('.conv-item', { hasText: '+14155550132' }).click();
+  await page.locator('.conv-item', { hasText: shown('+14155550132') }).click();
   await page.locator('.msg.inbound', { hasText: 'Hello there' }).waitFor();
   assert.equal(await page.getByLabel('Message', { exact: true }).isVisible(), false, 'no composer for viewers');
   assert.equal(await page.getByRole('button', { name: 'Send' }).isVisible(), false);

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, login, startDaemon } from './support.mjs';
+import { launchBrowser, login, shown, startDaemon } from './support.mjs';
 
 const out = resolve(fileURLToPath(import.meta.url), '../../../docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -37,6 +37,32 @@ try {
     from: '+14155550144', to: line, url: '/webhooks/sandbox/voice/status', status: 'completed', params: { CallDuration: '20' },
   });
 
+  // A workspace with people, a team, numbers, labels, canned responses and a known customer.
+  const alex = await admin.call('POST', '/api/v1/teammates', {
+    email: 'alex@example.com', name: 'Alex Kim', role: 'agent', password: 'alex-password-1', physical_number: '+14155550190',
+  });
+  await admin.call('PATCH', `/api/v1/teammates/${alex.id}`, { sms_forwarding: 'phone' });
+  const sam = await admin.call('POST', '/api/v1/teammates', { email: 'sam@example.com', name: 'Sam Ortiz', role: 'admin' });
+  await admin.call('POST', '/api/v1/teammates', { email: 'vi@example.com', name: 'Vi Tran', role: 'viewer' });
+  const team = await admin.call('POST', '/api/v1/teams', { name: 'Support', member_ids: [alex.id, sam.id] });
+  await admin.call('POST', '/api/v1/numbers', { area_code: '415', owner_teammate_id: alex.id });
+  await admin.call('POST', '/api/v1/numbers', { area_code: '628', owner_team_id: team.id });
+  for (const [name, color] of [['vip', '#d97706'], ['billing', '#2563eb'], ['returns', '#059669']]) {
+    await admin.call('POST', '/api/v1/labels', { name, color });
+  }
+  await admin.call('POST', '/api/v1/canned_responses', { shortcut: 'hold', body: 'I have put one aside for you until Saturday.' });
+  await admin.call('POST', '/api/v1/canned_responses', { shortcut: 'thanks', body: 'Thanks for writing!' });
+  const maya = (await admin.call('GET', '/api/v1/contacts?q=0141')).items[0];
+  await admin.call('PATCH', `/api/v1/contacts/${maya.id}`, {
+    name: 'Maya Chen', email: 'maya@example.com', attributes: { plan: 'Loyalty gold', city: 'Oakland' },
+  });
+  const past = await admin.call('POST', '/api/v1/conversations', {
+    contact_id: maya.id, channel: 'sms', subject: 'Order 1042 delivery', body: 'Your order 1042 is on its way!',
+  });
+  await admin.call('PATCH', `/api/v1/conversations/${past.id}`, { status: 'resolved' });
+  const current = (await admin.call('GET', `/api/v1/conversations?contact_id=${maya.id}&status=open`)).items[0];
+  await admin.call('PATCH', `/api/v1/conversations/${current.id}`, { labels: ['vip'] });
+
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
   await page.goto(`${daemon.url}/app/`);
   await page.screenshot({ path: join(out, 'login.png') });
@@ -44,7 +70,8 @@ try {
   await page.getByLabel('Password').fill(daemon.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'All', exact: true }).click();
-  await page.locator('.conv-item', { hasText: '+14155550141' }).click();
+  await page.locator('.conv-item', { hasText: 'Maya Chen' }).click();
+  await page.getByRole('complementary', { name: 'Contact' }).getByRole('link', { name: 'Order 1042 delivery' }).waitFor();
   await page.getByLabel('Message', { exact: true }).fill('Yes, we have it in M. Shall I hold one for you until Saturday?');
   await page.getByRole('button', { name: 'Send' }).click();
   await page.getByLabel('Private note').check();
@@ -53,10 +80,20 @@ try {
   await page.locator('.msg.note').waitFor();
   await page.getByRole('radio', { name: 'Reply' }).check();
   await page.screenshot({ path: join(out, 'inbox.png') });
-  await page.locator('.conv-item', { hasText: '+14155550144' }).click();
+  await page.getByRole('complementary', { name: 'Contact' }).screenshot({ path: join(out, 'contact.png') });
+  await page.locator('.conv-item', { hasText: shown('+14155550144') }).click();
   await page.locator('.msg.kind-voicemail').waitFor();
   await page.screenshot({ path: join(out, 'voicemail.png') });
+  await page.goto(`${daemon.url}/app/#/settings/numbers`);
+  await page.getByRole('cell', { name: /^\(628\)/ }).waitFor();
+  await page.screenshot({ path: join(out, 'settings-numbers.png') });
+  await page.goto(`${daemon.url}/app/#/settings/teammates`);
+  await page.getByRole('cell', { name: 'alex@example.com' }).waitFor();
+  await page.screenshot({ path: join(out, 'settings-teammates.png') });
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(out, 'settings-phone.png') });
+  await page.goto(`${daemon.url}/app/#/inbox`);
+  await page.locator('.conv-item').first().waitFor();
   await page.screenshot({ path: join(out, 'inbox-phone.png') });
 
   const sim = await browser.newPage({ viewport: { width: 1000, height: 700 } });

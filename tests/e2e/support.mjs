@@ -98,3 +98,30 @@ export async function eventually(fn, { ms = 10000, every = 100, what = 'conditio
     await new Promise((r) => setTimeout(r, every));
   }
 }
+
+// Opens /app/ in a new page and signs in; collects page errors (expected to stay empty).
+export async function signIn(browser, url, email, password, { viewport } = {}) {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${url}/app/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('region', { name: 'Conversations' }).waitFor();
+  return { page, errors };
+}
+
+// A customer's phone texts a sandbox line.
+export async function customerTexts(url, from, to, body) {
+  const r = await fetch(`${url}/api/sandbox/v1/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from, to, body }),
+  });
+  if (r.status !== 201) throw new Error(`sandbox text: ${r.status} ${await r.text()}`);
+}
+
+// +14155550100 -> (415) 555-0100, as the app shows NANP numbers.
+export const shown = (e164) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;

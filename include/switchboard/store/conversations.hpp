@@ -61,10 +61,15 @@ std::vector<canned_response> list_canned(database& db, id_t workspace_id);
 id_t insert_canned(database& db, id_t workspace_id, const std::string& shortcut,
                    const std::string& body, const std::string& now);
 bool delete_canned(database& db, id_t workspace_id, id_t id);
+// Changes the given fields; nullopt keeps one. Returns the row, or nullopt when unknown.
+std::optional<canned_response> update_canned(database& db, id_t workspace_id, id_t id,
+                                             const std::optional<std::string>& shortcut,
+                                             const std::optional<std::string>& body);
 
 std::vector<label> list_labels(database& db, id_t workspace_id);
 id_t insert_label(database& db, id_t workspace_id, const std::string& name,
                   const std::string& color, const std::string& now);
+bool delete_label(database& db, id_t workspace_id, id_t id);
 
 // Transactional outbox: a side effect recorded with the change that causes it.
 id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,

@@ -428,3 +428,35 @@ TEST_F(api_test, api_keys_authenticate_and_revoke) {
   EXPECT_EQ(call("GET", "/api/v1/me", key).status, 401);
   EXPECT_EQ(count("SELECT COUNT(*) FROM api_keys WHERE key_hash LIKE 'sbk_%'"), 0) << "keys are stored hashed";
 }
+
+TEST_F(api_test, canned_responses_are_edited_and_labels_deleted) {
+  auto a = call("POST", "/api/v1/canned_responses", admin_, {{"shortcut", "hi"}, {"body", "Hello!"}});
+  ASSERT_EQ(a.status, 201) << a.raw;
+  ASSERT_EQ(call("POST", "/api/v1/canned_responses", admin_, {{"shortcut", "bye"}, {"body", "Bye"}}).status, 201);
+  auto id = a.body["id"].get<std::string>();
+  auto p = call("PATCH", "/api/v1/canned_responses/" + id, admin_, {{"shortcut", "/hello"}, {"body", "Hello there!"}});
+  ASSERT_EQ(p.status, 200) << p.raw;
+  EXPECT_EQ(p.body["shortcut"], "hello");
+  EXPECT_EQ(p.body["body"], "Hello there!");
+  EXPECT_EQ(p.body["id"], id);
+  // Only the body: the shortcut stays.
+  EXPECT_EQ(call("PATCH", "/api/v1/canned_responses/" + id, admin_, {{"body", "Hey!"}}).body["shortcut"], "hello");
+  EXPECT_EQ(call("PATCH", "/api/v1/canned_responses/" + id, admin_, {{"shortcut", "BYE"}}).status, 409);
+  EXPECT_EQ(call("PATCH", "/api/v1/canned_responses/" + id, admin_, {{"shortcut", "two words"}}).status, 400);
+  EXPECT_EQ(call("PATCH", "/api/v1/canned_responses/" + id, admin_, {{"body", "  "}}).status, 400);
+  EXPECT_EQ(call("PATCH", "/api/v1/canned_responses/999", admin_, {{"body", "x"}}).status, 404);
+  auto list = call("GET", "/api/v1/canned_responses", admin_);
+  ASSERT_EQ(list.body["items"].size(), 2u);
+  EXPECT_EQ(list.body["items"][1]["body"], "Hey!");
+
+  auto [agent_id, agent] = teammate("al@example.com", "agent");
+  EXPECT_EQ(call("PATCH", "/api/v1/canned_responses/" + id, agent, {{"body", "x"}}).status, 403);
+
+  auto l = call("POST", "/api/v1/labels", admin_, {{"name", "vip"}});
+  ASSERT_EQ(l.status, 201);
+  auto lid = l.body["id"].get<std::string>();
+  EXPECT_EQ(call("DELETE", "/api/v1/labels/" + lid, agent).status, 403);
+  EXPECT_EQ(call("DELETE", "/api/v1/labels/" + lid, admin_).status, 200);
+  EXPECT_EQ(call("DELETE", "/api/v1/labels/" + lid, admin_).status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/labels", admin_).body["items"].size(), 0u);
+}

@@ -1,0 +1,190 @@
+// Inbox additions in headless Chromium: canned responses through "/", labels
+// and the label filter, the team inbox filter, the contact sidebar (phones,
+// past conversations, edit, merge, erase) and keyset paging as the list scrolls.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { customerTexts, launchBrowser, login, shown, signIn, startDaemon } from './support.mjs';
+
+let daemon;
+let admin;
+let browser;
+let line;
+
+before(async () => {
+  daemon = await startDaemon();
+  admin = await login(daemon.url, daemon.email, daemon.password);
+  line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await daemon?.stop();
+});
+
+const text = (from, body) => customerTexts(daemon.url, from, line, body);
+const open = (url) => signIn(browser, url, daemon.email, daemon.password);
+const conversationOf = async (phone) =>
+  (await admin.call('GET', '/api/v1/conversations?status=all&limit=100')).items.find((c) => c.contact.phone === phone);
+
+async function openFromAll(page, phone) {
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.locator('.conv-item', { hasText: shown(phone) }).click();
+  await page.locator('#contact-name', { hasText: shown(phone) }).waitFor();
+}
+
+test('a canned response is picked with "/" and inserted with Enter or Tab', async () => {
+  await admin.call('POST', '/api/v1/canned_responses', { shortcut: 'hours', body: 'We are open 9 to 5, Monday to Friday.' });
+  await admin.call('POST', '/api/v1/canned_responses', { shortcut: 'thanks', body: 'Thanks for writing!' });
+  await text('+14155550151', 'When are you open?');
+  const { page, errors } = await open(daemon.url);
+  await openFromAll(page, '+14155550151');
+  const box = page.getByLabel('Message', { exact: true });
+  await box.pressSequentially('/ho');
+  const options = page.getByRole('listbox', { name: 'Canned responses' }).getByRole('option');
+  await options.first().waitFor();
+  assert.deepEqual(await options.allTextContents(), ['/hours We are open 9 to 5, Monday to Friday.'], 'filtered by the shortcut typed');
+  await box.press('Enter');
+  assert.equal(await box.inputValue(), 'We are open 9 to 5, Monday to Friday.');
+  assert.equal(await page.getByRole('listbox', { name: 'Canned responses' }).isVisible(), false);
+  // On a new line, "/" lists both; ArrowDown then Tab picks the second.
+  await box.press('Shift+Enter');
+  await box.pressSequentially('/');
+  await options.nth(1).waitFor();
+  assert.equal(await options.count(), 2);
+  await box.press('ArrowDown');
+  assert.equal(await options.nth(1).getAttribute('aria-selected'), 'true');
+  await box.press('Tab');
+  assert.equal(await box.inputValue(), 'We are open 9 to 5, Monday to Friday.\nThanks for writing!');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.msg.outbound', { hasText: 'Thanks for writing!' }).waitFor();
+  const conv = await conversationOf('+14155550151');
+  const thread = await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  assert.equal(thread.items.at(-1).body, 'We are open 9 to 5, Monday to Friday.\nThanks for writing!');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a label added to a conversation shows in the label filter, and the team inbox filter works', async () => {
+  await text('+14155550152', 'My parcel is late');
+  await text('+14155550153', 'Just saying hi');
+  const team = await admin.call('POST', '/api/v1/teams', { name: 'Billing', member_ids: [admin.user.id] });
+  const billed = await conversationOf('+14155550153');
+  await admin.call('PATCH', `/api/v1/conversations/${billed.id}`, { team_id: team.id });
+  const { page, errors } = await open(daemon.url);
+  await openFromAll(page, '+14155550152');
+  await page.getByLabel('Add label').fill('late-delivery');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('list', { name: 'Labels' }).getByText('late-delivery').waitFor();
+  const late = await conversationOf('+14155550152');
+  assert.deepEqual(late.labels, ['late-delivery']);
+
+  await page.getByLabel('Label', { exact: true }).selectOption('late-delivery');
+  const items = page.locator('.conv-item');
+  await items.filter({ hasText: shown('+14155550153') }).waitFor({ state: 'detached' });
+  assert.deepEqual(await items.locator('.name').allTextContents(), [shown('+14155550152')]);
+  await page.getByLabel('Label', { exact: true }).selectOption('');
+  await items.filter({ hasText: shown('+14155550153') }).waitFor();
+
+  await page.getByLabel('Team inbox').selectOption({ label: 'Billing' });
+  await items.filter({ hasText: shown('+14155550152') }).waitFor({ state: 'detached' });
+  assert.deepEqual(await items.locator('.name').allTextContents(), [shown('+14155550153')]);
+  await page.getByLabel('Team inbox').selectOption('');
+
+  await page.getByRole('button', { name: 'Remove label late-delivery' }).click();
+  await page.getByText('No labels').waitFor();
+  assert.deepEqual((await conversationOf('+14155550152')).labels, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the contact sidebar shows phones and past conversations, and saves an edit', async () => {
+  const rita = await admin.call('POST', '/api/v1/contacts', {
+    name: 'Rita Lopez', phone: '+14155550177', email: 'rita@example.com', attributes: { plan: 'pro' },
+  });
+  const old = await admin.call('POST', '/api/v1/conversations', {
+    contact_id: rita.id, channel: 'sms', subject: 'Broken zipper', body: 'Your new zipper is on its way.',
+  });
+  await admin.call('PATCH', `/api/v1/conversations/${old.id}`, { status: 'resolved' });
+  await admin.call('POST', '/api/v1/conversations', { contact_id: rita.id, channel: 'sms', subject: 'Exchange', body: 'Hi Rita, about your exchange…' });
+  const { page, errors } = await open(daemon.url);
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.locator('.conv-item', { hasText: 'Rita Lopez' }).click();
+  await page.locator('.msg', { hasText: 'about your exchange' }).waitFor();
+  const sidebar = page.getByRole('complementary', { name: 'Contact' });
+  await sidebar.getByRole('link', { name: shown('+14155550177') }).waitFor();
+  await sidebar.getByText('rita@example.com').waitFor();
+  await sidebar.getByText('pro', { exact: true }).waitFor();
+  // The past conversation opens from its link.
+  await sidebar.getByRole('link', { name: 'Broken zipper' }).click();
+  await page.locator('.msg', { hasText: 'Your new zipper is on its way.' }).waitFor();
+  assert.ok(page.url().endsWith(`#/conversations/${old.id}`));
+  await sidebar.getByRole('link', { name: 'Exchange' }).waitFor();
+
+  await sidebar.getByRole('button', { name: 'Edit contact' }).click();
+  await sidebar.getByLabel('Name').fill('Rita López');
+  await sidebar.getByLabel('Phones').fill('+1 415 555 0177\n+1 (415) 555-0178');
+  await sidebar.getByLabel('Attributes').fill('city: Austin');
+  await sidebar.getByRole('button', { name: 'Save contact' }).click();
+  await sidebar.getByText('Contact saved.').waitFor();
+  const saved = await admin.call('GET', `/api/v1/contacts/${rita.id}`);
+  assert.equal(saved.name, 'Rita López');
+  assert.deepEqual(saved.phones, ['+14155550177', '+14155550178']);
+  assert.deepEqual(saved.attributes, { city: 'Austin' }, 'plan removed, city added');
+  await sidebar.getByRole('link', { name: shown('+14155550178') }).waitFor();
+  await page.locator('#contact-name', { hasText: 'Rita López' }).waitFor();
+  assert.deepEqual(errors, []);
+  // A server refusal is shown as the API's message (the browser logs the 400 itself).
+  await sidebar.getByRole('button', { name: 'Edit contact' }).click();
+  await sidebar.getByLabel('Phones').fill('555-1234');
+  await sidebar.getByRole('button', { name: 'Save contact' }).click();
+  await sidebar.getByRole('alert').getByText(/phone must be in E\.164 form/).waitFor();
+  await page.close();
+});
+
+test('a duplicate contact is merged in, and a contact is erased after a confirmation', async () => {
+  const main = await admin.call('POST', '/api/v1/contacts', { name: 'Sol Park', phone: '+14155550181' });
+  const dup = await admin.call('POST', '/api/v1/contacts', { name: 'Sol P. (web)', email: 'sol@example.com' });
+  await admin.call('POST', '/api/v1/conversations', { contact_id: main.id, channel: 'sms', subject: 'Order', body: 'Order shipped' });
+  await admin.call('POST', '/api/v1/conversations', { contact_id: dup.id, channel: 'chat', subject: 'Web chat', body: 'Chat answer' });
+  const { page, errors } = await open(daemon.url);
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.locator('.conv-item', { hasText: 'Sol Park' }).click();
+  const sidebar = page.getByRole('complementary', { name: 'Contact' });
+  await sidebar.getByLabel('Name, email or phone').fill('sol@');
+  await sidebar.getByRole('button', { name: 'Find' }).click();
+  await sidebar.getByRole('button', { name: 'Merge Sol P. (web) here' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Merge' }).click();
+  await sidebar.getByRole('link', { name: 'Web chat' }).waitFor();
+  await sidebar.getByText('sol@example.com').waitFor();
+  assert.equal((await admin.call('GET', `/api/v1/contacts/${main.id}`)).email, 'sol@example.com');
+
+  await sidebar.getByRole('button', { name: 'Erase contact' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  assert.equal((await admin.call('GET', `/api/v1/contacts/${main.id}`)).id, main.id, 'cancel keeps the contact');
+  await sidebar.getByRole('button', { name: 'Erase contact' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Erase' }).click();
+  await page.getByText('Choose a conversation.').waitFor();
+  assert.equal(await page.locator('.conv-item', { hasText: 'Sol Park' }).count(), 0);
+  await assert.rejects(admin.call('GET', `/api/v1/contacts/${main.id}`), /404/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the list loads the next page as it scrolls', async () => {
+  const people = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+    admin.call('POST', '/api/v1/contacts', { name: `Pager ${String(i).padStart(2, '0')}` })));
+  for (const p of people) await admin.call('POST', '/api/v1/conversations', { contact_id: p.id, subject: 'paging' });
+  const { page, errors } = await open(daemon.url);
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  const items = page.locator('.conv-item');
+  await items.filter({ hasText: 'Pager 29' }).waitFor();
+  const total = (await admin.call('GET', '/api/v1/conversations?status=open&limit=100')).items.length;
+  assert.ok(total > 25, 'more than one page');
+  assert.equal(await items.count(), 25, 'the first page');
+  await page.locator('#list-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await items.filter({ hasText: 'Pager 00' }).waitFor();
+  assert.equal(await items.count(), total);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

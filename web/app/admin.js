@@ -1,0 +1,418 @@
+// Settings pages (#/settings/<page>): teammates, numbers, teams, business
+// hours and greetings, canned responses, labels. Each page is shown only with
+// its permission; the server checks again. Every page is built from the same
+// form() and table() helpers and one page frame (title, messages, editor slot).
+import { api, can, session } from './api.js';
+import { setCanned } from './canned.js';
+import { loadDirectory } from './inbox.js';
+import { confirmDialog, el, form, formatPhone, select, table } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+
+const pages = [
+  { id: 'teammates', title: 'Teammates', allowed: () => can('teammates.manage'), render: teammatesPage },
+  { id: 'numbers', title: 'Numbers', allowed: () => can('numbers.manage'), render: numbersPage },
+  { id: 'teams', title: 'Teams', allowed: () => can('teams.manage'), render: teamsPage },
+  { id: 'hours', title: 'Business hours', allowed: () => can('me.update'), render: hoursPage },
+  { id: 'canned', title: 'Canned responses', allowed: () => can('canned.manage'), render: cannedPage },
+  { id: 'labels', title: 'Labels', allowed: () => can('labels.manage'), render: labelsPage },
+];
+
+export const settingsPages = () => pages.filter((p) => p.allowed());
+
+export function renderSettingsNav(current) {
+  $('settings-nav').replaceChildren(...settingsPages().map((p) => el('li', {},
+    el('a', { href: `#/settings/${p.id}`, 'aria-current': p.id === current ? 'page' : null }, p.title))));
+}
+
+// The page frame: a title, a status line (flash), an alert line, an editor slot and the body.
+export async function showSettings(id, flash = '') {
+  const page = settingsPages().find((p) => p.id === id);
+  const root = $('settings');
+  if (!page) {
+    root.replaceChildren(el('h2', {}, 'Settings'), el('p', { class: 'empty' }, 'Your role has no settings to manage.'));
+    return;
+  }
+  renderSettingsNav(page.id);
+  const alert = el('p', { class: 'error', role: 'alert' });
+  const editor = el('div', { class: 'editor' });
+  const body = el('div', { class: 'page-body' }, el('p', { class: 'muted' }, 'Loading…'));
+  root.replaceChildren(el('h2', {}, page.title), el('div', { class: 'flash', role: 'status' }, flash), alert, editor, body);
+  const ctx = {
+    reload: (message) => showSettings(page.id, message),
+    edit(node) {
+      editor.replaceChildren(...(node ? [node] : []));
+      node?.querySelector('input, select, textarea')?.focus();
+    },
+    // Runs an inline action (a select change, a delete): its error goes to the alert line.
+    async act(fn) {
+      alert.textContent = '';
+      try {
+        await fn();
+      } catch (e) {
+        alert.textContent = e.message;
+      }
+    },
+  };
+  try {
+    body.replaceChildren(...await page.render(ctx));
+  } catch (e) {
+    body.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
+  }
+}
+
+const items = async (path) => (await api('GET', path)).items;
+
+// Only the fields whose value changed, for a PATCH.
+function changed(before, values) {
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => (before[k] ?? '') !== v));
+}
+
+// ---------- teammates ----------
+
+const roles = [['viewer', 'Viewer'], ['agent', 'Agent'], ['admin', 'Admin'], ['owner', 'Owner']];
+// Owner is offered only with roles.grant_owner, or when it is the teammate's role already.
+const roleOptions = (current) => roles.filter(([r]) => r !== 'owner' || r === current || can('roles.grant_owner'));
+const availabilityOptions = [['available', 'Available'], ['away', 'Away'], ['offline', 'Offline']];
+const forwardingOptions = [['off', 'Off'], ['phone', 'Forward to phone']];
+
+async function teammatesPage(ctx) {
+  const [people, numbers] = await Promise.all([items('/api/v1/teammates'), items('/api/v1/numbers')]);
+  const numbersOf = (t) => numbers.filter((n) => n.owner_teammate_id === t.id).map((n) => formatPhone(n.number)).join(', ');
+  const create = form({
+    title: 'Add a teammate',
+    submit: 'Add teammate',
+    fields: [
+      { name: 'name', label: 'Name', required: true },
+      { name: 'email', label: 'Email', type: 'email', required: true },
+      { name: 'role', label: 'Role', type: 'select', options: roleOptions(), value: 'agent' },
+      { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', hint: 'Leave blank to generate one; it is shown once.' },
+      { name: 'physical_number', label: 'Mobile phone', type: 'tel', placeholder: '+1 415 555 0100' },
+    ],
+    onSubmit: async (v) => {
+      const body = { name: v.name, email: v.email, role: v.role };
+      if (v.password) body.password = v.password;
+      if (v.physical_number) body.physical_number = v.physical_number;
+      const t = await api('POST', '/api/v1/teammates', body);
+      const flash = [`${t.name} was added.`];
+      if (t.initial_password) flash.push(' Initial password (shown once): ', el('code', { class: 'secret' }, t.initial_password));
+      await ctx.reload(el('span', {}, ...flash));
+    },
+  });
+  const editTeammate = (t) => ctx.edit(form({
+    title: `Edit ${t.name}`,
+    submit: 'Save teammate',
+    fields: [
+      { name: 'name', label: 'Name', value: t.name, required: true },
+      { name: 'role', label: 'Role', type: 'select', options: roleOptions(t.role), value: t.role },
+      { name: 'physical_number', label: 'Mobile phone', type: 'tel', value: t.physical_number || '' },
+      { name: 'availability', label: 'Availability', type: 'select', options: availabilityOptions, value: t.availability },
+      { name: 'sms_forwarding', label: 'SMS forwarding', type: 'select', options: forwardingOptions, value: t.sms_forwarding },
+    ],
+    onCancel: () => ctx.edit(null),
+    onSubmit: async (v) => {
+      const patch = changed(t, v);
+      if ('physical_number' in patch && !patch.physical_number) patch.physical_number = null;
+      await api('PATCH', `/api/v1/teammates/${t.id}`, patch);
+      await ctx.reload(`${v.name} was saved.`);
+    },
+  }));
+  const label = (options, v) => options.find(([k]) => k === v)?.[1] ?? v;
+  return [create, el('h3', {}, 'Everyone'), table({
+    caption: 'Teammates',
+    rows: people,
+    columns: [
+      { label: 'Name', cell: (t) => t.name },
+      { label: 'Email', cell: (t) => t.email },
+      { label: 'Role', cell: (t) => label(roles, t.role) },
+      { label: 'Mobile phone', cell: (t) => formatPhone(t.physical_number) || '—' },
+      { label: 'Availability', cell: (t) => label(availabilityOptions, t.availability) },
+      { label: 'SMS forwarding', cell: (t) => label(forwardingOptions, t.sms_forwarding) },
+      { label: 'Numbers', cell: (t) => numbersOf(t) || '—' },
+      { label: 'Actions', cell: (t) => el('button', { type: 'button', onclick: () => editTeammate(t), 'aria-label': `Edit ${t.name}` }, 'Edit') },
+    ],
+  })];
+}
+
+// ---------- numbers ----------
+
+// One select for "who owns this number": a teammate or a team, as "teammate:ID" / "team:ID".
+function ownerOptions(people, teams) {
+  return [['', 'Unassigned'],
+    { group: 'Teammates', options: people.filter((t) => t.role !== 'viewer').map((t) => [`teammate:${t.id}`, t.name]) },
+    { group: 'Teams', options: teams.map((t) => [`team:${t.id}`, t.name]) }];
+}
+const ownerValue = (n) => (n.owner_teammate_id ? `teammate:${n.owner_teammate_id}` : n.owner_team_id ? `team:${n.owner_team_id}` : '');
+function ownerBody(value) {
+  const [kind, id] = value.split(':');
+  if (kind === 'teammate') return { owner_teammate_id: id };
+  if (kind === 'team') return { owner_team_id: id };
+  return { owner_teammate_id: null, owner_team_id: null };
+}
+const carrierOptions = [['', 'Configured carrier'], ['sandbox', 'Sandbox'], ['twilio', 'Twilio'], ['signalwire', 'SignalWire']];
+const withCarrier = (body, carrier) => (carrier ? { ...body, carrier } : body);
+
+async function numbersPage(ctx) {
+  const [numbers, people, teams] = await Promise.all([items('/api/v1/numbers'), items('/api/v1/teammates'), items('/api/v1/teams')]);
+  const owners = ownerOptions(people, teams);
+  const areaCode = { name: 'area_code', label: 'Area code', required: true, pattern: '\\d{3}', inputmode: 'numeric', placeholder: '415' };
+  const provision = form({
+    title: 'Get a new number',
+    submit: 'Provision number',
+    fields: [areaCode, { name: 'carrier', label: 'Carrier', type: 'select', options: carrierOptions },
+      { name: 'owner', label: 'Assign to', type: 'select', options: owners }],
+    onSubmit: async (v) => {
+      const n = await api('POST', '/api/v1/numbers', withCarrier({ area_code: v.area_code, ...ownerBody(v.owner) }, v.carrier));
+      await ctx.reload(`${formatPhone(n.number)} is yours.`);
+    },
+  });
+  const found = el('div', { class: 'found' });
+  const buy = (a, carrier) => ctx.act(async () => {
+    const n = await api('POST', '/api/v1/numbers', withCarrier({ number: a.number, buy: true }, carrier || a.carrier));
+    await ctx.reload(`${formatPhone(n.number)} is yours.`);
+  });
+  const search = form({
+    title: 'Search available numbers',
+    submit: 'Search',
+    className: 'compact',
+    fields: [areaCode, { name: 'carrier', label: 'Carrier', type: 'select', options: carrierOptions }],
+    onSubmit: async (v) => {
+      const q = new URLSearchParams({ area_code: v.area_code, limit: '10' });
+      if (v.carrier) q.set('carrier', v.carrier);
+      const avail = await items(`/api/v1/numbers/available?${q}`);
+      found.replaceChildren(table({
+        caption: 'Available numbers',
+        rows: avail,
+        empty: 'No numbers available there.',
+        columns: [
+          { label: 'Number', cell: (a) => formatPhone(a.number) },
+          { label: 'Where', cell: (a) => [a.locality, a.region].filter(Boolean).join(', ') || '—' },
+          { label: 'Buy', cell: (a) => el('button', { type: 'button', onclick: () => buy(a, v.carrier), 'aria-label': `Buy ${formatPhone(a.number)}` }, 'Buy') },
+        ],
+      }));
+    },
+  });
+  const assign = (n, value) => ctx.act(async () => {
+    await api('PATCH', `/api/v1/numbers/${n.id}`, ownerBody(value));
+    await ctx.reload(`${formatPhone(n.number)} was reassigned.`);
+  });
+  const release = (n) => ctx.act(async () => {
+    if (!await confirmDialog(`Release ${formatPhone(n.number)}? Texts and calls to it will stop reaching you, and the carrier may give it to someone else.`, 'Release')) return;
+    await api('DELETE', `/api/v1/numbers/${n.id}`);
+    await ctx.reload(`${formatPhone(n.number)} was released.`);
+  });
+  return [el('div', { class: 'two-forms' }, provision, el('div', {}, search, found)), el('h3', {}, 'Your numbers'), table({
+    caption: 'Numbers',
+    rows: numbers,
+    empty: 'No numbers yet.',
+    columns: [
+      { label: 'Number', cell: (n) => el('span', { title: n.number }, formatPhone(n.number)) },
+      { label: 'Carrier', cell: (n) => n.carrier },
+      { label: 'Kind', cell: (n) => (n.kind === 'shared' ? 'Shared line' : 'Virtual') },
+      { label: 'Assigned to', cell: (n) => select(owners, ownerValue(n), { 'aria-label': `Assign ${formatPhone(n.number)}`, onchange: (e) => assign(n, e.target.value) }) },
+      { label: 'Actions', cell: (n) => el('button', { type: 'button', class: 'danger', onclick: () => release(n), 'aria-label': `Release ${formatPhone(n.number)}` }, 'Release') },
+    ],
+  })];
+}
+
+// ---------- teams ----------
+
+async function teamsPage(ctx) {
+  const [teams, people] = await Promise.all([items('/api/v1/teams'), items('/api/v1/teammates')]);
+  const name = (id) => people.find((t) => t.id === id)?.name ?? `Teammate ${id}`;
+  const done = (message) => ctx.reload(message).then(loadDirectory);
+  const create = form({
+    title: 'Create a team',
+    submit: 'Create team',
+    fields: [{ name: 'name', label: 'Team name', required: true },
+      { name: 'round_robin', label: 'Assign new conversations round robin', type: 'checkbox', value: true }],
+    onSubmit: async (v) => {
+      await api('POST', '/api/v1/teams', v);
+      await done(`${v.name} was created.`);
+    },
+  });
+  const teamCard = (team) => el('section', { class: 'team', 'aria-label': team.name },
+    form({
+      title: team.name,
+      submit: 'Save team',
+      className: 'compact',
+      fields: [{ name: 'name', label: 'Team name', value: team.name, required: true },
+        { name: 'round_robin', label: 'Round robin', type: 'checkbox', value: team.round_robin }],
+      onSubmit: async (v) => {
+        await api('PATCH', `/api/v1/teams/${team.id}`, v);
+        await done(`${v.name} was saved.`);
+      },
+    }),
+    el('h4', {}, 'Members'),
+    team.member_ids.length
+      ? el('ul', { class: 'members', role: 'list' }, team.member_ids.map((id) => el('li', {}, name(id), ' ',
+        el('button', {
+          type: 'button', class: 'link', 'aria-label': `Remove ${name(id)} from ${team.name}`,
+          onclick: () => ctx.act(async () => {
+            await api('DELETE', `/api/v1/teams/${team.id}/members/${id}`);
+            await done(`${name(id)} left ${team.name}.`);
+          }),
+        }, 'Remove'))))
+      : el('p', { class: 'muted' }, 'No members yet.'),
+    form({
+      submit: 'Add member',
+      className: 'compact inline',
+      fields: [{ name: 'teammate_id', label: `Add to ${team.name}`, type: 'select',
+        options: people.filter((t) => !team.member_ids.includes(t.id)).map((t) => [t.id, t.name]) }],
+      onSubmit: async (v) => {
+        if (!v.teammate_id) return 'Everyone is already a member.';
+        await api('POST', `/api/v1/teams/${team.id}/members`, v);
+        await done(`${name(v.teammate_id)} joined ${team.name}.`);
+      },
+    }));
+  return [create, el('div', { class: 'teams' }, teams.length ? teams.map(teamCard) : el('p', { class: 'empty' }, 'No teams yet.'))];
+}
+
+// ---------- business hours, greetings ----------
+
+const days = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
+
+// [["09:00","12:00"],["13:00","17:30"]] <-> "09:00-12:00, 13:00-17:30"
+const spansText = (spans = []) => spans.map(([a, b]) => `${a}-${b}`).join(', ');
+function parseSpans(text, day) {
+  if (!text) return [];
+  return text.split(',').map((part) => {
+    const m = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/.exec(part);
+    if (!m) throw new Error(`${day}: write hours like 09:00-17:00, separated by commas.`);
+    return [m[1].padStart(5, '0'), m[2].padStart(5, '0')];
+  });
+}
+
+function hoursBody(v, isTeam) {
+  const body = { voicemail_greeting: v.voicemail_greeting || null };
+  if (isTeam) body.after_hours_reply = v.after_hours_reply || null;
+  if (!v.enabled) return { ...body, business_hours: null };
+  const weekly = {};
+  for (const [key, day] of days) {
+    const spans = parseSpans(v[key], day);
+    if (spans.length) weekly[key] = spans;
+  }
+  const holidays = v.holidays.split(/[\s,]+/).filter(Boolean);
+  return { ...body, business_hours: { timezone: v.timezone, weekly, holidays } };
+}
+
+async function hoursPage(ctx) {
+  const me = session.me;
+  const people = can('teammates.manage') ? await items('/api/v1/teammates') : [me];
+  const teams = can('teams.manage') ? await items('/api/v1/teams') : [];
+  const choices = [{ group: 'Teammates', options: people.map((t) => [`teammate:${t.id}`, t.id === me.id ? `${t.name} (you)` : t.name]) },
+    { group: 'Teams', options: teams.map((t) => [`team:${t.id}`, t.name]) }];
+  const slot = el('div', { class: 'hours' });
+  const show = async (value) => {
+    const [kind, id] = value.split(':');
+    const path = `/api/v1/${kind === 'team' ? 'teams' : 'teammates'}/${id}/routing`;
+    const s = await api('GET', path);
+    const h = s.business_hours;
+    const zone = h?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+    slot.replaceChildren(form({
+      title: 'Hours and greetings',
+      submit: 'Save hours',
+      fields: [
+        { name: 'enabled', label: 'Use business hours (otherwise always open)', type: 'checkbox', value: Boolean(h) },
+        { name: 'timezone', label: 'Time zone', value: zone, list: 'timezones', hint: 'An IANA name, e.g. America/New_York.' },
+        ...days.map(([key, day]) => ({ name: key, label: day, value: spansText(h?.weekly?.[key]), placeholder: 'Closed', hint: key === 'mon' ? 'Hours like 09:00-12:00, 13:00-17:30; empty means closed.' : null })),
+        { name: 'holidays', label: 'Holidays', value: (h?.holidays || []).join(', '), placeholder: '2026-12-25, 2027-01-01' },
+        { name: 'voicemail_greeting', label: 'Voicemail greeting', type: 'textarea', value: s.voicemail_greeting || '', hint: 'Read to callers before the tone.' },
+        ...(kind === 'team' ? [{ name: 'after_hours_reply', label: 'After-hours reply', type: 'textarea', value: s.after_hours_reply || '', hint: 'Texted back to customers who write outside business hours.' }] : []),
+      ],
+      onSubmit: async (v) => {
+        await api('PATCH', path, hoursBody(v, kind === 'team'));
+        return 'Saved.';
+      },
+    }));
+  };
+  const picker = select(choices, `teammate:${me.id}`, { id: 'hours-owner', onchange: (e) => ctx.act(() => show(e.target.value)) });
+  await show(picker.value);
+  return [el('div', { class: 'field' }, el('label', { for: 'hours-owner' }, 'Settings for'), picker), slot, timezoneList()];
+}
+
+function timezoneList() {
+  const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf('timeZone') : [];
+  return el('datalist', { id: 'timezones' }, zones.map((z) => el('option', { value: z })));
+}
+
+// ---------- canned responses ----------
+
+async function cannedPage(ctx) {
+  const list = await items('/api/v1/canned_responses');
+  setCanned(list);
+  const fields = (c = {}) => [
+    { name: 'shortcut', label: 'Shortcut', value: c.shortcut || '', required: true, placeholder: 'thanks', hint: 'Type /shortcut in a reply to use it.' },
+    { name: 'body', label: 'Text', type: 'textarea', value: c.body || '', required: true },
+  ];
+  const create = form({
+    title: 'New canned response',
+    submit: 'Add response',
+    fields: fields(),
+    onSubmit: async (v) => {
+      const c = await api('POST', '/api/v1/canned_responses', v);
+      await ctx.reload(`/${c.shortcut} was added.`);
+    },
+  });
+  const edit = (c) => ctx.edit(form({
+    title: `Edit /${c.shortcut}`,
+    submit: 'Save response',
+    fields: fields(c),
+    onCancel: () => ctx.edit(null),
+    onSubmit: async (v) => {
+      const saved = await api('PATCH', `/api/v1/canned_responses/${c.id}`, changed(c, v));
+      await ctx.reload(`/${saved.shortcut} was saved.`);
+    },
+  }));
+  const remove = (c) => ctx.act(async () => {
+    if (!await confirmDialog(`Delete the canned response /${c.shortcut}?`, 'Delete')) return;
+    await api('DELETE', `/api/v1/canned_responses/${c.id}`);
+    await ctx.reload(`/${c.shortcut} was deleted.`);
+  });
+  return [create, el('h3', {}, 'Responses'), table({
+    caption: 'Canned responses',
+    rows: list,
+    columns: [
+      { label: 'Shortcut', cell: (c) => el('code', {}, `/${c.shortcut}`) },
+      { label: 'Text', cell: (c) => el('span', { class: 'clip' }, c.body) },
+      { label: 'Actions', cell: (c) => [
+        el('button', { type: 'button', onclick: () => edit(c), 'aria-label': `Edit /${c.shortcut}` }, 'Edit'), ' ',
+        el('button', { type: 'button', class: 'danger', onclick: () => remove(c), 'aria-label': `Delete /${c.shortcut}` }, 'Delete')] },
+    ],
+  })];
+}
+
+// ---------- labels ----------
+
+async function labelsPage(ctx) {
+  const list = await items('/api/v1/labels');
+  const done = (message) => ctx.reload(message).then(loadDirectory);
+  const create = form({
+    title: 'New label',
+    submit: 'Add label',
+    fields: [{ name: 'name', label: 'Name', required: true }, { name: 'color', label: 'Colour', type: 'color', value: '#888888' }],
+    onSubmit: async (v) => {
+      await api('POST', '/api/v1/labels', v);
+      await done(`${v.name} was added.`);
+    },
+  });
+  const remove = (l) => ctx.act(async () => {
+    if (!await confirmDialog(`Delete the label ${l.name}? Conversations keep it until someone removes it.`, 'Delete')) return;
+    await api('DELETE', `/api/v1/labels/${l.id}`);
+    await done(`${l.name} was deleted.`);
+  });
+  const swatch = (l) => {
+    const s = el('span', { class: 'chip' }, l.name);
+    s.style.setProperty('--chip', l.color);
+    return s;
+  };
+  return [create, el('h3', {}, 'Labels'), table({
+    caption: 'Labels',
+    rows: list,
+    columns: [
+      { label: 'Label', cell: swatch },
+      { label: 'Colour', cell: (l) => l.color },
+      { label: 'Actions', cell: (l) => el('button', { type: 'button', class: 'danger', onclick: () => remove(l), 'aria-label': `Delete label ${l.name}` }, 'Delete') },
+    ],
+  })];
+}

@@ -1,0 +1,51 @@
+// The session and the REST client shared by every part of the web app.
+const ls = window.localStorage;
+
+export const session = {
+  token: ls.getItem('sb.token') || '',
+  me: null, // GET /api/v1/me, with the caller's permission names
+  onSignedOut: (_message) => {},
+};
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function setToken(token) {
+  session.token = token;
+  if (token) ls.setItem('sb.token', token);
+  else ls.removeItem('sb.token');
+}
+
+// One JSON call: resolves with the body, throws ApiError with the server's message.
+export async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: {
+      Authorization: `Bearer ${session.token}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (res.status === 401) {
+    session.onSignedOut(data?.error?.code === 'SESSION_EXPIRED' ? 'Your session expired. Please sign in again.' : '');
+    throw new ApiError(401, data?.error?.code, 'signed out');
+  }
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code, data?.error?.message || `HTTP ${res.status}`);
+  return data;
+}
+
+// The permission names come from the server (GET /api/v1/me); they only hide
+// controls: the server refuses anyway.
+export const can = (perm) => Boolean(session.me?.permissions?.includes(perm));

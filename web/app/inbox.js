@@ -1,0 +1,346 @@
+// The inbox: the conversation list (views, status, team inbox, label, search,
+// keyset paging as it scrolls), the open conversation (thread, reply/note,
+// assign, priority, labels, resolve, snooze, call) and live updates.
+import { api, can, session } from './api.js';
+import { attachCanned } from './canned.js';
+import { showContact } from './contact.js';
+import { el, formatPhone, select, shortTime } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+
+export const inbox = {
+  teammates: new Map(),
+  teams: [],
+  labels: [], // the label catalogue (GET /labels)
+  view: 'mine',
+  status: 'open',
+  team: '',
+  label: '',
+  q: '',
+  items: [], // conversations in the list, in order
+  cursor: null,
+  seq: 0, // the newest list request; older answers are dropped
+  loadingMore: false,
+  current: null, // the open conversation
+  live: null, // conversations updated live while a list request is in flight
+  thread: [],
+};
+
+export function who(c) {
+  return c.contact?.name || formatPhone(c.contact?.phone) || `Contact ${c.contact_id}`;
+}
+
+// ---------- list ----------
+
+function listQuery(cursor) {
+  const q = new URLSearchParams({ limit: '25' });
+  if (inbox.status !== 'all') q.set('status', inbox.status);
+  if (inbox.view === 'mine') q.set('assignee', 'me');
+  if (inbox.view === 'unassigned') q.set('assignee', 'unassigned');
+  if (inbox.team) q.set('inbox', inbox.team);
+  if (inbox.label) q.set('label', inbox.label);
+  if (inbox.q) q.set('q', inbox.q);
+  if (cursor) q.set('cursor', cursor);
+  return q;
+}
+
+const sameLabel = (a, b) => a.toLowerCase() === b.toLowerCase();
+
+function matchesView(c) {
+  if (inbox.status !== 'all' && c.status !== inbox.status) return false;
+  if (inbox.view === 'mine' && c.assignee_id !== session.me.id) return false;
+  if (inbox.view === 'unassigned' && c.assignee_id !== null) return false;
+  if (inbox.team && c.team_id !== inbox.team) return false;
+  if (inbox.label && !(c.labels || []).some((l) => sameLabel(l, inbox.label))) return false;
+  return !inbox.q; // a search result set only changes on a new search
+}
+
+export async function loadList(more = false) {
+  if (more && (inbox.loadingMore || !inbox.cursor)) return;
+  const seq = more ? inbox.seq : ++inbox.seq;
+  inbox.loadingMore = more;
+  // Live events that arrive while the page is on its way must not be lost to an older answer.
+  const live = new Map();
+  inbox.live = live;
+  try {
+    const page = await api('GET', `/api/v1/conversations?${listQuery(more ? inbox.cursor : null)}`);
+    if (seq !== inbox.seq) return; // the filters changed meanwhile
+    const fresh = page.items.map((c) => live.get(c.id) || c);
+    const known = new Set([...(more ? inbox.items : []), ...fresh].map((c) => c.id));
+    const extra = [...live.values()].filter((c) => matchesView(c) && !known.has(c.id));
+    inbox.items = more ? [...inbox.items, ...fresh.filter((c) => !inbox.items.some((x) => x.id === c.id)), ...extra]
+      : [...fresh, ...extra];
+    inbox.cursor = page.next_cursor;
+  } finally {
+    if (inbox.live === live) inbox.live = null;
+    if (more) inbox.loadingMore = false;
+  }
+  sortItems();
+  renderList();
+}
+
+function sortItems() {
+  const key = (c) => c.last_message_at || c.created_at;
+  inbox.items.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+}
+
+function listItem(c) {
+  const top = el('span', { class: 'top' },
+    el('span', { class: 'name' }, who(c)),
+    el('time', { datetime: c.last_message_at || c.created_at }, shortTime(c.last_message_at || c.created_at)));
+  if (c.unread_count > 0) top.append(el('span', { class: 'badge', 'aria-label': `${c.unread_count} unread` }, String(c.unread_count)));
+  const tags = (c.labels || []).length ? el('span', { class: 'tags' }, c.labels.map((l) => labelChip(l))) : null;
+  const b = el('button', {
+    class: `conv-item${c.unread_count > 0 ? ' unread' : ''}`,
+    'data-id': c.id,
+    'aria-current': inbox.current?.id === c.id ? 'true' : null,
+    onclick: () => { location.hash = `#/conversations/${c.id}`; },
+  }, top, el('span', { class: 'preview' }, c.preview || ''), tags);
+  return el('li', {}, b);
+}
+
+export function renderList() {
+  $('conversations').replaceChildren(...inbox.items.map(listItem));
+  $('list-empty').hidden = inbox.items.length > 0;
+  $('more').hidden = !inbox.cursor;
+  const unread = inbox.items.filter((c) => c.unread_count > 0).length;
+  document.title = unread ? `(${unread}) Inbox · Switchboard` : 'Inbox · Switchboard';
+}
+
+export function upsert(c) {
+  if (inbox.live) inbox.live.set(c.id, c);
+  const i = inbox.items.findIndex((x) => x.id === c.id);
+  if (matchesView(c)) {
+    if (i >= 0) inbox.items[i] = { ...inbox.items[i], ...c };
+    else inbox.items.push(c);
+  } else if (i >= 0 && !inbox.q) {
+    inbox.items.splice(i, 1);
+  }
+  if (inbox.current?.id === c.id) {
+    inbox.current = { ...inbox.current, ...c };
+    renderHeader();
+  }
+  sortItems();
+  renderList();
+}
+
+// ---------- filters ----------
+
+function labelChip(name, onRemove) {
+  const color = inbox.labels.find((l) => sameLabel(l.name, name))?.color;
+  const chip = el('span', { class: 'chip' }, name);
+  if (color) chip.style.setProperty('--chip', color); // CSSOM, allowed by the CSP
+  if (onRemove) chip.append(el('button', { type: 'button', class: 'chip-x', 'aria-label': `Remove label ${name}`, onclick: onRemove }, '×'));
+  return chip;
+}
+
+// Label names for the filter and the add-label suggestions: the catalogue plus any seen on conversations.
+function knownLabels() {
+  const names = new Map(inbox.labels.map((l) => [l.name.toLowerCase(), l.name]));
+  for (const c of [...inbox.items, inbox.current].filter(Boolean)) for (const l of c.labels || []) names.set(l.toLowerCase(), l);
+  return [...names.values()].sort((a, b) => a.localeCompare(b));
+}
+
+export function renderFilters() {
+  const teams = $('team-filter');
+  teams.replaceWith(select([['', 'All inboxes'], ...inbox.teams.map((t) => [t.id, t.name])], inbox.team,
+    { id: 'team-filter', onchange: (e) => { inbox.team = e.target.value; loadList(); } }));
+  const labels = $('label-filter');
+  labels.replaceWith(select([['', 'Any label'], ...knownLabels().map((l) => [l, l])], inbox.label,
+    { id: 'label-filter', onchange: (e) => { inbox.label = e.target.value; loadList(); } }));
+  $('label-options').replaceChildren(...knownLabels().map((l) => el('option', { value: l })));
+}
+
+// ---------- conversation ----------
+
+export async function openConversation(id) {
+  const [c, thread] = await Promise.all([
+    api('GET', `/api/v1/conversations/${id}`),
+    api('GET', `/api/v1/conversations/${id}/messages?limit=100`),
+  ]);
+  inbox.current = c;
+  inbox.thread = thread.items;
+  $('placeholder').hidden = true;
+  $('detail').hidden = false;
+  renderHeader();
+  renderThread();
+  renderList();
+  showContact(c);
+  if (c.unread_count > 0 && can('conversations.update')) {
+    api('PATCH', `/api/v1/conversations/${id}`, { unread_count: 0 }).then(upsert).catch(() => {});
+  }
+  if (!$('composer').hidden) $('reply-text').focus();
+}
+
+export function closeConversation() {
+  inbox.current = null;
+  inbox.thread = [];
+  $('detail').hidden = true;
+  $('placeholder').hidden = false;
+  renderList();
+}
+
+function renderHeader() {
+  const c = inbox.current;
+  $('contact-name').textContent = who(c);
+  $('contact-sub').textContent = [formatPhone(c.contact?.phone), c.channel.toUpperCase(), c.status].filter(Boolean).join(' · ');
+  const sel = $('assignee');
+  sel.replaceChildren(new Option('Unassigned', ''));
+  for (const t of inbox.teammates.values()) if (t.role !== 'viewer') sel.append(new Option(t.name, t.id));
+  sel.value = c.assignee_id || '';
+  $('priority').value = c.priority;
+  $('resolve').textContent = c.status === 'resolved' ? 'Reopen' : 'Resolve';
+  const writable = can('conversations.update');
+  for (const el_ of [sel, $('priority'), $('resolve'), $('snooze')]) el_.disabled = !writable;
+  $('call').hidden = !c.contact?.phone || !can('conversations.reply');
+  $('composer').hidden = !can('conversations.reply');
+  renderLabels();
+}
+
+function renderLabels() {
+  const c = inbox.current;
+  const editable = can('conversations.update') && can('labels.apply');
+  const remove = (name) => () => patch({ labels: c.labels.filter((l) => l !== name) });
+  $('label-chips').replaceChildren(...c.labels.map((l) => el('li', {}, labelChip(l, editable ? remove(l) : null))));
+  $('label-form').hidden = !editable;
+  $('no-labels').hidden = c.labels.length > 0;
+}
+
+function addLabel(event) {
+  event.preventDefault();
+  const name = $('label-input').value.trim();
+  if (!name || !inbox.current) return;
+  $('label-input').value = '';
+  patch({ labels: [...inbox.current.labels, name] }).then(renderFilters);
+}
+
+function renderThread() {
+  const list = $('thread');
+  list.replaceChildren(...inbox.thread.map(messageItem));
+  list.scrollTop = list.scrollHeight;
+}
+
+function voicemailBody(m) {
+  return [
+    el('strong', {}, `Voicemail (${m.metadata?.duration ?? 0} s)`),
+    m.metadata?.recording_url ? el('audio', { controls: true, preload: 'none', src: m.metadata.recording_url }) : null,
+    el('p', {}, m.metadata?.transcript ? `“${m.metadata.transcript}”` : 'Transcript pending…'),
+  ];
+}
+
+function messageItem(m) {
+  const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer' : m.sender?.kind);
+  const status = m.direction === 'outbound' && m.kind === 'text' ? ` · ${m.status}${m.error ? `: ${m.error}` : ''}` : '';
+  return el('li', { 'data-id': m.id, class: `msg ${m.direction} kind-${m.kind}${m.private ? ' note' : ''}` },
+    el('div', { class: 'body' }, m.kind === 'voicemail' ? voicemailBody(m) : m.body),
+    el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`));
+}
+
+export function upsertMessage(m) {
+  if (inbox.current?.id !== m.conversation_id) return;
+  const i = inbox.thread.findIndex((x) => x.id === m.id);
+  if (i >= 0) inbox.thread[i] = m;
+  else inbox.thread.push(m);
+  renderThread();
+}
+
+async function send(event) {
+  event.preventDefault();
+  const text = $('reply-text').value.trim();
+  if (!text || !inbox.current) return;
+  const note = document.querySelector('input[name=mode]:checked').value === 'note';
+  $('send').disabled = true;
+  $('reply-error').textContent = '';
+  try {
+    const m = await api('POST', `/api/v1/conversations/${inbox.current.id}/messages`, { body: text, private: note });
+    upsertMessage(m);
+    $('reply-text').value = '';
+  } catch (e) {
+    $('reply-error').textContent = e.message;
+  } finally {
+    $('send').disabled = false;
+  }
+}
+
+async function patch(fields) {
+  try {
+    upsert(await api('PATCH', `/api/v1/conversations/${inbox.current.id}`, fields));
+  } catch (e) {
+    $('reply-error').textContent = e.message;
+  }
+}
+
+function snoozeUntilTomorrow() {
+  const t = new Date();
+  t.setDate(t.getDate() + 1);
+  t.setHours(9, 0, 0, 0);
+  patch({ status: 'snoozed', snoozed_until: t.toISOString() });
+}
+
+async function call() {
+  try {
+    await api('POST', `/api/v1/conversations/${inbox.current.id}/call`);
+    $('reply-error').textContent = 'Calling: your phone rings first.';
+  } catch (e) {
+    $('reply-error').textContent = e.message;
+  }
+}
+
+function openRelative(step) {
+  const i = inbox.items.findIndex((c) => c.id === inbox.current?.id);
+  const next = inbox.items[Math.max(0, Math.min(inbox.items.length - 1, i + step))];
+  if (next) location.hash = `#/conversations/${next.id}`;
+}
+
+// ---------- wiring ----------
+
+export function wireInbox() {
+  for (const b of document.querySelectorAll('[data-view]')) {
+    b.onclick = () => {
+      inbox.view = b.dataset.view;
+      for (const x of document.querySelectorAll('[data-view]')) x.setAttribute('aria-pressed', String(x === b));
+      loadList();
+    };
+  }
+  $('status-filter').onchange = () => { inbox.status = $('status-filter').value; loadList(); };
+  $('search-form').onsubmit = (e) => { e.preventDefault(); inbox.q = $('search').value.trim(); loadList(); };
+  $('more').onclick = () => loadList(true);
+  // Keyset paging: the next page loads when the end of the list scrolls into view.
+  new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) loadList(true).catch(() => {});
+  }, { root: $('list-scroll'), rootMargin: '150px' }).observe($('more'));
+  $('composer').onsubmit = send;
+  $('reply-text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('composer').requestSubmit();
+  });
+  attachCanned($('reply-text'), $('canned-list'));
+  for (const r of document.querySelectorAll('input[name=mode]')) {
+    r.onchange = () => $('composer').classList.toggle('note', r.value === 'note' && r.checked);
+  }
+  $('label-form').onsubmit = addLabel;
+  $('assignee').onchange = () => patch({ assignee_id: $('assignee').value || null });
+  $('priority').onchange = () => patch({ priority: $('priority').value });
+  $('resolve').onclick = () => patch({ status: inbox.current.status === 'resolved' ? 'open' : 'resolved' });
+  $('snooze').onclick = snoozeUntilTomorrow;
+  $('call').onclick = call;
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest('input, textarea, select, dialog') || $('inbox-nav').hidden) return;
+    if (e.key === '/') { e.preventDefault(); $('search').focus(); }
+    if (e.key === 'r' && !$('composer').hidden && inbox.current) { e.preventDefault(); $('reply-text').focus(); }
+    if (e.key === 'j' || e.key === 'k') openRelative(e.key === 'j' ? 1 : -1);
+  });
+}
+
+// Teammates, teams and labels for the menus and filters.
+export async function loadDirectory() {
+  const none = { items: [] };
+  const [people, teams, labels] = await Promise.all([
+    api('GET', '/api/v1/teammates').catch(() => none),
+    api('GET', '/api/v1/teams').catch(() => none),
+    api('GET', '/api/v1/labels').catch(() => none),
+  ]);
+  inbox.teammates = new Map(people.items.map((t) => [t.id, t]));
+  inbox.teams = teams.items;
+  inbox.labels = labels.items;
+  renderFilters();
+}
