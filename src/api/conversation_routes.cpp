@@ -7,6 +7,7 @@
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -334,7 +335,8 @@ reply_result queue_reply(store::database& db, const principal& p, id_t cid, cons
 
 void publish_reply(api_context& ctx, const reply_result& r) {
   auto ws = r.message.workspace_id;
-  if (!r.message.is_private && r.message.channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
+  if (((!r.message.is_private && r.message.channel == "sms") || r.teams_queued) && ctx.outbox_ready)
+    ctx.outbox_ready();
   publish(ctx, ws, "message.created", to_json(r.message));
   publish(ctx, ws, "conversation.updated", to_json(r.conversation));
 }
@@ -371,8 +373,12 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
   auto at = now_text(ctx);
   auto msg_text = **text;
   auto chosen = *channel;
-  auto job = [p, cid, at, msg_text, chosen, is_private](store::database& db) {
-    return queue_reply(db, p, cid, msg_text, is_private, chosen, at);
+  auto public_url = ctx.carriers.public_url;
+  auto job = [p, cid, at, msg_text, chosen, is_private, public_url](store::database& db) {
+    auto r = queue_reply(db, p, cid, msg_text, is_private, chosen, at);
+    // Written in the inbox: the conversation's Teams thread shows it too.
+    r.teams_queued = teams::mirror_item(db, r.message, public_url, at);
+    return r;
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return store_error(r.err());

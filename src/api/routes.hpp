@@ -63,6 +63,7 @@ http::response provisioning_failure(const error& e);
 struct reply_result {
   store::message message;
   store::conversation conversation;
+  bool teams_queued = false;  // also posted to the conversation's Teams thread
 };
 reply_result queue_reply(store::database& db, const store::principal& who, store::id_t conversation_id,
                          const std::string& text, bool is_private, const std::optional<std::string>& channel,

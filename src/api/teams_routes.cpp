@@ -340,7 +340,8 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
     store::message item;
     std::string answer;
   };
-  auto job = [p, call, dest, text, at](store::database& db) -> done {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [p, call, dest, text, at, public_url](store::database& db) -> done {
     std::optional<nums::number_row> line;
     for (auto& n : nums::list(db, p.workspace_id))
       if (n.status == "active" && n.owner_teammate_id == p.teammate_id && !line) line = n;
@@ -358,6 +359,7 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
                    " from " + carriers::format_display(line->number) + ".";
     } else {
       auto r = queue_reply(db, p, th.conversation_id, text, false, std::string("sms"), at);
+      teams::mirror_item(db, r.message, public_url, at);
       out.item = r.message;
       out.conversation = r.conversation;
       out.answer = "Texted " + customer_of(out.conversation) + " from " + carriers::format_display(line->number) + ".";

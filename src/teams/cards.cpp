@@ -24,6 +24,7 @@ json item_card(const card_item& item) {
   json body = json::array();
   std::string title = item.kind == "voicemail" ? "Voicemail from " + item.customer
                       : item.kind == "call"    ? "Call with " + item.customer
+                      : !item.author.empty()   ? item.author + " to " + item.customer
                                                : item.customer;
   body.push_back(text_block(title, true));
   json facts = json::array();

@@ -23,6 +23,7 @@ card_item card_of(const store::message& m, const store::conversation& c, const s
   item.channel = m.channel;
   item.body = m.body;
   item.created_at = m.created_at;
+  if (m.direction == "outbound" && m.sender_kind == "teammate") item.author = m.sender_name;
   if (!public_url.empty()) item.inbox_url = public_url + "/app/";  // the inbox has no per-conversation URL yet
   auto meta = m.metadata.is_object() ? m.metadata : json::object();
   if (m.kind == "voicemail") {
@@ -52,6 +53,7 @@ bool mirror_item(store::database& db, const store::message& item, const std::str
   if (!c) return false;
   auto th = store::teams::thread_of_conversation(db, ws, c->id);
   std::optional<store::teams::channel_link> link;
+  if (!th && item.direction != "inbound") return false;
   if (!th) {
     if (c->assignee_id) link = store::teams::channel_of(db, ws, "teammate", *c->assignee_id);
     if (!link && c->team_id) link = store::teams::channel_of(db, ws, "team", *c->team_id);
@@ -60,6 +62,7 @@ bool mirror_item(store::database& db, const store::message& item, const std::str
   auto card = card_of(item, *c, store::teams::line_of_conversation(db, ws, c->id), public_url);
   auto summary = card.kind == "voicemail" ? "Voicemail from " + card.customer
                  : card.kind == "call"    ? "Call with " + card.customer
+                 : !card.author.empty()   ? card.author + " to " + card.customer
                                           : card.customer + ": " + item.body.substr(0, 100);
   auto activity = card_activity(item_card(card), summary);
   if (!th) {

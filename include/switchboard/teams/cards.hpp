@@ -14,6 +14,7 @@ struct card_item {
   std::string kind = "message";  // message | voicemail | call
   std::string conversation_id;   // the API's id: the Call back button carries it
   std::string customer;          // name, else the display phone number
+  std::string author;            // a teammate's message (sent from elsewhere): who wrote it
   std::string line;              // the business number it came in on (display form), may be empty
   std::string channel;           // sms, chat, voice…
   std::string body;              // message text or call summary

@@ -11,6 +11,8 @@ namespace switchboard::teams {
 
 // Queues teams.create_thread (first item) or teams.reply (later ones) for the
 // item; false when the conversation has no linked channel (nothing queued).
+// A teammate's message written elsewhere (the inbox, a command) only joins a
+// thread that exists; customers' items start one.
 bool mirror_item(store::database& db, const store::message& item, const std::string& public_url,
                  const std::string& at);
 

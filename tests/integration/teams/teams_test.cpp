@@ -304,6 +304,45 @@ TEST_F(teams_test, voicemail_card_has_transcript_recording_and_call_back_which_p
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE kind = 'call' AND direction = 'outbound'"), 1);
 }
 
+TEST_F(teams_test, inbox_replies_and_call_records_join_the_thread) {
+  auto thread = thread_after_first_text("Hi there");
+  ASSERT_FALSE(thread.empty());
+  auto conversations = call("GET", "/api/v1/conversations");
+  ASSERT_EQ(conversations.body["items"].size(), 1u);
+  auto cid = conversations.body["items"][0]["id"].get<std::string>();
+  auto posted_in_thread = [&](const std::string& needle) {
+    return bf_.wait_for([&](const auto& seen) {
+      for (auto& r : seen)
+        if (r.op == "post" && r.conversation == thread && r.body.find(needle) != std::string::npos) return true;
+      return false;
+    });
+  };
+  // A reply written in the web inbox shows in the thread, with who wrote it.
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "Answered from the inbox"}}).status, 201);
+  EXPECT_TRUE(posted_in_thread("Answered from the inbox"));
+  EXPECT_TRUE(posted_in_thread(" to "));
+  // A missed call becomes a call card with a Call back button once it is over.
+  auto started = call("POST", "/api/sandbox/v1/calls", {{"from", customer}, {"to", line_}});
+  ASSERT_EQ(started.status, 201) << started.raw;
+  auto sid = started.body["sid"].get<std::string>();
+  ASSERT_EQ(call("POST", "/api/sandbox/v1/calls/" + sid + "/events",
+                 {{"from", customer}, {"to", line_}, {"url", "/webhooks/sandbox/voice/status"}, {"status", "no-answer"}})
+                .status,
+            200);
+  EXPECT_TRUE(posted_in_thread("Call with"));
+  EXPECT_TRUE(posted_in_thread("Call back"));
+  EXPECT_EQ(bf_.count("create"), 1u) << "one thread per conversation";
+}
+
+TEST_F(teams_test, a_conversation_without_a_linked_channel_posts_nothing) {
+  auto sent = call("POST", "/api/sandbox/v1/messages", {{"from", customer}, {"to", line_}, {"body", "anyone?"}});
+  ASSERT_EQ(sent.status, 201);
+  auto conversations = call("GET", "/api/v1/conversations");
+  ASSERT_EQ(conversations.body["items"].size(), 1u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind LIKE 'teams.%'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM teams_threads"), 0);
+}
+
 TEST_F(teams_test, an_unlinked_teams_user_is_told_how_to_link_and_nothing_happens) {
   auto answer = say("aad-stranger", "provision me 415");
   EXPECT_NE(answer.find("teams_user_id"), std::string::npos) << answer;

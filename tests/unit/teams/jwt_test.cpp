@@ -22,7 +22,7 @@ const sbtest::rsa_key& other_key() {
   return k;
 }
 
-struct jwt_case : ::testing::Test {
+struct teams_jwt : ::testing::Test {
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
   json jwks = {{"keys", json::array({key().jwk("key-1")})}};
   json header = {{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "key-1"}};
@@ -42,40 +42,40 @@ struct jwt_case : ::testing::Test {
 
 }  // namespace
 
-TEST_F(jwt_case, a_valid_token_is_accepted_with_its_claims) {
+TEST_F(teams_jwt, a_valid_token_is_accepted_with_its_claims) {
   auto v = verify(token());
   EXPECT_TRUE(v.ok) << v.reason;
   EXPECT_EQ(v.kid, "key-1");
   EXPECT_EQ(v.claims["serviceurl"], service_url);
 }
 
-TEST_F(jwt_case, an_audience_list_containing_the_app_id_is_accepted) {
+TEST_F(teams_jwt, an_audience_list_containing_the_app_id_is_accepted) {
   claims["aud"] = json::array({"someone-else", app_id});
   EXPECT_TRUE(verify(token()).ok);
 }
 
-TEST_F(jwt_case, wrong_audience_is_refused) {
+TEST_F(teams_jwt, wrong_audience_is_refused) {
   claims["aud"] = "another-bot";
   auto v = verify(token());
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.reason, "wrong audience");
 }
 
-TEST_F(jwt_case, no_configured_app_id_refuses_everything) {
+TEST_F(teams_jwt, no_configured_app_id_refuses_everything) {
   auto e = expect();
   e.audience.clear();
   claims["aud"] = "";
   EXPECT_FALSE(t::verify_jwt(token(), jwks, e).ok);
 }
 
-TEST_F(jwt_case, wrong_issuer_is_refused) {
+TEST_F(teams_jwt, wrong_issuer_is_refused) {
   claims["iss"] = "https://sts.windows.net/evil/";
   auto v = verify(token());
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.reason, "wrong issuer");
 }
 
-TEST_F(jwt_case, expiry_allows_five_minutes_of_skew_and_no_more) {
+TEST_F(teams_jwt, expiry_allows_five_minutes_of_skew_and_no_more) {
   auto t0 = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   claims["exp"] = t0 - 240;  // expired 4 minutes ago: within the skew
   EXPECT_TRUE(verify(token()).ok);
@@ -87,7 +87,7 @@ TEST_F(jwt_case, expiry_allows_five_minutes_of_skew_and_no_more) {
   EXPECT_FALSE(verify(token()).ok) << "exp is required";
 }
 
-TEST_F(jwt_case, not_before_allows_five_minutes_of_skew_and_no_more) {
+TEST_F(teams_jwt, not_before_allows_five_minutes_of_skew_and_no_more) {
   auto t0 = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   claims["nbf"] = t0 + 240;
   EXPECT_TRUE(verify(token()).ok);
@@ -95,7 +95,7 @@ TEST_F(jwt_case, not_before_allows_five_minutes_of_skew_and_no_more) {
   EXPECT_FALSE(verify(token()).ok);
 }
 
-TEST_F(jwt_case, an_unknown_kid_says_so_so_the_caller_can_refresh) {
+TEST_F(teams_jwt, an_unknown_kid_says_so_so_the_caller_can_refresh) {
   header["kid"] = "key-2";
   auto v = verify(token());
   EXPECT_FALSE(v.ok);
@@ -103,7 +103,7 @@ TEST_F(jwt_case, an_unknown_kid_says_so_so_the_caller_can_refresh) {
   EXPECT_EQ(t::jwt_kid(token()), "key-2");
 }
 
-TEST_F(jwt_case, a_bad_signature_is_refused) {
+TEST_F(teams_jwt, a_bad_signature_is_refused) {
   // Signed by another key under the trusted kid.
   auto forged = other_key().sign(header, claims);
   auto v = verify(forged);
@@ -119,7 +119,7 @@ TEST_F(jwt_case, a_bad_signature_is_refused) {
   EXPECT_EQ(verify(swapped).reason, "bad signature");
 }
 
-TEST_F(jwt_case, only_rs256_is_accepted) {
+TEST_F(teams_jwt, only_rs256_is_accepted) {
   header["alg"] = "none";
   auto unsigned_token = t::base64url_encode(header.dump()) + "." + t::base64url_encode(claims.dump()) + ".";
   EXPECT_FALSE(verify(unsigned_token).ok);
@@ -127,7 +127,7 @@ TEST_F(jwt_case, only_rs256_is_accepted) {
   EXPECT_EQ(verify(token()).reason, "alg must be RS256");
 }
 
-TEST_F(jwt_case, service_url_must_match_the_activity) {
+TEST_F(teams_jwt, service_url_must_match_the_activity) {
   auto e = expect();
   e.service_url = "https://smba.trafficmanager.net/emea/";
   auto v = t::verify_jwt(token(), jwks, e);
@@ -137,14 +137,14 @@ TEST_F(jwt_case, service_url_must_match_the_activity) {
   EXPECT_FALSE(verify(token()).ok) << "the claim is required";
 }
 
-TEST_F(jwt_case, the_key_must_endorse_the_activity_channel) {
+TEST_F(teams_jwt, the_key_must_endorse_the_activity_channel) {
   jwks = {{"keys", json::array({key().jwk("key-1", {"webchat"})})}};
   auto v = verify(token());
   EXPECT_FALSE(v.ok);
   EXPECT_NE(v.reason.find("endorse"), std::string::npos);
 }
 
-TEST_F(jwt_case, malformed_tokens_are_refused_not_thrown) {
+TEST_F(teams_jwt, malformed_tokens_are_refused_not_thrown) {
   for (std::string bad : {"", "abc", "a.b", "a.b.c.d", "!!!.???.***", "eyJhbGciOiJSUzI1NiJ9.e30.AAAA"})
     EXPECT_FALSE(verify(bad).ok) << bad;
   EXPECT_FALSE(t::verify_jwt(token(), json("not a key set"), expect()).ok);
@@ -152,7 +152,7 @@ TEST_F(jwt_case, malformed_tokens_are_refused_not_thrown) {
   EXPECT_FALSE(verify(token()).ok);
 }
 
-TEST(base64url, round_trips_and_rejects_other_alphabets) {
+TEST(teams_base64url, round_trips_and_rejects_other_alphabets) {
   for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
                                                  std::string("\xff\xfe\x00\x01", 4)})
     EXPECT_EQ(t::base64url_decode(t::base64url_encode(s)), s);
