@@ -99,11 +99,6 @@ asio::awaitable<void> answer(api_context& ctx, const activity_info& a, store::id
   if (ctx.outbox_ready) ctx.outbox_ready();
 }
 
-std::string customer_of(const store::conversation& c) {
-  if (c.contact_name && !c.contact_name->empty()) return *c.contact_name;
-  return c.contact_phone ? carriers::format_display(*c.contact_phone) : "the customer";
-}
-
 // After a write that created or changed a thread item: the same events as the API's.
 void publish_item(api_context& ctx, const store::conversation& c, bool created, const store::message& m) {
   ctx.hub.publish(c.workspace_id, "agents", created ? "conversation.created" : "conversation.updated", to_json(c));
@@ -132,7 +127,7 @@ asio::awaitable<void> thread_reply(api_context& ctx, const activity_info& a, con
   auto job = [p, cid, text, is_private, at, base](store::database& db) {
     auto r = queue_reply(db, p, cid, text, is_private, std::nullopt, at);
     auto confirm = is_private ? std::string("Saved as a private note.")
-                              : "Sent to " + customer_of(r.conversation) + " by " + r.message.channel + ".";
+                              : "Sent to " + teams::customer_name(r.conversation) + " by " + r.message.channel + ".";
     auto payload = base;
     payload["activity"] = teams::text_activity(confirm);
     conv::enqueue_outbox(db, p.workspace_id, teams::reply_kind, payload, at);
@@ -169,7 +164,7 @@ asio::awaitable<void> call_back(api_context& ctx, const activity_info& a, const 
     auto c = conv::find(db, ws, id);
     auto payload = base;
     payload["activity"] =
-        teams::text_activity("Calling your phone; answer it and you will be connected to " + customer_of(*c) + ".");
+        teams::text_activity("Calling your phone; answer it and you will be connected to " + teams::customer_name(*c) + ".");
     conv::enqueue_outbox(db, ws, teams::reply_kind, payload, at);
     return std::make_pair(*c, item);
   };
@@ -355,14 +350,14 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
     if (call) {
       out.item = queue_click_to_call(db, p.workspace_id, p.teammate_id, th.conversation_id, at);
       out.conversation = *conv::find(db, p.workspace_id, th.conversation_id);
-      out.answer = "Calling your phone; answer it and you will be connected to " + customer_of(out.conversation) +
+      out.answer = "Calling your phone; answer it and you will be connected to " + teams::customer_name(out.conversation) +
                    " from " + carriers::format_display(line->number) + ".";
     } else {
       auto r = queue_reply(db, p, th.conversation_id, text, false, std::string("sms"), at);
       teams::mirror_item(db, r.message, public_url, at);
       out.item = r.message;
       out.conversation = r.conversation;
-      out.answer = "Texted " + customer_of(out.conversation) + " from " + carriers::format_display(line->number) + ".";
+      out.answer = "Texted " + teams::customer_name(out.conversation) + " from " + carriers::format_display(line->number) + ".";
     }
     return out;
   };
@@ -507,6 +502,12 @@ asio::awaitable<response> on_activity(api_context& ctx, teams_link& link, reques
     co_return response::error(401, "NOT_AUTHENTICATED", "a valid Bot Framework token is required");
   }
   auto a = read_activity(body);
+  // A single-tenant bot acts only for its own organisation.
+  if (!ctx.teams.tenant_id.empty() && a.tenant_id != ctx.teams.tenant_id) {
+    spdlog::warn("teams: activity from tenant '{}' ignored (request {}): teams.tenant_id is {}", a.tenant_id,
+                 req.request_id, ctx.teams.tenant_id);
+    co_return response::json(200, json::object());
+  }
   if (a.type == "message") co_await on_message(ctx, link, a);
   co_return response::json(200, json::object());
 }

@@ -75,6 +75,12 @@ asio::awaitable<result<json>> key_source::keys(bool refresh) {
   bool stale = !fetched_at_ || now - *fetched_at_ > settings_.key_max_age;
   bool may_refresh = !fetched_at_ || now - *fetched_at_ >= settings_.key_refresh_min;
   if (!stale && !(refresh && may_refresh)) co_return keys_;
+  // While the metadata cannot be read, requests do not each try again.
+  if (failed_at_ && now - *failed_at_ < std::min<std::chrono::steady_clock::duration>(settings_.key_refresh_min,
+                                                                                       std::chrono::seconds(10))) {
+    if (fetched_at_) co_return keys_;
+    co_return *last_error_;
+  }
   auto before = fetches_;
   if (co_await flight_.begin()) {
     auto r = co_await fetch();
@@ -91,8 +97,7 @@ asio::awaitable<result<json>> key_source::fetch() {
   auto fail = [&](std::string why) -> result<json> {
     spdlog::warn("teams: signing keys: {}", why);
     last_error_ = error{"UNAVAILABLE", "Bot Framework signing keys: " + why};
-    // Keep serving the keys we had; rate-limit the next try like a refresh.
-    if (fetched_at_) fetched_at_ = std::chrono::steady_clock::now();
+    failed_at_ = std::chrono::steady_clock::now();
     return *last_error_;
   };
   http::outbound_request meta;
@@ -115,6 +120,7 @@ asio::awaitable<result<json>> key_source::fetch() {
     co_return fail("JWKS: HTTP " + std::to_string(k->status) + " without keys");
   keys_ = std::move(set);
   fetched_at_ = std::chrono::steady_clock::now();
+  failed_at_.reset();
   last_error_.reset();
   co_return keys_;
 }

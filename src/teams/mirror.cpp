@@ -10,15 +10,18 @@ namespace switchboard::teams {
 namespace conv = store::conversations;
 using json = nlohmann::json;
 
+std::string customer_name(const store::conversation& c) {
+  if (c.contact_name && !c.contact_name->empty()) return *c.contact_name;
+  return c.contact_phone ? carriers::format_display(*c.contact_phone) : "the customer";
+}
+
 namespace {
 
 card_item card_of(const store::message& m, const store::conversation& c, const std::optional<std::string>& line,
                    const std::string& public_url) {
   card_item item;
   item.conversation_id = std::to_string(c.id);
-  item.customer = c.contact_name && !c.contact_name->empty() ? *c.contact_name
-                  : c.contact_phone                          ? carriers::format_display(*c.contact_phone)
-                                                             : "Customer";
+  item.customer = customer_name(c);
   if (line) item.line = carriers::format_display(*line);
   item.channel = m.channel;
   item.body = m.body;

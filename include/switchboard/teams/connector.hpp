@@ -64,7 +64,7 @@ class key_source {
   http::outbound_client& client_;
   const settings& settings_;
   nlohmann::json keys_;
-  std::optional<std::chrono::steady_clock::time_point> fetched_at_;
+  std::optional<std::chrono::steady_clock::time_point> fetched_at_, failed_at_;
   single_flight flight_;
   std::size_t fetches_ = 0;
   std::optional<error> last_error_;

@@ -16,6 +16,9 @@ namespace switchboard::teams {
 bool mirror_item(store::database& db, const store::message& item, const std::string& public_url,
                  const std::string& at);
 
+// How a conversation's customer is named in Teams: their name, else their phone.
+std::string customer_name(const store::conversation& c);
+
 // Outbox kinds.
 inline constexpr const char* create_thread_kind = "teams.create_thread";
 inline constexpr const char* reply_kind = "teams.reply";

@@ -99,3 +99,22 @@ TEST(teams_connector, keys_are_cached_and_refreshes_are_rate_limited) {
   io.run();
   EXPECT_EQ(bf.count("keys"), 2u) << "a refresh allowed by the rate limit reads the keys again";
 }
+
+TEST(teams_connector, unreadable_metadata_is_an_error_and_is_not_refetched_by_every_request) {
+  sbtest::fake_bot_framework bf;
+  auto s = settings_for(bf);
+  s.openid_metadata_url = bf.base() + "/keys";  // a document without jwks_uri
+  asio::io_context io;
+  switchboard::http::outbound_client client(io);
+  t::key_source keys(client, s);
+  std::vector<bool> ok;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 3; ++i) ok.push_back(static_cast<bool>(co_await keys.keys(true)));
+      },
+      asio::detached);
+  io.run();
+  EXPECT_EQ(ok, (std::vector<bool>{false, false, false}));
+  EXPECT_EQ(bf.count("keys"), 1u);
+}

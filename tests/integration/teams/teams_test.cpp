@@ -343,6 +343,14 @@ TEST_F(teams_test, a_conversation_without_a_linked_channel_posts_nothing) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM teams_threads"), 0);
 }
 
+TEST_F(teams_test, a_single_tenant_bot_ignores_other_tenants) {
+  auto a = activity("aad-admin", "away");
+  a["channelData"]["tenant"]["id"] = "tenant-2";
+  EXPECT_EQ(post(a, token_for(a)), 200);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'teams.reply'"), 0);
+  EXPECT_EQ(call("GET", "/api/v1/me").body["availability"], "available");
+}
+
 TEST_F(teams_test, an_unlinked_teams_user_is_told_how_to_link_and_nothing_happens) {
   auto answer = say("aad-stranger", "provision me 415");
   EXPECT_NE(answer.find("teams_user_id"), std::string::npos) << answer;
