@@ -4,11 +4,11 @@
 // customer like POST /api/v1/conversations/{id}/messages), the card's "Call
 // back" button, or a command to the bot. Every answer to the teammate is a
 // teams.reply outbox row, delivered by the dispatcher.
-#include <algorithm>
-#include <variant>
-
-#include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/this_coro.hpp>
+#include <variant>
 
 #include "common.hpp"
 #include "routes.hpp"
@@ -48,8 +48,8 @@ struct teams_link {
 
 // What an activity says, read once (missing fields are empty).
 struct activity_info {
-  std::string type, id, text, service_url, conversation_id, conversation_type, aad_object_id, channel_id, team_id,
-      tenant_id;
+  std::string type, id, text, service_url, conversation_id, conversation_type, aad_object_id,
+      channel_id, team_id, tenant_id;
   json value;
 };
 
@@ -87,10 +87,13 @@ json answer_payload(const activity_info& a, const std::string& text) {
           {"activity", teams::text_activity(text)}};
 }
 
-asio::awaitable<void> answer(api_context& ctx, const activity_info& a, store::id_t ws, const std::string& text) {
+asio::awaitable<void> answer(api_context& ctx, const activity_info& a, store::id_t ws,
+                             const std::string& text) {
   auto payload = answer_payload(a, text);
   auto at = now_text(ctx);
-  auto job = [ws, payload, at](store::database& db) { conv::enqueue_outbox(db, ws, teams::reply_kind, payload, at); };
+  auto job = [ws, payload, at](store::database& db) {
+    conv::enqueue_outbox(db, ws, teams::reply_kind, payload, at);
+  };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) {
     spdlog::warn("teams: could not queue an answer: {}", r.err().message);
@@ -100,8 +103,10 @@ asio::awaitable<void> answer(api_context& ctx, const activity_info& a, store::id
 }
 
 // After a write that created or changed a thread item: the same events as the API's.
-void publish_item(api_context& ctx, const store::conversation& c, bool created, const store::message& m) {
-  ctx.hub.publish(c.workspace_id, "agents", created ? "conversation.created" : "conversation.updated", to_json(c));
+void publish_item(api_context& ctx, const store::conversation& c, bool created,
+                  const store::message& m) {
+  ctx.hub.publish(c.workspace_id, "agents",
+                  created ? "conversation.created" : "conversation.updated", to_json(c));
   ctx.hub.publish(c.workspace_id, "agents", "message.created", to_json(m));
   if (ctx.outbox_ready) ctx.outbox_ready();
 }
@@ -116,7 +121,8 @@ asio::awaitable<void> thread_reply(api_context& ctx, const activity_info& a, con
   if (text.empty()) refusal = "There was nothing to send.";
   if (refusal.empty())
     if (require(p, is_private ? "conversations.note" : "conversations.reply"))
-      refusal = "Not sent: you may not " + std::string(is_private ? "write notes" : "reply to customers") + ".";
+      refusal = "Not sent: you may not " +
+                std::string(is_private ? "write notes" : "reply to customers") + ".";
   if (!refusal.empty()) {
     co_await answer(ctx, a, p.workspace_id, refusal);
     co_return;
@@ -127,7 +133,8 @@ asio::awaitable<void> thread_reply(api_context& ctx, const activity_info& a, con
   auto job = [p, cid, text, is_private, at, base](store::database& db) {
     auto r = queue_reply(db, p, cid, text, is_private, std::nullopt, at);
     auto confirm = is_private ? std::string("Saved as a private note.")
-                              : "Sent to " + teams::customer_name(r.conversation) + " by " + r.message.channel + ".";
+                              : "Sent to " + teams::customer_name(r.conversation) + " by " +
+                                    r.message.channel + ".";
     auto payload = base;
     payload["activity"] = teams::text_activity(confirm);
     conv::enqueue_outbox(db, p.workspace_id, teams::reply_kind, payload, at);
@@ -164,7 +171,8 @@ asio::awaitable<void> call_back(api_context& ctx, const activity_info& a, const 
     auto c = conv::find(db, ws, id);
     auto payload = base;
     payload["activity"] =
-        teams::text_activity("Calling your phone; answer it and you will be connected to " + teams::customer_name(*c) + ".");
+        teams::text_activity("Calling your phone; answer it and you will be connected to " +
+                             teams::customer_name(*c) + ".");
     conv::enqueue_outbox(db, ws, teams::reply_kind, payload, at);
     return std::make_pair(*c, item);
   };
@@ -180,7 +188,8 @@ asio::awaitable<void> call_back(api_context& ctx, const activity_info& a, const 
 // ---- commands ------------------------------------------------------------------
 
 // "me", an email or a name (whole or first name, when only one teammate has it).
-std::variant<store::id_t, std::string> find_member(store::database& db, const principal& p, const std::string& who) {
+std::variant<store::id_t, std::string> find_member(store::database& db, const principal& p,
+                                                   const std::string& who) {
   if (who == "me") return p.teammate_id;
   auto low = [](std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -206,22 +215,25 @@ std::string line_text(const nums::number_row& n) {
 asio::awaitable<std::string> cmd_status(api_context& ctx, const principal& p) {
   auto job = [p](store::database& db) {
     auto me = store::teammates::find(db, p.workspace_id, p.teammate_id);
-    std::string out = "**" + (me ? me->name : p.name) + "**: " + (me ? me->availability : "unknown") + ".\n\n";
+    std::string out =
+        "**" + (me ? me->name : p.name) + "**: " + (me ? me->availability : "unknown") + ".\n\n";
     std::string lines;
     for (auto& n : nums::list(db, p.workspace_id))
       if (n.status == "active" && n.owner_teammate_id == p.teammate_id)
         lines += (lines.empty() ? "" : ", ") + line_text(n);
     out += "Numbers: " + (lines.empty() ? std::string("none") : lines) + ".\n\n";
     auto link = tms::channel_of(db, p.workspace_id, "teammate", p.teammate_id);
-    out += link ? "Your conversations are posted to a linked channel, one thread each."
-                : "No channel is linked: run link in the channel where your conversations should go.";
+    out +=
+        link ? "Your conversations are posted to a linked channel, one thread each."
+             : "No channel is linked: run link in the channel where your conversations should go.";
     return out;
   };
   auto r = co_await ctx.db.read(std::move(job));
   co_return r ? *r : "Status is not available right now.";
 }
 
-asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal& p, const std::string& availability) {
+asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal& p,
+                                              const std::string& availability) {
   auto at = now_text(ctx);
   auto job = [p, availability, at](store::database& db) {
     store::teammates::patch patch;
@@ -234,7 +246,8 @@ asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal&
   ctx.hub.publish(p.workspace_id, "agents", "teammate.updated", to_json(*r));
   ctx.hub.publish(p.workspace_id, "agents", "presence",
                   {{"teammate_id", id_str(p.teammate_id)}, {"availability", availability}});
-  co_return availability == "available" ? "You are available." : "You are away: callers reach your voicemail.";
+  co_return availability == "available" ? "You are available."
+                                        : "You are away: callers reach your voicemail.";
 }
 
 asio::awaitable<std::string> cmd_provision(api_context& ctx, teams_link& link, const principal& p,
@@ -258,19 +271,23 @@ asio::awaitable<std::string> cmd_provision(api_context& ctx, teams_link& link, c
   auto ws = p.workspace_id;
   auto r = co_await provision(ctx, client, ws, args);
   if (!r) co_return "Could not provision: " + r.err().message + ".";
-  co_return "Provisioned " + line_text(r->row) + " for " + (who == "me" ? std::string("you") : who) + ".";
+  co_return "Provisioned " + line_text(r->row) + " for " +
+      (who == "me" ? std::string("you") : who) + ".";
 }
 
-asio::awaitable<std::string> cmd_assign(api_context& ctx, const principal& p, const teams::command& c) {
+asio::awaitable<std::string> cmd_assign(api_context& ctx, const principal& p,
+                                        const teams::command& c) {
   auto who = c.member;
   auto number = c.number;
   auto job = [p, who, number](store::database& db) -> std::string {
     auto member = find_member(db, p, who);
     if (auto* why = std::get_if<std::string>(&member)) return *why;
     auto n = nums::find_active(db, number);
-    if (!n || n->workspace_id != p.workspace_id) return carriers::format_display(number) + " is not one of our numbers.";
+    if (!n || n->workspace_id != p.workspace_id)
+      return carriers::format_display(number) + " is not one of our numbers.";
     nums::set_owner(db, p.workspace_id, n->id, std::get<store::id_t>(member), std::nullopt);
-    return carriers::format_display(number) + " now belongs to " + (who == "me" ? std::string("you") : who) + ".";
+    return carriers::format_display(number) + " now belongs to " +
+           (who == "me" ? std::string("you") : who) + ".";
   };
   auto r = co_await ctx.db.write(std::move(job));
   co_return r ? *r : "Could not assign: " + r.err().message + ".";
@@ -291,28 +308,38 @@ asio::awaitable<std::string> cmd_unprovision(api_context& ctx, teams_link& link,
   auto& client = link.get_client(ex);
   auto nid = **id;
   auto r = co_await release_number(ctx, client, ws, nid, false);
-  if (!r) co_return "Could not release " + carriers::format_display(number) + ": " + r.err().message + ".";
+  if (!r)
+    co_return "Could not release " + carriers::format_display(number) + ": " + r.err().message +
+        ".";
   co_return "Released " + carriers::format_display(number) + (*r ? " at its carrier." : ".");
 }
 
-asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p, const teams::command& c) {
+asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p,
+                                           const teams::command& c) {
   auto number = c.number;
   auto greeting = c.text;
   auto at = now_text(ctx);
   auto job = [p, number, greeting, at](store::database& db) -> std::string {
     auto n = nums::find_active(db, number);
-    if (!n || n->workspace_id != p.workspace_id) return carriers::format_display(number) + " is not one of our numbers.";
+    if (!n || n->workspace_id != p.workspace_id)
+      return carriers::format_display(number) + " is not one of our numbers.";
     std::string kind = n->owner_teammate_id ? "teammate" : n->owner_team_id ? "team" : "";
-    if (kind.empty()) return carriers::format_display(number) + " has no owner, so no voicemail of its own.";
+    if (kind.empty())
+      return carriers::format_display(number) + " has no owner, so no voicemail of its own.";
     auto owner = n->owner_teammate_id ? *n->owner_teammate_id : *n->owner_team_id;
     if (greeting.empty()) {
       auto s = store::routing::settings_of(db, p.workspace_id, kind, owner);
-      return s.voicemail_greeting ? "Voicemail greeting of " + carriers::format_display(number) + ": " + *s.voicemail_greeting
-                                  : carriers::format_display(number) + " uses the default voicemail greeting.";
+      return s.voicemail_greeting
+                 ? "Voicemail greeting of " + carriers::format_display(number) + ": " +
+                       *s.voicemail_greeting
+                 : carriers::format_display(number) + " uses the default voicemail greeting.";
     }
     // The same rule as PATCH …/routing: your own line, or an admin's.
-    auto needed = kind == "team" ? "teams.manage" : owner == p.teammate_id ? "me.update" : "teammates.manage";
-    if (require(p, needed)) return "You may not change the voicemail of " + carriers::format_display(number) + ".";
+    auto needed = kind == "team"           ? "teams.manage"
+                  : owner == p.teammate_id ? "me.update"
+                                           : "teammates.manage";
+    if (require(p, needed))
+      return "You may not change the voicemail of " + carriers::format_display(number) + ".";
     if (greeting.size() > 1000) return "A greeting is at most 1000 characters.";
     store::routing::settings_patch patch;
     patch.voicemail_greeting = greeting;
@@ -324,7 +351,8 @@ asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p,
 }
 
 // sms and call: the customer's thread on the teammate's own line (made if new).
-asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& p, const teams::command& c) {
+asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& p,
+                                             const teams::command& c) {
   bool call = c.kind == teams::command_kind::call;
   auto dest = c.number;
   auto text = c.text;
@@ -340,24 +368,29 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
     std::optional<nums::number_row> line;
     for (auto& n : nums::list(db, p.workspace_id))
       if (n.status == "active" && n.owner_teammate_id == p.teammate_id && !line) line = n;
-    if (!line) throw store::job_error("INVALID_INPUT", "you have no business number; an admin can provision one");
+    if (!line)
+      throw store::job_error("INVALID_INPUT",
+                             "you have no business number; an admin can provision one");
     // Loop guard: never one of our lines, never a teammate's own phone.
     if (nums::find_active(db, dest) || nums::is_physical_number(db, dest))
-      throw store::job_error("INVALID_INPUT", carriers::format_display(dest) + " is not a customer's number");
+      throw store::job_error("INVALID_INPUT",
+                             carriers::format_display(dest) + " is not a customer's number");
     auto th = resolve_thread(db, *line, dest, call ? "voice" : "sms", at);
     done out;
     out.created = th.created;
     if (call) {
       out.item = queue_click_to_call(db, p.workspace_id, p.teammate_id, th.conversation_id, at);
       out.conversation = *conv::find(db, p.workspace_id, th.conversation_id);
-      out.answer = "Calling your phone; answer it and you will be connected to " + teams::customer_name(out.conversation) +
-                   " from " + carriers::format_display(line->number) + ".";
+      out.answer = "Calling your phone; answer it and you will be connected to " +
+                   teams::customer_name(out.conversation) + " from " +
+                   carriers::format_display(line->number) + ".";
     } else {
       auto r = queue_reply(db, p, th.conversation_id, text, false, std::string("sms"), at);
       teams::mirror_item(db, r.message, public_url, at);
       out.item = r.message;
       out.conversation = r.conversation;
-      out.answer = "Texted " + teams::customer_name(out.conversation) + " from " + carriers::format_display(line->number) + ".";
+      out.answer = "Texted " + teams::customer_name(out.conversation) + " from " +
+                   carriers::format_display(line->number) + ".";
     }
     return out;
   };
@@ -370,8 +403,10 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
 asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, const principal& p,
                                       const teams::command& c) {
   if (a.conversation_type != "channel" || a.channel_id.empty())
-    co_return "Run link in the channel (mention me there) where the conversations should be posted.";
-  if (!c.team.empty() && require(p, "teams.manage")) co_return "Only admins can link a team's channel.";
+    co_return "Run link in the channel (mention me there) where the conversations should be "
+              "posted.";
+  if (!c.team.empty() && require(p, "teams.manage"))
+    co_return "Only admins can link a team's channel.";
   auto at = now_text(ctx);
   auto team = c.team;
   auto info = a;
@@ -402,8 +437,8 @@ asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, 
   co_return r ? *r : "Could not link this channel: " + r.err().message + ".";
 }
 
-asio::awaitable<void> run_command(api_context& ctx, teams_link& link, const activity_info& a, const principal& p,
-                                  const std::string& text) {
+asio::awaitable<void> run_command(api_context& ctx, teams_link& link, const activity_info& a,
+                                  const principal& p, const std::string& text) {
   auto parsed = teams::parse_command(text);
   std::string reply;
   if (!parsed.cmd) {
@@ -416,21 +451,37 @@ asio::awaitable<void> run_command(api_context& ctx, teams_link& link, const acti
                          : "Your role does not allow " + std::string(spec.name) + ".";
     } else {
       switch (c.kind) {
-        case teams::command_kind::help: reply = teams::help_text(); break;
-        case teams::command_kind::status: reply = co_await cmd_status(ctx, p); break;
+        case teams::command_kind::help:
+          reply = teams::help_text();
+          break;
+        case teams::command_kind::status:
+          reply = co_await cmd_status(ctx, p);
+          break;
         case teams::command_kind::available:
         case teams::command_kind::away: {
           std::string availability = c.kind == teams::command_kind::away ? "away" : "available";
           reply = co_await cmd_availability(ctx, p, availability);
           break;
         }
-        case teams::command_kind::provision: reply = co_await cmd_provision(ctx, link, p, c); break;
-        case teams::command_kind::assign: reply = co_await cmd_assign(ctx, p, c); break;
-        case teams::command_kind::unprovision: reply = co_await cmd_unprovision(ctx, link, p, c); break;
-        case teams::command_kind::voicemail: reply = co_await cmd_voicemail(ctx, p, c); break;
+        case teams::command_kind::provision:
+          reply = co_await cmd_provision(ctx, link, p, c);
+          break;
+        case teams::command_kind::assign:
+          reply = co_await cmd_assign(ctx, p, c);
+          break;
+        case teams::command_kind::unprovision:
+          reply = co_await cmd_unprovision(ctx, link, p, c);
+          break;
+        case teams::command_kind::voicemail:
+          reply = co_await cmd_voicemail(ctx, p, c);
+          break;
         case teams::command_kind::sms:
-        case teams::command_kind::call: reply = co_await cmd_sms_or_call(ctx, p, c); break;
-        case teams::command_kind::link: reply = co_await cmd_link(ctx, a, p, c); break;
+        case teams::command_kind::call:
+          reply = co_await cmd_sms_or_call(ctx, p, c);
+          break;
+        case teams::command_kind::link:
+          reply = co_await cmd_link(ctx, a, p, c);
+          break;
       }
     }
   }
@@ -443,9 +494,11 @@ asio::awaitable<void> answer_stranger(api_context& ctx, const activity_info& a) 
   auto job = [tenant](store::database& db) { return tms::workspace_for_tenant(db, tenant); };
   auto ws = co_await ctx.db.read(std::move(job));
   if (!ws || !*ws) co_return;
-  auto text = "I don't know you yet, so I can't act for you. Ask an admin to link your Teams account to your "
-              "Switchboard teammate: PATCH /api/v1/teammates/{id} with {\"teams_user_id\": \"" +
-              a.aad_object_id + "\"}.";
+  auto text =
+      "I don't know you yet, so I can't act for you. Ask an admin to link your Teams account to "
+      "your "
+      "Switchboard teammate: PATCH /api/v1/teammates/{id} with {\"teams_user_id\": \"" +
+      a.aad_object_id + "\"}.";
   auto w = **ws;
   co_await answer(ctx, a, w, text);
 }
@@ -498,14 +551,15 @@ asio::awaitable<response> on_activity(api_context& ctx, teams_link& link, reques
   // body's channelId and serviceUrl to compare with the token's claims).
   auto verdict = co_await teams::authenticate_activity(keys, ctx.teams, authorization, body, now);
   if (!verdict.ok) {
-    spdlog::warn("teams: activity rejected (request {} from {}): {}", req.request_id, req.remote, verdict.reason);
+    spdlog::warn("teams: activity rejected (request {} from {}): {}", req.request_id, req.remote,
+                 verdict.reason);
     co_return response::error(401, "NOT_AUTHENTICATED", "a valid Bot Framework token is required");
   }
   auto a = read_activity(body);
   // A single-tenant bot acts only for its own organisation.
   if (!ctx.teams.tenant_id.empty() && a.tenant_id != ctx.teams.tenant_id) {
-    spdlog::warn("teams: activity from tenant '{}' ignored (request {}): teams.tenant_id is {}", a.tenant_id,
-                 req.request_id, ctx.teams.tenant_id);
+    spdlog::warn("teams: activity from tenant '{}' ignored (request {}): teams.tenant_id is {}",
+                 a.tenant_id, req.request_id, ctx.teams.tenant_id);
     co_return response::json(200, json::object());
   }
   if (a.type == "message") co_await on_message(ctx, link, a);
@@ -516,7 +570,8 @@ asio::awaitable<response> on_activity(api_context& ctx, teams_link& link, reques
 
 void add_teams_routes(http::router& r, api_context& ctx) {
   auto link = std::make_shared<teams_link>();
-  r.add("POST", "/api/teams/messages", [&ctx, link](request& q) { return on_activity(ctx, *link, q); });
+  r.add("POST", "/api/teams/messages",
+        [&ctx, link](request& q) { return on_activity(ctx, *link, q); });
 }
 
 }  // namespace switchboard::api

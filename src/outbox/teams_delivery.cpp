@@ -1,8 +1,8 @@
 #include "teams_delivery.hpp"
 
-#include <random>
-
 #include <spdlog/spdlog.h>
+
+#include <random>
 
 #include "../api/common.hpp"
 #include "switchboard/outbox/retry.hpp"
@@ -17,18 +17,22 @@ using nlohmann::json;
 using store::id_t;
 
 namespace {
-void settle(store::database& db, id_t outbox_id, const char* status, const std::optional<std::string>& err,
-            const std::string& next, const std::string& at, bool count_attempt) {
-  db.prepare(std::string("UPDATE outbox SET status = ?2, attempts = attempts + ") + (count_attempt ? "1" : "0") +
+void settle(store::database& db, id_t outbox_id, const char* status,
+            const std::optional<std::string>& err, const std::string& next, const std::string& at,
+            bool count_attempt) {
+  db.prepare(std::string("UPDATE outbox SET status = ?2, attempts = attempts + ") +
+             (count_attempt ? "1" : "0") +
              ", last_error = ?3, next_attempt_at = ?4, updated_at = ?5 WHERE id = ?1")
       .bind_all(outbox_id, std::string(status), err, next, at)
       .run();
 }
 }  // namespace
 
-std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, id_t ws, const std::string& kind,
-                                          const json& payload, int attempts, bool enabled, const std::string& at,
-                                          const std::string& lease_until, const std::string& later) {
+std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, id_t ws,
+                                          const std::string& kind, const json& payload,
+                                          int attempts, bool enabled, const std::string& at,
+                                          const std::string& lease_until,
+                                          const std::string& later) {
   auto fail = [&](const std::string& why) {
     settle(db, outbox_id, "failed", why, at, at, true);
     return std::nullopt;
@@ -61,7 +65,8 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
     auto service_url = payload.value("service_url", std::string());
     auto conversation = payload.value("conversation", std::string());
     if (service_url.empty() || conversation.empty()) return fail("malformed payload");
-    s.url = teams::activities_url(service_url, conversation, payload.value("reply_to", std::string()));
+    s.url =
+        teams::activities_url(service_url, conversation, payload.value("reply_to", std::string()));
     s.body = payload["activity"];
   }
   db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
@@ -97,7 +102,8 @@ boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   int attempt = send.attempts + 1;
   if (o.what == outcome::kind::retry && attempt >= max_attempts) o.what = outcome::kind::failed;
-  auto delay = backoff(attempt, retry_base, std::chrono::minutes(10), std::uniform_real_distribution<double>(0, 1)(rng));
+  auto delay = backoff(attempt, retry_base, std::chrono::minutes(10),
+                       std::uniform_real_distribution<double>(0, 1)(rng));
   auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
   auto now = api::now_text(ctx);
   if (o.what != outcome::kind::delivered)
@@ -125,7 +131,8 @@ boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound
     }
   };
   auto saved = co_await ctx.db.write(std::move(record));
-  if (!saved) spdlog::warn("outbox: could not record the {} outcome: {}", send.kind, saved.err().message);
+  if (!saved)
+    spdlog::warn("outbox: could not record the {} outcome: {}", send.kind, saved.err().message);
   // A created thread unblocks the posts waiting for it.
   if (send.thread_row && o.what == outcome::kind::delivered && ctx.outbox_ready) ctx.outbox_ready();
 }

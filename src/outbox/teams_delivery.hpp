@@ -3,12 +3,11 @@
 // pass's write job, posted to the Bot Connector on the io_context with the
 // bot's cached token, and the outcome recorded with the same retry rules as
 // carrier sends. Private to src/outbox.
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
 
 #include "switchboard/api/api.hpp"
 #include "switchboard/http/outbound.hpp"
@@ -29,9 +28,10 @@ struct teams_send {
 // Inside the pass's write job. Returns what to post (the row is leased until
 // lease_until), or nullopt when the row was settled here: failed, or put off
 // because its thread is still being created.
-std::optional<teams_send> lease_teams_row(store::database& db, store::id_t outbox_id, store::id_t workspace_id,
-                                          const std::string& kind, const nlohmann::json& payload, int attempts,
-                                          bool enabled, const std::string& at, const std::string& lease_until,
+std::optional<teams_send> lease_teams_row(store::database& db, store::id_t outbox_id,
+                                          store::id_t workspace_id, const std::string& kind,
+                                          const nlohmann::json& payload, int attempts, bool enabled,
+                                          const std::string& at, const std::string& lease_until,
                                           const std::string& later);
 
 boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound_client& client,

@@ -30,7 +30,8 @@ json item_card(const card_item& item) {
   json facts = json::array();
   if (!item.line.empty()) facts.push_back({{"title", "Line"}, {"value", item.line}});
   if (!item.channel.empty()) facts.push_back({{"title", "Channel"}, {"value", item.channel}});
-  if (item.duration_seconds > 0) facts.push_back({{"title", "Duration"}, {"value", minutes_seconds(item.duration_seconds)}});
+  if (item.duration_seconds > 0)
+    facts.push_back({{"title", "Duration"}, {"value", minutes_seconds(item.duration_seconds)}});
   if (!facts.empty()) body.push_back({{"type", "FactSet"}, {"facts", facts}});
   if (item.kind == "voicemail") {
     body.push_back(text_block(item.transcript.empty() ? "(no transcript)" : item.transcript));
@@ -41,13 +42,16 @@ json item_card(const card_item& item) {
 
   json actions = json::array();
   if (!item.recording_url.empty())
-    actions.push_back({{"type", "Action.OpenUrl"}, {"title", "Play recording"}, {"url", item.recording_url}});
+    actions.push_back(
+        {{"type", "Action.OpenUrl"}, {"title", "Play recording"}, {"url", item.recording_url}});
   if (item.call_back)
-    actions.push_back({{"type", "Action.Submit"},
-                       {"title", "Call back"},
-                       {"data", {{"action", call_back_action}, {"conversation_id", item.conversation_id}}}});
+    actions.push_back(
+        {{"type", "Action.Submit"},
+         {"title", "Call back"},
+         {"data", {{"action", call_back_action}, {"conversation_id", item.conversation_id}}}});
   if (!item.inbox_url.empty())
-    actions.push_back({{"type", "Action.OpenUrl"}, {"title", "Open in inbox"}, {"url", item.inbox_url}});
+    actions.push_back(
+        {{"type", "Action.OpenUrl"}, {"title", "Open in inbox"}, {"url", item.inbox_url}});
 
   json card = {{"type", "AdaptiveCard"},
                {"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},

@@ -10,21 +10,30 @@ namespace {
 
 const std::vector<command_spec> table = {
     {command_kind::help, "help", "help", "Show this list.", ""},
-    {command_kind::status, "status", "status", "Your availability, your numbers and where your conversations go.", "me.read"},
-    {command_kind::available, "available", "available", "Take calls and conversations again.", "me.update"},
-    {command_kind::away, "away", "away", "Stop ringing you; callers reach your voicemail.", "me.update"},
-    {command_kind::provision, "provision", "provision <member|me> <area code|number> [-p twilio|signalwire|sandbox]",
-     "Buy a number in an area code (or a given number) and give it to a teammate.", "numbers.manage", true},
-    {command_kind::assign, "assign", "assign <member|me> <number>", "Give an existing number to a teammate.",
+    {command_kind::status, "status", "status",
+     "Your availability, your numbers and where your conversations go.", "me.read"},
+    {command_kind::available, "available", "available", "Take calls and conversations again.",
+     "me.update"},
+    {command_kind::away, "away", "away", "Stop ringing you; callers reach your voicemail.",
+     "me.update"},
+    {command_kind::provision, "provision",
+     "provision <member|me> <area code|number> [-p twilio|signalwire|sandbox]",
+     "Buy a number in an area code (or a given number) and give it to a teammate.",
      "numbers.manage", true},
-    {command_kind::unprovision, "unprovision", "unprovision <number>", "Release a number at its carrier.",
-     "numbers.manage", true},
+    {command_kind::assign, "assign", "assign <member|me> <number>",
+     "Give an existing number to a teammate.", "numbers.manage", true},
+    {command_kind::unprovision, "unprovision", "unprovision <number>",
+     "Release a number at its carrier.", "numbers.manage", true},
     {command_kind::voicemail, "voicemail", "voicemail <number> [greeting]",
      "Show a line's voicemail greeting, or set it to the text given.", ""},
-    {command_kind::sms, "sms", "sms <number> <text>", "Text a customer from your business number.", "conversations.reply"},
-    {command_kind::call, "call", "call <number>", "Call a customer: your phone rings first, then theirs.", "conversations.reply"},
+    {command_kind::sms, "sms", "sms <number> <text>", "Text a customer from your business number.",
+     "conversations.reply"},
+    {command_kind::call, "call", "call <number>",
+     "Call a customer: your phone rings first, then theirs.", "conversations.reply"},
     {command_kind::link, "link", "link [team <name>]",
-     "Run in a channel: your (or a team's) customer conversations are posted here, one thread each.", "me.update"},
+     "Run in a channel: your (or a team's) customer conversations are posted here, one thread "
+     "each.",
+     "me.update"},
 };
 
 std::string lower(std::string_view s) {
@@ -73,7 +82,8 @@ std::string rest_after(std::string_view s, std::size_t n) {
 }
 
 bool is_area_code(const std::string& a) {
-  return a.size() == 3 && a[0] >= '2' && a[0] <= '9' && std::isdigit(static_cast<unsigned char>(a[1])) &&
+  return a.size() == 3 && a[0] >= '2' && a[0] <= '9' &&
+         std::isdigit(static_cast<unsigned char>(a[1])) &&
          std::isdigit(static_cast<unsigned char>(a[2]));
 }
 
@@ -180,7 +190,9 @@ std::string help_text() {
     if (s.admin) out += " (admins)";
     out += "\n";
   }
-  out += "\nIn a conversation's thread, what you write goes to the customer; start with ;; for a private note.";
+  out +=
+      "\nIn a conversation's thread, what you write goes to the customer; start with ;; for a "
+      "private note.";
   return out;
 }
 
@@ -188,7 +200,8 @@ std::string clean_text(std::string_view html) {
   std::string out;
   std::size_t i = 0;
   while (i < html.size()) {
-    if (html.substr(i, 3) == "<at" && (i + 3 >= html.size() || html[i + 3] == '>' || html[i + 3] == ' ')) {
+    if (html.substr(i, 3) == "<at" &&
+        (i + 3 >= html.size() || html[i + 3] == '>' || html[i + 3] == ' ')) {
       // A mention: drop it with its text (the bot's name).
       auto end = html.find("</at>", i);
       i = end == std::string_view::npos ? html.size() : end + 5;
@@ -204,8 +217,8 @@ std::string clean_text(std::string_view html) {
     }
     if (html[i] == '&') {
       static const std::pair<std::string_view, char> entities[] = {
-          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''},
-          {"&nbsp;", ' '}};
+          {"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
+          {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
       bool matched = false;
       for (auto& [name, ch] : entities)
         if (html.substr(i, name.size()) == name) {

@@ -1,9 +1,10 @@
 #include "switchboard/teams/connector.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "switchboard/carriers/signature.hpp"
 
@@ -46,7 +47,8 @@ asio::awaitable<result<std::string>> token_source::fetch() {
   ++fetches_;
   http::outbound_request req;
   req.url = settings_.token_url;
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"}};
   req.body = "grant_type=client_credentials&client_id=" + carriers::form_encode(settings_.app_id) +
              "&client_secret=" + carriers::form_encode(settings_.app_password) +
              "&scope=" + carriers::form_encode("https://api.botframework.com/.default");
@@ -61,8 +63,10 @@ asio::awaitable<result<std::string>> token_source::fetch() {
   auto body = json::parse(answer->body, nullptr, false);
   if (answer->status != 200 || !body.is_object() || !body["access_token"].is_string())
     co_return fail("HTTP " + std::to_string(answer->status) + " " + answer->body.substr(0, 200));
-  std::int64_t expires_in = body["expires_in"].is_number() ? body["expires_in"].get<std::int64_t>() : 3600;
-  // Renew five minutes early (or halfway, for short-lived tokens) so a post never carries an expired one.
+  std::int64_t expires_in =
+      body["expires_in"].is_number() ? body["expires_in"].get<std::int64_t>() : 3600;
+  // Renew five minutes early (or halfway, for short-lived tokens) so a post never carries an
+  // expired one.
   auto margin = std::min<std::int64_t>(300, expires_in / 2);
   token_ = body["access_token"].get<std::string>();
   valid_until_ = started + std::chrono::seconds(expires_in - margin);
@@ -76,8 +80,8 @@ asio::awaitable<result<json>> key_source::keys(bool refresh) {
   bool may_refresh = !fetched_at_ || now - *fetched_at_ >= settings_.key_refresh_min;
   if (!stale && !(refresh && may_refresh)) co_return keys_;
   // While the metadata cannot be read, requests do not each try again.
-  if (failed_at_ && now - *failed_at_ < std::min<std::chrono::steady_clock::duration>(settings_.key_refresh_min,
-                                                                                       std::chrono::seconds(10))) {
+  if (failed_at_ && now - *failed_at_ < std::min<std::chrono::steady_clock::duration>(
+                                            settings_.key_refresh_min, std::chrono::seconds(10))) {
     if (fetched_at_) co_return keys_;
     co_return *last_error_;
   }
@@ -126,20 +130,25 @@ asio::awaitable<result<json>> key_source::fetch() {
 }
 
 asio::awaitable<jwt_verdict> authenticate_activity(key_source& keys, const settings& s,
-                                                   const std::string& authorization, const json& activity,
+                                                   const std::string& authorization,
+                                                   const json& activity,
                                                    std::chrono::system_clock::time_point now) {
   jwt_verdict no;
   constexpr std::string_view bearer = "Bearer ";
-  if (authorization.size() <= bearer.size() || authorization.compare(0, bearer.size(), bearer) != 0) {
+  if (authorization.size() <= bearer.size() ||
+      authorization.compare(0, bearer.size(), bearer) != 0) {
     no.reason = "no Bearer token";
     co_return no;
   }
   auto token = authorization.substr(bearer.size());
   jwt_expectations e;
   e.audience = s.app_id;
-  e.channel_id = activity.is_object() && activity["channelId"].is_string() ? activity["channelId"].get<std::string>() : "";
-  e.service_url =
-      activity.is_object() && activity["serviceUrl"].is_string() ? activity["serviceUrl"].get<std::string>() : "";
+  e.channel_id = activity.is_object() && activity["channelId"].is_string()
+                     ? activity["channelId"].get<std::string>()
+                     : "";
+  e.service_url = activity.is_object() && activity["serviceUrl"].is_string()
+                      ? activity["serviceUrl"].get<std::string>()
+                      : "";
   e.now = now;
   auto set = co_await keys.keys();
   if (!set) {

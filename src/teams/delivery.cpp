@@ -19,7 +19,8 @@ outbox::outcome classify_connector_response(int status, std::string_view body) {
     if (e["code"].is_string()) o.error += " " + e["code"].get<std::string>();
     if (e["message"].is_string()) o.error += ": " + e["message"].get<std::string>();
   }
-  bool transient = status == 401 || status == 403 || status == 408 || status == 429 || status >= 500;
+  bool transient =
+      status == 401 || status == 403 || status == 408 || status == 429 || status >= 500;
   o.what = transient ? outbox::outcome::kind::retry : outbox::outcome::kind::failed;
   return o;
 }
@@ -31,7 +32,8 @@ std::string conversations_url(std::string service_url) {
 
 std::string activities_url(std::string service_url, const std::string& conversation_id,
                            const std::string& reply_to_id) {
-  auto url = conversations_url(std::move(service_url)) + "/" + carriers::form_encode(conversation_id) + "/activities";
+  auto url = conversations_url(std::move(service_url)) + "/" +
+             carriers::form_encode(conversation_id) + "/activities";
   if (!reply_to_id.empty()) url += "/" + carriers::form_encode(reply_to_id);
   return url;
 }

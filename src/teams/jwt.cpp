@@ -1,12 +1,12 @@
 #include "switchboard/teams/jwt.hpp"
 
-#include <memory>
-#include <vector>
-
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+
+#include <memory>
+#include <vector>
 
 namespace switchboard::teams {
 namespace {
@@ -39,8 +39,10 @@ pkey_ptr rsa_from_jwk(const json& jwk) {
   auto n_text = jwk.value("n", ""), e_text = jwk.value("e", "");
   auto n = base64url_decode(n_text), e = base64url_decode(e_text);
   if (!n || !e || n->empty() || e->empty()) return nullptr;
-  bn_ptr bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr));
-  bn_ptr bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr));
+  bn_ptr bn_n(BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
+                        static_cast<int>(n->size()), nullptr));
+  bn_ptr bn_e(BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
+                        static_cast<int>(e->size()), nullptr));
   bld_ptr bld(OSSL_PARAM_BLD_new());
   if (!bn_n || !bn_e || !bld) return nullptr;
   if (!OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
@@ -57,8 +59,9 @@ pkey_ptr rsa_from_jwk(const json& jwk) {
 bool rs256_valid(EVP_PKEY* key, std::string_view signed_part, const std::string& signature) {
   mdctx_ptr md(EVP_MD_CTX_new());
   if (!md || EVP_DigestVerifyInit(md.get(), nullptr, EVP_sha256(), nullptr, key) != 1) return false;
-  return EVP_DigestVerify(md.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                          reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size()) == 1;
+  return EVP_DigestVerify(
+             md.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+             reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size()) == 1;
 }
 
 jwt_verdict refuse(std::string why, std::string kid = {}) {
@@ -76,8 +79,10 @@ std::optional<parts> split(std::string_view token) {
   auto a = token.find('.');
   if (a == std::string_view::npos) return std::nullopt;
   auto b = token.find('.', a + 1);
-  if (b == std::string_view::npos || token.find('.', b + 1) != std::string_view::npos) return std::nullopt;
-  return parts{token.substr(0, a), token.substr(a + 1, b - a - 1), token.substr(b + 1), token.substr(0, b)};
+  if (b == std::string_view::npos || token.find('.', b + 1) != std::string_view::npos)
+    return std::nullopt;
+  return parts{token.substr(0, a), token.substr(a + 1, b - a - 1), token.substr(b + 1),
+               token.substr(0, b)};
 }
 
 std::optional<json> decode_json(std::string_view part) {
@@ -91,7 +96,8 @@ std::optional<json> decode_json(std::string_view part) {
 std::optional<std::int64_t> numeric_date(const json& claims, const char* name) {
   auto it = claims.find(name);
   if (it == claims.end() || !it->is_number()) return std::nullopt;
-  return it->is_number_float() ? static_cast<std::int64_t>(it->get<double>()) : it->get<std::int64_t>();
+  return it->is_number_float() ? static_cast<std::int64_t>(it->get<double>())
+                               : it->get<std::int64_t>();
 }
 
 }  // namespace
@@ -118,7 +124,8 @@ std::optional<std::string> base64url_decode(std::string_view in) {
 }
 
 std::string base64url_encode(std::string_view in) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::uint32_t acc = 0;
   int bits = 0;
@@ -164,9 +171,11 @@ jwt_verdict verify_jwt(std::string_view token, const json& jwks, const jwt_expec
   }
   auto key = rsa_from_jwk(*jwk);
   if (!key) return refuse("signing key " + kid + " is not a usable RSA key", kid);
-  if (EVP_PKEY_get_bits(key.get()) < 2048) return refuse("signing key " + kid + " is shorter than 2048 bits", kid);
+  if (EVP_PKEY_get_bits(key.get()) < 2048)
+    return refuse("signing key " + kid + " is shorter than 2048 bits", kid);
   auto signature = base64url_decode(p->signature);
-  if (!signature || !rs256_valid(key.get(), p->signed_part, *signature)) return refuse("bad signature", kid);
+  if (!signature || !rs256_valid(key.get(), p->signed_part, *signature))
+    return refuse("bad signature", kid);
 
   auto claims = decode_json(p->payload);
   if (!claims) return refuse("the JWT payload is not base64url JSON", kid);
@@ -183,13 +192,15 @@ jwt_verdict verify_jwt(std::string_view token, const json& jwks, const jwt_expec
   auto exp = numeric_date(*claims, "exp");
   if (!exp) return refuse("no exp claim", kid);
   if (now > *exp + skew) return refuse("expired", kid);
-  if (auto nbf = numeric_date(*claims, "nbf"); nbf && now < *nbf - skew) return refuse("not valid yet (nbf)", kid);
+  if (auto nbf = numeric_date(*claims, "nbf"); nbf && now < *nbf - skew)
+    return refuse("not valid yet (nbf)", kid);
 
   // The key may only sign for the channels it endorses.
   bool endorsed = false;
   if (!e.channel_id.empty())
     if (auto it = jwk->find("endorsements"); it != jwk->end() && it->is_array())
-      for (auto& c : *it) endorsed = endorsed || (c.is_string() && c.get<std::string>() == e.channel_id);
+      for (auto& c : *it)
+        endorsed = endorsed || (c.is_string() && c.get<std::string>() == e.channel_id);
   if (!endorsed) return refuse("the key does not endorse channel '" + e.channel_id + "'", kid);
 
   auto service_url = claims->find("serviceurl");

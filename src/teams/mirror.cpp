@@ -17,8 +17,8 @@ std::string customer_name(const store::conversation& c) {
 
 namespace {
 
-card_item card_of(const store::message& m, const store::conversation& c, const std::optional<std::string>& line,
-                   const std::string& public_url) {
+card_item card_of(const store::message& m, const store::conversation& c,
+                  const std::optional<std::string>& line, const std::string& public_url) {
   card_item item;
   item.conversation_id = std::to_string(c.id);
   item.customer = customer_name(c);
@@ -27,12 +27,14 @@ card_item card_of(const store::message& m, const store::conversation& c, const s
   item.body = m.body;
   item.created_at = m.created_at;
   if (m.direction == "outbound" && m.sender_kind == "teammate") item.author = m.sender_name;
-  if (!public_url.empty()) item.inbox_url = public_url + "/app/";  // the inbox has no per-conversation URL yet
+  if (!public_url.empty())
+    item.inbox_url = public_url + "/app/";  // the inbox has no per-conversation URL yet
   auto meta = m.metadata.is_object() ? m.metadata : json::object();
   if (m.kind == "voicemail") {
     item.kind = "voicemail";
     if (meta["transcript"].is_string()) item.transcript = meta["transcript"].get<std::string>();
-    if (meta["recording_url"].is_string()) item.recording_url = meta["recording_url"].get<std::string>();
+    if (meta["recording_url"].is_string())
+      item.recording_url = meta["recording_url"].get<std::string>();
     item.duration_seconds = meta.value("duration", 0);
     item.call_back = true;
   } else if (m.kind == "call") {
@@ -40,8 +42,8 @@ card_item card_of(const store::message& m, const store::conversation& c, const s
     item.duration_seconds = meta.value("duration", 0);
     item.call_back = m.direction == "inbound";
   } else if (m.media.is_array() && !m.media.empty()) {
-    item.body += (item.body.empty() ? "" : " ") + std::string("[") + std::to_string(m.media.size()) +
-                 " attachment(s)]";
+    item.body += (item.body.empty() ? "" : " ") + std::string("[") +
+                 std::to_string(m.media.size()) + " attachment(s)]";
   }
   return item;
 }
@@ -80,7 +82,8 @@ bool mirror_item(store::database& db, const store::message& item, const std::str
     conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", id}, {"activity", activity}}, at);
   } else if (th->status == "failed") {
     store::teams::thread_retry(db, th->id, at);
-    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", th->id}, {"activity", activity}}, at);
+    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", th->id}, {"activity", activity}},
+                         at);
   } else {
     conv::enqueue_outbox(db, ws, reply_kind, {{"thread", th->id}, {"activity", activity}}, at);
   }

@@ -36,15 +36,17 @@ class rsa_key {
   ~rsa_key() { EVP_PKEY_free(key_); }
   rsa_key(const rsa_key&) = delete;
 
-  nlohmann::json jwk(const std::string& kid, std::vector<std::string> endorsements = {"msteams"}) const {
-    return {{"kty", "RSA"},     {"use", "sig"},          {"kid", kid},
-            {"n", param("n")},  {"e", param("e")},       {"endorsements", endorsements}};
+  nlohmann::json jwk(const std::string& kid,
+                     std::vector<std::string> endorsements = {"msteams"}) const {
+    return {{"kty", "RSA"},    {"use", "sig"},    {"kid", kid},
+            {"n", param("n")}, {"e", param("e")}, {"endorsements", endorsements}};
   }
 
   // header.payload.signature with RS256 (or the given alg written in the header).
   std::string sign(const nlohmann::json& header, const nlohmann::json& claims) const {
     namespace t = switchboard::teams;
-    auto signed_part = t::base64url_encode(header.dump()) + "." + t::base64url_encode(claims.dump());
+    auto signed_part =
+        t::base64url_encode(header.dump()) + "." + t::base64url_encode(claims.dump());
     EVP_MD_CTX* md = EVP_MD_CTX_new();
     std::size_t len = 0;
     EVP_DigestSignInit(md, nullptr, EVP_sha256(), nullptr, key_);
@@ -71,8 +73,9 @@ class rsa_key {
 };
 
 // Claims as the Bot Connector Service sends them, valid for an hour from now.
-inline nlohmann::json bot_claims(const std::string& app_id, const std::string& service_url,
-                                 std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+inline nlohmann::json bot_claims(
+    const std::string& app_id, const std::string& service_url,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
   auto t = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   return {{"iss", "https://api.botframework.com"},
           {"aud", app_id},
@@ -148,11 +151,13 @@ class fake_bot_framework {
     std::vector<seen> out;
     for (auto& r : requests("post")) {
       auto j = r.json();
-      if (j.is_object() && j.value("text", std::string()).find(needle) != std::string::npos) out.push_back(r);
+      if (j.is_object() && j.value("text", std::string()).find(needle) != std::string::npos)
+        out.push_back(r);
     }
     return out;
   }
-  bool wait_answer(const std::string& needle, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  bool wait_answer(const std::string& needle,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
       if (!answers_containing(needle).empty()) return true;
@@ -171,26 +176,34 @@ class fake_bot_framework {
 
   response answer(const std::string& op, switchboard::http::request& req) {
     std::lock_guard lock(mu_);
-    seen s{op, req.path, req.params.count("conversation") ? req.params.at("conversation") : "",
+    seen s{op,
+           req.path,
+           req.params.count("conversation") ? req.params.at("conversation") : "",
            req.params.count("reply") ? req.params.at("reply") : "",
-           std::string(req.headers.get("Authorization").value_or("")), req.body};
+           std::string(req.headers.get("Authorization").value_or("")),
+           req.body};
     requests_.push_back(s);
-    if (op == "openid") return response::json(200, {{"issuer", "https://api.botframework.com"}, {"jwks_uri", base() + "/keys"}});
+    if (op == "openid")
+      return response::json(
+          200, {{"issuer", "https://api.botframework.com"}, {"jwks_uri", base() + "/keys"}});
     if (op == "keys") return response::json(200, jwks_);
     if (op == "token") {
       ++tokens_;
-      return response::json(200, {{"token_type", "Bearer"}, {"expires_in", 3600},
+      return response::json(200, {{"token_type", "Bearer"},
+                                  {"expires_in", 3600},
                                   {"access_token", "bot-token-" + std::to_string(tokens_)}});
     }
     if (!failures_.empty()) {
       int status = failures_.front();
       failures_.erase(failures_.begin());
-      return response::json(status, {{"error", {{"code", "ServiceError"}, {"message", "try again"}}}});
+      return response::json(status,
+                            {{"error", {{"code", "ServiceError"}, {"message", "try again"}}}});
     }
     ++ids_;
     if (op == "create")
-      return response::json(201, {{"id", "19:chan@thread.tacv2;messageid=" + std::to_string(1000 + ids_)},
-                                  {"activityId", std::to_string(1000 + ids_)}});
+      return response::json(
+          201, {{"id", "19:chan@thread.tacv2;messageid=" + std::to_string(1000 + ids_)},
+                {"activityId", std::to_string(1000 + ids_)}});
     return response::json(201, {{"id", "activity-" + std::to_string(ids_)}});
   }
 

@@ -14,8 +14,8 @@ std::optional<teammate> teammate_by_user(database& db, const std::string& aad_ob
 std::optional<std::string> user_of(database& db, id_t workspace_id, id_t teammate_id);
 // Sets (or, with nullopt, clears) a teammate's Teams user; CONFLICT when another
 // teammate has it.
-void set_user(database& db, id_t workspace_id, id_t teammate_id, const std::optional<std::string>& aad_object_id,
-              const std::string& now);
+void set_user(database& db, id_t workspace_id, id_t teammate_id,
+              const std::optional<std::string>& aad_object_id, const std::string& now);
 
 struct channel_link {
   id_t id = 0, workspace_id = 0;
@@ -26,7 +26,8 @@ struct channel_link {
 };
 // Insert or replace the owner's channel; returns its id.
 id_t link_channel(database& db, const channel_link& l, const std::string& now);
-std::optional<channel_link> channel_of(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id);
+std::optional<channel_link> channel_of(database& db, id_t workspace_id,
+                                       const std::string& owner_kind, id_t owner_id);
 
 struct thread {
   id_t id = 0, workspace_id = 0, conversation_id = 0, channel_link_id = 0;
@@ -49,6 +50,7 @@ void thread_retry(database& db, id_t id, const std::string& now);
 std::optional<id_t> workspace_for_tenant(database& db, const std::string& tenant_id);
 
 // The business number (E.164) a conversation is on, if any.
-std::optional<std::string> line_of_conversation(database& db, id_t workspace_id, id_t conversation_id);
+std::optional<std::string> line_of_conversation(database& db, id_t workspace_id,
+                                                id_t conversation_id);
 
 }  // namespace switchboard::store::teams

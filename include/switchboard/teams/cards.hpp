@@ -1,9 +1,8 @@
 #pragma once
 // What the bot posts: Bot Framework activities and the Adaptive Cards of
 // conversation items (texts, voicemails, calls). Pure JSON building.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace switchboard::teams {
 
@@ -22,8 +21,8 @@ struct card_item {
   std::string recording_url;     // voicemail
   int duration_seconds = 0;      // voicemail or call
   std::string created_at;
-  std::string inbox_url;         // link to the conversation in the web inbox, may be empty
-  bool call_back = false;        // show the "Call back" Action.Submit
+  std::string inbox_url;   // link to the conversation in the web inbox, may be empty
+  bool call_back = false;  // show the "Call back" Action.Submit
 };
 
 nlohmann::json item_card(const card_item& item);

@@ -8,25 +8,38 @@
 
 namespace switchboard::teams {
 
-enum class command_kind { help, status, available, away, provision, assign, unprovision, voicemail, sms, call, link };
+enum class command_kind {
+  help,
+  status,
+  available,
+  away,
+  provision,
+  assign,
+  unprovision,
+  voicemail,
+  sms,
+  call,
+  link
+};
 
 struct command_spec {
   command_kind kind;
   std::string_view name, usage, summary;
-  std::string_view permission;  // what the teammate needs (auth/permissions.hpp); "" = checked per case
-  bool admin = false;           // shown as an admin command in help
+  std::string_view
+      permission;      // what the teammate needs (auth/permissions.hpp); "" = checked per case
+  bool admin = false;  // shown as an admin command in help
 };
 const std::vector<command_spec>& command_table();
 const command_spec& spec_of(command_kind k);
 
 struct command {
   command_kind kind = command_kind::help;
-  std::string member;   // provision, assign: "me", an email or a name
-  std::string number;   // E.164 (provision with a number, assign, unprovision, voicemail, sms, call)
+  std::string member;  // provision, assign: "me", an email or a name
+  std::string number;  // E.164 (provision with a number, assign, unprovision, voicemail, sms, call)
   std::string area_code;  // provision by area code
-  std::string carrier;  // provision -p twilio|signalwire|sandbox ("" = the configured default)
-  std::string text;     // voicemail greeting (empty = show it), sms body
-  std::string team;     // link team <name> ("" = link to me)
+  std::string carrier;    // provision -p twilio|signalwire|sandbox ("" = the configured default)
+  std::string text;       // voicemail greeting (empty = show it), sms body
+  std::string team;       // link team <name> ("" = link to me)
 };
 
 struct parse_outcome {

@@ -4,14 +4,13 @@
 // shortly before it expires) and the signing keys for incoming activities
 // (OpenID metadata -> jwks_uri, cached, refreshed on an unknown kid at most
 // once per key_refresh_min). Both go through http::outbound_client.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "switchboard/core/result.hpp"
 #include "switchboard/http/outbound.hpp"
@@ -72,9 +71,8 @@ class key_source {
 
 // Checks an incoming activity's Authorization header: verify_jwt against the
 // cached keys, and once more after a refresh when the kid is unknown.
-boost::asio::awaitable<jwt_verdict> authenticate_activity(key_source& keys, const settings& s,
-                                                          const std::string& authorization,
-                                                          const nlohmann::json& activity,
-                                                          std::chrono::system_clock::time_point now);
+boost::asio::awaitable<jwt_verdict> authenticate_activity(
+    key_source& keys, const settings& s, const std::string& authorization,
+    const nlohmann::json& activity, std::chrono::system_clock::time_point now);
 
 }  // namespace switchboard::teams

@@ -1,11 +1,10 @@
 #pragma once
 // Pure rules for posting to the Bot Connector: what a request looks like and
 // how its answer is read (delivered, worth a retry, or failed for good).
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "switchboard/outbox/retry.hpp"
 

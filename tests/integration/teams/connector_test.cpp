@@ -1,13 +1,14 @@
 // The Bot Framework's network side against a loopback fake: one token fetch
 // shared by concurrent callers and cached; signing keys cached and refreshed
 // at most once per key_refresh_min.
+#include "switchboard/teams/connector.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
 #include "support/fake_bot_framework.hpp"
-#include "switchboard/teams/connector.hpp"
 
 namespace asio = boost::asio;
 namespace t = switchboard::teams;
@@ -49,7 +50,8 @@ TEST(teams_connector, concurrent_token_requests_share_one_fetch_and_later_ones_u
   EXPECT_NE(form.find("grant_type=client_credentials"), std::string::npos);
   EXPECT_NE(form.find("client_id=app-1"), std::string::npos);
   EXPECT_NE(form.find("client_secret=secret%20%26%20more"), std::string::npos) << form;
-  EXPECT_NE(form.find("scope=https%3A%2F%2Fapi.botframework.com%2F.default"), std::string::npos) << form;
+  EXPECT_NE(form.find("scope=https%3A%2F%2Fapi.botframework.com%2F.default"), std::string::npos)
+      << form;
 
   // Cached; after invalidate (a 401 from the connector) a new one is fetched.
   io.restart();

@@ -1,7 +1,8 @@
 // Adaptive Cards, new-thread bodies and the Bot Connector's answers.
+#include "switchboard/teams/cards.hpp"
+
 #include <gtest/gtest.h>
 
-#include "switchboard/teams/cards.hpp"
 #include "switchboard/teams/delivery.hpp"
 
 namespace t = switchboard::teams;
@@ -57,7 +58,8 @@ TEST(teams_cards, a_new_thread_is_a_group_conversation_in_the_channel) {
   EXPECT_EQ(body["channelData"]["channel"]["id"], "19:abc@thread.tacv2");
   EXPECT_EQ(body["channelData"]["tenant"]["id"], "tenant-1");
   EXPECT_EQ(body["activity"], activity);
-  EXPECT_FALSE(t::new_thread("19:abc@thread.tacv2", "", activity)["channelData"].contains("tenant"));
+  EXPECT_FALSE(
+      t::new_thread("19:abc@thread.tacv2", "", activity)["channelData"].contains("tenant"));
 }
 
 TEST(teams_delivery, connector_answers_are_classified) {
@@ -67,8 +69,10 @@ TEST(teams_delivery, connector_answers_are_classified) {
   EXPECT_EQ(ok.carrier_sid, "19:x;messageid=9");
   EXPECT_EQ(t::classify_connector_response(429, "").what, kind::retry);
   EXPECT_EQ(t::classify_connector_response(503, "{}").what, kind::retry);
-  EXPECT_EQ(t::classify_connector_response(401, "").what, kind::retry) << "a stale token is renewed and retried";
-  auto bad = t::classify_connector_response(400, R"({"error":{"code":"BadArgument","message":"no such channel"}})");
+  EXPECT_EQ(t::classify_connector_response(401, "").what, kind::retry)
+      << "a stale token is renewed and retried";
+  auto bad = t::classify_connector_response(
+      400, R"({"error":{"code":"BadArgument","message":"no such channel"}})");
   EXPECT_EQ(bad.what, kind::failed);
   EXPECT_NE(bad.error.find("no such channel"), std::string::npos);
   EXPECT_EQ(t::classify_connector_response(404, "not json").what, kind::failed);
@@ -79,5 +83,6 @@ TEST(teams_delivery, urls_escape_the_conversation_id) {
             "https://smba.trafficmanager.net/amer/v3/conversations");
   EXPECT_EQ(t::activities_url("https://s.example", "19:a@thread.tacv2;messageid=1"),
             "https://s.example/v3/conversations/19%3Aa%40thread.tacv2%3Bmessageid%3D1/activities");
-  EXPECT_EQ(t::activities_url("https://s.example/", "a:1", "f:2"), "https://s.example/v3/conversations/a%3A1/activities/f%3A2");
+  EXPECT_EQ(t::activities_url("https://s.example/", "a:1", "f:2"),
+            "https://s.example/v3/conversations/a%3A1/activities/f%3A2");
 }

@@ -1,7 +1,7 @@
 // The bot's command parser, table-tested; help comes from the same table.
-#include <gtest/gtest.h>
-
 #include "switchboard/teams/commands.hpp"
+
+#include <gtest/gtest.h>
 
 namespace t = switchboard::teams;
 using k = t::command_kind;
@@ -25,9 +25,11 @@ TEST(teams_commands, parse_table) {
       {"away", true, k::away},
       {"away now", false, k::away},
       {"provision me 415", true, k::provision, "me", "", "415"},
-      {"provision dana@example.com 510 -p twilio", true, k::provision, "dana@example.com", "", "510", "twilio"},
+      {"provision dana@example.com 510 -p twilio", true, k::provision, "dana@example.com", "",
+       "510", "twilio"},
       {"provision \"Dana Scully\" +1 (415) 555-0123 -p SignalWire", false, k::provision},
-      {"provision Dana +14155550123 -p signalwire", true, k::provision, "Dana", "+14155550123", "", "signalwire"},
+      {"provision Dana +14155550123 -p signalwire", true, k::provision, "Dana", "+14155550123", "",
+       "signalwire"},
       {"provision me 415 -p bandwidth", false, k::provision},
       {"provision me 115", false, k::provision},
       {"provision me", false, k::provision},
@@ -38,8 +40,10 @@ TEST(teams_commands, parse_table) {
       {"unprovision +14155550101", true, k::unprovision, "", "+14155550101"},
       {"unprovision", false, k::unprovision},
       {"voicemail +14155550101", true, k::voicemail, "", "+14155550101"},
-      {"voicemail +14155550101 Hi, leave a message.", true, k::voicemail, "", "+14155550101", "", "", "Hi, leave a message."},
-      {"sms +14155550199 Your order  is ready", true, k::sms, "", "+14155550199", "", "", "Your order  is ready"},
+      {"voicemail +14155550101 Hi, leave a message.", true, k::voicemail, "", "+14155550101", "",
+       "", "Hi, leave a message."},
+      {"sms +14155550199 Your order  is ready", true, k::sms, "", "+14155550199", "", "",
+       "Your order  is ready"},
       {"sms +14155550199", false, k::sms},
       {"call +14155550199", true, k::call, "", "+14155550199"},
       {"call 12", false, k::call},
@@ -87,10 +91,12 @@ TEST(teams_commands, help_lists_every_command_and_marks_admin_ones) {
 
 TEST(teams_commands, clean_text_drops_mentions_tags_and_entities) {
   EXPECT_EQ(t::clean_text("<at>Switchboard</at> provision me 415"), "provision me 415");
-  EXPECT_EQ(t::clean_text("<p><at>Switchboard</at>&nbsp;sms +14155550199 Tom &amp; Jerry&#39;s</p>"),
-            "sms +14155550199 Tom & Jerry's");
+  EXPECT_EQ(
+      t::clean_text("<p><at>Switchboard</at>&nbsp;sms +14155550199 Tom &amp; Jerry&#39;s</p>"),
+      "sms +14155550199 Tom & Jerry's");
   EXPECT_EQ(t::clean_text("<div>Hello<br>there</div>"), "Hello\nthere");
   EXPECT_EQ(t::clean_text("  plain  "), "plain");
-  EXPECT_EQ(t::clean_text("a < b"), "a");  // an unclosed tag ends the text rather than leaking markup
+  EXPECT_EQ(t::clean_text("a < b"),
+            "a");  // an unclosed tag ends the text rather than leaking markup
   EXPECT_EQ(t::clean_text("<attachment id=\"1\"></attachment>hi"), "hi");
 }

@@ -1,9 +1,10 @@
 // Bot Framework JWT verification as a pure function: a token signed with a key
 // made here, checked against a JWKS holding that key's public half.
+#include "switchboard/teams/jwt.hpp"
+
 #include <gtest/gtest.h>
 
 #include "support/fake_bot_framework.hpp"
-#include "switchboard/teams/jwt.hpp"
 
 namespace t = switchboard::teams;
 using json = nlohmann::json;
@@ -36,7 +37,9 @@ struct teams_jwt : ::testing::Test {
     e.now = now;
     return e;
   }
-  t::jwt_verdict verify(const std::string& token) const { return t::verify_jwt(token, jwks, expect()); }
+  t::jwt_verdict verify(const std::string& token) const {
+    return t::verify_jwt(token, jwks, expect());
+  }
   std::string token() const { return key().sign(header, claims); }
 };
 
@@ -115,13 +118,15 @@ TEST_F(teams_jwt, a_bad_signature_is_refused) {
   auto dot1 = genuine.find('.'), dot2 = genuine.rfind('.');
   claims["aud"] = app_id;
   claims["serviceurl"] = "https://attacker.example/";
-  auto swapped = genuine.substr(0, dot1 + 1) + t::base64url_encode(claims.dump()) + genuine.substr(dot2);
+  auto swapped =
+      genuine.substr(0, dot1 + 1) + t::base64url_encode(claims.dump()) + genuine.substr(dot2);
   EXPECT_EQ(verify(swapped).reason, "bad signature");
 }
 
 TEST_F(teams_jwt, only_rs256_is_accepted) {
   header["alg"] = "none";
-  auto unsigned_token = t::base64url_encode(header.dump()) + "." + t::base64url_encode(claims.dump()) + ".";
+  auto unsigned_token =
+      t::base64url_encode(header.dump()) + "." + t::base64url_encode(claims.dump()) + ".";
   EXPECT_FALSE(verify(unsigned_token).ok);
   header["alg"] = "HS256";
   EXPECT_EQ(verify(token()).reason, "alg must be RS256");
@@ -145,7 +150,8 @@ TEST_F(teams_jwt, the_key_must_endorse_the_activity_channel) {
 }
 
 TEST_F(teams_jwt, malformed_tokens_are_refused_not_thrown) {
-  for (std::string bad : {"", "abc", "a.b", "a.b.c.d", "!!!.???.***", "eyJhbGciOiJSUzI1NiJ9.e30.AAAA"})
+  for (std::string bad :
+       {"", "abc", "a.b", "a.b.c.d", "!!!.???.***", "eyJhbGciOiJSUzI1NiJ9.e30.AAAA"})
     EXPECT_FALSE(verify(bad).ok) << bad;
   EXPECT_FALSE(t::verify_jwt(token(), json("not a key set"), expect()).ok);
   jwks = {{"keys", json::array({{{"kid", "key-1"}, {"kty", "RSA"}, {"n", "***"}, {"e", "AQAB"}}})}};
@@ -154,7 +160,7 @@ TEST_F(teams_jwt, malformed_tokens_are_refused_not_thrown) {
 
 TEST(teams_base64url, round_trips_and_rejects_other_alphabets) {
   for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar",
-                                                 std::string("\xff\xfe\x00\x01", 4)})
+                                                std::string("\xff\xfe\x00\x01", 4)})
     EXPECT_EQ(t::base64url_decode(t::base64url_encode(s)), s);
   EXPECT_EQ(t::base64url_encode("\xfb\xff"), "-_8");
   EXPECT_EQ(t::base64url_decode("Zm9vYg=="), "foob");
