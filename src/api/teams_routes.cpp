@@ -542,6 +542,12 @@ asio::awaitable<void> on_message(api_context& ctx, teams_link& link, const activ
 }
 
 asio::awaitable<response> on_activity(api_context& ctx, teams_link& link, request& req) {
+  if (!ctx.teams.enabled()) {
+    // Off: refuse without asking Microsoft for keys.
+    spdlog::warn("teams: activity refused (request {} from {}): teams.app_id is not set",
+                 req.request_id, req.remote);
+    co_return response::error(401, "NOT_AUTHENTICATED", "a valid Bot Framework token is required");
+  }
   auto body = json::parse(req.body, nullptr, false);
   auto ex = co_await asio::this_coro::executor;
   auto& keys = link.get_keys(ex, ctx.teams);

@@ -537,3 +537,26 @@ TEST_F(teams_test, connector_failures_are_retried_by_the_outbox) {
                   "attempts = 2"),
             1);
 }
+
+TEST(teams_off, without_an_app_id_every_activity_is_refused_and_no_keys_are_fetched) {
+  sbtest::fake_bot_framework bf;
+  bf.set_keys(json::array({signing_key().jwk("key-1")}));
+  sbtest::temp_dir dir;
+  auto cfg = sbtest::test_config(dir.path());
+  cfg.teams = {"", "", "", bf.openid_url(), bf.token_url()};
+  sbtest::running_app app(cfg);
+  json a = {{"type", "message"},
+            {"id", "1"},
+            {"channelId", "msteams"},
+            {"serviceUrl", bf.base()},
+            {"text", "help"},
+            {"from", {{"aadObjectId", "aad-1"}}},
+            {"conversation", {{"id", "a:1"}}}};
+  auto token =
+      signing_key().sign({{"alg", "RS256"}, {"kid", "key-1"}}, sbtest::bot_claims("", bf.base()));
+  auto r = sbtest::http_request(app.port(), "POST", "/api/teams/messages", a.dump(),
+                                "Authorization: Bearer " + token + "\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(bf.count("openid"), 0u);
+}
