@@ -22,6 +22,7 @@ void add_api_routes(http::router& routes, api_context& ctx) {
   add_number_routes(routes, ctx);
   add_sandbox_routes(routes, ctx);
   add_routing_routes(routes, ctx);
+  add_teams_routes(routes, ctx);
 }
 
 struct snooze_waker::impl {

@@ -7,6 +7,7 @@
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -307,10 +308,40 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
   co_return page(std::move(items), next);
 }
 
-struct reply_result {
-  store::message message;
-  store::conversation conversation;
-};
+}  // namespace
+
+reply_result queue_reply(store::database& db, const principal& p, id_t cid, const std::string& msg_text,
+                         bool is_private, const std::optional<std::string>& chosen, const std::string& at) {
+  auto c = conv::find(db, p.workspace_id, cid);
+  if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
+  store::message m;
+  m.workspace_id = p.workspace_id;
+  m.conversation_id = cid;
+  m.direction = is_private ? "internal" : "outbound";
+  m.sender_kind = "teammate";
+  m.sender_id = p.teammate_id;
+  m.is_private = is_private;
+  m.channel = chosen.value_or(c->channel);
+  m.body = expand_canned(db, p.workspace_id, msg_text);
+  // A private note never leaves: no outbox row, nothing queued for a channel.
+  m.status = is_private ? "sent" : "queued";
+  m.created_at = at;
+  auto mid = conv::insert_message(db, m);
+  if (!is_private)
+    conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
+                         {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
+  return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid)};
+}
+
+void publish_reply(api_context& ctx, const reply_result& r) {
+  auto ws = r.message.workspace_id;
+  if (((!r.message.is_private && r.message.channel == "sms") || r.teams_queued) && ctx.outbox_ready)
+    ctx.outbox_ready();
+  publish(ctx, ws, "message.created", to_json(r.message));
+  publish(ctx, ws, "conversation.updated", to_json(r.conversation));
+}
+
+namespace {
 
 asio::awaitable<response> post_message(api_context& ctx, request& req) {
   auto who = co_await authenticate(ctx, req);
@@ -342,33 +373,17 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
   auto at = now_text(ctx);
   auto msg_text = **text;
   auto chosen = *channel;
-  auto job = [p, cid, at, msg_text, chosen, is_private](store::database& db) {
-    auto c = conv::find(db, p.workspace_id, cid);
-    if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
-    store::message m;
-    m.workspace_id = p.workspace_id;
-    m.conversation_id = cid;
-    m.direction = is_private ? "internal" : "outbound";
-    m.sender_kind = "teammate";
-    m.sender_id = p.teammate_id;
-    m.is_private = is_private;
-    m.channel = chosen.value_or(c->channel);
-    m.body = expand_canned(db, p.workspace_id, msg_text);
-    // A private note never leaves: no outbox row, nothing queued for a channel.
-    m.status = is_private ? "sent" : "queued";
-    m.created_at = at;
-    auto mid = conv::insert_message(db, m);
-    if (!is_private)
-      conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
-                           {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
-    return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid)};
+  auto public_url = ctx.carriers.public_url;
+  auto job = [p, cid, at, msg_text, chosen, is_private, public_url](store::database& db) {
+    auto r = queue_reply(db, p, cid, msg_text, is_private, chosen, at);
+    // Written in the inbox: the conversation's Teams thread shows it too.
+    r.teams_queued = teams::mirror_item(db, r.message, public_url, at);
+    return r;
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return store_error(r.err());
+  publish_reply(ctx, *r);
   auto mj = to_json(r->message);
-  if (!is_private && r->message.channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
-  publish(ctx, p.workspace_id, "message.created", mj);
-  publish(ctx, p.workspace_id, "conversation.updated", to_json(r->conversation));
   co_return response::json(201, mj);
 }
 

@@ -199,20 +199,25 @@ asio::awaitable<response> available_numbers(api_context& ctx, carrier_link& link
   co_return page(items, std::nullopt);
 }
 
+// A store job's error as the API reports it (the same mapping as store_error).
+error stored_error(const error& e, std::string_view conflict_message) {
+  if (e.code == "CONFLICT") return {"ALREADY_EXISTS", std::string(conflict_message)};
+  if (e.code == "CONFLICT_STATE") return {"CONFLICT", e.message};
+  if (e.code == "NOT_FOUND" || e.code == "INVALID_INPUT" || e.code == "PERMISSION_DENIED") return e;
+  return {"INTERNAL", "the change could not be saved"};
+}
+
 // Buys `number` (or the first match for `area_code`) at the carrier with its
 // webhooks pointing at public_url, then stores it. Nothing is stored when the
 // carrier refuses; a store failure after a purchase is logged with the SID.
-// (Arguments by reference: the caller's named locals; see the GCC 12 note in architecture.md.)
-asio::awaitable<response> provision_number(api_context& ctx, carrier_link& link,
-                                           const principal& who, const std::string& c,
-                                           const std::optional<std::string>& number,
-                                           const std::optional<std::string>& area,
-                                           const std::optional<id_t>& teammate,
-                                           const std::optional<id_t>& team) {
+asio::awaitable<result<provisioned>> buy_number(api_context& ctx, http::outbound_client& client, id_t ws,
+                                                const std::string& c, const provision_args& a) {
   auto account = account_for(ctx.carriers, c);
-  if (auto ok = account.check(); !ok) co_return response::from(ok.err());
+  if (auto ok = account.check(); !ok) co_return ok.err();
   // What can be checked is checked before paying for a number.
-  auto ws = who.workspace_id;
+  auto teammate = a.owner_teammate_id;
+  auto team = a.owner_team_id;
+  auto number = a.number;
   auto precheck = [ws, teammate, team, number](store::database& db) -> std::optional<error> {
     if (auto e = owner_problem(db, ws, teammate, team)) return e;
     if (number && nums::find_active(db, *number))
@@ -222,29 +227,26 @@ asio::awaitable<response> provision_number(api_context& ctx, carrier_link& link,
     return std::nullopt;
   };
   auto pre = co_await ctx.db.read(std::move(precheck));
-  if (!pre) co_return store_error(pre.err());
-  if (*pre) co_return response::from(**pre);
+  if (!pre) co_return stored_error(pre.err(), "this number is already in use");
+  if (*pre) co_return **pre;
 
-  auto ex = co_await asio::this_coro::executor;
-  carriers::rest_client rc(link.get(ex), account);
+  carriers::rest_client rc(client, account);
   std::string target;
   if (number) {
     target = *number;
   } else {
     rest::search_query q;
-    q.area_code = *area;
+    q.area_code = a.area_code.value_or("");
     q.limit = 5;
     auto found = co_await rc.search(q);
-    if (!found) co_return carrier_failure(found.err());
+    if (!found) co_return found.err();
     if (found->empty())
-      co_return response::error(
-          404, "NOT_FOUND",
-          carrier_name(c) + " has no number with SMS and voice in area code " + *area);
+      co_return error{"NOT_FOUND", carrier_name(c) + " has no number with SMS and voice in area code " + q.area_code};
     target = found->front().number;
   }
   auto hooks = rest::webhooks_for(ctx.carriers.public_url, c);
   auto bought = co_await rc.buy(target, hooks);
-  if (!bought) co_return carrier_failure(bought.err());
+  if (!bought) co_return bought.err();
   spdlog::info("numbers: bought {} at {} (sid {})", bought->number, c, bought->sid);
 
   nums::number_row n;
@@ -273,70 +275,35 @@ asio::awaitable<response> provision_number(api_context& ctx, carrier_link& link,
         "POST /api/v1/numbers {{\"carrier\":\"{}\",\"number\":\"{}\"}} or release it at the "
         "carrier",
         n.number, c, bought->sid, created.err().message, c, n.number);
-    co_return response::error(
-        500, "INTERNAL",
-        n.number + " was bought at " + carrier_name(c) + " (sid " + bought->sid +
-            ") but could not be saved; add it with {\"carrier\":\"" + c + "\",\"number\":\"" +
-            n.number + "\"} or release it at the carrier");
+    co_return error{"INTERNAL", n.number + " was bought at " + carrier_name(c) + " (sid " + bought->sid +
+                                    ") but could not be saved; add it with {\"carrier\":\"" + c + "\",\"number\":\"" +
+                                    n.number + "\"} or release it at the carrier"};
   }
-  auto out = to_json(*created);
-  out["webhooks"] = to_json(hooks);
-  co_return response::json(201, out);
+  co_return provisioned{*created, hooks};
 }
 
-asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto carrier = opt_string(*body, "carrier");
-  auto number_text = opt_string(*body, "number");
-  auto area = area_code_field(*body);
-  auto buy = bool_field(*body, "buy");
-  if (!carrier) co_return response::from(carrier.err());
-  if (!number_text) co_return response::from(number_text.err());
-  if (!area) co_return response::from(area.err());
-  if (!buy) co_return response::from(buy.err());
-  if (*number_text && *area)
-    co_return response::error(400, "INVALID_INPUT", "give number or area_code, not both");
-  std::string c = carrier->value_or(*area ? default_carrier(ctx.carriers) : "sandbox");
-  if (!valid_carrier(c))
-    co_return response::error(400, "INVALID_INPUT", "carrier must be sandbox, twilio or signalwire");
-  if (c == "sandbox" && !ctx.carriers.sandbox_enabled)
-    co_return response::error(400, "INVALID_INPUT", "the sandbox carrier is disabled");
-  std::optional<std::string> number;
-  if (*number_text) {
-    auto n = carriers::normalize_e164(**number_text);
-    if (!n) co_return response::from(n.err());
-    number = *n;
-  } else if (c != "sandbox" && !*area) {
-    co_return response::error(
-        400, "MISSING_REQUIRED_FIELD",
-        "number (one you own, or with \"buy\": true) or area_code is required");
-  }
-  auto teammate = owner_field(*body, "owner_teammate_id");
-  auto team = owner_field(*body, "owner_team_id");
-  if (!teammate) co_return response::from(teammate.err());
-  if (!team) co_return response::from(team.err());
-  if (c != "sandbox" && (*area || *buy)) {
-    auto& principal_ref = *who;
-    auto& area_ref = *area;
-    auto& teammate_ref = *teammate;
-    auto& team_ref = *team;
-    auto provisioned = co_await provision_number(ctx, link, principal_ref, c, number, area_ref,
-                                                 teammate_ref, team_ref);
-    co_return provisioned;
-  }
+}  // namespace
 
+asio::awaitable<result<provisioned>> provision(api_context& ctx, http::outbound_client& client, id_t ws,
+                                               const provision_args& a) {
+  std::string c = a.carrier.empty() ? default_carrier(ctx.carriers) : a.carrier;
+  if (!valid_carrier(c)) co_return error{"INVALID_INPUT", "carrier must be sandbox, twilio or signalwire"};
+  if (c == "sandbox" && !ctx.carriers.sandbox_enabled)
+    co_return error{"INVALID_INPUT", "the sandbox carrier is disabled"};
+  if (c != "sandbox" && (a.area_code || a.buy)) {
+    auto bought = co_await buy_number(ctx, client, ws, c, a);
+    co_return bought;
+  }
   // A number the workspace already owns at its carrier, or the sandbox's.
   nums::number_row n;
-  n.workspace_id = who->workspace_id;
+  n.workspace_id = ws;
   n.carrier = c;
   n.capabilities = json::array({"sms", "voice"});
-  n.owner_teammate_id = *teammate;
-  n.owner_team_id = *team;
+  n.owner_teammate_id = a.owner_teammate_id;
+  n.owner_team_id = a.owner_team_id;
   n.created_at = now_text(ctx);
-  auto area_code = area->value_or("");
+  auto number = a.number;
+  auto area_code = a.area_code.value_or("");
   auto job = [n, number, area_code](store::database& db) mutable {
     check_owner(db, n.workspace_id, n.owner_teammate_id, n.owner_team_id);
     if (number) {
@@ -359,8 +326,97 @@ asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, re
     return *nums::find(db, n.workspace_id, id);
   };
   auto created = co_await ctx.db.write(std::move(job));
-  if (!created) co_return store_error(created.err(), "this number is already in use");
-  co_return response::json(201, to_json(*created));
+  if (!created) co_return stored_error(created.err(), "this number is already in use");
+  co_return provisioned{*created, std::nullopt};
+}
+
+asio::awaitable<result<bool>> release_number(api_context& ctx, http::outbound_client& client, id_t ws, id_t nid,
+                                             bool keep_at_carrier) {
+  auto look = [ws, nid](store::database& db) { return nums::find(db, ws, nid); };
+  auto cur = co_await ctx.db.read(std::move(look));
+  if (!cur) co_return stored_error(cur.err(), "");
+  if (!*cur || (*cur)->status != "active") co_return error{"NOT_FOUND", "number not found"};
+  auto row = **cur;
+  bool at_carrier = row.carrier != "sandbox" && row.carrier_sid && !keep_at_carrier;
+  if (at_carrier) {
+    auto account = account_for(ctx.carriers, row.carrier);
+    if (auto ok = account.check(); !ok)
+      co_return error{"INVALID_INPUT", ok.err().message + " (or pass keep_at_carrier=true to only remove it here)"};
+    carriers::rest_client rc(client, account);
+    auto sid = *row.carrier_sid;
+    auto released = co_await rc.release(sid);
+    if (!released) co_return released.err();
+    spdlog::info("numbers: released {} at {} (sid {})", row.number, row.carrier, sid);
+  }
+  auto job = [ws, nid](store::database& db) {
+    auto n = nums::find(db, ws, nid);
+    if (!n || n->status != "active") throw store::job_error("NOT_FOUND", "number not found");
+    nums::release(db, ws, nid);
+  };
+  auto w = co_await ctx.db.write(std::move(job));
+  if (!w) {
+    if (at_carrier)
+      spdlog::error("numbers: {} was released at {} (sid {}) but is still active here: {}", row.number, row.carrier,
+                    *row.carrier_sid, w.err().message);
+    co_return stored_error(w.err(), "");
+  }
+  co_return at_carrier;
+}
+
+response provisioning_failure(const error& e) {
+  if (e.code == "CARRIER_ERROR" || e.code == "UNAVAILABLE") return carrier_failure(e);
+  return response::from(e);
+}
+
+std::string default_number_carrier(const carrier_settings& cs) { return default_carrier(cs); }
+
+namespace {
+
+asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, request& req) {
+  auto who = co_await authorize(ctx, req, "numbers.manage");
+  if (!who) co_return response::from(who.err());
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto carrier = opt_string(*body, "carrier");
+  auto number_text = opt_string(*body, "number");
+  auto area = area_code_field(*body);
+  auto buy = bool_field(*body, "buy");
+  if (!carrier) co_return response::from(carrier.err());
+  if (!number_text) co_return response::from(number_text.err());
+  if (!area) co_return response::from(area.err());
+  if (!buy) co_return response::from(buy.err());
+  if (*number_text && *area)
+    co_return response::error(400, "INVALID_INPUT", "give number or area_code, not both");
+  std::string c = carrier->value_or(*area ? default_carrier(ctx.carriers) : "sandbox");
+  if (!valid_carrier(c))
+    co_return response::error(400, "INVALID_INPUT", "carrier must be sandbox, twilio or signalwire");
+  provision_args a;
+  a.carrier = c;
+  a.area_code = *area;
+  a.buy = *buy;
+  if (*number_text) {
+    auto n = carriers::normalize_e164(**number_text);
+    if (!n) co_return response::from(n.err());
+    a.number = *n;
+  } else if (c != "sandbox" && !*area) {
+    co_return response::error(
+        400, "MISSING_REQUIRED_FIELD",
+        "number (one you own, or with \"buy\": true) or area_code is required");
+  }
+  auto teammate = owner_field(*body, "owner_teammate_id");
+  auto team = owner_field(*body, "owner_team_id");
+  if (!teammate) co_return response::from(teammate.err());
+  if (!team) co_return response::from(team.err());
+  a.owner_teammate_id = *teammate;
+  a.owner_team_id = *team;
+  auto ex = co_await asio::this_coro::executor;
+  auto& client = link.get(ex);
+  auto ws = who->workspace_id;
+  auto created = co_await provision(ctx, client, ws, a);
+  if (!created) co_return provisioning_failure(created.err());
+  auto out = to_json(created->row);
+  if (created->hooks) out["webhooks"] = to_json(*created->hooks);
+  co_return response::json(201, out);
 }
 
 asio::awaitable<response> patch_number(api_context& ctx, carrier_link& link, request& req) {
@@ -452,41 +508,13 @@ asio::awaitable<response> delete_number(api_context& ctx, carrier_link& link, re
   auto keep_param = req.query_param("keep_at_carrier").value_or("false");
   if (keep_param != "true" && keep_param != "false")
     co_return response::error(400, "INVALID_FORMAT", "keep_at_carrier must be true or false");
+  auto ex = co_await asio::this_coro::executor;
+  auto& client = link.get(ex);
   auto ws = who->workspace_id;
   auto nid = *id;
-  auto look = [ws, nid](store::database& db) { return nums::find(db, ws, nid); };
-  auto cur = co_await ctx.db.read(std::move(look));
-  if (!cur) co_return store_error(cur.err());
-  if (!*cur || (*cur)->status != "active")
-    co_return response::error(404, "NOT_FOUND", "number not found");
-  auto row = **cur;
-  bool at_carrier = row.carrier != "sandbox" && row.carrier_sid && keep_param == "false";
-  if (at_carrier) {
-    auto account = account_for(ctx.carriers, row.carrier);
-    if (auto ok = account.check(); !ok)
-      co_return response::error(
-          400, "INVALID_INPUT",
-          ok.err().message + " (or pass keep_at_carrier=true to only remove it here)");
-    auto ex = co_await asio::this_coro::executor;
-    carriers::rest_client rc(link.get(ex), account);
-    auto sid = *row.carrier_sid;
-    auto released = co_await rc.release(sid);
-    if (!released) co_return carrier_failure(released.err());
-    spdlog::info("numbers: released {} at {} (sid {})", row.number, row.carrier, sid);
-  }
-  auto job = [ws, nid](store::database& db) {
-    auto n = nums::find(db, ws, nid);
-    if (!n || n->status != "active") throw store::job_error("NOT_FOUND", "number not found");
-    nums::release(db, ws, nid);
-  };
-  auto w = co_await ctx.db.write(std::move(job));
-  if (!w) {
-    if (at_carrier)
-      spdlog::error("numbers: {} was released at {} (sid {}) but is still active here: {}",
-                    row.number, row.carrier, *row.carrier_sid, w.err().message);
-    co_return store_error(w.err());
-  }
-  co_return response::json(200, {{"ok", true}, {"released_at_carrier", at_carrier}});
+  auto released = co_await release_number(ctx, client, ws, nid, keep_param == "true");
+  if (!released) co_return provisioning_failure(released.err());
+  co_return response::json(200, {{"ok", true}, {"released_at_carrier", *released}});
 }
 
 // The simulator plays a customer's phone: it asks the sandbox to deliver a text,

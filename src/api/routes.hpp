@@ -5,7 +5,11 @@
 
 #include "switchboard/api/api.hpp"
 #include "switchboard/http/message.hpp"
+#include "switchboard/carriers/rest.hpp"
+#include "switchboard/core/result.hpp"
+#include "switchboard/http/outbound.hpp"
 #include "switchboard/store/models.hpp"
+#include "switchboard/store/numbers.hpp"
 #include "switchboard/store/store.hpp"
 
 namespace switchboard::api {
@@ -18,6 +22,7 @@ void add_webhook_routes(http::router& r, api_context& ctx);
 void add_number_routes(http::router& r, api_context& ctx);
 void add_sandbox_routes(http::router& r, api_context& ctx);
 void add_routing_routes(http::router& r, api_context& ctx);
+void add_teams_routes(http::router& r, api_context& ctx);
 // Click-to-call inside a write job: a queued call item in the conversation and a
 // call.create outbox row that rings the teammate's own phone from the
 // conversation's line. Throws job_error (NOT_FOUND, INVALID_INPUT) when it cannot.
@@ -29,4 +34,50 @@ std::string sandbox_topic(const std::string& phone);
 // handler for `path`, exactly as a carrier's request would be.
 boost::asio::awaitable<http::response> deliver_sandbox_webhook(api_context& ctx, std::string path,
                                                                std::string form_body);
+
+// Number provisioning, shared by /api/v1/numbers and the Teams bot.
+struct provision_args {
+  std::string carrier;  // sandbox | twilio | signalwire; "" = the configured one (sandbox without accounts)
+  std::optional<std::string> number, area_code;  // E.164, or a 3-digit area code
+  bool buy = false;  // a given number is bought at the carrier (else the account already owns it)
+  std::optional<store::id_t> owner_teammate_id, owner_team_id;
+};
+struct provisioned {
+  store::numbers::number_row row;
+  std::optional<carriers::rest::webhooks> hooks;  // set when a carrier was configured
+};
+// Buys (carrier, by area code or with buy) or records (a number already owned,
+// the sandbox's pool) a number. Errors carry API codes; CARRIER_ERROR and
+// UNAVAILABLE are the carrier's.
+boost::asio::awaitable<result<provisioned>> provision(api_context& ctx, http::outbound_client& client,
+                                                      store::id_t workspace_id, const provision_args& a);
+// Releases at the carrier (unless keep_at_carrier or unknown there), then here;
+// true when the carrier released it.
+boost::asio::awaitable<result<bool>> release_number(api_context& ctx, http::outbound_client& client,
+                                                    store::id_t workspace_id, store::id_t number_id,
+                                                    bool keep_at_carrier);
+http::response provisioning_failure(const error& e);
+
+// A reply or private note by a teammate inside a write job: the message row and,
+// for a reply, its outbox row (message.send.<channel>). Throws job_error NOT_FOUND.
+struct reply_result {
+  store::message message;
+  store::conversation conversation;
+  bool teams_queued = false;  // also posted to the conversation's Teams thread
+};
+reply_result queue_reply(store::database& db, const store::principal& who, store::id_t conversation_id,
+                         const std::string& text, bool is_private, const std::optional<std::string>& channel,
+                         const std::string& at);
+// After the commit: events, and the outbox woken for a reply.
+void publish_reply(api_context& ctx, const reply_result& r);
+
+// The contact (by phone) and their newest conversation on a business number,
+// both created when new. Runs inside a write job.
+struct thread_ref {
+  store::id_t workspace_id = 0, contact_id = 0, conversation_id = 0;
+  bool created = false;
+};
+thread_ref resolve_thread(store::database& db, const store::numbers::number_row& number, const std::string& from,
+                          const std::string& channel, const std::string& at, bool new_after_resolved = false);
+
 }  // namespace switchboard::api

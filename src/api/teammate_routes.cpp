@@ -11,6 +11,7 @@
 #include "switchboard/store/auth_data.hpp"
 #include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/store/teams.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -130,6 +131,16 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
       p.physical_number = n;
     }
   }
+  // The Teams user (from.aadObjectId) this teammate is; only admins link them,
+  // since it lets that Teams account act as the teammate.
+  std::optional<std::optional<std::string>> teams_user;
+  if (body->contains("teams_user_id")) {
+    auto& v = (*body)["teams_user_id"];
+    if (!v.is_null() && (!v.is_string() || trim(v.get<std::string>()).empty() || v.get<std::string>().size() > 100))
+      co_return response::error(400, "INVALID_FORMAT", "teams_user_id must be a Teams user's object id, or null");
+    if (auto e = require(*who, "teammates.manage")) co_return response::from(*e);
+    teams_user = v.is_null() ? std::optional<std::string>() : std::optional<std::string>(trim(v.get<std::string>()));
+  }
   if (*role) {
     if (!auth::valid_role(**role))
       co_return response::error(400, "INVALID_INPUT", "role must be owner, admin, agent or viewer");
@@ -142,7 +153,7 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
   auto tid = *id;
   auto at = now_text(ctx);
   auto ip = req.remote;
-  auto job = [me, tid, p, at, ip](store::database& db) {
+  auto job = [me, tid, p, at, ip, teams_user](store::database& db) {
     auto before = tm::find(db, me.workspace_id, tid);
     if (!before) throw store::job_error("NOT_FOUND", "teammate not found");
     // Nobody changes someone ranked above them; the last owner stays an owner.
@@ -158,14 +169,16 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
     if (p.physical_number && *p.physical_number && store::numbers::find_active(db, **p.physical_number))
       throw store::job_error("INVALID_INPUT", "physical_number is one of the business numbers, not a phone of your own");
     tm::update(db, me.workspace_id, tid, p, at);
+    if (teams_user) store::teams::set_user(db, me.workspace_id, tid, *teams_user, at);
     if (p.role && *p.role != before->role)
       store::auth_data::audit(db, me.workspace_id, me.teammate_id, "teammate.role_changed",
                               "teammate", tid, {{"from", before->role}, {"to", *p.role}}, ip, at);
-    return *tm::find(db, me.workspace_id, tid);
+    return std::make_pair(*tm::find(db, me.workspace_id, tid), store::teams::user_of(db, me.workspace_id, tid));
   };
   auto updated = co_await ctx.db.write(std::move(job));
-  if (!updated) co_return store_error(updated.err());
-  auto j = to_json(*updated);
+  if (!updated) co_return store_error(updated.err(), "this Teams user is linked to another teammate");
+  auto j = to_json(updated->first);
+  j["teams_user_id"] = opt_str(updated->second);
   ctx.hub.publish(me.workspace_id, "agents", "teammate.updated", j);
   if (p.availability)
     ctx.hub.publish(me.workspace_id, "agents", "presence",

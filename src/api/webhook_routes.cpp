@@ -20,6 +20,7 @@
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -82,15 +83,12 @@ std::string param(const carriers::param_list& ps, std::string_view name) {
   return {};
 }
 
-struct thread_ref {
-  store::id_t workspace_id = 0, contact_id = 0, conversation_id = 0;
-  bool created = false;
-};
+}  // namespace
 
 // The contact (by phone) and their conversation on this business number, both
 // created when new. Runs inside a write job.
 thread_ref resolve_thread(store::database& db, const nums::number_row& number, const std::string& from,
-                          const std::string& channel, const std::string& at, bool new_after_resolved = false) {
+                          const std::string& channel, const std::string& at, bool new_after_resolved) {
   thread_ref out;
   auto ws = out.workspace_id = number.workspace_id;
   auto contact_id = store::contacts::find_by_identity(db, ws, "phone", from);
@@ -126,6 +124,8 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
   out.conversation_id = *conv_id;
   return out;
 }
+
+namespace {
 
 std::string line_name(store::database& db, const nums::number_row& n) {
   if (n.owner_teammate_id)
@@ -224,6 +224,7 @@ struct sms_in {
   json media;
   std::string at;
   routing_settings settings;
+  std::string public_url;  // for links in the Teams card
   bool want_events = true;
 };
 
@@ -357,6 +358,8 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   auto mid = conv::insert_message(db, m);
   out.workspace_id = ws;
   out.conversation_id = th.conversation_id;
+  m.id = mid;
+  if (teams::mirror_item(db, m, in.public_url, in.at)) out.wake_outbox = true;
   if (in.want_events) out.message = conv::find_message(db, ws, mid);
   after_hours_reply(db, *number, th.conversation_id, in.at, out);
   bool forwards = owner && owner->sms_forwarding == "phone" && owner->physical_number;
@@ -398,7 +401,7 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
   auto c = v->carrier;
   auto f = *from, t = *to;
   // With no socket open anywhere the job skips reading rows back for events nobody gets.
-  sms_in in{c, sid, f, t, body, media, at, ctx.routing, ctx.hub.subscribers() > 0};
+  sms_in in{c, sid, f, t, body, media, at, ctx.routing, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
   auto job = [in](store::database& db) { return route_inbound_sms(db, in); };
   auto r = co_await ctx.db.write(std::move(job));
   // Acknowledge only what committed: an error makes the carrier retry.
@@ -629,7 +632,8 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
     co_return response::error(400, "INVALID_INPUT", "CallSid and a known CallStatus are required");
   int duration = std::atoi(param(v->params, "CallDuration").c_str());
   auto at = now_text(ctx);
-  auto job = [sid, status, duration, at](store::database& db) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [sid, status, duration, at, public_url](store::database& db) {
     call_result out;
     auto item = conv::find_by_external_any(db, "voice", sid);
     if (!item || item->kind != "call") return out;
@@ -648,7 +652,13 @@ asio::awaitable<response> call_status(api_context& ctx, request& req) {
     if (item->direction == "inbound" && routing::call_status_final(status) && !meta.value("connected", false) &&
         !meta.value("voicemail", false))
       out.wake_outbox = notify_owner_phone(db, item->workspace_id, item->conversation_id, "Missed call", at);
-    if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
+    if (auto saved = conv::find_message(db, item->workspace_id, item->id)) {
+      out.updated_items.push_back(*saved);
+      // The call record goes to Teams once it is over; a voicemail has its own card.
+      if (item->direction == "inbound" && routing::call_status_final(status) && !meta.value("voicemail", false) &&
+          teams::mirror_item(db, *saved, public_url, at))
+        out.wake_outbox = true;
+    }
     return out;
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -711,7 +721,7 @@ call_result save_voicemail(store::database& db, const std::string& carrier, cons
 
 // The transcribeCallback: the voicemail's text, which also makes it searchable.
 call_result save_transcription(store::database& db, const std::string& sid, const carriers::param_list& ps,
-                               const std::string& at) {
+                               const std::string& at, const std::string& public_url) {
   call_result out;
   out.twiml = empty_twiml;
   auto recording_sid = param(ps, "RecordingSid");
@@ -729,7 +739,11 @@ call_result save_transcription(store::database& db, const std::string& sid, cons
   conv::update_item(db, vm->workspace_id, vm->id, ok && !text.empty() ? text : "Voicemail", vm->status, meta);
   if (ok && !text.empty())
     out.wake_outbox = notify_owner_phone(db, vm->workspace_id, vm->conversation_id, "Voicemail: " + text, at);
-  if (auto saved = conv::find_message(db, vm->workspace_id, vm->id)) out.updated_items.push_back(*saved);
+  if (auto saved = conv::find_message(db, vm->workspace_id, vm->id)) {
+    out.updated_items.push_back(*saved);
+    // Teams gets the voicemail once its transcript (or its failure) is known.
+    if (teams::mirror_item(db, *saved, public_url, at)) out.wake_outbox = true;
+  }
   return out;
 }
 
@@ -927,7 +941,8 @@ asio::awaitable<response> call_step(api_context& ctx, request& req) {
   if (step == "voicemail") {
     job = [fs](store::database& db) { return save_voicemail(db, fs.carrier, fs.sid, fs.params, fs.at); };
   } else if (step == "transcription") {
-    job = [fs](store::database& db) { return save_transcription(db, fs.sid, fs.params, fs.at); };
+    auto public_url = ctx.carriers.public_url;
+    job = [fs, public_url](store::database& db) { return save_transcription(db, fs.sid, fs.params, fs.at, public_url); };
   } else if (step == "click-to-call") {
     auto item = req.query_param("item").value_or("");
     job = [fs, item](store::database& db) { return click_to_call_step(db, fs, item); };

@@ -15,6 +15,8 @@
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/outbox/retry.hpp"
 #include "switchboard/outbox/token_bucket.hpp"
+#include "switchboard/teams/mirror.hpp"
+#include "teams_delivery.hpp"
 
 #include <openssl/evp.h>
 #include <random>
@@ -29,7 +31,7 @@ struct dispatcher::impl {
   impl(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
        std::chrono::milliseconds retry_base)
       : io(io), ctx(ctx), poll(poll), retry_base(retry_base), timer(io), client(io),
-        pacing(ctx.carriers.sms_per_second_per_number, 1.0) {}
+        pacing(ctx.carriers.sms_per_second_per_number, 1.0), teams_tokens(client, ctx.teams) {}
   asio::io_context& io;
   api::api_context& ctx;
   std::chrono::milliseconds poll;
@@ -37,6 +39,7 @@ struct dispatcher::impl {
   asio::steady_timer timer;
   http::outbound_client client;
   token_bucket pacing;  // one bucket per sending number
+  teams::token_source teams_tokens;  // one Bot Framework token shared by every Teams post
   bool stopped = false;
   bool pending_wake = false;
 };
@@ -58,6 +61,7 @@ struct pass_result {
   std::vector<std::pair<std::string, nlohmann::json>> sandbox_sent;  // (to phone, message) for the simulator
   std::vector<std::pair<std::string, nlohmann::json>> sandbox_calls;  // (to phone, call) for the simulator
   std::vector<rest_send> sends;
+  std::vector<teams_send> teams_posts;
 };
 
 std::string base64(std::string_view in) {
@@ -103,7 +107,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   // process dies mid-send, the row is due again when the lease ends.
   auto lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(2));
   auto self_public_url = self->ctx.carriers.public_url;
-  auto job = [at, lease_until, self_public_url](store::database& db) {
+  auto later = format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  bool teams_enabled = self->ctx.teams.enabled();
+  auto job = [at, lease_until, self_public_url, later, teams_enabled](store::database& db) {
     pass_result out;
     auto& changed = out.changed;
     struct due_row {
@@ -115,9 +121,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     {
       auto& q = db.prepare(
           // The kind names the channel, so rows of channels without a sender yet
-          // (chat, teams, email) are never scanned: outbox_due covers this query.
+          // (chat, email) are never scanned: outbox_due covers this query.
           "SELECT id, workspace_id, kind, payload, attempts FROM outbox"
-          " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create')"
+          " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create',"
+          " 'teams.create_thread', 'teams.reply')"
           " AND next_attempt_at <= ?1"
           " ORDER BY next_attempt_at, id LIMIT 50");
       q.bind(1, at);
@@ -134,6 +141,12 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
             .run();
       };
       auto payload = nlohmann::json::parse(row.payload, nullptr, false);
+      if (row.kind == teams::create_thread_kind || row.kind == teams::reply_kind) {
+        if (auto post = lease_teams_row(db, outbox_id, row.workspace_id, row.kind, payload, row.attempts,
+                                        teams_enabled, at, lease_until, later))
+          out.teams_posts.push_back(std::move(*post));
+        continue;
+      }
       if (row.kind == "call.create") {
         // Click-to-call: ring the teammate's phone from the line; when they answer,
         // the carrier asks …/voice/click-to-call?item=… and gets the <Dial> to the customer.
@@ -264,6 +277,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
   for (auto& [to, m] : r->sandbox_sent) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.message", m);
   for (auto& [to, c] : r->sandbox_calls) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.call", c);
+
+  for (auto& post : r->teams_posts)
+    co_await deliver_teams(self->ctx, self->client, self->teams_tokens, post, self->retry_base);
 
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (auto& send : r->sends) {

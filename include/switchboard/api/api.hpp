@@ -16,6 +16,7 @@
 #include "switchboard/realtime/hub.hpp"
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/store.hpp"
+#include "switchboard/teams/settings.hpp"
 
 namespace switchboard::api {
 
@@ -48,6 +49,7 @@ struct api_context {
   std::unordered_map<store::id_t, int> online;  // open agent sockets per teammate, for presence
   carrier_settings carriers{};
   routing_settings routing{};
+  teams::settings teams{};  // Teams is off while teams.app_id is empty
   std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
 };
 
