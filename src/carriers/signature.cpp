@@ -294,15 +294,17 @@ std::vector<std::string> url_port_variants(std::string_view url) {
 }
 
 result<param_list> parse_form_body(std::string_view body) {
-  // parse_query first: params_view's string constructor throws on malformed input.
-  if (!boost::urls::parse_query(body))
-    return error{"INVALID_INPUT", "malformed application/x-www-form-urlencoded body"};
+  // parse_query validates once (params_view's string constructor would parse again,
+  // and throw on malformed input); its encoded view is then decoded pair by pair.
+  auto parsed = boost::urls::parse_query(body);
+  if (!parsed) return error{"INVALID_INPUT", "malformed application/x-www-form-urlencoded body"};
+  const boost::urls::encoding_opts plus_is_space(true);
   param_list out;
-  boost::urls::params_view params(body, boost::urls::encoding_opts(true));
-  for (auto p : params) {
+  out.reserve(parsed->size());
+  for (auto p : *parsed) {
     // Empty segments ("a=1&&b=2", a trailing '&') carry nothing and no carrier signs them.
     if (p.key.empty() && !p.has_value) continue;
-    out.emplace_back(p.key, p.has_value ? p.value : std::string());
+    out.emplace_back(p.key.decode(plus_is_space), p.has_value ? p.value.decode(plus_is_space) : std::string());
   }
   return out;
 }

@@ -40,9 +40,15 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
                                                 ? std::span<const migration>(embedded_migrations())
                                                 : opts.migrations);
     if (!migrated) return migrated.err();
-    if (migrated->applied > 0)
+    if (migrated->applied > 0) {
       spdlog::info("store: migrated {} from schema {} to {}", opts.path, migrated->from_version,
                    migrated->to_version);
+      // A fresh connection parses the migrated schema (0007 rewrites CHECK text in
+      // sqlite_schema, which the migrating connection keeps cached in its old form).
+      s->writer_db_.reset();
+      s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
+      configure(*s->writer_db_, opts.busy_timeout, true);
+    }
     for (std::size_t i = 0; i < opts.read_connections; ++i) {
       auto r = std::make_unique<database>(opts.path, database::mode::read_only);
       configure(*r, opts.busy_timeout, false);
