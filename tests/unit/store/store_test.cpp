@@ -251,3 +251,48 @@ TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_c
   ok = integrity();
   EXPECT_TRUE(ok) << ok.err().message;
 }
+
+// 0007_check_lists: the hot tables' CHECK lists are equality chains (no ephemeral
+// b-tree per checked row), and they still refuse what they refused before.
+TEST(store, check_lists_are_equality_chains_and_still_enforced) {
+  sbtest::temp_dir dir;
+  st::store_options o;
+  o.path = dir.file("s.db");
+  auto opened = st::store::open(o);
+  ASSERT_TRUE(opened) << opened.err().message;
+  auto& s = **opened;
+  auto schemas = s.read_sync([](st::database& db) {
+    auto& q = db.prepare(
+        "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE type = 'table'"
+        " AND name IN ('messages', 'conversations', 'outbox', 'contact_identities')");
+    q.step();
+    return q.column_text(0);
+  });
+  ASSERT_TRUE(schemas);
+  EXPECT_EQ(schemas->find(" IN ("), std::string::npos) << *schemas;
+  EXPECT_NE(schemas->find("direction = 'inbound' OR"), std::string::npos);
+  auto bad = s.write_sync([](st::database& db) {
+    db.exec("INSERT INTO workspaces(id, name, created_at) VALUES (1, 'w', 't')");
+    db.exec("INSERT INTO contacts(id, workspace_id, created_at, updated_at) VALUES (1, 1, 't', 't')");
+    db.exec("INSERT INTO conversations(id, workspace_id, contact_id, created_at, updated_at, status)"
+            " VALUES (1, 1, 1, 't', 't', 'bogus')");
+  });
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.err().code, "CONFLICT") << bad.err().message;  // a constraint violation
+  auto good = s.write_sync([](st::database& db) {
+    db.exec("INSERT INTO workspaces(id, name, created_at) VALUES (1, 'w', 't')");
+    db.exec("INSERT INTO contacts(id, workspace_id, created_at, updated_at) VALUES (1, 1, 't', 't')");
+    db.exec("INSERT INTO conversations(id, workspace_id, contact_id, created_at, updated_at, status)"
+            " VALUES (1, 1, 1, 't', 't', 'snoozed')");
+  });
+  EXPECT_TRUE(good) << good.err().message;
+  // The writer runs on the migrated text: EXPLAIN of an insert opens no ephemeral table.
+  auto plan = s.write_sync([](st::database& db) {
+    auto& q = db.prepare(
+        "EXPLAIN INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
+        " status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', 'received', 't')");
+    while (q.step())
+      if (q.column_text(1) == "OpenEphemeral") throw std::runtime_error("ephemeral table per insert");
+  });
+  EXPECT_TRUE(plan) << plan.err().message;
+}
