@@ -500,17 +500,21 @@ asio::awaitable<response> patch_canned(api_context& ctx, request& req) {
   co_return response::json(200, canned_json(*row));
 }
 
-asio::awaitable<response> delete_canned(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "canned.manage");
+// DELETE of a workspace's row by id: the permission, then one write that fails
+// NOT_FOUND when nothing was deleted (another workspace's id included).
+asio::awaitable<response> delete_row(api_context& ctx, request& req, std::string permission, std::string what,
+                                     bool (*remove)(store::database&, store::id_t, store::id_t)) {
+  auto who = co_await authorize(ctx, req, permission);
   if (!who) co_return response::from(who.err());
+  auto missing = what + " not found";
   auto id = parse_id(req.params.at("id"));
-  if (!id) co_return response::error(404, "NOT_FOUND", "canned response not found");
+  if (!id) co_return response::error(404, "NOT_FOUND", missing);
   auto ws = who->workspace_id;
-  auto cid = *id;
-  auto job7 = [ws, cid](store::database& db) {
-    if (!conv::delete_canned(db, ws, cid)) throw store::job_error("NOT_FOUND", "canned response not found");
+  auto rid = *id;
+  auto job = [ws, rid, remove, missing](store::database& db) {
+    if (!remove(db, ws, rid)) throw store::job_error("NOT_FOUND", missing);
   };
-  auto w = co_await ctx.db.write(std::move(job7));
+  auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
   co_return response::json(200, {{"ok", true}});
 }
@@ -554,21 +558,6 @@ asio::awaitable<response> create_label(api_context& ctx, request& req) {
   co_return response::json(201, {{"id", id_str(*id)}, {"name", n}, {"color", col}, {"created_at", at}});
 }
 
-asio::awaitable<response> delete_label(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "labels.manage");
-  if (!who) co_return response::from(who.err());
-  auto id = parse_id(req.params.at("id"));
-  if (!id) co_return response::error(404, "NOT_FOUND", "label not found");
-  auto ws = who->workspace_id;
-  auto lid = *id;
-  auto job = [ws, lid](store::database& db) {
-    if (!conv::delete_label(db, ws, lid)) throw store::job_error("NOT_FOUND", "label not found");
-  };
-  auto w = co_await ctx.db.write(std::move(job));
-  if (!w) co_return store_error(w.err());
-  co_return response::json(200, {{"ok", true}});
-}
-
 }  // namespace
 
 void add_conversation_routes(http::router& r, api_context& ctx) {
@@ -582,10 +571,10 @@ void add_conversation_routes(http::router& r, api_context& ctx) {
   r.add("GET", "/api/v1/canned_responses", [&ctx](request& q) { return list_canned(ctx, q); });
   r.add("POST", "/api/v1/canned_responses", [&ctx](request& q) { return create_canned(ctx, q); });
   r.add("PATCH", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return patch_canned(ctx, q); });
-  r.add("DELETE", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return delete_canned(ctx, q); });
+  r.add("DELETE", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return delete_row(ctx, q, "canned.manage", "canned response", conv::delete_canned); });
   r.add("GET", "/api/v1/labels", [&ctx](request& q) { return list_labels(ctx, q); });
   r.add("POST", "/api/v1/labels", [&ctx](request& q) { return create_label(ctx, q); });
-  r.add("DELETE", "/api/v1/labels/{id}", [&ctx](request& q) { return delete_label(ctx, q); });
+  r.add("DELETE", "/api/v1/labels/{id}", [&ctx](request& q) { return delete_row(ctx, q, "labels.manage", "label", conv::delete_label); });
 }
 
 }  // namespace switchboard::api
