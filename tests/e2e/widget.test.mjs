@@ -63,7 +63,7 @@ const state = (page) => page.locator('#switchboard-widget').getAttribute('data-s
 
 test('a visitor writes, the agent answers, the visitor sees it live and after a reload', async () => {
   const { context, page, errors } = await visit(`${shop.url}/`);
-  await page.locator('#switchboard-widget[data-state="ready"]').waitFor();
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
   await page.getByRole('button', { name: 'Open chat' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
@@ -71,7 +71,7 @@ test('a visitor writes, the agent answers, the visitor sees it live and after a 
   assert.notEqual(await page.getByRole('button', { name: 'Send' }).evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(0, 255, 0)');
   assert.equal(await page.locator('#host-button').evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(0, 255, 0)');
 
-  await page.getByLabel('Message').fill('Do you ship to Canada?');
+  await page.getByLabel('Message', { exact: true }).fill('Do you ship to Canada?');
   await page.keyboard.press('Enter');
   await page.locator('.m.in:not(.pending)', { hasText: 'Do you ship to Canada?' }).waitFor();
 
@@ -97,7 +97,7 @@ test('a visitor writes, the agent answers, the visitor sees it live and after a 
   await page.getByRole('button', { name: /1 unread/ }).waitFor();
 
   await page.reload();
-  await page.locator('#switchboard-widget[data-state="ready"]').waitFor();
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
   await page.getByRole('button', { name: 'Open chat' }).click();
   await page.locator('.m.in', { hasText: 'Do you ship to Canada?' }).waitFor();
   await page.locator('.m.out', { hasText: 'Yes, in 3 to 5 days.' }).waitFor();
@@ -139,12 +139,12 @@ test('in required mode a wrong user_hash is refused and the right one is accepte
   try {
     const wrong = createHmac('sha256', 'not-the-secret').update('user-77').digest('hex');
     const bad = await visit(`${shop.url}/?external_id=user-77&user_hash=${wrong}`);
-    await bad.page.locator('#switchboard-widget[data-state="refused"]').waitFor();
+    await bad.page.locator('#switchboard-widget[data-state="refused"]').waitFor({ state: 'attached' });
     await bad.context.close();
 
     const right = createHmac('sha256', secret).update('user-77').digest('hex');
     const good = await visit(`${shop.url}/?external_id=user-77&user_hash=${right}`);
-    await good.page.locator('#switchboard-widget[data-state="ready"]').waitFor();
+    await good.page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
     await good.context.close();
   } finally {
     await admin.call('PATCH', '/api/v1/widget/settings', { identity_mode: 'off' });
@@ -154,7 +154,7 @@ test('in required mode a wrong user_hash is refused and the right one is accepte
 test('a second visitor reads neither the first one\'s conversation nor their events', async () => {
   assert.ok(firstConversation, 'the first test made a conversation');
   const { context, page } = await visit(`${shop.url}/`);
-  await page.locator('#switchboard-widget[data-state="ready"]').waitFor();
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
   await page.getByRole('button', { name: 'Open chat' }).click();
   assert.equal(await page.getByText('Do you ship to Canada?').count(), 0);
 
@@ -191,7 +191,7 @@ test('widget.js stays small and the demo page embeds it', async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(`${daemon.url}/demo/`);
-  await page.locator('#switchboard-widget[data-state="ready"]').waitFor();
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
   assert.deepEqual(errors, []); // no CSP violation on our own page
   await page.close();
 });
