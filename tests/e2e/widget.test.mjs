@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { eventually, launchBrowser, login, startDaemon } from './support.mjs';
+import { eventually, launchBrowser, login, signIn, startDaemon } from './support.mjs';
 
 let daemon;
 let admin;
@@ -193,5 +193,31 @@ test('widget.js stays small and the demo page embeds it', async () => {
   await page.goto(`${daemon.url}/demo/`);
   await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
   assert.deepEqual(errors, []); // no CSP violation on our own page
+  await page.close();
+});
+
+test('the Widget settings page shows the snippet, saves origins and rotates the secret', async () => {
+  const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await page.goto(`${daemon.url}/app/#/settings/widget`);
+  const snippet = page.getByLabel('Install snippet');
+  await snippet.waitFor();
+  assert.match(await snippet.inputValue(), /\/widget\.js" data-workspace="\d+" async><\/script>/);
+  const origins = page.getByLabel('Allowed origins');
+  await origins.fill(`${shop.url}\nhttps://*.example.com`);
+  await page.getByRole('button', { name: 'Save widget settings' }).click();
+  await page.getByText('Widget settings saved.').waitFor();
+  const saved = await admin.call('GET', '/api/v1/widget/settings');
+  assert.deepEqual(saved.allowed_origins, [shop.url, 'https://*.example.com']);
+  // A bad origin is refused with the server's message.
+  await page.getByLabel('Allowed origins').fill('*');
+  await page.getByRole('button', { name: 'Save widget settings' }).click();
+  await page.getByText(/is not an origin/).waitFor();
+
+  await page.getByRole('button', { name: /Rotate secret|Create secret/ }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Create secret' }).click();
+  await page.getByText('New secret (shown once').waitFor();
+  assert.match(await page.locator('.secret code').textContent(), /^[0-9a-f]{64}$/);
+  // The refused save logs its 400 in the console; nothing else may fail.
+  assert.deepEqual(errors.filter((e) => !e.includes('status of 400')), []);
   await page.close();
 });
