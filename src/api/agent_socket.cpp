@@ -1,8 +1,13 @@
 // GET /ws/agent?token=…: the agent WebSocket. Events of the workspace after
 // commit (via the hub), ping/pong, typing, presence.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include "common.hpp"
 #include "routes.hpp"
 #include "switchboard/http/websocket.hpp"
+#include "switchboard/store/conversations.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -12,7 +17,25 @@ void publish_presence(api_context& ctx, const principal& p, bool online) {
                   {{"teammate_id", id_str(p.teammate_id)}, {"online", online}});
 }
 
-void on_agent_message(api_context& ctx, const principal& p, http::ws_connection& conn,
+// An agent typing in a chat conversation: the visitor's widget shows it (with
+// the agent's name) when the visitor has a socket open.
+void typing_to_visitor(api_context& ctx, asio::any_io_executor ex, const principal& p, id_t cid, bool typing) {
+  auto ws = p.workspace_id;
+  auto name = p.name;
+  asio::co_spawn(
+      ex,
+      [&ctx, ws, cid, typing, name]() -> asio::awaitable<void> {
+        auto job = [ws, cid](store::database& db) { return store::conversations::find(db, ws, cid); };
+        auto c = co_await ctx.db.read(std::move(job));
+        if (!c || !*c) co_return;
+        auto topic = visitor_topic((*c)->contact_id);
+        if (!ctx.hub.has_subscribers(ws, topic)) co_return;
+        ctx.hub.publish(ws, topic, "typing", {{"conversation_id", id_str(cid)}, {"name", name}, {"typing", typing}});
+      },
+      asio::detached);
+}
+
+void on_agent_message(api_context& ctx, const principal& p, asio::any_io_executor ex, http::ws_connection& conn,
                       std::string_view text) {
   auto msg = json::parse(text, nullptr, false);
   if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
@@ -34,12 +57,13 @@ void on_agent_message(api_context& ctx, const principal& p, http::ws_connection&
       conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "typing needs conversation_id"}}));
       return;
     }
+    bool typing = !msg.contains("typing") || !msg["typing"].is_boolean() || msg["typing"].get<bool>();
     ctx.hub.publish(p.workspace_id, "agents", "typing",
                     {{"conversation_id", id_str(*cid)},
                      {"teammate_id", id_str(p.teammate_id)},
                      {"name", p.name},
-                     {"typing", !msg.contains("typing") || !msg["typing"].is_boolean() ||
-                                    msg["typing"].get<bool>()}});
+                     {"typing", typing}});
+    typing_to_visitor(ctx, ex, p, *cid, typing);
   } else {
     conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "unknown type " + type}}));
   }
@@ -57,14 +81,15 @@ asio::awaitable<http::ws_accept> agent_socket(api_context& ctx, request& req) {
     co_return accept;
   }
   auto p = *who;
-  accept.on_open = [&ctx, p](std::shared_ptr<http::ws_connection> conn) {
+  auto ex = co_await asio::this_coro::executor;
+  accept.on_open = [&ctx, p, ex](std::shared_ptr<http::ws_connection> conn) {
     auto sub = ctx.hub.subscribe(p.workspace_id, "agents", conn);
     conn->send(realtime::event_text(
         "ready", {{"teammate_id", id_str(p.teammate_id)}, {"workspace_id", id_str(p.workspace_id)}, {"role", p.role}}));
     if (ctx.online[p.teammate_id]++ == 0) publish_presence(ctx, p, true);
     http::ws_callbacks cb;
-    cb.on_message = [&ctx, p](http::ws_connection& c, std::string_view text) {
-      on_agent_message(ctx, p, c, text);
+    cb.on_message = [&ctx, p, ex](http::ws_connection& c, std::string_view text) {
+      on_agent_message(ctx, p, ex, c, text);
     };
     cb.on_close = [&ctx, p, sub] {
       ctx.hub.unsubscribe(sub);

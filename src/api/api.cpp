@@ -23,6 +23,8 @@ void add_api_routes(http::router& routes, api_context& ctx) {
   add_sandbox_routes(routes, ctx);
   add_routing_routes(routes, ctx);
   add_teams_routes(routes, ctx);
+  add_widget_routes(routes, ctx);
+  add_widget_socket(routes, ctx);
 }
 
 struct snooze_waker::impl {

@@ -169,10 +169,11 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
       m.sender_id = p.teammate_id;
       m.channel = c.channel;
       m.body = expand_canned(db, c.workspace_id, first_body);
-      m.status = "queued";
+      m.status = m.channel == "chat" ? "delivered" : "queued";  // chat: see queue_reply
       m.created_at = c.created_at;
       auto mid = conv::insert_message(db, m);
-      conv::enqueue_outbox(db, c.workspace_id, "message.send." + m.channel,
+      if (m.channel != "chat")
+        conv::enqueue_outbox(db, c.workspace_id, "message.send." + m.channel,
                            {{"message_id", mid}, {"conversation_id", id}, {"channel", m.channel}},
                            c.created_at);
       out.first = conv::find_message(db, c.workspace_id, mid);
@@ -188,6 +189,9 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
     if (created->first->channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
     cj["messages"] = json::array({to_json(*created->first)});
     publish(ctx, p.workspace_id, "message.created", to_json(*created->first));
+    if (created->first->channel == "chat")
+      ctx.hub.publish(p.workspace_id, visitor_topic(created->conversation.contact_id), "message.created",
+                      visitor_message_json(*created->first));
   }
   co_return response::json(201, cj);
 }
@@ -324,10 +328,13 @@ reply_result queue_reply(store::database& db, const principal& p, id_t cid, cons
   m.channel = chosen.value_or(c->channel);
   m.body = expand_canned(db, p.workspace_id, msg_text);
   // A private note never leaves: no outbox row, nothing queued for a channel.
-  m.status = is_private ? "sent" : "queued";
+  // A chat reply is delivered by the commit itself: the visitor's widget reads
+  // it from the store and gets it live from the hub (publish_reply).
+  bool chat = !is_private && m.channel == "chat";
+  m.status = is_private ? "sent" : chat ? "delivered" : "queued";
   m.created_at = at;
   auto mid = conv::insert_message(db, m);
-  if (!is_private)
+  if (!is_private && !chat)
     conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
                          {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
   return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid)};
@@ -339,6 +346,11 @@ void publish_reply(api_context& ctx, const reply_result& r) {
     ctx.outbox_ready();
   publish(ctx, ws, "message.created", to_json(r.message));
   publish(ctx, ws, "conversation.updated", to_json(r.conversation));
+  // The visitor's widget: public items only (a note never reaches this topic).
+  if (!r.message.is_private) {
+    auto topic = visitor_topic(r.conversation.contact_id);
+    if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, "message.created", visitor_message_json(r.message));
+  }
 }
 
 namespace {

@@ -23,6 +23,12 @@ void add_number_routes(http::router& r, api_context& ctx);
 void add_sandbox_routes(http::router& r, api_context& ctx);
 void add_routing_routes(http::router& r, api_context& ctx);
 void add_teams_routes(http::router& r, api_context& ctx);
+void add_widget_routes(http::router& r, api_context& ctx);
+void add_widget_socket(http::router& r, api_context& ctx);
+// The hub topic of a visitor's widget sockets: public items of their conversations only.
+std::string visitor_topic(store::id_t contact_id);
+// A message as a visitor sees it (never called for private notes).
+nlohmann::json visitor_message_json(const store::message& m);
 // Click-to-call inside a write job: a queued call item in the conversation and a
 // call.create outbox row that rings the teammate's own phone from the
 // conversation's line. Throws job_error (NOT_FOUND, INVALID_INPUT) when it cannot.

@@ -65,6 +65,11 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_->routing.new_conversation_after_resolved = cfg.routing_after_resolved == "new";
   a->api_->teams = {cfg.teams.app_id, cfg.teams.app_password, cfg.teams.tenant_id, cfg.teams.openid_metadata_url,
                     cfg.teams.token_url};
+  a->api_->widget.token_ttl = std::chrono::hours(cfg.widget.token_ttl_hours);
+  a->api_->widget.secret_grace = std::chrono::hours(cfg.widget.secret_grace_hours);
+  a->api_->widget.max_message_chars = static_cast<std::size_t>(cfg.widget.max_message_chars);
+  a->api_->widget.per_visitor.set_limit(static_cast<int>(cfg.widget.messages_per_minute));
+  a->api_->widget.per_ip.set_limit(static_cast<int>(cfg.widget.requests_per_minute_per_ip));
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
   a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll,
                                                      opts.outbox_retry_base);

@@ -19,7 +19,8 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
         "typing.send", "conversations.export"}},
       {"admin",
        {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export",
-        "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage"}},
+        "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage",
+        "widget.manage"}},
       {"owner", {"roles.grant_owner", "workspace.manage"}},
   };
   return table;

@@ -57,6 +57,11 @@ const std::vector<key_spec>& specs() {
       {"carriers.signalwire.api_base", kind::string, ""},
       {"routing.sticky_idle_hours", kind::integer, 24, 1, 8760},
       {"routing.after_resolved", kind::string, "reopen", 0, 0, {"reopen", "new"}},
+      {"widget.token_ttl_hours", kind::integer, 24, 0, 87600},
+      {"widget.secret_grace_hours", kind::integer, 24, 0, 8760},
+      {"widget.messages_per_minute", kind::integer, 20, 1, 1'000'000},
+      {"widget.requests_per_minute_per_ip", kind::integer, 300, 1, 1'000'000},
+      {"widget.max_message_chars", kind::integer, 4000, 1, 16384},
       {"teams.app_id", kind::string, ""},
       {"teams.app_password", kind::string, ""},
       {"teams.tenant_id", kind::string, ""},
@@ -274,6 +279,8 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.sms_per_second_per_number = num("carriers.sms_per_second_per_number");
   c.routing_sticky_idle_hours = num("routing.sticky_idle_hours");
   c.routing_after_resolved = str("routing.after_resolved");
+  c.widget = {num("widget.token_ttl_hours"), num("widget.secret_grace_hours"), num("widget.messages_per_minute"),
+              num("widget.requests_per_minute_per_ip"), num("widget.max_message_chars")};
   c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
               str("carriers.twilio.api_base")};
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),

@@ -1,5 +1,5 @@
 // Settings pages (#/settings/<page>): teammates, numbers, teams, business
-// hours and greetings, canned responses, labels. Each page is shown only with
+// hours and greetings, canned responses, labels, the website widget. Each page is shown only with
 // its permission; the server checks again. Every page is built from the same
 // form() and table() helpers and one page frame (title, messages, editor slot).
 import { api, can, session } from './api.js';
@@ -16,6 +16,7 @@ const pages = [
   { id: 'hours', title: 'Business hours', allowed: () => can('me.update'), render: hoursPage },
   { id: 'canned', title: 'Canned responses', allowed: () => can('canned.manage'), render: cannedPage },
   { id: 'labels', title: 'Labels', allowed: () => can('labels.manage'), render: labelsPage },
+  { id: 'widget', title: 'Widget', allowed: () => can('widget.manage'), render: widgetPage },
 ];
 
 export const settingsPages = () => pages.filter((p) => p.allowed());
@@ -415,4 +416,52 @@ async function labelsPage(ctx) {
       { label: 'Actions', cell: (l) => el('button', { type: 'button', class: 'danger', onclick: () => remove(l), 'aria-label': `Delete label ${l.name}` }, 'Delete') },
     ],
   })];
+}
+
+// ---------- website widget ----------
+
+const identityModes = [['off', 'Off'], ['optional', 'Optional (verify when a hash is given)'], ['required', 'Required for identified users']];
+
+async function widgetPage(ctx) {
+  const w = await api('GET', '/api/v1/widget/settings');
+  const snippet = el('div', { class: 'field' },
+    el('label', { for: 'widget-snippet' }, 'Install snippet'),
+    el('textarea', { id: 'widget-snippet', readonly: true, rows: 2, 'aria-describedby': 'widget-snippet-hint' }, w.snippet),
+    el('small', { id: 'widget-snippet-hint', class: 'hint' }, 'Paste it before </body> on every page of your site.'));
+  const settings = form({
+    title: 'Appearance and access',
+    submit: 'Save widget settings',
+    fields: [
+      { name: 'allowed_origins', label: 'Allowed origins', type: 'textarea', value: w.allowed_origins.join('\n'),
+        hint: 'One per line, like https://shop.example.com or https://*.example.com. Empty: only this server.' },
+      { name: 'color', label: 'Colour', type: 'color', value: w.color },
+      { name: 'greeting', label: 'Greeting', value: w.greeting },
+      { name: 'reply_time', label: 'Expected reply time', value: w.reply_time },
+      { name: 'office_hours', label: 'Office hours (shown when nobody is available)', value: w.office_hours },
+      { name: 'identity_mode', label: 'Identity verification', type: 'select', options: identityModes, value: w.identity_mode },
+    ],
+    onSubmit: async (v) => {
+      const origins = v.allowed_origins.split(/\s+/).map((o) => o.trim()).filter(Boolean);
+      await api('PATCH', '/api/v1/widget/settings', { ...changed(w, { color: v.color, greeting: v.greeting, reply_time: v.reply_time, office_hours: v.office_hours, identity_mode: v.identity_mode }), allowed_origins: origins });
+      await ctx.reload('Widget settings saved.');
+    },
+  });
+  const secretOut = el('p', { class: 'secret', role: 'status' });
+  const rotate = () => ctx.act(async () => {
+    const msg = w.identity_secret_set
+      ? 'Create a new identity secret? The current one keeps working for the grace period (widget.secret_grace_hours), then stops.'
+      : 'Create an identity secret?';
+    if (!await confirmDialog(msg, 'Create secret')) return;
+    const r = await api('POST', '/api/v1/widget/settings/identity_secret');
+    secretOut.replaceChildren('New secret (shown once; keep it on your server): ', el('code', {}, r.identity_secret));
+  });
+  const identity = el('section', { 'aria-label': 'Identity secret' },
+    el('h3', {}, 'Identity secret'),
+    el('p', {}, w.identity_secret_set
+      ? `A secret is set.${w.previous_secret_valid_until ? ` The previous one is accepted until ${new Date(w.previous_secret_valid_until).toLocaleString()}.` : ''}`
+      : 'No secret yet: identity verification cannot be turned on.'),
+    el('p', { class: 'hint' }, "Your server signs each logged-in user: user_hash = HMAC-SHA256(secret, external_id) in hex, passed with Switchboard('identify', {external_id, email, name, user_hash})."),
+    el('button', { type: 'button', onclick: rotate }, w.identity_secret_set ? 'Rotate secret' : 'Create secret'),
+    secretOut);
+  return [snippet, settings, identity];
 }

@@ -17,6 +17,7 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/store.hpp"
 #include "switchboard/teams/settings.hpp"
+#include "switchboard/widget/rate_limit.hpp"
 
 namespace switchboard::api {
 
@@ -39,6 +40,15 @@ struct routing_settings {
   bool new_conversation_after_resolved = false;  // else a resolved conversation reopens
 };
 
+// The website widget (widget.* keys) and its in-memory rate limiters.
+struct widget_runtime {
+  std::chrono::hours token_ttl{24};  // clamped to 1 h … 7 d where tokens are issued
+  std::chrono::seconds secret_grace{std::chrono::hours(24)};
+  std::size_t max_message_chars = 4000;
+  widget::rate_limiter per_visitor{20, std::chrono::seconds(60)};
+  widget::rate_limiter per_ip{300, std::chrono::seconds(60)};
+};
+
 struct api_context {
   store::store& db;
   realtime::hub& hub;
@@ -51,6 +61,7 @@ struct api_context {
   routing_settings routing{};
   teams::settings teams{};  // Teams is off while teams.app_id is empty
   std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
+  widget_runtime widget{};
 };
 
 void add_api_routes(http::router& routes, api_context& ctx);

@@ -50,6 +50,15 @@ struct bootstrap_config {
   std::string admin_email, admin_password, workspace_name;
 };
 
+// The website widget (widget.*).
+struct widget_config {
+  std::int64_t token_ttl_hours = 24;       // visitor tokens; clamped to 1 h … 7 d
+  std::int64_t secret_grace_hours = 24;    // a rotated-out identity secret stays valid this long
+  std::int64_t messages_per_minute = 20;   // per visitor: messages and events
+  std::int64_t requests_per_minute_per_ip = 300;  // every widget request of one client address
+  std::int64_t max_message_chars = 4000;   // longer visitor messages get 400
+};
+
 struct config {
   std::string listen;
   std::string public_url;
@@ -61,6 +70,7 @@ struct config {
   std::int64_t sms_per_second_per_number = 1;  // outbound pacing per sending number
   std::int64_t routing_sticky_idle_hours = 24;  // a teammate's plain text follows the last conversation this long
   std::string routing_after_resolved = "reopen";  // a customer's text after resolution: reopen | new
+  widget_config widget;
   twilio_config twilio;
   signalwire_config signalwire;
   teams_config teams;

@@ -1,0 +1,722 @@
+// The website widget's REST API (/api/widget/v1, Bearer wst_…) with its CORS
+// handling, and the admin's widget settings (/api/v1/widget/settings).
+#include <algorithm>
+#include <map>
+
+#include "common.hpp"
+#include "routes.hpp"
+#include "widget_common.hpp"
+#include "switchboard/core/random.hpp"
+#include "switchboard/core/validate.hpp"
+#include "switchboard/store/contacts.hpp"
+#include "switchboard/store/conversations.hpp"
+#include "switchboard/teams/mirror.hpp"
+#include "switchboard/widget/identity.hpp"
+#include "switchboard/widget/origin.hpp"
+#include "switchboard/widget/token.hpp"
+
+namespace switchboard::api {
+
+namespace conv = store::conversations;
+namespace wstore = store::widget;
+
+// Handlers mark an allowed browser Origin here (never a route parameter name:
+// templates only use {id}); the route wrapper turns it into CORS headers.
+constexpr const char* cors_mark = "cors.origin";
+
+std::string visitor_topic(id_t contact_id) { return "visitor:" + std::to_string(contact_id); }
+
+json visitor_message_json(const store::message& m) {
+  return {{"id", id_str(m.id)},
+          {"conversation_id", id_str(m.conversation_id)},
+          {"body", m.body},
+          {"private", false},
+          {"channel", m.channel},
+          {"direction", m.direction},
+          {"kind", m.kind},
+          {"sender",
+           {{"kind", m.sender_kind},
+            {"id", m.sender_kind == "teammate" ? opt_id(m.sender_id) : json(nullptr)},
+            {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
+          {"status", m.status},
+          {"created_at", m.created_at}};
+}
+
+std::optional<response> ip_limited(api_context& ctx, const request& req) {
+  if (auto wait = ctx.widget.per_ip.hit(req.remote, ctx.now())) {
+    auto r = response::error(429, "RATE_LIMITED", "too many requests from this address; retry later");
+    r.headers.add("Retry-After", std::to_string(wait));
+    return r;
+  }
+  return std::nullopt;
+}
+
+bool origin_permitted(const api_context& ctx, const request& req, const std::vector<std::string>& allowed) {
+  auto origin = req.headers.get("Origin");
+  if (!origin) return true;
+  if (widget::origin_allowed(*origin, allowed, ctx.carriers.public_url)) return true;
+  // Same origin as the page was served from: the Host the browser sent to.
+  auto o = widget::parse_origin(*origin);
+  auto host = req.headers.get("Host");
+  if (!o || !host) return false;
+  auto h = widget::parse_origin(o->scheme + "://" + std::string(*host));
+  return h && widget::origin_matches(*h, *o);
+}
+
+namespace {
+
+void mark_cors(request& req) {
+  if (auto o = req.headers.get("Origin")) req.params[cors_mark] = std::string(*o);
+}
+
+// Vary: Origin on every widget answer (caches must not mix origins); the CORS
+// headers only for an Origin the handler found allowed. Never "*".
+response with_cors(const request& req, response res) {
+  res.headers.add("Vary", "Origin");
+  auto it = req.params.find(cors_mark);
+  if (it != req.params.end()) {
+    res.headers.add("Access-Control-Allow-Origin", it->second);
+    res.headers.add("Access-Control-Expose-Headers", "Retry-After, X-Widget-Token, X-Widget-Token-Expires-At");
+  }
+  return res;
+}
+
+response too_many(long retry_after) {
+  auto r = response::error(429, "RATE_LIMITED", "too many requests; retry later");
+  r.headers.add("Retry-After", std::to_string(retry_after));
+  return r;
+}
+
+std::optional<response> visitor_limited(api_context& ctx, const visitor& v) {
+  if (auto wait = ctx.widget.per_visitor.hit(std::to_string(v.workspace_id) + ":" + std::to_string(v.contact_id),
+                                             ctx.now()))
+    return too_many(wait);
+  return std::nullopt;
+}
+
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// The body field of a visitor's message: present, not blank, not too long.
+result<std::string> message_text(api_context& ctx, const json& body) {
+  auto text = opt_string(body, "body");
+  if (!text) return text.err();
+  if (!*text || trim(**text).empty()) return error{"MISSING_REQUIRED_FIELD", "body is required"};
+  if (utf8_length(**text) > ctx.widget.max_message_chars)
+    return error{"INVALID_INPUT",
+                 "body is longer than " + std::to_string(ctx.widget.max_message_chars) + " characters"};
+  return **text;
+}
+
+std::optional<id_t> id_value(const json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end()) return std::nullopt;
+  if (it->is_string()) return parse_id(it->get<std::string>());
+  if (it->is_number_integer() && it->get<std::int64_t>() > 0) return it->get<std::int64_t>();
+  return std::nullopt;
+}
+
+bool valid_visitor_id(const std::string& v) {
+  return v.size() == 34 && v.starts_with("v_") &&
+         v.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
+}
+
+widget::identity_secrets secrets_of(const wstore::settings& s) {
+  widget::identity_secrets out{s.identity_secret, s.previous_secret, std::nullopt};
+  if (s.previous_secret_until) out.previous_until = parse_rfc3339(*s.previous_secret_until);
+  return out;
+}
+
+json public_settings(const wstore::settings& s, bool available) {
+  return {{"color", s.color},         {"greeting", s.greeting},
+          {"reply_time", s.reply_time}, {"office_hours", s.office_hours},
+          {"available", available}};
+}
+
+json visitor_conversation_json(const store::conversation& c) {
+  return {{"id", id_str(c.id)},
+          {"status", c.status},
+          {"preview", opt_str(c.preview)},
+          {"last_message_at", opt_str(c.last_message_at)},
+          {"created_at", c.created_at}};
+}
+
+// ---- sessions ---------------------------------------------------------------
+
+struct session_in {
+  id_t workspace_id = 0;
+  std::optional<std::string> visitor_id, external_id, email, name, user_hash;
+  bool has_user = false;
+};
+
+result<session_in> parse_session(const json& body) {
+  session_in in;
+  auto ws = id_value(body, "workspace_id");
+  if (!ws) return error{"MISSING_REQUIRED_FIELD", "workspace_id is required"};
+  in.workspace_id = *ws;
+  auto vid = opt_string(body, "visitor_id");
+  if (!vid) return vid.err();
+  in.visitor_id = *vid;
+  if (auto it = body.find("user"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return error{"INVALID_FORMAT", "user must be an object"};
+    struct field {
+      const char* name;
+      std::optional<std::string>* out;
+      std::size_t max;
+    };
+    for (auto f : {field{"external_id", &in.external_id, 255}, field{"email", &in.email, 254},
+                   field{"name", &in.name, 200}, field{"user_hash", &in.user_hash, 128}}) {
+      auto v = opt_string(*it, f.name);
+      if (!v) return v.err();
+      if (*v && (*v)->size() > f.max)
+        return error{"INVALID_INPUT", std::string("user.") + f.name + " is too long"};
+      if (*v && !trim(**v).empty()) *f.out = trim(**v);
+    }
+    // Only a claimed external id (or a hash) is an identity to verify; a name or
+    // an email alone is what an anonymous visitor typed in, stored unverified.
+    in.has_user = in.external_id || in.user_hash;
+    if (in.email) {
+      auto e = normalize_email(*in.email);
+      if (!e) return error{"INVALID_FORMAT", "user.email is not an email address"};
+      in.email = *e;
+    }
+  }
+  return in;
+}
+
+struct session_out {
+  id_t contact_id = 0;
+  std::string visitor_id;
+  std::optional<std::string> name, email;
+};
+
+// Finds or creates the visitor's contact inside the write job.
+session_out resolve_visitor(store::database& db, const session_in& in, bool verified, const std::string& at) {
+  auto ws = in.workspace_id;
+  session_out out;
+  std::optional<id_t> contact;
+  if (in.visitor_id && valid_visitor_id(*in.visitor_id)) {
+    contact = wstore::contact_of_visitor(db, ws, *in.visitor_id);
+    // A visitor id of a verified user is reused only by that same verified user:
+    // a shared computer must not hand one user's history to the next.
+    if (contact) {
+      auto ext = wstore::external_id_of(db, ws, *contact);
+      if (ext && !(verified && in.external_id == *ext)) contact.reset();
+    }
+  }
+  out.visitor_id = contact ? *in.visitor_id : "v_" + random_hex(16);
+  if (verified) {
+    std::optional<id_t> target = store::contacts::find_by_identity(db, ws, "external", *in.external_id);
+    if (!target && in.email) target = store::contacts::find_by_identity(db, ws, "email", *in.email);
+    if (target && contact && *target != *contact) {
+      wstore::move_visitor_rows(db, ws, *target, *contact);
+      store::contacts::merge(db, ws, *target, *contact, at);
+      contact = target;
+    } else if (target && !contact) {
+      contact = target;
+      wstore::add_visitor_identity(db, ws, *contact, out.visitor_id, at);
+    } else if (!contact) {
+      contact = wstore::create_visitor(db, ws, out.visitor_id, in.name, at);
+    }
+    store::contacts::patch p;
+    if (!wstore::external_id_of(db, ws, *contact)) p.external_id = in.external_id;
+    if (in.email && !store::contacts::find_by_identity(db, ws, "email", *in.email)) p.email = in.email;
+    if (in.name) p.name = in.name;
+    store::contacts::update(db, ws, *contact, p, at);
+  } else {
+    if (!contact) contact = wstore::create_visitor(db, ws, out.visitor_id, std::nullopt, at);
+    if (in.name || in.email) wstore::set_unverified_profile(db, ws, *contact, in.name, in.email, at);
+  }
+  out.contact_id = *contact;
+  if (auto c = store::contacts::find(db, ws, *contact)) {
+    out.name = c->name;
+    out.email = c->email;
+  }
+  return out;
+}
+
+asio::awaitable<response> create_session(api_context& ctx, request& req) {
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto in = parse_session(*body);
+  if (!in) co_return response::from(in.err());
+  auto ws = in->workspace_id;
+  auto job1 = [ws](store::database& db) {
+    std::pair<std::optional<wstore::settings>, std::vector<id_t>> out;
+    out.first = wstore::get_settings(db, ws);
+    if (out.first) out.second = wstore::available_teammates(db, ws);
+    return out;
+  };
+  auto found = co_await ctx.db.read(std::move(job1));
+  if (!found) co_return store_error(found.err());
+  auto& settings = found->first;
+  // An unknown workspace and a refused origin look alike to a probing page.
+  if (!settings || !origin_permitted(ctx, req, settings->allowed_origins))
+    co_return response::error(403, "NOT_AUTHORIZED", "this site may not use the widget of this workspace");
+  mark_cors(req);
+  auto mode = widget::parse_identity_mode(settings->identity_mode).value_or(widget::identity_mode::off);
+  auto now = ctx.now();
+  auto verdict = widget::verify_identity(mode, secrets_of(*settings),
+                                         {in->external_id, in->user_hash, in->has_user}, now);
+  if (verdict == widget::identity_verdict::refused)
+    co_return response::error(403, "NOT_AUTHORIZED", "user_hash does not verify this user");
+  bool verified = verdict == widget::identity_verdict::verified;
+  auto token = widget::issue_token(now, ctx.widget.token_ttl);
+  auto at = format_rfc3339(now);
+  auto expires = format_rfc3339(token.expires_at);
+  auto origin = req.headers.get("Origin") ? std::optional<std::string>(*req.headers.get("Origin")) : std::nullopt;
+  auto input = *in;
+  auto hash = token.hash;
+  auto job2 = [input, verified, at, expires, hash, origin](store::database& db) {
+    auto out = resolve_visitor(db, input, verified, at);
+    wstore::session s;
+    s.workspace_id = input.workspace_id;
+    s.contact_id = out.contact_id;
+    s.visitor_id = out.visitor_id;
+    s.verified = verified;
+    s.created_at = at;
+    s.expires_at = expires;
+    wstore::insert_session(db, s, hash, origin);
+    return out;
+  };
+  auto out = co_await ctx.db.write(std::move(job2));
+  if (!out) co_return store_error(out.err());
+  bool available = false;
+  for (auto id : found->second) available = available || ctx.online.count(id);
+  co_return response::json(200, {{"token", token.token},
+                                 {"expires_at", expires},
+                                 {"visitor",
+                                  {{"id", out->visitor_id},
+                                   {"contact_id", id_str(out->contact_id)},
+                                   {"name", opt_str(out->name)},
+                                   {"email", opt_str(out->email)},
+                                   {"verified", verified}}},
+                                 {"settings", public_settings(*settings, available)}});
+}
+
+asio::awaitable<response> revoke_session(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto ws = v->workspace_id;
+  auto sid = v->session_id;
+  auto at = now_text(ctx);
+  auto job = [ws, sid, at](store::database& db) { wstore::revoke_session(db, ws, sid, at); };
+  auto w = co_await ctx.db.write(std::move(job));
+  if (!w) co_return store_error(w.err());
+  co_return response::json(200, {{"ok", true}});
+}
+
+// ---- conversations and messages ---------------------------------------------
+
+struct posted {
+  store::conversation conversation;
+  store::message message;
+  bool teams_queued = false;
+};
+
+// A visitor's message inside a write job: new conversation when cid is 0.
+posted store_visitor_message(store::database& db, const visitor& v, id_t cid, const std::string& text,
+                             const std::string& public_url, const std::string& at) {
+  if (cid == 0) {
+    store::conversation c;
+    c.workspace_id = v.workspace_id;
+    c.contact_id = v.contact_id;
+    c.channel = "chat";
+    c.created_at = at;
+    cid = conv::insert(db, c);
+  } else {
+    auto c = conv::find(db, v.workspace_id, cid);
+    if (!c || c->contact_id != v.contact_id) throw store::job_error("NOT_FOUND", "conversation not found");
+  }
+  store::message m;
+  m.workspace_id = v.workspace_id;
+  m.conversation_id = cid;
+  m.direction = "inbound";
+  m.sender_kind = "contact";
+  m.sender_id = v.contact_id;
+  m.channel = "chat";
+  m.body = text;
+  m.status = "received";
+  m.created_at = at;
+  auto mid = conv::insert_message(db, m);
+  m.id = mid;
+  posted out;
+  // A customer item: the conversation's Teams thread gets it like an inbound SMS.
+  out.teams_queued = teams::mirror_item(db, m, public_url, at);
+  out.message = *conv::find_message(db, v.workspace_id, mid);
+  out.conversation = *conv::find(db, v.workspace_id, cid);
+  return out;
+}
+
+void publish_visitor_message(api_context& ctx, const posted& p, bool created) {
+  auto ws = p.message.workspace_id;
+  if (p.teams_queued && ctx.outbox_ready) ctx.outbox_ready();
+  if (created) ctx.hub.publish(ws, "agents", "conversation.created", to_json(p.conversation));
+  ctx.hub.publish(ws, "agents", "message.created", to_json(p.message));
+  if (!created) ctx.hub.publish(ws, "agents", "conversation.updated", to_json(p.conversation));
+  // The visitor's other tabs.
+  ctx.hub.publish(ws, visitor_topic(p.conversation.contact_id), "message.created", visitor_message_json(p.message));
+}
+
+response with_token(response r, const visitor& v) {
+  if (v.new_token) {
+    r.headers.add("X-Widget-Token", *v.new_token);
+    r.headers.add("X-Widget-Token-Expires-At", *v.new_expires_at);
+  }
+  return r;
+}
+
+asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto ws = v->workspace_id;
+  auto contact = v->contact_id;
+  auto job = [ws, contact](store::database& db) {
+    std::vector<store::conversation> out;
+    for (auto id : wstore::conversations_of(db, ws, contact, 50))
+      if (auto c = conv::find(db, ws, id)) out.push_back(*c);
+    return out;
+  };
+  auto rows = co_await ctx.db.read(std::move(job));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& c : *rows) items.push_back(visitor_conversation_json(c));
+  co_return with_token(page(std::move(items), std::nullopt), *v);
+}
+
+asio::awaitable<response> post_visitor_message(api_context& ctx, request& req, bool create) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  id_t cid = 0;
+  if (!create) {
+    auto id = parse_id(req.params.at("id"));
+    if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
+    cid = *id;
+  }
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto text = message_text(ctx, *body);
+  if (!text) co_return response::from(text.err());
+  if (auto r = visitor_limited(ctx, *v)) co_return *r;
+  auto who = *v;
+  auto at = now_text(ctx);
+  auto public_url = ctx.carriers.public_url;
+  auto msg = *text;
+  auto job = [who, cid, msg, public_url, at](store::database& db) {
+    return store_visitor_message(db, who, cid, msg, public_url, at);
+  };
+  auto p = co_await ctx.db.write(std::move(job));
+  if (!p) co_return store_error(p.err());
+  publish_visitor_message(ctx, *p, create);
+  if (!create) co_return with_token(response::json(201, visitor_message_json(p->message)), *v);
+  auto cj = visitor_conversation_json(p->conversation);
+  cj["messages"] = json::array({visitor_message_json(p->message)});
+  co_return with_token(response::json(201, cj), *v);
+}
+
+asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  auto limit = parse_limit(req);
+  if (!limit) co_return response::from(limit.err());
+  auto after_param = cursor_param(req);
+  if (!after_param) co_return response::from(after_param.err());
+  auto after = *after_param;
+  auto ws = v->workspace_id;
+  auto contact = v->contact_id;
+  auto cid = *id;
+  int n = *limit;
+  auto job = [ws, contact, cid, after, n](store::database& db) {
+    std::optional<std::vector<store::message>> out;
+    auto c = conv::find(db, ws, cid);
+    // Another visitor's conversation is simply not found.
+    if (c && c->contact_id == contact) out = conv::thread(db, ws, cid, after, n, false);
+    return out;
+  };
+  auto rows = co_await ctx.db.read(std::move(job));
+  if (!rows) co_return store_error(rows.err());
+  if (!*rows) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  json items = json::array();
+  for (auto& m : **rows)
+    if (!m.is_private) items.push_back(visitor_message_json(m));
+  std::optional<std::string> next;
+  if (static_cast<int>((*rows)->size()) == n) next = make_cursor((*rows)->back().id);
+  co_return with_token(page(std::move(items), next), *v);
+}
+
+asio::awaitable<response> track_event(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto name = opt_string(*body, "name");
+  if (!name) co_return response::from(name.err());
+  if (!*name || trim(**name).empty() || (*name)->size() > 100)
+    co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required (at most 100 characters)");
+  json props = json::object();
+  if (auto it = body->find("props"); it != body->end() && !it->is_null()) {
+    if (!it->is_object()) co_return response::error(400, "INVALID_FORMAT", "props must be an object");
+    props = *it;
+    if (props.dump().size() > 4096) co_return response::error(400, "INVALID_INPUT", "props is larger than 4096 bytes");
+  }
+  if (auto r = visitor_limited(ctx, *v)) co_return *r;
+  auto ws = v->workspace_id;
+  auto contact = v->contact_id;
+  auto n = trim(**name);
+  auto at = now_text(ctx);
+  auto job = [ws, contact, n, props, at](store::database& db) { wstore::insert_event(db, ws, contact, n, props, at); };
+  auto w = co_await ctx.db.write(std::move(job));
+  if (!w) co_return store_error(w.err());
+  ctx.hub.publish(ws, "agents", "visitor.event",
+                  {{"contact_id", id_str(contact)}, {"name", n}, {"props", props}, {"created_at", at}});
+  co_return with_token(response::json(201, {{"name", n}, {"props", props}, {"created_at", at}}), *v);
+}
+
+// OPTIONS: a preflight names no workspace, so an Origin allowed by any
+// workspace passes; the real request is checked against its own workspace.
+asio::awaitable<response> preflight(api_context& ctx, request& req) {
+  auto origin = req.headers.get("Origin");
+  if (!origin) {
+    response r;
+    r.status = 204;
+    r.content_type.clear();
+    r.headers.add("Allow", "GET, POST, DELETE, OPTIONS");
+    co_return r;
+  }
+  auto job = [](store::database& db) { return wstore::all_allowed_origins(db); };
+  auto lists = co_await ctx.db.read(std::move(job));
+  if (!lists) co_return store_error(lists.err());
+  if (!origin_permitted(ctx, req, *lists))
+    co_return response::error(403, "NOT_AUTHORIZED", "this origin may not use the widget");
+  mark_cors(req);
+  response r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.add("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+  r.headers.add("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  r.headers.add("Access-Control-Max-Age", "600");
+  co_return r;
+}
+
+// ---- admin settings ---------------------------------------------------------
+
+json settings_json(api_context& ctx, const wstore::settings& s) {
+  auto snippet = "<script src=\"" + ctx.carriers.public_url + "/widget.js\" data-workspace=\"" +
+                 id_str(s.workspace_id) + "\" async></script>";
+  return {{"workspace_id", id_str(s.workspace_id)},
+          {"allowed_origins", s.allowed_origins},
+          {"color", s.color},
+          {"greeting", s.greeting},
+          {"reply_time", s.reply_time},
+          {"office_hours", s.office_hours},
+          {"identity_mode", s.identity_mode},
+          {"identity_secret_set", !s.identity_secret.empty()},
+          {"previous_secret_valid_until", opt_str(s.previous_secret.empty() ? std::nullopt : s.previous_secret_until)},
+          {"snippet", snippet}};
+}
+
+asio::awaitable<response> get_settings(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "widget.manage");
+  if (!who) co_return response::from(who.err());
+  auto ws = who->workspace_id;
+  auto job = [ws](store::database& db) { return wstore::get_settings(db, ws); };
+  auto s = co_await ctx.db.read(std::move(job));
+  if (!s) co_return store_error(s.err());
+  if (!*s) co_return response::error(404, "NOT_FOUND", "workspace not found");
+  co_return response::json(200, settings_json(ctx, **s));
+}
+
+bool valid_color(const std::string& c) {
+  return c.size() == 7 && c[0] == '#' && c.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+}
+
+asio::awaitable<response> patch_settings(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "widget.manage");
+  if (!who) co_return response::from(who.err());
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  std::optional<std::vector<std::string>> origins;
+  if (auto it = body->find("allowed_origins"); it != body->end()) {
+    if (!it->is_array() || it->size() > 100)
+      co_return response::error(400, "INVALID_FORMAT", "allowed_origins must be an array of at most 100 origins");
+    std::vector<std::string> list;
+    for (auto& o : *it) {
+      auto p = o.is_string() ? widget::parse_pattern(trim(o.get<std::string>())) : std::nullopt;
+      if (!p)
+        co_return response::error(400, "INVALID_FORMAT",
+                                  "allowed_origins: " + (o.is_string() ? o.get<std::string>() : o.dump()) +
+                                      " is not an origin like https://shop.example.com or https://*.example.com");
+      auto text = widget::to_string(*p);
+      if (std::find(list.begin(), list.end(), text) == list.end()) list.push_back(text);
+    }
+    origins = list;
+  }
+  struct text_field {
+    const char* name;
+    std::size_t max;
+  };
+  std::map<std::string, std::optional<std::string>> texts;
+  for (auto f : {text_field{"color", 7}, text_field{"greeting", 280}, text_field{"reply_time", 200},
+                 text_field{"office_hours", 200}, text_field{"identity_mode", 16}}) {
+    auto v = opt_string(*body, f.name);
+    if (!v) co_return response::from(v.err());
+    if (*v && (*v)->size() > f.max)
+      co_return response::error(400, "INVALID_INPUT", std::string(f.name) + " is too long");
+    texts[f.name] = *v;
+  }
+  if (texts["color"] && !valid_color(*texts["color"]))
+    co_return response::error(400, "INVALID_FORMAT", "color must look like #2563eb");
+  if (texts["identity_mode"] && !widget::parse_identity_mode(*texts["identity_mode"]))
+    co_return response::error(400, "INVALID_INPUT", "identity_mode must be off, optional or required");
+  auto ws = who->workspace_id;
+  auto at = now_text(ctx);
+  auto job = [ws, origins, texts, at](store::database& db) {
+    auto s = wstore::get_settings(db, ws);
+    if (!s) throw store::job_error("NOT_FOUND", "workspace not found");
+    if (origins) s->allowed_origins = *origins;
+    auto get = [&](const char* k) { return texts.at(k); };
+    if (auto v = get("color")) s->color = *v;
+    if (auto v = get("greeting")) s->greeting = *v;
+    if (auto v = get("reply_time")) s->reply_time = *v;
+    if (auto v = get("office_hours")) s->office_hours = *v;
+    if (auto v = get("identity_mode")) {
+      if (*v != "off" && s->identity_secret.empty())
+        throw store::job_error("INVALID_INPUT", "create an identity secret before turning verification on");
+      s->identity_mode = *v;
+    }
+    wstore::save_settings(db, *s, at);
+    return *s;
+  };
+  auto s = co_await ctx.db.write(std::move(job));
+  if (!s) co_return store_error(s.err());
+  co_return response::json(200, settings_json(ctx, *s));
+}
+
+asio::awaitable<response> rotate_secret(api_context& ctx, request& req) {
+  auto who = co_await authorize(ctx, req, "widget.manage");
+  if (!who) co_return response::from(who.err());
+  auto ws = who->workspace_id;
+  auto now = ctx.now();
+  auto at = format_rfc3339(now);
+  auto grace = ctx.widget.secret_grace;
+  auto fresh = random_hex(32);
+  auto job = [ws, now, at, grace, fresh](store::database& db) {
+    auto s = wstore::get_settings(db, ws);
+    if (!s) throw store::job_error("NOT_FOUND", "workspace not found");
+    auto r = widget::rotate(secrets_of(*s), fresh, now, grace);
+    s->identity_secret = r.current;
+    s->previous_secret = r.previous;
+    s->previous_secret_until = r.previous_until ? std::optional(format_rfc3339(*r.previous_until)) : std::nullopt;
+    wstore::save_settings(db, *s, at);
+    return *s;
+  };
+  auto s = co_await ctx.db.write(std::move(job));
+  if (!s) co_return store_error(s.err());
+  // Shown once: later reads only say that a secret is set.
+  auto j = settings_json(ctx, *s);
+  j["identity_secret"] = fresh;
+  co_return response::json(200, j);
+}
+
+}  // namespace
+
+asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request& req, bool allow_query_token) {
+  std::string token;
+  if (auto h = req.headers.get("Authorization")) {
+    std::string_view hv = *h;
+    if (hv.size() > 7 && (hv.substr(0, 7) == "Bearer " || hv.substr(0, 7) == "bearer "))
+      token = std::string(hv.substr(7));
+  }
+  if (token.empty() && allow_query_token) token = req.query_param("token").value_or("");
+  std::optional<wstore::session> s;
+  std::optional<wstore::settings> settings;
+  std::vector<std::string> any_lists;
+  if (widget::looks_like_token(token)) {
+    auto hash = widget::hash_token(token);
+    auto job = [hash](store::database& db) {
+      std::pair<std::optional<wstore::session>, std::optional<wstore::settings>> out;
+      out.first = wstore::find_session(db, hash);
+      if (out.first) out.second = wstore::get_settings(db, out.first->workspace_id);
+      return out;
+    };
+    auto found = co_await ctx.db.read(std::move(job));
+    if (!found) co_return error{"INTERNAL", "token lookup failed"};
+    s = found->first;
+    settings = found->second;
+  }
+  if (!s || !settings) {
+    // Unknown token: answer readably to a page any workspace allows, so it starts a new session.
+    auto job = [](store::database& db) { return wstore::all_allowed_origins(db); };
+    auto lists = co_await ctx.db.read(std::move(job));
+    if (lists && origin_permitted(ctx, req, *lists)) mark_cors(req);
+    co_return error{"NOT_AUTHENTICATED", "a valid widget token (Bearer wst_…) is required"};
+  }
+  if (!origin_permitted(ctx, req, settings->allowed_origins))
+    co_return error{"NOT_AUTHORIZED", "this site may not use the widget of this workspace"};
+  mark_cors(req);
+  auto now = ctx.now();
+  auto expires = parse_rfc3339(s->expires_at).value_or(sys_time{});
+  switch (widget::check_token(expires, s->revoked_at.has_value(), now)) {
+    case widget::token_state::revoked:
+      co_return error{"NOT_AUTHENTICATED", "the widget session was ended"};
+    case widget::token_state::expired:
+      co_return error{"SESSION_EXPIRED", "the widget session has expired; start a new one"};
+    case widget::token_state::valid:
+      break;
+  }
+  visitor v{s->workspace_id, s->contact_id, s->id, s->visitor_id, s->verified, std::nullopt, std::nullopt};
+  auto issued = parse_rfc3339(s->created_at).value_or(now);
+  if (widget::needs_refresh(issued, expires, now)) {
+    auto fresh = widget::issue_token(now, ctx.widget.token_ttl);
+    wstore::session ns = *s;
+    ns.created_at = format_rfc3339(now);
+    ns.expires_at = format_rfc3339(fresh.expires_at);
+    auto hash = fresh.hash;
+    auto job = [ns, hash](store::database& db) { return wstore::insert_session(db, ns, hash, std::nullopt); };
+    // The old token stays valid until it expires: requests already in flight keep working.
+    if (auto w = co_await ctx.db.write(std::move(job))) {
+      v.new_token = fresh.token;
+      v.new_expires_at = ns.expires_at;
+    }
+  }
+  co_return v;
+}
+
+void add_widget_routes(http::router& r, api_context& ctx) {
+  // Every widget answer goes through with_cors (Vary, and CORS headers when allowed).
+  auto wrap = [&ctx](auto fn) {
+    return [&ctx, fn](request& q) -> asio::awaitable<response> {
+      // Per client address, before any lookup (a refused page gets no CORS headers).
+      if (q.method != "OPTIONS")
+        if (auto limited = ip_limited(ctx, q)) co_return with_cors(q, std::move(*limited));
+      auto res = co_await fn(ctx, q);
+      co_return with_cors(q, std::move(res));
+    };
+  };
+  constexpr std::size_t small_body = 16 * 1024;
+  http::route_options small{small_body};
+  r.add("POST", "/api/widget/v1/sessions", wrap(create_session), small);
+  r.add("DELETE", "/api/widget/v1/sessions/current", wrap(revoke_session));
+  r.add("GET", "/api/widget/v1/conversations", wrap(list_conversations));
+  r.add("POST", "/api/widget/v1/conversations",
+        wrap([](api_context& c, request& q) { return post_visitor_message(c, q, true); }), small);
+  r.add("GET", "/api/widget/v1/conversations/{id}/messages", wrap(list_visitor_messages));
+  r.add("POST", "/api/widget/v1/conversations/{id}/messages",
+        wrap([](api_context& c, request& q) { return post_visitor_message(c, q, false); }), small);
+  r.add("POST", "/api/widget/v1/events", wrap(track_event), small);
+  for (auto path : {"/api/widget/v1/sessions", "/api/widget/v1/sessions/current", "/api/widget/v1/conversations",
+                    "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/events"})
+    r.add("OPTIONS", path, wrap(preflight));
+
+  r.add("GET", "/api/v1/widget/settings", [&ctx](request& q) { return get_settings(ctx, q); });
+  r.add("PATCH", "/api/v1/widget/settings", [&ctx](request& q) { return patch_settings(ctx, q); });
+  r.add("POST", "/api/v1/widget/settings/identity_secret", [&ctx](request& q) { return rotate_secret(ctx, q); });
+}
+
+}  // namespace switchboard::api

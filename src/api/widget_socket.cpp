@@ -1,0 +1,101 @@
+// GET /ws/widget?token=wst_…: a visitor's WebSocket. It subscribes to the hub
+// topic visitor:<contact id>, which only ever carries the public items of that
+// visitor's own conversations and agents' typing in them; ping/pong; the
+// visitor's typing goes to the workspace's agents.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include "common.hpp"
+#include "routes.hpp"
+#include "widget_common.hpp"
+#include "switchboard/http/websocket.hpp"
+#include "switchboard/store/conversations.hpp"
+
+namespace switchboard::api {
+namespace {
+
+struct socket_state {
+  std::chrono::steady_clock::time_point last_typing{};
+};
+
+void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex, id_t cid, bool typing) {
+  auto ws = v.workspace_id;
+  auto contact = v.contact_id;
+  asio::co_spawn(
+      ex,
+      [&ctx, ws, contact, cid, typing]() -> asio::awaitable<void> {
+        auto job = [ws, cid](store::database& db) { return store::conversations::find(db, ws, cid); };
+        auto c = co_await ctx.db.read(std::move(job));
+        // Only the visitor's own conversation: another id is silently ignored.
+        if (!c || !*c || (*c)->contact_id != contact) co_return;
+        ctx.hub.publish(ws, "agents", "typing",
+                        {{"conversation_id", id_str(cid)}, {"contact_id", id_str(contact)}, {"visitor", true},
+                         {"typing", typing}});
+      },
+      asio::detached);
+}
+
+void on_visitor_message(api_context& ctx, const visitor& v, socket_state& st, asio::any_io_executor ex,
+                        http::ws_connection& conn, std::string_view text) {
+  auto msg = json::parse(text, nullptr, false);
+  if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
+    conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "expected {\"type\":…}"}}));
+    return;
+  }
+  auto type = msg["type"].get<std::string>();
+  if (type == "ping") {
+    conn.send(std::string(R"({"type":"pong"})"));
+  } else if (type == "typing") {
+    auto cid = msg.value("conversation_id", json()).is_string() ? parse_id(msg["conversation_id"].get<std::string>())
+                                                               : std::nullopt;
+    if (!cid) return;
+    bool typing = !msg.contains("typing") || !msg["typing"].is_boolean() || msg["typing"].get<bool>();
+    // At most one "typing" per second reaches the agents; "stopped" always does.
+    auto now = std::chrono::steady_clock::now();
+    if (typing && now - st.last_typing < std::chrono::seconds(1)) return;
+    if (typing) st.last_typing = now;
+    visitor_typing(ctx, v, ex, *cid, typing);
+  } else {
+    conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "unknown type " + type}}));
+  }
+}
+
+asio::awaitable<http::ws_accept> widget_socket(api_context& ctx, request& req) {
+  http::ws_accept accept;
+  if (auto limited = ip_limited(ctx, req)) {
+    accept.reject = std::move(*limited);
+    co_return accept;
+  }
+  auto v = co_await authenticate_visitor(ctx, req, true);
+  if (!v) {
+    accept.reject = response::from(v.err());
+    co_return accept;
+  }
+  auto ex = co_await asio::this_coro::executor;
+  auto who = *v;
+  accept.on_open = [&ctx, who, ex](std::shared_ptr<http::ws_connection> conn) {
+    auto sub = ctx.hub.subscribe(who.workspace_id, visitor_topic(who.contact_id), conn);
+    conn->send(realtime::event_text("ready", {{"visitor_id", who.visitor_id}}));
+    auto st = std::make_shared<socket_state>();
+    http::ws_callbacks cb;
+    cb.on_message = [&ctx, who, ex, st](http::ws_connection& c, std::string_view text) {
+      on_visitor_message(ctx, who, *st, ex, c, text);
+    };
+    cb.on_close = [&ctx, sub] { ctx.hub.unsubscribe(sub); };
+    return cb;
+  };
+  co_return accept;
+}
+
+}  // namespace
+
+void add_widget_socket(http::router& r, api_context& ctx) {
+  http::ws_limits limits;
+  limits.max_message = 4096;  // a visitor sends only ping and typing
+  limits.max_queue_messages = 256;
+  limits.max_queue_bytes = 1u << 20;
+  r.add_websocket("/ws/widget", [&ctx](request& q) { return widget_socket(ctx, q); }, limits);
+}
+
+}  // namespace switchboard::api

@@ -1,0 +1,223 @@
+// The website widget (/widget.js) embedded on a page of another origin (a tiny
+// node server on its own port), in headless Chromium: a visitor writes, the
+// agent answers, the visitor sees it live and after a reload; pages off the
+// allow-list and wrong identity hashes are refused; visitors stay apart.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import { eventually, launchBrowser, login, signIn, startDaemon } from './support.mjs';
+
+let daemon;
+let admin;
+let browser;
+let shop; // allowed host page server
+let evil; // a host page server that is not on the allow-list
+let firstConversation;
+
+// A host page embedding the widget; ?external_id=&user_hash= identify before it loads.
+function hostServer() {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const user = url.searchParams.get('external_id');
+    const identify = user
+      ? `<script>window.Switchboard=function(){(Switchboard.q=Switchboard.q||[]).push(arguments)};
+         Switchboard('identify', ${JSON.stringify({ external_id: user, name: 'Ida', user_hash: url.searchParams.get('user_hash') })});</script>`
+      : '';
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><title>Shop</title>
+      <style>button { background: lime; font-size: 40px; }</style></head>
+      <body><h1>Our shop</h1><button id="host-button">Host button</button>${identify}
+      <script src="${daemon.url}/widget.js" data-workspace="${admin.user.workspace_id}" async></script></body></html>`);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, url: `http://127.0.0.1:${server.address().port}` });
+  }));
+}
+
+before(async () => {
+  daemon = await startDaemon();
+  admin = await login(daemon.url, daemon.email, daemon.password);
+  shop = await hostServer();
+  evil = await hostServer();
+  await admin.call('PATCH', '/api/v1/widget/settings', { allowed_origins: [shop.url] });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  shop?.server.close();
+  evil?.server.close();
+  await daemon?.stop();
+});
+
+async function visit(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { context, page, errors };
+}
+const state = (page) => page.locator('#switchboard-widget').getAttribute('data-state');
+
+test('a visitor writes, the agent answers, the visitor sees it live and after a reload', async () => {
+  const { context, page, errors } = await visit(`${shop.url}/`);
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  // The host page's button style does not leak into the widget, nor the widget's out.
+  assert.notEqual(await page.getByRole('button', { name: 'Send' }).evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(0, 255, 0)');
+  assert.equal(await page.locator('#host-button').evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(0, 255, 0)');
+
+  await page.getByLabel('Message', { exact: true }).fill('Do you ship to Canada?');
+  await page.keyboard.press('Enter');
+  await page.locator('.m.in:not(.pending)', { hasText: 'Do you ship to Canada?' }).waitFor();
+
+  const conv = await eventually(async () => {
+    const { items } = await admin.call('GET', '/api/v1/conversations?status=all');
+    return items.find((c) => c.preview === 'Do you ship to Canada?');
+  }, { what: 'the visitor conversation in the agent API' });
+  firstConversation = conv.id;
+  assert.equal(conv.channel, 'chat');
+  const thread = await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  assert.equal(thread.items[0].direction, 'inbound');
+  assert.equal(thread.items[0].sender.kind, 'contact');
+
+  await admin.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'Internal: check stock', private: true });
+  const reply = await admin.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'Yes, in 3 to 5 days.' });
+  assert.equal(reply.status, 'delivered');
+  await page.locator('.m.out', { hasText: 'Yes, in 3 to 5 days.' }).waitFor(); // live, no reload
+  await page.getByText(`You are chatting with`).waitFor();
+
+  // Closed panel: a new reply counts as unread on the launcher.
+  await page.keyboard.press('Escape');
+  await admin.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'Anything else?' });
+  await page.getByRole('button', { name: /1 unread/ }).waitFor();
+
+  await page.reload();
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.locator('.m.in', { hasText: 'Do you ship to Canada?' }).waitFor();
+  await page.locator('.m.out', { hasText: 'Yes, in 3 to 5 days.' }).waitFor();
+  assert.equal(await page.getByText('Internal: check stock').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a page from an origin off the allow-list is refused', async () => {
+  const { context, page } = await visit(`${evil.url}/`);
+  // The session request fails in the browser (403 without CORS headers): no data reaches the page.
+  const outcome = await page.evaluate(async ([base, ws]) => {
+    try {
+      const r = await fetch(`${base}/api/widget/v1/sessions`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ workspace_id: ws }),
+      });
+      return `status ${r.status}`;
+    } catch (e) {
+      return 'blocked';
+    }
+  }, [daemon.url, admin.user.workspace_id]);
+  assert.equal(outcome, 'blocked');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.notEqual(await state(page), 'ready');
+  // And the server itself said no.
+  const direct = await fetch(`${daemon.url}/api/widget/v1/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: evil.url },
+    body: JSON.stringify({ workspace_id: admin.user.workspace_id }),
+  });
+  assert.equal(direct.status, 403);
+  assert.equal(direct.headers.get('access-control-allow-origin'), null);
+  await context.close();
+});
+
+test('in required mode a wrong user_hash is refused and the right one is accepted', async () => {
+  const { identity_secret: secret } = await admin.call('POST', '/api/v1/widget/settings/identity_secret');
+  await admin.call('PATCH', '/api/v1/widget/settings', { identity_mode: 'required' });
+  try {
+    const wrong = createHmac('sha256', 'not-the-secret').update('user-77').digest('hex');
+    const bad = await visit(`${shop.url}/?external_id=user-77&user_hash=${wrong}`);
+    await bad.page.locator('#switchboard-widget[data-state="refused"]').waitFor({ state: 'attached' });
+    await bad.context.close();
+
+    const right = createHmac('sha256', secret).update('user-77').digest('hex');
+    const good = await visit(`${shop.url}/?external_id=user-77&user_hash=${right}`);
+    await good.page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+    await good.context.close();
+  } finally {
+    await admin.call('PATCH', '/api/v1/widget/settings', { identity_mode: 'off' });
+  }
+});
+
+test('a second visitor reads neither the first one\'s conversation nor their events', async () => {
+  assert.ok(firstConversation, 'the first test made a conversation');
+  const { context, page } = await visit(`${shop.url}/`);
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  assert.equal(await page.getByText('Do you ship to Canada?').count(), 0);
+
+  // As the second visitor, by hand: their own token, the first one's conversation id.
+  const status = await page.evaluate(async ([base, ws, cid]) => {
+    const s = await (await fetch(`${base}/api/widget/v1/sessions`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ workspace_id: ws }),
+    })).json();
+    window.__token = s.token;
+    window.__events = [];
+    const sock = new WebSocket(`${base.replace('http', 'ws')}/ws/widget?token=${s.token}`);
+    sock.onmessage = (e) => window.__events.push(JSON.parse(e.data));
+    await new Promise((r) => { sock.onopen = r; });
+    const r = await fetch(`${base}/api/widget/v1/conversations/${cid}/messages`, { headers: { Authorization: `Bearer ${s.token}` } });
+    return r.status;
+  }, [daemon.url, admin.user.workspace_id, firstConversation]);
+  assert.equal(status, 404);
+
+  await admin.call('POST', `/api/v1/conversations/${firstConversation}/messages`, { body: 'Only for the first visitor' });
+  await new Promise((r) => setTimeout(r, 1000));
+  const events = await page.evaluate(() => window.__events);
+  assert.deepEqual(events.map((e) => e.type), ['ready']);
+  assert.equal(await page.getByText('Only for the first visitor').count(), 0);
+  await context.close();
+});
+
+test('widget.js stays small and the demo page embeds it', async () => {
+  const js = await (await fetch(`${daemon.url}/widget.js`)).text();
+  assert.ok(js.length < 40 * 1024, `widget.js is ${js.length} bytes`);
+  const demo = await (await fetch(`${daemon.url}/demo/`)).text();
+  assert.match(demo, /<script src="\/widget.js" data-workspace="1" async><\/script>/);
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${daemon.url}/demo/`);
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  assert.deepEqual(errors, []); // no CSP violation on our own page
+  await page.close();
+});
+
+test('the Widget settings page shows the snippet, saves origins and rotates the secret', async () => {
+  const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await page.goto(`${daemon.url}/app/#/settings/widget`);
+  const snippet = page.getByLabel('Install snippet');
+  await snippet.waitFor();
+  assert.match(await snippet.inputValue(), /\/widget\.js" data-workspace="\d+" async><\/script>/);
+  const origins = page.getByLabel('Allowed origins');
+  await origins.fill(`${shop.url}\nhttps://*.example.com`);
+  await page.getByRole('button', { name: 'Save widget settings' }).click();
+  await page.getByText('Widget settings saved.').waitFor();
+  const saved = await admin.call('GET', '/api/v1/widget/settings');
+  assert.deepEqual(saved.allowed_origins, [shop.url, 'https://*.example.com']);
+  // A bad origin is refused with the server's message.
+  await page.getByLabel('Allowed origins').fill('*');
+  await page.getByRole('button', { name: 'Save widget settings' }).click();
+  await page.getByText(/is not an origin/).waitFor();
+
+  await page.getByRole('button', { name: /Rotate secret|Create secret/ }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Create secret' }).click();
+  await page.getByText('New secret (shown once').waitFor();
+  assert.match(await page.locator('.secret code').textContent(), /^[0-9a-f]{64}$/);
+  // The refused save logs its 400 in the console; nothing else may fail.
+  assert.deepEqual(errors.filter((e) => !e.includes('status of 400')), []);
+  await page.close();
+});

@@ -1,0 +1,419 @@
+/* Switchboard website chat widget. Embed on any page:
+ *   <script src="https://HOST/widget.js" data-workspace="ID" async></script>
+ * Commands (queued in window.Switchboard.q when called before this loads):
+ *   Switchboard('identify', {external_id, email, name, user_hash})
+ *   Switchboard('track', name, props)   Switchboard('open')   Switchboard('shutdown')
+ * Everything renders inside a Shadow DOM, so no style leaks either way.
+ * No dependencies; talks to the server this script was loaded from. */
+(function () {
+  'use strict';
+  var w = window, d = document;
+  if (w.__switchboardWidget) return;
+  w.__switchboardWidget = true;
+
+  var script = d.currentScript || (function () {
+    var all = d.querySelectorAll('script[src*="widget.js"]');
+    return all[all.length - 1];
+  })();
+  if (!script) return;
+  var base = new URL(script.src, d.baseURI).origin;
+  var workspace = script.getAttribute('data-workspace') || '1';
+  var KEY = 'switchboard.visitor.' + workspace;
+  var pending = (w.Switchboard && w.Switchboard.q) || [];
+
+  var st = {
+    token: null, expires: 0, visitor: null, settings: {}, user: null,
+    conv: null, msgs: [], seen: {}, outbox: [], sending: false,
+    unread: 0, open: false, agent: null, ws: null, tries: 0, timer: null, ping: null,
+    typingTimer: null, lastTyping: 0, dead: false, starting: null, asked: false,
+  };
+
+  // ---- storage (a blocked localStorage must not break the widget) ----
+  function load(k) { try { return w.localStorage.getItem(k); } catch (e) { return null; } }
+  function save(k, v) { try { if (v == null) w.localStorage.removeItem(k); else w.localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+
+  // ---- DOM ----
+  var host = d.createElement('div');
+  host.id = 'switchboard-widget';
+  host.setAttribute('data-state', 'starting');
+  var root = host.attachShadow({ mode: 'open' });
+  var css = [
+    ':host{all:initial;--c:#2563eb;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111}',
+    '*{box-sizing:border-box;font:inherit}',
+    '.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:var(--c);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}',
+    '.launcher svg{width:26px;height:26px;fill:currentColor}',
+    '.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;line-height:20px;text-align:center}',
+    '.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}',
+    '[hidden]{display:none!important}',
+    'header{background:var(--c);color:#fff;padding:12px 14px;display:flex;align-items:flex-start;gap:8px}',
+    'header .t{flex:1}header h2{margin:0;font-size:16px;font-weight:600}header p{margin:2px 0 0;font-size:12px;opacity:.9}',
+    'button{cursor:pointer}',
+    '.x{background:none;border:0;color:#fff;font-size:22px;line-height:1;padding:2px 6px;border-radius:4px}',
+    'button:focus-visible,textarea:focus-visible,input:focus-visible{outline:2px solid #f59e0b;outline-offset:2px}',
+    '.log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:6px;background:#f8fafc}',
+    '.m{max-width:80%;padding:8px 10px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}',
+    '.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}',
+    '.out{align-self:flex-start;background:#e5e7eb;border-bottom-left-radius:4px}',
+    '.who{display:block;font-size:11px;opacity:.75;margin-bottom:2px}',
+    '.pending{opacity:.6}.failed{outline:1px solid #dc2626}',
+    '.note{font-size:12px;color:#555;padding:0 12px 4px;min-height:18px}',
+    '.status{font-size:12px;color:#b45309;padding:4px 12px}',
+    'form{display:flex;gap:6px;padding:8px;border-top:1px solid #e5e7eb;background:#fff}',
+    'textarea,input{flex:1;resize:none;border:1px solid #cbd5e1;border-radius:8px;padding:8px;min-height:38px;max-height:120px;color:#111;background:#fff}',
+    '.send{border:0;border-radius:8px;background:var(--c);color:#fff;padding:0 14px}',
+    '.ask{flex-direction:column;align-items:stretch}.ask label{font-size:12px;color:#333}.ask div{display:flex;gap:6px}',
+    '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}}',
+  ].join('\n');
+  if (root.adoptedStyleSheets !== undefined && w.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
+    // A constructed sheet also works under a host page's strict style-src CSP.
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    var style = d.createElement('style');
+    style.textContent = css;
+    root.appendChild(style);
+  }
+
+  function el(tag, attrs, kids) {
+    var n = d.createElement(tag);
+    for (var k in attrs || {}) {
+      if (attrs[k] == null) continue;
+      if (k === 'text') n.textContent = attrs[k];
+      else if (k.slice(0, 2) === 'on') n.addEventListener(k.slice(2), attrs[k]);
+      else n.setAttribute(k, attrs[k]);
+    }
+    (kids || []).forEach(function (c) { if (c) n.appendChild(c); });
+    return n;
+  }
+
+  var badge = el('span', { class: 'badge', hidden: '', 'aria-hidden': 'true' });
+  var icon = d.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('aria-hidden', 'true');
+  icon.innerHTML = '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/>';
+  var launcher = el('button', { class: 'launcher', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', onclick: function () { toggle(); } }, [icon, badge]);
+  var title = el('h2', { id: 'sb-title', text: 'Chat with us' });
+  var sub = el('p', { id: 'sb-sub' });
+  var closeBtn = el('button', { class: 'x', type: 'button', 'aria-label': 'Close chat', text: '\u00d7', onclick: function () { toggle(false); } });
+  var log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0' });
+  var typingLine = el('div', { class: 'note', 'aria-live': 'polite' });
+  var statusLine = el('div', { class: 'status', role: 'status', hidden: '' });
+  var emailInput = el('input', { type: 'email', id: 'sb-email', autocomplete: 'email', placeholder: 'you@example.com' });
+  var ask = el('form', { class: 'ask', hidden: '', onsubmit: function (e) { e.preventDefault(); leaveEmail(); } }, [
+    el('label', { for: 'sb-email', text: 'Nobody is available right now. Leave your email and we will reply there.' }),
+    el('div', {}, [emailInput, el('button', { class: 'send', type: 'submit', text: 'Save' })]),
+  ]);
+  var input = el('textarea', { rows: '1', 'aria-label': 'Message', placeholder: 'Write a message…', maxlength: '4000' });
+  var compose = el('form', { onsubmit: function (e) { e.preventDefault(); submit(); } }, [input, el('button', { class: 'send', type: 'submit', text: 'Send' })]);
+  var panel = el('div', { class: 'panel', role: 'dialog', 'aria-labelledby': 'sb-title', 'aria-describedby': 'sb-sub', hidden: '' }, [
+    el('header', {}, [el('div', { class: 't' }, [title, sub]), closeBtn]), log, typingLine, statusLine, ask, compose,
+  ]);
+  root.appendChild(launcher);
+  root.appendChild(panel);
+
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+  });
+  input.addEventListener('input', function () { sendTyping(); });
+  panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') toggle(false); });
+
+  function mount() { if (!host.isConnected) (d.body || d.documentElement).appendChild(host); }
+  if (d.body) mount(); else d.addEventListener('DOMContentLoaded', mount);
+
+  function setState(s) { host.setAttribute('data-state', s); }
+  function status(text) { statusLine.textContent = text || ''; statusLine.hidden = !text; }
+
+  function toggle(open) {
+    st.open = open === undefined ? !st.open : open;
+    panel.hidden = !st.open;
+    launcher.setAttribute('aria-expanded', String(st.open));
+    launcher.setAttribute('aria-label', st.open ? 'Close chat' : 'Open chat');
+    if (st.open) {
+      st.unread = 0;
+      renderBadge();
+      input.focus();
+      log.scrollTop = log.scrollHeight;
+    } else {
+      launcher.focus();
+    }
+  }
+
+  function renderBadge() {
+    badge.hidden = st.unread === 0;
+    badge.textContent = st.unread > 9 ? '9+' : String(st.unread);
+    launcher.setAttribute('aria-label', (st.open ? 'Close chat' : 'Open chat') + (st.unread ? ' (' + st.unread + ' unread)' : ''));
+  }
+
+  function renderHeader() {
+    var s = st.settings;
+    if (s.color && /^#[0-9a-fA-F]{6}$/.test(s.color)) host.style.setProperty('--c', s.color);
+    title.textContent = st.agent ? st.agent : (s.greeting || 'Chat with us');
+    if (st.agent) sub.textContent = 'You are chatting with ' + st.agent;
+    else if (s.available) sub.textContent = s.reply_time || 'We usually reply in a few minutes.';
+    else sub.textContent = s.office_hours || 'We are away right now; we will reply as soon as we can.';
+  }
+
+  // ---- messages ----
+  function bubble(m) {
+    var mine = m.sender && m.sender.kind === 'contact';
+    var kids = [];
+    if (!mine && m.sender && m.sender.name) kids.push(el('span', { class: 'who', text: m.sender.name }));
+    kids.push(d.createTextNode(m.body));
+    return el('div', { class: 'm ' + (mine ? 'in' : 'out') + (m.pending ? ' pending' : '') + (m.failed ? ' failed' : ''), 'data-id': m.id || '' }, kids);
+  }
+  function renderLog() {
+    var nodes = st.msgs.map(bubble);
+    if (!nodes.length && st.settings.greeting) nodes.push(el('div', { class: 'm out', text: st.settings.greeting }));
+    log.replaceChildren.apply(log, nodes);
+    log.scrollTop = log.scrollHeight;
+  }
+  function add(m, live) {
+    if (m.id && st.seen[m.id]) return;
+    if (m.id) st.seen[m.id] = true;
+    st.msgs.push(m);
+    if (m.sender && m.sender.kind === 'teammate') {
+      if (m.sender.name) { st.agent = m.sender.name; renderHeader(); }
+      if (live && !st.open) { st.unread++; renderBadge(); }
+      typingLine.textContent = '';
+    }
+    renderLog();
+  }
+
+  // ---- HTTP ----
+  function api(method, path, body) {
+    var headers = {};
+    if (st.token) headers.Authorization = 'Bearer ' + st.token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(base + path, {
+      method: method, headers: headers, mode: 'cors', credentials: 'omit', keepalive: method === 'DELETE',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (r) {
+      var fresh = r.headers.get('X-Widget-Token');
+      if (fresh) { st.token = fresh; st.expires = Date.parse(r.headers.get('X-Widget-Token-Expires-At')) || 0; }
+      return r.text().then(function (t) {
+        var data = null;
+        try { data = t ? JSON.parse(t) : null; } catch (e) { /* not JSON */ }
+        return { status: r.status, data: data, retry: Number(r.headers.get('Retry-After')) || 0 };
+      });
+    });
+  }
+  // An authenticated call that starts a new session once when the token is gone.
+  function call(method, path, body) {
+    return ensure().then(function () { return api(method, path, body); }).then(function (r) {
+      if (r.status !== 401) return r;
+      st.token = null;
+      return ensure().then(function () { return api(method, path, body); });
+    });
+  }
+
+  function ensure() {
+    if (st.token && Date.now() < st.expires - 60000) return Promise.resolve();
+    if (!st.starting) st.starting = session().finally(function () { st.starting = null; });
+    return st.starting;
+  }
+
+  function session() {
+    var body = { workspace_id: workspace, visitor_id: load(KEY) || undefined };
+    if (st.user) body.user = st.user;
+    var saved = st.token;
+    st.token = null;
+    return api('POST', '/api/widget/v1/sessions', body).then(function (r) {
+      if (r.status !== 200) {
+        st.token = saved;
+        var e = new Error((r.data && r.data.error && r.data.error.message) || 'session refused');
+        e.refused = r.status === 403;
+        throw e;
+      }
+      st.token = r.data.token;
+      st.expires = Date.parse(r.data.expires_at) || 0;
+      st.visitor = r.data.visitor;
+      st.settings = r.data.settings || {};
+      save(KEY, st.visitor.id);
+      renderHeader();
+    });
+  }
+
+  function history() {
+    return call('GET', '/api/widget/v1/conversations').then(function (r) {
+      if (r.status !== 200) return;
+      var c = r.data.items[0];
+      st.msgs = []; st.seen = {};
+      if (!c) { st.conv = null; renderLog(); return; }
+      st.conv = c.id;
+      return call('GET', '/api/widget/v1/conversations/' + encodeURIComponent(c.id) + '/messages?limit=100').then(function (m) {
+        if (m.status !== 200) return;
+        m.data.items.forEach(function (x) { add(x, false); });
+        renderLog();
+      });
+    });
+  }
+
+  // ---- sending, with a queue while offline ----
+  function submit() {
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    var m = { body: text, pending: true, sender: { kind: 'contact' } };
+    st.msgs.push(m);
+    st.outbox.push(m);
+    renderLog();
+    flush();
+    sendTyping(false);
+  }
+
+  function flush() {
+    if (st.sending || !st.outbox.length || st.dead) return;
+    st.sending = true;
+    var m = st.outbox[0];
+    var path = st.conv ? '/api/widget/v1/conversations/' + encodeURIComponent(st.conv) + '/messages' : '/api/widget/v1/conversations';
+    call('POST', path, { body: m.body }).then(function (r) {
+      st.sending = false;
+      if (r.status === 201) {
+        st.outbox.shift();
+        var saved = r.data.messages ? r.data.messages[0] : r.data;
+        if (r.data.messages) st.conv = r.data.id;
+        var i = st.msgs.indexOf(m);
+        if (st.seen[saved.id]) st.msgs.splice(i, 1); else { st.msgs[i] = saved; st.seen[saved.id] = true; }
+        renderLog();
+        status('');
+        maybeAsk();
+        flush();
+      } else if (r.status === 429) {
+        status('Sending too fast; retrying shortly.');
+        setTimeout(flush, Math.max(1, r.retry) * 1000);
+      } else {
+        // Refused for good (too long, …): mark it, keep the rest going.
+        st.outbox.shift();
+        m.failed = true; m.pending = false;
+        status((r.data && r.data.error && r.data.error.message) || 'Message not sent.');
+        renderLog();
+        flush();
+      }
+    }, function () {
+      // Offline: keep it queued; the socket's reconnect (or a timer) flushes again.
+      st.sending = false;
+      status('Offline: your message will be sent when the connection is back.');
+      setTimeout(flush, 5000);
+    });
+  }
+
+  function maybeAsk() {
+    if (st.asked || st.settings.available || (st.visitor && st.visitor.email)) return;
+    st.asked = true;
+    ask.hidden = false;
+  }
+  function leaveEmail() {
+    var email = emailInput.value.trim();
+    if (!email) return;
+    st.user = Object.assign({}, st.user || {}, { email: email });
+    session().then(function () { ask.hidden = true; status('Thanks! We will reply to ' + email + '.'); }, function () { status('That email could not be saved.'); });
+  }
+
+  function sendTyping(on) {
+    if (!st.ws || st.ws.readyState !== 1 || !st.conv) return;
+    var typing = on !== false;
+    var now = Date.now();
+    if (typing && now - st.lastTyping < 2000) return;
+    st.lastTyping = typing ? now : 0;
+    st.ws.send(JSON.stringify({ type: 'typing', conversation_id: st.conv, typing: typing }));
+  }
+
+  // ---- live updates over /ws/widget, reconnecting with backoff ----
+  function connect() {
+    if (st.dead) return;
+    clearTimeout(st.timer);
+    ensure().then(function () {
+      var ws = new WebSocket(base.replace(/^http/, 'ws') + '/ws/widget?token=' + encodeURIComponent(st.token));
+      st.ws = ws;
+      ws.onopen = function () {
+        st.tries = 0;
+        setState('ready');
+        status('');
+        clearInterval(st.ping);
+        st.ping = setInterval(function () { if (ws.readyState === 1) ws.send('{"type":"ping"}'); }, 25000);
+        flush();
+      };
+      ws.onmessage = function (e) {
+        var ev;
+        try { ev = JSON.parse(e.data); } catch (x) { return; }
+        if (ev.type === 'message.created') {
+          var m = ev.data;
+          if (st.conv && m.conversation_id !== st.conv) return;
+          if (!st.conv) st.conv = m.conversation_id;
+          add(m, true);
+        } else if (ev.type === 'typing' && ev.data.conversation_id === st.conv) {
+          clearTimeout(st.typingTimer);
+          typingLine.textContent = ev.data.typing ? (ev.data.name || 'Someone') + ' is typing…' : '';
+          if (ev.data.typing) st.typingTimer = setTimeout(function () { typingLine.textContent = ''; }, 6000);
+        }
+      };
+      ws.onclose = function () {
+        clearInterval(st.ping);
+        if (st.ws !== ws || st.dead) return;
+        st.ws = null;
+        setState('offline');
+        retry();
+      };
+    }, function (e) {
+      setState(e && e.refused ? 'refused' : 'offline');
+      retry();
+    });
+  }
+  function retry() {
+    var delay = Math.min(30000, 1000 * Math.pow(2, st.tries++)) * (0.75 + Math.random() / 2);
+    st.timer = setTimeout(function () {
+      // A reconnect after missed events reloads the thread, then listens again.
+      history().then(connect, connect);
+    }, delay);
+  }
+
+  function start() {
+    ensure().then(history).then(connect, function (e) {
+      setState(e && e.refused ? 'refused' : 'offline');
+      retry();
+    });
+  }
+
+  // ---- commands ----
+  function track(name, props) {
+    return call('POST', '/api/widget/v1/events', { name: String(name), props: props || {} }).catch(function () { /* best effort */ });
+  }
+  function shutdown() {
+    st.dead = true;
+    clearTimeout(st.timer);
+    clearInterval(st.ping);
+    if (st.token) api('DELETE', '/api/widget/v1/sessions/current').catch(function () {});
+    if (st.ws) st.ws.close();
+    st.ws = null; st.token = null; st.user = null;
+    save(KEY, null);
+    host.remove();
+    w.__switchboardWidget = false;
+  }
+  function command(name, a, b) {
+    if (st.dead) return;
+    if (name === 'identify' && a && typeof a === 'object') {
+      var before = st.user && st.user.external_id;
+      st.user = { external_id: a.external_id, email: a.email, name: a.name, user_hash: a.user_hash };
+      if (st.visitor) {
+        // A different person on this browser: forget the previous visitor.
+        if (before && before !== a.external_id) save(KEY, null);
+        st.token = null;
+        ensure().then(history).then(function () { if (st.ws) st.ws.close(); else connect(); }, function (e) {
+          setState(e && e.refused ? 'refused' : 'offline');
+        });
+      }
+    } else if (name === 'track') track(a, b);
+    else if (name === 'open') toggle(true);
+    else if (name === 'close') toggle(false);
+    else if (name === 'shutdown') shutdown();
+  }
+
+  var api_fn = function () { command.apply(null, arguments); };
+  api_fn.q = [];
+  w.Switchboard = api_fn;
+  // Commands called before the script loaded: identify first, so the first session is the right one.
+  pending.forEach(function (args) { if (args[0] === 'identify') command.apply(null, args); });
+  start();
+  pending.forEach(function (args) { if (args[0] !== 'identify') command.apply(null, args); });
+})();
