@@ -210,8 +210,9 @@ session_out resolve_visitor(store::database& db, const session_in& in, bool veri
   }
   out.visitor_id = contact ? *in.visitor_id : "v_" + random_hex(16);
   if (verified) {
+    // Only the external id is covered by user_hash: merging on the email that comes with it
+    // would let any signed-in user claim another contact's history by naming their email.
     std::optional<id_t> target = store::contacts::find_by_identity(db, ws, "external", *in.external_id);
-    if (!target && in.email) target = store::contacts::find_by_identity(db, ws, "email", *in.email);
     if (target && contact && *target != *contact) {
       wstore::move_visitor_rows(db, ws, *target, *contact);
       store::contacts::merge(db, ws, *target, *contact, at);

@@ -292,6 +292,15 @@ TEST_F(widget_api, identity_verification_modes_and_rotation) {
   auto again = session({{"user", good}});
   EXPECT_EQ(again.body["visitor"]["contact_id"], ok.body["visitor"]["contact_id"]);
 
+  // Another signed-in user naming Ann's email with their own valid hash gets a contact of
+  // their own: user_hash covers only the external id, so an email never merges.
+  json claimer = {{"external_id", "user-8"}, {"email", "ann@example.net"},
+                  {"user_hash", sb::widget::hmac_sha256_hex(secret, "user-8")}};
+  auto claimed = session({{"user", claimer}});
+  ASSERT_EQ(claimed.status, 200) << claimed.raw;
+  EXPECT_EQ(claimed.body["visitor"]["verified"], true);
+  EXPECT_NE(claimed.body["visitor"]["contact_id"], ok.body["visitor"]["contact_id"]);
+
   // Rotation: the previous secret verifies during the grace window only.
   auto rot2 = call("POST", "/api/v1/widget/settings/identity_secret", admin_);
   auto secret2 = rot2.body["identity_secret"].get<std::string>();
