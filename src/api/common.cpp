@@ -79,6 +79,14 @@ result<int> parse_limit(const request& req) {
   return static_cast<int>(*n);
 }
 
+result<page_query> parse_page(const request& req) {
+  auto limit = parse_limit(req);
+  if (!limit) return limit.err();
+  auto after = cursor_param(req);
+  if (!after) return after.err();
+  return page_query{*limit, *after};
+}
+
 json to_json(const store::teammate& t) {
   return {{"id", id_str(t.id)},
           {"workspace_id", id_str(t.workspace_id)},

@@ -3,6 +3,7 @@
 // parsing, JSON shapes. Private to src/api.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -41,6 +42,18 @@ std::optional<id_t> parse_cursor(std::string_view text);
 result<std::optional<id_t>> cursor_param(const request& req);
 // limit query parameter: default 25, 1..100; error for junk.
 result<int> parse_limit(const request& req);
+// A keyset page's query (limit and cursor) read together; error for junk in either.
+struct page_query {
+  int limit = 25;
+  std::optional<id_t> after;
+};
+result<page_query> parse_page(const request& req);
+// The next page's cursor: the last row's id when the page came back full.
+template <class Row>
+std::optional<std::string> next_cursor(const std::vector<Row>& rows, int limit) {
+  if (rows.empty() || static_cast<int>(rows.size()) != limit) return std::nullopt;
+  return make_cursor(rows.back().id);
+}
 
 json to_json(const store::teammate& t);
 json to_json(const store::team& t);

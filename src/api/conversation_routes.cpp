@@ -289,14 +289,12 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
   if (!who) co_return response::from(who.err());
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto limit = parse_limit(req);
-  if (!limit) co_return response::from(limit.err());
-  auto after_param = cursor_param(req);
-  if (!after_param) co_return response::from(after_param.err());
-  auto after = *after_param;
+  auto q = parse_page(req);
+  if (!q) co_return response::from(q.err());
+  auto after = q->after;
   auto ws = who->workspace_id;
   auto cid = *id;
-  int n = *limit;
+  int n = q->limit;
   auto job3 = [ws, cid, after, n](store::database& db) {
     std::optional<std::vector<store::message>> out;
     if (conv::find(db, ws, cid)) out = conv::thread(db, ws, cid, after, n, true);
@@ -307,8 +305,7 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
   if (!*rows) co_return response::error(404, "NOT_FOUND", "conversation not found");
   json items = json::array();
   for (auto& m : **rows) items.push_back(to_json(m));
-  std::optional<std::string> next;
-  if (static_cast<int>((*rows)->size()) == n) next = make_cursor((*rows)->back().id);
+  auto next = next_cursor(**rows, n);
   co_return page(std::move(items), next);
 }
 

@@ -424,15 +424,13 @@ asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) 
   if (!v) co_return response::from(v.err());
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto limit = parse_limit(req);
-  if (!limit) co_return response::from(limit.err());
-  auto after_param = cursor_param(req);
-  if (!after_param) co_return response::from(after_param.err());
-  auto after = *after_param;
+  auto q = parse_page(req);
+  if (!q) co_return response::from(q.err());
+  auto after = q->after;
   auto ws = v->workspace_id;
   auto contact = v->contact_id;
   auto cid = *id;
-  int n = *limit;
+  int n = q->limit;
   auto job = [ws, contact, cid, after, n](store::database& db) {
     std::optional<std::vector<store::message>> out;
     auto c = conv::find(db, ws, cid);
@@ -446,8 +444,7 @@ asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) 
   json items = json::array();
   for (auto& m : **rows)
     if (!m.is_private) items.push_back(visitor_message_json(m));
-  std::optional<std::string> next;
-  if (static_cast<int>((*rows)->size()) == n) next = make_cursor((*rows)->back().id);
+  auto next = next_cursor(**rows, n);
   co_return with_token(page(std::move(items), next), *v);
 }
 

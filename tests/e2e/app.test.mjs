@@ -3,24 +3,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  customerTexts as texts, eventually, launchBrowser, login, shown, signIn as openApp, startDaemon,
+  customerTexts as texts, eventually, shown, signIn as openApp, startInbox,
 } from './support.mjs';
 
+let inbox;
 let daemon;
 let admin;
 let browser;
 let line;
 
 before(async () => {
-  daemon = await startDaemon();
-  admin = await login(daemon.url, daemon.email, daemon.password);
-  line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
-  browser = await launchBrowser();
+  inbox = await startInbox();
+  ({ daemon, admin, browser, line } = inbox);
 });
 
 after(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await inbox?.stop();
 });
 
 const signIn = (email, password) => openApp(browser, daemon.url, email, password);

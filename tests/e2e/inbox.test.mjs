@@ -3,23 +3,21 @@
 // past conversations, edit, merge, erase) and keyset paging as the list scrolls.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customerTexts, launchBrowser, login, shown, signIn, startDaemon } from './support.mjs';
+import { customerTexts, shown, signIn, startInbox } from './support.mjs';
 
+let inbox;
 let daemon;
 let admin;
 let browser;
 let line;
 
 before(async () => {
-  daemon = await startDaemon();
-  admin = await login(daemon.url, daemon.email, daemon.password);
-  line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
-  browser = await launchBrowser();
+  inbox = await startInbox();
+  ({ daemon, admin, browser, line } = inbox);
 });
 
 after(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await inbox?.stop();
 });
 
 const text = (from, body) => customerTexts(daemon.url, from, line, body);

@@ -125,3 +125,18 @@ export async function customerTexts(url, from, to, body) {
 
 // +14155550100 -> (415) 555-0100, as the app shows NANP numbers.
 export const shown = (e164) => `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
+
+// The inbox tests' fixture: a daemon, its admin's API client, a sandbox line the
+// admin owns, and a browser. stop() closes the browser and the daemon.
+export async function startInbox() {
+  const daemon = await startDaemon();
+  try {
+    const admin = await login(daemon.url, daemon.email, daemon.password);
+    const line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
+    const browser = await launchBrowser();
+    return { daemon, admin, line, browser, stop: async () => { await browser.close(); await daemon.stop(); } };
+  } catch (e) {
+    await daemon.stop();
+    throw e;
+  }
+}
