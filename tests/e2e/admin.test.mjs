@@ -63,12 +63,13 @@ test('an admin adds a teammate and assigns them a number provisioned through the
   await page.getByRole('button', { name: 'Edit Nia Newton' }).click();
   const edit = page.getByRole('form', { name: 'Edit Nia Newton' });
   await edit.getByLabel('Role').selectOption('admin');
-  await edit.getByLabel('Mobile phone').fill('+1 415 555 0199');
+  // Not 555-0100..0199 in 415: that is the sandbox pool the number above came from.
+  await edit.getByLabel('Mobile phone').fill('+1 415 555 0299');
   await edit.getByLabel('SMS forwarding').selectOption('phone');
   await edit.getByRole('button', { name: 'Save teammate' }).click();
   await page.getByText('Nia Newton was saved.').waitFor();
   const saved = (await admin.call('GET', '/api/v1/teammates')).items.find((t) => t.id === nia.user.id);
-  assert.deepEqual([saved.role, saved.physical_number, saved.sms_forwarding], ['admin', '+14155550199', 'phone']);
+  assert.deepEqual([saved.role, saved.physical_number, saved.sms_forwarding], ['admin', '+14155550299', 'phone']);
 
   // Release asks first.
   await settings(page, 'Numbers');

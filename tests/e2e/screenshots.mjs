@@ -45,7 +45,8 @@ try {
   const sam = await admin.call('POST', '/api/v1/teammates', { email: 'sam@example.com', name: 'Sam Ortiz', role: 'admin' });
   await admin.call('POST', '/api/v1/teammates', { email: 'vi@example.com', name: 'Vi Tran', role: 'viewer' });
   const team = await admin.call('POST', '/api/v1/teams', { name: 'Support', member_ids: [alex.id, sam.id] });
-  await admin.call('POST', '/api/v1/numbers', { area_code: '415', owner_teammate_id: alex.id });
+  // Not 415: the sandbox pool there is 555-01xx, the same as the customers' phones above.
+  await admin.call('POST', '/api/v1/numbers', { area_code: '212', owner_teammate_id: alex.id });
   await admin.call('POST', '/api/v1/numbers', { area_code: '628', owner_team_id: team.id });
   for (const [name, color] of [['vip', '#d97706'], ['billing', '#2563eb'], ['returns', '#059669']]) {
     await admin.call('POST', '/api/v1/labels', { name, color });
