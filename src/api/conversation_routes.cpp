@@ -143,7 +143,8 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
   c.created_at = now_text(ctx);
   auto p = *who;
   auto first_body = text->value_or("");
-  auto job = [c, p, first_body](store::database& db) mutable {
+  auto job = [c0 = c, p, first_body](store::database& db) {
+    auto c = c0;  // the job may run twice: never change the captures
     if (!store::contacts::find(db, c.workspace_id, c.contact_id))
       throw store::job_error("INVALID_INPUT", "contact_id: no such contact");
     if (c.assignee_id) {

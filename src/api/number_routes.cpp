@@ -304,7 +304,8 @@ asio::awaitable<result<provisioned>> provision(api_context& ctx, http::outbound_
   n.created_at = now_text(ctx);
   auto number = a.number;
   auto area_code = a.area_code.value_or("");
-  auto job = [n, number, area_code](store::database& db) mutable {
+  auto job = [n0 = n, number, area_code](store::database& db) {
+    auto n = n0;  // the job may run twice: never change the captures
     check_owner(db, n.workspace_id, n.owner_teammate_id, n.owner_team_id);
     if (number) {
       n.number = *number;

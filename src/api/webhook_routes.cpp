@@ -301,40 +301,38 @@ void teammate_speaks(store::database& db, const sms_in& in, const nums::number_r
 
 inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   inbound_result out;
-  if (auto seen = nums::webhook_response(db, in.carrier, in.sid, "sms")) {
-    out.twiml = *seen;  // a retry: same answer, nothing new stored
-    return out;
-  }
   // Never an error for what we cannot deliver: the carrier would retry forever.
   out.twiml = empty_twiml;
   auto number = nums::find_active(db, in.to);
+  std::optional<store::id_t> ws_of = number ? std::optional(number->workspace_id) : std::nullopt;
+  // The answer is the same whatever happens next, so it is recorded first.
+  if (auto seen = nums::claim_webhook(db, in.carrier, in.sid, "sms", ws_of, out.twiml, in.at)) {
+    out.twiml = *seen;  // a retry: same answer, nothing new stored
+    return out;
+  }
   if (!number) {
     log_undeliverable(db, in, std::nullopt, "no active number " + in.to);
-    nums::record_webhook(db, in.carrier, in.sid, "sms", std::nullopt, out.twiml, in.at);
     return out;
   }
   auto ws = number->workspace_id;
-  auto done = [&] { nums::record_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, in.at); };
   std::optional<store::teammate> owner;
   if (number->owner_teammate_id) owner = store::teammates::find(db, ws, *number->owner_teammate_id);
+  auto sender = nums::classify_sender(db, in.from);
   routing::inbound_facts facts{.number_known = true,
-                               .from_is_our_line = nums::find_active(db, in.from).has_value(),
+                               .from_is_our_line = sender.our_line,
                                .from_is_owner_phone = owner && owner->physical_number == in.from,
-                               .from_is_teammate_phone = nums::is_physical_number(db, in.from)};
+                               .from_is_teammate_phone = sender.teammate_phone};
   switch (routing::classify_inbound(facts)) {
     case routing::inbound_kind::loop:
       // One of our own lines texting another would bounce forever.
       log_undeliverable(db, in, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
-      done();
       return out;
     case routing::inbound_kind::owner:
       teammate_speaks(db, in, *number, *owner, out);
-      done();
       return out;
     case routing::inbound_kind::other_teammate:
       // Another teammate's own phone is never a customer.
       log_undeliverable(db, in, ws, "the sender is a teammate's own phone, not this line's owner");
-      done();
       return out;
     case routing::inbound_kind::unknown_number:
     case routing::inbound_kind::customer:
@@ -375,7 +373,6 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
       out.wake_outbox = true;
     }
   }
-  done();
   return out;
 }
 

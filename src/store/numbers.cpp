@@ -31,16 +31,19 @@ number_row row(statement& q) {
 }  // namespace
 
 std::optional<number_row> find(database& db, id_t workspace_id, id_t id) {
-  auto& q = db.prepare(std::string("SELECT ") + columns +
-                       " FROM numbers WHERE workspace_id = ?1 AND id = ?2");
+  static const std::string sql =
+      std::string("SELECT ") + columns + " FROM numbers WHERE workspace_id = ?1 AND id = ?2";
+  auto& q = db.prepare(sql);
   q.bind_all(workspace_id, id);
   if (!q.step()) return std::nullopt;
   return row(q);
 }
 
 std::optional<number_row> find_active(database& db, const std::string& e164) {
-  auto& q = db.prepare(std::string("SELECT ") + columns +
-                       " FROM numbers WHERE number = ?1 AND status = 'active'");
+  // Built once: this runs for every webhook.
+  static const std::string sql =
+      std::string("SELECT ") + columns + " FROM numbers WHERE number = ?1 AND status = 'active'";
+  auto& q = db.prepare(sql);
   q.bind(1, e164);
   if (!q.step()) return std::nullopt;
   return row(q);
@@ -113,6 +116,15 @@ bool is_physical_number(database& db, const std::string& e164) {
   return q.step();
 }
 
+sender_facts classify_sender(database& db, const std::string& e164) {
+  auto& q = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM numbers WHERE number = ?1 AND status = 'active'),"
+      " EXISTS (SELECT 1 FROM teammates WHERE physical_number = ?1)");
+  q.bind(1, e164);
+  q.step();
+  return {q.column_int(0) != 0, q.column_int(1) != 0};
+}
+
 std::optional<std::string> webhook_response(database& db, const std::string& carrier,
                                             const std::string& sid, const std::string& step) {
   auto& q = db.prepare("SELECT response FROM webhook_events WHERE carrier = ?1 AND sid = ?2 AND step = ?3");
@@ -129,6 +141,18 @@ void record_webhook(database& db, const std::string& carrier, const std::string&
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind_all(carrier, sid, step, workspace_id, response, now)
       .run();
+}
+
+std::optional<std::string> claim_webhook(database& db, const std::string& carrier, const std::string& sid,
+                                         const std::string& step, std::optional<id_t> workspace_id,
+                                         const std::string& response, const std::string& now) {
+  db.prepare(
+        "INSERT INTO webhook_events(carrier, sid, step, workspace_id, response, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (carrier, sid, step) DO NOTHING")
+      .bind_all(carrier, sid, step, workspace_id, response, now)
+      .run();
+  if (db.changes() > 0) return std::nullopt;
+  return webhook_response(db, carrier, sid, step).value_or(response);
 }
 
 std::optional<id_t> latest_conversation(database& db, id_t workspace_id, id_t contact_id,

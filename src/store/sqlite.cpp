@@ -1,5 +1,7 @@
 #include "switchboard/store/sqlite.hpp"
 
+#include <mutex>
+
 #include <sqlite3.h>
 
 namespace switchboard::store {
@@ -77,7 +79,21 @@ std::optional<std::int64_t> statement::column_opt_int(int i) const {
   return column_int(i);
 }
 
+namespace {
+// Before SQLite's first use: no global memory statistics. With them every
+// sqlite3_malloc/free takes one process-wide mutex, which the writer and the
+// readers then contend for; nothing here reads sqlite3_memory_used().
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // SQLITE_MISUSE if already initialized: harmless
+    sqlite3_initialize();
+  });
+}
+}  // namespace
+
 database::database(const std::string& path, mode m) {
+  configure_sqlite_once();
   int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // Each connection is used by one thread at a time; the store guarantees it.

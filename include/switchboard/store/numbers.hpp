@@ -35,6 +35,13 @@ void set_carrier_sid(database& db, id_t workspace_id, id_t id, const std::string
 std::vector<std::string> sandbox_available(database& db, const std::string& area_code, int limit);
 // True when `e164` is some teammate's physical number (loop guard).
 bool is_physical_number(database& db, const std::string& e164);
+// Both loop-guard facts about a sender in one lookup: one of our active lines
+// (two of them texting each other would bounce forever), a teammate's own phone.
+struct sender_facts {
+  bool our_line = false;
+  bool teammate_phone = false;
+};
+sender_facts classify_sender(database& db, const std::string& e164);
 
 // Idempotency: the stored response of an earlier identical webhook.
 std::optional<std::string> webhook_response(database& db, const std::string& carrier,
@@ -42,6 +49,12 @@ std::optional<std::string> webhook_response(database& db, const std::string& car
 void record_webhook(database& db, const std::string& carrier, const std::string& sid,
                     const std::string& step, std::optional<id_t> workspace_id,
                     const std::string& response, const std::string& now);
+// For webhooks whose answer is known before they are handled (inbound SMS): one
+// statement records it, or finds the earlier identical webhook's stored answer,
+// which is returned (a retry, to be answered the same and handled no further).
+std::optional<std::string> claim_webhook(database& db, const std::string& carrier, const std::string& sid,
+                                         const std::string& step, std::optional<id_t> workspace_id,
+                                         const std::string& response, const std::string& now);
 
 // The newest conversation of this contact on this business number.
 std::optional<id_t> latest_conversation(database& db, id_t workspace_id, id_t contact_id,

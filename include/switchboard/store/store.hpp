@@ -35,7 +35,7 @@ namespace switchboard::store {
 
 namespace asio = boost::asio;
 
-// Thrown inside a write job to fail it (its savepoint rolls back) with an API error code.
+// Thrown inside a write job to fail it with an API error code; only its own changes roll back.
 class job_error : public std::runtime_error {
  public:
   job_error(std::string code, const std::string& message)
@@ -69,7 +69,7 @@ class store {
   ~store();
 
   // Queues a write job; `done` runs on the writer thread after the batch commits
-  // (or with the job's error). Low level: prefer write().
+  // (or with the job's error). Low level: prefer write(). The job may run twice.
   void submit(job j, done_fn done);
 
   template <class Token>
@@ -89,7 +89,9 @@ class store {
   }
 
   // co_await store.write([](database& db) { ...; return value; }) -> result<T>.
-  // An exception in f rolls back f's savepoint and becomes the error.
+  // An exception in f rolls back f's changes and becomes the error. f may run
+  // twice (see commit_batch), so it must be invocable as const: no `mutable`
+  // lambda that changes its captures.
   //
   // write() and read() are plain functions returning an awaitable, not
   // coroutines: GCC 12 mis-copies non-trivial by-value arguments (a lambda
@@ -99,7 +101,7 @@ class store {
   auto write(Arg&& arg) {
     // By reference: no parameter object is copied, the caller's callable is moved from.
     using F = std::decay_t<Arg>;
-    using T = std::invoke_result_t<F&, database&>;
+    using T = std::invoke_result_t<const F&, database&>;
     using R = result<T>;
     struct state {
       F fn;
@@ -114,10 +116,11 @@ class store {
       auto h = std::make_shared<decltype(handler)>(std::move(handler));
       submit(
           [st](database& db) {
+            const F& fn = st->fn;
             if constexpr (std::is_void_v<T>)
-              st->fn(db);
+              fn(db);
             else
-              st->out.emplace(st->fn(db));
+              st->out.emplace(fn(db));
           },
           [h, ex, st](result<void> r) {
             R value = [&]() -> R {
@@ -137,7 +140,7 @@ class store {
   }
 
   // Blocking write for command-line tools and start-up; never on the io_context.
-  result<void> write_sync(job j);
+  result<void> write_sync(job j);  // j may run twice, as with submit()
 
   // Runs f on a read-only connection on the read pool; resumes on the caller's
   // executor. A plain function for the same reason as write().
@@ -181,6 +184,9 @@ class store {
   explicit store(const store_options& opts);
   void writer_loop();
   void commit_batch(std::vector<pending>& batch);
+  enum class batch_run { done, replay, failed };
+  batch_run run_batch(std::vector<pending>& batch, bool isolated,
+                      std::vector<std::optional<error>>& outcome);
 
   std::unique_ptr<database> checkout_reader();
   void checkin_reader(std::unique_ptr<database> db);
@@ -217,6 +223,7 @@ class store {
   std::deque<pending> queue_;
   bool stopping_ = false;
   std::thread writer_;
+  std::optional<error> run_error_;  // why run_batch() failed; writer thread only
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

@@ -1,7 +1,9 @@
 #include "switchboard/store/store.hpp"
 #include "switchboard/store/conversations.hpp"
 
+#include <array>
 #include <atomic>
+#include <future>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -78,7 +80,7 @@ TEST(store, thousand_concurrent_writes_commit_and_one_failure_rolls_back_alone) 
         [&, i]() -> asio::awaitable<void> {
           auto r = co_await s->write([i](st::database& db) {
             db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run();
-            // The failing job has already inserted a row: it must vanish with its savepoint.
+            // The failing job has already inserted a row: it must vanish, and only it.
             if (i == failing) throw std::runtime_error("deliberate failure");
             return db.last_insert_rowid();
           });
@@ -113,6 +115,75 @@ TEST(store, thousand_concurrent_writes_commit_and_one_failure_rolls_back_alone) 
   auto commits = std::stoll(text.substr(pos + 33));
   EXPECT_LT(commits, n);
   EXPECT_GE(commits, 1);
+}
+
+// Group commit is optimistic: jobs run without savepoints, and a failure rolls the
+// batch back and replays it with one savepoint per job. Jobs queued behind a
+// blocked one land in one batch, so the replay is observable.
+TEST(store, a_failure_replays_its_batch_with_savepoints_and_only_the_failure_is_lost) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  auto s = open_store(dir, nullptr, schema);
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::promise<void> blocking;
+  s->submit([gate, started = &blocking](st::database&) {
+    started->set_value();
+    gate.wait();
+  }, [](switchboard::result<void>) {});
+  blocking.get_future().wait();  // the writer is inside the first batch now
+
+  std::array<std::atomic<int>, 4> runs{};
+  std::array<std::promise<switchboard::result<void>>, 4> results;
+  for (int i = 0; i < 4; ++i) {
+    s->submit(
+        [i, count = &runs[i]](st::database& db) {
+          ++*count;
+          db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, 100 + i).run();
+          if (i == 2) throw st::job_error("INVALID_INPUT", "job 2 refuses");
+        },
+        [r = &results[i]](switchboard::result<void> v) { r->set_value(std::move(v)); });
+  }
+  release.set_value();
+  for (int i = 0; i < 4; ++i) {
+    auto r = results[i].get_future().get();
+    if (i == 2) {
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.err().code, "INVALID_INPUT");
+    } else {
+      EXPECT_TRUE(r) << i << ": " << r.err().message;
+    }
+  }
+  // One optimistic run, then the replay; the job after the failure ran only in the replay.
+  EXPECT_EQ(runs[0], 2);
+  EXPECT_EQ(runs[1], 2);
+  EXPECT_EQ(runs[2], 2);
+  EXPECT_EQ(runs[3], 1);
+  auto kept = s->read_sync([](st::database& db) {
+    std::vector<std::int64_t> out;
+    auto& q = db.prepare("SELECT n FROM items ORDER BY n");
+    while (q.step()) out.push_back(q.column_int(0));
+    return out;
+  });
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(*kept, (std::vector<std::int64_t>{100, 101, 103}));
+
+  // A batch without a failure runs each job once; a lone failing job is not replayed.
+  std::atomic<int> once{0};
+  ASSERT_TRUE(s->write_sync([c = &once](st::database& db) {
+    ++*c;
+    db.prepare("INSERT INTO items(n) VALUES (200)").run();
+  }));
+  EXPECT_EQ(once, 1);
+  std::atomic<int> lone{0};
+  auto refused = s->write_sync([c = &lone](st::database& db) {
+    ++*c;
+    db.prepare("INSERT INTO items(n) VALUES (201)").run();
+    throw st::job_error("INVALID_INPUT", "no");
+  });
+  EXPECT_FALSE(refused);
+  EXPECT_EQ(lone, 1);
+  EXPECT_EQ(count_items(*s), 4);
 }
 
 TEST(store, constraint_violation_is_a_conflict_and_others_in_batch_commit) {
