@@ -58,6 +58,8 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
     return error{"STORE_OPEN_FAILED", e.what()};
   }
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
+  // An empty first batch runs before_commit for what a crash left undone.
+  if (s->opts_.before_commit) s->submit([](database&) {}, [](result<void>) {});
   return s;
 }
 
@@ -157,6 +159,22 @@ void store::commit_batch(std::vector<pending>& batch) {
   }
 }
 
+bool store::before_commit_due(std::size_t jobs) {
+  jobs_since_before_commit_ += jobs;
+  bool waiting;
+  {
+    std::lock_guard lock(mu_);
+    waiting = !queue_.empty();
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (waiting && jobs_since_before_commit_ < opts_.before_commit_jobs &&
+      now - last_before_commit_ < opts_.before_commit_interval)
+    return false;
+  jobs_since_before_commit_ = 0;
+  last_before_commit_ = now;
+  return true;
+}
+
 store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
                                   std::vector<std::optional<error>>& outcome) {
   database& db = *writer_db_;
@@ -196,7 +214,7 @@ store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
       }
     }
   }
-  if (opts_.before_commit) {
+  if (opts_.before_commit && before_commit_due(batch.size())) {
     try {
       db.prepare("SAVEPOINT before_commit").run();
       opts_.before_commit(db);

@@ -53,10 +53,15 @@ struct store_options {
   std::size_t read_connections = 2;
   metrics* stats = nullptr;                       // optional
   std::span<const migration> migrations = {};     // empty = the embedded ones
-  // Runs in each batch's transaction just before COMMIT (after the jobs). With the
-  // embedded migrations and none given, it is the search indexer of new messages.
-  // A failure rolls back only what it did, is logged, and is retried next batch.
+  // Runs in a batch's transaction just before COMMIT (after the jobs): whenever no
+  // job is left waiting, and under load at least every `before_commit_jobs` jobs
+  // or `before_commit_interval`. With the embedded migrations and none given, it
+  // is the search indexer of new messages, whose cost per message halves from
+  // batches of 30 to batches of 300. A failure rolls back only what it did, is
+  // logged, and is retried next time.
   std::function<void(database&)> before_commit;
+  std::size_t before_commit_jobs = 256;
+  std::chrono::milliseconds before_commit_interval{200};
 };
 
 class store {
@@ -224,6 +229,10 @@ class store {
   bool stopping_ = false;
   std::thread writer_;
   std::optional<error> run_error_;  // why run_batch() failed; writer thread only
+  // Writer thread only: jobs and time since before_commit last ran.
+  bool before_commit_due(std::size_t jobs);
+  std::size_t jobs_since_before_commit_ = 0;
+  std::chrono::steady_clock::time_point last_before_commit_{};
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

@@ -186,6 +186,52 @@ TEST(store, a_failure_replays_its_batch_with_savepoints_and_only_the_failure_is_
   EXPECT_EQ(count_items(*s), 4);
 }
 
+// The before-commit step (the search indexer) runs when nothing waits, and under
+// load only every before_commit_jobs jobs: bigger index batches cost less per row.
+TEST(store, before_commit_runs_when_idle_and_every_n_jobs_under_load) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  std::vector<std::int64_t> seen;  // rows present at each run; writer thread only
+  st::store_options o;
+  o.path = dir.file("s.db");
+  o.migrations = schema;
+  o.max_batch = 3;
+  o.before_commit_jobs = 4;
+  o.before_commit_interval = std::chrono::hours(1);
+  o.before_commit = [&seen](st::database& db) {
+    auto& q = db.prepare("SELECT COUNT(*) FROM items");
+    q.step();
+    seen.push_back(q.column_int(0));
+  };
+  auto opened = st::store::open(o);
+  ASSERT_TRUE(opened);
+  auto& s = **opened;
+  ASSERT_TRUE(s.write_sync([](st::database&) {}));  // idle: it ran
+  ASSERT_FALSE(seen.empty());
+  seen.clear();
+
+  std::promise<void> release, started;
+  auto gate = release.get_future().share();
+  s.submit([gate, &started](st::database&) {
+    started.set_value();
+    gate.wait();
+  }, [](switchboard::result<void>) {});
+  started.get_future().wait();
+  std::vector<std::future<switchboard::result<void>>> done;
+  std::vector<std::promise<switchboard::result<void>>> promises(10);
+  for (int i = 0; i < 10; ++i) {
+    done.push_back(promises[i].get_future());
+    s.submit([i](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run(); },
+             [p = &promises[i]](switchboard::result<void> r) { p->set_value(std::move(r)); });
+  }
+  release.set_value();
+  for (auto& f : done) ASSERT_TRUE(f.get());
+  s.stop();
+  // Batches: [gate] [0-2] [3-5] [6-8] [9]. Due after 4 jobs (gate + 3), again after
+  // 6 more, and at the last batch, when nothing waits.
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{3, 9, 10}));
+}
+
 TEST(store, constraint_violation_is_a_conflict_and_others_in_batch_commit) {
   sbtest::temp_dir dir;
   auto schema = test_schema();
