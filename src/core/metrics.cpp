@@ -82,6 +82,8 @@ void metrics::observe_commit(std::size_t batch_size, double seconds) {
   commits_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void metrics::observe_checkpoint() { checkpoints_.fetch_add(1, std::memory_order_relaxed); }
+
 std::string metrics::render() const {
   std::string out;
   out += "# HELP switchboard_http_requests_total HTTP requests by route template, method and status.\n";
@@ -107,6 +109,10 @@ std::string metrics::render() const {
   out += "# HELP switchboard_store_commits_total Group commits.\n";
   out += "# TYPE switchboard_store_commits_total counter\n";
   out += "switchboard_store_commits_total " + std::to_string(commits_.load()) + "\n";
+  out += "# HELP switchboard_store_checkpoints_total WAL checkpoints run by the checkpointer thread.\n";
+  out += "# TYPE switchboard_store_checkpoints_total counter\n";
+  out += "switchboard_store_checkpoints_total " + std::to_string(checkpoints_.load()) + "\n";
+
   return out;
 }
 

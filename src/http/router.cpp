@@ -67,6 +67,7 @@ void router::insert(route r) {
   for (auto& existing : routes_)
     if (existing.method == r.method && same_shape(existing.segments, r.segments))
       throw std::invalid_argument("duplicate route: " + r.method + " " + r.path_template);
+  by_length_[r.segments.size()].push_back(routes_.size());
   routes_.push_back(std::move(r));
 }
 
@@ -93,20 +94,30 @@ match_result router::match(std::string_view method, std::string_view path) const
   match_result out;
   if (path.empty() || path.front() != '/') return out;
   auto parts = split_path(path);
+  auto same_length = by_length_.find(parts.size());
+  if (same_length == by_length_.end()) return out;
   int best = -1;
-  for (auto& r : routes_) {
+  for (auto i : same_length->second) {
+    auto& r = routes_[i];
     int n = match_path(r, parts, nullptr);
     if (n < 0) continue;
     out.path_known = true;
-    if (out.allow.find(r.method) == std::string::npos)
-      out.allow += (out.allow.empty() ? "" : ", ") + r.method;
     // Literal segments beat parameters: "/a/new" wins over "/a/{id}".
     if (r.method == method && (best < 0 || n < best)) {
       best = n;
       out.found = &r;
     }
   }
-  if (out.found) match_path(*out.found, parts, &out.params);
+  if (out.found) {
+    match_path(*out.found, parts, &out.params);
+  } else if (out.path_known) {
+    // A 405 names the methods the path has.
+    for (auto i : same_length->second) {
+      auto& r = routes_[i];
+      if (match_path(r, parts, nullptr) >= 0 && out.allow.find(r.method) == std::string::npos)
+        out.allow += (out.allow.empty() ? "" : ", ") + r.method;
+    }
+  }
   return out;
 }
 

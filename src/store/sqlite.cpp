@@ -125,10 +125,10 @@ void database::exec(std::string_view sql) {
   }
 }
 
-statement& database::prepare(const std::string& sql) {
+statement& database::prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
-    it = cache_.emplace(sql, std::make_unique<statement>(db_, sql)).first;
+    it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql)).first;
   } else {
     it->second->reset();
   }

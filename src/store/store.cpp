@@ -3,6 +3,7 @@
 #include <future>
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "switchboard/store/conversations.hpp"
 
@@ -49,6 +50,11 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
       s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
       configure(*s->writer_db_, opts.busy_timeout, true);
     }
+    // Checkpoints leave the writer: its own connection, woken by the WAL hook
+    // (which replaces SQLite's automatic checkpoint inside COMMIT).
+    s->checkpoint_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
+    configure(*s->checkpoint_db_, opts.busy_timeout, true);
+    sqlite3_wal_hook(s->writer_db_->handle(), &store::on_wal_commit, s.get());
     for (std::size_t i = 0; i < opts.read_connections; ++i) {
       auto r = std::make_unique<database>(opts.path, database::mode::read_only);
       configure(*r, opts.busy_timeout, false);
@@ -57,6 +63,7 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
   } catch (const sqlite_error& e) {
     return error{"STORE_OPEN_FAILED", e.what()};
   }
+  s->checkpointer_ = std::thread([p = s.get()] { p->checkpointer_loop(); });
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
   // An empty first batch runs before_commit for what a crash left undone.
   if (s->opts_.before_commit) s->submit([](database&) {}, [](result<void>) {});
@@ -251,6 +258,40 @@ void store::stop() {
     cv_.notify_all();
   }
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stopping_ = true;
+    checkpoint_cv_.notify_all();
+  }
+  if (checkpointer_.joinable()) checkpointer_.join();
+}
+
+int store::on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+  auto* s = static_cast<store*>(self);
+  if (pages >= s->opts_.checkpoint_pages) {
+    std::lock_guard lock(s->checkpoint_mu_);
+    s->checkpoint_wanted_ = true;
+    s->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void store::checkpointer_loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stopping_; });
+      if (checkpoint_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       &log, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+      spdlog::warn("store: checkpoint of {} failed: {}", opts_.path, sqlite3_errstr(rc));
+    if (opts_.stats) opts_.stats->observe_checkpoint();
+  }
 }
 
 bool store::healthy() {

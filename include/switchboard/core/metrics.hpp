@@ -35,6 +35,7 @@ class metrics {
   std::atomic<std::int64_t> open_connections{0};
   // Store: one call per group commit (writer thread).
   void observe_commit(std::size_t batch_size, double seconds);
+  void observe_checkpoint();
   std::string render() const;
 
  private:
@@ -44,6 +45,7 @@ class metrics {
   histogram batch_size_;
   histogram commit_seconds_;
   std::atomic<std::uint64_t> commits_{0};
+  std::atomic<std::uint64_t> checkpoints_{0};
 };
 
 }  // namespace switchboard

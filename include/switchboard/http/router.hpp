@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -54,6 +55,8 @@ class router {
  private:
   void insert(route r);
   std::vector<route> routes_;
+  // Route indices by segment count: a request is compared with those only.
+  std::unordered_map<std::size_t, std::vector<std::size_t>> by_length_;
 };
 
 }  // namespace switchboard::http

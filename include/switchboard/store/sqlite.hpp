@@ -80,7 +80,8 @@ class database {
 
   void exec(std::string_view sql);
   // A cached prepared statement, reset and unbound, ready for bind/step.
-  statement& prepare(const std::string& sql);
+  // Looked up by the SQL text without copying it (most callers pass a literal).
+  statement& prepare(std::string_view sql);
   // Resets every statement handed out since the last call, so none holds a snapshot
   // open (the writer calls it after each job; walking the whole cache cost a reset
   // per cached statement per job).
@@ -91,7 +92,11 @@ class database {
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+  struct sql_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
   std::vector<statement*> used_;  // handed out since the last reset_all(); may repeat
 };
 

@@ -62,6 +62,9 @@ struct store_options {
   std::function<void(database&)> before_commit;
   std::size_t before_commit_jobs = 256;
   std::chrono::milliseconds before_commit_interval{200};
+  // WAL pages after which a checkpoint copies them into the database file. It runs
+  // on a thread of its own (PASSIVE, beside the writer), not inside a commit.
+  int checkpoint_pages = 1000;
 };
 
 class store {
@@ -228,6 +231,15 @@ class store {
   std::deque<pending> queue_;
   bool stopping_ = false;
   std::thread writer_;
+  // The checkpointer: woken by the writer's WAL hook, stopped after the writer.
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
+  void checkpointer_loop();
+  std::unique_ptr<database> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stopping_ = false;
   std::optional<error> run_error_;  // why run_batch() failed; writer thread only
   // Writer thread only: jobs and time since before_commit last ran.
   bool before_commit_due(std::size_t jobs);

@@ -4,6 +4,8 @@
 #include <array>
 #include <atomic>
 #include <future>
+#include <thread>
+#include <filesystem>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -230,6 +232,37 @@ TEST(store, before_commit_runs_when_idle_and_every_n_jobs_under_load) {
   // Batches: [gate] [0-2] [3-5] [6-8] [9]. Due after 4 jobs (gate + 3), again after
   // 6 more, and at the last batch, when nothing waits.
   EXPECT_EQ(seen, (std::vector<std::int64_t>{3, 9, 10}));
+}
+
+// Checkpoints run on their own thread: the database file grows as WAL pages are
+// copied into it, while the writer never checkpoints inside a commit.
+TEST(store, the_checkpointer_copies_the_wal_into_the_database_file) {
+  sbtest::temp_dir dir;
+  switchboard::metrics m;
+  st::store_options o;
+  o.path = dir.file("s.db");
+  std::vector<st::migration> schema = {{1, "blobs", "CREATE TABLE blobs(id INTEGER PRIMARY KEY, b BLOB NOT NULL);"}};
+  o.migrations = schema;
+  o.stats = &m;
+  o.checkpoint_pages = 16;
+  auto opened = st::store::open(o);
+  ASSERT_TRUE(opened);
+  auto& s = **opened;
+  auto main_size = [&] { return std::filesystem::file_size(o.path); };
+  auto before = main_size();
+  for (int i = 0; i < 64; ++i)
+    ASSERT_TRUE(s.write_sync([](st::database& db) {
+      db.prepare("INSERT INTO blobs(b) VALUES (zeroblob(8000))").run();
+    }));
+  // 64 rows of 8 KB: about 128 pages, far past 16, all in the WAL until checkpointed.
+  bool copied = false;
+  for (int i = 0; i < 500 && !copied; ++i) {
+    copied = main_size() >= before + 256 * 1024;
+    if (!copied) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(copied) << "database file stayed at " << main_size() << " bytes";
+  EXPECT_NE(m.render().find("switchboard_store_checkpoints_total "), std::string::npos);
+  EXPECT_EQ(m.render().find("switchboard_store_checkpoints_total 0\n"), std::string::npos);
 }
 
 TEST(store, constraint_violation_is_a_conflict_and_others_in_batch_commit) {
