@@ -96,6 +96,11 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   if (!cursor) co_return response::from(cursor.err());
   f.before = *cursor;
   auto ws = who->workspace_id;
+  if (f.q) {
+    // The search index trails the newest messages under load; bring it up to date.
+    auto flushed = co_await ctx.db.flush();
+    if (!flushed) co_return store_error(flushed.err());
+  }
   auto job1 = [ws, f](store::database& db) { return conv::list(db, ws, f); };
   auto rows = co_await ctx.db.read(std::move(job1));
   if (!rows) co_return store_error(rows.err());

@@ -1,5 +1,6 @@
 #include "switchboard/store/store.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include <spdlog/spdlog.h>
@@ -65,8 +66,8 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
   }
   s->checkpointer_ = std::thread([p = s.get()] { p->checkpointer_loop(); });
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
-  // An empty first batch runs before_commit for what a crash left undone.
-  if (s->opts_.before_commit) s->submit([](database&) {}, [](result<void>) {});
+  // A first flush runs before_commit for what a crash left undone.
+  if (s->opts_.before_commit) s->submit_flush([](result<void>) {});
   return s;
 }
 
@@ -87,6 +88,25 @@ void store::submit(job j, done_fn done) {
   done(error{"UNAVAILABLE", "store is stopping"});
 }
 
+void store::submit_flush(done_fn done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back({[](database&) {}, std::move(done), true});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(error{"UNAVAILABLE", "store is stopping"});
+}
+
+result<void> store::flush_sync() {
+  std::promise<result<void>> p;
+  auto f = p.get_future();
+  submit_flush([&p](result<void> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
 result<void> store::write_sync(job j) {
   std::promise<result<void>> p;
   auto f = p.get_future();
@@ -99,8 +119,18 @@ void store::writer_loop() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (opts_.before_commit && before_commit_owed()) {
+        // When no more jobs come, before_commit still runs within its interval.
+        if (!cv_.wait_for(lock, opts_.before_commit_interval, ready))
+          queue_.push_back({[](database&) {}, [](result<void>) {}, true});
+      } else {
+        cv_.wait(lock, ready);
+      }
+      if (queue_.empty() && stopping_) {
+        if (!opts_.before_commit || !before_commit_owed()) return;
+        queue_.push_back({[](database&) {}, [](result<void>) {}, true});  // index before leaving
+      }
       while (!queue_.empty() && batch.size() < opts_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -166,15 +196,11 @@ void store::commit_batch(std::vector<pending>& batch) {
   }
 }
 
-bool store::before_commit_due(std::size_t jobs) {
-  jobs_since_before_commit_ += jobs;
-  bool waiting;
-  {
-    std::lock_guard lock(mu_);
-    waiting = !queue_.empty();
-  }
+bool store::before_commit_due(const std::vector<pending>& batch) {
+  jobs_since_before_commit_ += batch.size();
   auto now = std::chrono::steady_clock::now();
-  if (waiting && jobs_since_before_commit_ < opts_.before_commit_jobs &&
+  bool flush = std::any_of(batch.begin(), batch.end(), [](const pending& p) { return p.flush; });
+  if (!flush && jobs_since_before_commit_ < opts_.before_commit_jobs &&
       now - last_before_commit_ < opts_.before_commit_interval)
     return false;
   jobs_since_before_commit_ = 0;
@@ -221,7 +247,7 @@ store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
       }
     }
   }
-  if (opts_.before_commit && before_commit_due(batch.size())) {
+  if (opts_.before_commit && before_commit_due(batch)) {
     try {
       db.prepare("SAVEPOINT before_commit").run();
       opts_.before_commit(db);

@@ -53,12 +53,13 @@ struct store_options {
   std::size_t read_connections = 2;
   metrics* stats = nullptr;                       // optional
   std::span<const migration> migrations = {};     // empty = the embedded ones
-  // Runs in a batch's transaction just before COMMIT (after the jobs): whenever no
-  // job is left waiting, and under load at least every `before_commit_jobs` jobs
-  // or `before_commit_interval`. With the embedded migrations and none given, it
-  // is the search indexer of new messages, whose cost per message halves from
-  // batches of 30 to batches of 300. A failure rolls back only what it did, is
-  // logged, and is retried next time.
+  // Runs in a batch's transaction just before COMMIT (after the jobs): after
+  // `before_commit_jobs` jobs, after `before_commit_interval` (also when no more
+  // jobs come), and in the batch of a flush(). With the embedded migrations and
+  // none given, it is the search indexer of new messages, whose cost per message
+  // halves from batches of 30 to batches of 300; search flushes first, so it is
+  // never behind. A failure rolls back only what it did, is logged, and is
+  // retried next time.
   std::function<void(database&)> before_commit;
   std::size_t before_commit_jobs = 256;
   std::chrono::milliseconds before_commit_interval{200};
@@ -147,6 +148,22 @@ class store {
         std::move(initiation), asio::use_awaitable, std::move(st));
   }
 
+  // Completes once before_commit has run over everything committed so far (the
+  // search index is current). Cheap when nothing is owed: an empty transaction.
+  auto flush() {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(result<void>)>(
+        [this](auto handler) {
+          auto ex = asio::prefer(asio::get_associated_executor(handler),
+                                 asio::execution::outstanding_work.tracked);
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          submit_flush([h, ex](result<void> r) {
+            asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+          });
+        },
+        asio::use_awaitable);
+  }
+  result<void> flush_sync();
+
   // Blocking write for command-line tools and start-up; never on the io_context.
   result<void> write_sync(job j);  // j may run twice, as with submit()
 
@@ -187,7 +204,9 @@ class store {
   struct pending {
     job fn;
     done_fn done;
+    bool flush = false;  // its batch runs before_commit
   };
+  void submit_flush(done_fn done);
 
   explicit store(const store_options& opts);
   void writer_loop();
@@ -242,7 +261,8 @@ class store {
   bool checkpoint_stopping_ = false;
   std::optional<error> run_error_;  // why run_batch() failed; writer thread only
   // Writer thread only: jobs and time since before_commit last ran.
-  bool before_commit_due(std::size_t jobs);
+  bool before_commit_due(const std::vector<pending>& batch);
+  bool before_commit_owed() const { return jobs_since_before_commit_ > 0; }
   std::size_t jobs_since_before_commit_ = 0;
   std::chrono::steady_clock::time_point last_before_commit_{};
 

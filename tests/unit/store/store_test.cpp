@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <filesystem>
 
@@ -188,30 +189,41 @@ TEST(store, a_failure_replays_its_batch_with_savepoints_and_only_the_failure_is_
   EXPECT_EQ(count_items(*s), 4);
 }
 
-// The before-commit step (the search indexer) runs when nothing waits, and under
-// load only every before_commit_jobs jobs: bigger index batches cost less per row.
-TEST(store, before_commit_runs_when_idle_and_every_n_jobs_under_load) {
+// The before-commit step (the search indexer) runs every before_commit_jobs jobs,
+// in a flush's batch, and on its own once jobs stop coming: bigger index batches
+// cost less per row, and search flushes first.
+TEST(store, before_commit_runs_every_n_jobs_on_flush_and_when_jobs_stop) {
   sbtest::temp_dir dir;
   auto schema = test_schema();
-  std::vector<std::int64_t> seen;  // rows present at each run; writer thread only
+  std::mutex mu;
+  std::vector<std::int64_t> seen;  // rows present at each run
   st::store_options o;
   o.path = dir.file("s.db");
   o.migrations = schema;
   o.max_batch = 3;
   o.before_commit_jobs = 4;
-  o.before_commit_interval = std::chrono::hours(1);
-  o.before_commit = [&seen](st::database& db) {
+  o.before_commit_interval = std::chrono::seconds(1);
+  o.before_commit = [&](st::database& db) {
     auto& q = db.prepare("SELECT COUNT(*) FROM items");
     q.step();
+    std::lock_guard lock(mu);
     seen.push_back(q.column_int(0));
+  };
+  auto runs = [&] {
+    std::lock_guard lock(mu);
+    return seen;
   };
   auto opened = st::store::open(o);
   ASSERT_TRUE(opened);
   auto& s = **opened;
-  ASSERT_TRUE(s.write_sync([](st::database&) {}));  // idle: it ran
-  ASSERT_FALSE(seen.empty());
-  seen.clear();
+  ASSERT_TRUE(s.flush_sync());  // the flush at open, or this one, ran it
+  {
+    std::lock_guard lock(mu);
+    ASSERT_FALSE(seen.empty());
+    seen.clear();
+  }
 
+  // Batches of 3 behind a blocked job: [gate] [0-2] [3-5] [6-8] [9].
   std::promise<void> release, started;
   auto gate = release.get_future().share();
   s.submit([gate, &started](st::database&) {
@@ -219,19 +231,21 @@ TEST(store, before_commit_runs_when_idle_and_every_n_jobs_under_load) {
     gate.wait();
   }, [](switchboard::result<void>) {});
   started.get_future().wait();
-  std::vector<std::future<switchboard::result<void>>> done;
   std::vector<std::promise<switchboard::result<void>>> promises(10);
-  for (int i = 0; i < 10; ++i) {
-    done.push_back(promises[i].get_future());
+  for (int i = 0; i < 10; ++i)
     s.submit([i](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run(); },
              [p = &promises[i]](switchboard::result<void> r) { p->set_value(std::move(r)); });
-  }
   release.set_value();
-  for (auto& f : done) ASSERT_TRUE(f.get());
-  s.stop();
-  // Batches: [gate] [0-2] [3-5] [6-8] [9]. Due after 4 jobs (gate + 3), again after
-  // 6 more, and at the last batch, when nothing waits.
-  EXPECT_EQ(seen, (std::vector<std::int64_t>{3, 9, 10}));
+  for (auto& p : promises) ASSERT_TRUE(p.get_future().get());
+  // Due after the gate and 3 jobs, then after 6 more. Job 9 waits for the interval.
+  EXPECT_EQ(runs(), (std::vector<std::int64_t>{3, 9}));
+  for (int i = 0; i < 500 && runs().size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(runs(), (std::vector<std::int64_t>{3, 9, 10}));
+
+  // A flush runs it at once.
+  ASSERT_TRUE(s.write_sync([](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (11)").run(); }));
+  ASSERT_TRUE(s.flush_sync());
+  EXPECT_EQ(runs().back(), 11);
 }
 
 // Checkpoints run on their own thread: the database file grows as WAL pages are
@@ -350,6 +364,7 @@ TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_c
     return st::conversations::insert_message(db, m);
   };
   auto matches = [&](const std::string& word) {
+    if (!s.flush_sync()) return std::string("flush failed");
     auto r = s.read_sync([word](st::database& db) {
       auto& q = db.prepare("SELECT group_concat(rowid) FROM messages_fts WHERE messages_fts MATCH ?1");
       q.bind(1, word);
