@@ -304,14 +304,18 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   // Never an error for what we cannot deliver: the carrier would retry forever.
   out.twiml = empty_twiml;
   auto number = nums::find_active(db, in.to);
-  std::optional<store::id_t> ws_of = number ? std::optional(number->workspace_id) : std::nullopt;
-  // The answer is the same whatever happens next, so it is recorded first.
-  if (auto seen = nums::claim_webhook(db, in.carrier, in.sid, "sms", ws_of, out.twiml, in.at)) {
-    out.twiml = *seen;  // a retry: same answer, nothing new stored
-    return out;
-  }
+  // A retry answers the same and stores nothing new. A customer's text is known by
+  // its message (unique per workspace, channel and MessageSid), which saves a
+  // webhook_events row per text; texts that store no customer message
+  // (undeliverable, a teammate's own command) claim a webhook_events row instead.
+  if (number && conv::has_external(db, number->workspace_id, "sms", in.sid)) return out;
+  auto first_time = [&](std::optional<store::id_t> ws) {
+    auto seen = nums::claim_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, in.at);
+    if (seen) out.twiml = *seen;
+    return !seen;
+  };
   if (!number) {
-    log_undeliverable(db, in, std::nullopt, "no active number " + in.to);
+    if (first_time(std::nullopt)) log_undeliverable(db, in, std::nullopt, "no active number " + in.to);
     return out;
   }
   auto ws = number->workspace_id;
@@ -325,14 +329,15 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   switch (routing::classify_inbound(facts)) {
     case routing::inbound_kind::loop:
       // One of our own lines texting another would bounce forever.
-      log_undeliverable(db, in, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
+      if (first_time(ws))
+        log_undeliverable(db, in, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
       return out;
     case routing::inbound_kind::owner:
-      teammate_speaks(db, in, *number, *owner, out);
+      if (first_time(ws)) teammate_speaks(db, in, *number, *owner, out);
       return out;
     case routing::inbound_kind::other_teammate:
       // Another teammate's own phone is never a customer.
-      log_undeliverable(db, in, ws, "the sender is a teammate's own phone, not this line's owner");
+      if (first_time(ws)) log_undeliverable(db, in, ws, "the sender is a teammate's own phone, not this line's owner");
       return out;
     case routing::inbound_kind::unknown_number:
     case routing::inbound_kind::customer:
@@ -377,7 +382,7 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
 }
 
 asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
-  auto carrier = req.params.at("carrier");
+  const auto& carrier = req.params.at("carrier");
   auto v = verify(ctx, req, carrier);
   if (!v) co_return forbidden();
   auto sid = param(v->params, "MessageSid");
@@ -393,13 +398,11 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
     if (!url.empty())
       media.push_back({{"url", url}, {"content_type", param(v->params, "MediaContentType" + std::to_string(i))}});
   }
-  auto body = param(v->params, "Body");
-  auto at = now_text(ctx);
-  auto c = v->carrier;
-  auto f = *from, t = *to;
   // With no socket open anywhere the job skips reading rows back for events nobody gets.
-  sms_in in{c, sid, f, t, body, media, at, ctx.routing, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
-  auto job = [in](store::database& db) { return route_inbound_sms(db, in); };
+  sms_in in{std::move(v->carrier), sid,         std::move(*from), std::move(*to), param(v->params, "Body"),
+            std::move(media),      now_text(ctx), ctx.routing,     ctx.carriers.public_url,
+            ctx.hub.subscribers() > 0};
+  auto job = [in = std::move(in)](store::database& db) { return route_inbound_sms(db, in); };
   auto r = co_await ctx.db.write(std::move(job));
   // Acknowledge only what committed: an error makes the carrier retry.
   if (!r) co_return response::error(500, "INTERNAL", "could not store the message");

@@ -232,6 +232,12 @@ std::optional<message> find_by_external(database& db, id_t workspace_id, const s
   return msg_row(q);
 }
 
+bool has_external(database& db, id_t workspace_id, const std::string& channel, const std::string& external_id) {
+  auto& q = db.prepare("SELECT 1 FROM messages WHERE workspace_id = ?1 AND channel = ?2 AND external_id = ?3");
+  q.bind_all(workspace_id, channel, external_id);
+  return q.step();
+}
+
 std::optional<message> find_by_external_any(database& db, const std::string& channel,
                                             const std::string& external_id) {
   auto& q = db.prepare(std::string("SELECT ") + msg_columns +

@@ -41,6 +41,8 @@ std::optional<message> find_message(database& db, id_t workspace_id, id_t id);
 std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_id,
                             std::optional<id_t> after, int limit, bool include_private);
 // A thread item by its external id (carrier SID) on a channel.
+// True when the workspace holds a message with this carrier id on `channel`.
+bool has_external(database& db, id_t workspace_id, const std::string& channel, const std::string& external_id);
 std::optional<message> find_by_external(database& db, id_t workspace_id, const std::string& channel,
                                         const std::string& external_id);
 // The same across workspaces: a carrier callback names a SID before we know the workspace.

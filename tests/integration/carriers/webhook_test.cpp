@@ -233,6 +233,27 @@ TEST_F(webhook_test, signed_inbound_sms_lands_once_in_the_conversation_api) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 2);
 }
 
+// Texts that store no customer message are idempotent through webhook_events:
+// one to a number we do not have, and one between two of our own lines.
+TEST_F(webhook_test, retried_undeliverable_texts_are_recorded_once) {
+  auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  auto other = number({{"carrier", "twilio"}, {"number", "+14155550101"}});
+  auto nowhere = sms("SM900", "+14155550199", "+14155550177", "to a number we do not have");
+  auto loop = sms("SM901", other, biz, "from one of our lines to another");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(webhook("/webhooks/twilio/sms", nowhere, "twilio-test-token").status, 200);
+    EXPECT_EQ(webhook("/webhooks/twilio/sms", loop, "twilio-test-token").status, 200);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM undeliverable_events"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM webhook_events"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0);
+  // A customer's text needs no webhook_events row: its message is the record.
+  EXPECT_EQ(webhook("/webhooks/twilio/sms", sms("SM902", "+14155550199", biz, "hi"), "twilio-test-token").status, 200);
+  EXPECT_EQ(webhook("/webhooks/twilio/sms", sms("SM902", "+14155550199", biz, "hi"), "twilio-test-token").status, 200);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM webhook_events"), 2);
+}
+
 TEST_F(webhook_test, bad_or_missing_signatures_are_403_with_no_state_change) {
   auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
   auto p = sms("SM100", "+14155550199", biz, "spoofed");
