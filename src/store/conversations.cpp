@@ -266,19 +266,27 @@ id_t insert_message(database& db, const message& m) {
   id_t id = db.last_insert_rowid();
   bool from_contact = m.sender_kind == "contact";
   bool public_reply = m.sender_kind == "teammate" && !m.is_private;
+  // No indexed column in the SET list: SQLite rewrites the entries of every index
+  // whose columns are assigned, even to the same value, and status is indexed twice.
   db.prepare(
         "UPDATE conversations SET last_message_at = ?3, updated_at = ?3,"
         " unread_count = unread_count + ?4,"
         " channel = CASE WHEN ?4 THEN ?6 ELSE channel END,"
         " first_response_at = CASE WHEN ?5 AND first_response_at IS NULL THEN ?3"
-        "  ELSE first_response_at END,"
-        " status = CASE WHEN ?4 AND status IN ('resolved', 'snoozed') THEN 'open' ELSE status END,"
-        " snoozed_until = CASE WHEN ?4 AND status = 'snoozed' THEN NULL ELSE snoozed_until END"
+        "  ELSE first_response_at END"
         " WHERE workspace_id = ?1 AND id = ?2")
       .bind_all(m.workspace_id, m.conversation_id, m.created_at,
                 static_cast<std::int64_t>(from_contact), static_cast<std::int64_t>(public_reply),
                 m.channel)
       .run();
+  // A customer writing again reopens a resolved or snoozed conversation (rare: the
+  // WHERE clause usually matches no row, and nothing is written).
+  if (from_contact)
+    db.prepare(
+          "UPDATE conversations SET status = 'open', snoozed_until = NULL"
+          " WHERE workspace_id = ?1 AND id = ?2 AND (status = 'resolved' OR status = 'snoozed')")
+        .bind_all(m.workspace_id, m.conversation_id)
+        .run();
   return id;
 }
 

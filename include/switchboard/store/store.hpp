@@ -259,6 +259,7 @@ class store {
   std::condition_variable checkpoint_cv_;
   bool checkpoint_wanted_ = false;
   bool checkpoint_stopping_ = false;
+  int checkpoint_log_ = 0, checkpoint_copied_ = 0;  // WAL frames at the last checkpoint, and copied
   std::optional<error> run_error_;  // why run_batch() failed; writer thread only
   // Writer thread only: jobs and time since before_commit last ran.
   bool before_commit_due(const std::vector<pending>& batch);

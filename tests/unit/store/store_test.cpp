@@ -461,3 +461,49 @@ TEST(store, check_lists_are_equality_chains_and_still_enforced) {
   });
   EXPECT_TRUE(plan) << plan.err().message;
 }
+
+// A customer's message reopens a resolved or snoozed conversation; a teammate's
+// reply leaves its status alone. Unread counts and timestamps follow.
+TEST(store, a_customer_message_reopens_and_a_reply_does_not) {
+  sbtest::temp_dir dir;
+  st::store_options o;
+  o.path = dir.file("s.db");
+  auto opened = st::store::open(o);
+  ASSERT_TRUE(opened) << opened.err().message;
+  auto& s = **opened;
+  auto state = [&](const std::string& status, const char* snoozed_until, const std::string& sender) {
+    auto r = s.write_sync([=](st::database& db) {
+      db.exec("INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', '2026-01-01T00:00:00Z')");
+      db.exec("INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
+              " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+      db.exec("INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
+              " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+      db.prepare("UPDATE conversations SET status = ?1, snoozed_until = ?2, unread_count = 0 WHERE id = 1")
+          .bind_all(status, snoozed_until ? std::optional<std::string>(snoozed_until) : std::nullopt)
+          .run();
+      st::message m;
+      m.workspace_id = 1;
+      m.conversation_id = 1;
+      m.direction = sender == "contact" ? "inbound" : "outbound";
+      m.sender_kind = sender;
+      m.channel = "sms";
+      m.body = "hello";
+      m.status = sender == "contact" ? "received" : "queued";
+      m.created_at = "2026-02-02T00:00:00Z";
+      st::conversations::insert_message(db, m);
+    });
+    if (!r) return std::string("error: ") + r.err().message;
+    auto row = s.read_sync([](st::database& db) {
+      auto& q = db.prepare(
+          "SELECT status, coalesce(snoozed_until, '-'), unread_count, last_message_at FROM conversations WHERE id = 1");
+      q.step();
+      return q.column_text(0) + " " + q.column_text(1) + " " + std::to_string(q.column_int(2)) + " " + q.column_text(3);
+    });
+    return row ? *row : std::string("read failed");
+  };
+  EXPECT_EQ(state("resolved", nullptr, "contact"), "open - 1 2026-02-02T00:00:00Z");
+  EXPECT_EQ(state("snoozed", "2030-01-01T00:00:00Z", "contact"), "open - 1 2026-02-02T00:00:00Z");
+  EXPECT_EQ(state("pending", nullptr, "contact"), "pending - 1 2026-02-02T00:00:00Z");
+  EXPECT_EQ(state("resolved", nullptr, "teammate"), "resolved - 0 2026-02-02T00:00:00Z");
+  EXPECT_EQ(state("snoozed", "2030-01-01T00:00:00Z", "teammate"), "snoozed 2030-01-01T00:00:00Z 0 2026-02-02T00:00:00Z");
+}
