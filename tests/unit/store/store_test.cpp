@@ -34,6 +34,24 @@ std::unique_ptr<st::store> open_store(const sbtest::temp_dir& dir, switchboard::
   return std::move(*s);
 }
 
+// A store on the embedded migrations (the real schema, with the search indexer).
+std::unique_ptr<st::store> open_embedded(const sbtest::temp_dir& dir) {
+  st::store_options o;
+  o.path = dir.file("s.db");
+  auto s = st::store::open(o);
+  if (!s) throw std::runtime_error(s.err().message);
+  return std::move(*s);
+}
+
+// Workspace 1, contact 1 and conversation 1, once.
+void seed_conversation(st::database& db) {
+  db.exec("INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', '2026-01-01T00:00:00Z')");
+  db.exec("INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
+          " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+  db.exec("INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
+          " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+}
+
 std::int64_t count_items(st::store& s) {
   auto n = s.read_sync([](st::database& db) {
     auto& q = db.prepare("SELECT COUNT(*) FROM items");
@@ -341,17 +359,10 @@ TEST(store, stop_commits_queued_writes_and_refuses_new_ones) {
 // within the batch must leave the index exactly as a per-row trigger would.
 TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_consistent) {
   sbtest::temp_dir dir;
-  st::store_options o;
-  o.path = dir.file("s.db");  // embedded migrations: the indexer is installed
-  auto opened = st::store::open(o);
-  ASSERT_TRUE(opened) << opened.err().message;
-  auto& s = **opened;
+  auto opened = open_embedded(dir);  // the real schema, with the search indexer
+  auto& s = *opened;
   auto insert = [](st::database& db, const std::string& body) {
-    db.exec("INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', '2026-01-01T00:00:00Z')");
-    db.exec("INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
-            " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
-    db.exec("INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
-            " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    seed_conversation(db);
     st::message m;
     m.workspace_id = 1;
     m.conversation_id = 1;
@@ -421,11 +432,8 @@ TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_c
 // b-tree per checked row), and they still refuse what they refused before.
 TEST(store, check_lists_are_equality_chains_and_still_enforced) {
   sbtest::temp_dir dir;
-  st::store_options o;
-  o.path = dir.file("s.db");
-  auto opened = st::store::open(o);
-  ASSERT_TRUE(opened) << opened.err().message;
-  auto& s = **opened;
+  auto opened = open_embedded(dir);  // the real schema
+  auto& s = *opened;
   auto schemas = s.read_sync([](st::database& db) {
     auto& q = db.prepare(
         "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE type = 'table'"
@@ -466,18 +474,11 @@ TEST(store, check_lists_are_equality_chains_and_still_enforced) {
 // reply leaves its status alone. Unread counts and timestamps follow.
 TEST(store, a_customer_message_reopens_and_a_reply_does_not) {
   sbtest::temp_dir dir;
-  st::store_options o;
-  o.path = dir.file("s.db");
-  auto opened = st::store::open(o);
-  ASSERT_TRUE(opened) << opened.err().message;
-  auto& s = **opened;
+  auto opened = open_embedded(dir);  // the real schema
+  auto& s = *opened;
   auto state = [&](const std::string& status, const char* snoozed_until, const std::string& sender) {
     auto r = s.write_sync([=](st::database& db) {
-      db.exec("INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', '2026-01-01T00:00:00Z')");
-      db.exec("INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
-              " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
-      db.exec("INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
-              " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+      seed_conversation(db);
       db.prepare("UPDATE conversations SET status = ?1, snoozed_until = ?2, unread_count = 0 WHERE id = 1")
           .bind_all(status, snoozed_until ? std::optional<std::string>(snoozed_until) : std::nullopt)
           .run();
