@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "routes.hpp"
 #include "switchboard/store/conversations.hpp"
+#include "switchboard/store/widget.hpp"
 
 namespace switchboard::api {
 
@@ -51,6 +52,8 @@ asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self)
     std::vector<store::conversation> out;
     for (auto& [ws, id] : store::conversations::wake_snoozed(db, at))
       if (auto c = store::conversations::find(db, ws, id)) out.push_back(*c);
+    // The same pass keeps widget_sessions small: a bounded bite of the expired ones.
+    store::widget::purge_expired_sessions(db, at, 500);
     return out;
   };
   auto woke = co_await ctx.db.write(std::move(job1));

@@ -80,6 +80,15 @@ id_t insert_session(database& db, const session& s, const std::string& token_has
   return db.last_insert_rowid();
 }
 
+int purge_expired_sessions(database& db, const std::string& now, int limit) {
+  db.prepare(
+        "DELETE FROM widget_sessions WHERE id IN"
+        " (SELECT id FROM widget_sessions WHERE expires_at < ?1 LIMIT ?2)")
+      .bind_all(now, static_cast<std::int64_t>(limit))
+      .run();
+  return db.changes();
+}
+
 std::optional<session> find_session(database& db, const std::string& token_hash) {
   auto& q = db.prepare(
       "SELECT id, workspace_id, contact_id, visitor_id, verified, created_at, expires_at, revoked_at"

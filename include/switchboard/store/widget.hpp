@@ -43,6 +43,9 @@ id_t insert_session(database& db, const session& s, const std::string& token_has
                     const std::optional<std::string>& origin);
 std::optional<session> find_session(database& db, const std::string& token_hash);
 void revoke_session(database& db, id_t workspace_id, id_t id, const std::string& now);
+// Housekeeping across workspaces: deletes up to `limit` sessions that expired before
+// `now` (a refresh issues a new session, so they pile up); returns how many.
+int purge_expired_sessions(database& db, const std::string& now, int limit);
 
 // The contact a visitor id names (identity kind 'visitor').
 std::optional<id_t> contact_of_visitor(database& db, id_t workspace_id, const std::string& visitor_id);

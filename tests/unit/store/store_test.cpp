@@ -1,5 +1,6 @@
 #include "switchboard/store/store.hpp"
 #include "switchboard/store/conversations.hpp"
+#include "switchboard/store/widget.hpp"
 
 #include <array>
 #include <atomic>
@@ -507,4 +508,39 @@ TEST(store, a_customer_message_reopens_and_a_reply_does_not) {
   EXPECT_EQ(state("pending", nullptr, "contact"), "pending - 1 2026-02-02T00:00:00Z");
   EXPECT_EQ(state("resolved", nullptr, "teammate"), "resolved - 0 2026-02-02T00:00:00Z");
   EXPECT_EQ(state("snoozed", "2030-01-01T00:00:00Z", "teammate"), "snoozed 2030-01-01T00:00:00Z 0 2026-02-02T00:00:00Z");
+}
+
+// Expired widget sessions are purged in bounded bites; live ones stay.
+TEST(store, expired_widget_sessions_are_purged_in_bites) {
+  sbtest::temp_dir dir;
+  auto opened = open_embedded(dir);
+  auto& s = *opened;
+  auto add = s.write_sync([](st::database& db) {
+    seed_conversation(db);
+    for (int i = 0; i < 5; ++i) {
+      st::widget::session ws;
+      ws.workspace_id = 1;
+      ws.contact_id = 1;
+      ws.visitor_id = "v" + std::to_string(i);
+      ws.created_at = "2026-01-01T00:00:00.000Z";
+      ws.expires_at = i < 3 ? "2026-01-02T00:00:00.000Z" : "2026-03-01T00:00:00.000Z";
+      st::widget::insert_session(db, ws, "hash" + std::to_string(i), std::nullopt);
+    }
+  });
+  ASSERT_TRUE(add) << add.err().message;
+  auto purge = [&](int limit) {
+    auto r = s.write_sync([limit](st::database& db) {
+      if (st::widget::purge_expired_sessions(db, "2026-02-01T00:00:00.000Z", limit) < 0) throw std::runtime_error("?");
+    });
+    EXPECT_TRUE(r);
+    auto left = s.read_sync([](st::database& db) {
+      auto& q = db.prepare("SELECT group_concat(visitor_id) FROM (SELECT visitor_id FROM widget_sessions ORDER BY id)");
+      q.step();
+      return q.column_text(0);
+    });
+    return left ? *left : std::string("error");
+  };
+  EXPECT_EQ(purge(2), "v2,v3,v4");
+  EXPECT_EQ(purge(500), "v3,v4");
+  EXPECT_EQ(purge(500), "v3,v4");
 }
