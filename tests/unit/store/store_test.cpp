@@ -256,8 +256,11 @@ TEST(store, before_commit_runs_every_n_jobs_on_flush_and_when_jobs_stop) {
              [p = &promises[i]](switchboard::result<void> r) { p->set_value(std::move(r)); });
   release.set_value();
   for (auto& p : promises) ASSERT_TRUE(p.get_future().get());
-  // Due after the gate and 3 jobs, then after 6 more. Job 9 waits for the interval.
-  EXPECT_EQ(runs(), (std::vector<std::int64_t>{3, 9}));
+  // Due after the gate and 3 jobs, then after 6 more. Job 9 waits for the interval
+  // (so a third run may already be there if this thread was held up a second).
+  auto first = runs();
+  first.resize(std::min<std::size_t>(first.size(), 2));
+  EXPECT_EQ(first, (std::vector<std::int64_t>{3, 9}));
   for (int i = 0; i < 500 && runs().size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(runs(), (std::vector<std::int64_t>{3, 9, 10}));
 
