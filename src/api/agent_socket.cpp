@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "routes.hpp"
+#include "socket_frames.hpp"
 #include "switchboard/http/websocket.hpp"
 #include "switchboard/store/conversations.hpp"
 
@@ -37,36 +38,28 @@ void typing_to_visitor(api_context& ctx, asio::any_io_executor ex, const princip
 
 void on_agent_message(api_context& ctx, const principal& p, asio::any_io_executor ex, http::ws_connection& conn,
                       std::string_view text) {
-  auto msg = json::parse(text, nullptr, false);
-  if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
-    conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "expected {\"type\":…}"}}));
+  auto msg = socket_frame(conn, text);
+  if (!msg) return;
+  auto type = (*msg)["type"].get<std::string>();
+  if (type != "typing") {
+    send_socket_error(conn, "INVALID_INPUT", "unknown type " + type);
     return;
   }
-  auto type = msg["type"].get<std::string>();
-  if (type == "ping") {
-    conn.send(std::string(R"({"type":"pong"})"));
-  } else if (type == "typing") {
-    if (require(p, "typing.send")) {
-      conn.send(realtime::event_text("error", {{"code", "PERMISSION_DENIED"}, {"message", "viewers cannot type"}}));
-      return;
-    }
-    auto cid = msg.value("conversation_id", json()).is_string()
-                   ? parse_id(msg["conversation_id"].get<std::string>())
-                   : std::nullopt;
-    if (!cid) {
-      conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "typing needs conversation_id"}}));
-      return;
-    }
-    bool typing = !msg.contains("typing") || !msg["typing"].is_boolean() || msg["typing"].get<bool>();
-    ctx.hub.publish(p.workspace_id, "agents", "typing",
-                    {{"conversation_id", id_str(*cid)},
-                     {"teammate_id", id_str(p.teammate_id)},
-                     {"name", p.name},
-                     {"typing", typing}});
-    typing_to_visitor(ctx, ex, p, *cid, typing);
-  } else {
-    conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "unknown type " + type}}));
+  if (require(p, "typing.send")) {
+    send_socket_error(conn, "PERMISSION_DENIED", "viewers cannot type");
+    return;
   }
+  auto t = read_typing(*msg);
+  if (!t.conversation_id) {
+    send_socket_error(conn, "INVALID_INPUT", "typing needs conversation_id");
+    return;
+  }
+  ctx.hub.publish(p.workspace_id, "agents", "typing",
+                  {{"conversation_id", id_str(*t.conversation_id)},
+                   {"teammate_id", id_str(p.teammate_id)},
+                   {"name", p.name},
+                   {"typing", t.typing}});
+  typing_to_visitor(ctx, ex, p, *t.conversation_id, t.typing);
 }
 
 asio::awaitable<http::ws_accept> agent_socket(api_context& ctx, request& req) {

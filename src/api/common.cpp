@@ -10,15 +10,18 @@ namespace switchboard::api {
 
 std::string now_text(api_context& ctx) { return format_rfc3339(ctx.now()); }
 
-asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
-                                                bool allow_query_token) {
-  std::string token;
+std::string bearer_token(const request& req, bool allow_query_token) {
   if (auto h = req.headers.get("Authorization")) {
     std::string_view v = *h;
     if (v.size() > 7 && (v.substr(0, 7) == "Bearer " || v.substr(0, 7) == "bearer "))
-      token = std::string(v.substr(7));
+      return std::string(v.substr(7));
   }
-  if (token.empty() && allow_query_token) token = req.query_param("token").value_or("");
+  return allow_query_token ? req.query_param("token").value_or("") : std::string();
+}
+
+asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
+                                                bool allow_query_token) {
+  auto token = bearer_token(req, allow_query_token);
   if (token.empty() || token.size() > 200)
     co_return error{"NOT_AUTHENTICATED", "a Bearer token is required"};
   auto hash = sha256_hex(token);

@@ -23,6 +23,8 @@ using store::id_t;
 using store::principal;
 
 // Bearer token from Authorization (or, for WebSockets, the token query parameter).
+// The token of "Authorization: Bearer …", else (when allowed, for WebSockets) of ?token=; or "".
+std::string bearer_token(const request& req, bool allow_query_token);
 asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
                                                 bool allow_query_token = false);
 std::optional<error> require(const principal& who, std::string_view permission);

@@ -625,13 +625,7 @@ asio::awaitable<response> rotate_secret(api_context& ctx, request& req) {
 }  // namespace
 
 asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request& req, bool allow_query_token) {
-  std::string token;
-  if (auto h = req.headers.get("Authorization")) {
-    std::string_view hv = *h;
-    if (hv.size() > 7 && (hv.substr(0, 7) == "Bearer " || hv.substr(0, 7) == "bearer "))
-      token = std::string(hv.substr(7));
-  }
-  if (token.empty() && allow_query_token) token = req.query_param("token").value_or("");
+  auto token = bearer_token(req, allow_query_token);
   std::optional<wstore::session> s;
   std::optional<wstore::settings> settings;
   std::vector<std::string> any_lists;

@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "routes.hpp"
+#include "socket_frames.hpp"
 #include "widget_common.hpp"
 #include "switchboard/http/websocket.hpp"
 #include "switchboard/store/conversations.hpp"
@@ -38,27 +39,20 @@ void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex
 
 void on_visitor_message(api_context& ctx, const visitor& v, socket_state& st, asio::any_io_executor ex,
                         http::ws_connection& conn, std::string_view text) {
-  auto msg = json::parse(text, nullptr, false);
-  if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
-    conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "expected {\"type\":…}"}}));
+  auto msg = socket_frame(conn, text);
+  if (!msg) return;
+  auto type = (*msg)["type"].get<std::string>();
+  if (type != "typing") {
+    send_socket_error(conn, "INVALID_INPUT", "unknown type " + type);
     return;
   }
-  auto type = msg["type"].get<std::string>();
-  if (type == "ping") {
-    conn.send(std::string(R"({"type":"pong"})"));
-  } else if (type == "typing") {
-    auto cid = msg.value("conversation_id", json()).is_string() ? parse_id(msg["conversation_id"].get<std::string>())
-                                                               : std::nullopt;
-    if (!cid) return;
-    bool typing = !msg.contains("typing") || !msg["typing"].is_boolean() || msg["typing"].get<bool>();
-    // At most one "typing" per second reaches the agents; "stopped" always does.
-    auto now = std::chrono::steady_clock::now();
-    if (typing && now - st.last_typing < std::chrono::seconds(1)) return;
-    if (typing) st.last_typing = now;
-    visitor_typing(ctx, v, ex, *cid, typing);
-  } else {
-    conn.send(realtime::event_text("error", {{"code", "INVALID_INPUT"}, {"message", "unknown type " + type}}));
-  }
+  auto t = read_typing(*msg);
+  if (!t.conversation_id) return;
+  // At most one "typing" per second reaches the agents; "stopped" always does.
+  auto now = std::chrono::steady_clock::now();
+  if (t.typing && now - st.last_typing < std::chrono::seconds(1)) return;
+  if (t.typing) st.last_typing = now;
+  visitor_typing(ctx, v, ex, *t.conversation_id, t.typing);
 }
 
 asio::awaitable<http::ws_accept> widget_socket(api_context& ctx, request& req) {

@@ -92,7 +92,7 @@ void store::submit_flush(done_fn done) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back({[](database&) {}, std::move(done), true});
+      queue_.push_back(flush_job(std::move(done)));
       cv_.notify_one();
       return;
     }
@@ -123,13 +123,13 @@ void store::writer_loop() {
       if (opts_.before_commit && before_commit_owed()) {
         // When no more jobs come, before_commit still runs within its interval.
         if (!cv_.wait_for(lock, opts_.before_commit_interval, ready))
-          queue_.push_back({[](database&) {}, [](result<void>) {}, true});
+          queue_.push_back(flush_job([](result<void>) {}));
       } else {
         cv_.wait(lock, ready);
       }
       if (queue_.empty() && stopping_) {
         if (!opts_.before_commit || !before_commit_owed()) return;
-        queue_.push_back({[](database&) {}, [](result<void>) {}, true});  // index before leaving
+        queue_.push_back(flush_job([](result<void>) {}));  // index before leaving
       }
       while (!queue_.empty() && batch.size() < opts_.max_batch) {
         batch.push_back(std::move(queue_.front()));

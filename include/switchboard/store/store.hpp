@@ -207,6 +207,8 @@ class store {
     bool flush = false;  // its batch runs before_commit
   };
   void submit_flush(done_fn done);
+  // An empty job whose batch runs before_commit.
+  static pending flush_job(done_fn done) { return {[](database&) {}, std::move(done), true}; }
 
   explicit store(const store_options& opts);
   void writer_loop();
