@@ -73,12 +73,17 @@ class hmac_sha1 {
 // HMAC-SHA1(key, url + k1 v1 k2 v2 ...) over params already in signing order.
 std::string sign_params(std::string_view key, std::string_view url,
                         const std::vector<const std::pair<std::string, std::string>*>& ordered) {
-  hmac_sha1 h(key);
-  h.update(url);
+  // One update over the joined text: OpenSSL's per-update layers cost as much as
+  // hashing a short value.
+  thread_local std::string text;
+  text.assign(url);
   for (const auto* p : ordered) {
-    h.update(p->first);
-    h.update(p->second);
+    text += p->first;
+    text += p->second;
   }
+  hmac_sha1 h(key);
+  h.update(text);
+  if (text.capacity() > 65536) std::string().swap(text);  // keep no huge buffer
   return h.final();
 }
 
@@ -299,12 +304,18 @@ result<param_list> parse_form_body(std::string_view body) {
   auto parsed = boost::urls::parse_query(body);
   if (!parsed) return error{"INVALID_INPUT", "malformed application/x-www-form-urlencoded body"};
   const boost::urls::encoding_opts plus_is_space(true);
+  // Most keys and values have no escape (decoded_size() == size()) and no '+': copied as they are.
+  auto decoded = [&](boost::urls::pct_string_view v) {
+    std::string_view raw(v.data(), v.size());
+    if (v.decoded_size() == raw.size() && raw.find('+') == std::string_view::npos) return std::string(raw);
+    return v.decode(plus_is_space);
+  };
   param_list out;
   out.reserve(parsed->size());
   for (auto p : *parsed) {
     // Empty segments ("a=1&&b=2", a trailing '&') carry nothing and no carrier signs them.
     if (p.key.empty() && !p.has_value) continue;
-    out.emplace_back(p.key.decode(plus_is_space), p.has_value ? p.value.decode(plus_is_space) : std::string());
+    out.emplace_back(decoded(p.key), p.has_value ? decoded(p.value) : std::string());
   }
   return out;
 }

@@ -123,7 +123,7 @@ std::vector<conversation> list(database& db, id_t workspace_id, const list_filte
            " AND l.label = ?7)";
   if (f.q)
     sql += " AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
-           " AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?8))";
+           " AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?8))";
   sql += " ORDER BY c.id DESC LIMIT ?9";
   auto& q = db.prepare(sql);
   q.bind_all(workspace_id, f.before, f.status, f.team_id, f.contact_id);
@@ -288,23 +288,6 @@ id_t insert_message(database& db, const message& m) {
         .bind_all(m.workspace_id, m.conversation_id)
         .run();
   return id;
-}
-
-void index_new_messages(database& db) {
-  auto& last = db.prepare("SELECT last_id FROM search_progress WHERE name = 'messages'");
-  if (!last.step()) return;
-  auto last_id = last.column_int(0);
-  last.reset();
-  auto& top = db.prepare("SELECT coalesce(max(id), 0) FROM messages");
-  top.step();
-  auto top_id = top.column_int(0);
-  top.reset();
-  if (top_id <= last_id) return;
-  db.prepare(
-        "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages WHERE id > ?1 AND id <= ?2")
-      .bind_all(last_id, top_id)
-      .run();
-  db.prepare("UPDATE search_progress SET last_id = ?1 WHERE name = 'messages'").bind_all(top_id).run();
 }
 
 std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut) {

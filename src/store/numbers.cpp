@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <set>
+#include <unordered_map>
 
 #include "switchboard/core/random.hpp"
 
@@ -39,14 +40,38 @@ std::optional<number_row> find(database& db, id_t workspace_id, id_t id) {
   return row(q);
 }
 
+namespace {
+// Memo sizes are bounded: a webhook's To and From come from outside.
+constexpr std::size_t memo_limit = 4096;
+
+template <class Map, class V>
+void remember(Map* memo, const std::string& key, const V& value) {
+  if (!memo) return;
+  if (memo->size() >= memo_limit) memo->clear();
+  memo->emplace(key, value);
+}
+
+struct active_numbers {
+  std::unordered_map<std::string, std::optional<number_row>> by_number;
+};
+struct senders {
+  std::unordered_map<std::string, sender_facts> by_number;
+};
+}  // namespace
+
 std::optional<number_row> find_active(database& db, const std::string& e164) {
+  if (auto* memo = db.memo<active_numbers>())
+    if (auto it = memo->by_number.find(e164); it != memo->by_number.end()) return it->second;
   // Built once: this runs for every webhook.
   static const std::string sql =
       std::string("SELECT ") + columns + " FROM numbers WHERE number = ?1 AND status = 'active'";
   auto& q = db.prepare(sql);
   q.bind(1, e164);
-  if (!q.step()) return std::nullopt;
-  return row(q);
+  std::optional<number_row> found;
+  if (q.step()) found = row(q);
+  q.reset();
+  if (auto* memo = db.memo<active_numbers>()) remember(&memo->by_number, e164, found);
+  return found;
 }
 
 std::vector<number_row> list(database& db, id_t workspace_id) {
@@ -117,12 +142,17 @@ bool is_physical_number(database& db, const std::string& e164) {
 }
 
 sender_facts classify_sender(database& db, const std::string& e164) {
+  if (auto* memo = db.memo<senders>())
+    if (auto it = memo->by_number.find(e164); it != memo->by_number.end()) return it->second;
   auto& q = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM numbers WHERE number = ?1 AND status = 'active'),"
       " EXISTS (SELECT 1 FROM teammates WHERE physical_number = ?1)");
   q.bind(1, e164);
   q.step();
-  return {q.column_int(0) != 0, q.column_int(1) != 0};
+  sender_facts facts{q.column_int(0) != 0, q.column_int(1) != 0};
+  q.reset();
+  if (auto* memo = db.memo<senders>()) remember(&memo->by_number, e164, facts);
+  return facts;
 }
 
 std::optional<std::string> webhook_response(database& db, const std::string& carrier,

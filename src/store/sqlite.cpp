@@ -108,7 +108,37 @@ database::database(const std::string& path, mode m) {
   sqlite3_extended_result_codes(db_, 1);
 }
 
+void database::enable_memos(std::vector<std::string> watched) {
+  watched_ = std::move(watched);
+  memos_enabled_ = true;
+  sqlite3_update_hook(db_, &database::on_update, this);
+  sqlite3_rollback_hook(db_, &database::on_rollback, this);
+}
+
+void database::on_update(void* self, int, const char*, const char* table, long long) {
+  auto* d = static_cast<database*>(self);
+  if (d->memos_.empty()) return;
+  for (auto& w : d->watched_)
+    if (w == table) {
+      d->forget_memos();
+      return;
+    }
+}
+
+void database::on_rollback(void* self) { static_cast<database*>(self)->forget_memos(); }
+
+void database::forget_memos_if_others_wrote() {
+  if (!memos_enabled_) return;
+  auto& q = prepare("PRAGMA data_version");
+  q.step();
+  auto v = q.column_int(0);
+  q.reset();
+  if (v != data_version_) forget_memos();
+  data_version_ = v;
+}
+
 database::~database() {
+  memos_.clear();
   used_.clear();
   cache_.clear();
   sqlite3_close_v2(db_);

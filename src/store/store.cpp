@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
-#include "switchboard/store/conversations.hpp"
 
 namespace switchboard::store {
 namespace {
@@ -33,8 +32,6 @@ store::store(const store_options& opts)
 
 result<std::unique_ptr<store>> store::open(const store_options& opts) {
   std::unique_ptr<store> s(new store(opts));
-  if (opts.migrations.empty() && !s->opts_.before_commit)
-    s->opts_.before_commit = [](database& db) { conversations::index_new_messages(db); };
   try {
     s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
     configure(*s->writer_db_, opts.busy_timeout, true);
@@ -51,14 +48,30 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
       s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
       configure(*s->writer_db_, opts.busy_timeout, true);
     }
+    // Rows read by every inbound webhook and seldom changed are memoized on the
+    // writer's connection (see database::memo).
+    s->writer_db_->enable_memos({"numbers", "teammates", "teams_channels"});
     // Checkpoints leave the writer: its own connection, woken by the WAL hook
     // (which replaces SQLite's automatic checkpoint inside COMMIT).
     s->checkpoint_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
     configure(*s->checkpoint_db_, opts.busy_timeout, true);
     sqlite3_wal_hook(s->writer_db_->handle(), &store::on_wal_commit, s.get());
+    if (opts.migrations.empty()) {
+      search_index_options so;
+      so.path = opts.search_path.empty() ? search_index::path_for(opts.path) : opts.search_path;
+      so.store_path = opts.path;
+      // The changes it has applied are deleted through the writer, like every write.
+      so.applied_changes = [p = s.get()](std::int64_t seq) {
+        p->submit([seq](database& db) {
+          db.prepare("DELETE FROM search_changes WHERE seq <= ?1").bind(1, seq).run();
+        }, [](result<void>) {});
+      };
+      s->search_ = std::make_unique<search_index>(std::move(so));
+    }
     for (std::size_t i = 0; i < opts.read_connections; ++i) {
       auto r = std::make_unique<database>(opts.path, database::mode::read_only);
       configure(*r, opts.busy_timeout, false);
+      if (s->search_) s->search_->attach(*r);
       s->readers_.push_back(std::move(r));
     }
   } catch (const sqlite_error& e) {
@@ -66,8 +79,6 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
   }
   s->checkpointer_ = std::thread([p = s.get()] { p->checkpointer_loop(); });
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
-  // A first flush runs before_commit for what a crash left undone.
-  if (s->opts_.before_commit) s->submit_flush([](result<void>) {});
   return s;
 }
 
@@ -89,15 +100,10 @@ void store::submit(job j, done_fn done) {
 }
 
 void store::submit_flush(done_fn done) {
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      queue_.push_back(flush_job(std::move(done)));
-      cv_.notify_one();
-      return;
-    }
-  }
-  done(error{"UNAVAILABLE", "store is stopping"});
+  if (search_)
+    search_->flush(std::move(done));
+  else
+    done({});
 }
 
 result<void> store::flush_sync() {
@@ -119,18 +125,8 @@ void store::writer_loop() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      auto ready = [&] { return stopping_ || !queue_.empty(); };
-      if (opts_.before_commit && before_commit_owed()) {
-        // When no more jobs come, before_commit still runs within its interval.
-        if (!cv_.wait_for(lock, opts_.before_commit_interval, ready))
-          queue_.push_back(flush_job([](result<void>) {}));
-      } else {
-        cv_.wait(lock, ready);
-      }
-      if (queue_.empty() && stopping_) {
-        if (!opts_.before_commit || !before_commit_owed()) return;
-        queue_.push_back(flush_job([](result<void>) {}));  // index before leaving
-      }
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && batch.size() < opts_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -186,6 +182,7 @@ void store::commit_batch(std::vector<pending>& batch) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (opts_.stats) opts_.stats->observe_commit(batch.size(), seconds);
   if (batch_error) spdlog::error("store: batch of {} failed: {}", batch.size(), batch_error->message);
+  else if (search_) search_->notify();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (batch_error)
       batch[i].done(*batch_error);
@@ -196,23 +193,12 @@ void store::commit_batch(std::vector<pending>& batch) {
   }
 }
 
-bool store::before_commit_due(const std::vector<pending>& batch) {
-  jobs_since_before_commit_ += batch.size();
-  auto now = std::chrono::steady_clock::now();
-  bool flush = std::any_of(batch.begin(), batch.end(), [](const pending& p) { return p.flush; });
-  if (!flush && jobs_since_before_commit_ < opts_.before_commit_jobs &&
-      now - last_before_commit_ < opts_.before_commit_interval)
-    return false;
-  jobs_since_before_commit_ = 0;
-  last_before_commit_ = now;
-  return true;
-}
-
 store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
                                   std::vector<std::optional<error>>& outcome) {
   database& db = *writer_db_;
   try {
     db.prepare("BEGIN IMMEDIATE").run();
+    db.forget_memos_if_others_wrote();  // e.g. `switchboard admin add-number` meanwhile
   } catch (const sqlite_error& e) {
     run_error_ = error{"UNAVAILABLE", e.what()};
     return batch_run::failed;
@@ -239,26 +225,8 @@ store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
       }
       try {
         db.prepare("ROLLBACK TO job").run();
+        db.forget_memos();  // the job may have read rows it had changed
         db.prepare("RELEASE job").run();
-      } catch (const sqlite_error& re) {
-        rollback_quietly(db);
-        run_error_ = error{"INTERNAL", re.what()};
-        return batch_run::failed;
-      }
-    }
-  }
-  if (opts_.before_commit && before_commit_due(batch)) {
-    try {
-      db.prepare("SAVEPOINT before_commit").run();
-      opts_.before_commit(db);
-      db.reset_all();
-      db.prepare("RELEASE before_commit").run();
-    } catch (const std::exception& e) {
-      db.reset_all();
-      spdlog::error("store: before-commit step failed (retried next batch): {}", e.what());
-      try {
-        db.prepare("ROLLBACK TO before_commit").run();
-        db.prepare("RELEASE before_commit").run();
       } catch (const sqlite_error& re) {
         rollback_quietly(db);
         run_error_ = error{"INTERNAL", re.what()};
@@ -284,6 +252,7 @@ void store::stop() {
     cv_.notify_all();
   }
   if (writer_.joinable()) writer_.join();
+  if (search_) search_->stop();  // indexes what the last batches committed
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stopping_ = true;

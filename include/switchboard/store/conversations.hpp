@@ -54,9 +54,6 @@ void update_item(database& db, id_t workspace_id, id_t id, const std::string& bo
                  const std::string& status, const nlohmann::json& metadata);
 // Inserts and updates the conversation's last_message_at / unread / first response.
 id_t insert_message(database& db, const message& m);
-// Adds messages inserted since the last call to the full-text index (the store runs
-// it once per batch, before COMMIT; see migrations/0005_search_batch.sql).
-void index_new_messages(database& db);
 
 std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut);
 std::vector<canned_response> list_canned(database& db, id_t workspace_id);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <typeindex>
 #include <unordered_map>
 #include <vector>
 
@@ -90,7 +91,40 @@ class database {
   int changes() const;
   sqlite3* handle() { return db_; }
 
+  // Memos: per-connection copies of rows that every webhook reads and that rarely
+  // change (a number's owner, whose phone a number is, whether Teams is linked).
+  // Only a connection that enabled them has any: memo<T>() is nullptr otherwise.
+  // All are dropped when one of the `watched` tables changes on this connection
+  // (SQLite's update hook), on a rollback, on forget_memos(), and when
+  // forget_memos_if_others_wrote() finds that another connection committed.
+  void enable_memos(std::vector<std::string> watched);
+  template <class T>
+  T* memo() {
+    if (!memos_enabled_) return nullptr;
+    for (auto& m : memos_)
+      if (m.type == typeid(T)) return static_cast<T*>(m.value.get());
+    auto* v = new T();
+    memos_.push_back({typeid(T), holder(v, [](void* p) { delete static_cast<T*>(p); })});
+    return v;
+  }
+  void forget_memos() { memos_.clear(); }
+  // Cheap (PRAGMA data_version): the writer calls it at the start of each batch,
+  // where no other connection can commit until its COMMIT.
+  void forget_memos_if_others_wrote();
+
  private:
+  using holder = std::unique_ptr<void, void (*)(void*)>;
+  struct memo_slot {
+    std::type_index type;
+    holder value;
+  };
+  static void on_update(void* self, int op, const char* schema, const char* table, long long rowid);
+  static void on_rollback(void* self);
+  bool memos_enabled_ = false;
+  std::vector<std::string> watched_;
+  std::vector<memo_slot> memos_;
+  std::int64_t data_version_ = -1;
+
   sqlite3* db_ = nullptr;
   struct sql_hash {
     using is_transparent = void;

@@ -29,6 +29,7 @@
 #include "switchboard/core/metrics.hpp"
 #include "switchboard/core/result.hpp"
 #include "switchboard/store/migrations.hpp"
+#include "switchboard/store/search_index.hpp"
 #include "switchboard/store/sqlite.hpp"
 
 namespace switchboard::store {
@@ -53,16 +54,9 @@ struct store_options {
   std::size_t read_connections = 2;
   metrics* stats = nullptr;                       // optional
   std::span<const migration> migrations = {};     // empty = the embedded ones
-  // Runs in a batch's transaction just before COMMIT (after the jobs): after
-  // `before_commit_jobs` jobs, after `before_commit_interval` (also when no more
-  // jobs come), and in the batch of a flush(). With the embedded migrations and
-  // none given, it is the search indexer of new messages, whose cost per message
-  // halves from batches of 30 to batches of 300; search flushes first, so it is
-  // never behind. A failure rolls back only what it did, is logged, and is
-  // retried next time.
-  std::function<void(database&)> before_commit;
-  std::size_t before_commit_jobs = 256;
-  std::chrono::milliseconds before_commit_interval{200};
+  // With the embedded migrations and none given, the message search index runs
+  // beside the store (search_index.hpp), in <store>.search.db unless set here.
+  std::string search_path;
   // WAL pages after which a checkpoint copies them into the database file. It runs
   // on a thread of its own (PASSIVE, beside the writer), not inside a commit.
   int checkpoint_pages = 1000;
@@ -148,8 +142,8 @@ class store {
         std::move(initiation), asio::use_awaitable, std::move(st));
   }
 
-  // Completes once before_commit has run over everything committed so far (the
-  // search index is current). Cheap when nothing is owed: an empty transaction.
+  // Completes once the search index holds everything committed so far (at once
+  // for a store without one).
   auto flush() {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(result<void>)>(
         [this](auto handler) {
@@ -204,11 +198,8 @@ class store {
   struct pending {
     job fn;
     done_fn done;
-    bool flush = false;  // its batch runs before_commit
   };
   void submit_flush(done_fn done);
-  // An empty job whose batch runs before_commit.
-  static pending flush_job(done_fn done) { return {[](database&) {}, std::move(done), true}; }
 
   explicit store(const store_options& opts);
   void writer_loop();
@@ -263,11 +254,7 @@ class store {
   bool checkpoint_stopping_ = false;
   int checkpoint_log_ = 0, checkpoint_copied_ = 0;  // WAL frames at the last checkpoint, and copied
   std::optional<error> run_error_;  // why run_batch() failed; writer thread only
-  // Writer thread only: jobs and time since before_commit last ran.
-  bool before_commit_due(const std::vector<pending>& batch);
-  bool before_commit_owed() const { return jobs_since_before_commit_ > 0; }
-  std::size_t jobs_since_before_commit_ = 0;
-  std::chrono::steady_clock::time_point last_before_commit_{};
+  std::unique_ptr<search_index> search_;  // with the embedded schema
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

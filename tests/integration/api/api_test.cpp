@@ -353,7 +353,8 @@ TEST_F(api_test, contacts_validate_merge_and_erase) {
   EXPECT_EQ(call("GET", "/api/v1/contacts/" + a, admin_).status, 404);
   EXPECT_EQ(call("GET", "/api/v1/conversations/" + conv_b, admin_).status, 404);
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'searchable'"), 0);
+  ASSERT_TRUE(app_->get().db().flush_sync());  // the index has applied the deletions
+  EXPECT_EQ(count("SELECT COUNT(*) FROM search.messages_fts WHERE messages_fts MATCH 'searchable'"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM contact_identities"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'contact.erased'"), 1);
 }

@@ -1,5 +1,6 @@
 #include "switchboard/store/store.hpp"
 #include "switchboard/store/conversations.hpp"
+#include "switchboard/store/numbers.hpp"
 #include "switchboard/store/widget.hpp"
 
 #include <array>
@@ -208,68 +209,6 @@ TEST(store, a_failure_replays_its_batch_with_savepoints_and_only_the_failure_is_
   EXPECT_EQ(count_items(*s), 4);
 }
 
-// The before-commit step (the search indexer) runs every before_commit_jobs jobs,
-// in a flush's batch, and on its own once jobs stop coming: bigger index batches
-// cost less per row, and search flushes first.
-TEST(store, before_commit_runs_every_n_jobs_on_flush_and_when_jobs_stop) {
-  sbtest::temp_dir dir;
-  auto schema = test_schema();
-  std::mutex mu;
-  std::vector<std::int64_t> seen;  // rows present at each run
-  st::store_options o;
-  o.path = dir.file("s.db");
-  o.migrations = schema;
-  o.max_batch = 3;
-  o.before_commit_jobs = 4;
-  o.before_commit_interval = std::chrono::seconds(1);
-  o.before_commit = [&](st::database& db) {
-    auto& q = db.prepare("SELECT COUNT(*) FROM items");
-    q.step();
-    std::lock_guard lock(mu);
-    seen.push_back(q.column_int(0));
-  };
-  auto runs = [&] {
-    std::lock_guard lock(mu);
-    return seen;
-  };
-  auto opened = st::store::open(o);
-  ASSERT_TRUE(opened);
-  auto& s = **opened;
-  ASSERT_TRUE(s.flush_sync());  // the flush at open, or this one, ran it
-  {
-    std::lock_guard lock(mu);
-    ASSERT_FALSE(seen.empty());
-    seen.clear();
-  }
-
-  // Batches of 3 behind a blocked job: [gate] [0-2] [3-5] [6-8] [9].
-  std::promise<void> release, started;
-  auto gate = release.get_future().share();
-  s.submit([gate, &started](st::database&) {
-    started.set_value();
-    gate.wait();
-  }, [](switchboard::result<void>) {});
-  started.get_future().wait();
-  std::vector<std::promise<switchboard::result<void>>> promises(10);
-  for (int i = 0; i < 10; ++i)
-    s.submit([i](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run(); },
-             [p = &promises[i]](switchboard::result<void> r) { p->set_value(std::move(r)); });
-  release.set_value();
-  for (auto& p : promises) ASSERT_TRUE(p.get_future().get());
-  // Due after the gate and 3 jobs, then after 6 more. Job 9 waits for the interval
-  // (so a third run may already be there if this thread was held up a second).
-  auto first = runs();
-  first.resize(std::min<std::size_t>(first.size(), 2));
-  EXPECT_EQ(first, (std::vector<std::int64_t>{3, 9}));
-  for (int i = 0; i < 500 && runs().size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(runs(), (std::vector<std::int64_t>{3, 9, 10}));
-
-  // A flush runs it at once.
-  ASSERT_TRUE(s.write_sync([](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (11)").run(); }));
-  ASSERT_TRUE(s.flush_sync());
-  EXPECT_EQ(runs().back(), 11);
-}
-
 // Checkpoints run on their own thread: the database file grows as WAL pages are
 // copied into it, while the writer never checkpoints inside a commit.
 TEST(store, the_checkpointer_copies_the_wal_into_the_database_file) {
@@ -358,12 +297,12 @@ TEST(store, stop_commits_queued_writes_and_refuses_new_ones) {
   EXPECT_EQ(count_items(*s), 200);
 }
 
-// Messages are indexed for search once per batch, just before COMMIT
-// (migrations/0005_search_batch.sql): a message inserted, edited or deleted
-// within the batch must leave the index exactly as a per-row trigger would.
-TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_consistent) {
+// The search index (search_index.hpp) lives in its own file and follows the
+// store's commits on its own thread: a message inserted, edited or deleted in
+// any order must leave the index exactly as the messages are, after a flush.
+TEST(store, the_search_index_follows_inserts_edits_and_deletes) {
   sbtest::temp_dir dir;
-  auto opened = open_embedded(dir);  // the real schema, with the search indexer
+  auto opened = open_embedded(dir);  // the real schema, with the search index
   auto& s = *opened;
   auto insert = [](st::database& db, const std::string& body) {
     seed_conversation(db);
@@ -381,20 +320,33 @@ TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_c
   auto matches = [&](const std::string& word) {
     if (!s.flush_sync()) return std::string("flush failed");
     auto r = s.read_sync([word](st::database& db) {
-      auto& q = db.prepare("SELECT group_concat(rowid) FROM messages_fts WHERE messages_fts MATCH ?1");
+      auto& q = db.prepare("SELECT group_concat(rowid) FROM search.messages_fts WHERE messages_fts MATCH ?1");
       q.bind(1, word);
       q.step();
       return q.column_text(0);
     });
     return r ? *r : std::string("error");
   };
-  auto integrity = [&] {
-    return s.write_sync([](st::database& db) {
-      db.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
+  auto integrity = [&]() -> std::string {
+    try {
+      st::database index(dir.file("s.search.db"), st::database::mode::read_write);
+      index.exec("PRAGMA busy_timeout = 5000");
+      index.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)");
+      return "ok";
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+  };
+  auto pending_changes = [&] {
+    auto r = s.read_sync([](st::database& db) {
+      auto& q = db.prepare("SELECT COUNT(*) FROM search_changes");
+      q.step();
+      return q.column_int(0);
     });
+    return r ? *r : -1;
   };
 
-  // One batch: kept, edited before the commit, deleted before the commit, and a job that fails.
+  // One batch: kept, edited before indexing, deleted before indexing, and a job that fails.
   std::int64_t kept = 0, edited = 0;
   auto first = s.write_sync([&](st::database& db) {
     kept = insert(db, "apples");
@@ -414,10 +366,13 @@ TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_c
   EXPECT_EQ(matches("bananas"), "");
   EXPECT_EQ(matches("cherries"), "");
   EXPECT_EQ(matches("elderberries"), "");
-  auto ok = integrity();
-  EXPECT_TRUE(ok) << ok.err().message;
+  EXPECT_EQ(integrity(), "ok");
+  // The changes it applied are deleted through the writer (a job queued by the index);
+  // the next ones must not reuse their numbers.
+  for (int i = 0; i < 500 && pending_changes() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(pending_changes(), 0);
 
-  // Later transactions edit and delete rows that are already indexed (the triggers).
+  // Later transactions edit and delete rows that are already indexed.
   auto later = s.write_sync([&](st::database& db) {
     db.prepare("UPDATE messages SET body = 'figs' WHERE id = ?1").bind_all(edited).run();
     db.prepare("DELETE FROM messages WHERE id = ?1").bind_all(kept).run();
@@ -428,8 +383,64 @@ TEST(store, messages_are_indexed_for_search_at_commit_and_edits_keep_the_index_c
   EXPECT_EQ(matches("dates"), "");
   EXPECT_EQ(matches("figs"), std::to_string(edited));
   EXPECT_NE(matches("grapes"), "");
-  ok = integrity();
-  EXPECT_TRUE(ok) << ok.err().message;
+  EXPECT_EQ(integrity(), "ok");
+  for (int i = 0; i < 500 && pending_changes() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(pending_changes(), 0);
+}
+
+// The index is rebuilt from the messages when its file is gone, and when it is
+// ahead of the store (a backup of the store was restored under it).
+TEST(store, the_search_index_is_rebuilt_when_missing_or_ahead_of_the_store) {
+  sbtest::temp_dir dir;
+  auto add = [](st::store& s, const std::string& body) {
+    return s.write_sync([body](st::database& db) {
+      seed_conversation(db);
+      db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
+                 " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', 't')")
+          .bind(1, body)
+          .run();
+    });
+  };
+  auto found = [](st::store& s, const std::string& word) {
+    EXPECT_TRUE(s.flush_sync());
+    auto r = s.read_sync([word](st::database& db) {
+      auto& q = db.prepare("SELECT COUNT(*) FROM search.messages_fts WHERE messages_fts MATCH ?1");
+      q.bind(1, word);
+      q.step();
+      return q.column_int(0);
+    });
+    return r ? *r : -1;
+  };
+  {
+    auto s = open_embedded(dir);
+    ASSERT_TRUE(add(*s, "kiwi"));
+    ASSERT_TRUE(add(*s, "lemon"));
+    EXPECT_EQ(found(*s, "kiwi"), 1);
+  }
+  std::filesystem::copy_file(dir.file("s.db"), dir.file("backup.db"));  // closed: no WAL left
+  {
+    auto s = open_embedded(dir);
+    ASSERT_TRUE(add(*s, "mango"));
+    EXPECT_EQ(found(*s, "mango"), 1);
+  }
+  // The older store comes back: its next message gets mango's id, and the index must
+  // not answer "mango" for it.
+  std::filesystem::copy_file(dir.file("backup.db"), dir.file("s.db"),
+                             std::filesystem::copy_options::overwrite_existing);
+  {
+    auto s = open_embedded(dir);
+    ASSERT_TRUE(add(*s, "nectarine"));
+    EXPECT_EQ(found(*s, "mango"), 0);
+    EXPECT_EQ(found(*s, "nectarine"), 1);
+    EXPECT_EQ(found(*s, "kiwi"), 1);
+  }
+  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dir.file("s.search.db") + suffix);
+  {
+    auto s = open_embedded(dir);
+    EXPECT_EQ(found(*s, "kiwi"), 1);
+    EXPECT_EQ(found(*s, "lemon"), 1);
+    EXPECT_EQ(found(*s, "nectarine"), 1);
+  }
 }
 
 // 0007_check_lists: the hot tables' CHECK lists are equality chains (no ephemeral
@@ -546,4 +557,67 @@ TEST(store, expired_widget_sessions_are_purged_in_bites) {
   EXPECT_EQ(purge(2), "v2,v3,v4");
   EXPECT_EQ(purge(500), "v3,v4");
   EXPECT_EQ(purge(500), "v3,v4");
+}
+
+// The writer memoizes active numbers and senders (database::memo): every change
+// must show, whether made by a job, undone by a rollback, or committed by another
+// process (`switchboard admin ...`).
+TEST(store, memoized_numbers_follow_changes_rollbacks_and_other_writers) {
+  sbtest::temp_dir dir;
+  auto opened = open_embedded(dir);
+  auto& s = *opened;
+  namespace nums = st::numbers;
+  ASSERT_TRUE(s.write_sync([](st::database& db) {
+    seed_conversation(db);
+    nums::number_row n;
+    n.workspace_id = 1;
+    n.number = "+12025550111";
+    n.carrier = "sandbox";
+    n.created_at = "t";
+    nums::insert(db, n);
+  }));
+  // What a webhook job sees: the number's owner, and whether a phone is one of our lines.
+  auto seen = [&] {
+    std::string out;
+    auto r = s.write_sync([&out](st::database& db) {
+      auto n = nums::find_active(db, "+12025550111");
+      out = !n ? "none" : n->owner_teammate_id ? "teammate " + std::to_string(*n->owner_teammate_id) : "nobody";
+      out += nums::classify_sender(db, "+12025550111").our_line ? ", our line" : ", not ours";
+      out += nums::classify_sender(db, "+12025550122").teammate_phone ? ", 0122 is a teammate's" : "";
+    });
+    return r ? out : r.err().message;
+  };
+  EXPECT_EQ(seen(), "nobody, our line");
+  EXPECT_EQ(seen(), "nobody, our line");  // from the memo now
+
+  // A job's own change.
+  ASSERT_TRUE(s.write_sync([](st::database& db) {
+    db.exec("INSERT INTO teammates(id, workspace_id, email, name, role, created_at, physical_number)"
+            " VALUES (7, 1, 'a@example.com', 'A', 'admin', 't', '+12025550122')");
+    db.exec("UPDATE numbers SET owner_teammate_id = 7");
+  }));
+  EXPECT_EQ(seen(), "teammate 7, our line, 0122 is a teammate's");
+
+  // A job that read its own change and then failed: the change is undone, and so is the memo.
+  auto failed = s.write_sync([](st::database& db) {
+    db.exec("UPDATE numbers SET status = 'released'");
+    if (!nums::find_active(db, "+12025550111")) throw st::job_error("INVALID_INPUT", "undone");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(seen(), "teammate 7, our line, 0122 is a teammate's");
+
+  // Another connection (another process) commits.
+  {
+    st::database other(dir.file("s.db"), st::database::mode::read_write);
+    other.exec("PRAGMA busy_timeout = 5000");
+    other.exec("UPDATE numbers SET owner_teammate_id = NULL");
+    other.exec("UPDATE teammates SET physical_number = NULL");
+  }
+  EXPECT_EQ(seen(), "nobody, our line");
+  {
+    st::database other(dir.file("s.db"), st::database::mode::read_write);
+    other.exec("PRAGMA busy_timeout = 5000");
+    other.exec("UPDATE numbers SET status = 'released'");
+  }
+  EXPECT_EQ(seen(), "none, not ours");
 }

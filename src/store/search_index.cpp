@@ -1,0 +1,206 @@
+#include "switchboard/store/search_index.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::store {
+
+namespace fs = std::filesystem;
+
+std::string search_index::path_for(const std::string& store_path) {
+  fs::path p(store_path);
+  if (p.extension() == ".db") return (p.parent_path() / (p.stem().string() + ".search.db")).string();
+  return store_path + ".search";
+}
+
+search_index::search_index(search_index_options opts) : opts_(std::move(opts)) {
+  open_index();
+  thread_ = std::thread([this] { loop(); });
+}
+
+search_index::~search_index() { stop(); }
+
+void search_index::open_index() {
+  auto open = [&] {
+    db_ = std::make_unique<database>(opts_.path, database::mode::read_write);
+    db_->exec("PRAGMA busy_timeout = 5000");
+    db_->exec("PRAGMA journal_mode = WAL");
+    // FULL although the index could be rebuilt: the store deletes the search_changes
+    // rows an index commit has applied, so that commit must not be lost.
+    db_->exec("PRAGMA synchronous = FULL");
+    db_->exec("PRAGMA temp_store = MEMORY");
+    db_->exec("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body)");
+    db_->exec(
+        "CREATE TABLE IF NOT EXISTS progress(name TEXT PRIMARY KEY, last_id INTEGER NOT NULL,"
+        " last_seq INTEGER NOT NULL) WITHOUT ROWID");
+    db_->exec("INSERT OR IGNORE INTO progress(name, last_id, last_seq) VALUES ('messages', 0, 0)");
+    db_->prepare("ATTACH ?1 AS store").bind(1, opts_.store_path).run();
+    auto& q = db_->prepare(
+        "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
+        " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
+        " FROM progress WHERE name = 'messages'");
+    q.step();
+    last_id_ = q.column_int(0);
+    last_seq_ = q.column_int(1);
+    auto max_id = q.column_int(2), max_seq = q.column_int(3);
+    q.reset();
+    // An index ahead of the store belongs to another copy of it (a backup was
+    // restored): start over.
+    if (last_id_ > max_id || last_seq_ > max_seq) {
+      spdlog::warn("search: {} is ahead of {}; rebuilding it", opts_.path, opts_.store_path);
+      db_->exec("BEGIN");
+      db_->exec("DELETE FROM messages_fts");
+      db_->prepare("UPDATE progress SET last_id = 0, last_seq = ?1 WHERE name = 'messages'")
+          .bind(1, max_seq)
+          .run();
+      db_->exec("COMMIT");
+      last_id_ = 0;
+      last_seq_ = max_seq;
+    }
+  };
+  try {
+    open();
+  } catch (const sqlite_error& e) {
+    spdlog::warn("search: {} cannot be used ({}); rebuilding it", opts_.path, e.what());
+    db_.reset();
+    std::error_code ec;
+    for (auto suffix : {"", "-wal", "-shm"}) fs::remove(opts_.path + suffix, ec);
+    open();  // a second failure is the caller's
+  }
+}
+
+void search_index::attach(database& db) const {
+  db.prepare("ATTACH ?1 AS search").bind(1, opts_.path).run();
+}
+
+void search_index::notify() {
+  std::lock_guard lock(mu_);
+  if (owed_) return;  // already woken (or waiting out the delay)
+  owed_ = true;
+  cv_.notify_one();
+}
+
+void search_index::flush(std::function<void(result<void>)> done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      flushes_.push_back(std::move(done));
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(error{"UNAVAILABLE", "the search index is stopping"});
+}
+
+void search_index::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void search_index::loop() {
+  for (;;) {
+    std::vector<std::function<void(result<void>)>> flushes;
+    bool last;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return owed_ || stopping_ || !flushes_.empty(); });
+      // Let a few commits gather, unless someone waits for the index.
+      if (flushes_.empty() && !stopping_)
+        cv_.wait_for(lock, opts_.delay, [&] { return stopping_ || !flushes_.empty(); });
+      owed_ = false;
+      flushes.swap(flushes_);
+      last = stopping_;
+    }
+    result<void> r;
+    try {
+      while (!index_some()) {
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("search: indexing failed (retried): {}", e.what());
+      r = error{"INTERNAL", std::string("search index: ") + e.what()};
+      std::lock_guard lock(mu_);
+      owed_ = true;
+    }
+    for (auto& f : flushes) f(r);
+    if (last) {
+      std::lock_guard lock(mu_);
+      for (auto& f : flushes_) f(error{"UNAVAILABLE", "the search index is stopping"});
+      flushes_.clear();
+      return;
+    }
+    if (!r) std::this_thread::sleep_for(opts_.delay);  // no hot loop on a lasting failure
+  }
+}
+
+bool search_index::index_some() {
+  database& db = *db_;
+  // One transaction: its first read of the store fixes the snapshot that every
+  // statement below sees, and progress commits with the rows it describes.
+  db.exec("BEGIN");
+  std::int64_t upto = 0, max_id = 0, max_seq = 0;
+  try {
+    // The last change's number comes from sqlite_sequence: the rows themselves are
+    // deleted once applied.
+    auto& top = db.prepare(
+        "SELECT (SELECT coalesce(max(id), 0) FROM store.messages),"
+        " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')");
+    top.step();
+    max_id = top.column_int(0);
+    max_seq = top.column_int(1);
+    top.reset();
+    upto = std::min<std::int64_t>(max_id, last_id_ + static_cast<std::int64_t>(opts_.max_rows));
+    if (upto == last_id_ && max_seq == last_seq_) {
+      db.exec("COMMIT");  // nothing new; nothing written
+      return true;
+    }
+    if (max_seq > last_seq_) {
+      // Changed or deleted since they were indexed: drop them, and index again what
+      // is still there. Newer ids are indexed below, as they are now.
+      db.prepare(
+            "DELETE FROM messages_fts WHERE rowid IN"
+            " (SELECT message_id FROM store.search_changes WHERE seq > ?1 AND seq <= ?2)")
+          .bind_all(last_seq_, max_seq)
+          .run();
+      db.prepare(
+            "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM store.messages"
+            " WHERE id <= ?3 AND id IN"
+            " (SELECT message_id FROM store.search_changes WHERE seq > ?1 AND seq <= ?2)")
+          .bind_all(last_seq_, max_seq, last_id_)
+          .run();
+    }
+    if (upto > last_id_)
+      db.prepare(
+            "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM store.messages"
+            " WHERE id > ?1 AND id <= ?2")
+          .bind_all(last_id_, upto)
+          .run();
+    db.prepare("UPDATE progress SET last_id = ?1, last_seq = ?2 WHERE name = 'messages'")
+        .bind_all(upto, max_seq)
+        .run();
+    db.reset_all();
+    db.exec("COMMIT");
+  } catch (...) {
+    db.reset_all();
+    try {
+      db.exec("ROLLBACK");
+    } catch (...) {
+    }
+    throw;
+  }
+  bool applied = max_seq > last_seq_;
+  last_id_ = upto;
+  last_seq_ = max_seq;
+  if (applied && opts_.applied_changes) opts_.applied_changes(max_seq);
+  return upto == max_id;
+}
+
+}  // namespace switchboard::store
