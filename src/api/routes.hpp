@@ -82,6 +82,7 @@ void publish_reply(api_context& ctx, const reply_result& r);
 struct thread_ref {
   store::id_t workspace_id = 0, contact_id = 0, conversation_id = 0;
   bool created = false;
+  bool open = false;  // open or pending: a customer's message need not reopen it
 };
 thread_ref resolve_thread(store::database& db, const store::numbers::number_row& number, const std::string& from,
                           const std::string& channel, const std::string& at, bool new_after_resolved = false);

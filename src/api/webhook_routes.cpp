@@ -100,10 +100,12 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
     contact_id = store::contacts::insert(db, k);
   }
   out.contact_id = *contact_id;
-  auto conv_id = nums::latest_conversation(db, ws, *contact_id, number.id);
-  if (conv_id && new_after_resolved) {
-    auto latest = conv::find(db, ws, *conv_id);
-    if (latest && latest->status == "resolved") conv_id.reset();
+  std::optional<store::id_t> conv_id;
+  if (auto latest = nums::latest_conversation(db, ws, *contact_id, number.id)) {
+    if (!(new_after_resolved && latest->status == "resolved")) {
+      conv_id = latest->id;
+      out.open = latest->status == "open" || latest->status == "pending";
+    }
   }
   if (!conv_id) {
     store::conversation cv;
@@ -120,6 +122,7 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
     conv_id = conv::insert(db, cv);
     db.prepare("UPDATE conversations SET number_id = ?2 WHERE id = ?1").bind_all(*conv_id, number.id).run();
     out.created = true;
+    out.open = true;
   }
   out.conversation_id = *conv_id;
   return out;
@@ -358,7 +361,7 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   m.external_id = in.sid;
   m.media = in.media;
   m.created_at = in.at;
-  auto mid = conv::insert_message(db, m);
+  auto mid = conv::insert_message(db, m, !th.open);
   out.workspace_id = ws;
   out.conversation_id = th.conversation_id;
   m.id = mid;

@@ -3,6 +3,13 @@
 namespace switchboard::store::conversations {
 namespace {
 
+// The usual empty media list and metadata without serializing them.
+std::string json_text(const nlohmann::json& j) {
+  if (j.is_array() && j.empty()) return "[]";
+  if (j.is_object() && j.empty()) return "{}";
+  return j.dump();
+}
+
 constexpr const char* conv_columns =
     "c.id, c.workspace_id, c.contact_id, k.name, c.status, c.assignee_id, c.team_id, c.priority,"
     " c.snoozed_until, c.first_response_at, c.resolved_at, c.last_message_at, c.subject,"
@@ -254,14 +261,14 @@ void update_item(database& db, id_t workspace_id, id_t id, const std::string& bo
       .run();
 }
 
-id_t insert_message(database& db, const message& m) {
+id_t insert_message(database& db, const message& m, bool may_reopen) {
   db.prepare(
         "INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, sender_id,"
         " private, channel, body, status, error, external_id, kind, media, metadata, created_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
       .bind_all(m.workspace_id, m.conversation_id, m.direction, m.sender_kind, m.sender_id,
                 static_cast<std::int64_t>(m.is_private), m.channel, m.body, m.status, m.error,
-                m.external_id, m.kind, m.media.dump(), m.metadata.dump(), m.created_at)
+                m.external_id, m.kind, json_text(m.media), json_text(m.metadata), m.created_at)
       .run();
   id_t id = db.last_insert_rowid();
   bool from_contact = m.sender_kind == "contact";
@@ -281,7 +288,7 @@ id_t insert_message(database& db, const message& m) {
       .run();
   // A customer writing again reopens a resolved or snoozed conversation (rare: the
   // WHERE clause usually matches no row, and nothing is written).
-  if (from_contact)
+  if (from_contact && may_reopen)
     db.prepare(
           "UPDATE conversations SET status = 'open', snoozed_until = NULL"
           " WHERE workspace_id = ?1 AND id = ?2 AND (status = 'resolved' OR status = 'snoozed')")

@@ -185,14 +185,14 @@ std::optional<std::string> claim_webhook(database& db, const std::string& carrie
   return webhook_response(db, carrier, sid, step).value_or(response);
 }
 
-std::optional<id_t> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
-                                        id_t number_id) {
+std::optional<conversation_ref> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
+                                                    id_t number_id) {
   auto& q = db.prepare(
-      "SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2 AND number_id = ?3"
+      "SELECT id, status FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2 AND number_id = ?3"
       " ORDER BY id DESC LIMIT 1");
   q.bind_all(workspace_id, contact_id, number_id);
   if (!q.step()) return std::nullopt;
-  return q.column_int(0);
+  return conversation_ref{q.column_int(0), q.column_text(1)};
 }
 
 void record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,

@@ -53,7 +53,9 @@ std::optional<message> find_by_external_any(database& db, const std::string& cha
 void update_item(database& db, id_t workspace_id, id_t id, const std::string& body,
                  const std::string& status, const nlohmann::json& metadata);
 // Inserts and updates the conversation's last_message_at / unread / first response.
-id_t insert_message(database& db, const message& m);
+// A customer's message reopens a resolved or snoozed conversation; a caller that
+// has just read the conversation's status as open or pending passes may_reopen = false.
+id_t insert_message(database& db, const message& m, bool may_reopen = true);
 
 std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut);
 std::vector<canned_response> list_canned(database& db, id_t workspace_id);

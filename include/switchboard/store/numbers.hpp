@@ -57,8 +57,12 @@ std::optional<std::string> claim_webhook(database& db, const std::string& carrie
                                          const std::string& response, const std::string& now);
 
 // The newest conversation of this contact on this business number.
-std::optional<id_t> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
-                                        id_t number_id);
+struct conversation_ref {
+  id_t id = 0;
+  std::string status;
+};
+std::optional<conversation_ref> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
+                                                    id_t number_id);
 
 struct sandbox_message {
   id_t id = 0;

@@ -233,6 +233,30 @@ TEST_F(webhook_test, signed_inbound_sms_lands_once_in_the_conversation_api) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 2);
 }
 
+// A customer's text reopens their resolved or snoozed conversation (the webhook
+// skips that step for one it has just read as open) and leaves an open one alone.
+TEST_F(webhook_test, a_text_reopens_a_resolved_or_snoozed_conversation) {
+  auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  auto text = [&](const std::string& sid) {
+    EXPECT_EQ(webhook("/webhooks/twilio/sms", sms(sid, "+14155550199", biz, "again"), "twilio-test-token").status, 200);
+  };
+  text("SM101");
+  auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
+  auto status = [&] { return call("GET", "/api/v1/conversations/" + conv).body.value("status", ""); };
+  ASSERT_EQ(call("PATCH", "/api/v1/conversations/" + conv, {{"status", "pending"}}).status, 200);
+  text("SM102");
+  EXPECT_EQ(status(), "pending");
+  ASSERT_EQ(call("PATCH", "/api/v1/conversations/" + conv, {{"status", "resolved"}}).status, 200);
+  text("SM103");
+  EXPECT_EQ(status(), "open");
+  ASSERT_EQ(call("PATCH", "/api/v1/conversations/" + conv, {{"snoozed_until", "2099-01-01T00:00:00Z"}}).status, 200);
+  ASSERT_EQ(status(), "snoozed");
+  text("SM104");
+  EXPECT_EQ(status(), "open");
+  EXPECT_EQ(call("GET", "/api/v1/conversations").body["items"].size(), 1u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 4);
+}
+
 // Texts that store no customer message are idempotent through webhook_events:
 // one to a number we do not have, and one between two of our own lines.
 TEST_F(webhook_test, retried_undeliverable_texts_are_recorded_once) {
