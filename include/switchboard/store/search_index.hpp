@@ -30,8 +30,8 @@ struct search_index_options {
   std::string store_path;  // the store's database file, read through ATTACH
   // New messages are indexed this long after a commit announces them, so that one
   // index transaction covers many batches (FTS5 costs less per row in bigger ones).
-  std::chrono::milliseconds delay{50};
-  std::size_t max_rows = 4096;  // new messages per index transaction
+  std::chrono::milliseconds delay{250};
+  std::size_t max_rows = 8192;  // new messages per index transaction
   // Called (on the indexer thread) with the last search_changes seq it has applied;
   // the store deletes those rows through its writer.
   std::function<void(std::int64_t)> applied_changes;
