@@ -120,9 +120,17 @@ void search_index::loop() {
       flushes.swap(flushes_);
       last = stopping_;
     }
+    if (last) {  // what is owed is indexed at the next start
+      for (auto& f : flushes) f(error{"UNAVAILABLE", "the search index is stopping"});
+      return;
+    }
     result<void> r;
     try {
+      // A long backlog (the first start after an upgrade) goes in bites, and stop()
+      // need not wait for all of it.
       while (!index_some()) {
+        std::lock_guard lock(mu_);
+        if (stopping_) break;
       }
     } catch (const std::exception& e) {
       spdlog::error("search: indexing failed (retried): {}", e.what());
@@ -131,12 +139,6 @@ void search_index::loop() {
       owed_ = true;
     }
     for (auto& f : flushes) f(r);
-    if (last) {
-      std::lock_guard lock(mu_);
-      for (auto& f : flushes_) f(error{"UNAVAILABLE", "the search index is stopping"});
-      flushes_.clear();
-      return;
-    }
     if (!r) std::this_thread::sleep_for(opts_.delay);  // no hot loop on a lasting failure
   }
 }
@@ -150,12 +152,17 @@ bool search_index::index_some() {
   try {
     // The last change's number comes from sqlite_sequence: the rows themselves are
     // deleted once applied.
+    // Progress is read again each time: a command-line tool (switchboard admin ...)
+    // opens the store too, and its indexer may have moved it.
     auto& top = db.prepare(
-        "SELECT (SELECT coalesce(max(id), 0) FROM store.messages),"
-        " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')");
+        "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
+        " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
+        " FROM progress WHERE name = 'messages'");
     top.step();
-    max_id = top.column_int(0);
-    max_seq = top.column_int(1);
+    last_id_ = top.column_int(0);
+    last_seq_ = top.column_int(1);
+    max_id = top.column_int(2);
+    max_seq = top.column_int(3);
     top.reset();
     upto = std::min<std::int64_t>(max_id, last_id_ + static_cast<std::int64_t>(opts_.max_rows));
     if (upto == last_id_ && max_seq == last_seq_) {

@@ -252,7 +252,7 @@ void store::stop() {
     cv_.notify_all();
   }
   if (writer_.joinable()) writer_.join();
-  if (search_) search_->stop();  // indexes what the last batches committed
+  if (search_) search_->stop();
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stopping_ = true;

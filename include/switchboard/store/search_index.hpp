@@ -54,7 +54,8 @@ class search_index {
   // `done` runs on the indexer thread once everything committed to the store
   // before this call is searchable.
   void flush(std::function<void(result<void>)> done);
-  // Indexes what is owed, then joins the thread. Flushes after it fail.
+  // Joins the thread; what is owed is indexed at the next start (a command-line
+  // tool's store must not index a backlog on its way out). Flushes fail from here.
   void stop();
 
   // Attaches the index to a store connection as schema `search` (read connections
@@ -69,7 +70,7 @@ class search_index {
 
   search_index_options opts_;
   std::unique_ptr<database> db_;  // the index's file as main, the store's as `store`
-  std::int64_t last_id_ = 0, last_seq_ = 0;  // indexer thread only
+  std::int64_t last_id_ = 0, last_seq_ = 0;  // indexer thread only: as last read
 
   std::mutex mu_;
   std::condition_variable cv_;

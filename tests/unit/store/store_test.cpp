@@ -621,3 +621,39 @@ TEST(store, memoized_numbers_follow_changes_rollbacks_and_other_writers) {
   }
   EXPECT_EQ(seen(), "none, not ours");
 }
+
+// A command-line tool opens the same store beside the daemon: two indexers then
+// share the index file, and neither may index a message twice or lose its place.
+TEST(store, two_stores_on_one_file_share_the_search_index) {
+  sbtest::temp_dir dir;
+  auto daemon = open_embedded(dir);
+  auto tool = open_embedded(dir);
+  auto add = [](st::store& s, const std::string& body) {
+    return s.write_sync([body](st::database& db) {
+      seed_conversation(db);
+      db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
+                 " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', 't')")
+          .bind(1, body)
+          .run();
+    });
+  };
+  auto found = [](st::store& s, const std::string& word) {
+    auto flushed = s.flush_sync();
+    if (!flushed) return std::string(flushed.err().message);
+    auto r = s.read_sync([word](st::database& db) {
+      auto& q = db.prepare("SELECT COUNT(*) FROM search.messages_fts WHERE messages_fts MATCH ?1");
+      q.bind(1, word);
+      q.step();
+      return q.column_int(0);
+    });
+    return r ? std::to_string(*r) : r.err().message;
+  };
+  ASSERT_TRUE(add(*daemon, "olive"));
+  EXPECT_EQ(found(*tool, "olive"), "1");  // the tool's indexer got there first
+  ASSERT_TRUE(add(*daemon, "peach"));
+  EXPECT_EQ(found(*daemon, "olive"), "1");
+  EXPECT_EQ(found(*daemon, "peach"), "1");
+  ASSERT_TRUE(add(*tool, "quince"));
+  EXPECT_EQ(found(*daemon, "quince"), "1");
+  EXPECT_EQ(found(*tool, "peach"), "1");
+}
