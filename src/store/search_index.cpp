@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -43,15 +44,7 @@ void search_index::open_index() {
         " last_seq INTEGER NOT NULL) WITHOUT ROWID");
     db_->exec("INSERT OR IGNORE INTO progress(name, last_id, last_seq) VALUES ('messages', 0, 0)");
     db_->prepare("ATTACH ?1 AS store").bind(1, opts_.store_path).run();
-    auto& q = db_->prepare(
-        "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
-        " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
-        " FROM progress WHERE name = 'messages'");
-    q.step();
-    last_id_ = q.column_int(0);
-    last_seq_ = q.column_int(1);
-    auto max_id = q.column_int(2), max_seq = q.column_int(3);
-    q.reset();
+    auto [max_id, max_seq] = read_positions();
     // An index ahead of the store belongs to another copy of it (a backup was
     // restored): start over.
     if (last_id_ > max_id || last_seq_ > max_seq) {
@@ -75,6 +68,21 @@ void search_index::open_index() {
     for (auto suffix : {"", "-wal", "-shm"}) fs::remove(opts_.path + suffix, ec);
     open();  // a second failure is the caller's
   }
+}
+
+std::pair<std::int64_t, std::int64_t> search_index::read_positions() {
+  // The last change's number comes from sqlite_sequence: the rows themselves are
+  // deleted once applied.
+  auto& q = db_->prepare(
+      "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
+      " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
+      " FROM progress WHERE name = 'messages'");
+  q.step();
+  last_id_ = q.column_int(0);
+  last_seq_ = q.column_int(1);
+  std::pair<std::int64_t, std::int64_t> newest{q.column_int(2), q.column_int(3)};
+  q.reset();
+  return newest;
 }
 
 void search_index::attach(database& db) const {
@@ -157,20 +165,9 @@ bool search_index::index_some() {
   db.exec("BEGIN");
   std::int64_t upto = 0, max_id = 0, max_seq = 0;
   try {
-    // The last change's number comes from sqlite_sequence: the rows themselves are
-    // deleted once applied.
     // Progress is read again each time: a command-line tool (switchboard admin ...)
     // opens the store too, and its indexer may have moved it.
-    auto& top = db.prepare(
-        "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
-        " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
-        " FROM progress WHERE name = 'messages'");
-    top.step();
-    last_id_ = top.column_int(0);
-    last_seq_ = top.column_int(1);
-    max_id = top.column_int(2);
-    max_seq = top.column_int(3);
-    top.reset();
+    std::tie(max_id, max_seq) = read_positions();
     upto = std::min<std::int64_t>(max_id, last_id_ + static_cast<std::int64_t>(opts_.max_rows));
     if (upto == last_id_ && max_seq == last_seq_) {
       db.exec("COMMIT");  // nothing new; nothing written

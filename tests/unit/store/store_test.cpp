@@ -388,40 +388,49 @@ TEST(store, the_search_index_follows_inserts_edits_and_deletes) {
   EXPECT_EQ(pending_changes(), 0);
 }
 
+namespace {
+
+// A message with this body in conversation 1.
+switchboard::result<void> add_message(st::store& s, const std::string& body) {
+  return s.write_sync([body](st::database& db) {
+    seed_conversation(db);
+    db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
+               " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', 't')")
+        .bind(1, body)
+        .run();
+  });
+}
+
+// How many messages the search index finds for `word` once it has caught up (or why not).
+std::string found(st::store& s, const std::string& word) {
+  auto flushed = s.flush_sync();
+  if (!flushed) return flushed.err().message;
+  auto r = s.read_sync([word](st::database& db) {
+    auto& q = db.prepare("SELECT COUNT(*) FROM search.messages_fts WHERE messages_fts MATCH ?1");
+    q.bind(1, word);
+    q.step();
+    return q.column_int(0);
+  });
+  return r ? std::to_string(*r) : r.err().message;
+}
+
+}  // namespace
+
 // The index is rebuilt from the messages when its file is gone, and when it is
 // ahead of the store (a backup of the store was restored under it).
 TEST(store, the_search_index_is_rebuilt_when_missing_or_ahead_of_the_store) {
   sbtest::temp_dir dir;
-  auto add = [](st::store& s, const std::string& body) {
-    return s.write_sync([body](st::database& db) {
-      seed_conversation(db);
-      db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
-                 " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', 't')")
-          .bind(1, body)
-          .run();
-    });
-  };
-  auto found = [](st::store& s, const std::string& word) {
-    EXPECT_TRUE(s.flush_sync());
-    auto r = s.read_sync([word](st::database& db) {
-      auto& q = db.prepare("SELECT COUNT(*) FROM search.messages_fts WHERE messages_fts MATCH ?1");
-      q.bind(1, word);
-      q.step();
-      return q.column_int(0);
-    });
-    return r ? *r : -1;
-  };
   {
     auto s = open_embedded(dir);
-    ASSERT_TRUE(add(*s, "kiwi"));
-    ASSERT_TRUE(add(*s, "lemon"));
-    EXPECT_EQ(found(*s, "kiwi"), 1);
+    ASSERT_TRUE(add_message(*s, "kiwi"));
+    ASSERT_TRUE(add_message(*s, "lemon"));
+    EXPECT_EQ(found(*s, "kiwi"), "1");
   }
   std::filesystem::copy_file(dir.file("s.db"), dir.file("backup.db"));  // closed: no WAL left
   {
     auto s = open_embedded(dir);
-    ASSERT_TRUE(add(*s, "mango"));
-    EXPECT_EQ(found(*s, "mango"), 1);
+    ASSERT_TRUE(add_message(*s, "mango"));
+    EXPECT_EQ(found(*s, "mango"), "1");
   }
   // The older store comes back: its next message gets mango's id, and the index must
   // not answer "mango" for it.
@@ -429,17 +438,17 @@ TEST(store, the_search_index_is_rebuilt_when_missing_or_ahead_of_the_store) {
                              std::filesystem::copy_options::overwrite_existing);
   {
     auto s = open_embedded(dir);
-    ASSERT_TRUE(add(*s, "nectarine"));
-    EXPECT_EQ(found(*s, "mango"), 0);
-    EXPECT_EQ(found(*s, "nectarine"), 1);
-    EXPECT_EQ(found(*s, "kiwi"), 1);
+    ASSERT_TRUE(add_message(*s, "nectarine"));
+    EXPECT_EQ(found(*s, "mango"), "0");
+    EXPECT_EQ(found(*s, "nectarine"), "1");
+    EXPECT_EQ(found(*s, "kiwi"), "1");
   }
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dir.file("s.search.db") + suffix);
   {
     auto s = open_embedded(dir);
-    EXPECT_EQ(found(*s, "kiwi"), 1);
-    EXPECT_EQ(found(*s, "lemon"), 1);
-    EXPECT_EQ(found(*s, "nectarine"), 1);
+    EXPECT_EQ(found(*s, "kiwi"), "1");
+    EXPECT_EQ(found(*s, "lemon"), "1");
+    EXPECT_EQ(found(*s, "nectarine"), "1");
   }
 }
 
@@ -628,32 +637,12 @@ TEST(store, two_stores_on_one_file_share_the_search_index) {
   sbtest::temp_dir dir;
   auto daemon = open_embedded(dir);
   auto tool = open_embedded(dir);
-  auto add = [](st::store& s, const std::string& body) {
-    return s.write_sync([body](st::database& db) {
-      seed_conversation(db);
-      db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
-                 " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', 't')")
-          .bind(1, body)
-          .run();
-    });
-  };
-  auto found = [](st::store& s, const std::string& word) {
-    auto flushed = s.flush_sync();
-    if (!flushed) return std::string(flushed.err().message);
-    auto r = s.read_sync([word](st::database& db) {
-      auto& q = db.prepare("SELECT COUNT(*) FROM search.messages_fts WHERE messages_fts MATCH ?1");
-      q.bind(1, word);
-      q.step();
-      return q.column_int(0);
-    });
-    return r ? std::to_string(*r) : r.err().message;
-  };
-  ASSERT_TRUE(add(*daemon, "olive"));
+  ASSERT_TRUE(add_message(*daemon, "olive"));
   EXPECT_EQ(found(*tool, "olive"), "1");  // the tool's indexer got there first
-  ASSERT_TRUE(add(*daemon, "peach"));
+  ASSERT_TRUE(add_message(*daemon, "peach"));
   EXPECT_EQ(found(*daemon, "olive"), "1");
   EXPECT_EQ(found(*daemon, "peach"), "1");
-  ASSERT_TRUE(add(*tool, "quince"));
+  ASSERT_TRUE(add_message(*tool, "quince"));
   EXPECT_EQ(found(*daemon, "quince"), "1");
   EXPECT_EQ(found(*tool, "peach"), "1");
 }
