@@ -266,6 +266,7 @@ id_t insert_message(database& db, const message& m, bool may_reopen) {
         "INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, sender_id,"
         " private, channel, body, status, error, external_id, kind, media, metadata, created_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+      .borrow_text()  // every message is bound and inserted in this one expression
       .bind_all(m.workspace_id, m.conversation_id, m.direction, m.sender_kind, m.sender_id,
                 static_cast<std::int64_t>(m.is_private), m.channel, m.body, m.status, m.error,
                 m.external_id, m.kind, json_text(m.media), json_text(m.metadata), m.created_at)
@@ -282,6 +283,7 @@ id_t insert_message(database& db, const message& m, bool may_reopen) {
         " first_response_at = CASE WHEN ?5 AND first_response_at IS NULL THEN ?3"
         "  ELSE first_response_at END"
         " WHERE workspace_id = ?1 AND id = ?2")
+      .borrow_text()
       .bind_all(m.workspace_id, m.conversation_id, m.created_at,
                 static_cast<std::int64_t>(from_contact), static_cast<std::int64_t>(public_reply),
                 m.channel)

@@ -33,7 +33,8 @@ statement& statement::bind(int i, double v) {
   return *this;
 }
 statement& statement::bind(int i, std::string_view v) {
-  int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), borrow_ ? SQLITE_STATIC : SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
@@ -57,6 +58,7 @@ void statement::run() {
 void statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  borrow_ = false;
 }
 
 std::int64_t statement::column_int(int i) const { return sqlite3_column_int64(stmt_, i); }

@@ -53,6 +53,14 @@ class statement {
     return *this;
   }
 
+  // Text bound after this is not copied: SQLite reads the caller's buffers. Only for
+  // bind(...).run() in one full-expression, where they outlive the step; reset()
+  // (which prepare() and reset_all() call) unbinds them and ends borrowing.
+  statement& borrow_text() {
+    borrow_ = true;
+    return *this;
+  }
+
   // Returns true while a row is available.
   bool step();
   // Steps to completion (for INSERT/UPDATE/DELETE).
@@ -69,6 +77,7 @@ class statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool borrow_ = false;
 };
 
 class database {
