@@ -371,8 +371,20 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
               stream.expires_after(cfg.read_timeout);
               read_deadline_armed = true;
             }
-            if (!read_deadline_armed) stream.expires_after(cfg.read_timeout);
-            auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+            // Usually the body came with the header too: parse what is buffered in
+            // place, and read from the socket only for the rest.
+            boost::system::error_code bec;
+            while (!parser.is_done() && buffer.size() > 0) {
+              auto used = parser.put(buffer.data(), bec);
+              buffer.consume(used);
+              if (bec || used == 0) break;
+            }
+            if (bec == bhttp::error::need_more) bec = {};
+            if (!bec && !parser.is_done()) {
+              if (!read_deadline_armed) stream.expires_after(cfg.read_timeout);
+              auto [rec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+              bec = rec;
+            }
             if (bec == bhttp::error::body_limit) {
               res = response::error(413, "PAYLOAD_TOO_LARGE",
                                     "request body exceeds " + std::to_string(limit) + " bytes");
