@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <random>
 #include <set>
-#include <unordered_map>
 
 #include "switchboard/core/random.hpp"
 
@@ -41,27 +40,13 @@ std::optional<number_row> find(database& db, id_t workspace_id, id_t id) {
 }
 
 namespace {
-// Memo sizes are bounded: a webhook's To and From come from outside.
-constexpr std::size_t memo_limit = 4096;
-
-template <class Map, class V>
-void remember(Map* memo, const std::string& key, const V& value) {
-  if (!memo) return;
-  if (memo->size() >= memo_limit) memo->clear();
-  memo->emplace(key, value);
-}
-
-struct active_numbers {
-  std::unordered_map<std::string, std::optional<number_row>> by_number;
-};
-struct senders {
-  std::unordered_map<std::string, sender_facts> by_number;
-};
+struct active_numbers : bounded_memo<std::string, std::optional<number_row>> {};
+struct senders : bounded_memo<std::string, sender_facts> {};
 }  // namespace
 
 std::optional<number_row> find_active(database& db, const std::string& e164) {
   if (auto* memo = db.memo<active_numbers>())
-    if (auto it = memo->by_number.find(e164); it != memo->by_number.end()) return it->second;
+    if (auto* known = memo->find(e164)) return *known;
   // Built once: this runs for every webhook.
   static const std::string sql =
       std::string("SELECT ") + columns + " FROM numbers WHERE number = ?1 AND status = 'active'";
@@ -70,7 +55,7 @@ std::optional<number_row> find_active(database& db, const std::string& e164) {
   std::optional<number_row> found;
   if (q.step()) found = row(q);
   q.reset();
-  if (auto* memo = db.memo<active_numbers>()) remember(&memo->by_number, e164, found);
+  if (auto* memo = db.memo<active_numbers>()) memo->remember(e164, found);
   return found;
 }
 
@@ -143,7 +128,7 @@ bool is_physical_number(database& db, const std::string& e164) {
 
 sender_facts classify_sender(database& db, const std::string& e164) {
   if (auto* memo = db.memo<senders>())
-    if (auto it = memo->by_number.find(e164); it != memo->by_number.end()) return it->second;
+    if (auto* known = memo->find(e164)) return *known;
   auto& q = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM numbers WHERE number = ?1 AND status = 'active'),"
       " EXISTS (SELECT 1 FROM teammates WHERE physical_number = ?1)");
@@ -151,7 +136,7 @@ sender_facts classify_sender(database& db, const std::string& e164) {
   q.step();
   sender_facts facts{q.column_int(0) != 0, q.column_int(1) != 0};
   q.reset();
-  if (auto* memo = db.memo<senders>()) remember(&memo->by_number, e164, facts);
+  if (auto* memo = db.memo<senders>()) memo->remember(e164, facts);
   return facts;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <tuple>
 
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -15,6 +14,28 @@
 namespace switchboard::store {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The index's progress, and the store's newest message id and change number.
+struct positions {
+  std::int64_t last_id = 0, last_seq = 0, max_id = 0, max_seq = 0;
+};
+
+positions read_positions(database& db) {
+  // The last change's number comes from sqlite_sequence: the rows themselves are
+  // deleted once applied.
+  auto& q = db.prepare(
+      "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
+      " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
+      " FROM progress WHERE name = 'messages'");
+  q.step();
+  positions p{q.column_int(0), q.column_int(1), q.column_int(2), q.column_int(3)};
+  q.reset();
+  return p;
+}
+
+}  // namespace
 
 std::string search_index::path_for(const std::string& store_path) {
   fs::path p(store_path);
@@ -44,19 +65,17 @@ void search_index::open_index() {
         " last_seq INTEGER NOT NULL) WITHOUT ROWID");
     db_->exec("INSERT OR IGNORE INTO progress(name, last_id, last_seq) VALUES ('messages', 0, 0)");
     db_->prepare("ATTACH ?1 AS store").bind(1, opts_.store_path).run();
-    auto [max_id, max_seq] = read_positions();
+    auto p = read_positions(*db_);
     // An index ahead of the store belongs to another copy of it (a backup was
     // restored): start over.
-    if (last_id_ > max_id || last_seq_ > max_seq) {
+    if (p.last_id > p.max_id || p.last_seq > p.max_seq) {
       spdlog::warn("search: {} is ahead of {}; rebuilding it", opts_.path, opts_.store_path);
       db_->exec("BEGIN");
       db_->exec("DELETE FROM messages_fts");
       db_->prepare("UPDATE progress SET last_id = 0, last_seq = ?1 WHERE name = 'messages'")
-          .bind(1, max_seq)
+          .bind(1, p.max_seq)
           .run();
       db_->exec("COMMIT");
-      last_id_ = 0;
-      last_seq_ = max_seq;
     }
   };
   try {
@@ -70,20 +89,6 @@ void search_index::open_index() {
   }
 }
 
-std::pair<std::int64_t, std::int64_t> search_index::read_positions() {
-  // The last change's number comes from sqlite_sequence: the rows themselves are
-  // deleted once applied.
-  auto& q = db_->prepare(
-      "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
-      " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
-      " FROM progress WHERE name = 'messages'");
-  q.step();
-  last_id_ = q.column_int(0);
-  last_seq_ = q.column_int(1);
-  std::pair<std::int64_t, std::int64_t> newest{q.column_int(2), q.column_int(3)};
-  q.reset();
-  return newest;
-}
 
 void search_index::attach(database& db) const {
   db.prepare("ATTACH ?1 AS search").bind(1, opts_.path).run();
@@ -163,39 +168,40 @@ bool search_index::index_some() {
   // One transaction: its first read of the store fixes the snapshot that every
   // statement below sees, and progress commits with the rows it describes.
   db.exec("BEGIN");
-  std::int64_t upto = 0, max_id = 0, max_seq = 0;
+  positions p;
+  std::int64_t upto = 0;
   try {
     // Progress is read again each time: a command-line tool (switchboard admin ...)
     // opens the store too, and its indexer may have moved it.
-    std::tie(max_id, max_seq) = read_positions();
-    upto = std::min<std::int64_t>(max_id, last_id_ + static_cast<std::int64_t>(opts_.max_rows));
-    if (upto == last_id_ && max_seq == last_seq_) {
+    p = read_positions(db);
+    upto = std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
+    if (upto == p.last_id && p.max_seq == p.last_seq) {
       db.exec("COMMIT");  // nothing new; nothing written
       return true;
     }
-    if (max_seq > last_seq_) {
+    if (p.max_seq > p.last_seq) {
       // Changed or deleted since they were indexed: drop them, and index again what
       // is still there. Newer ids are indexed below, as they are now.
       db.prepare(
             "DELETE FROM messages_fts WHERE rowid IN"
             " (SELECT message_id FROM store.search_changes WHERE seq > ?1 AND seq <= ?2)")
-          .bind_all(last_seq_, max_seq)
+          .bind_all(p.last_seq, p.max_seq)
           .run();
       db.prepare(
             "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM store.messages"
             " WHERE id <= ?3 AND id IN"
             " (SELECT message_id FROM store.search_changes WHERE seq > ?1 AND seq <= ?2)")
-          .bind_all(last_seq_, max_seq, last_id_)
+          .bind_all(p.last_seq, p.max_seq, p.last_id)
           .run();
     }
-    if (upto > last_id_)
+    if (upto > p.last_id)
       db.prepare(
             "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM store.messages"
             " WHERE id > ?1 AND id <= ?2")
-          .bind_all(last_id_, upto)
+          .bind_all(p.last_id, upto)
           .run();
     db.prepare("UPDATE progress SET last_id = ?1, last_seq = ?2 WHERE name = 'messages'")
-        .bind_all(upto, max_seq)
+        .bind_all(upto, p.max_seq)
         .run();
     db.reset_all();
     db.exec("COMMIT");
@@ -207,11 +213,8 @@ bool search_index::index_some() {
     }
     throw;
   }
-  bool applied = max_seq > last_seq_;
-  last_id_ = upto;
-  last_seq_ = max_seq;
-  if (applied && opts_.applied_changes) opts_.applied_changes(max_seq);
-  return upto == max_id;
+  if (p.max_seq > p.last_seq && opts_.applied_changes) opts_.applied_changes(p.max_seq);
+  return upto == p.max_id;
 }
 
 }  // namespace switchboard::store

@@ -1,11 +1,9 @@
 #include "switchboard/store/store.hpp"
 
-#include <algorithm>
 #include <future>
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
-
 
 namespace switchboard::store {
 namespace {

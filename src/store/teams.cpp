@@ -1,7 +1,5 @@
 #include "switchboard/store/teams.hpp"
 
-#include <unordered_map>
-
 #include "switchboard/store/store.hpp"
 #include "switchboard/store/teammates.hpp"
 
@@ -60,20 +58,17 @@ id_t link_channel(database& db, const channel_link& l, const std::string& now) {
 }
 
 namespace {
-struct linked_workspaces {
-  std::unordered_map<id_t, bool> by_workspace;
-};
+struct linked_workspaces : bounded_memo<id_t, bool> {};
 }  // namespace
 
 bool any_channel_linked(database& db, id_t workspace_id) {
   if (auto* memo = db.memo<linked_workspaces>())
-    if (auto it = memo->by_workspace.find(workspace_id); it != memo->by_workspace.end()) return it->second;
+    if (auto* known = memo->find(workspace_id)) return *known;
   auto& q = db.prepare("SELECT 1 FROM teams_channels WHERE workspace_id = ?1 LIMIT 1");
   q.bind(1, workspace_id);
   bool any = q.step();
   q.reset();
-  if (auto* memo = db.memo<linked_workspaces>())
-    if (memo->by_workspace.size() < 4096) memo->by_workspace.emplace(workspace_id, any);
+  if (auto* memo = db.memo<linked_workspaces>()) memo->remember(workspace_id, any);
   return any;
 }
 

@@ -17,7 +17,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "switchboard/core/result.hpp"
@@ -68,13 +67,10 @@ class search_index {
   void loop();
   // One transaction; true when the index has caught up with the store.
   bool index_some();
-  // Reads the index's progress into last_id_ and last_seq_; returns the store's newest
-  // message id and change number.
-  std::pair<std::int64_t, std::int64_t> read_positions();
+
 
   search_index_options opts_;
   std::unique_ptr<database> db_;  // the index's file as main, the store's as `store`
-  std::int64_t last_id_ = 0, last_seq_ = 0;  // indexer thread only: as last read
 
   std::mutex mu_;
   std::condition_variable cv_;

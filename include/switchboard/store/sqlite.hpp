@@ -80,6 +80,21 @@ class statement {
   bool borrow_ = false;
 };
 
+// The map inside a memo (database::memo), bounded: the keys of webhook memos come
+// from outside (a text's To and From). Derive a named memo type from it.
+template <class K, class V, std::size_t Limit = 4096>
+struct bounded_memo {
+  std::unordered_map<K, V> entries;
+  const V* find(const K& key) const {
+    auto it = entries.find(key);
+    return it == entries.end() ? nullptr : &it->second;
+  }
+  void remember(const K& key, V value) {
+    if (entries.size() >= Limit) entries.clear();
+    entries.emplace(key, std::move(value));
+  }
+};
+
 class database {
  public:
   enum class mode { read_write, read_only };
