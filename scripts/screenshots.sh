@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the main screens (inbox, contact sidebar, voicemail, settings
-# pages for numbers and teammates, phone-sized inbox and settings, sign-in,
-# simulator) into docs/screenshots/, taken in headless Debian chromium against
+# pages for numbers, teammates and the widget, phone-sized inbox and settings,
+# sign-in, simulator, the chat widget on /demo/) into docs/screenshots/, taken in headless Debian chromium against
 # a fresh daemon on a temporary data dir. Builds the daemon first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

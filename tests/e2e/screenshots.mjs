@@ -91,6 +91,9 @@ try {
   await page.goto(`${daemon.url}/app/#/settings/teammates`);
   await page.getByRole('cell', { name: 'alex@example.com' }).waitFor();
   await page.screenshot({ path: join(out, 'settings-teammates.png') });
+  await page.goto(`${daemon.url}/app/#/settings/widget`);
+  await page.getByLabel('Install snippet').waitFor();
+  await page.screenshot({ path: join(out, 'settings-widget.png') });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(out, 'settings-phone.png') });
   await page.goto(`${daemon.url}/app/#/inbox`);
@@ -109,6 +112,19 @@ try {
   await sim.getByRole('button', { name: 'Call', exact: true }).click();
   await sim.locator('.heard.say').first().waitFor();
   await sim.screenshot({ path: join(out, 'simulator-call.png') });
+
+  // The chat widget on the demo page, in a conversation the inbox answers.
+  const demo = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await demo.goto(`${daemon.url}/demo/`);
+  await demo.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  await demo.getByRole('button', { name: 'Open chat' }).click();
+  await demo.getByLabel('Message', { exact: true }).fill('Hi! Do you have the linen shirt in blue?');
+  await demo.keyboard.press('Enter');
+  await demo.locator('.m.in:not(.pending)').first().waitFor();
+  const chat = (await admin.call('GET', '/api/v1/conversations?status=all')).items.find((c) => c.channel === 'chat');
+  await admin.call('POST', `/api/v1/conversations/${chat.id}/messages`, { body: 'Hello! Yes, in S to XL. Want me to put one aside?' });
+  await demo.locator('.m.out').first().waitFor();
+  await demo.screenshot({ path: join(out, 'widget.png') });
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

@@ -426,7 +426,7 @@ async function widgetPage(ctx) {
   const w = await api('GET', '/api/v1/widget/settings');
   const snippet = el('div', { class: 'field' },
     el('label', { for: 'widget-snippet' }, 'Install snippet'),
-    el('textarea', { id: 'widget-snippet', readonly: true, rows: 2, 'aria-describedby': 'widget-snippet-hint' }, w.snippet),
+    el('textarea', { id: 'widget-snippet', readonly: true, rows: 3, 'aria-describedby': 'widget-snippet-hint' }, w.snippet),
     el('small', { id: 'widget-snippet-hint', class: 'hint' }, 'Paste it before </body> on every page of your site.'));
   const settings = form({
     title: 'Appearance and access',

@@ -36,6 +36,7 @@ class widget_api : public ::testing::Test {
     cfg_ = sbtest::test_config(dir_.path());
     cfg_.bootstrap.admin_password = "admin-password-1";
     cfg_.widget.messages_per_minute = 5;
+    configure(cfg_);
     sb::app::app_options o{false, {}};
     o.now = fake_now;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
@@ -48,6 +49,9 @@ class widget_api : public ::testing::Test {
                   {{"allowed_origins", {shop, "https://*.example.org"}}});
     ASSERT_EQ(s.status, 200) << s.raw;
   }
+
+  // Where a fixture changes the configuration before the app starts.
+  virtual void configure(sb::config&) {}
 
   reply call(const std::string& method, const std::string& path, const std::string& token = "",
              const json& body = nullptr, const std::string& origin = "", const std::string& extra = "") {
@@ -235,6 +239,36 @@ TEST_F(widget_api, rate_limit_and_message_length) {
   // A minute later the first one may write again.
   offset_ms = 61'000;
   EXPECT_EQ(call("POST", path, token, {{"body", "again"}}, shop).status, 201);
+}
+
+namespace {
+
+class widget_api_per_ip : public widget_api {
+ protected:
+  void configure(sb::config& cfg) override { cfg.widget.requests_per_minute_per_ip = 4; }
+};
+
+}  // namespace
+
+TEST_F(widget_api_per_ip, one_address_is_limited_across_its_visitors) {
+  auto first = visitor_token();
+  auto second = visitor_token();
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations", first, {{"body", "one"}}, shop).status, 201);
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations", second, {{"body", "two"}}, shop).status, 201);
+  // The fifth request from this address within the minute, whoever the visitor is.
+  auto refused = call("POST", "/api/widget/v1/conversations", second, {{"body", "three"}}, shop);
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.body["error"]["code"], "RATE_LIMITED");
+  EXPECT_FALSE(refused.http.header("retry-after").empty());
+  EXPECT_EQ(call("POST", "/api/widget/v1/sessions", "", {{"workspace_id", ws_}}, shop).status, 429);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE body = 'three'"), 0);
+  // Preflights are never counted: a refused page could not even read the 429.
+  EXPECT_EQ(call("OPTIONS", "/api/widget/v1/conversations", "", nullptr, shop,
+                 "Access-Control-Request-Method: POST\r\n")
+                .status,
+            204);
+  offset_ms = 61'000;
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations", second, {{"body", "four"}}, shop).status, 201);
 }
 
 TEST_F(widget_api, tokens_expire_refresh_and_revoke) {

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "support/fake_bot_framework.hpp"
+#include "support/fake_carrier.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
+#include "switchboard/carriers/signature.hpp"
 
 namespace sb = switchboard;
 using json = nlohmann::json;
@@ -40,6 +42,7 @@ class teams_test : public ::testing::Test {
     cfg_.bootstrap.admin_password = "admin-password-1";
     cfg_.public_url = "https://switchboard.example.com";
     cfg_.teams = {app_id, "bot-secret", "tenant-1", bf_.openid_url(), bf_.token_url()};
+    configure(cfg_);
     sb::app::app_options opts{false, {}};
     opts.outbox_poll = std::chrono::milliseconds(50);
     opts.outbox_retry_base = std::chrono::milliseconds(50);
@@ -79,6 +82,9 @@ class teams_test : public ::testing::Test {
     line_ = line.body["number"].get<std::string>();
     line_id_ = line.body["id"].get<std::string>();
   }
+
+  // Where a fixture changes the configuration before the app starts.
+  virtual void configure(sb::config&) {}
 
   std::string login(const std::string& email, const std::string& password) {
     auto r = sbtest::http_request(app_->port(), "POST", "/api/v1/auth/login",
@@ -437,7 +443,16 @@ TEST_F(teams_test, help_status_available_and_away) {
   EXPECT_EQ(json::parse(me->body)["availability"], "available");
   // A viewer cannot change availability; unknown words get help.
   EXPECT_NE(say("aad-vic", "away").find("does not allow"), std::string::npos);
+  EXPECT_NE(say("aad-vic", "available").find("does not allow"), std::string::npos);
   EXPECT_NE(say("aad-amy", "dance").find("help"), std::string::npos);
+  // Every role may ask for help and status; someone who is no teammate gets neither.
+  EXPECT_NE(say("aad-vic", "status").find("Numbers:"), std::string::npos);
+  for (const char* word : {"help", "status"}) {
+    auto stranger = say("aad-stranger", word);
+    EXPECT_NE(stranger.find("I don't know you yet"), std::string::npos) << stranger;
+    EXPECT_EQ(stranger.find("Numbers:"), std::string::npos) << stranger;
+    EXPECT_EQ(stranger.find("provision <member|me>"), std::string::npos) << stranger;
+  }
 }
 
 TEST_F(teams_test, provision_assign_and_unprovision_need_the_admin_permission) {
@@ -509,6 +524,9 @@ TEST_F(teams_test, link_stores_the_channel_and_team_links_need_teams_manage) {
   ASSERT_EQ(call("POST", "/api/v1/teams", {{"name", "Support"}}).status, 201);
   auto refused = say("aad-amy", "link team Support", channel + ";messageid=5");
   EXPECT_NE(refused.find("Only admins"), std::string::npos) << refused;
+  // A viewer has no conversations of their own to post anywhere.
+  auto viewer = say("aad-vic", "link", channel + ";messageid=4");
+  EXPECT_NE(viewer.find("does not allow"), std::string::npos) << viewer;
   EXPECT_EQ(count("SELECT COUNT(*) FROM teams_channels"), 0);
   EXPECT_NE(say("aad-amy", "link", channel + ";messageid=6").find("posted here"),
             std::string::npos);
@@ -559,4 +577,79 @@ TEST(teams_off, without_an_app_id_every_activity_is_refused_and_no_keys_are_fetc
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(bf.count("openid"), 0u);
+}
+
+namespace {
+
+// The same bot, with the admin's line at Twilio (a fake REST API on loopback):
+// the customer's text is a signed Twilio webhook, the thread reply an outbound
+// Messages.json POST.
+class teams_twilio_test : public teams_test {
+ protected:
+  void configure(sb::config& cfg) override {
+    cfg.twilio = {"ACtest", "twilio-test-token", twilio_.base()};
+  }
+
+  int inbound_text(const std::string& sid, const std::string& body) {
+    sb::carriers::param_list params = {
+        {"MessageSid", sid}, {"From", customer}, {"To", line_}, {"Body", body}, {"NumMedia", "0"}};
+    std::string form;
+    for (auto& [k, v] : params)
+      form += (form.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
+    auto sig = sb::carriers::twilio_signature("twilio-test-token",
+                                              cfg_.public_url + "/webhooks/twilio/sms", params);
+    auto r = sbtest::http_request(
+        app_->port(), "POST", "/webhooks/twilio/sms", form,
+        "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig + "\r\n");
+    return r ? r->status : 0;
+  }
+
+  sbtest::fake_carrier twilio_;
+};
+
+}  // namespace
+
+TEST_F(teams_twilio_test, a_reply_in_the_thread_reaches_the_customer_through_the_carrier) {
+  ASSERT_EQ(count("SELECT COUNT(*) FROM numbers WHERE carrier = 'twilio' AND number = '" + line_ +
+                  "'"),
+            1);
+  EXPECT_NE(
+      say("aad-admin", "<at>Switchboard</at> link", channel + ";messageid=1").find("posted here"),
+      std::string::npos);
+  ASSERT_EQ(inbound_text("SM" + std::string(32, 'a'), "Do you deliver on Sundays?"), 200);
+  std::string thread;
+  ASSERT_TRUE(bf_.wait_for([&](const auto&) {
+    auto t = app_->get().db().read_sync([](sb::store::database& db) {
+      auto& q = db.prepare("SELECT thread_id FROM teams_threads WHERE thread_id IS NOT NULL");
+      std::string id;
+      if (q.step()) id = q.column_text(0);
+      q.reset();
+      return id;
+    });
+    thread = t ? *t : "";
+    return !thread.empty();
+  }));
+  auto created = bf_.requests("create");
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_NE(created[0].body.find("Do you deliver on Sundays?"), std::string::npos);
+
+  auto answer = say("aad-admin", "<at>Switchboard</at> Yes, from 10 to 4", thread);
+  EXPECT_NE(answer.find("Sent to"), std::string::npos) << answer;
+  std::vector<sbtest::fake_carrier::seen> sent;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (sent.empty() && std::chrono::steady_clock::now() < deadline) {
+    sent = twilio_.requests("message");
+    if (sent.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].path, "/2010-04-01/Accounts/ACtest/Messages.json");
+  EXPECT_EQ(sent[0].field("To"), customer);
+  EXPECT_EQ(sent[0].field("From"), line_);
+  EXPECT_EQ(sent[0].field("Body"), "Yes, from 10 to 4");
+  EXPECT_EQ(sent[0].authorization, "Basic QUN0ZXN0OnR3aWxpby10ZXN0LXRva2Vu");
+
+  // A private note stays in Switchboard.
+  EXPECT_NE(say("aad-admin", ";; asks every week", thread).find("private note"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(twilio_.requests("message").size(), 1u);
 }
