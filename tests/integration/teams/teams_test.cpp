@@ -610,9 +610,9 @@ class teams_twilio_test : public teams_test {
 }  // namespace
 
 TEST_F(teams_twilio_test, a_reply_in_the_thread_reaches_the_customer_through_the_carrier) {
-  ASSERT_EQ(count("SELECT COUNT(*) FROM numbers WHERE carrier = 'twilio' AND number = '" + line_ +
-                  "'"),
-            1);
+  ASSERT_EQ(
+      count("SELECT COUNT(*) FROM numbers WHERE carrier = 'twilio' AND number = '" + line_ + "'"),
+      1);
   EXPECT_NE(
       say("aad-admin", "<at>Switchboard</at> link", channel + ";messageid=1").find("posted here"),
       std::string::npos);
