@@ -1,15 +1,22 @@
 #include "switchboard/http/router.hpp"
 
-#include <stdexcept>
-
+#include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <boost/url/decode_view.hpp>
 #include <boost/url/pct_string_view.hpp>
+#include <stdexcept>
 
 namespace switchboard::http {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
+// At most this many segments are matched; longer paths match no route.
+constexpr std::size_t max_segments = 16;
+using segment_list = boost::container::small_vector<std::string_view, max_segments>;
+// The bucket of routes whose first segment is a parameter.
+constexpr std::string_view param_bucket = "{}";
+
+segment_list split_path(std::string_view path) {
+  segment_list out;
   std::size_t i = 1;  // skip the leading '/'
   while (i <= path.size()) {
     auto j = path.find('/', i);
@@ -37,7 +44,7 @@ bool same_shape(const std::vector<std::string>& a, const std::vector<std::string
 }
 
 // Number of parameter segments when the path matches, or -1.
-int match_path(const route& r, const std::vector<std::string_view>& parts,
+int match_path(const route& r, const segment_list& parts,
                std::unordered_map<std::string, std::string>* params) {
   if (r.segments.size() != parts.size()) return -1;
   int n = 0;
@@ -67,7 +74,10 @@ void router::insert(route r) {
   for (auto& existing : routes_)
     if (existing.method == r.method && same_shape(existing.segments, r.segments))
       throw std::invalid_argument("duplicate route: " + r.method + " " + r.path_template);
-  by_length_[r.segments.size()].push_back(routes_.size());
+  if (r.segments.size() > max_segments)
+    throw std::invalid_argument("route template has too many segments: " + r.path_template);
+  buckets_[{r.segments.size(), std::string(is_param(r.segments[0]) ? param_bucket : r.segments[0])}]
+      .push_back(routes_.size());
   routes_.push_back(std::move(r));
 }
 
@@ -94,29 +104,45 @@ match_result router::match(std::string_view method, std::string_view path) const
   match_result out;
   if (path.empty() || path.front() != '/') return out;
   auto parts = split_path(path);
-  auto same_length = by_length_.find(parts.size());
-  if (same_length == by_length_.end()) return out;
+  if (parts.size() > max_segments) return out;
+  // The routes of this length whose first segment is this one, then those whose first
+  // segment is a parameter.
+  thread_local bucket_key key;
+  key.length = parts.size();
+  key.first.assign(parts[0]);
+  const std::vector<std::size_t>* candidates[2] = {nullptr, nullptr};
+  if (auto it = buckets_.find(key); it != buckets_.end()) candidates[0] = &it->second;
+  key.first.assign(param_bucket);
+  if (auto it = buckets_.find(key); it != buckets_.end() && &it->second != candidates[0])
+    candidates[1] = &it->second;
   int best = -1;
-  for (auto i : same_length->second) {
-    auto& r = routes_[i];
-    int n = match_path(r, parts, nullptr);
-    if (n < 0) continue;
-    out.path_known = true;
-    // Literal segments beat parameters: "/a/new" wins over "/a/{id}".
-    if (r.method == method && (best < 0 || n < best)) {
-      best = n;
-      out.found = &r;
+  for (auto* list : candidates) {
+    if (!list) continue;
+    for (auto i : *list) {
+      auto& r = routes_[i];
+      int n = match_path(r, parts, nullptr);
+      if (n < 0) continue;
+      out.path_known = true;
+      // Literal segments beat parameters: "/a/new" wins over "/a/{id}".
+      if (r.method == method && (best < 0 || n < best)) {
+        best = n;
+        out.found = &r;
+      }
     }
   }
   if (out.found) {
     match_path(*out.found, parts, &out.params);
   } else if (out.path_known) {
-    // A 405 names the methods the path has.
-    for (auto i : same_length->second) {
-      auto& r = routes_[i];
-      if (match_path(r, parts, nullptr) >= 0 && out.allow.find(r.method) == std::string::npos)
-        out.allow += (out.allow.empty() ? "" : ", ") + r.method;
-    }
+    // A 405 names the methods the path has, in the order their routes were added.
+    std::vector<std::size_t> known;
+    for (auto* list : candidates)
+      if (list)
+        for (auto i : *list)
+          if (match_path(routes_[i], parts, nullptr) >= 0) known.push_back(i);
+    std::sort(known.begin(), known.end());
+    for (auto i : known)
+      if (out.allow.find(routes_[i].method) == std::string::npos)
+        out.allow += (out.allow.empty() ? "" : ", ") + routes_[i].method;
   }
   return out;
 }

@@ -60,6 +60,7 @@ void search_index::open_index() {
     db_->exec("PRAGMA synchronous = FULL");
     db_->exec("PRAGMA temp_store = MEMORY");
     db_->exec("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body)");
+    db_->exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('automerge', 16)");
     db_->exec(
         "CREATE TABLE IF NOT EXISTS progress(name TEXT PRIMARY KEY, last_id INTEGER NOT NULL,"
         " last_seq INTEGER NOT NULL) WITHOUT ROWID");

@@ -1,9 +1,11 @@
 #include "switchboard/store/store.hpp"
 
-#include <future>
-
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <future>
+#include <iterator>
 
 namespace switchboard::store {
 namespace {
@@ -25,8 +27,7 @@ void configure(database& db, std::chrono::milliseconds busy, bool writer) {
 
 }  // namespace
 
-store::store(const store_options& opts)
-    : opts_(opts), read_pool_(opts.read_connections) {}
+store::store(const store_options& opts) : opts_(opts), read_pool_(opts.read_connections) {}
 
 result<std::unique_ptr<store>> store::open(const store_options& opts) {
   std::unique_ptr<store> s(new store(opts));
@@ -60,9 +61,11 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
       so.store_path = opts.path;
       // The changes it has applied are deleted through the writer, like every write.
       so.applied_changes = [p = s.get()](std::int64_t seq) {
-        p->submit([seq](database& db) {
-          db.prepare("DELETE FROM search_changes WHERE seq <= ?1").bind(1, seq).run();
-        }, [](result<void>) {});
+        p->submit(
+            [seq](database& db) {
+              db.prepare("DELETE FROM search_changes WHERE seq <= ?1").bind(1, seq).run();
+            },
+            [](result<void>) {});
       };
       s->search_ = std::make_unique<search_index>(std::move(so));
     }
@@ -85,16 +88,39 @@ store::~store() {
   read_pool_.join();
 }
 
-void store::submit(job j, done_fn done) {
+void store::submit(std::unique_ptr<write_op> op) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back({std::move(j), std::move(done)});
+      queue_.push_back(std::move(op));
       cv_.notify_one();
       return;
     }
   }
-  done(error{"UNAVAILABLE", "store is stopping"});
+  op->outcome = error{"UNAVAILABLE", "store is stopping"};
+  if (op->home) {
+    auto home = *op->home;
+    asio::post(home, [op = std::move(op)]() mutable { op->complete(std::move(op->outcome)); });
+  } else {
+    op->complete(std::move(op->outcome));
+  }
+}
+
+namespace {
+
+// submit(job, done): completes on the writer thread.
+struct function_op final : store::write_op {
+  function_op(store::job j, store::done_fn d) : fn(std::move(j)), done(std::move(d)) {}
+  store::job fn;
+  store::done_fn done;
+  void run(database& db) override { fn(db); }
+  void complete(result<void> r) override { done(std::move(r)); }
+};
+
+}  // namespace
+
+void store::submit(job j, done_fn done) {
+  submit(std::make_unique<function_op>(std::move(j), std::move(done)));
 }
 
 void store::submit_flush(done_fn done) {
@@ -119,7 +145,7 @@ result<void> store::write_sync(job j) {
 }
 
 void store::writer_loop() {
-  std::vector<pending> batch;
+  batch_t batch;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -162,13 +188,12 @@ void rollback_quietly(database& db) {
 // each job in its own savepoint, so only the failing job is lost. Jobs may
 // therefore run twice, against the same database state; write() accepts only
 // callables invocable as const for that reason.
-void store::commit_batch(std::vector<pending>& batch) {
+void store::commit_batch(batch_t& batch) {
   auto started = std::chrono::steady_clock::now();
-  std::vector<std::optional<error>> outcome(batch.size());
   std::optional<error> batch_error;
   bool isolated = batch.size() == 1;  // a lone job's savepoint is the transaction itself
   for (;;) {
-    auto run = run_batch(batch, isolated, outcome);
+    auto run = run_batch(batch, isolated);
     if (run == batch_run::replay) {
       isolated = true;
       continue;
@@ -179,20 +204,33 @@ void store::commit_batch(std::vector<pending>& batch) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (opts_.stats) opts_.stats->observe_commit(batch.size(), seconds);
-  if (batch_error) spdlog::error("store: batch of {} failed: {}", batch.size(), batch_error->message);
-  else if (search_) search_->notify();
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch_error)
-      batch[i].done(*batch_error);
-    else if (outcome[i])
-      batch[i].done(*outcome[i]);
+  if (batch_error)
+    spdlog::error("store: batch of {} failed: {}", batch.size(), batch_error->message);
+  else if (search_)
+    search_->notify();
+  // Ops with a home go back to it together: one post per executor and batch (in
+  // practice one), where they complete and are freed, instead of a post per op.
+  batch_t remote;
+  for (auto& op : batch) {
+    if (batch_error) op->outcome = *batch_error;
+    if (op->home)
+      remote.push_back(std::move(op));
     else
-      batch[i].done({});
+      op->complete(std::move(op->outcome));
+  }
+  while (!remote.empty()) {
+    auto home = *remote.front()->home;
+    auto part = std::stable_partition(remote.begin(), remote.end(),
+                                      [&](const auto& op) { return *op->home == home; });
+    batch_t mine(std::make_move_iterator(remote.begin()), std::make_move_iterator(part));
+    remote.erase(remote.begin(), part);
+    asio::post(home, [ops = std::move(mine)]() mutable {
+      for (auto& op : ops) op->complete(std::move(op->outcome));
+    });
   }
 }
 
-store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
-                                  std::vector<std::optional<error>>& outcome) {
+store::batch_run store::run_batch(batch_t& batch, bool isolated) {
   database& db = *writer_db_;
   try {
     db.prepare("BEGIN IMMEDIATE").run();
@@ -202,17 +240,17 @@ store::batch_run store::run_batch(std::vector<pending>& batch, bool isolated,
     return batch_run::failed;
   }
   bool lone = batch.size() == 1;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    outcome[i].reset();
+  for (auto& op : batch) {
+    op->outcome = {};
     bool savepoint = isolated && !lone;
     try {
       if (savepoint) db.prepare("SAVEPOINT job").run();
-      batch[i].fn(db);
+      op->run(db);
       db.reset_all();
       if (savepoint) db.prepare("RELEASE job").run();
     } catch (const std::exception& e) {
       db.reset_all();
-      outcome[i] = job_failure(e);
+      op->outcome = job_failure(e);
       if (!isolated) {
         rollback_quietly(db);
         return batch_run::replay;

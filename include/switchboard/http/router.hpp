@@ -2,14 +2,13 @@
 // Routes on method + path template ("/api/v1/conversations/{id}"). Matching is
 // pure and happens after the header is read, so each route sets its own body limit.
 // A WebSocket route is a GET route whose handler decides on an upgrade.
+#include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "switchboard/http/message.hpp"
 #include "switchboard/http/websocket.hpp"
@@ -26,7 +25,7 @@ struct route {
   std::string method;
   std::string path_template;
   std::vector<std::string> segments;  // "{x}" marks a parameter
-  handler fn;  // empty for a WebSocket route
+  handler fn;                         // empty for a WebSocket route
   route_options options;
   bool websocket = false;
   ws_handler ws_fn;  // set for a WebSocket route
@@ -55,8 +54,19 @@ class router {
  private:
   void insert(route r);
   std::vector<route> routes_;
-  // Route indices by segment count: a request is compared with those only.
-  std::unordered_map<std::size_t, std::vector<std::size_t>> by_length_;
+  // Route indices by segment count and first segment ("{}" when it is a parameter):
+  // a request is compared with its own bucket and the parameter bucket only.
+  struct bucket_key {
+    std::size_t length;
+    std::string first;
+    bool operator==(const bucket_key&) const = default;
+  };
+  struct bucket_hash {
+    std::size_t operator()(const bucket_key& k) const noexcept {
+      return std::hash<std::string>()(k.first) ^ (k.length * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+  std::unordered_map<bucket_key, std::vector<std::size_t>, bucket_hash> buckets_;
 };
 
 }  // namespace switchboard::http

@@ -4,6 +4,16 @@
 // SAVEPOINT so a failing job rolls back alone. Callers resume after COMMIT,
 // i.e. after the fsync, on their own executor. Reads run on a small pool of
 // read-only connections, off the io_context thread.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -15,16 +25,6 @@
 #include <thread>
 #include <type_traits>
 #include <vector>
-
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "switchboard/core/metrics.hpp"
 #include "switchboard/core/result.hpp"
@@ -52,8 +52,8 @@ struct store_options {
   std::size_t max_batch = 1024;
   std::chrono::milliseconds busy_timeout{5000};
   std::size_t read_connections = 2;
-  metrics* stats = nullptr;                       // optional
-  std::span<const migration> migrations = {};     // empty = the embedded ones
+  metrics* stats = nullptr;                    // optional
+  std::span<const migration> migrations = {};  // empty = the embedded ones
   // With the embedded migrations and none given, the message search index runs
   // beside the store (search_index.hpp), in <store>.search.db unless set here.
   std::string search_path;
@@ -71,25 +71,22 @@ class store {
   static result<std::unique_ptr<store>> open(const store_options& opts);
   ~store();
 
+  // A queued write. run() executes on the writer, possibly twice (see commit_batch);
+  // complete() once, after the batch committed (or with the op's error): on `home`
+  // when set, else on the writer thread. Ops are created and destroyed by their
+  // caller's thread when they have a home, so the writer frees nothing of theirs.
+  struct write_op {
+    virtual ~write_op() = default;
+    virtual void run(database& db) = 0;
+    virtual void complete(result<void> r) = 0;
+    std::optional<asio::any_io_executor> home;
+    result<void> outcome;
+  };
+  void submit(std::unique_ptr<write_op> op);
+
   // Queues a write job; `done` runs on the writer thread after the batch commits
   // (or with the job's error). Low level: prefer write(). The job may run twice.
   void submit(job j, done_fn done);
-
-  template <class Token>
-  auto async_write(job j, Token&& token) {  // for callers with their own completion token
-    return asio::async_initiate<Token, void(result<void>)>(
-        [this](auto handler, job j) {
-          // Tracked work keeps the caller's io_context running while the job waits.
-          auto ex = asio::prefer(asio::get_associated_executor(handler),
-                                 asio::execution::outstanding_work.tracked);
-          // std::function needs a copyable target; the handler itself is move-only.
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          submit(std::move(j), [h, ex](result<void> r) {
-            asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
-          });
-        },
-        token, std::move(j));
-  }
 
   // co_await store.write([](database& db) { ...; return value; }) -> result<T>.
   // An exception in f rolls back f's changes and becomes the error. f may run
@@ -106,40 +103,43 @@ class store {
     using F = std::decay_t<Arg>;
     using T = std::invoke_result_t<const F&, database&>;
     using R = result<T>;
-    struct state {
+    using handler_t = typename asio::async_result<asio::use_awaitable_t<>, void(R)>::handler_type;
+    // One allocation per write: the callable, its value and the awaiting coroutine's
+    // handler, completed with the rest of its batch by one post to the caller.
+    struct op final : write_op {
+      explicit op(Arg&& a) : fn(std::forward<Arg>(a)) {}
       F fn;
       std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> out{};
+      std::optional<handler_t> handler;
+      void run(database& db) override {
+        const F& f = fn;
+        if constexpr (std::is_void_v<T>)
+          f(db);
+        else
+          out.emplace(f(db));
+      }
+      void complete(result<void> r) override {
+        R value = [&]() -> R {
+          if (!r) return r.err();
+          if constexpr (std::is_void_v<T>)
+            return R();
+          else
+            return R(std::move(*out));
+        }();
+        std::move (*handler)(std::move(value));
+      }
     };
-    auto st = std::make_shared<state>(state{std::forward<Arg>(arg)});
-    auto initiation = [this](auto handler, std::shared_ptr<state> st) {
-      // Tracked work keeps the caller's io_context running while the job waits.
-      auto ex = asio::prefer(asio::get_associated_executor(handler),
+    auto o = std::make_unique<op>(std::forward<Arg>(arg));
+    auto initiation = [this](auto handler, std::unique_ptr<op> o) {
+      static_assert(std::is_same_v<decltype(handler), handler_t>);
+      // Tracked work keeps the caller's io_context running while the op waits.
+      o->home = asio::prefer(asio::get_associated_executor(handler),
                              asio::execution::outstanding_work.tracked);
-      // std::function needs a copyable target; the handler itself is move-only.
-      auto h = std::make_shared<decltype(handler)>(std::move(handler));
-      submit(
-          [st](database& db) {
-            const F& fn = st->fn;
-            if constexpr (std::is_void_v<T>)
-              fn(db);
-            else
-              st->out.emplace(fn(db));
-          },
-          [h, ex, st](result<void> r) {
-            R value = [&]() -> R {
-              if (!r) return r.err();
-              if constexpr (std::is_void_v<T>)
-                return R();
-              else
-                return R(std::move(*st->out));
-            }();
-            asio::post(ex, [h, value = std::move(value)]() mutable {
-              std::move(*h)(std::move(value));
-            });
-          });
+      o->handler.emplace(std::move(handler));
+      submit(std::unique_ptr<write_op>(std::move(o)));
     };
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
-        std::move(initiation), asio::use_awaitable, std::move(st));
+        std::move(initiation), asio::use_awaitable, std::move(o));
   }
 
   // Completes once the search index holds everything committed so far (at once
@@ -151,7 +151,7 @@ class store {
                                  asio::execution::outstanding_work.tracked);
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
           submit_flush([h, ex](result<void> r) {
-            asio::post(ex, [h, r = std::move(r)]() mutable { std::move(*h)(std::move(r)); });
+            asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
           });
         },
         asio::use_awaitable);
@@ -173,9 +173,8 @@ class store {
                              asio::execution::outstanding_work.tracked);
       asio::post(read_pool_, [this, ex, fn, h = std::move(handler)]() mutable {
         R r = run_read(*fn);
-        asio::post(ex, [h = std::move(h), r = std::move(r)]() mutable {
-          std::move(h)(std::move(r));
-        });
+        asio::post(ex,
+                   [h = std::move(h), r = std::move(r)]() mutable { std::move(h)(std::move(r)); });
       });
     };
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(R)>(
@@ -195,18 +194,14 @@ class store {
   const std::string& path() const { return opts_.path; }
 
  private:
-  struct pending {
-    job fn;
-    done_fn done;
-  };
   void submit_flush(done_fn done);
 
   explicit store(const store_options& opts);
   void writer_loop();
-  void commit_batch(std::vector<pending>& batch);
+  using batch_t = std::vector<std::unique_ptr<write_op>>;
+  void commit_batch(batch_t& batch);
   enum class batch_run { done, replay, failed };
-  batch_run run_batch(std::vector<pending>& batch, bool isolated,
-                      std::vector<std::optional<error>>& outcome);
+  batch_run run_batch(batch_t& batch, bool isolated);
 
   std::unique_ptr<database> checkout_reader();
   void checkin_reader(std::unique_ptr<database> db);
@@ -240,7 +235,7 @@ class store {
   std::unique_ptr<database> writer_db_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<pending> queue_;
+  std::deque<std::unique_ptr<write_op>> queue_;
   bool stopping_ = false;
   std::thread writer_;
   // The checkpointer: woken by the writer's WAL hook, stopped after the writer.
@@ -253,8 +248,8 @@ class store {
   bool checkpoint_wanted_ = false;
   bool checkpoint_stopping_ = false;
   int checkpoint_log_ = 0, checkpoint_copied_ = 0;  // WAL frames at the last checkpoint, and copied
-  std::optional<error> run_error_;  // why run_batch() failed; writer thread only
-  std::unique_ptr<search_index> search_;  // with the embedded schema
+  std::optional<error> run_error_;                  // why run_batch() failed; writer thread only
+  std::unique_ptr<search_index> search_;            // with the embedded schema
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;

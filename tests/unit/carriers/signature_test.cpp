@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/url/parse_query.hpp>
+#include <optional>
+#include <random>
+
 namespace sc = switchboard::carriers;
 using sc::carrier_kind;
 using sc::param_list;
@@ -79,21 +83,21 @@ TEST(signature, twilio_vector_url_without_port) {
 }
 
 TEST(signature, twilio_vector_https_with_443) {
-  EXPECT_EQ(sc::twilio_signature(tw_key, "https://mycompany.com:443/myapp.php?foo=1&bar=2",
-                                 tw_params),
-            "kvajT1Ptam85bY51eRf/AJRuM3w=");
+  EXPECT_EQ(
+      sc::twilio_signature(tw_key, "https://mycompany.com:443/myapp.php?foo=1&bar=2", tw_params),
+      "kvajT1Ptam85bY51eRf/AJRuM3w=");
 }
 
 TEST(signature, twilio_vector_http_with_custom_port) {
-  EXPECT_EQ(sc::twilio_signature(tw_key, "http://mycompany.com:1234/myapp.php?foo=1&bar=2",
-                                 tw_params),
-            "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=");
+  EXPECT_EQ(
+      sc::twilio_signature(tw_key, "http://mycompany.com:1234/myapp.php?foo=1&bar=2", tw_params),
+      "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=");
 }
 
 TEST(signature, twilio_vector_http_with_80) {
-  EXPECT_EQ(sc::twilio_signature(tw_key, "http://mycompany.com:80/myapp.php?foo=1&bar=2",
-                                 tw_params),
-            "0ZXoZLH/DfblKGATFgpif+LLRf4=");
+  EXPECT_EQ(
+      sc::twilio_signature(tw_key, "http://mycompany.com:80/myapp.php?foo=1&bar=2", tw_params),
+      "0ZXoZLH/DfblKGATFgpif+LLRf4=");
 }
 
 TEST(signature, twilio_vector_repeated_keys_deduplicated_then_sorted) {
@@ -111,9 +115,7 @@ TEST(signature, twilio_vector_userinfo_is_signed_as_is) {
             "CukzLTc1tT5dXEDIHm/tKBanW10=");
 }
 
-TEST(signature, twilio_vector_body_sha256) {
-  EXPECT_EQ(sc::body_sha256_hex(json_body), json_sha);
-}
+TEST(signature, twilio_vector_body_sha256) { EXPECT_EQ(sc::body_sha256_hex(json_body), json_sha); }
 
 TEST(signature, twilio_vector_body_sha256_url_no_params) {
   EXPECT_EQ(sc::twilio_signature(tw_key, std::string(tw_url) + "&bodySHA256=" + json_sha, {}),
@@ -127,11 +129,13 @@ TEST(signature, signalwire_vector_json_scheme) {
 
 TEST(signature, signalwire_vector_form_repeated_keys_in_submission_order) {
   // Expected value computed independently: base64(HMAC-SHA1(key, url + "FromcToaTob")).
-  EXPECT_EQ(sc::signalwire_form_signature(sw_key, sw_url, {{"To", "a"}, {"From", "c"}, {"To", "b"}}),
-            "LQv+LfyRRE9Ih+gZ7KOOgmtd0xQ=");
+  EXPECT_EQ(
+      sc::signalwire_form_signature(sw_key, sw_url, {{"To", "a"}, {"From", "c"}, {"To", "b"}}),
+      "LQv+LfyRRE9Ih+gZ7KOOgmtd0xQ=");
   // Submission order matters for SignalWire (…TobToa) but not for Twilio, which sorts values.
-  EXPECT_EQ(sc::signalwire_form_signature(sw_key, sw_url, {{"To", "b"}, {"From", "c"}, {"To", "a"}}),
-            "AzIKrB3uoU0LySz0j/X1nYNJpg0=");
+  EXPECT_EQ(
+      sc::signalwire_form_signature(sw_key, sw_url, {{"To", "b"}, {"From", "c"}, {"To", "a"}}),
+      "AzIKrB3uoU0LySz0j/X1nYNJpg0=");
   EXPECT_EQ(sc::twilio_signature(sw_key, sw_url, {{"To", "b"}, {"From", "c"}, {"To", "a"}}),
             "LQv+LfyRRE9Ih+gZ7KOOgmtd0xQ=");
 }
@@ -232,6 +236,87 @@ TEST(signature, form_parser_rejects_malformed_input) {
   }
 }
 
+namespace {
+
+// The reference: Boost.URL's query grammar and decoding, as parse_form_body used them.
+std::optional<param_list> boost_url_form(std::string_view body) {
+  auto parsed = boost::urls::parse_query(body);
+  if (!parsed) return std::nullopt;
+  param_list out;
+  for (auto p : *parsed) {
+    if (p.key.empty() && !p.has_value) continue;
+    out.emplace_back(
+        p.key.decode(boost::urls::encoding_opts(true)),
+        p.has_value ? p.value.decode(boost::urls::encoding_opts(true)) : std::string());
+  }
+  return out;
+}
+
+void expect_same_as_boost_url(const std::string& body) {
+  auto mine = sc::parse_form_body(body);
+  auto reference = boost_url_form(body);
+  ASSERT_EQ(static_cast<bool>(mine), reference.has_value()) << "body: " << body;
+  if (reference) EXPECT_EQ(*mine, *reference) << "body: " << body;
+}
+
+}  // namespace
+
+TEST(signature, form_parser_agrees_with_boost_url) {
+  for (std::string body : {"",
+                           "&",
+                           "&&",
+                           "=",
+                           "==",
+                           "a",
+                           "a=",
+                           "=a",
+                           "a=b=c",
+                           "%",
+                           "%4",
+                           "%41",
+                           "%4g",
+                           "a%2",
+                           "a%25",
+                           "+",
+                           "%2B+",
+                           "a=%00",
+                           "a=1&b",
+                           "a=1&&b=2&",
+                           "k=%C3%A9",
+                           "[",
+                           "]",
+                           "#",
+                           " ",
+                           "a=\x7f",
+                           "a=\x80",
+                           "a=\xff",
+                           "q=/?:@!$'()*,;",
+                           "a=\"",
+                           "a=<",
+                           "a=^",
+                           "a=`",
+                           "a={",
+                           "a=|",
+                           "a=\\"})
+    expect_same_as_boost_url(body);
+  // Every byte alone, as a key and as a value.
+  for (int c = 0; c < 256; ++c) {
+    std::string ch(1, static_cast<char>(c));
+    expect_same_as_boost_url(ch);
+    expect_same_as_boost_url("k=" + ch);
+    expect_same_as_boost_url("%4" + ch);
+  }
+  // Random bodies over an alphabet dense in the characters that matter.
+  const std::string alphabet = "ab=&%+2Fg0 #\x80[/?:";
+  std::mt19937 rng(20261122);
+  for (int n = 0; n < 200000; ++n) {
+    std::string body(rng() % 14, ' ');
+    for (auto& ch : body) ch = alphabet[rng() % alphabet.size()];
+    expect_same_as_boost_url(body);
+    if (HasFailure()) return;
+  }
+}
+
 // ---- verify_webhook: Twilio ----------------------------------------------------------
 
 TEST(signature, verify_twilio_accepts_vector_form_post) {
@@ -268,9 +353,9 @@ TEST(signature, verify_twilio_port_variants_both_ways) {
   auto c = form_request("http://mycompany.com/myapp.php?foo=1&bar=2", tw_body,
                         "0ZXoZLH/DfblKGATFgpif+LLRf4=");
   EXPECT_TRUE(sc::verify_webhook(carrier_kind::twilio, tw_key, c));
-  auto d = form_request("http://mycompany.com:80/myapp.php?foo=1&bar=2", tw_body,
-                        sc::twilio_signature(tw_key, "http://mycompany.com/myapp.php?foo=1&bar=2",
-                                             tw_params));
+  auto d = form_request(
+      "http://mycompany.com:80/myapp.php?foo=1&bar=2", tw_body,
+      sc::twilio_signature(tw_key, "http://mycompany.com/myapp.php?foo=1&bar=2", tw_params));
   EXPECT_TRUE(sc::verify_webhook(carrier_kind::twilio, tw_key, d));
   // A non-default port is not interchangeable with none.
   auto e = form_request("http://mycompany.com/myapp.php?foo=1&bar=2", tw_body,
@@ -284,8 +369,8 @@ TEST(signature, verify_twilio_port_variants_both_ways) {
 
 TEST(signature, verify_twilio_rejects_tampered_body) {
   auto req = twilio_vector_request();
-  req.raw_body = std::string(tw_body).replace(std::string(tw_body).find("Digits=1234"), 11,
-                                              "Digits=1235");
+  req.raw_body =
+      std::string(tw_body).replace(std::string(tw_body).find("Digits=1234"), 11, "Digits=1235");
   req.form_params = *sc::parse_form_body(req.raw_body);
   expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, req), "bad X-Twilio-Signature");
 }
@@ -310,21 +395,25 @@ TEST(signature, verify_twilio_rejects_tampered_added_removed_parameter) {
                               "To=%2B18005551213&From=%2B14158675309&Digits=1234"
                               "&Caller=%2B14158675309&CallSid=CA1234567890ABCDE",
                               "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-  expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, changed), "bad X-Twilio-Signature");
+  expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, changed),
+                "bad X-Twilio-Signature");
 
-  auto added = form_request(tw_url, std::string(tw_body) + "&Extra=1", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+  auto added =
+      form_request(tw_url, std::string(tw_body) + "&Extra=1", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
   expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, added), "bad X-Twilio-Signature");
 
   auto removed = form_request(tw_url,
                               "To=%2B18005551212&From=%2B14158675309&Caller=%2B14158675309"
                               "&CallSid=CA1234567890ABCDE",
                               "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-  expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, removed), "bad X-Twilio-Signature");
+  expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, removed),
+                "bad X-Twilio-Signature");
 
   // An extra value for an existing key is signed too, even under Twilio's de-duplication.
-  auto repeated = form_request(tw_url, std::string(tw_body) + "&Digits=9",
-                               "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-  expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, repeated), "bad X-Twilio-Signature");
+  auto repeated =
+      form_request(tw_url, std::string(tw_body) + "&Digits=9", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+  expect_denied(sc::verify_webhook(carrier_kind::twilio, tw_key, repeated),
+                "bad X-Twilio-Signature");
 }
 
 TEST(signature, verify_twilio_rejects_form_params_that_differ_from_body) {

@@ -48,9 +48,35 @@ TEST(router, unknown_path_is_not_found_and_wrong_method_lists_allowed) {
   EXPECT_TRUE(wrong.path_known);
   EXPECT_EQ(wrong.allow, "GET, PATCH");
 
-  EXPECT_FALSE(r.match("GET", "/things/").found);      // empty parameter
-  EXPECT_FALSE(r.match("GET", "/things/7/x").found);   // extra segment
-  EXPECT_FALSE(r.match("GET", "things/7").found);      // not absolute
+  EXPECT_FALSE(r.match("GET", "/things/").found);     // empty parameter
+  EXPECT_FALSE(r.match("GET", "/things/7/x").found);  // extra segment
+  EXPECT_FALSE(r.match("GET", "things/7").found);     // not absolute
+}
+
+TEST(router, a_parameter_first_segment_competes_with_literal_ones) {
+  sb::http::router r;
+  r.add("GET", "/", ok());
+  r.add("GET", "/{page}", ok());
+  r.add("GET", "/{lang}/docs", ok());
+  r.add("POST", "/app/docs", ok());
+  r.add("GET", "/app/{section}", ok());
+  EXPECT_EQ(r.match("GET", "/").found->path_template, "/");
+  auto page = r.match("GET", "/pricing");
+  ASSERT_TRUE(page.found);
+  EXPECT_EQ(page.found->path_template, "/{page}");
+  EXPECT_EQ(page.params.at("page"), "pricing");
+  // Literal segments still win, whichever bucket a route sits in.
+  EXPECT_EQ(r.match("GET", "/app/docs").found->path_template, "/app/{section}");
+  EXPECT_EQ(r.match("GET", "/fr/docs").found->path_template, "/{lang}/docs");
+  EXPECT_EQ(r.match("POST", "/app/docs").found->path_template, "/app/docs");
+  // A 405 names methods from both buckets.
+  auto wrong = r.match("DELETE", "/app/docs");
+  EXPECT_FALSE(wrong.found);
+  EXPECT_EQ(wrong.allow, "GET, POST");
+  std::string deep = "/x";
+  for (int i = 0; i < 20; ++i) deep += "/x";
+  EXPECT_FALSE(r.match("GET", deep).found);
+  EXPECT_FALSE(r.match("GET", deep).path_known);
 }
 
 TEST(router, rejects_duplicates_and_bad_templates) {

@@ -1,21 +1,22 @@
 #include "switchboard/store/store.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/widget.hpp"
+
+#include <gtest/gtest.h>
 
 #include <array>
 #include <atomic>
-#include <future>
-#include <mutex>
-#include <thread>
-#include <filesystem>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include "support/test_support.hpp"
+#include "switchboard/store/conversations.hpp"
+#include "switchboard/store/numbers.hpp"
+#include "switchboard/store/widget.hpp"
 
 namespace asio = boost::asio;
 namespace st = switchboard::store;
@@ -47,11 +48,15 @@ std::unique_ptr<st::store> open_embedded(const sbtest::temp_dir& dir) {
 
 // Workspace 1, contact 1 and conversation 1, once.
 void seed_conversation(st::database& db) {
-  db.exec("INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', '2026-01-01T00:00:00Z')");
-  db.exec("INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
-          " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
-  db.exec("INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
-          " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+  db.exec(
+      "INSERT OR IGNORE INTO workspaces(id, name, created_at) VALUES (1, 'w', "
+      "'2026-01-01T00:00:00Z')");
+  db.exec(
+      "INSERT OR IGNORE INTO contacts(id, workspace_id, created_at, updated_at)"
+      " VALUES (1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+  db.exec(
+      "INSERT OR IGNORE INTO conversations(id, workspace_id, contact_id, created_at, updated_at)"
+      " VALUES (1, 1, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
 }
 
 std::int64_t count_items(st::store& s) {
@@ -150,10 +155,12 @@ TEST(store, a_failure_replays_its_batch_with_savepoints_and_only_the_failure_is_
   std::promise<void> release;
   auto gate = release.get_future().share();
   std::promise<void> blocking;
-  s->submit([gate, started = &blocking](st::database&) {
-    started->set_value();
-    gate.wait();
-  }, [](switchboard::result<void>) {});
+  s->submit(
+      [gate, started = &blocking](st::database&) {
+        started->set_value();
+        gate.wait();
+      },
+      [](switchboard::result<void>) {});
   blocking.get_future().wait();  // the writer is inside the first batch now
 
   std::array<std::atomic<int>, 4> runs{};
@@ -216,7 +223,8 @@ TEST(store, the_checkpointer_copies_the_wal_into_the_database_file) {
   switchboard::metrics m;
   st::store_options o;
   o.path = dir.file("s.db");
-  std::vector<st::migration> schema = {{1, "blobs", "CREATE TABLE blobs(id INTEGER PRIMARY KEY, b BLOB NOT NULL);"}};
+  std::vector<st::migration> schema = {
+      {1, "blobs", "CREATE TABLE blobs(id INTEGER PRIMARY KEY, b BLOB NOT NULL);"}};
   o.migrations = schema;
   o.stats = &m;
   o.checkpoint_pages = 16;
@@ -244,12 +252,10 @@ TEST(store, constraint_violation_is_a_conflict_and_others_in_batch_commit) {
   sbtest::temp_dir dir;
   auto schema = test_schema();
   auto s = open_store(dir, nullptr, schema);
-  ASSERT_TRUE(s->write_sync([](st::database& db) {
-    db.prepare("INSERT INTO items(n) VALUES (7)").run();
-  }));
-  auto dup = s->write_sync([](st::database& db) {
-    db.prepare("INSERT INTO items(n) VALUES (7)").run();
-  });
+  ASSERT_TRUE(
+      s->write_sync([](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (7)").run(); }));
+  auto dup =
+      s->write_sync([](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (7)").run(); });
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.err().code, "CONFLICT");
   EXPECT_EQ(count_items(*s), 1);
@@ -264,7 +270,8 @@ TEST(store, completion_resumes_on_the_callers_thread) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        co_await s->write([](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (1)").run(); });
+        co_await s->write(
+            [](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (1)").run(); });
         resumed_on = std::this_thread::get_id();
         auto r = co_await s->read([](st::database& db) {
           auto& q = db.prepare("SELECT n FROM items");
@@ -279,16 +286,94 @@ TEST(store, completion_resumes_on_the_callers_thread) {
   EXPECT_EQ(resumed_on, std::this_thread::get_id());
 }
 
+// Each write is created on its caller's thread and must be resumed and freed there
+// too, whatever batch it shared with writes from elsewhere: the writer thread
+// frees none of it (glibc then keeps each thread's allocations in its own cache).
+TEST(store, writes_complete_and_are_freed_on_their_callers_threads) {
+  sbtest::temp_dir dir;
+  auto schema = test_schema();
+  auto s = open_store(dir, nullptr, schema);
+  struct freed_on {
+    std::mutex mu;
+    std::vector<std::pair<int, std::thread::id>> seen;  // (context, thread) per destroyed callable
+  } freed;
+  // Notes the thread that destroys it, unless it was moved from.
+  struct witness {
+    freed_on* log;
+    int context;
+    witness(freed_on* l, int c) : log(l), context(c) {}
+    witness(witness&& o) noexcept : log(std::exchange(o.log, nullptr)), context(o.context) {}
+    witness(const witness&) = delete;
+    ~witness() {
+      if (!log) return;
+      std::lock_guard lock(log->mu);
+      log->seen.emplace_back(context, std::this_thread::get_id());
+    }
+  };
+  constexpr int writes = 200;
+  std::array<asio::io_context, 2> io;
+  std::array<std::thread::id, 2> io_thread;
+  std::array<std::atomic<int>, 2> resumed_elsewhere{0, 0}, done{0, 0};
+  for (int c = 0; c < 2; ++c)
+    for (int i = 0; i < writes; ++i)
+      asio::co_spawn(
+          io[c],
+          [&, c, i]() -> asio::awaitable<void> {
+            auto job = [w = witness(&freed, c), c, i](st::database& db) {
+              db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, c * writes + i).run();
+              return i;
+            };
+            auto r = co_await s->write(std::move(job));
+            if (std::this_thread::get_id() != io_thread[c]) ++resumed_elsewhere[c];
+            if (r && *r == i) ++done[c];
+          },
+          asio::detached);
+  std::array<std::thread, 2> runners;
+  for (int c = 0; c < 2; ++c)
+    runners[c] = std::thread([&, c] {
+      io_thread[c] = std::this_thread::get_id();
+      io[c].run();
+    });
+  for (auto& t : runners) t.join();
+  EXPECT_EQ(done[0], writes);
+  EXPECT_EQ(done[1], writes);
+  EXPECT_EQ(resumed_elsewhere[0], 0);
+  EXPECT_EQ(resumed_elsewhere[1], 0);
+  ASSERT_EQ(freed.seen.size(), 2u * writes);
+  for (auto& [c, t] : freed.seen) EXPECT_EQ(t, io_thread[c]) << "a callable of context " << c;
+  EXPECT_EQ(count_items(*s), 2 * writes);
+
+  // After stop() a write fails at once, and still resumes and is freed at home.
+  s->stop();
+  freed.seen.clear();
+  asio::io_context late;
+  std::optional<switchboard::result<int>> refused;
+  asio::co_spawn(
+      late,
+      [&]() -> asio::awaitable<void> {
+        auto job = [w = witness(&freed, 0)](st::database&) { return 1; };
+        refused = co_await s->write(std::move(job));
+      },
+      asio::detached);
+  late.run();
+  ASSERT_TRUE(refused);
+  ASSERT_FALSE(*refused);
+  EXPECT_EQ(refused->err().code, "UNAVAILABLE");
+  ASSERT_EQ(freed.seen.size(), 1u);
+  EXPECT_EQ(freed.seen[0].second, std::this_thread::get_id());
+}
+
 TEST(store, stop_commits_queued_writes_and_refuses_new_ones) {
   sbtest::temp_dir dir;
   auto schema = test_schema();
   auto s = open_store(dir, nullptr, schema);
   std::atomic<int> done{0};
   for (int i = 0; i < 200; ++i)
-    s->submit([i](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run(); },
-              [&](switchboard::result<void> r) {
-                if (r) ++done;
-              });
+    s->submit(
+        [i](st::database& db) { db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, i).run(); },
+        [&](switchboard::result<void> r) {
+          if (r) ++done;
+        });
   s->stop();
   EXPECT_EQ(done, 200);
   auto after = s->write_sync([](st::database&) {});
@@ -320,7 +405,8 @@ TEST(store, the_search_index_follows_inserts_edits_and_deletes) {
   auto matches = [&](const std::string& word) {
     if (!s.flush_sync()) return std::string("flush failed");
     auto r = s.read_sync([word](st::database& db) {
-      auto& q = db.prepare("SELECT group_concat(rowid) FROM search.messages_fts WHERE messages_fts MATCH ?1");
+      auto& q = db.prepare(
+          "SELECT group_concat(rowid) FROM search.messages_fts WHERE messages_fts MATCH ?1");
       q.bind(1, word);
       q.step();
       return q.column_text(0);
@@ -369,7 +455,8 @@ TEST(store, the_search_index_follows_inserts_edits_and_deletes) {
   EXPECT_EQ(integrity(), "ok");
   // The changes it applied are deleted through the writer (a job queued by the index);
   // the next ones must not reuse their numbers.
-  for (int i = 0; i < 500 && pending_changes() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && pending_changes() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(pending_changes(), 0);
 
   // Later transactions edit and delete rows that are already indexed.
@@ -384,7 +471,8 @@ TEST(store, the_search_index_follows_inserts_edits_and_deletes) {
   EXPECT_EQ(matches("figs"), std::to_string(edited));
   EXPECT_NE(matches("grapes"), "");
   EXPECT_EQ(integrity(), "ok");
-  for (int i = 0; i < 500 && pending_changes() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && pending_changes() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(pending_changes(), 0);
 }
 
@@ -394,8 +482,10 @@ namespace {
 switchboard::result<void> add_message(st::store& s, const std::string& body) {
   return s.write_sync([body](st::database& db) {
     seed_conversation(db);
-    db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
-               " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', 't')")
+    db.prepare(
+          "INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
+          " body, status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', ?1, 'received', "
+          "'t')")
         .bind(1, body)
         .run();
   });
@@ -443,7 +533,8 @@ TEST(store, the_search_index_is_rebuilt_when_missing_or_ahead_of_the_store) {
     EXPECT_EQ(found(*s, "nectarine"), "1");
     EXPECT_EQ(found(*s, "kiwi"), "1");
   }
-  for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dir.file("s.search.db") + suffix);
+  for (auto suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(dir.file("s.search.db") + suffix);
   {
     auto s = open_embedded(dir);
     EXPECT_EQ(found(*s, "kiwi"), "1");
@@ -470,26 +561,32 @@ TEST(store, check_lists_are_equality_chains_and_still_enforced) {
   EXPECT_NE(schemas->find("direction = 'inbound' OR"), std::string::npos);
   auto bad = s.write_sync([](st::database& db) {
     db.exec("INSERT INTO workspaces(id, name, created_at) VALUES (1, 'w', 't')");
-    db.exec("INSERT INTO contacts(id, workspace_id, created_at, updated_at) VALUES (1, 1, 't', 't')");
-    db.exec("INSERT INTO conversations(id, workspace_id, contact_id, created_at, updated_at, status)"
-            " VALUES (1, 1, 1, 't', 't', 'bogus')");
+    db.exec(
+        "INSERT INTO contacts(id, workspace_id, created_at, updated_at) VALUES (1, 1, 't', 't')");
+    db.exec(
+        "INSERT INTO conversations(id, workspace_id, contact_id, created_at, updated_at, status)"
+        " VALUES (1, 1, 1, 't', 't', 'bogus')");
   });
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.err().code, "CONFLICT") << bad.err().message;  // a constraint violation
   auto good = s.write_sync([](st::database& db) {
     db.exec("INSERT INTO workspaces(id, name, created_at) VALUES (1, 'w', 't')");
-    db.exec("INSERT INTO contacts(id, workspace_id, created_at, updated_at) VALUES (1, 1, 't', 't')");
-    db.exec("INSERT INTO conversations(id, workspace_id, contact_id, created_at, updated_at, status)"
-            " VALUES (1, 1, 1, 't', 't', 'snoozed')");
+    db.exec(
+        "INSERT INTO contacts(id, workspace_id, created_at, updated_at) VALUES (1, 1, 't', 't')");
+    db.exec(
+        "INSERT INTO conversations(id, workspace_id, contact_id, created_at, updated_at, status)"
+        " VALUES (1, 1, 1, 't', 't', 'snoozed')");
   });
   EXPECT_TRUE(good) << good.err().message;
   // The writer runs on the migrated text: EXPLAIN of an insert opens no ephemeral table.
   auto plan = s.write_sync([](st::database& db) {
     auto& q = db.prepare(
-        "EXPLAIN INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, channel,"
+        "EXPLAIN INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, "
+        "channel,"
         " status, created_at) VALUES (1, 1, 'inbound', 'contact', 'sms', 'received', 't')");
     while (q.step())
-      if (q.column_text(1) == "OpenEphemeral") throw std::runtime_error("ephemeral table per insert");
+      if (q.column_text(1) == "OpenEphemeral")
+        throw std::runtime_error("ephemeral table per insert");
   });
   EXPECT_TRUE(plan) << plan.err().message;
 }
@@ -500,11 +597,15 @@ TEST(store, a_customer_message_reopens_and_a_reply_does_not) {
   sbtest::temp_dir dir;
   auto opened = open_embedded(dir);  // the real schema
   auto& s = *opened;
-  auto state = [&](const std::string& status, const char* snoozed_until, const std::string& sender) {
+  auto state = [&](const std::string& status, const char* snoozed_until,
+                   const std::string& sender) {
     auto r = s.write_sync([=](st::database& db) {
       seed_conversation(db);
-      db.prepare("UPDATE conversations SET status = ?1, snoozed_until = ?2, unread_count = 0 WHERE id = 1")
-          .bind_all(status, snoozed_until ? std::optional<std::string>(snoozed_until) : std::nullopt)
+      db.prepare(
+            "UPDATE conversations SET status = ?1, snoozed_until = ?2, unread_count = 0 WHERE id = "
+            "1")
+          .bind_all(status,
+                    snoozed_until ? std::optional<std::string>(snoozed_until) : std::nullopt)
           .run();
       st::message m;
       m.workspace_id = 1;
@@ -520,9 +621,11 @@ TEST(store, a_customer_message_reopens_and_a_reply_does_not) {
     if (!r) return std::string("error: ") + r.err().message;
     auto row = s.read_sync([](st::database& db) {
       auto& q = db.prepare(
-          "SELECT status, coalesce(snoozed_until, '-'), unread_count, last_message_at FROM conversations WHERE id = 1");
+          "SELECT status, coalesce(snoozed_until, '-'), unread_count, last_message_at FROM "
+          "conversations WHERE id = 1");
       q.step();
-      return q.column_text(0) + " " + q.column_text(1) + " " + std::to_string(q.column_int(2)) + " " + q.column_text(3);
+      return q.column_text(0) + " " + q.column_text(1) + " " + std::to_string(q.column_int(2)) +
+             " " + q.column_text(3);
     });
     return row ? *row : std::string("read failed");
   };
@@ -530,7 +633,8 @@ TEST(store, a_customer_message_reopens_and_a_reply_does_not) {
   EXPECT_EQ(state("snoozed", "2030-01-01T00:00:00Z", "contact"), "open - 1 2026-02-02T00:00:00Z");
   EXPECT_EQ(state("pending", nullptr, "contact"), "pending - 1 2026-02-02T00:00:00Z");
   EXPECT_EQ(state("resolved", nullptr, "teammate"), "resolved - 0 2026-02-02T00:00:00Z");
-  EXPECT_EQ(state("snoozed", "2030-01-01T00:00:00Z", "teammate"), "snoozed 2030-01-01T00:00:00Z 0 2026-02-02T00:00:00Z");
+  EXPECT_EQ(state("snoozed", "2030-01-01T00:00:00Z", "teammate"),
+            "snoozed 2030-01-01T00:00:00Z 0 2026-02-02T00:00:00Z");
 }
 
 // Expired widget sessions are purged in bounded bites; live ones stay.
@@ -553,11 +657,14 @@ TEST(store, expired_widget_sessions_are_purged_in_bites) {
   ASSERT_TRUE(add) << add.err().message;
   auto purge = [&](int limit) {
     auto r = s.write_sync([limit](st::database& db) {
-      if (st::widget::purge_expired_sessions(db, "2026-02-01T00:00:00.000Z", limit) < 0) throw std::runtime_error("?");
+      if (st::widget::purge_expired_sessions(db, "2026-02-01T00:00:00.000Z", limit) < 0)
+        throw std::runtime_error("?");
     });
     EXPECT_TRUE(r);
     auto left = s.read_sync([](st::database& db) {
-      auto& q = db.prepare("SELECT group_concat(visitor_id) FROM (SELECT visitor_id FROM widget_sessions ORDER BY id)");
+      auto& q = db.prepare(
+          "SELECT group_concat(visitor_id) FROM (SELECT visitor_id FROM widget_sessions ORDER BY "
+          "id)");
       q.step();
       return q.column_text(0);
     });
@@ -590,9 +697,12 @@ TEST(store, memoized_numbers_follow_changes_rollbacks_and_other_writers) {
     std::string out;
     auto r = s.write_sync([&out](st::database& db) {
       auto n = nums::find_active(db, "+12025550111");
-      out = !n ? "none" : n->owner_teammate_id ? "teammate " + std::to_string(*n->owner_teammate_id) : "nobody";
+      out = !n                     ? "none"
+            : n->owner_teammate_id ? "teammate " + std::to_string(*n->owner_teammate_id)
+                                   : "nobody";
       out += nums::classify_sender(db, "+12025550111").our_line ? ", our line" : ", not ours";
-      out += nums::classify_sender(db, "+12025550122").teammate_phone ? ", 0122 is a teammate's" : "";
+      out +=
+          nums::classify_sender(db, "+12025550122").teammate_phone ? ", 0122 is a teammate's" : "";
     });
     return r ? out : r.err().message;
   };
@@ -601,8 +711,9 @@ TEST(store, memoized_numbers_follow_changes_rollbacks_and_other_writers) {
 
   // A job's own change.
   ASSERT_TRUE(s.write_sync([](st::database& db) {
-    db.exec("INSERT INTO teammates(id, workspace_id, email, name, role, created_at, physical_number)"
-            " VALUES (7, 1, 'a@example.com', 'A', 'admin', 't', '+12025550122')");
+    db.exec(
+        "INSERT INTO teammates(id, workspace_id, email, name, role, created_at, physical_number)"
+        " VALUES (7, 1, 'a@example.com', 'A', 'admin', 't', '+12025550122')");
     db.exec("UPDATE numbers SET owner_teammate_id = 7");
   }));
   EXPECT_EQ(seen(), "teammate 7, our line, 0122 is a teammate's");
