@@ -11,19 +11,37 @@
 
 namespace switchboard::http {
 
-void header_list::set(std::string name, std::string value) {
-  for (auto& [n, v] : items_) {
-    if (strcasecmp(n.c_str(), name.c_str()) == 0) {
-      v = std::move(value);
+header_list::span header_list::append(std::string_view s) {
+  if (text_.empty()) text_.reserve(512);
+  span out{static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(s.size())};
+  text_ += s;
+  return out;
+}
+
+void header_list::add(std::string_view name, std::string_view value) {
+  if (entries_.empty()) entries_.reserve(16);
+  auto n = append(name);
+  auto v = append(value);
+  entries_.push_back({n, v});
+}
+
+void header_list::set(std::string_view name, std::string_view value) {
+  for (auto& e : entries_) {
+    auto n = view(e.name);
+    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) {
+      e.value = append(value);  // the old value's bytes stay unused in the buffer
       return;
     }
   }
-  add(std::move(name), std::move(value));
+  add(name, value);
 }
 
 std::optional<std::string_view> header_list::get(std::string_view name) const {
-  for (auto& [n, v] : items_)
-    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return v;
+  for (const auto& e : entries_) {
+    auto n = view(e.name);
+    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0)
+      return view(e.value);
+  }
   return std::nullopt;
 }
 
@@ -153,13 +171,13 @@ void serialize_response(const response& res, unsigned version, bool keep_alive,
     out += request_id;
     out += "\r\n";
   }
-  for (auto& [name, value] : res.headers.items()) {
-    if (name.empty() || !header_safe(name) || !header_safe(value)) continue;
+  res.headers.each([&](std::string_view name, std::string_view value) {
+    if (name.empty() || !header_safe(name) || !header_safe(value)) return;
     out += name;
     out += ": ";
     out += value;
     out += "\r\n";
-  }
+  });
   out += "\r\n";
   out += res.body;
 }

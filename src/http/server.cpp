@@ -339,7 +339,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self, tcp::soc
       client_keep_alive = h.keep_alive();
       req.method = std::string(h.method_string());
       req.target = std::string(h.target());
-      for (auto& f : h) req.headers.add(std::string(f.name_string()), std::string(f.value()));
+      for (auto& f : h) req.headers.add(f.name_string(), f.value());
       auto incoming = req.headers.get("X-Request-Id");
       req.request_id = incoming && valid_request_id(*incoming) ? std::string(*incoming)
                                                                : next_request_id();

@@ -1,6 +1,7 @@
 #pragma once
 // Requests and responses as handlers see them: plain data, no Beast types, so
 // domain handlers compile without Beast headers and are testable without sockets.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,18 +15,32 @@
 
 namespace switchboard::http {
 
+// Names and values live in one buffer (a request's headers are one or two
+// allocations, not two per header).
 class header_list {
  public:
-  void add(std::string name, std::string value) {
-    items_.emplace_back(std::move(name), std::move(value));
-  }
-  void set(std::string name, std::string value);
+  void add(std::string_view name, std::string_view value);
+  void set(std::string_view name, std::string_view value);  // replaces the first of that name
   // Case-insensitive lookup of the first value.
   std::optional<std::string_view> get(std::string_view name) const;
-  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+  std::size_t size() const { return entries_.size(); }
+  // (name, value) of every header, in the order added.
+  template <class F>
+  void each(F&& f) const {
+    for (const auto& e : entries_) f(view(e.name), view(e.value));
+  }
 
  private:
-  std::vector<std::pair<std::string, std::string>> items_;
+  struct span {
+    std::uint32_t offset, length;
+  };
+  struct entry {
+    span name, value;
+  };
+  std::string_view view(span s) const { return std::string_view(text_).substr(s.offset, s.length); }
+  span append(std::string_view s);
+  std::string text_;
+  std::vector<entry> entries_;
 };
 
 struct request {

@@ -541,6 +541,30 @@ TEST(store, the_search_index_is_rebuilt_when_missing_or_ahead_of_the_store) {
     EXPECT_EQ(found(*s, "lemon"), "1");
     EXPECT_EQ(found(*s, "nectarine"), "1");
   }
+  // A file in the first layout (a content table with per-row sizes, no user_version),
+  // whose progress says everything is indexed although it indexed nothing: rebuilt.
+  for (auto suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(dir.file("s.search.db") + suffix);
+  {
+    st::database old(dir.file("s.search.db"), st::database::mode::read_write);
+    old.exec("CREATE VIRTUAL TABLE messages_fts USING fts5(body)");
+    old.exec(
+        "CREATE TABLE progress(name TEXT PRIMARY KEY, last_id INTEGER NOT NULL,"
+        " last_seq INTEGER NOT NULL) WITHOUT ROWID");
+    old.exec("INSERT INTO progress VALUES ('messages', 3, 0)");
+  }
+  {
+    auto s = open_embedded(dir);
+    EXPECT_EQ(found(*s, "kiwi"), "1");
+    EXPECT_EQ(found(*s, "nectarine"), "1");
+    ASSERT_TRUE(add_message(*s, "orange"));
+    EXPECT_EQ(found(*s, "orange"), "1");
+  }
+  st::database index(dir.file("s.search.db"), st::database::mode::read_only);
+  auto& v = index.prepare("PRAGMA user_version");
+  ASSERT_TRUE(v.step());
+  EXPECT_EQ(v.column_int(0), 2);
+  v.reset();
 }
 
 // 0007_check_lists: the hot tables' CHECK lists are equality chains (no ephemeral
