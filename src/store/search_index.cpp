@@ -28,22 +28,38 @@ std::int64_t single_int(database& db, std::string_view sql) {
   return v;
 }
 
-// The index's progress, and the store's newest message id and change number.
+// The index's progress (in its file), and the store's newest message id and change
+// number (in the store's).
 struct positions {
   std::int64_t last_id = 0, last_seq = 0, max_id = 0, max_seq = 0;
 };
 
-positions read_positions(database& db) {
+void read_progress(database& index, positions& p) {
+  auto& q = index.prepare("SELECT last_id, last_seq FROM progress WHERE name = 'messages'");
+  q.step();
+  p.last_id = q.column_int(0);
+  p.last_seq = q.column_int(1);
+  q.reset();
+}
+
+void read_store_ends(database& store, positions& p) {
   // The last change's number comes from sqlite_sequence: the rows themselves are
   // deleted once applied.
-  auto& q = db.prepare(
-      "SELECT last_id, last_seq, (SELECT coalesce(max(id), 0) FROM store.messages),"
-      " (SELECT coalesce(max(seq), 0) FROM store.sqlite_sequence WHERE name = 'search_changes')"
-      " FROM progress WHERE name = 'messages'");
+  auto& q = store.prepare(
+      "SELECT (SELECT coalesce(max(id), 0) FROM messages),"
+      " (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'search_changes')");
   q.step();
-  positions p{q.column_int(0), q.column_int(1), q.column_int(2), q.column_int(3)};
+  p.max_id = q.column_int(0);
+  p.max_seq = q.column_int(1);
   q.reset();
-  return p;
+}
+
+void rollback_quietly(database& db) {
+  db.reset_all();
+  try {
+    db.exec("ROLLBACK");
+  } catch (...) {
+  }
 }
 
 }  // namespace
@@ -85,8 +101,15 @@ void search_index::open_index() {
         "CREATE TABLE IF NOT EXISTS progress(name TEXT PRIMARY KEY, last_id INTEGER NOT NULL,"
         " last_seq INTEGER NOT NULL) WITHOUT ROWID");
     db_->exec("INSERT OR IGNORE INTO progress(name, last_id, last_seq) VALUES ('messages', 0, 0)");
-    db_->prepare("ATTACH ?1 AS store").bind(1, opts_.store_path).run();
-    auto p = read_positions(*db_);
+    // The store is read through a connection of its own, in short read transactions
+    // that end before the index's slow work (FTS merges, its fsync): a reader held
+    // open meanwhile would keep the store's WAL from starting over, and it grew
+    // to 20 MB under load.
+    store_db_ = std::make_unique<database>(opts_.store_path, database::mode::read_only);
+    store_db_->exec("PRAGMA busy_timeout = 5000");
+    positions p;
+    read_progress(*db_, p);
+    read_store_ends(*store_db_, p);
     // An index ahead of the store belongs to another copy of it (a backup was
     // restored): start over.
     if (p.last_id > p.max_id || p.last_seq > p.max_seq) {
@@ -104,6 +127,7 @@ void search_index::open_index() {
   } catch (const sqlite_error& e) {
     spdlog::warn("search: {} cannot be used ({}); rebuilding it", opts_.path, e.what());
     db_.reset();
+    store_db_.reset();
     std::error_code ec;
     for (auto suffix : {"", "-wal", "-shm"}) fs::remove(opts_.path + suffix, ec);
     open();  // a second failure is the caller's
@@ -186,40 +210,56 @@ void search_index::loop() {
 
 bool search_index::index_some() {
   database& db = *db_;
-  // One transaction: its first read of the store fixes the snapshot that every
-  // statement below sees, and progress commits with the rows it describes.
-  db.exec("BEGIN");
+  database& store = *store_db_;
+  // The index's write lock first: command-line tools (switchboard admin ...) open
+  // the store, and index this file, too; progress is read under the lock.
+  db.exec("BEGIN IMMEDIATE");
   positions p;
   std::int64_t upto = 0;
+  std::vector<std::int64_t> changed;                       // to drop from the index
+  std::vector<std::pair<std::int64_t, std::string>> rows;  // to (re)index, by id
   try {
-    // Progress is read again each time: a command-line tool (switchboard admin ...)
-    // opens the store too, and its indexer may have moved it.
-    p = read_positions(db);
-    upto = std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
+    read_progress(db, p);
+    // One read transaction of the store: every row below comes from one snapshot.
+    store.exec("BEGIN");
+    try {
+      read_store_ends(store, p);
+      upto = std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
+      if (p.max_seq > p.last_seq) {
+        // Changed or deleted since they were indexed: dropped, and indexed again as
+        // they are now if they still exist. Newer ids are indexed below anyway.
+        auto& q = store.prepare(
+            "SELECT DISTINCT c.message_id, m.body FROM search_changes c"
+            " LEFT JOIN messages m ON m.id = c.message_id"
+            " WHERE c.seq > ?1 AND c.seq <= ?2 AND c.message_id <= ?3");
+        q.bind_all(p.last_seq, p.max_seq, p.last_id);
+        while (q.step()) {
+          changed.push_back(q.column_int(0));
+          if (auto body = q.column_opt_text(1)) rows.emplace_back(q.column_int(0), std::move(*body));
+        }
+        q.reset();
+      }
+      if (upto > p.last_id) {
+        auto& q = store.prepare("SELECT id, body FROM messages WHERE id > ?1 AND id <= ?2");
+        q.bind_all(p.last_id, upto);
+        while (q.step()) rows.emplace_back(q.column_int(0), q.column_text(1));
+        q.reset();
+      }
+      store.reset_all();
+      store.exec("COMMIT");
+    } catch (...) {
+      rollback_quietly(store);
+      throw;
+    }
     if (upto == p.last_id && p.max_seq == p.last_seq) {
       db.exec("COMMIT");  // nothing new; nothing written
       return true;
     }
-    if (p.max_seq > p.last_seq) {
-      // Changed or deleted since they were indexed: drop them, and index again what
-      // is still there. Newer ids are indexed below, as they are now.
-      db.prepare(
-            "DELETE FROM messages_fts WHERE rowid IN"
-            " (SELECT message_id FROM store.search_changes WHERE seq > ?1 AND seq <= ?2)")
-          .bind_all(p.last_seq, p.max_seq)
-          .run();
-      db.prepare(
-            "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM store.messages"
-            " WHERE id <= ?3 AND id IN"
-            " (SELECT message_id FROM store.search_changes WHERE seq > ?1 AND seq <= ?2)")
-          .bind_all(p.last_seq, p.max_seq, p.last_id)
-          .run();
-    }
-    if (upto > p.last_id)
-      db.prepare(
-            "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM store.messages"
-            " WHERE id > ?1 AND id <= ?2")
-          .bind_all(p.last_id, upto)
+    for (auto id : changed) db.prepare("DELETE FROM messages_fts WHERE rowid = ?1").bind(1, id).run();
+    for (auto& [id, body] : rows)
+      db.prepare("INSERT INTO messages_fts(rowid, body) VALUES (?1, ?2)")
+          .borrow_text()  // bound and inserted in this one expression
+          .bind_all(id, body)
           .run();
     db.prepare("UPDATE progress SET last_id = ?1, last_seq = ?2 WHERE name = 'messages'")
         .bind_all(upto, p.max_seq)
@@ -227,11 +267,7 @@ bool search_index::index_some() {
     db.reset_all();
     db.exec("COMMIT");
   } catch (...) {
-    db.reset_all();
-    try {
-      db.exec("ROLLBACK");
-    } catch (...) {
-    }
+    rollback_quietly(db);
     throw;
   }
   if (p.max_seq > p.last_seq && opts_.applied_changes) opts_.applied_changes(p.max_seq);

@@ -27,7 +27,7 @@ class database;
 
 struct search_index_options {
   std::string path;        // the index file
-  std::string store_path;  // the store's database file, read through ATTACH
+  std::string store_path;  // the store's database file, read on a connection of its own
   // New messages are indexed this long after a commit announces them, so that one
   // index transaction covers many batches (FTS5 costs less per row in bigger ones).
   std::chrono::milliseconds delay{250};
@@ -70,7 +70,8 @@ class search_index {
 
 
   search_index_options opts_;
-  std::unique_ptr<database> db_;  // the index's file as main, the store's as `store`
+  std::unique_ptr<database> db_;        // the index's file
+  std::unique_ptr<database> store_db_;  // the store's, read only
 
   std::mutex mu_;
   std::condition_variable cv_;
