@@ -158,14 +158,23 @@ void database::exec(std::string_view sql) {
 }
 
 statement& database::prepare(std::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql)).first;
+  auto& slot = recent_[(reinterpret_cast<std::uintptr_t>(sql.data()) >> 3) % recent_.size()];
+  statement* st;
+  if (slot.sql && *slot.sql == sql) {
+    st = slot.st;
+    st->reset();
   } else {
-    it->second->reset();
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql)).first;
+    } else {
+      it->second->reset();
+    }
+    slot = {&it->first, it->second.get()};
+    st = it->second.get();
   }
-  used_.push_back(it->second.get());
-  return *it->second;
+  used_.push_back(st);
+  return *st;
 }
 
 void database::reset_all() {

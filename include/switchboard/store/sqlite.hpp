@@ -1,6 +1,7 @@
 #pragma once
 // Thin RAII wrappers over the SQLite C API. They throw sqlite_error; the store
 // catches it per write job (the job's savepoint rolls back) and per read.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -155,6 +156,14 @@ class database {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
+  // Most SQL is a string literal, passed from the same address every time: a slot
+  // per address remembers its statement, so the text is compared, not hashed (the
+  // text decides; the address only picks the slot).
+  struct recent {
+    const std::string* sql = nullptr;
+    statement* st = nullptr;
+  };
+  std::array<recent, 64> recent_{};
   std::vector<statement*> used_;  // handed out since the last reset_all(); may repeat
 };
 
