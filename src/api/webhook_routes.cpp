@@ -308,10 +308,9 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   out.twiml = empty_twiml;
   auto number = nums::find_active(db, in.to);
   // A retry answers the same and stores nothing new. A customer's text is known by
-  // its message (unique per workspace, channel and MessageSid), which saves a
-  // webhook_events row per text; texts that store no customer message
-  // (undeliverable, a teammate's own command) claim a webhook_events row instead.
-  if (number && conv::has_external(db, number->workspace_id, "sms", in.sid)) return out;
+  // its message (unique per workspace, channel and MessageSid; see the DUPLICATE
+  // below), which saves a webhook_events row per text; texts that store no customer
+  // message (undeliverable, a teammate's own command) claim a webhook_events row.
   auto first_time = [&](std::optional<store::id_t> ws) {
     auto seen = nums::claim_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, in.at);
     if (seen) out.twiml = *seen;
@@ -361,7 +360,11 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   m.external_id = in.sid;
   m.media = in.media;
   m.created_at = in.at;
-  auto mid = conv::insert_message(db, m, !th.open);
+  // The message's own INSERT finds a retry (no lookup before it): the job then
+  // fails, and rolls back whatever it did for it (a contact, a conversation).
+  auto inserted = conv::insert_message_once(db, m, !th.open);
+  if (!inserted) throw store::job_error("DUPLICATE", "message " + in.sid + " is already stored");
+  auto mid = *inserted;
   out.workspace_id = ws;
   out.conversation_id = th.conversation_id;
   m.id = mid;
@@ -407,6 +410,8 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
             ctx.hub.subscribers() > 0};
   auto job = [in = std::move(in)](store::database& db) { return route_inbound_sms(db, in); };
   auto r = co_await ctx.db.write(std::move(job));
+  // A retry of a stored text gets the first answer (a customer's text has no TwiML).
+  if (!r && r.err().code == "DUPLICATE") co_return twiml_response(empty_twiml);
   // Acknowledge only what committed: an error makes the carrier retry.
   if (!r) co_return response::error(500, "INTERNAL", "could not store the message");
   auto ws = r->workspace_id;

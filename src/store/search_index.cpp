@@ -1,14 +1,13 @@
 #include "switchboard/store/search_index.hpp"
 
-#include <algorithm>
-#include <filesystem>
-
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
-#include <sqlite3.h>
+#include <algorithm>
+#include <filesystem>
 
 #include "switchboard/store/sqlite.hpp"
 
@@ -66,7 +65,8 @@ void rollback_quietly(database& db) {
 
 std::string search_index::path_for(const std::string& store_path) {
   fs::path p(store_path);
-  if (p.extension() == ".db") return (p.parent_path() / (p.stem().string() + ".search.db")).string();
+  if (p.extension() == ".db")
+    return (p.parent_path() / (p.stem().string() + ".search.db")).string();
   return store_path + ".search";
 }
 
@@ -133,7 +133,6 @@ void search_index::open_index() {
     open();  // a second failure is the caller's
   }
 }
-
 
 void search_index::attach(database& db) const {
   db.prepare("ATTACH ?1 AS search").bind(1, opts_.path).run();
@@ -224,7 +223,8 @@ bool search_index::index_some() {
     store.exec("BEGIN");
     try {
       read_store_ends(store, p);
-      upto = std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
+      upto =
+          std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
       if (p.max_seq > p.last_seq) {
         // Changed or deleted since they were indexed: dropped, and indexed again as
         // they are now if they still exist. Newer ids are indexed below anyway.
@@ -235,7 +235,8 @@ bool search_index::index_some() {
         q.bind_all(p.last_seq, p.max_seq, p.last_id);
         while (q.step()) {
           changed.push_back(q.column_int(0));
-          if (auto body = q.column_opt_text(1)) rows.emplace_back(q.column_int(0), std::move(*body));
+          if (auto body = q.column_opt_text(1))
+            rows.emplace_back(q.column_int(0), std::move(*body));
         }
         q.reset();
       }
@@ -255,7 +256,8 @@ bool search_index::index_some() {
       db.exec("COMMIT");  // nothing new; nothing written
       return true;
     }
-    for (auto id : changed) db.prepare("DELETE FROM messages_fts WHERE rowid = ?1").bind(1, id).run();
+    for (auto id : changed)
+      db.prepare("DELETE FROM messages_fts WHERE rowid = ?1").bind(1, id).run();
     for (auto& [id, body] : rows)
       db.prepare("INSERT INTO messages_fts(rowid, body) VALUES (?1, ?2)")
           .borrow_text()  // bound and inserted in this one expression

@@ -16,7 +16,7 @@ struct list_filter {
   std::optional<std::string> label;
   std::optional<std::string> q;  // full-text over message bodies (FTS5)
   std::optional<id_t> contact_id;
-  std::optional<id_t> before;    // keyset cursor: conversations with a smaller id
+  std::optional<id_t> before;  // keyset cursor: conversations with a smaller id
   int limit = 25;
 };
 
@@ -41,8 +41,6 @@ std::optional<message> find_message(database& db, id_t workspace_id, id_t id);
 std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_id,
                             std::optional<id_t> after, int limit, bool include_private);
 // A thread item by its external id (carrier SID) on a channel.
-// True when the workspace holds a message with this carrier id on `channel`.
-bool has_external(database& db, id_t workspace_id, const std::string& channel, const std::string& external_id);
 std::optional<message> find_by_external(database& db, id_t workspace_id, const std::string& channel,
                                         const std::string& external_id);
 // The same across workspaces: a carrier callback names a SID before we know the workspace.
@@ -56,8 +54,12 @@ void update_item(database& db, id_t workspace_id, id_t id, const std::string& bo
 // A customer's message reopens a resolved or snoozed conversation; a caller that
 // has just read the conversation's status as open or pending passes may_reopen = false.
 id_t insert_message(database& db, const message& m, bool may_reopen = true);
+// The same, unless the workspace already has a message with m's channel and
+// external_id (a carrier's retry): then nothing is written and nullopt comes back.
+std::optional<id_t> insert_message_once(database& db, const message& m, bool may_reopen = true);
 
-std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut);
+std::optional<std::string> canned_body(database& db, id_t workspace_id,
+                                       const std::string& shortcut);
 std::vector<canned_response> list_canned(database& db, id_t workspace_id);
 id_t insert_canned(database& db, id_t workspace_id, const std::string& shortcut,
                    const std::string& body, const std::string& now);

@@ -3,6 +3,8 @@
 #include <mutex>
 
 #include <gtest/gtest.h>
+
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.hpp"
@@ -259,6 +261,38 @@ TEST_F(webhook_test, a_text_reopens_a_resolved_or_snoozed_conversation) {
 
 // Texts that store no customer message are idempotent through webhook_events:
 // one to a number we do not have, and one between two of our own lines.
+// A retry is found by the message's own INSERT; the job then rolls back what it had
+// done for it: here the reopening of a resolved conversation.
+TEST_F(webhook_test, a_retry_changes_nothing_even_in_one_batch_with_its_original) {
+  auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
+  auto first = webhook("/webhooks/twilio/sms", sms("SM100", "+14155550199", biz, "first"), "twilio-test-token");
+  ASSERT_EQ(first.status, 200) << first.raw;
+  auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
+  ASSERT_EQ(call("PATCH", "/api/v1/conversations/" + conv, {{"status", "resolved"}}).status, 200);
+  auto again = webhook("/webhooks/twilio/sms", sms("SM100", "+14155550199", biz, "first"), "twilio-test-token");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.raw, first.raw);
+  EXPECT_EQ(call("GET", "/api/v1/conversations/" + conv).body["status"], "resolved");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM conversations"), 1);
+
+  // The same new text eight times at once: most of them share a batch.
+  std::vector<std::thread> senders;
+  std::vector<reply> answers(8);
+  for (std::size_t i = 0; i < answers.size(); ++i)
+    senders.emplace_back([&, i] {
+      answers[i] = webhook("/webhooks/twilio/sms", sms("SM200", "+14155550198", biz, "second"), "twilio-test-token");
+    });
+  for (auto& t : senders) t.join();
+  for (auto& a : answers) {
+    EXPECT_EQ(a.status, 200) << a.raw;
+    EXPECT_EQ(a.raw, first.raw);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE external_id = 'SM200'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM conversations"), 2);
+}
+
 TEST_F(webhook_test, retried_undeliverable_texts_are_recorded_once) {
   auto biz = number({{"carrier", "twilio"}, {"number", "+14155550100"}});
   auto other = number({{"carrier", "twilio"}, {"number", "+14155550101"}});
