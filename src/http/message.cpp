@@ -1,13 +1,13 @@
 #include "switchboard/http/message.hpp"
 
-#include <strings.h>
-
-#include <boost/url/params_view.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
+#include <boost/url/params_view.hpp>
 #include <boost/url/url_view.hpp>
-#include <charconv>
 #include <nlohmann/json.hpp>
+#include <strings.h>
+
+#include <charconv>
 
 namespace switchboard::http {
 
@@ -25,23 +25,25 @@ void header_list::add(std::string_view name, std::string_view value) {
   entries_.push_back({n, v});
 }
 
-void header_list::set(std::string_view name, std::string_view value) {
-  for (auto& e : entries_) {
+const header_list::entry* header_list::find(std::string_view name) const {
+  for (const auto& e : entries_) {
     auto n = view(e.name);
-    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) {
-      e.value = append(value);  // the old value's bytes stay unused in the buffer
-      return;
-    }
+    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return &e;
+  }
+  return nullptr;
+}
+
+void header_list::set(std::string_view name, std::string_view value) {
+  if (auto* e = find(name)) {
+    // The old value's bytes stay unused in the buffer.
+    entries_[static_cast<std::size_t>(e - entries_.data())].value = append(value);
+    return;
   }
   add(name, value);
 }
 
 std::optional<std::string_view> header_list::get(std::string_view name) const {
-  for (const auto& e : entries_) {
-    auto n = view(e.name);
-    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0)
-      return view(e.value);
-  }
+  if (auto* e = find(name)) return view(e->value);
   return std::nullopt;
 }
 
@@ -87,12 +89,12 @@ response response::from(const switchboard::error& e) {
 
 int status_for_code(std::string_view code) {
   static const std::unordered_map<std::string_view, int> table = {
-      {"NOT_AUTHENTICATED", 401}, {"SESSION_EXPIRED", 401},    {"INVALID_CREDENTIALS", 401},
-      {"NOT_AUTHORIZED", 403},    {"PERMISSION_DENIED", 403},  {"NOT_WORKSPACE_MEMBER", 403},
-      {"NOT_FOUND", 404},         {"METHOD_NOT_ALLOWED", 405}, {"ALREADY_EXISTS", 409},
-      {"CONFLICT", 409},          {"INVALID_INPUT", 400},      {"MISSING_REQUIRED_FIELD", 400},
-      {"INVALID_FORMAT", 400},    {"PAYLOAD_TOO_LARGE", 413},  {"HEADERS_TOO_LARGE", 431},
-      {"RATE_LIMITED", 429},      {"INTERNAL", 500},           {"UNAVAILABLE", 503},
+      {"NOT_AUTHENTICATED", 401},  {"SESSION_EXPIRED", 401},     {"INVALID_CREDENTIALS", 401},
+      {"NOT_AUTHORIZED", 403},     {"PERMISSION_DENIED", 403},   {"NOT_WORKSPACE_MEMBER", 403},
+      {"NOT_FOUND", 404},          {"METHOD_NOT_ALLOWED", 405},  {"ALREADY_EXISTS", 409},
+      {"CONFLICT", 409},           {"INVALID_INPUT", 400},       {"MISSING_REQUIRED_FIELD", 400},
+      {"INVALID_FORMAT", 400},     {"PAYLOAD_TOO_LARGE", 413},   {"HEADERS_TOO_LARGE", 431},
+      {"RATE_LIMITED", 429},       {"INTERNAL", 500},            {"UNAVAILABLE", 503},
   };
   auto it = table.find(code);
   return it == table.end() ? 400 : it->second;
@@ -100,75 +102,45 @@ int status_for_code(std::string_view code) {
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 100:
-      return "Continue";
-    case 101:
-      return "Switching Protocols";
-    case 200:
-      return "OK";
-    case 201:
-      return "Created";
-    case 202:
-      return "Accepted";
-    case 204:
-      return "No Content";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 303:
-      return "See Other";
-    case 304:
-      return "Not Modified";
-    case 307:
-      return "Temporary Redirect";
-    case 308:
-      return "Permanent Redirect";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 409:
-      return "Conflict";
-    case 410:
-      return "Gone";
-    case 413:
-      return "Content Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 422:
-      return "Unprocessable Content";
-    case 426:
-      return "Upgrade Required";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 501:
-      return "Not Implemented";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "Unknown";
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Unknown";
   }
 }
 
 namespace {
-bool header_safe(std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; }
+bool header_safe(std::string_view s) {
+  return s.find_first_of("\r\n") == std::string_view::npos;
+}
 void append_uint(std::string& out, std::size_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -217,8 +189,7 @@ result<std::pair<std::string, std::string>> split_target(std::string_view target
   if (!u) return error{"INVALID_INPUT", "malformed request target"};
   // Kept encoded: the router decodes each segment, so "%2F" inside an id stays part of it.
   std::string path(u->encoded_path());
-  if (path.empty() || path.front() != '/')
-    return error{"INVALID_INPUT", "malformed request target"};
+  if (path.empty() || path.front() != '/') return error{"INVALID_INPUT", "malformed request target"};
   return std::make_pair(std::move(path), std::string(u->encoded_query()));
 }
 

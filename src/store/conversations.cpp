@@ -15,8 +15,7 @@ constexpr const char* conv_columns =
     " c.snoozed_until, c.first_response_at, c.resolved_at, c.last_message_at, c.subject,"
     " c.unread_count, c.channel, c.created_at, c.updated_at,"
     // For lists: the contact's first phone and the newest public message, both through indexes.
-    " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = "
-    "'phone'"
+    " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = 'phone'"
     "  ORDER BY i.id LIMIT 1),"
     " (SELECT substr(body, 1, 140) FROM messages p WHERE p.workspace_id = c.workspace_id"
     "  AND p.conversation_id = c.id AND p.private = 0 ORDER BY p.id DESC LIMIT 1)";
@@ -46,8 +45,8 @@ conversation conv_row(statement& q) {
 }
 
 void load_labels(database& db, conversation& c) {
-  auto& q =
-      db.prepare("SELECT label FROM conversation_labels WHERE conversation_id = ?1 ORDER BY label");
+  auto& q = db.prepare(
+      "SELECT label FROM conversation_labels WHERE conversation_id = ?1 ORDER BY label");
   q.bind(1, c.id);
   while (q.step()) c.labels.push_back(q.column_text(0));
 }
@@ -88,19 +87,15 @@ std::string fts_query(const std::string& text) {
     if (word.empty()) return;
     std::string quoted = "\"";
     for (char c : word) {
-      if (c == '"')
-        quoted += "\"\"";
-      else
-        quoted += c;
+      if (c == '"') quoted += "\"\"";
+      else quoted += c;
     }
     out += (out.empty() ? "" : " ") + quoted + "\"";
     word.clear();
   };
   for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n')
-      flush();
-    else
-      word += c;
+    if (c == ' ' || c == '\t' || c == '\n') flush();
+    else word += c;
   }
   flush();
   return out;
@@ -131,13 +126,11 @@ std::vector<conversation> list(database& db, id_t workspace_id, const list_filte
   if (f.assignee == who::unassigned) sql += " AND c.assignee_id IS NULL";
   if (f.assignee == who::me || f.assignee == who::teammate) sql += " AND c.assignee_id = ?6";
   if (f.label)
-    sql +=
-        " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id"
-        " AND l.label = ?7)";
+    sql += " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id"
+           " AND l.label = ?7)";
   if (f.q)
-    sql +=
-        " AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
-        " AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?8))";
+    sql += " AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
+           " AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?8))";
   sql += " ORDER BY c.id DESC LIMIT ?9";
   auto& q = db.prepare(sql);
   q.bind_all(workspace_id, f.before, f.status, f.team_id, f.contact_id);
@@ -154,18 +147,14 @@ std::vector<conversation> list(database& db, id_t workspace_id, const list_filte
 
 id_t insert(database& db, const conversation& c) {
   db.prepare(
-        "INSERT INTO conversations(workspace_id, contact_id, status, assignee_id, team_id, "
-        "priority,"
-        " channel, subject, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?9)")
+        "INSERT INTO conversations(workspace_id, contact_id, status, assignee_id, team_id, priority,"
+        " channel, subject, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)")
       .bind_all(c.workspace_id, c.contact_id, c.status, c.assignee_id, c.team_id, c.priority,
                 c.channel, c.subject, c.created_at)
       .run();
   id_t id = db.last_insert_rowid();
   for (auto& l : c.labels)
-    db.prepare(
-          "INSERT OR IGNORE INTO conversation_labels(workspace_id, conversation_id, label) VALUES "
-          "(?1, ?2, ?3)")
+    db.prepare("INSERT OR IGNORE INTO conversation_labels(workspace_id, conversation_id, label) VALUES (?1, ?2, ?3)")
         .bind_all(c.workspace_id, id, l)
         .run();
   return id;
@@ -197,9 +186,7 @@ void update(database& db, id_t workspace_id, id_t id, const patch& p, const std:
         .bind_all(workspace_id, id)
         .run();
     for (auto& l : *p.labels)
-      db.prepare(
-            "INSERT OR IGNORE INTO conversation_labels(workspace_id, conversation_id, label) "
-            "VALUES (?1, ?2, ?3)")
+      db.prepare("INSERT OR IGNORE INTO conversation_labels(workspace_id, conversation_id, label) VALUES (?1, ?2, ?3)")
           .bind_all(workspace_id, id, l)
           .run();
   }
@@ -209,15 +196,13 @@ std::vector<std::pair<id_t, id_t>> wake_snoozed(database& db, const std::string&
   std::vector<std::pair<id_t, id_t>> woke;
   {
     auto& q = db.prepare(
-        "SELECT workspace_id, id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= "
-        "?1");
+        "SELECT workspace_id, id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?1");
     q.bind(1, now);
     while (q.step()) woke.emplace_back(q.column_int(0), q.column_int(1));
   }
   for (auto& [ws, id] : woke)
-    db.prepare(
-          "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = ?3"
-          " WHERE workspace_id = ?1 AND id = ?2")
+    db.prepare("UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = ?3"
+               " WHERE workspace_id = ?1 AND id = ?2")
         .bind_all(ws, id, now)
         .run();
   return woke;
@@ -256,9 +241,8 @@ std::optional<message> find_by_external(database& db, id_t workspace_id, const s
 
 std::optional<message> find_by_external_any(database& db, const std::string& channel,
                                             const std::string& external_id) {
-  auto& q = db.prepare(
-      std::string("SELECT ") + msg_columns +
-      " FROM messages m WHERE m.channel = ?1 AND m.external_id = ?2 ORDER BY m.id LIMIT 1");
+  auto& q = db.prepare(std::string("SELECT ") + msg_columns +
+                       " FROM messages m WHERE m.channel = ?1 AND m.external_id = ?2 ORDER BY m.id LIMIT 1");
   q.bind_all(channel, external_id);
   if (!q.step()) return std::nullopt;
   return msg_row(q);
@@ -266,9 +250,7 @@ std::optional<message> find_by_external_any(database& db, const std::string& cha
 
 void update_item(database& db, id_t workspace_id, id_t id, const std::string& body,
                  const std::string& status, const nlohmann::json& metadata) {
-  db.prepare(
-        "UPDATE messages SET body = ?3, status = ?4, metadata = ?5 WHERE workspace_id = ?1 AND id "
-        "= ?2")
+  db.prepare("UPDATE messages SET body = ?3, status = ?4, metadata = ?5 WHERE workspace_id = ?1 AND id = ?2")
       .bind_all(workspace_id, id, body, status, metadata.dump())
       .run();
 }
@@ -286,7 +268,7 @@ constexpr std::string_view insert_message_once_sql =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
     " ON CONFLICT (workspace_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING";
 
-// The message row and its conversation's counters; false if `once` and it existed.
+// The message row and its conversation's counters; nullopt if `once` and it existed.
 std::optional<id_t> add_message(database& db, const message& m, bool may_reopen, bool once) {
   db.prepare(once ? insert_message_once_sql : insert_message_sql)
       .borrow_text()  // every message is bound and inserted in this one expression
@@ -333,10 +315,8 @@ std::optional<id_t> insert_message_once(database& db, const message& m, bool may
   return add_message(db, m, may_reopen, true);
 }
 
-std::optional<std::string> canned_body(database& db, id_t workspace_id,
-                                       const std::string& shortcut) {
-  auto& q =
-      db.prepare("SELECT body FROM canned_responses WHERE workspace_id = ?1 AND shortcut = ?2");
+std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut) {
+  auto& q = db.prepare("SELECT body FROM canned_responses WHERE workspace_id = ?1 AND shortcut = ?2");
   q.bind_all(workspace_id, shortcut);
   if (!q.step()) return std::nullopt;
   return q.column_text(0);
@@ -345,28 +325,22 @@ std::optional<std::string> canned_body(database& db, id_t workspace_id,
 std::vector<canned_response> list_canned(database& db, id_t workspace_id) {
   std::vector<canned_response> out;
   auto& q = db.prepare(
-      "SELECT id, shortcut, body, created_at FROM canned_responses WHERE workspace_id = ?1 ORDER "
-      "BY shortcut");
+      "SELECT id, shortcut, body, created_at FROM canned_responses WHERE workspace_id = ?1 ORDER BY shortcut");
   q.bind(1, workspace_id);
-  while (q.step())
-    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)});
+  while (q.step()) out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)});
   return out;
 }
 
 id_t insert_canned(database& db, id_t workspace_id, const std::string& shortcut,
                    const std::string& body, const std::string& now) {
-  db.prepare(
-        "INSERT INTO canned_responses(workspace_id, shortcut, body, created_at) VALUES (?1, ?2, "
-        "?3, ?4)")
+  db.prepare("INSERT INTO canned_responses(workspace_id, shortcut, body, created_at) VALUES (?1, ?2, ?3, ?4)")
       .bind_all(workspace_id, shortcut, body, now)
       .run();
   return db.last_insert_rowid();
 }
 
 bool delete_canned(database& db, id_t workspace_id, id_t id) {
-  db.prepare("DELETE FROM canned_responses WHERE workspace_id = ?1 AND id = ?2")
-      .bind_all(workspace_id, id)
-      .run();
+  db.prepare("DELETE FROM canned_responses WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
   return db.changes() > 0;
 }
 
@@ -379,8 +353,7 @@ std::optional<canned_response> update_canned(database& db, id_t workspace_id, id
       .bind_all(workspace_id, id, shortcut, body)
       .run();
   auto& q = db.prepare(
-      "SELECT id, shortcut, body, created_at FROM canned_responses WHERE workspace_id = ?1 AND id "
-      "= ?2");
+      "SELECT id, shortcut, body, created_at FROM canned_responses WHERE workspace_id = ?1 AND id = ?2");
   q.bind_all(workspace_id, id);
   if (!q.step()) return std::nullopt;
   return canned_response{q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)};
@@ -388,11 +361,9 @@ std::optional<canned_response> update_canned(database& db, id_t workspace_id, id
 
 std::vector<label> list_labels(database& db, id_t workspace_id) {
   std::vector<label> out;
-  auto& q = db.prepare(
-      "SELECT id, name, color, created_at FROM labels WHERE workspace_id = ?1 ORDER BY name");
+  auto& q = db.prepare("SELECT id, name, color, created_at FROM labels WHERE workspace_id = ?1 ORDER BY name");
   q.bind(1, workspace_id);
-  while (q.step())
-    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)});
+  while (q.step()) out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3)});
   return out;
 }
 
@@ -405,9 +376,7 @@ id_t insert_label(database& db, id_t workspace_id, const std::string& name,
 }
 
 bool delete_label(database& db, id_t workspace_id, id_t id) {
-  db.prepare("DELETE FROM labels WHERE workspace_id = ?1 AND id = ?2")
-      .bind_all(workspace_id, id)
-      .run();
+  db.prepare("DELETE FROM labels WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
   return db.changes() > 0;
 }
 

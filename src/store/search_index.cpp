@@ -1,13 +1,14 @@
 #include "switchboard/store/search_index.hpp"
 
-#include <spdlog/spdlog.h>
-#include <sqlite3.h>
+#include <algorithm>
+#include <filesystem>
+
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <filesystem>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "switchboard/store/sqlite.hpp"
 
@@ -53,20 +54,11 @@ void read_store_ends(database& store, positions& p) {
   q.reset();
 }
 
-void rollback_quietly(database& db) {
-  db.reset_all();
-  try {
-    db.exec("ROLLBACK");
-  } catch (...) {
-  }
-}
-
 }  // namespace
 
 std::string search_index::path_for(const std::string& store_path) {
   fs::path p(store_path);
-  if (p.extension() == ".db")
-    return (p.parent_path() / (p.stem().string() + ".search.db")).string();
+  if (p.extension() == ".db") return (p.parent_path() / (p.stem().string() + ".search.db")).string();
   return store_path + ".search";
 }
 
@@ -133,6 +125,7 @@ void search_index::open_index() {
     open();  // a second failure is the caller's
   }
 }
+
 
 void search_index::attach(database& db) const {
   db.prepare("ATTACH ?1 AS search").bind(1, opts_.path).run();
@@ -223,8 +216,7 @@ bool search_index::index_some() {
     store.exec("BEGIN");
     try {
       read_store_ends(store, p);
-      upto =
-          std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
+      upto = std::min<std::int64_t>(p.max_id, p.last_id + static_cast<std::int64_t>(opts_.max_rows));
       if (p.max_seq > p.last_seq) {
         // Changed or deleted since they were indexed: dropped, and indexed again as
         // they are now if they still exist. Newer ids are indexed below anyway.
@@ -235,8 +227,7 @@ bool search_index::index_some() {
         q.bind_all(p.last_seq, p.max_seq, p.last_id);
         while (q.step()) {
           changed.push_back(q.column_int(0));
-          if (auto body = q.column_opt_text(1))
-            rows.emplace_back(q.column_int(0), std::move(*body));
+          if (auto body = q.column_opt_text(1)) rows.emplace_back(q.column_int(0), std::move(*body));
         }
         q.reset();
       }
@@ -249,15 +240,14 @@ bool search_index::index_some() {
       store.reset_all();
       store.exec("COMMIT");
     } catch (...) {
-      rollback_quietly(store);
+      store.rollback_quietly();
       throw;
     }
     if (upto == p.last_id && p.max_seq == p.last_seq) {
       db.exec("COMMIT");  // nothing new; nothing written
       return true;
     }
-    for (auto id : changed)
-      db.prepare("DELETE FROM messages_fts WHERE rowid = ?1").bind(1, id).run();
+    for (auto id : changed) db.prepare("DELETE FROM messages_fts WHERE rowid = ?1").bind(1, id).run();
     for (auto& [id, body] : rows)
       db.prepare("INSERT INTO messages_fts(rowid, body) VALUES (?1, ?2)")
           .borrow_text()  // bound and inserted in this one expression
@@ -269,7 +259,7 @@ bool search_index::index_some() {
     db.reset_all();
     db.exec("COMMIT");
   } catch (...) {
-    rollback_quietly(db);
+    db.rollback_quietly();
     throw;
   }
   if (p.max_seq > p.last_seq && opts_.applied_changes) opts_.applied_changes(p.max_seq);

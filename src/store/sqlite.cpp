@@ -1,8 +1,8 @@
 #include "switchboard/store/sqlite.hpp"
 
-#include <sqlite3.h>
-
 #include <mutex>
+
+#include <sqlite3.h>
 
 namespace switchboard::store {
 namespace {
@@ -33,8 +33,8 @@ statement& statement::bind(int i, double v) {
   return *this;
 }
 statement& statement::bind(int i, std::string_view v) {
-  int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(),
-                               borrow_ ? SQLITE_STATIC : SQLITE_TRANSIENT, SQLITE_UTF8);
+  int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), borrow_ ? SQLITE_STATIC : SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
@@ -69,7 +69,9 @@ std::string statement::column_text(int i) const {
                          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)))
            : std::string();
 }
-bool statement::column_is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+bool statement::column_is_null(int i) const {
+  return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
 std::optional<std::string> statement::column_opt_text(int i) const {
   if (column_is_null(i)) return std::nullopt;
   return column_text(i);
@@ -94,8 +96,8 @@ void configure_sqlite_once() {
 
 database::database(const std::string& path, mode m) {
   configure_sqlite_once();
-  int flags =
-      m == mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags = m == mode::read_only ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // Each connection is used by one thread at a time; the store guarantees it.
   flags |= SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -178,6 +180,14 @@ statement& database::prepare(std::string_view sql) {
 void database::reset_all() {
   for (auto* st : used_) st->reset();
   used_.clear();
+}
+
+void database::rollback_quietly() noexcept {
+  try {
+    reset_all();
+    exec("ROLLBACK");
+  } catch (...) {
+  }
 }
 
 std::int64_t database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

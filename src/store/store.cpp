@@ -98,11 +98,31 @@ void store::submit(std::unique_ptr<write_op> op) {
     }
   }
   op->outcome = error{"UNAVAILABLE", "store is stopping"};
-  if (op->home) {
-    auto home = *op->home;
-    asio::post(home, [op = std::move(op)]() mutable { op->complete(std::move(op->outcome)); });
-  } else {
-    op->complete(std::move(op->outcome));
+  batch_t refused;
+  refused.push_back(std::move(op));
+  finish(refused);
+}
+
+// Ops with a home go back to it together: one post per executor and batch (in
+// practice one), where they complete and are freed, instead of a post per op.
+// The others complete here.
+void store::finish(batch_t& ops) {
+  batch_t remote;
+  for (auto& op : ops) {
+    if (op->home)
+      remote.push_back(std::move(op));
+    else
+      op->complete(std::move(op->outcome));
+  }
+  while (!remote.empty()) {
+    auto home = *remote.front()->home;
+    auto part = std::stable_partition(remote.begin(), remote.end(),
+                                      [&](const auto& op) { return *op->home == home; });
+    batch_t mine(std::make_move_iterator(remote.begin()), std::make_move_iterator(part));
+    remote.erase(remote.begin(), part);
+    asio::post(home, [ops = std::move(mine)]() mutable {
+      for (auto& op : ops) op->complete(std::move(op->outcome));
+    });
   }
 }
 
@@ -172,13 +192,6 @@ error job_failure(const std::exception& e) {
                e.what()};
 }
 
-void rollback_quietly(database& db) {
-  try {
-    db.exec("ROLLBACK");
-  } catch (...) {
-  }
-}
-
 }  // namespace
 
 // Optimistic group commit. A batch first runs with no savepoint per job: a
@@ -204,30 +217,13 @@ void store::commit_batch(batch_t& batch) {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (opts_.stats) opts_.stats->observe_commit(batch.size(), seconds);
-  if (batch_error)
+  if (batch_error) {
     spdlog::error("store: batch of {} failed: {}", batch.size(), batch_error->message);
-  else if (search_)
+    for (auto& op : batch) op->outcome = *batch_error;
+  } else if (search_) {
     search_->notify();
-  // Ops with a home go back to it together: one post per executor and batch (in
-  // practice one), where they complete and are freed, instead of a post per op.
-  batch_t remote;
-  for (auto& op : batch) {
-    if (batch_error) op->outcome = *batch_error;
-    if (op->home)
-      remote.push_back(std::move(op));
-    else
-      op->complete(std::move(op->outcome));
   }
-  while (!remote.empty()) {
-    auto home = *remote.front()->home;
-    auto part = std::stable_partition(remote.begin(), remote.end(),
-                                      [&](const auto& op) { return *op->home == home; });
-    batch_t mine(std::make_move_iterator(remote.begin()), std::make_move_iterator(part));
-    remote.erase(remote.begin(), part);
-    asio::post(home, [ops = std::move(mine)]() mutable {
-      for (auto& op : ops) op->complete(std::move(op->outcome));
-    });
-  }
+  finish(batch);
 }
 
 store::batch_run store::run_batch(batch_t& batch, bool isolated) {
@@ -252,11 +248,11 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
       db.reset_all();
       op->outcome = job_failure(e);
       if (!isolated) {
-        rollback_quietly(db);
+        db.rollback_quietly();
         return batch_run::replay;
       }
       if (lone) {
-        rollback_quietly(db);
+        db.rollback_quietly();
         return batch_run::done;
       }
       try {
@@ -264,7 +260,7 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
         db.forget_memos();  // the job may have read rows it had changed
         db.prepare("RELEASE job").run();
       } catch (const sqlite_error& re) {
-        rollback_quietly(db);
+        db.rollback_quietly();
         run_error_ = error{"INTERNAL", re.what()};
         return batch_run::failed;
       }
@@ -273,7 +269,7 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
   try {
     db.prepare("COMMIT").run();
   } catch (const sqlite_error& e) {
-    rollback_quietly(db);
+    db.rollback_quietly();
     run_error_ = error{"INTERNAL", std::string("commit failed: ") + e.what()};
     return batch_run::failed;
   }

@@ -2,13 +2,14 @@
 // Requests and responses as handlers see them: plain data, no Beast types, so
 // domain handlers compile without Beast headers and are testable without sockets.
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "switchboard/core/result.hpp"
 
@@ -38,6 +39,7 @@ class header_list {
   };
   std::string_view view(span s) const { return std::string_view(text_).substr(s.offset, s.length); }
   span append(std::string_view s);
+  const entry* find(std::string_view name) const;  // the first of that name, any case
   std::string text_;
   std::vector<entry> entries_;
 };
@@ -68,8 +70,7 @@ struct response {
   bool close = false;  // close the connection after this response
 
   static response json(int status, const nlohmann::json& body);
-  static response text(int status, std::string body,
-                       std::string content_type = "text/plain; charset=utf-8");
+  static response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   // {"error":{"code":...,"message":...}}
   static response error(int status, std::string_view code, std::string_view message);
   static response from(const switchboard::error& e);

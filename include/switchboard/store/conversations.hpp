@@ -16,7 +16,7 @@ struct list_filter {
   std::optional<std::string> label;
   std::optional<std::string> q;  // full-text over message bodies (FTS5)
   std::optional<id_t> contact_id;
-  std::optional<id_t> before;  // keyset cursor: conversations with a smaller id
+  std::optional<id_t> before;    // keyset cursor: conversations with a smaller id
   int limit = 25;
 };
 
@@ -58,8 +58,7 @@ id_t insert_message(database& db, const message& m, bool may_reopen = true);
 // external_id (a carrier's retry): then nothing is written and nullopt comes back.
 std::optional<id_t> insert_message_once(database& db, const message& m, bool may_reopen = true);
 
-std::optional<std::string> canned_body(database& db, id_t workspace_id,
-                                       const std::string& shortcut);
+std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut);
 std::vector<canned_response> list_canned(database& db, id_t workspace_id);
 id_t insert_canned(database& db, id_t workspace_id, const std::string& shortcut,
                    const std::string& body, const std::string& now);

@@ -68,6 +68,7 @@ class search_index {
   // One transaction; true when the index has caught up with the store.
   bool index_some();
 
+
   search_index_options opts_;
   std::unique_ptr<database> db_;        // the index's file
   std::unique_ptr<database> store_db_;  // the store's, read only

@@ -112,6 +112,9 @@ class database {
   // open (the writer calls it after each job; walking the whole cache cost a reset
   // per cached statement per job).
   void reset_all();
+  // Resets the statements handed out and rolls the open transaction back; for error
+  // paths, so it never throws (there may be no transaction left to roll back).
+  void rollback_quietly() noexcept;
   std::int64_t last_insert_rowid() const;
   int changes() const;
   sqlite3* handle() { return db_; }

@@ -200,6 +200,7 @@ class store {
   void writer_loop();
   using batch_t = std::vector<std::unique_ptr<write_op>>;
   void commit_batch(batch_t& batch);
+  void finish(batch_t& ops);  // completes each op where it belongs
   enum class batch_run { done, replay, failed };
   batch_run run_batch(batch_t& batch, bool isolated);
 
