@@ -17,8 +17,7 @@ constexpr const char* conv_columns =
     // For lists: the contact's first phone and the newest public message, both through indexes.
     " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = 'phone'"
     "  ORDER BY i.id LIMIT 1),"
-    " (SELECT substr(body, 1, 140) FROM messages p WHERE p.workspace_id = c.workspace_id"
-    "  AND p.conversation_id = c.id AND p.private = 0 ORDER BY p.id DESC LIMIT 1)";
+    " (SELECT substr(body, 1, 140) FROM messages p WHERE p.id = c.preview_id)";
 
 conversation conv_row(statement& q) {
   conversation c;
@@ -218,10 +217,20 @@ std::optional<message> find_message(database& db, id_t workspace_id, id_t id) {
 
 std::vector<message> thread(database& db, id_t workspace_id, id_t conversation_id,
                             std::optional<id_t> after, int limit, bool include_private) {
-  auto& q = db.prepare(std::string("SELECT ") + msg_columns +
-                       " FROM messages m WHERE m.workspace_id = ?1 AND m.conversation_id = ?2"
-                       " AND (?3 IS NULL OR m.id > ?3) AND (?5 OR m.private = 0)"
-                       " ORDER BY m.id LIMIT ?4");
+  // Merged messages through message_threads, in its key order; the newest (above the
+  // watermark) from the table's tail. One statement, so one snapshot: a merge
+  // committing meanwhile cannot make a message appear twice or not at all.
+  static const std::string sql =
+      std::string("SELECT t.message_id") + std::string(msg_columns).substr(4) +
+      " FROM message_threads t JOIN messages m ON m.id = t.message_id"
+      " WHERE t.workspace_id = ?1 AND t.conversation_id = ?2 AND t.message_id > coalesce(?3, 0)"
+      " AND (?5 OR m.private = 0)"
+      " UNION ALL SELECT " + msg_columns +
+      " FROM messages m"
+      " WHERE m.id > max(coalesce(?3, 0), (SELECT last_id FROM thread_progress WHERE id = 1))"
+      " AND m.workspace_id = ?1 AND m.conversation_id = ?2 AND (?5 OR m.private = 0)"
+      " ORDER BY 1 LIMIT ?4";
+  auto& q = db.prepare(sql);
   q.bind_all(workspace_id, conversation_id, after, static_cast<std::int64_t>(limit),
              static_cast<std::int64_t>(include_private));
   std::vector<message> out;
@@ -285,6 +294,7 @@ std::optional<id_t> add_message(database& db, const message& m, bool may_reopen,
   db.prepare(
         "UPDATE conversations SET last_message_at = ?3, updated_at = ?3,"
         " unread_count = unread_count + ?4,"
+        " preview_id = CASE WHEN ?7 THEN preview_id ELSE ?8 END,"
         " channel = CASE WHEN ?4 THEN ?6 ELSE channel END,"
         " first_response_at = CASE WHEN ?5 AND first_response_at IS NULL THEN ?3"
         "  ELSE first_response_at END"
@@ -292,7 +302,7 @@ std::optional<id_t> add_message(database& db, const message& m, bool may_reopen,
       .borrow_text()
       .bind_all(m.workspace_id, m.conversation_id, m.created_at,
                 static_cast<std::int64_t>(from_contact), static_cast<std::int64_t>(public_reply),
-                m.channel)
+                m.channel, static_cast<std::int64_t>(m.is_private), id)
       .run();
   // A customer writing again reopens a resolved or snoozed conversation (rare: the
   // WHERE clause usually matches no row, and nothing is written).
@@ -313,6 +323,26 @@ id_t insert_message(database& db, const message& m, bool may_reopen) {
 
 std::optional<id_t> insert_message_once(database& db, const message& m, bool may_reopen) {
   return add_message(db, m, may_reopen, true);
+}
+
+std::int64_t merge_threads(database& db, std::int64_t window) {
+  auto& state = db.prepare(
+      "SELECT (SELECT last_id FROM thread_progress WHERE id = 1), (SELECT max(id) FROM messages)");
+  if (!state.step()) return 0;
+  std::int64_t last = state.column_int(0);
+  std::int64_t newest = state.column_int(1);
+  state.reset();
+  if (newest - last < window) return 0;
+  // In key order: each conversation's page is visited once, from left to right.
+  // OR IGNORE: a failing merge would fail every batch after it.
+  db.prepare(
+        "INSERT OR IGNORE INTO message_threads(workspace_id, conversation_id, message_id)"
+        " SELECT workspace_id, conversation_id, id FROM messages WHERE id > ?1 AND id <= ?2"
+        " ORDER BY 1, 2, 3")
+      .bind_all(last, newest)
+      .run();
+  db.prepare("UPDATE thread_progress SET last_id = ?1 WHERE id = 1").bind(1, newest).run();
+  return newest - last;
 }
 
 std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut) {

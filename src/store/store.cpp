@@ -7,6 +7,8 @@
 #include <future>
 #include <iterator>
 
+#include "switchboard/store/conversations.hpp"
+
 namespace switchboard::store {
 namespace {
 
@@ -50,6 +52,12 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
     // Rows read by every inbound webhook and seldom changed are memoized on the
     // writer's connection (see database::memo).
     s->writer_db_->enable_memos({"numbers", "teammates", "teams_channels"});
+    {
+      auto& q = s->writer_db_->prepare(
+          "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'thread_progress'");
+      s->merges_threads_ = q.step() && q.column_int(0) > 0;
+      q.reset();
+    }
     // Checkpoints leave the writer: its own connection, woken by the WAL hook
     // (which replaces SQLite's automatic checkpoint inside COMMIT).
     s->checkpoint_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
@@ -267,6 +275,9 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
     }
   }
   try {
+    // Before COMMIT, in the batch's transaction: the merge and the watermark are
+    // durable together, and cost no fsync of their own.
+    if (merges_threads_) conversations::merge_threads(db, opts_.thread_window);
     db.prepare("COMMIT").run();
   } catch (const sqlite_error& e) {
     db.rollback_quietly();

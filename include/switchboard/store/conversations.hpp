@@ -57,6 +57,10 @@ id_t insert_message(database& db, const message& m, bool may_reopen = true);
 // The same, unless the workspace already has a message with m's channel and
 // external_id (a carrier's retry): then nothing is written and nullopt comes back.
 std::optional<id_t> insert_message_once(database& db, const message& m, bool may_reopen = true);
+// Moves messages into message_threads once `window` or more wait above the
+// watermark (migrations/0011_thread_table.sql); the store's writer calls it in
+// each batch, before COMMIT. Returns how many were merged.
+std::int64_t merge_threads(database& db, std::int64_t window);
 
 std::optional<std::string> canned_body(database& db, id_t workspace_id, const std::string& shortcut);
 std::vector<canned_response> list_canned(database& db, id_t workspace_id);

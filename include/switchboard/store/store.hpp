@@ -60,6 +60,9 @@ struct store_options {
   // WAL pages after which a checkpoint copies them into the database file. It runs
   // on a thread of its own (PASSIVE, beside the writer), not inside a commit.
   int checkpoint_pages = 1000;
+  // Messages that may wait above message_threads' watermark before the writer merges
+  // them in (conversations::merge_threads): readers scan at most about this many.
+  std::int64_t thread_window = 4096;
 };
 
 class store {
@@ -251,6 +254,7 @@ class store {
   int checkpoint_log_ = 0, checkpoint_copied_ = 0;  // WAL frames at the last checkpoint, and copied
   std::optional<error> run_error_;                  // why run_batch() failed; writer thread only
   std::unique_ptr<search_index> search_;            // with the embedded schema
+  bool merges_threads_ = false;                     // the schema has message_threads
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
