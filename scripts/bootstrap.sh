@@ -10,6 +10,7 @@ packages=(
   cmake g++ make pkg-config
   libboost1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libcli11-dev libargon2-dev
+  libjemalloc-dev
   googletest libgtest-dev libgmock-dev
   libhowardhinnant-date-dev tzdata
   ccache sqlite3 curl wrk python3
