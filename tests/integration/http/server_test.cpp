@@ -20,10 +20,15 @@ namespace {
 
 // Test-only routes: a slow one (for in-flight requests), an echo with a large
 // body limit, and one that throws.
+// /test/slow handlers that have begun: a connection counted as open may not have
+// sent its request yet, and a stop then rightly closes it as idle.
+std::atomic<int> slow_started{0};
+
 sb::app::app_options test_routes() {
   sb::app::app_options o{false, {}};
   o.extra_routes = [](sb::http::router& r, sb::app::app& a) {
     r.add("GET", "/test/slow", [&a](request& req) -> asio::awaitable<response> {
+      ++slow_started;
       asio::steady_timer t(a.io(), 400ms);
       co_await t.async_wait(asio::use_awaitable);
       co_return response::json(200, {{"slow", true}});
@@ -253,6 +258,7 @@ TEST_F(server_test, metrics_count_requests_by_route) {
 TEST_F(server_test, graceful_stop_finishes_in_flight_requests) {
   start();
   constexpr int n = 8;
+  slow_started = 0;
   std::vector<std::future<std::optional<sbtest::http_reply>>> inflight;
   for (int i = 0; i < n; ++i)
     inflight.push_back(std::async(std::launch::async, [p = port()] {
@@ -262,9 +268,9 @@ TEST_F(server_test, graceful_stop_finishes_in_flight_requests) {
   sbtest::raw_conn idle(port());
   idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_EQ(idle.read_reply()->status, 200);
-  // Wait until the slow requests are being handled.
-  for (int i = 0; i < 100 && app_->get().stats().open_connections.load() < n + 1; ++i)
-    std::this_thread::sleep_for(5ms);
+  // Wait until the slow requests are being handled (their handlers wait 400 ms).
+  for (int i = 0; i < 1000 && slow_started.load() < n; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(slow_started.load(), n);
   auto t0 = std::chrono::steady_clock::now();
   auto exit_code = std::async(std::launch::async, [this] { return app_->stop(); });
   for (auto& f : inflight) {
