@@ -14,6 +14,7 @@ RUN apt-get update \
       cmake g++ make \
       libboost1.81-dev libboost-url1.81-dev \
       nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libcli11-dev libargon2-dev libhowardhinnant-date-dev \
+      libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -33,7 +34,8 @@ FROM debian:bookworm-slim
 # CA certificates for outbound HTTPS (carriers, Bot Framework, webhooks), and curl for HEALTHCHECK.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libspdlog1.10 libfmt9 libsqlite3-0 libssl3 libargon2-1 libboost-url1.81.0 \
+      libspdlog1.10 libfmt9 libsqlite3-0 libssl3 libargon2-1 libboost-url1.81.0 libdate-tz3 \
+      libjemalloc2 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 

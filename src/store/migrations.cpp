@@ -70,15 +70,15 @@ result<migrate_report> migrate(database& db, std::span<const migration> migratio
             .bind_all(static_cast<std::int64_t>(m.version), m.name, now_rfc3339())
             .run();
         db.exec("COMMIT");
-        // The next migration must see the schema as its text now is: one that edits
-        // sqlite_schema directly (0007) leaves this connection's parse stale, and an
-        // ALTER TABLE ADD COLUMN on a stale parse splices its text at the old offset.
-        db.exec("PRAGMA writable_schema = RESET");
       } catch (const sqlite_error& e) {
         db.exec("ROLLBACK");
         return error{"MIGRATION_FAILED", "migration " + std::to_string(m.version) + "_" + m.name +
                                              " failed: " + e.what()};
       }
+      // The next migration must see the schema as its text now is: one that edits
+      // sqlite_schema directly (0007) leaves this connection's parse stale, and an
+      // ALTER TABLE ADD COLUMN on a stale parse splices its text at the old offset.
+      db.exec("PRAGMA writable_schema = RESET");
       report.to_version = m.version;
       ++report.applied;
     }

@@ -274,10 +274,8 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
       }
     }
   }
+  if (merges_threads_) merge_threads(db);
   try {
-    // Before COMMIT, in the batch's transaction: the merge and the watermark are
-    // durable together, and cost no fsync of their own.
-    if (merges_threads_) conversations::merge_threads(db, opts_.thread_window);
     db.prepare("COMMIT").run();
   } catch (const sqlite_error& e) {
     db.rollback_quietly();
@@ -285,6 +283,30 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
     return batch_run::failed;
   }
   return batch_run::done;
+}
+
+// Before COMMIT, in the batch's transaction: the merge and the watermark are durable
+// together, and cost no fsync of their own. A merge that fails is undone alone and the
+// jobs still commit: readers then scan a longer tail, and the next batch tries again.
+void store::merge_threads(database& db) {
+  try {
+    db.prepare("SAVEPOINT merge").run();
+  } catch (const std::exception& e) {
+    spdlog::error("store: cannot merge message threads: {}", e.what());
+    return;
+  }
+  try {
+    conversations::merge_threads(db, opts_.thread_window);
+    db.prepare("RELEASE merge").run();
+  } catch (const std::exception& e) {
+    spdlog::error("store: merging message threads failed, left for a later batch: {}", e.what());
+    try {
+      db.prepare("ROLLBACK TO merge").run();
+      db.prepare("RELEASE merge").run();
+    } catch (const std::exception&) {
+      // The COMMIT that follows reports what is wrong with the transaction.
+    }
+  }
 }
 
 void store::stop() {

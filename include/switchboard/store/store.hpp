@@ -206,6 +206,7 @@ class store {
   void finish(batch_t& ops);  // completes each op where it belongs
   enum class batch_run { done, replay, failed };
   batch_run run_batch(batch_t& batch, bool isolated);
+  void merge_threads(database& db);  // message_threads, before a batch's COMMIT
 
   std::unique_ptr<database> checkout_reader();
   void checkin_reader(std::unique_ptr<database> db);

@@ -976,3 +976,50 @@ TEST(store, migrating_to_the_thread_table_merges_existing_messages) {
   EXPECT_EQ(got->first, want);
   EXPECT_EQ(got->second, "text 5");  // the newest public one: 6 is private
 }
+
+// A merge that fails is undone alone: the batch's writes still commit, readers find
+// the messages in the tail, and a later batch merges them.
+TEST(store, a_failing_thread_merge_does_not_fail_the_writes_with_it) {
+  sbtest::temp_dir dir;
+  st::store_options o;
+  o.path = dir.file("s.db");
+  o.thread_window = 2;
+  auto opened = st::store::open(o);
+  ASSERT_TRUE(opened) << opened.err().message;
+  auto& s = **opened;
+  ASSERT_TRUE(s.write_sync([](st::database& db) {
+    seed_conversation(db);
+    db.exec(
+        "CREATE TRIGGER refuse_merges BEFORE INSERT ON message_threads"
+        " BEGIN SELECT RAISE(ABORT, 'merges refused by the test'); END");
+  }));
+  auto progress = [&] {
+    auto r = s.read_sync([](st::database& db) {
+      auto& q = db.prepare(
+          "SELECT (SELECT last_id FROM thread_progress), (SELECT count(*) FROM message_threads),"
+          " (SELECT count(*) FROM messages)");
+      q.step();
+      return std::array<std::int64_t, 3>{q.column_int(0), q.column_int(1), q.column_int(2)};
+    });
+    return r ? *r : std::array<std::int64_t, 3>{-1, -1, -1};
+  };
+  auto listed = [&] {
+    auto r = s.read_sync([](st::database& db) {
+      return st::conversations::thread(db, 1, 1, std::nullopt, 100, true).size();
+    });
+    return r ? static_cast<std::int64_t>(*r) : -1;
+  };
+  for (int n = 0; n < 5; ++n)
+    ASSERT_TRUE(s.write_sync([n](st::database& db) {
+      st::conversations::insert_message(db, thread_message(1, n, false));
+    })) << "write " << n;
+  EXPECT_EQ(progress(), (std::array<std::int64_t, 3>{0, 0, 5}));
+  EXPECT_EQ(listed(), 5);
+
+  ASSERT_TRUE(s.write_sync([](st::database& db) {
+    db.exec("DROP TRIGGER refuse_merges");
+    st::conversations::insert_message(db, thread_message(1, 5, false));
+  }));
+  EXPECT_EQ(progress(), (std::array<std::int64_t, 3>{6, 6, 6}));
+  EXPECT_EQ(listed(), 6);
+}
