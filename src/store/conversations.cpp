@@ -333,6 +333,9 @@ std::int64_t merge_threads(database& db, std::int64_t window) {
   std::int64_t newest = state.column_int(1);
   state.reset();
   if (newest - last < window) return 0;
+  // Its own savepoint (only when there is something to merge): the caller undoes a
+  // failed merge alone with ROLLBACK TO merge, and the batch's jobs still commit.
+  db.prepare("SAVEPOINT merge").run();
   // In key order: each conversation's page is visited once, from left to right.
   // OR IGNORE: a failing merge would fail every batch after it.
   db.prepare(
@@ -342,6 +345,7 @@ std::int64_t merge_threads(database& db, std::int64_t window) {
       .bind_all(last, newest)
       .run();
   db.prepare("UPDATE thread_progress SET last_id = ?1 WHERE id = 1").bind(1, newest).run();
+  db.prepare("RELEASE merge").run();
   return newest - last;
 }
 

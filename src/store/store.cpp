@@ -290,21 +290,15 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
 // jobs still commit: readers then scan a longer tail, and the next batch tries again.
 void store::merge_threads(database& db) {
   try {
-    db.prepare("SAVEPOINT merge").run();
-  } catch (const std::exception& e) {
-    spdlog::error("store: cannot merge message threads: {}", e.what());
-    return;
-  }
-  try {
-    conversations::merge_threads(db, opts_.thread_window);
-    db.prepare("RELEASE merge").run();
+    conversations::merge_threads(db, opts_.thread_window);  // in SAVEPOINT merge
   } catch (const std::exception& e) {
     spdlog::error("store: merging message threads failed, left for a later batch: {}", e.what());
     try {
       db.prepare("ROLLBACK TO merge").run();
       db.prepare("RELEASE merge").run();
     } catch (const std::exception&) {
-      // The COMMIT that follows reports what is wrong with the transaction.
+      // It failed before its savepoint; the COMMIT that follows reports what is
+      // wrong with the transaction, if anything.
     }
   }
 }

@@ -41,9 +41,11 @@ std::unique_ptr<st::store> open_store(const sbtest::temp_dir& dir, switchboard::
 }
 
 // A store on the embedded migrations (the real schema, with the search indexer).
-std::unique_ptr<st::store> open_embedded(const sbtest::temp_dir& dir) {
+std::unique_ptr<st::store> open_embedded(const sbtest::temp_dir& dir,
+                                         std::int64_t thread_window = st::store_options{}.thread_window) {
   st::store_options o;
   o.path = dir.file("s.db");
+  o.thread_window = thread_window;
   auto s = st::store::open(o);
   if (!s) throw std::runtime_error(s.err().message);
   return std::move(*s);
@@ -814,12 +816,8 @@ std::vector<st::id_t> ids_of(const std::vector<st::message>& ms) {
 // in order, wherever the watermark stands.
 TEST(store, threads_read_alike_on_both_sides_of_the_merge_watermark) {
   sbtest::temp_dir dir;
-  st::store_options o;
-  o.path = dir.file("s.db");
-  o.thread_window = 5;
-  auto opened = st::store::open(o);
-  ASSERT_TRUE(opened) << opened.err().message;
-  auto& s = **opened;
+  auto opened = open_embedded(dir, 5);
+  auto& s = *opened;
   ASSERT_TRUE(s.write_sync([](st::database& db) {
     seed_conversation(db);
     db.exec(
@@ -981,12 +979,8 @@ TEST(store, migrating_to_the_thread_table_merges_existing_messages) {
 // the messages in the tail, and a later batch merges them.
 TEST(store, a_failing_thread_merge_does_not_fail_the_writes_with_it) {
   sbtest::temp_dir dir;
-  st::store_options o;
-  o.path = dir.file("s.db");
-  o.thread_window = 2;
-  auto opened = st::store::open(o);
-  ASSERT_TRUE(opened) << opened.err().message;
-  auto& s = **opened;
+  auto opened = open_embedded(dir, 2);
+  auto& s = *opened;
   ASSERT_TRUE(s.write_sync([](st::database& db) {
     seed_conversation(db);
     db.exec(
