@@ -244,9 +244,9 @@ std::size_t count_series(const std::string& metrics, const std::string& name) {
 TEST_F(http_hardening, item1_random_methods_and_paths_leave_metrics_bounded) {
   start();
   std::mt19937 rng(16);
-  auto token = [&](std::size_t n) {
+  // A prefix and n random characters.
+  auto token = [&](std::string s, std::size_t n) {
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    std::string s;
     for (std::size_t i = 0; i < n; ++i) s += alphabet[rng() % (sizeof alphabet - 1)];
     return s;
   };
@@ -254,8 +254,8 @@ TEST_F(http_hardening, item1_random_methods_and_paths_leave_metrics_bounded) {
   wire c(port());
   for (int i = 0; i < requests; ++i) {
     // Unknown paths (404) and a known one with an unknown method (405), keep-alive.
-    std::string path = i % 2 ? "/healthz" : "/" + token(12) + "/" + token(8);
-    ASSERT_TRUE(c.send("X" + token(10) + " " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string path = i % 2 ? std::string("/healthz") : token("/", 12) + token("/", 8);
+    ASSERT_TRUE(c.send(token("X", 10) + " " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"));
     auto r = c.read_reply();
     ASSERT_TRUE(r) << i;
     EXPECT_EQ(r->first.status, i % 2 ? 405 : 404);
@@ -270,7 +270,7 @@ TEST_F(http_hardening, item1_random_methods_and_paths_leave_metrics_bounded) {
   EXPECT_EQ(text.find("method=\"X"), std::string::npos) << "a raw method token became a label";
   // Another batch adds no series at all.
   for (int i = 0; i < 50; ++i) {
-    ASSERT_TRUE(c.send("Q" + token(6) + " /" + token(20) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(c.send(token("Q", 6) + " " + token("/", 20) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
     ASSERT_TRUE(c.read_reply());
   }
   EXPECT_EQ(count_series(metrics_text(), "switchboard_http_requests_total"), series + 1)
