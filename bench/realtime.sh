@@ -102,7 +102,7 @@ start_daemon() {
     # The daemon rejects unknown SWITCHBOARD_* variables, so our own override must not leak to it.
     env -u SWITCHBOARD_BIN \
       SWITCHBOARD_LOG_LEVEL=warn SWITCHBOARD_LOG_ACCESS=false \
-      SWITCHBOARD_HTTP_MAX_CONNECTIONS=20000 \
+      SWITCHBOARD_HTTP_MAX_CONNECTIONS=20000 SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP=20000 \
       SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL="$email" SWITCHBOARD_BOOTSTRAP_ADMIN_PASSWORD="$password" \
       "$SWITCHBOARD_BIN" serve --listen "127.0.0.1:$daemon_port" --data-dir "$work_dir/$name/data" \
       >"$work_dir/$name/out" 2>"$work_dir/$name/err" &

@@ -43,6 +43,7 @@ trap cleanup EXIT
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 # Every session comes from 127.0.0.1: lift the per-address limit for the bench.
 env -u SWITCHBOARD_BIN SWITCHBOARD_WIDGET_REQUESTS_PER_MINUTE_PER_IP=1000000 SWITCHBOARD_LOG_LEVEL=warn \
+  SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP=1000000 \
   "$SWITCHBOARD_BIN" serve --listen "127.0.0.1:$port" --data-dir "$work_dir/data" >"$work_dir/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in {1..100}; do

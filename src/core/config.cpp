@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "switchboard/core/net_address.hpp"
+
 extern char** environ;
 
 namespace switchboard {
@@ -16,7 +18,7 @@ namespace {
 
 using json = nlohmann::json;
 
-enum class kind { string, boolean, integer };
+enum class kind { string, boolean, integer, string_list };
 
 struct key_spec {
   std::string key;
@@ -42,6 +44,10 @@ const std::vector<key_spec>& specs() {
       {"http.write_timeout_ms", kind::integer, 10000, 10, 3'600'000},
       {"http.max_connections", kind::integer, 10000, 1, 1'000'000},
       {"http.shutdown_timeout_ms", kind::integer, 10000, 0, 3'600'000},
+      {"http.first_byte_timeout_ms", kind::integer, 10000, 10, 3'600'000},
+      {"http.max_connections_per_ip", kind::integer, 256, 1, 1'000'000},
+      {"http.max_header_fields", kind::integer, 100, 1, 10'000},
+      {"http.trusted_proxies", kind::string_list, json::array()},
       {"store.max_batch", kind::integer, 1024, 1, 1'000'000},
       {"store.busy_timeout_ms", kind::integer, 5000, 0, 600'000},
       {"store.read_connections", kind::integer, 2, 1, 64},
@@ -122,6 +128,11 @@ std::optional<error> check(const key_spec& s, const json& v) {
         return bad(s.key, "must be between " + std::to_string(s.min) + " and " +
                               std::to_string(s.max));
       return std::nullopt;
+    case kind::string_list:
+      if (!v.is_array()) return bad(s.key, "must be a list of strings");
+      for (auto& item : v)
+        if (!item.is_string()) return bad(s.key, "must be a list of strings");
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -146,6 +157,21 @@ result<json> parse_env_value(const key_spec& s, const std::string& text) {
       if (used == 0 || used != text.size())
         return bad(s.key, "must be an integer (from " + env_name(s.key) + ")");
       return json(n);
+    }
+    case kind::string_list: {
+      // Comma-separated; spaces around items are ignored, an empty variable is an empty list.
+      json list = json::array();
+      std::size_t start = 0;
+      while (start <= text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        auto item = text.substr(start, comma - start);
+        auto first = item.find_first_not_of(" \t");
+        if (first != std::string::npos)
+          list.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+        start = comma + 1;
+      }
+      return list;
     }
   }
   return bad(s.key, "unsupported type");
@@ -269,6 +295,17 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.http.write_timeout = ms("http.write_timeout_ms");
   c.http.shutdown_timeout = ms("http.shutdown_timeout_ms");
   c.http.max_connections = static_cast<std::size_t>(num("http.max_connections"));
+  c.http.first_byte_timeout = ms("http.first_byte_timeout_ms");
+  c.http.max_connections_per_ip = static_cast<std::size_t>(num("http.max_connections_per_ip"));
+  c.http.max_header_fields = static_cast<std::size_t>(num("http.max_header_fields"));
+  for (auto& item : values["http.trusted_proxies"]) {
+    auto text = item.get<std::string>();
+    auto range = parse_cidr(text);
+    if (!range)
+      return bad("http.trusted_proxies",
+                 "\"" + text + "\" is not an IPv4 or IPv6 CIDR (such as 10.0.0.0/8 or fd00::/8)");
+    c.http.trusted_proxies.push_back(*range);
+  }
   c.store.data_dir = str("data_dir");
   if (c.store.data_dir.empty()) return bad("data_dir", "must not be empty");
   c.store.max_batch = static_cast<std::size_t>(num("store.max_batch"));

@@ -66,10 +66,12 @@ metrics::metrics()
 void metrics::observe_request(std::string_view route, std::string_view method, int status,
                               double seconds) {
   {
-    auto key = std::make_tuple(route, method, status);
+    int status_class = status >= 100 && status <= 599 ? status / 100 : 0;  // 0: "other"
+    auto key = std::make_tuple(route, method, status_class);
     auto it = requests_.find(key);
     if (it == requests_.end())
-      it = requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0)
+      it = requests_
+               .emplace(std::make_tuple(std::string(route), std::string(method), status_class), 0)
                .first;
     ++it->second;
   }
@@ -86,12 +88,14 @@ void metrics::observe_checkpoint() { checkpoints_.fetch_add(1, std::memory_order
 
 std::string metrics::render() const {
   std::string out;
-  out += "# HELP switchboard_http_requests_total HTTP requests by route template, method and status.\n";
+  out += "# HELP switchboard_http_requests_total HTTP requests by route template, method and status class.\n";
   out += "# TYPE switchboard_http_requests_total counter\n";
   {
     for (auto& [key, n] : requests_)
       out += "switchboard_http_requests_total{route=\"" + esc(std::get<0>(key)) + "\",method=\"" +
-             esc(std::get<1>(key)) + "\",status=\"" + std::to_string(std::get<2>(key)) + "\"} " +
+             esc(std::get<1>(key)) + "\",status=\"" +
+             (std::get<2>(key) ? std::to_string(std::get<2>(key)) + "xx" : std::string("other")) +
+             "\"} " +
              std::to_string(n) + "\n";
   }
   out += "# HELP switchboard_http_request_duration_seconds Time from a request's first byte to its response.\n";
@@ -100,6 +104,15 @@ std::string metrics::render() const {
   out += "# HELP switchboard_http_open_connections Open HTTP connections.\n";
   out += "# TYPE switchboard_http_open_connections gauge\n";
   out += "switchboard_http_open_connections " + std::to_string(open_connections.load()) + "\n";
+  out += "# HELP switchboard_http_connections_refused_total Connections closed when accepted, by reason.\n";
+  out += "# TYPE switchboard_http_connections_refused_total counter\n";
+  out += "switchboard_http_connections_refused_total{reason=\"per_ip\"} " +
+         std::to_string(connections_refused_per_ip.load()) + "\n";
+  out += "switchboard_http_connections_refused_total{reason=\"cap\"} " +
+         std::to_string(connections_refused_cap.load()) + "\n";
+  out += "# HELP switchboard_http_connections_shed_total Connections without a request closed at the connection cap.\n";
+  out += "# TYPE switchboard_http_connections_shed_total counter\n";
+  out += "switchboard_http_connections_shed_total " + std::to_string(connections_shed.load()) + "\n";
   out += "# HELP switchboard_store_batch_size Write jobs per group commit.\n";
   out += "# TYPE switchboard_store_batch_size histogram\n";
   batch_size_.render(out, "switchboard_store_batch_size", "");

@@ -141,6 +141,14 @@ namespace {
 bool header_safe(std::string_view s) {
   return s.find_first_of("\r\n") == std::string_view::npos;
 }
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+// Framing is the serializer's: a handler's copy could contradict it and desynchronise the client.
+bool framing_header(std::string_view name) {
+  return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
+         iequals(name, "Connection");
+}
 void append_uint(std::string& out, std::size_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -149,21 +157,25 @@ void append_uint(std::string& out, std::size_t v) {
 }  // namespace
 
 void serialize_response(const response& res, unsigned version, bool keep_alive,
-                        std::string_view request_id, std::string& out) {
+                        std::string_view request_id, std::string& out, bool head) {
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   int status = res.status >= 100 && res.status <= 999 ? res.status : 500;
   append_uint(out, static_cast<std::size_t>(status));
   out += ' ';
   out += reason_phrase(status);
   out += "\r\n";
-  if (!res.content_type.empty() && header_safe(res.content_type)) {
+  bool bodiless_status = status < 200 || status == 204 || status == 304;
+  if (!res.content_type.empty() && header_safe(res.content_type) && status != 204 && status >= 200) {
     out += "Content-Type: ";
     out += res.content_type;
     out += "\r\n";
   }
-  out += "Content-Length: ";
-  append_uint(out, res.body.size());
-  out += "\r\n";
+  // RFC 9110 6.4.1, 8.6: 1xx, 204 and 304 have no body; 304's length would be the GET's.
+  if (!bodiless_status) {
+    out += "Content-Length: ";
+    append_uint(out, res.body.size());
+    out += "\r\n";
+  }
   if (!keep_alive)
     out += "Connection: close\r\n";
   else if (version == 10)
@@ -174,14 +186,14 @@ void serialize_response(const response& res, unsigned version, bool keep_alive,
     out += "\r\n";
   }
   res.headers.each([&](std::string_view name, std::string_view value) {
-    if (name.empty() || !header_safe(name) || !header_safe(value)) return;
+    if (name.empty() || !header_safe(name) || !header_safe(value) || framing_header(name)) return;
     out += name;
     out += ": ";
     out += value;
     out += "\r\n";
   });
   out += "\r\n";
-  out += res.body;
+  if (!head && !bodiless_status) out += res.body;
 }
 
 result<std::pair<std::string, std::string>> split_target(std::string_view target) {

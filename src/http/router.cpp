@@ -101,6 +101,17 @@ void router::add_websocket(std::string path_template, ws_handler fn, ws_limits l
 }
 
 match_result router::match(std::string_view method, std::string_view path) const {
+  if (method != "HEAD") return match_method(method, path);
+  // HEAD is served by the GET route (the server sends its headers without the body),
+  // unless a HEAD route of its own exists.
+  auto out = match_method(method, path);
+  if (out.found) return out;
+  auto get = match_method("GET", path);
+  if (get.found) return get;
+  return out;
+}
+
+match_result router::match_method(std::string_view method, std::string_view path) const {
   match_result out;
   if (path.empty() || path.front() != '/') return out;
   auto parts = split_path(path);
@@ -140,9 +151,16 @@ match_result router::match(std::string_view method, std::string_view path) const
         for (auto i : *list)
           if (match_path(routes_[i], parts, nullptr) >= 0) known.push_back(i);
     std::sort(known.begin(), known.end());
-    for (auto i : known)
-      if (out.allow.find(routes_[i].method) == std::string::npos)
-        out.allow += (out.allow.empty() ? "" : ", ") + routes_[i].method;
+    auto add_allowed = [&](const std::string& m) {
+      // Whole names: "GET" must not be found inside another method's name.
+      std::string padded = ", " + out.allow + ",";
+      if (padded.find(", " + m + ",") == std::string::npos)
+        out.allow += (out.allow.empty() ? "" : ", ") + m;
+    };
+    for (auto i : known) {
+      add_allowed(routes_[i].method);
+      if (routes_[i].method == "GET") add_allowed("HEAD");
+    }
   }
   return out;
 }

@@ -5,9 +5,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "switchboard/core/net_address.hpp"
 #include "switchboard/core/result.hpp"
 
 namespace switchboard {
@@ -28,6 +30,11 @@ struct http_config {
   std::chrono::milliseconds write_timeout{10'000};
   std::chrono::milliseconds shutdown_timeout{10'000};
   std::size_t max_connections = 10'000;
+  // A new connection must send its first byte within this (idle_timeout is for keep-alive).
+  std::chrono::milliseconds first_byte_timeout{10'000};
+  std::size_t max_connections_per_ip = 256;  // by TCP peer address, never X-Forwarded-For
+  std::size_t max_header_fields = 100;
+  std::vector<cidr> trusted_proxies;  // peers whose X-Forwarded-For is believed
 };
 
 struct store_config {

@@ -29,10 +29,17 @@ class metrics {
  public:
   metrics();
   // HTTP: one call per finished request. Called and rendered on the io_context
-  // thread only (the one network thread), so the label map takes no lock.
+  // thread only (the one network thread), so the label map takes no lock. The caller
+  // passes labels from closed sets (route templates, known methods); the status is
+  // counted by class ("2xx").
   void observe_request(std::string_view route, std::string_view method, int status,
                        double seconds);
   std::atomic<std::int64_t> open_connections{0};
+  // Connections closed at accept: over http.max_connections_per_ip, or at
+  // http.max_connections with nothing to shed; and idle new ones shed at the cap.
+  std::atomic<std::uint64_t> connections_refused_per_ip{0};
+  std::atomic<std::uint64_t> connections_refused_cap{0};
+  std::atomic<std::uint64_t> connections_shed{0};
   // Store: one call per group commit (writer thread).
   void observe_commit(std::size_t batch_size, double seconds);
   void observe_checkpoint();

@@ -52,7 +52,10 @@ struct request {
   header_list headers;
   std::string body;
   std::unordered_map<std::string, std::string> params;  // from the route template
-  std::string remote;                                   // peer address
+  // The client's address: the TCP peer, or, when the peer is a trusted proxy
+  // (http.trusted_proxies), the address it forwarded (see core/net_address.hpp).
+  std::string remote;
+  std::string peer;  // the TCP peer itself, always
   std::string request_id;
   std::string route;  // matched route template, for metrics and logs
 
@@ -81,9 +84,13 @@ int status_for_code(std::string_view code);
 
 // Appends the HTTP/1.x wire form of `res` to `out`: status line, headers
 // (Content-Type, Content-Length, Connection, X-Request-Id and the response's own),
-// blank line, body. Header names or values with CR/LF are dropped, never sent.
+// blank line, body. Header names or values with CR/LF are dropped, never sent, and so
+// are a handler's own framing headers (Content-Length, Transfer-Encoding, Connection):
+// the serializer alone frames the message. No body is written for a HEAD request
+// (`head`: its Content-Length is the body's, as GET would send it) nor for 1xx, 204 and
+// 304; 1xx, 204 and 304 carry no Content-Length.
 void serialize_response(const response& res, unsigned version, bool keep_alive,
-                        std::string_view request_id, std::string& out);
+                        std::string_view request_id, std::string& out, bool head = false);
 std::string_view reason_phrase(int status);
 
 // Splits a request target into encoded path and raw query; INVALID_INPUT if malformed.

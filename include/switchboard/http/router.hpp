@@ -48,11 +48,13 @@ class router {
   void add(std::string method, std::string path_template, handler fn, route_options opts = {});
   // A GET route that upgrades to a WebSocket; the same path as a plain GET route is a duplicate.
   void add_websocket(std::string path_template, ws_handler fn, ws_limits limits = {});
+  // HEAD matches the GET route of the path when it has no HEAD route of its own.
   match_result match(std::string_view method, std::string_view path) const;
   const std::vector<route>& routes() const { return routes_; }
 
  private:
   void insert(route r);
+  match_result match_method(std::string_view method, std::string_view path) const;
   std::vector<route> routes_;
   // Route indices by segment count and first segment ("{}" when it is a parameter):
   // a request is compared with its own bucket and the parameter bucket only.

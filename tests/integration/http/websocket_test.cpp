@@ -425,7 +425,7 @@ TEST_F(websocket_test, plain_get_is_426_and_other_methods_405) {
   auto post = sbtest::http_request(port(), "POST", "/test/ws/echo", "{}");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);
-  EXPECT_EQ(post->header("allow"), "GET");
+  EXPECT_EQ(post->header("allow"), "GET, HEAD");
   EXPECT_EQ(probe_->opened.load(), 0);
 }
 

@@ -126,3 +126,51 @@ TEST(config, example_file_holds_every_default) {
   auto example = nlohmann::json::parse(in);
   EXPECT_EQ(example, sb::default_config_json());
 }
+
+// issue 16 items 2, 3 and 7: the HTTP hardening keys, and http.trusted_proxies as a CIDR list.
+TEST(config, http_hardening_keys_and_trusted_proxies) {
+  auto d = sb::load_config({}, {});
+  ASSERT_TRUE(d) << d.err().message;
+  EXPECT_EQ(d->http.first_byte_timeout, std::chrono::milliseconds(10000));
+  EXPECT_EQ(d->http.max_connections_per_ip, 256u);
+  EXPECT_EQ(d->http.max_header_fields, 100u);
+  EXPECT_TRUE(d->http.trusted_proxies.empty());
+
+  auto env = sb::load_config({}, {{"SWITCHBOARD_HTTP_TRUSTED_PROXIES", " 10.0.0.0/8, fd00::/8 ,192.0.2.7"},
+                                  {"SWITCHBOARD_HTTP_FIRST_BYTE_TIMEOUT_MS", "250"},
+                                  {"SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP", "3"},
+                                  {"SWITCHBOARD_HTTP_MAX_HEADER_FIELDS", "20"}});
+  ASSERT_TRUE(env) << env.err().message;
+  ASSERT_EQ(env->http.trusted_proxies.size(), 3u);
+  EXPECT_EQ(env->http.trusted_proxies[1].prefix, 8u);
+  EXPECT_TRUE(env->http.trusted_proxies[1].base.v6);
+  EXPECT_EQ(env->http.trusted_proxies[2].prefix, 32u);
+  EXPECT_EQ(env->http.first_byte_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(env->http.max_connections_per_ip, 3u);
+  EXPECT_EQ(env->http.max_header_fields, 20u);
+  auto empty = sb::load_config({}, {{"SWITCHBOARD_HTTP_TRUSTED_PROXIES", ""}});
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->http.trusted_proxies.empty());
+
+  sbtest::temp_dir dir;
+  sb::config_flags flags;
+  flags.config_file = write_file(dir, R"({"http":{"trusted_proxies":["127.0.0.1/32","::1/128"]}})");
+  auto file = sb::load_config(flags, {});
+  ASSERT_TRUE(file) << file.err().message;
+  EXPECT_EQ(file->http.trusted_proxies.size(), 2u);
+
+  for (std::string bad : {R"({"http":{"trusted_proxies":["10.0.0.0/33"]}})",
+                          R"({"http":{"trusted_proxies":["example.com"]}})",
+                          R"({"http":{"trusted_proxies":["10.0.0.0/"]}})",
+                          R"({"http":{"trusted_proxies":"10.0.0.0/8"}})",
+                          R"({"http":{"trusted_proxies":[8]}})"}) {
+    flags.config_file = write_file(dir, bad);
+    auto c = sb::load_config(flags, {});
+    ASSERT_FALSE(c) << bad;
+    EXPECT_EQ(c.err().message.rfind("http.trusted_proxies:", 0), 0u) << c.err().message;
+  }
+  auto bad_env = sb::load_config({}, {{"SWITCHBOARD_HTTP_TRUSTED_PROXIES", "10.0.0.0/8,nope"}});
+  ASSERT_FALSE(bad_env);
+  EXPECT_NE(bad_env.err().message.find("http.trusted_proxies: \"nope\""), std::string::npos)
+      << bad_env.err().message;
+}

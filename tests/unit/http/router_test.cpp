@@ -46,7 +46,7 @@ TEST(router, unknown_path_is_not_found_and_wrong_method_lists_allowed) {
   auto wrong = r.match("DELETE", "/things/7");
   EXPECT_FALSE(wrong.found);
   EXPECT_TRUE(wrong.path_known);
-  EXPECT_EQ(wrong.allow, "GET, PATCH");
+  EXPECT_EQ(wrong.allow, "GET, HEAD, PATCH");  // HEAD: served by every GET route
 
   EXPECT_FALSE(r.match("GET", "/things/").found);     // empty parameter
   EXPECT_FALSE(r.match("GET", "/things/7/x").found);  // extra segment
@@ -72,7 +72,7 @@ TEST(router, a_parameter_first_segment_competes_with_literal_ones) {
   // A 405 names methods from both buckets.
   auto wrong = r.match("DELETE", "/app/docs");
   EXPECT_FALSE(wrong.found);
-  EXPECT_EQ(wrong.allow, "GET, POST");
+  EXPECT_EQ(wrong.allow, "GET, HEAD, POST");
   std::string deep = "/x";
   for (int i = 0; i < 20; ++i) deep += "/x";
   EXPECT_FALSE(r.match("GET", deep).found);
@@ -107,4 +107,21 @@ TEST(target, splits_and_decodes) {
   req.query = t->second;
   EXPECT_EQ(req.query_param("y"), "/");
   EXPECT_FALSE(req.query_param("z"));
+}
+
+// issue 16 item 6: HEAD is answered by the GET route unless the path has a HEAD route.
+TEST(router, head_matches_the_get_route) {
+  sb::http::router r;
+  r.add("GET", "/things/{id}", ok());
+  r.add("POST", "/forms", ok());
+  auto head = r.match("HEAD", "/things/7");
+  ASSERT_TRUE(head.found);
+  EXPECT_EQ(head.found->method, "GET");
+  EXPECT_EQ(head.params.at("id"), "7");
+  r.add("HEAD", "/things/{id}", ok());
+  EXPECT_EQ(r.match("HEAD", "/things/7").found->method, "HEAD");
+  auto post_only = r.match("HEAD", "/forms");
+  EXPECT_FALSE(post_only.found);
+  EXPECT_EQ(post_only.allow, "POST");
+  EXPECT_FALSE(r.match("HEAD", "/nothing").path_known);
 }

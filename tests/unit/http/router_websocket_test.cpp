@@ -45,7 +45,7 @@ TEST(router_websocket, other_methods_on_the_path_are_405_with_allow_get) {
   auto m = r.match("POST", "/ws");
   EXPECT_FALSE(m.found);
   EXPECT_TRUE(m.path_known);
-  EXPECT_EQ(m.allow, "GET");
+  EXPECT_EQ(m.allow, "GET, HEAD");
   // A different method on the same path is allowed.
   r.add("POST", "/ws", ok());
   EXPECT_FALSE(r.match("POST", "/ws").is_websocket());
