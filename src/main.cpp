@@ -46,7 +46,7 @@ int serve(const sb::config_flags& flags) {
   if (!boot) return fail(boot.err(), exit_failure);
   if (boot->created) print_first_login(*cfg, *boot);
   std::printf("switchboard %s listening on http://%s:%u (public URL %s)\n", SWITCHBOARD_VERSION,
-              cfg->http.host.c_str(), (*a)->port(), cfg->public_url.c_str());
+              cfg->http.host.c_str(), (*a)->port(), (*a)->cfg().public_url.c_str());
   std::fflush(stdout);
   return (*a)->run();
 }

@@ -62,6 +62,7 @@
     'textarea,input{flex:1;resize:none;border:1px solid #cbd5e1;border-radius:8px;padding:8px;min-height:38px;max-height:120px;color:#111;background:#fff}',
     '.send{border:0;border-radius:8px;background:var(--c);color:#fff;padding:0 14px}',
     '.ask{flex-direction:column;align-items:stretch}.ask label{font-size:12px;color:#333}.ask div{display:flex;gap:6px}',
+    '.away{margin:0;font-size:13px;color:#111}',
     '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}}',
   ].join('\n');
   if (root.adoptedStyleSheets !== undefined && w.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
@@ -100,8 +101,12 @@
   var typingLine = el('div', { class: 'note', 'aria-live': 'polite' });
   var statusLine = el('div', { class: 'status', role: 'status', hidden: '' });
   var emailInput = el('input', { type: 'email', id: 'sb-email', autocomplete: 'email', placeholder: 'you@example.com' });
-  var ask = el('form', { class: 'ask', hidden: '', onsubmit: function (e) { e.preventDefault(); leaveEmail(); } }, [
-    el('label', { for: 'sb-email', text: 'Nobody is available right now. Leave your email and we will reply there.' }),
+  // Away: when the team usually replies, and that the answer comes here. Replies are
+  // never sent by email (there is no email channel): a left email only tells the team who wrote.
+  var away = el('p', { class: 'away', id: 'sb-away' });
+  var ask = el('form', { class: 'ask', hidden: '', 'aria-describedby': 'sb-away', onsubmit: function (e) { e.preventDefault(); leaveEmail(); } }, [
+    away,
+    el('label', { for: 'sb-email', text: 'Your email (optional, so the team knows who you are):' }),
     el('div', {}, [emailInput, el('button', { class: 'send', type: 'submit', text: 'Save' })]),
   ]);
   var input = el('textarea', { rows: '1', 'aria-label': 'Message', placeholder: 'Write a message…', maxlength: '4000' });
@@ -298,16 +303,34 @@
     });
   }
 
+  // The offline state's text: the team's hours or usual reply time from the
+  // widget settings, and where the answer will appear (issue 16 item 18).
+  function awayText() {
+    var s = st.settings, parts = ['Nobody is available right now.'];
+    if (s.office_hours) parts.push('Our hours: ' + s.office_hours.replace(/[.\s]+$/, '') + '.');
+    if (s.reply_time) parts.push(s.reply_time);
+    parts.push('The answer will appear here in this chat, also when you come back to this page later.');
+    return parts.join(' ');
+  }
   function maybeAsk() {
-    if (st.asked || st.settings.available || (st.visitor && st.visitor.email)) return;
+    if (st.asked || st.settings.available) return;
     st.asked = true;
+    away.textContent = awayText();
+    // The email field only when none is known yet; the away note either way.
+    var known = st.visitor && st.visitor.email;
+    emailInput.parentNode.hidden = !!known;
+    ask.querySelector('label').hidden = !!known;
     ask.hidden = false;
   }
   function leaveEmail() {
     var email = emailInput.value.trim();
     if (!email) return;
     st.user = Object.assign({}, st.user || {}, { email: email });
-    session().then(function () { ask.hidden = true; status('Thanks! We will reply to ' + email + '.'); }, function () { status('That email could not be saved.'); });
+    session().then(function () {
+      emailInput.parentNode.hidden = true;
+      ask.querySelector('label').hidden = true;
+      status('Thanks, your email is saved with your conversation. The answer will appear here in this chat.');
+    }, function () { status('That email could not be saved.'); });
   }
 
   function sendTyping(on) {

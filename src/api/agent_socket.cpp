@@ -9,6 +9,7 @@
 #include "socket_frames.hpp"
 #include "switchboard/http/websocket.hpp"
 #include "switchboard/store/conversations.hpp"
+#include "switchboard/store/widget.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -26,12 +27,16 @@ void typing_to_visitor(api_context& ctx, asio::any_io_executor ex, const princip
   asio::co_spawn(
       ex,
       [&ctx, ws, cid, typing, name]() -> asio::awaitable<void> {
-        auto job = [ws, cid](store::database& db) { return store::conversations::find(db, ws, cid); };
+        auto job = [ws, cid](store::database& db) {
+          std::optional<std::pair<store::id_t, std::optional<std::string>>> out;
+          if (auto c = store::conversations::find(db, ws, cid))
+            out.emplace(c->contact_id, store::widget::starter_of(db, ws, cid));
+          return out;
+        };
         auto c = co_await ctx.db.read(std::move(job));
         if (!c || !*c) co_return;
-        auto topic = visitor_topic((*c)->contact_id);
-        if (!ctx.hub.has_subscribers(ws, topic)) co_return;
-        ctx.hub.publish(ws, topic, "typing", {{"conversation_id", id_str(cid)}, {"name", name}, {"typing", typing}});
+        publish_to_visitors(ctx, ws, (*c)->first, (*c)->second, "typing",
+                            {{"conversation_id", id_str(cid)}, {"name", name}, {"typing", typing}});
       },
       asio::detached);
 }

@@ -36,6 +36,7 @@ struct snooze_waker::impl {
   std::chrono::milliseconds interval;
   asio::steady_timer timer;
   bool stopped = false;
+  std::optional<sys_time> last_visitor_purge;  // by ctx.now, so tests can move time
 };
 
 snooze_waker::snooze_waker(asio::io_context& io, api_context& ctx,
@@ -47,22 +48,34 @@ snooze_waker::~snooze_waker() { stop(); }
 namespace {
 asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self) {
   auto& ctx = self->ctx;
-  auto at = now_text(ctx);
-  auto job1 = [at](store::database& db) {
+  auto now = ctx.now();
+  auto at = format_rfc3339(now);
+  // Never-used visitors (issue 16 item 12) go at most once an hour, in the same write.
+  std::optional<std::string> purge_before;
+  if (!self->last_visitor_purge || now - *self->last_visitor_purge >= std::chrono::hours(1)) {
+    self->last_visitor_purge = now;
+    purge_before = format_rfc3339(now - ctx.widget.anonymous_retention);
+  }
+  auto job1 = [at, purge_before](store::database& db) {
     std::vector<store::conversation> out;
     for (auto& [ws, id] : store::conversations::wake_snoozed(db, at))
       if (auto c = store::conversations::find(db, ws, id)) out.push_back(*c);
     // The same pass keeps widget_sessions small: a bounded bite of the expired ones.
     store::widget::purge_expired_sessions(db, at, 500);
-    return out;
+    store::widget::purge_counts purged;
+    if (purge_before) purged = store::widget::purge_unused_visitors(db, *purge_before, at, 500);
+    return std::make_pair(out, purged);
   };
   auto woke = co_await ctx.db.write(std::move(job1));
   if (!woke) {
     spdlog::warn("snooze: wake pass failed: {}", woke.err().message);
     co_return 0;
   }
-  for (auto& c : *woke) ctx.hub.publish(c.workspace_id, "agents", "conversation.updated", to_json(c));
-  co_return woke->size();
+  if (auto& p = woke->second; p.sessions || p.events || p.contacts)
+    spdlog::info("widget: purged never-used visitors older than {}: {} sessions, {} events, {} contacts",
+                 *purge_before, p.sessions, p.events, p.contacts);
+  for (auto& c : woke->first) ctx.hub.publish(c.workspace_id, "agents", "conversation.updated", to_json(c));
+  co_return woke->first.size();
 }
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/store/widget.hpp"
 #include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::api {
@@ -195,6 +196,7 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
     if (created->first->channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
     cj["messages"] = json::array({to_json(*created->first)});
     publish(ctx, p.workspace_id, "message.created", to_json(*created->first));
+    // A chat an agent starts has no starting visitor: only the contact's verified sessions see it.
     if (created->first->channel == "chat")
       ctx.hub.publish(p.workspace_id, visitor_topic(created->conversation.contact_id), "message.created",
                       visitor_message_json(*created->first));
@@ -340,7 +342,8 @@ reply_result queue_reply(store::database& db, const principal& p, id_t cid, cons
   if (!is_private && !chat)
     conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
                          {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
-  return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid)};
+  return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid), false,
+                      is_private ? std::nullopt : store::widget::starter_of(db, p.workspace_id, cid)};
 }
 
 void publish_reply(api_context& ctx, const reply_result& r) {
@@ -350,10 +353,9 @@ void publish_reply(api_context& ctx, const reply_result& r) {
   publish(ctx, ws, "message.created", to_json(r.message));
   publish(ctx, ws, "conversation.updated", to_json(r.conversation));
   // The visitor's widget: public items only (a note never reaches this topic).
-  if (!r.message.is_private) {
-    auto topic = visitor_topic(r.conversation.contact_id);
-    if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, "message.created", visitor_message_json(r.message));
-  }
+  if (!r.message.is_private)
+    publish_to_visitors(ctx, ws, r.conversation.contact_id, r.widget_starter, "message.created",
+                        visitor_message_json(r.message));
 }
 
 namespace {

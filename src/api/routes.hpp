@@ -25,8 +25,15 @@ void add_routing_routes(http::router& r, api_context& ctx);
 void add_teams_routes(http::router& r, api_context& ctx);
 void add_widget_routes(http::router& r, api_context& ctx);
 void add_widget_socket(http::router& r, api_context& ctx);
-// The hub topic of a visitor's widget sockets: public items of their conversations only.
+// The hub topic of a verified visitor's widget sockets: public items of their contact's conversations.
 std::string visitor_topic(store::id_t contact_id);
+// The hub topic of an unverified visitor's sockets (visitor:v_…): only the conversations
+// that visitor id started, whatever merges do to their contact (issue 16 item 10).
+std::string anonymous_topic(const std::string& visitor_id);
+// Publishes a visitor-facing event of a conversation to both: the contact's topic
+// and, for a widget chat, the topic of the visitor id that started it.
+void publish_to_visitors(api_context& ctx, store::id_t workspace_id, store::id_t contact_id,
+                         const std::optional<std::string>& starter, std::string_view type, const nlohmann::json& data);
 // A message as a visitor sees it (never called for private notes).
 nlohmann::json visitor_message_json(const store::message& m);
 // Click-to-call inside a write job: a queued call item in the conversation and a
@@ -70,6 +77,7 @@ struct reply_result {
   store::message message;
   store::conversation conversation;
   bool teams_queued = false;  // also posted to the conversation's Teams thread
+  std::optional<std::string> widget_starter;  // the visitor id that started a widget chat
 };
 reply_result queue_reply(store::database& db, const store::principal& who, store::id_t conversation_id,
                          const std::string& text, bool is_private, const std::optional<std::string>& channel,

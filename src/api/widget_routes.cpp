@@ -25,6 +25,31 @@ namespace wstore = store::widget;
 constexpr const char* cors_mark = "cors.origin";
 
 std::string visitor_topic(id_t contact_id) { return "visitor:" + std::to_string(contact_id); }
+// Visitor ids start with "v_", so these never collide with a contact's topic.
+std::string anonymous_topic(const std::string& visitor_id) { return "visitor:" + visitor_id; }
+
+std::string socket_topic(const visitor& v) {
+  return v.verified && v.contact_id ? visitor_topic(v.contact_id) : anonymous_topic(v.visitor_id);
+}
+
+void publish_to_visitors(api_context& ctx, id_t ws, id_t contact_id, const std::optional<std::string>& starter,
+                         std::string_view type, const json& data) {
+  auto topic = visitor_topic(contact_id);
+  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data);
+  if (!starter) return;
+  topic = anonymous_topic(*starter);
+  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data);
+}
+
+bool visitor_may_see(store::database& db, const visitor& v, const store::conversation& c) {
+  if (c.workspace_id != v.workspace_id) return false;
+  // Verified identity: the contact's whole history, on any device.
+  if (v.verified && v.contact_id && c.contact_id == v.contact_id) return true;
+  // Otherwise only what this visitor id started: a merge moves conversations
+  // between contacts but never gives an unverified visitor someone else's.
+  auto starter = wstore::starter_of(db, v.workspace_id, c.id);
+  return starter && *starter == v.visitor_id;
+}
 
 json visitor_message_json(const store::message& m) {
   return {{"id", id_str(m.id)},
@@ -88,8 +113,11 @@ response too_many(long retry_after) {
 }
 
 std::optional<response> visitor_limited(api_context& ctx, const visitor& v) {
-  if (auto wait = ctx.widget.per_visitor.hit(std::to_string(v.workspace_id) + ":" + std::to_string(v.contact_id),
-                                             ctx.now()))
+  // A verified user's devices share its contact's bucket; anyone else is its visitor id
+  // (which has no contact until its first message).
+  auto key = std::to_string(v.workspace_id) + ":" +
+             (v.verified && v.contact_id ? std::to_string(v.contact_id) : v.visitor_id);
+  if (auto wait = ctx.widget.per_visitor.hit(key, ctx.now()))
     return too_many(wait);
   return std::nullopt;
 }
@@ -189,51 +217,66 @@ result<session_in> parse_session(const json& body) {
 }
 
 struct session_out {
-  id_t contact_id = 0;
+  id_t contact_id = 0;  // 0: an anonymous visitor that has not written yet
   std::string visitor_id;
   std::optional<std::string> name, email;
 };
 
-// Finds or creates the visitor's contact inside the write job.
+// Finds the visitor inside the write job. An anonymous visitor gets no contact
+// here (issue 16 item 12): its first message creates one. A verified user's
+// contact is found or created now, as user_hash vouches for it.
 session_out resolve_visitor(store::database& db, const session_in& in, bool verified, const std::string& at) {
   auto ws = in.workspace_id;
   session_out out;
-  std::optional<id_t> contact;
+  id_t contact = 0;  // 0: none (a plain id: GCC 12 misreads an optional here as uninitialised)
+  bool known = false;
   if (in.visitor_id && valid_visitor_id(*in.visitor_id)) {
-    contact = wstore::contact_of_visitor(db, ws, *in.visitor_id);
+    contact = wstore::contact_of_visitor(db, ws, *in.visitor_id).value_or(0);
     // A visitor id of a verified user is reused only by that same verified user:
     // a shared computer must not hand one user's history to the next.
     if (contact) {
-      auto ext = wstore::external_id_of(db, ws, *contact);
-      if (ext && !(verified && in.external_id == *ext)) contact.reset();
+      auto ext = wstore::external_id_of(db, ws, contact);
+      if (ext && !(verified && in.external_id == *ext)) contact = 0;
+      known = contact != 0;
+    } else {
+      known = wstore::visitor_known(db, ws, *in.visitor_id);
     }
   }
-  out.visitor_id = contact ? *in.visitor_id : "v_" + random_hex(16);
+  out.visitor_id = known ? *in.visitor_id : "v_" + random_hex(16);
   if (verified) {
     // Only the external id is covered by user_hash: merging on the email that comes with it
     // would let any signed-in user claim another contact's history by naming their email.
-    std::optional<id_t> target = store::contacts::find_by_identity(db, ws, "external", *in.external_id);
-    if (target && contact && *target != *contact) {
-      wstore::move_visitor_rows(db, ws, *target, *contact);
-      store::contacts::merge(db, ws, *target, *contact, at);
+    id_t target = store::contacts::find_by_identity(db, ws, "external", *in.external_id).value_or(0);
+    if (target && contact && target != contact) {
+      wstore::move_visitor_rows(db, ws, target, contact);
+      store::contacts::merge(db, ws, target, contact, at);
       contact = target;
     } else if (target && !contact) {
       contact = target;
-      wstore::add_visitor_identity(db, ws, *contact, out.visitor_id, at);
+      wstore::add_visitor_identity(db, ws, contact, out.visitor_id, at);
     } else if (!contact) {
-      contact = wstore::create_visitor(db, ws, out.visitor_id, in.name, at);
+      auto pending = wstore::pending_profile(db, ws, out.visitor_id);
+      contact = wstore::create_visitor(db, ws, out.visitor_id, in.name ? in.name : pending.first, at);
+      if (!in.email && pending.second && !store::contacts::find_by_identity(db, ws, "email", *pending.second))
+        wstore::set_unverified_profile(db, ws, contact, std::nullopt, pending.second, at);
     }
+    wstore::adopt_visitor_rows(db, ws, out.visitor_id, contact);
     store::contacts::patch p;
-    if (!wstore::external_id_of(db, ws, *contact)) p.external_id = in.external_id;
+    if (!wstore::external_id_of(db, ws, contact)) p.external_id = in.external_id;
     if (in.email && !store::contacts::find_by_identity(db, ws, "email", *in.email)) p.email = in.email;
     if (in.name) p.name = in.name;
-    store::contacts::update(db, ws, *contact, p, at);
+    store::contacts::update(db, ws, contact, p, at);
+  } else if (contact) {
+    if (in.name || in.email) wstore::set_unverified_profile(db, ws, contact, in.name, in.email, at);
   } else {
-    if (!contact) contact = wstore::create_visitor(db, ws, out.visitor_id, std::nullopt, at);
-    if (in.name || in.email) wstore::set_unverified_profile(db, ws, *contact, in.name, in.email, at);
+    // No contact yet: what the visitor says about itself waits on its session.
+    auto pending = wstore::pending_profile(db, ws, out.visitor_id);
+    out.name = in.name ? in.name : pending.first;
+    out.email = in.email ? in.email : pending.second;
+    return out;
   }
-  out.contact_id = *contact;
-  if (auto c = store::contacts::find(db, ws, *contact)) {
+  out.contact_id = contact;
+  if (auto c = store::contacts::find(db, ws, contact)) {
     out.name = c->name;
     out.email = c->email;
   }
@@ -281,6 +324,8 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
     s.verified = verified;
     s.created_at = at;
     s.expires_at = expires;
+    s.name = out.name;
+    s.email = out.email;
     wstore::insert_session(db, s, hash, origin);
     return out;
   };
@@ -292,7 +337,7 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
                                  {"expires_at", expires},
                                  {"visitor",
                                   {{"id", out->visitor_id},
-                                   {"contact_id", id_str(out->contact_id)},
+                                   {"contact_id", out->contact_id ? json(id_str(out->contact_id)) : json(nullptr)},
                                    {"name", opt_str(out->name)},
                                    {"email", opt_str(out->email)},
                                    {"verified", verified}}},
@@ -317,28 +362,34 @@ struct posted {
   store::conversation conversation;
   store::message message;
   bool teams_queued = false;
+  std::optional<std::string> starter;  // the visitor id that started the conversation
 };
 
 // A visitor's message inside a write job: new conversation when cid is 0.
 posted store_visitor_message(store::database& db, const visitor& v, id_t cid, const std::string& text,
                              const std::string& public_url, const std::string& at) {
+  id_t contact = v.contact_id;
   if (cid == 0) {
+    // The visitor's first message is what creates its contact (issue 16 item 12).
+    if (!contact) contact = wstore::contact_for_first_message(db, v.workspace_id, v.visitor_id, at);
     store::conversation c;
     c.workspace_id = v.workspace_id;
-    c.contact_id = v.contact_id;
+    c.contact_id = contact;
     c.channel = "chat";
     c.created_at = at;
     cid = conv::insert(db, c);
+    wstore::record_starter(db, v.workspace_id, cid, v.visitor_id, at);
   } else {
     auto c = conv::find(db, v.workspace_id, cid);
-    if (!c || c->contact_id != v.contact_id) throw store::job_error("NOT_FOUND", "conversation not found");
+    if (!c || !visitor_may_see(db, v, *c)) throw store::job_error("NOT_FOUND", "conversation not found");
+    contact = c->contact_id;  // a merge may have moved it: the message is the conversation's contact's
   }
   store::message m;
   m.workspace_id = v.workspace_id;
   m.conversation_id = cid;
   m.direction = "inbound";
   m.sender_kind = "contact";
-  m.sender_id = v.contact_id;
+  m.sender_id = contact;
   m.channel = "chat";
   m.body = text;
   m.status = "received";
@@ -350,6 +401,7 @@ posted store_visitor_message(store::database& db, const visitor& v, id_t cid, co
   out.teams_queued = teams::mirror_item(db, m, public_url, at);
   out.message = *conv::find_message(db, v.workspace_id, mid);
   out.conversation = *conv::find(db, v.workspace_id, cid);
+  out.starter = wstore::starter_of(db, v.workspace_id, cid);
   return out;
 }
 
@@ -360,7 +412,7 @@ void publish_visitor_message(api_context& ctx, const posted& p, bool created) {
   ctx.hub.publish(ws, "agents", "message.created", to_json(p.message));
   if (!created) ctx.hub.publish(ws, "agents", "conversation.updated", to_json(p.conversation));
   // The visitor's other tabs.
-  ctx.hub.publish(ws, visitor_topic(p.conversation.contact_id), "message.created", visitor_message_json(p.message));
+  publish_to_visitors(ctx, ws, p.conversation.contact_id, p.starter, "message.created", visitor_message_json(p.message));
 }
 
 response with_token(response r, const visitor& v) {
@@ -374,11 +426,14 @@ response with_token(response r, const visitor& v) {
 asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   auto v = co_await authenticate_visitor(ctx, req, false);
   if (!v) co_return response::from(v.err());
-  auto ws = v->workspace_id;
-  auto contact = v->contact_id;
-  auto job = [ws, contact](store::database& db) {
+  auto who = *v;
+  auto job = [who](store::database& db) {
+    auto ws = who.workspace_id;
     std::vector<store::conversation> out;
-    for (auto id : wstore::conversations_of(db, ws, contact, 50))
+    // Verified: the contact's history. Unverified: only what this visitor id started (issue 16 item 10).
+    auto ids = who.verified && who.contact_id ? wstore::conversations_of(db, ws, who.contact_id, 50)
+                                              : wstore::conversations_started_by(db, ws, who.visitor_id, 50);
+    for (auto id : ids)
       if (auto c = conv::find(db, ws, id)) out.push_back(*c);
     return out;
   };
@@ -427,15 +482,14 @@ asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) 
   auto q = parse_page(req);
   if (!q) co_return response::from(q.err());
   auto after = q->after;
-  auto ws = v->workspace_id;
-  auto contact = v->contact_id;
+  auto who = *v;
   auto cid = *id;
   int n = q->limit;
-  auto job = [ws, contact, cid, after, n](store::database& db) {
+  auto job = [who, cid, after, n](store::database& db) {
     std::optional<std::vector<store::message>> out;
-    auto c = conv::find(db, ws, cid);
+    auto c = conv::find(db, who.workspace_id, cid);
     // Another visitor's conversation is simply not found.
-    if (c && c->contact_id == contact) out = conv::thread(db, ws, cid, after, n, false);
+    if (c && visitor_may_see(db, who, *c)) out = conv::thread(db, who.workspace_id, cid, after, n, false);
     return out;
   };
   auto rows = co_await ctx.db.read(std::move(job));
@@ -466,13 +520,21 @@ asio::awaitable<response> track_event(api_context& ctx, request& req) {
   if (auto r = visitor_limited(ctx, *v)) co_return *r;
   auto ws = v->workspace_id;
   auto contact = v->contact_id;
+  auto vid = v->visitor_id;
   auto n = trim(**name);
   auto at = now_text(ctx);
-  auto job = [ws, contact, n, props, at](store::database& db) { wstore::insert_event(db, ws, contact, n, props, at); };
+  // Without a contact yet the event waits on the visitor id (no contact per page view).
+  auto job = [ws, contact, vid, n, props, at](store::database& db) {
+    wstore::insert_event(db, ws, contact, vid, n, props, at);
+  };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
   ctx.hub.publish(ws, "agents", "visitor.event",
-                  {{"contact_id", id_str(contact)}, {"name", n}, {"props", props}, {"created_at", at}});
+                  {{"contact_id", contact ? json(id_str(contact)) : json(nullptr)},
+                   {"visitor_id", vid},
+                   {"name", n},
+                   {"props", props},
+                   {"created_at", at}});
   co_return with_token(response::json(201, {{"name", n}, {"props", props}, {"created_at", at}}), *v);
 }
 
@@ -504,10 +566,26 @@ asio::awaitable<response> preflight(api_context& ctx, request& req) {
 
 // ---- admin settings ---------------------------------------------------------
 
+// Whether public_url names this machine only (localhost, 127.0.0.0/8, ::1): a
+// snippet with it works in no visitor's browser (issue 16 item 19).
+bool loopback_url(std::string_view url) {
+  auto rest = url.substr(std::min(url.size(), url.find("://") == std::string_view::npos ? 0 : url.find("://") + 3));
+  std::string host;
+  if (rest.starts_with("[")) {
+    host = std::string(rest.substr(1, rest.find(']') == std::string_view::npos ? rest.size() : rest.find(']') - 1));
+  } else {
+    host = std::string(rest.substr(0, rest.find_first_of(":/")));
+  }
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "::1";
+}
+
 json settings_json(api_context& ctx, const wstore::settings& s) {
   auto snippet = "<script src=\"" + ctx.carriers.public_url + "/widget.js\" data-workspace=\"" +
                  id_str(s.workspace_id) + "\" async></script>";
   return {{"workspace_id", id_str(s.workspace_id)},
+          {"public_url", ctx.carriers.public_url},
+          {"public_url_loopback", loopback_url(ctx.carriers.public_url)},
           {"allowed_origins", s.allowed_origins},
           {"color", s.color},
           {"greeting", s.greeting},
@@ -662,7 +740,7 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
     case widget::token_state::valid:
       break;
   }
-  visitor v{s->workspace_id, s->contact_id, s->id, s->visitor_id, s->verified, std::nullopt, std::nullopt};
+  visitor v{s->workspace_id, s->id, s->contact_id, s->visitor_id, s->verified, std::nullopt, std::nullopt};
   auto issued = parse_rfc3339(s->created_at).value_or(now);
   if (widget::needs_refresh(issued, expires, now)) {
     auto fresh = widget::issue_token(now, ctx.widget.token_ttl);

@@ -1,6 +1,6 @@
 // GET /ws/widget?token=wst_…: a visitor's WebSocket. It subscribes to the hub
-// topic visitor:<contact id>, which only ever carries the public items of that
-// visitor's own conversations and agents' typing in them; ping/pong; the
+// topic visitor:<contact id> (verified) or visitor:<visitor id> (unverified), which
+// only ever carry the public items of that visitor's own conversations and agents' typing in them; ping/pong; the
 // visitor's typing goes to the workspace's agents.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,16 +22,19 @@ struct socket_state {
 
 void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex, id_t cid, bool typing) {
   auto ws = v.workspace_id;
-  auto contact = v.contact_id;
   asio::co_spawn(
       ex,
-      [&ctx, ws, contact, cid, typing]() -> asio::awaitable<void> {
-        auto job = [ws, cid](store::database& db) { return store::conversations::find(db, ws, cid); };
+      [&ctx, v, ws, cid, typing]() -> asio::awaitable<void> {
+        auto job = [v, ws, cid](store::database& db) {
+          auto c = store::conversations::find(db, ws, cid);
+          if (c && !visitor_may_see(db, v, *c)) c.reset();
+          return c;
+        };
         auto c = co_await ctx.db.read(std::move(job));
         // Only the visitor's own conversation: another id is silently ignored.
-        if (!c || !*c || (*c)->contact_id != contact) co_return;
+        if (!c || !*c) co_return;
         ctx.hub.publish(ws, "agents", "typing",
-                        {{"conversation_id", id_str(cid)}, {"contact_id", id_str(contact)}, {"visitor", true},
+                        {{"conversation_id", id_str(cid)}, {"contact_id", id_str((*c)->contact_id)}, {"visitor", true},
                          {"typing", typing}});
       },
       asio::detached);
@@ -69,7 +72,8 @@ asio::awaitable<http::ws_accept> widget_socket(api_context& ctx, request& req) {
   auto ex = co_await asio::this_coro::executor;
   auto who = *v;
   accept.on_open = [&ctx, who, ex](std::shared_ptr<http::ws_connection> conn) {
-    auto sub = ctx.hub.subscribe(who.workspace_id, visitor_topic(who.contact_id), conn);
+    // An unverified visitor listens on its visitor id's topic, never its contact's (issue 16 item 10).
+    auto sub = ctx.hub.subscribe(who.workspace_id, socket_topic(who), conn);
     conn->send(realtime::event_text("ready", {{"visitor_id", who.visitor_id}}));
     auto st = std::make_shared<socket_state>();
     http::ws_callbacks cb;

@@ -68,6 +68,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_->widget.token_ttl = std::chrono::hours(cfg.widget.token_ttl_hours);
   a->api_->widget.secret_grace = std::chrono::hours(cfg.widget.secret_grace_hours);
   a->api_->widget.max_message_chars = static_cast<std::size_t>(cfg.widget.max_message_chars);
+  a->api_->widget.anonymous_retention = std::chrono::hours(24 * cfg.widget.anonymous_retention_days);
   a->api_->widget.per_visitor.set_limit(static_cast<int>(cfg.widget.messages_per_minute));
   a->api_->widget.per_ip.set_limit(static_cast<int>(cfg.widget.requests_per_minute_per_ip));
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
@@ -82,6 +83,11 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
 
   a->server_ = std::make_unique<http::server>(a->io_, cfg.http, a->routes_, a->stats_);
   if (auto l = a->server_->listen(); !l) return l.err();
+  // Port 0 with no public_url: the URL that follows listen names the port actually bound.
+  if (cfg.http.port == 0 && cfg.public_url == listen_url(cfg.http.host, 0)) {
+    a->cfg_.public_url = listen_url(cfg.http.host, a->port());
+    a->api_->carriers.public_url = a->cfg_.public_url;
+  }
   if (opts.handle_signals) a->signals_ = std::make_unique<signals>(a->io_);
   return a;
 }

@@ -68,6 +68,7 @@ const std::vector<key_spec>& specs() {
       {"widget.messages_per_minute", kind::integer, 20, 1, 1'000'000},
       {"widget.requests_per_minute_per_ip", kind::integer, 300, 1, 1'000'000},
       {"widget.max_message_chars", kind::integer, 4000, 1, 16384},
+      {"widget.anonymous_retention_days", kind::integer, 30, 1, 3650},
       {"teams.app_id", kind::string, ""},
       {"teams.app_password", kind::string, ""},
       {"teams.tenant_id", kind::string, ""},
@@ -202,6 +203,13 @@ bool is_http_url(const std::string& v) {
 
 }  // namespace
 
+std::string listen_url(const std::string& host, std::uint16_t port) {
+  // A wildcard address is not somewhere a browser can go: name this machine's loopback.
+  std::string h = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return "http://" + h + ":" + std::to_string(port);
+}
+
 std::string env_name(const std::string& key) {
   std::string out = "SWITCHBOARD_";
   for (char c : key) {
@@ -236,6 +244,8 @@ json default_config_json() {
 result<config> load_config(const config_flags& flags, const env_map& env) {
   std::map<std::string, json> values;
   for (auto& s : specs()) values[s.key] = s.default_value;
+  // Unless the file or the environment names it, public_url follows listen (issue 16 item 19).
+  bool public_url_given = false;
 
   if (flags.config_file) {
     std::ifstream in(*flags.config_file);
@@ -251,6 +261,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
       if (!s) return bad(key, "unknown key in " + *flags.config_file);
       if (auto e = check(*s, v)) return *e;
       values[key] = v;
+      public_url_given = public_url_given || key == "public_url";
     }
   }
 
@@ -268,6 +279,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
     if (!v) return v.err();
     if (auto e = check(s, *v)) return *e;
     values[s.key] = *v;
+    public_url_given = public_url_given || s.key == "public_url";
   }
 
   if (flags.listen) values["listen"] = *flags.listen;
@@ -281,7 +293,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.listen = str("listen");
   auto hp = parse_listen(c.listen);
   if (!hp) return hp.err();
-  c.public_url = str("public_url");
+  c.public_url = public_url_given ? str("public_url") : listen_url(hp->first, hp->second);
   if (!is_http_url(c.public_url))
     return bad("public_url", "must start with http:// or https:// (got \"" + c.public_url + "\")");
   while (c.public_url.size() > 8 && c.public_url.back() == '/') c.public_url.pop_back();
@@ -317,7 +329,8 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.routing_sticky_idle_hours = num("routing.sticky_idle_hours");
   c.routing_after_resolved = str("routing.after_resolved");
   c.widget = {num("widget.token_ttl_hours"), num("widget.secret_grace_hours"), num("widget.messages_per_minute"),
-              num("widget.requests_per_minute_per_ip"), num("widget.max_message_chars")};
+              num("widget.requests_per_minute_per_ip"), num("widget.max_message_chars"),
+              num("widget.anonymous_retention_days")};
   c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
               str("carriers.twilio.api_base")};
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),

@@ -106,6 +106,51 @@ test('a visitor writes, the agent answers, the visitor sees it live and after a 
   await context.close();
 });
 
+// issue 16 item 18: the offline state promised "leave your email and we will reply
+// there", but there is no email channel. It now says when the team usually replies
+// and that the answer appears in the chat; a left email is only kept on the contact.
+test('offline, the widget says when the team replies and that the answer comes in the chat', async () => {
+  await admin.call('PATCH', '/api/v1/widget/settings', {
+    office_hours: 'Mon-Fri 9:00-17:00 CET', reply_time: 'We usually reply within 2 hours.',
+  });
+  const { context, page, errors } = await visit(`${shop.url}/`);
+  try {
+    await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await page.getByLabel('Message', { exact: true }).fill('Is anyone there?');
+    await page.keyboard.press('Enter');
+    await page.locator('.m.in:not(.pending)', { hasText: 'Is anyone there?' }).waitFor();
+    // Nobody has the inbox open: the away note, with the settings' hours and reply time.
+    const away = page.locator('.away');
+    await away.waitFor();
+    const text = await away.textContent();
+    assert.match(text, /Mon-Fri 9:00-17:00 CET/);
+    assert.match(text, /We usually reply within 2 hours\./);
+    assert.match(text, /answer will appear here in this chat/);
+    const dialog = await page.getByRole('dialog').textContent();
+    assert.doesNotMatch(dialog, /reply there|reply to you by email|we will (email|write to) you/i);
+
+    await page.getByLabel(/Your email/).fill('carla@example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Thanks, your email is saved with your conversation. The answer will appear here in this chat.').waitFor();
+    assert.doesNotMatch(await page.getByRole('dialog').textContent(), /We will reply to carla@example\.com/);
+    // Kept on the visitor's contact, for the team to see.
+    const conv = await eventually(async () => {
+      const { items } = await admin.call('GET', '/api/v1/conversations?status=all');
+      return items.find((c) => c.preview === 'Is anyone there?');
+    }, { what: 'the visitor conversation' });
+    const contact = await eventually(async () => {
+      const c = await admin.call('GET', `/api/v1/contacts/${conv.contact_id}`);
+      return c.email === 'carla@example.com' ? c : null;
+    }, { what: 'the email on the contact' });
+    assert.equal(contact.email, 'carla@example.com');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await admin.call('PATCH', '/api/v1/widget/settings', { office_hours: '', reply_time: 'We usually reply within a few minutes.' });
+  }
+});
+
 test('a page from an origin off the allow-list is refused', async () => {
   const { context, page } = await visit(`${evil.url}/`);
   // The session request fails in the browser (403 without CORS headers): no data reaches the page.
@@ -202,6 +247,10 @@ test('the Widget settings page shows the snippet, saves origins and rotates the 
   const snippet = page.getByLabel('Install snippet');
   await snippet.waitFor();
   assert.match(await snippet.inputValue(), /\/widget\.js" data-workspace="\d+" async><\/script>/);
+  // issue 16 item 19: the daemon listens on 127.0.0.1:<port 0's port> with no public_url:
+  // the snippet names that address (it said 127.0.0.1:8080), with a loopback warning.
+  assert.ok((await snippet.inputValue()).includes(`src="${daemon.url}/widget.js"`), await snippet.inputValue());
+  await page.getByRole('alert').filter({ hasText: /loopback address/ }).waitFor();
   const origins = page.getByLabel('Allowed origins');
   await origins.fill(`${shop.url}\nhttps://*.example.com`);
   await page.getByRole('button', { name: 'Save widget settings' }).click();

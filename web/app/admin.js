@@ -427,7 +427,12 @@ async function widgetPage(ctx) {
   const snippet = el('div', { class: 'field' },
     el('label', { for: 'widget-snippet' }, 'Install snippet'),
     el('textarea', { id: 'widget-snippet', readonly: true, rows: 3, 'aria-describedby': 'widget-snippet-hint' }, w.snippet),
-    el('small', { id: 'widget-snippet-hint', class: 'hint' }, 'Paste it before </body> on every page of your site.'));
+    el('small', { id: 'widget-snippet-hint', class: 'hint' }, 'Paste it before </body> on every page of your site.'),
+    // A loopback public_url works only in a browser on this machine (issue 16 item 19).
+    w.public_url_loopback
+      ? el('p', { id: 'widget-url-warning', class: 'error', role: 'alert' },
+        `This snippet points at ${w.public_url}, a loopback address: the widget will load only in a browser on this machine. Set public_url to the address your visitors can reach (see docs/configuration.md).`)
+      : null);
   const settings = form({
     title: 'Appearance and access',
     submit: 'Save widget settings',

@@ -45,6 +45,7 @@ struct widget_runtime {
   std::chrono::hours token_ttl{24};  // clamped to 1 h … 7 d where tokens are issued
   std::chrono::seconds secret_grace{std::chrono::hours(24)};
   std::size_t max_message_chars = 4000;
+  std::chrono::hours anonymous_retention{24 * 30};  // never-used visitors are purged after this
   widget::rate_limiter per_visitor{20, std::chrono::seconds(60)};
   widget::rate_limiter per_ip{300, std::chrono::seconds(60)};
 };

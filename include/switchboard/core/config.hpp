@@ -64,6 +64,7 @@ struct widget_config {
   std::int64_t messages_per_minute = 20;   // per visitor: messages and events
   std::int64_t requests_per_minute_per_ip = 300;  // every widget request of one client address
   std::int64_t max_message_chars = 4000;   // longer visitor messages get 400
+  std::int64_t anonymous_retention_days = 30;  // never-used visitor identities are purged after this
 };
 
 struct config {
@@ -94,6 +95,10 @@ using env_map = std::map<std::string, std::string>;
 
 // Reads the process environment's SWITCHBOARD_* variables.
 env_map process_env();
+
+// The public_url that follows `listen` when none is configured: http://HOST:PORT, a
+// wildcard host (0.0.0.0, ::) read as this machine's loopback, IPv6 in brackets.
+std::string listen_url(const std::string& host, std::uint16_t port);
 
 // The environment variable name for a dotted key: log.level -> SWITCHBOARD_LOG_LEVEL.
 std::string env_name(const std::string& key);

@@ -4,6 +4,7 @@
 // Functions run inside store jobs.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,11 +34,14 @@ std::vector<std::string> all_allowed_origins(database& db);
 std::vector<id_t> available_teammates(database& db, id_t workspace_id);
 
 struct session {
-  id_t id = 0, workspace_id = 0, contact_id = 0;
+  id_t id = 0, workspace_id = 0;
+  id_t contact_id = 0;  // 0: an anonymous visitor that has not written yet (no contact)
   std::string visitor_id;
   bool verified = false;
   std::string created_at, expires_at;
   std::optional<std::string> revoked_at;
+  // What a visitor without a contact said about itself; put on the contact at its first message.
+  std::optional<std::string> name, email;
 };
 id_t insert_session(database& db, const session& s, const std::string& token_hash,
                     const std::optional<std::string>& origin);
@@ -46,6 +50,34 @@ void revoke_session(database& db, id_t workspace_id, id_t id, const std::string&
 // Housekeeping across workspaces: deletes up to `limit` sessions that expired before
 // `now` (a refresh issues a new session, so they pile up); returns how many.
 int purge_expired_sessions(database& db, const std::string& now, int limit);
+
+// Housekeeping (issue 16 item 12): removes, up to `limit` rows of each kind,
+// visitors that never wrote: sessions without a contact created before `cutoff`,
+// their events, and contacts the widget created that have no conversation, no
+// identity but visitor ids, no live session and no change since `cutoff`.
+struct purge_counts {
+  int sessions = 0, events = 0, contacts = 0;
+};
+purge_counts purge_unused_visitors(database& db, const std::string& cutoff, const std::string& now, int limit);
+
+// Whether a visitor id without a contact has a session in the workspace.
+bool visitor_known(database& db, id_t workspace_id, const std::string& visitor_id);
+// The newest name and email given on the sessions of a visitor without a contact.
+std::pair<std::optional<std::string>, std::optional<std::string>> pending_profile(database& db, id_t workspace_id,
+                                                                                  const std::string& visitor_id);
+// The visitor's contact-less sessions and events now belong to `contact_id`.
+void adopt_visitor_rows(database& db, id_t workspace_id, const std::string& visitor_id, id_t contact_id);
+// The contact of a visitor that writes for the first time: created with what it
+// gave on its sessions, which (with its events) then point at it.
+id_t contact_for_first_message(database& db, id_t workspace_id, const std::string& visitor_id, const std::string& now);
+
+// Who started a widget chat (issue 16 item 10): an unverified session sees only
+// the conversations its visitor id started, whatever merges do to contact_id.
+void record_starter(database& db, id_t workspace_id, id_t conversation_id, const std::string& visitor_id,
+                    const std::string& now);
+std::optional<std::string> starter_of(database& db, id_t workspace_id, id_t conversation_id);
+// The conversations a visitor id started, newest first.
+std::vector<id_t> conversations_started_by(database& db, id_t workspace_id, const std::string& visitor_id, int limit);
 
 // The contact a visitor id names (identity kind 'visitor').
 std::optional<id_t> contact_of_visitor(database& db, id_t workspace_id, const std::string& visitor_id);
@@ -64,8 +96,9 @@ void set_unverified_profile(database& db, id_t workspace_id, id_t contact_id,
 // Moves sessions and events before contacts::merge deletes `from`.
 void move_visitor_rows(database& db, id_t workspace_id, id_t into, id_t from);
 
-void insert_event(database& db, id_t workspace_id, id_t contact_id, const std::string& name,
-                  const nlohmann::json& props, const std::string& now);
+// contact_id 0: a visitor without a contact yet (the event follows it to its contact).
+void insert_event(database& db, id_t workspace_id, id_t contact_id, const std::string& visitor_id,
+                  const std::string& name, const nlohmann::json& props, const std::string& now);
 struct event_row {
   id_t id = 0;
   std::string name;

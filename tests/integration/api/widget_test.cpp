@@ -1,6 +1,7 @@
 // The website widget's API over real HTTP and WebSocket on port 0 (issue 6):
 // CORS, visitor isolation, private notes, rate limits, tokens, identity.
 #include <atomic>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "support/ws_client.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/core/clock.hpp"
+#include "switchboard/store/widget.hpp"
 #include "switchboard/widget/identity.hpp"
 
 namespace sb = switchboard;
@@ -148,7 +150,7 @@ TEST_F(widget_api, cors_preflight_vary_and_refused_origins) {
   // An empty list allows the server's own origin only.
   ASSERT_EQ(call("PATCH", "/api/v1/widget/settings", admin_, {{"allowed_origins", json::array()}}).status, 200);
   EXPECT_EQ(session().status, 403);
-  EXPECT_EQ(session({}, cfg_.public_url).status, 200);
+  EXPECT_EQ(session({}, app_->get().cfg().public_url).status, 200);
 }
 
 TEST_F(widget_api, private_notes_never_reach_the_visitor) {
@@ -372,4 +374,285 @@ TEST_F(widget_api, events_are_stored_per_visitor_and_settings_need_the_permissio
   ASSERT_EQ(got.status, 200);
   EXPECT_NE(got.body["snippet"].get<std::string>().find("/widget.js\" data-workspace=\"" + ws_ + "\""), std::string::npos);
   EXPECT_EQ(got.body["allowed_origins"][0], shop);
+}
+
+// issue 16 item 19: with --listen 127.0.0.1:<port> and no public_url, the install
+// snippet names that address (it said http://127.0.0.1:8080), and the settings
+// say that it is a loopback address, which the admin page warns about.
+TEST_F(widget_api, issue16_item19_snippet_follows_listen_and_flags_loopback) {
+  auto got = call("GET", "/api/v1/widget/settings", admin_);
+  ASSERT_EQ(got.status, 200) << got.raw;
+  auto own = "http://127.0.0.1:" + std::to_string(app_->port());
+  EXPECT_EQ(got.body["public_url"], own);
+  EXPECT_EQ(got.body["public_url_loopback"], true);
+  EXPECT_NE(got.body["snippet"].get<std::string>().find("src=\"" + own + "/widget.js\""), std::string::npos)
+      << got.body["snippet"];
+  // The server's own origin is the followed URL, so its demo page may use the widget.
+  ASSERT_EQ(call("PATCH", "/api/v1/widget/settings", admin_, {{"allowed_origins", json::array()}}).status, 200);
+  EXPECT_EQ(session({}, own).status, 200);
+}
+
+namespace {
+
+class widget_api_public : public widget_api {
+ protected:
+  void configure(sb::config& cfg) override { cfg.public_url = "https://chat.example.com"; }
+};
+
+}  // namespace
+
+TEST_F(widget_api_public, issue16_item19_a_public_url_is_used_and_not_flagged) {
+  auto got = call("GET", "/api/v1/widget/settings", admin_);
+  ASSERT_EQ(got.status, 200) << got.raw;
+  EXPECT_EQ(got.body["public_url"], "https://chat.example.com");
+  EXPECT_EQ(got.body["public_url_loopback"], false);
+  EXPECT_NE(got.body["snippet"].get<std::string>().find("https://chat.example.com/widget.js"), std::string::npos);
+}
+
+// issue 16 item 10: a visitor who claims alice's email without user_hash, merged
+// by an agent into Alice's contact (either way round), used to list, read, write
+// and hear Alice's earlier conversations. An unverified session sees only what
+// its own visitor id started, whatever merges happen.
+TEST_F(widget_api, issue16_item10_merge_never_hands_history_to_an_unverified_visitor) {
+  // Alice chatted earlier from her own browser and left her email.
+  auto alice = session({{"user", {{"email", "alice@example.com"}, {"name", "Alice"}}}});
+  ASSERT_EQ(alice.status, 200) << alice.raw;
+  auto alice_token = alice.body["token"].get<std::string>();
+  auto alice_vid = alice.body["visitor"]["id"].get<std::string>();
+  auto past = call("POST", "/api/widget/v1/conversations", alice_token, {{"body", "ALICE-SECRET my address"}}, shop);
+  ASSERT_EQ(past.status, 201) << past.raw;
+  auto past_id = past.body["id"].get<std::string>();
+  auto alice_contact = call("GET", "/api/v1/conversations/" + past_id, admin_).body["contact_id"];
+  ASSERT_TRUE(alice_contact.is_string());
+
+  // The attacker claims her email, unverified, and writes once.
+  auto evil = session({{"user", {{"email", "alice@example.com"}}}});
+  ASSERT_EQ(evil.status, 200) << evil.raw;
+  EXPECT_EQ(evil.body["visitor"]["verified"], false);
+  auto evil_vid = evil.body["visitor"]["id"].get<std::string>();
+  auto own = call("POST", "/api/widget/v1/conversations", evil.body["token"], {{"body", "hello there"}}, shop);
+  ASSERT_EQ(own.status, 201) << own.raw;
+  auto own_id = own.body["id"].get<std::string>();
+  auto evil_contact = call("GET", "/api/v1/conversations/" + own_id, admin_).body["contact_id"];
+  ASSERT_NE(evil_contact, alice_contact);
+
+  // Same email: an agent merges the attacker into Alice.
+  auto merged = call("POST", "/api/v1/contacts/" + alice_contact.get<std::string>() + "/merge", admin_,
+                     {{"from", evil_contact}});
+  ASSERT_EQ(merged.status, 200) << merged.raw;
+
+  // The attacker comes back with its visitor id: it resolves to Alice's contact now.
+  auto back = session({{"visitor_id", evil_vid}});
+  ASSERT_EQ(back.status, 200) << back.raw;
+  EXPECT_EQ(back.body["visitor"]["id"], evil_vid);
+  auto token = back.body["token"].get<std::string>();
+  auto list = call("GET", "/api/widget/v1/conversations", token, nullptr, shop);
+  ASSERT_EQ(list.status, 200) << list.raw;
+  ASSERT_EQ(list.body["items"].size(), 1u) << list.raw;
+  EXPECT_EQ(list.body["items"][0]["id"], own_id);  // its own conversation survives the merge
+  EXPECT_EQ(list.raw.find("ALICE-SECRET"), std::string::npos);
+  auto read = call("GET", "/api/widget/v1/conversations/" + past_id + "/messages", token, nullptr, shop);
+  EXPECT_EQ(read.status, 404) << read.raw;
+  EXPECT_EQ(read.raw.find("ALICE-SECRET"), std::string::npos);
+  auto write = call("POST", "/api/widget/v1/conversations/" + past_id + "/messages", token, {{"body", "send it to me"}}, shop);
+  EXPECT_EQ(write.status, 404) << write.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE body = 'send it to me'"), 0);
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations/" + own_id + "/messages", token, nullptr, shop).status, 200);
+
+  // Live: an agent's reply and typing in Alice's conversation never reach the
+  // attacker's socket; a reply in its own conversation does.
+  {
+    sbtest::ws_client ws(app_->port(), "/ws/widget?token=" + token);
+    ASSERT_TRUE(ws.wait_event("ready"));
+    ASSERT_EQ(call("POST", "/api/v1/conversations/" + past_id + "/messages", admin_, {{"body", "ALICE-SECRET reply"}}).status, 201);
+    ASSERT_EQ(call("POST", "/api/v1/conversations/" + own_id + "/messages", admin_, {{"body", "reply to you"}}).status, 201);
+    auto first = ws.read(5s);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(json::parse(*first)["data"]["body"], "reply to you") << *first;
+  }
+
+  // Alice, unverified too, still has her conversation (and not the attacker's).
+  auto alice_back = session({{"visitor_id", alice_vid}});
+  ASSERT_EQ(alice_back.status, 200);
+  auto alice_list = call("GET", "/api/widget/v1/conversations", alice_back.body["token"], nullptr, shop);
+  ASSERT_EQ(alice_list.body["items"].size(), 1u) << alice_list.raw;
+  EXPECT_EQ(alice_list.body["items"][0]["id"], past_id);
+
+  // The other way round: Alice's contact merged into a fresh attacker's contact,
+  // whose session (and token) stays as it was.
+  auto evil2 = session({{"user", {{"email", "alice@example.com"}}}});
+  auto evil2_token = evil2.body["token"].get<std::string>();
+  auto own2 = call("POST", "/api/widget/v1/conversations", evil2_token, {{"body", "me again"}}, shop);
+  ASSERT_EQ(own2.status, 201);
+  auto own2_id = own2.body["id"].get<std::string>();
+  auto evil2_contact = call("GET", "/api/v1/conversations/" + own2_id, admin_).body["contact_id"].get<std::string>();
+  ASSERT_EQ(call("POST", "/api/v1/contacts/" + evil2_contact + "/merge", admin_, {{"from", alice_contact}}).status, 200);
+  auto list2 = call("GET", "/api/widget/v1/conversations", evil2_token, nullptr, shop);
+  ASSERT_EQ(list2.status, 200);
+  ASSERT_EQ(list2.body["items"].size(), 1u) << list2.raw;
+  EXPECT_EQ(list2.body["items"][0]["id"], own2_id);
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations/" + past_id + "/messages", evil2_token, nullptr, shop).status, 404);
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations/" + past_id + "/messages", evil2_token, {{"body", "x"}}, shop).status,
+            404);
+}
+
+// issue 16 item 10, the other half: history across devices with a verified identity.
+TEST_F(widget_api, issue16_item10_verified_identity_keeps_history_across_devices) {
+  auto rot = call("POST", "/api/v1/widget/settings/identity_secret", admin_);
+  ASSERT_EQ(rot.status, 200);
+  auto secret = rot.body["identity_secret"].get<std::string>();
+  ASSERT_EQ(call("PATCH", "/api/v1/widget/settings", admin_, {{"identity_mode", "optional"}}).status, 200);
+  json user = {{"external_id", "user-7"}, {"user_hash", sb::widget::hmac_sha256_hex(secret, "user-7")}};
+
+  auto laptop = session({{"user", user}});
+  ASSERT_EQ(laptop.status, 200) << laptop.raw;
+  EXPECT_EQ(laptop.body["visitor"]["verified"], true);
+  auto first = call("POST", "/api/widget/v1/conversations", laptop.body["token"], {{"body", "from my laptop"}}, shop);
+  ASSERT_EQ(first.status, 201);
+  auto cid = first.body["id"].get<std::string>();
+
+  // Another device, no visitor id: the same history, readable and writable.
+  auto phone = session({{"user", user}});
+  ASSERT_EQ(phone.status, 200);
+  auto token = phone.body["token"].get<std::string>();
+  auto list = call("GET", "/api/widget/v1/conversations", token, nullptr, shop);
+  ASSERT_EQ(list.body["items"].size(), 1u) << list.raw;
+  EXPECT_EQ(list.body["items"][0]["id"], cid);
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations/" + cid + "/messages", token, nullptr, shop).status, 200);
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations/" + cid + "/messages", token, {{"body", "now my phone"}}, shop).status,
+            201);
+  // Its socket hears the agent's reply.
+  sbtest::ws_client ws(app_->port(), "/ws/widget?token=" + token);
+  ASSERT_TRUE(ws.wait_event("ready"));
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", admin_, {{"body", "hello user 7"}}).status, 201);
+  auto ev = ws.read(5s);
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(json::parse(*ev)["data"]["body"], "hello user 7");
+
+  // Someone anonymous on the laptop afterwards, with its visitor id, sees nothing.
+  auto anon = session({{"visitor_id", laptop.body["visitor"]["id"]}});
+  ASSERT_EQ(anon.status, 200);
+  EXPECT_NE(anon.body["visitor"]["id"], laptop.body["visitor"]["id"]);
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations", anon.body["token"], nullptr, shop).body["items"].size(), 0u);
+}
+
+// issue 16 item 12: a session used to create a permanent contact (297 in 1.5 s
+// from one address). Now the first message does; until then the visitor is its
+// sessions, and what it said about itself waits on them.
+TEST_F(widget_api, issue16_item12_sessions_create_no_contacts_until_the_first_message) {
+  auto contacts = count("SELECT COUNT(*) FROM contacts");
+  std::string last_vid;
+  for (int i = 0; i < 300; ++i) {
+    auto s = session();
+    ASSERT_EQ(s.status, 200) << i << " " << s.raw;
+    EXPECT_TRUE(s.body["visitor"]["contact_id"].is_null());
+    last_vid = s.body["visitor"]["id"];
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contact_identities WHERE kind = 'visitor'"), 0);
+  offset_ms = 61'000;  // past this address's minute of widget requests
+  auto listed = call("GET", "/api/v1/contacts", admin_);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body["items"].size(), static_cast<std::size_t>(contacts));
+
+  // A visitor that gives its name and email and tracks an event still has no contact;
+  // its visitor id comes back on the next page; its first message creates the contact.
+  auto s1 = session({{"user", {{"name", "Bo"}, {"email", "bo@example.com"}}}});
+  ASSERT_EQ(s1.status, 200) << s1.raw;
+  EXPECT_EQ(s1.body["visitor"]["email"], "bo@example.com");
+  auto vid = s1.body["visitor"]["id"].get<std::string>();
+  ASSERT_EQ(call("POST", "/api/widget/v1/events", s1.body["token"], {{"name", "viewed_pricing"}}, shop).status, 201);
+  auto s2 = session({{"visitor_id", vid}});
+  ASSERT_EQ(s2.status, 200);
+  EXPECT_EQ(s2.body["visitor"]["id"], vid);
+  EXPECT_EQ(s2.body["visitor"]["email"], "bo@example.com");  // the widget does not ask again
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts);
+  auto token = s2.body["token"].get<std::string>();
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations", token, nullptr, shop).body["items"].size(), 0u);
+  auto posted = call("POST", "/api/widget/v1/conversations", token, {{"body", "first words"}}, shop);
+  ASSERT_EQ(posted.status, 201) << posted.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts + 1);
+  auto cid = posted.body["id"].get<std::string>();
+  auto contact_id = call("GET", "/api/v1/conversations/" + cid, admin_).body["contact_id"].get<std::string>();
+  auto contact = call("GET", "/api/v1/contacts/" + contact_id, admin_);
+  ASSERT_EQ(contact.status, 200);
+  EXPECT_EQ(contact.body["name"], "Bo");
+  EXPECT_EQ(contact.body["email"], "bo@example.com");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM widget_events WHERE contact_id = " + contact_id), 1);
+  // Both of its sessions now carry the contact; the first token keeps working.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM widget_sessions WHERE visitor_id = '" + vid + "' AND contact_id = " + contact_id), 2);
+  auto again = call("GET", "/api/widget/v1/conversations", s1.body["token"], nullptr, shop);
+  ASSERT_EQ(again.body["items"].size(), 1u);
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations/" + cid + "/messages", s1.body["token"], {{"body", "more"}}, shop).status,
+            201);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts + 1);
+}
+
+// issue 16 item 12: never-used visitors are purged after widget.anonymous_retention_days.
+TEST_F(widget_api, issue16_item12_never_used_visitors_are_purged) {
+  auto contacts = count("SELECT COUNT(*) FROM contacts");
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(session().status, 200);
+  auto idle = session();
+  ASSERT_EQ(call("POST", "/api/widget/v1/events", idle.body["token"], {{"name", "page_view"}}, shop).status, 201);
+  auto used = session();
+  auto posted = call("POST", "/api/widget/v1/conversations", used.body["token"], {{"body", "keep me"}}, shop);
+  ASSERT_EQ(posted.status, 201);
+  // A contact a session made before this fix: a visitor identity and nothing else.
+  auto legacy_ok = app_->get().db().write_sync([this](sb::store::database& db) {
+    db.exec("INSERT INTO contacts(workspace_id, attributes, created_at, updated_at) VALUES (" + ws_ +
+            ", '{\"source\":\"widget\"}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    db.exec("INSERT INTO contact_identities(workspace_id, contact_id, kind, value, created_at) VALUES (" + ws_ +
+            ", last_insert_rowid(), 'visitor', 'v_00000000000000000000000000000001', '2026-01-01T00:00:00Z')");
+  });
+  ASSERT_TRUE(legacy_ok);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts + 2);
+
+  // The store's purge, time passed in: nothing is younger than the cutoff yet...
+  sb::store::widget::purge_counts purged;
+  auto purge = [&](const std::string& cutoff) {
+    auto now = sb::format_rfc3339(fake_now());
+    ASSERT_TRUE(app_->get().db().write_sync([&purged, cutoff, now](sb::store::database& db) {
+      purged = sb::store::widget::purge_unused_visitors(db, cutoff, now, 500);
+    }));
+  };
+  purge("2025-01-01T00:00:00Z");
+  EXPECT_EQ(purged.sessions, 0);
+  EXPECT_EQ(purged.contacts, 0);
+  // ...with a cutoff after them, unused sessions (even unexpired), their events and
+  // the legacy contact go; the visitor that wrote keeps everything.
+  purge(sb::format_rfc3339(fake_now() + 1h));
+  EXPECT_EQ(purged.sessions, 6);
+  EXPECT_EQ(purged.events, 1);
+  EXPECT_EQ(purged.contacts, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM widget_sessions WHERE contact_id IS NULL"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM widget_events"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts + 1);
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations", used.body["token"], nullptr, shop).body["items"].size(), 1u);
+  EXPECT_EQ(call("GET", "/api/widget/v1/conversations", idle.body["token"], nullptr, shop).status, 401);
+}
+
+namespace {
+
+class widget_api_retention : public widget_api {
+ protected:
+  void configure(sb::config& cfg) override { cfg.widget.anonymous_retention_days = 2; }
+};
+
+}  // namespace
+
+// issue 16 item 12: the daemon's own periodic pass (through the store writer) runs
+// the purge with widget.anonymous_retention_days.
+TEST_F(widget_api_retention, issue16_item12_the_periodic_pass_purges_after_the_retention) {
+  auto idle = session();
+  ASSERT_EQ(call("POST", "/api/widget/v1/events", idle.body["token"], {{"name", "page_view"}}, shop).status, 201);
+  auto used = session();
+  ASSERT_EQ(call("POST", "/api/widget/v1/conversations", used.body["token"], {{"body", "keep me"}}, shop).status, 201);
+  auto contacts = count("SELECT COUNT(*) FROM contacts");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM widget_events WHERE contact_id IS NULL"), 1);
+  // Past two days (the pass runs each second, the purge at most hourly by the same clock).
+  offset_ms = 50LL * 3600 * 1000;
+  for (int i = 0; i < 400 && count("SELECT COUNT(*) FROM widget_events") != 0; ++i) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM widget_events"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM conversations"), 1);
 }

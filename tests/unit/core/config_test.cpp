@@ -173,4 +173,46 @@ TEST(config, http_hardening_keys_and_trusted_proxies) {
   ASSERT_FALSE(bad_env);
   EXPECT_NE(bad_env.err().message.find("http.trusted_proxies: \"nope\""), std::string::npos)
       << bad_env.err().message;
+
+// issue 16 item 19: with no public_url configured, the default follows listen
+// (the install snippet used to show http://127.0.0.1:8080 whatever the port).
+TEST(config, issue16_item19_public_url_follows_listen) {
+  sb::config_flags flags;
+  flags.listen = "127.0.0.1:18500";
+  auto c = sb::load_config(flags, {});
+  ASSERT_TRUE(c) << c.err().message;
+  EXPECT_EQ(c->public_url, "http://127.0.0.1:18500");
+
+  auto from_env = sb::load_config({}, {{"SWITCHBOARD_LISTEN", "127.0.0.1:9100"}});
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->public_url, "http://127.0.0.1:9100");
+
+  // A wildcard address names this machine's loopback; IPv6 goes in brackets.
+  flags.listen = "0.0.0.0:9000";
+  EXPECT_EQ(sb::load_config(flags, {})->public_url, "http://127.0.0.1:9000");
+  flags.listen = "[::1]:9001";
+  EXPECT_EQ(sb::load_config(flags, {})->public_url, "http://[::1]:9001");
+  flags.listen = "[::]:9002";
+  EXPECT_EQ(sb::load_config(flags, {})->public_url, "http://[::1]:9002");
+
+  // A configured public_url wins, from the environment or the file.
+  flags.listen = "127.0.0.1:18500";
+  auto set = sb::load_config(flags, {{"SWITCHBOARD_PUBLIC_URL", "https://sb.example.com/"}});
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->public_url, "https://sb.example.com");
+  sbtest::temp_dir dir;
+  flags.config_file = write_file(dir, R"({"public_url":"http://127.0.0.1:8080"})");
+  EXPECT_EQ(sb::load_config(flags, {})->public_url, "http://127.0.0.1:8080");
+}
+
+TEST(config, issue16_item12_anonymous_retention_days) {
+  auto c = sb::load_config({}, {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->widget.anonymous_retention_days, 30);
+  EXPECT_EQ(sb::load_config({}, {{"SWITCHBOARD_WIDGET_ANONYMOUS_RETENTION_DAYS", "7"}})->widget.anonymous_retention_days, 7);
+  for (auto bad : {"0", "-1", "100000", "soon"}) {
+    auto e = sb::load_config({}, {{"SWITCHBOARD_WIDGET_ANONYMOUS_RETENTION_DAYS", bad}});
+    ASSERT_FALSE(e) << bad;
+    EXPECT_EQ(e.err().message.rfind("widget.anonymous_retention_days:", 0), 0u) << e.err().message;
+  }
 }
