@@ -173,6 +173,7 @@ TEST(config, http_hardening_keys_and_trusted_proxies) {
   ASSERT_FALSE(bad_env);
   EXPECT_NE(bad_env.err().message.find("http.trusted_proxies: \"nope\""), std::string::npos)
       << bad_env.err().message;
+}
 
 // issue 16 item 19: with no public_url configured, the default follows listen
 // (the install snippet used to show http://127.0.0.1:8080 whatever the port).
