@@ -70,6 +70,7 @@ asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
   auto before = *before_param;
   std::optional<std::string> q;
   if (auto s = req.query_param("q"); s && !trim(*s).empty()) q = trim(*s);
+  if (q && q->size() > 256) co_return response::error(400, "INVALID_INPUT", "q is longer than 256 bytes");
   auto ws = who->workspace_id;
   int n = *limit;
   auto job1 = [ws, before, n, q](store::database& db) {

@@ -351,7 +351,6 @@ routing::reply_plan plan_reply_for(store::database& db, id_t ws, const store::co
     if (carriers::country_code(phone)) f.contact_has_sms_phone = true;
     else f.contact_has_opaque_sender = true;
   }
-  f.has_active_line = rc.active_line;
   f.contact_has_visitor = rc.visitor;
   return routing::plan_reply(f, chosen);
 }

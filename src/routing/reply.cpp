@@ -13,15 +13,14 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 std::string sms_reason(const reply_facts& f) {
   if (f.contact_has_opaque_sender && !f.contact_has_sms_phone)
     return "the contact's sender is a short code or sender id, which cannot receive texts";
-  if (!f.contact_has_sms_phone) return "the contact has no phone number that can receive texts";
-  return "the conversation has no active business number to text from";
+  return "the contact has no phone number that can receive texts";
 }
 
 }  // namespace
 
 reply_plan plan_reply(const reply_facts& f, const std::optional<std::string>& chosen) {
   reply_plan p;
-  bool sms = f.contact_has_sms_phone && f.has_active_line;
+  bool sms = f.contact_has_sms_phone;
   // A conversation opened as chat (the widget, or the API) keeps answering there.
   bool chat = f.contact_has_visitor || f.conversation_channel == "chat";
   if (sms) p.available.push_back("sms");

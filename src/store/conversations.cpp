@@ -107,7 +107,8 @@ std::string like_pattern(const std::string& text) {
     if (c == '%' || c == '_' || c == '\\') out += '\\';
     out += c;
   }
-  return out + "%";
+  out += '%';
+  return out;
 }
 
 }  // namespace
@@ -162,8 +163,13 @@ std::vector<conversation> list(database& db, id_t workspace_id, const list_filte
       if (ch >= '0' && ch <= '9') digits += ch;
       else if (!(ch == ' ' || ch == '-' || ch == '.' || ch == '(' || ch == ')' || ch == '+' || ch == '/')) phone_like = false;
     }
-    if (phone_like && digits.size() >= 4) q.bind(11, "%" + digits + "%");
-    else q.bind(11, std::optional<std::string>());
+    if (phone_like && digits.size() >= 4) {
+      digits.insert(digits.begin(), '%');
+      digits += '%';
+      q.bind(11, digits);
+    } else {
+      q.bind(11, std::nullopt);
+    }
   }
   q.bind(9, static_cast<std::int64_t>(f.limit));
   std::vector<conversation> out;
@@ -473,15 +479,6 @@ reply_context reply_context_of(database& db, id_t workspace_id, const conversati
       else
         out.visitor = true;
     }
-  }
-  {
-    auto& q = db.prepare(
-        "SELECT EXISTS (SELECT 1 FROM conversations c JOIN numbers n ON n.id = c.number_id"
-        " WHERE c.workspace_id = ?1 AND c.id = ?2 AND n.status = 'active')");
-    q.bind_all(workspace_id, c.id);
-    q.step();
-    out.active_line = q.column_int(0) != 0;
-    q.reset();
   }
   return out;
 }

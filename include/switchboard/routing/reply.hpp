@@ -11,7 +11,8 @@
 namespace switchboard::routing {
 
 // The channels a reply can be delivered on, in the order offered to the agent.
-// sms: through the conversation's business number; chat: the widget (the commit
+// sms: through the conversation's business number (the dispatcher fails the reply,
+// visibly, when that number is no longer active); chat: the widget (the commit
 // delivers it). voice, email and teams have no reply dispatcher.
 inline const std::vector<std::string>& reply_channels() {
   static const std::vector<std::string> all = {"sms", "chat"};
@@ -23,7 +24,6 @@ struct reply_facts {
   std::optional<std::string> last_messaging_channel;  // of the customer's newest sms/chat message here
   bool contact_has_sms_phone = false;  // an E.164 phone (a short code or sender id cannot take texts)
   bool contact_has_opaque_sender = false;  // a carrier sender that is not E.164 (short code, "ACME")
-  bool has_active_line = false;  // the conversation has an active business number to text from
   bool contact_has_visitor = false;  // a website widget visitor
 };
 

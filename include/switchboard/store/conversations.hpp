@@ -82,7 +82,6 @@ struct reply_context {
   std::optional<std::string> last_messaging_channel;  // the customer's newest sms/chat message here
   std::vector<std::string> phones;  // the contact's phone identities (E.164 or opaque carrier senders)
   bool visitor = false;             // the contact has a widget visitor identity
-  bool active_line = false;         // the conversation's business number is active
 };
 reply_context reply_context_of(database& db, id_t workspace_id, const conversation& c);
 

@@ -16,13 +16,12 @@ struct row {
   const char* reason_part;  // a piece of the refusal's reason ("" when sent)
 };
 
-rt::reply_facts facts(std::string conv, std::optional<std::string> last, bool phone, bool line, bool visitor,
+rt::reply_facts facts(std::string conv, std::optional<std::string> last, bool phone, bool visitor,
                       bool opaque = false) {
   rt::reply_facts f;
   f.conversation_channel = std::move(conv);
   f.last_messaging_channel = std::move(last);
   f.contact_has_sms_phone = phone;
-  f.has_active_line = line;
   f.contact_has_visitor = visitor;
   f.contact_has_opaque_sender = opaque;
   return f;
@@ -32,30 +31,30 @@ rt::reply_facts facts(std::string conv, std::optional<std::string> last, bool ph
 
 TEST(reply_channel, issue16_item15_table) {
   const std::vector<row> rows = {
-      {"sms conversation answers by sms", facts("sms", "sms", true, true, false), {}, "sms", {"sms"}, ""},
-      {"after a call: the customer's last text", facts("voice", "sms", true, true, false), {}, "sms", {"sms"}, ""},
-      {"after a voicemail with no text before: sms to a phone contact", facts("voice", {}, true, true, false), {},
+      {"sms conversation answers by sms", facts("sms", "sms", true, false), {}, "sms", {"sms"}, ""},
+      {"after a call: the customer's last text", facts("voice", "sms", true, false), {}, "sms", {"sms"}, ""},
+      {"after a voicemail with no text before: sms to a phone contact", facts("voice", {}, true, false), {},
        "sms", {"sms"}, ""},
-      {"after a call from a widget visitor who also texted: chat was last", facts("voice", "chat", true, true, true),
+      {"after a call from a widget visitor who also texted: chat was last", facts("voice", "chat", true, true),
        {}, "chat", {"sms", "chat"}, ""},
-      {"chat conversation answers by chat", facts("chat", "chat", true, true, true), {}, "chat", {"sms", "chat"}, ""},
-      {"the agent picks sms on a chat conversation", facts("chat", "chat", true, true, true), "sms", "sms",
+      {"chat conversation answers by chat", facts("chat", "chat", true, true), {}, "chat", {"sms", "chat"}, ""},
+      {"the agent picks sms on a chat conversation", facts("chat", "chat", true, true), "sms", "sms",
        {"sms", "chat"}, ""},
-      {"the agent picks voice: refused", facts("sms", "sms", true, true, false), "voice", {}, {"sms"},
+      {"the agent picks voice: refused", facts("sms", "sms", true, false), "voice", {}, {"sms"},
        "cannot go out on voice"},
-      {"the agent picks email: refused", facts("sms", "sms", true, true, false), "email", {}, {"sms"},
+      {"the agent picks email: refused", facts("sms", "sms", true, false), "email", {}, {"sms"},
        "cannot go out on email"},
-      {"the agent picks chat for a contact without the widget", facts("sms", "sms", true, true, false), "chat", {},
+      {"the agent picks chat for a contact without the widget", facts("sms", "sms", true, false), "chat", {},
        {"sms"}, "never used the website chat"},
-      {"a call with no phone, no line, no widget: refused", facts("voice", {}, false, false, false), {}, {}, {},
+      {"a call with no phone, no line, no widget: refused", facts("voice", {}, false, false), {}, {}, {},
        "no channel can deliver a reply"},
-      {"a phone but the line was released", facts("voice", "sms", true, false, false), {}, {}, {},
-       "no active business number"},
-      {"a short code sender cannot be texted back", facts("sms", "sms", false, true, false, true), {}, {}, {},
+      {"a phone on a released line: sms, which the dispatcher then fails visibly",
+       facts("voice", "sms", true, false), {}, "sms", {"sms"}, ""},
+      {"a short code sender cannot be texted back", facts("sms", "sms", false, false, true), {}, {}, {},
        "short code or sender id"},
-      {"an email conversation without a channel of its own", facts("email", {}, false, false, false), {}, {}, {},
+      {"an email conversation without a channel of its own", facts("email", {}, false, false), {}, {}, {},
        "no phone number"},
-      {"an email conversation of a phone contact goes by sms", facts("email", {}, true, true, false), {}, "sms",
+      {"an email conversation of a phone contact goes by sms", facts("email", {}, true, false), {}, "sms",
        {"sms"}, ""},
   };
   for (auto& r : rows) {
@@ -69,6 +68,8 @@ TEST(reply_channel, issue16_item15_table) {
       EXPECT_NE(p.reason.find(r.reason_part), std::string::npos) << p.reason;
     }
     // Never a channel without a dispatcher.
-    if (p.channel) EXPECT_TRUE(*p.channel == "sms" || *p.channel == "chat") << *p.channel;
+    if (p.channel) {
+      EXPECT_TRUE(*p.channel == "sms" || *p.channel == "chat") << *p.channel;
+    }
   }
 }
