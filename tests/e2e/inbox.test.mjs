@@ -136,7 +136,7 @@ test('the contact sidebar shows phones and past conversations, and saves an edit
   await sidebar.getByRole('button', { name: 'Edit contact' }).click();
   await sidebar.getByLabel('Phones').fill('555-1234');
   await sidebar.getByRole('button', { name: 'Save contact' }).click();
-  await sidebar.getByRole('alert').getByText(/phone must be in E\.164 form/).waitFor();
+  await sidebar.getByRole('alert').getByText(/phone 555-1234: US numbers need 10 digits/).waitFor();
   await page.close();
 });
 
