@@ -136,7 +136,11 @@ std::string id_str(id_t id) { return std::to_string(id); }
 json opt_id(const std::optional<id_t>& id) { return id ? json(id_str(*id)) : json(nullptr); }
 json opt_str(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
-std::string make_cursor(id_t id) { return "c" + std::to_string(id); }
+std::string make_cursor(id_t id) {
+  std::string out = "c";  // not `"c" + std::to_string(id)`: a GCC 12 -Wrestrict false positive
+  out += std::to_string(id);
+  return out;
+}
 std::optional<id_t> parse_cursor(std::string_view text) {
   if (text.size() < 2 || text.front() != 'c') return std::nullopt;
   return parse_id(text.substr(1));
