@@ -276,6 +276,35 @@ TEST_F(messaging_test, issue16_item15_a_reply_no_channel_can_deliver_fails_at_on
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), 0);
 }
 
+// issue 16 item 15: a reply an older version queued on a channel without a sender
+// (voice) is failed, visibly, when the dispatcher starts, not left queued forever.
+TEST_F(messaging_test, issue16_item15_replies_queued_on_voice_by_older_versions_fail_at_start) {
+  add_line();
+  ASSERT_EQ(ring("CA1", "+14155550199").status, 200);
+  auto conv = only_conversation();
+  app_.reset();
+  {
+    // What main stored for a reply after a call: a voice message and its outbox row.
+    sb::store::database db(dir_.path() + "/switchboard.db", sb::store::database::mode::read_write);
+    db.prepare("INSERT INTO messages(workspace_id, conversation_id, direction, sender_kind, sender_id, private,"
+               " channel, body, status, kind, media, metadata, created_at)"
+               " VALUES (1, ?1, 'outbound', 'teammate', 1, 0, 'voice', 'stuck', 'queued', 'text', '[]', '{}',"
+               " '2026-01-01T00:00:00Z')")
+        .bind(1, static_cast<std::int64_t>(std::stoll(conv)))
+        .run();
+    auto mid = db.last_insert_rowid();
+    db.prepare("INSERT INTO outbox(workspace_id, kind, payload, next_attempt_at, created_at, updated_at)"
+               " VALUES (1, 'message.send.voice', ?1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',"
+               " '2026-01-01T00:00:00Z')")
+        .bind(1, json{{"message_id", mid}, {"conversation_id", std::stoll(conv)}, {"channel", "voice"}}.dump())
+        .run();
+  }
+  start();
+  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM outbox WHERE status = 'failed'") == 1; }));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE body = 'stuck' AND status = 'failed' AND error LIKE 'no channel%'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'pending'"), 0);
+}
+
 // issue 16 item 17: a signed text from a short code or an alphanumeric sender id is
 // stored under an opaque sender identity (a 400 would lose it: carriers never
 // retry one); a reply to it fails at once with the reason.
