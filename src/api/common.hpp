@@ -25,6 +25,9 @@ using store::principal;
 // Bearer token from Authorization (or, for WebSockets, the token query parameter).
 // The token of "Authorization: Bearer …", else (when allowed, for WebSockets) of ?token=; or "".
 std::string bearer_token(const request& req, bool allow_query_token);
+// Every parameter of a raw query decodes to clean UTF-8 text with no control
+// characters, and every %-escape is well formed; else INVALID_INPUT.
+std::optional<error> check_query(std::string_view query);
 asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
                                                 bool allow_query_token = false);
 std::optional<error> require(const principal& who, std::string_view permission);

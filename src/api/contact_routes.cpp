@@ -1,5 +1,6 @@
 // Contacts: CRUD, merge, GDPR erasure, CSV export.
 #include "common.hpp"
+#include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/store/auth_data.hpp"
@@ -11,7 +12,8 @@ namespace {
 namespace ct = store::contacts;
 
 // Validates the writable fields; `partial` for PATCH (absent = unchanged).
-result<ct::patch> parse_contact(const json& body) {
+// Phones in any national format of the workspace's default country (issue 16 item 20).
+result<ct::patch> parse_contact(const json& body, std::string_view country) {
   ct::patch p;
   for (auto field : {"name", "email", "external_id"}) {
     auto it = body.find(field);
@@ -34,8 +36,8 @@ result<ct::patch> parse_contact(const json& body) {
   bool has_phones = false;
   auto add_phone = [&](const json& v) -> std::optional<error> {
     if (!v.is_string()) return error{"INVALID_FORMAT", "phone must be a string"};
-    auto n = normalize_e164(v.get<std::string>());
-    if (!n) return error{"INVALID_FORMAT", "phone must be in E.164 form, e.g. +14155550123: " + v.get<std::string>()};
+    auto n = carriers::normalize_e164(v.get<std::string>(), country);
+    if (!n) return error{"INVALID_FORMAT", "phone " + v.get<std::string>() + ": " + n.err().message};
     if (std::find(phones.begin(), phones.end(), *n) == phones.end()) phones.push_back(*n);
     return std::nullopt;
   };
@@ -68,6 +70,7 @@ asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
   auto before = *before_param;
   std::optional<std::string> q;
   if (auto s = req.query_param("q"); s && !trim(*s).empty()) q = trim(*s);
+  if (q && q->size() > 256) co_return response::error(400, "INVALID_INPUT", "q is longer than 256 bytes");
   auto ws = who->workspace_id;
   int n = *limit;
   auto job1 = [ws, before, n, q](store::database& db) {
@@ -87,7 +90,7 @@ asio::awaitable<response> create_contact(api_context& ctx, request& req) {
   if (!who) co_return response::from(who.err());
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
-  auto p = parse_contact(*body);
+  auto p = parse_contact(*body, ctx.default_country);
   if (!p) co_return response::from(p.err());
   store::contact c;
   c.workspace_id = who->workspace_id;
@@ -128,7 +131,7 @@ asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
-  auto p = parse_contact(*body);
+  auto p = parse_contact(*body, ctx.default_country);
   if (!p) co_return response::from(p.err());
   auto ws = who->workspace_id;
   auto cid = *id;

@@ -3,7 +3,9 @@
 
 #include "common.hpp"
 #include "routes.hpp"
+#include "switchboard/carriers/phone.hpp"
 #include "switchboard/core/validate.hpp"
+#include "switchboard/routing/reply.hpp"
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/teammates.hpp"
@@ -92,7 +94,11 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
     f.contact_id = *id;
   }
   if (auto l = req.query_param("label"); l && !l->empty()) f.label = *l;
-  if (auto q = req.query_param("q"); q && !trim(*q).empty()) f.q = trim(*q);
+  if (auto q = req.query_param("q"); q && !trim(*q).empty()) {
+    if (q->size() > 256) co_return response::error(400, "INVALID_INPUT", "q is longer than 256 bytes");
+    f.q = trim(*q);
+  }
+  if (f.label && f.label->size() > 64) co_return response::error(400, "INVALID_INPUT", "label is longer than 64 bytes");
   auto cursor = cursor_param(req);
   if (!cursor) co_return response::from(cursor.err());
   f.before = *cursor;
@@ -138,6 +144,10 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
   if (!subject) co_return response::from(subject.err());
   if (*channel && !channels.count(**channel))
     co_return response::error(400, "INVALID_INPUT", "unknown channel " + **channel);
+  // Only sms and chat have a dispatcher: a first message on voice, email or teams
+  // would stay queued forever (issue 16 item 15).
+  if (*text && !trim(**text).empty() && *channel && **channel != "sms" && **channel != "chat")
+    co_return response::error(400, "INVALID_INPUT", "a first message can only go out by sms or chat, not " + **channel);
 
   store::conversation c;
   c.workspace_id = who->workspace_id;
@@ -211,11 +221,24 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req) {
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who->workspace_id;
   auto cid = *id;
-  auto job2 = [ws, cid](store::database& db) { return conv::find(db, ws, cid); };
+  using found = std::optional<std::pair<store::conversation, routing::reply_plan>>;
+  auto job2 = [ws, cid](store::database& db) -> found {
+    auto c = conv::find(db, ws, cid);
+    if (!c) return std::nullopt;
+    auto plan = plan_reply_for(db, ws, *c);
+    return std::make_pair(std::move(*c), std::move(plan));
+  };
   auto c = co_await ctx.db.read(std::move(job2));
   if (!c) co_return store_error(c.err());
   if (!*c) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  co_return response::json(200, to_json(**c));
+  auto j = to_json((*c)->first);
+  // For the composer: where a reply goes by default, what else the agent may
+  // pick, and why nothing can carry one (issue 16 item 15).
+  auto& plan = (*c)->second;
+  j["reply"] = {{"channel", plan.channel ? json(*plan.channel) : json(nullptr)},
+                {"channels", plan.available},
+                {"reason", plan.reason.empty() ? json(nullptr) : json(plan.reason)}};
+  co_return response::json(200, j);
 }
 
 asio::awaitable<response> patch_conversation(api_context& ctx, request& req) {
@@ -319,6 +342,21 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
 
 }  // namespace
 
+routing::reply_plan plan_reply_for(store::database& db, id_t ws, const store::conversation& c,
+                                   const std::optional<std::string>& chosen) {
+  auto rc = conv::reply_context_of(db, ws, c);
+  routing::reply_facts f;
+  f.conversation_channel = c.channel;
+  f.last_messaging_channel = rc.last_messaging_channel;
+  for (auto& phone : rc.phones) {
+    // Only E.164 numbers take texts; a short code or sender id is an opaque sender.
+    if (carriers::country_code(phone)) f.contact_has_sms_phone = true;
+    else f.contact_has_opaque_sender = true;
+  }
+  f.contact_has_visitor = rc.visitor;
+  return routing::plan_reply(f, chosen);
+}
+
 reply_result queue_reply(store::database& db, const principal& p, id_t cid, const std::string& msg_text,
                          bool is_private, const std::optional<std::string>& chosen, const std::string& at) {
   auto c = conv::find(db, p.workspace_id, cid);
@@ -330,7 +368,15 @@ reply_result queue_reply(store::database& db, const principal& p, id_t cid, cons
   m.sender_kind = "teammate";
   m.sender_id = p.teammate_id;
   m.is_private = is_private;
-  m.channel = chosen.value_or(c->channel);
+  if (is_private) {
+    m.channel = chosen.value_or(c->channel);  // a note never leaves
+  } else {
+    // Never a channel without a dispatcher (voice after a call): the customer's
+    // messaging channel, or a refusal the agent sees at once (issue 16 item 15).
+    auto plan = plan_reply_for(db, p.workspace_id, *c, chosen);
+    if (!plan.channel) throw store::job_error("CONFLICT_STATE", plan.reason);  // 409 CONFLICT
+    m.channel = *plan.channel;
+  }
   m.body = expand_canned(db, p.workspace_id, msg_text);
   // A private note never leaves: no outbox row, nothing queued for a channel.
   // A chat reply is delivered by the commit itself: the visitor's widget reads

@@ -396,7 +396,7 @@ asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, re
   a.area_code = *area;
   a.buy = *buy;
   if (*number_text) {
-    auto n = carriers::normalize_e164(**number_text);
+    auto n = carriers::normalize_e164(**number_text, ctx.default_country);
     if (!n) co_return response::from(n.err());
     a.number = *n;
   } else if (c != "sandbox" && !*area) {

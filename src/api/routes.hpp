@@ -7,6 +7,7 @@
 #include "switchboard/http/message.hpp"
 #include "switchboard/carriers/rest.hpp"
 #include "switchboard/core/result.hpp"
+#include "switchboard/routing/reply.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -82,6 +83,9 @@ struct reply_result {
 reply_result queue_reply(store::database& db, const store::principal& who, store::id_t conversation_id,
                          const std::string& text, bool is_private, const std::optional<std::string>& channel,
                          const std::string& at);
+// The channel a reply would take (or why none can), inside a read or write job.
+routing::reply_plan plan_reply_for(store::database& db, store::id_t workspace_id, const store::conversation& c,
+                                   const std::optional<std::string>& chosen = std::nullopt);
 // After the commit: events, and the outbox woken for a reply.
 void publish_reply(api_context& ctx, const reply_result& r);
 

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "common.hpp"
+#include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
 #include "switchboard/auth/password.hpp"
 #include "switchboard/auth/permissions.hpp"
@@ -56,8 +57,9 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
     if (auto err = require(*who, "roles.grant_owner")) co_return response::from(*err);
   std::optional<std::string> number;
   if (*phone) {
-    number = normalize_e164(**phone);
-    if (!number) co_return response::error(400, "INVALID_FORMAT", "physical_number must be E.164, e.g. +14155550123");
+    auto n = carriers::normalize_e164(**phone, ctx.default_country);  // national formats too (issue 16 item 20)
+    if (!n) co_return response::error(400, "INVALID_FORMAT", "physical_number: " + n.err().message);
+    number = *n;
   }
   std::string pw = password->value_or("");
   std::string generated;
@@ -126,9 +128,11 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
     if (v.is_null()) {
       p.physical_number = std::optional<std::string>();
     } else {
-      auto n = v.is_string() ? normalize_e164(v.get<std::string>()) : std::nullopt;
-      if (!n) co_return response::error(400, "INVALID_FORMAT", "physical_number must be E.164, e.g. +14155550123");
-      p.physical_number = n;
+      if (!v.is_string()) co_return response::error(400, "INVALID_FORMAT", "physical_number must be a phone number or null");
+      // The format the app displays, "(415) 555-0177", is read for the default country (issue 16 item 20).
+      auto n = carriers::normalize_e164(v.get<std::string>(), ctx.default_country);
+      if (!n) co_return response::error(400, "INVALID_FORMAT", "physical_number: " + n.err().message);
+      p.physical_number = *n;
     }
   }
   // The Teams user (from.aadObjectId) this teammate is; only admins link them,

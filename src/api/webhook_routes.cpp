@@ -12,6 +12,7 @@
 #include "switchboard/carriers/twiml.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/clock.hpp"
+#include "switchboard/core/validate.hpp"
 #include "switchboard/routing/hours.hpp"
 #include "switchboard/routing/sms.hpp"
 #include "switchboard/routing/voice.hpp"
@@ -75,6 +76,21 @@ std::optional<verified> verify(api_context& ctx, const request& req, const std::
     return std::nullopt;
   }
   return out;
+}
+
+// A carrier's From or To: E.164 when it is a phone number; otherwise the text as
+// sent (a short code "55555", a sender id "ACME"), printable and at most 64 bytes,
+// an opaque identity that can never be texted back; "unknown" when empty.
+std::string carrier_address(std::string_view raw) {
+  auto t = trim(raw);
+  if (!t.empty() && t.front() == '+')
+    if (auto e = carriers::normalize_e164(t)) return *e;
+  std::string out;
+  for (char c : t) {
+    auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b != 0x7f && out.size() < 64) out += c;
+  }
+  return out.empty() ? std::string("unknown") : out;
 }
 
 std::string param(const carriers::param_list& ps, std::string_view name) {
@@ -370,7 +386,7 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
   m.id = mid;
   if (teams::mirror_item(db, m, in.public_url, in.at)) out.wake_outbox = true;
   if (in.want_events) out.message = conv::find_message(db, ws, mid);
-  after_hours_reply(db, *number, th.conversation_id, in.at, out);
+  if (carriers::country_code(in.from)) after_hours_reply(db, *number, th.conversation_id, in.at, out);  // an opaque sender cannot take texts
   bool forwards = owner && owner->sms_forwarding == "phone" && owner->physical_number;
   if (in.want_events || forwards) out.conversation = conv::find(db, ws, th.conversation_id);
   if (owner) {
@@ -393,10 +409,12 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
   if (!v) co_return forbidden();
   auto sid = param(v->params, "MessageSid");
   if (sid.empty()) sid = param(v->params, "SmsSid");
-  auto from = carriers::normalize_e164(param(v->params, "From"));
-  auto to = carriers::normalize_e164(param(v->params, "To"));
-  if (sid.empty() || !from || !to)
-    co_return response::error(400, "INVALID_INPUT", "MessageSid, From and To (E.164) are required");
+  // A signed text is never refused for its addresses: carriers do not retry a 4xx,
+  // so it would be lost. A short code or sender id is kept as an opaque sender;
+  // a To that is no number of ours is logged as undeliverable (issue 16 item 17).
+  auto from = carrier_address(param(v->params, "From"));
+  auto to = carrier_address(param(v->params, "To"));
+  if (sid.empty()) co_return response::error(400, "INVALID_INPUT", "MessageSid is required");
   json media = json::array();
   int num_media = std::atoi(param(v->params, "NumMedia").c_str());
   for (int i = 0; i < num_media && i < 10; ++i) {
@@ -405,7 +423,7 @@ asio::awaitable<response> inbound_sms(api_context& ctx, request& req) {
       media.push_back({{"url", url}, {"content_type", param(v->params, "MediaContentType" + std::to_string(i))}});
   }
   // With no socket open anywhere the job skips reading rows back for events nobody gets.
-  sms_in in{std::move(v->carrier), sid,         std::move(*from), std::move(*to), param(v->params, "Body"),
+  sms_in in{std::move(v->carrier), sid,         std::move(from), std::move(to), param(v->params, "Body"),
             std::move(media),      now_text(ctx), ctx.routing,     ctx.carriers.public_url,
             ctx.hub.subscribers() > 0};
   auto job = [in = std::move(in)](store::database& db) { return route_inbound_sms(db, in); };

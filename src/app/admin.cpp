@@ -178,7 +178,7 @@ int provision_number(const config& cfg, store::store& db, const admin_args& a,
 }
 
 int release_number(const config& cfg, store::store& db, const admin_args& a) {
-  auto number = carriers::normalize_e164(a.number);
+  auto number = carriers::normalize_e164(a.number, cfg.default_country);
   if (!number) return fail("NUMBER: " + number.err().message);
   auto row = db.read_sync([&](store::database& d) -> std::optional<store::numbers::number_row> {
     auto ws = first_workspace(d);
@@ -287,7 +287,7 @@ int run_admin(const config& cfg, const admin_args& a) {
   }
   if (a.command == "set-phone") {
     auto email = normalize_email(a.email);
-    auto phone = carriers::normalize_e164(a.phone);
+    auto phone = carriers::normalize_e164(a.phone, cfg.default_country);
     if (!email) return fail("--email: not a valid address");
     if (!phone) return fail("--phone: " + phone.err().message);
     auto w = db.write_sync([&](store::database& d) {
@@ -304,7 +304,7 @@ int run_admin(const config& cfg, const admin_args& a) {
     return 0;
   }
   if (a.command == "add-number") {
-    auto number = carriers::normalize_e164(a.number);
+    auto number = carriers::normalize_e164(a.number, cfg.default_country);
     if (!number) return fail("--number: " + number.err().message);
     if (a.carrier != "sandbox" && a.carrier != "twilio" && a.carrier != "signalwire")
       return fail("--carrier must be sandbox, twilio or signalwire");

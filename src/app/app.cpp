@@ -63,6 +63,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
                        cfg.signalwire.api_base, static_cast<double>(cfg.sms_per_second_per_number)};
   a->api_->routing.sticky_idle = std::chrono::hours(cfg.routing_sticky_idle_hours);
   a->api_->routing.new_conversation_after_resolved = cfg.routing_after_resolved == "new";
+  a->api_->default_country = cfg.default_country;
   a->api_->teams = {cfg.teams.app_id, cfg.teams.app_password, cfg.teams.tenant_id, cfg.teams.openid_metadata_url,
                     cfg.teams.token_url};
   a->api_->widget.token_ttl = std::chrono::hours(cfg.widget.token_ttl_hours);

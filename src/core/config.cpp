@@ -63,6 +63,8 @@ const std::vector<key_spec>& specs() {
       {"carriers.signalwire.api_base", kind::string, ""},
       {"routing.sticky_idle_hours", kind::integer, 24, 1, 8760},
       {"routing.after_resolved", kind::string, "reopen", 0, 0, {"reopen", "new"}},
+      // The countries whose national formats carriers/phone.cpp reads (issue 16 item 20).
+      {"workspace.default_country", kind::string, "US", 0, 0, {"US", "CA", "GB", "IE", "DE", "FR", "NL", "AU", "NZ"}},
       {"widget.token_ttl_hours", kind::integer, 24, 0, 87600},
       {"widget.secret_grace_hours", kind::integer, 24, 0, 8760},
       {"widget.messages_per_minute", kind::integer, 20, 1, 1'000'000},
@@ -328,6 +330,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.sms_per_second_per_number = num("carriers.sms_per_second_per_number");
   c.routing_sticky_idle_hours = num("routing.sticky_idle_hours");
   c.routing_after_resolved = str("routing.after_resolved");
+  c.default_country = str("workspace.default_country");
   c.widget = {num("widget.token_ttl_hours"), num("widget.secret_grace_hours"), num("widget.messages_per_minute"),
               num("widget.requests_per_minute_per_ip"), num("widget.max_message_chars"),
               num("widget.anonymous_retention_days")};

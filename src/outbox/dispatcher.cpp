@@ -217,8 +217,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       id_t message_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
       auto& mq = db.prepare(
           "SELECT m.workspace_id, m.body, c.number_id,"
+          // An E.164 phone only: a short code or sender id is kept as an opaque sender.
           " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = 'phone'"
-          "  ORDER BY i.id LIMIT 1)"
+          "  AND i.value LIKE '+%' ORDER BY i.id LIMIT 1)"
           " FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1");
       mq.bind(1, message_id);
       if (!mq.step()) {  // erased since: nothing to send
@@ -350,6 +351,27 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   }
 }
 
+// Replies queued for a channel that has no sender (voice, email: stored before
+// issue 16 item 15 refused them) would wait forever: fail them once, visibly.
+asio::awaitable<void> fail_undeliverable(std::shared_ptr<dispatcher::impl> self) {
+  auto at = api::now_text(self->ctx);
+  auto job = [at](store::database& db) {
+    const std::string why = "no channel can deliver this reply; send it again by sms or chat";
+    const char* stale =
+        "status = 'pending' AND kind LIKE 'message.send.%' AND kind != 'message.send.sms'";
+    db.prepare(std::string("UPDATE messages SET status = 'failed', error = ?1 WHERE status = 'queued' AND id IN"
+                           " (SELECT json_extract(payload, '$.message_id') FROM outbox WHERE ") + stale + ")")
+        .bind(1, why)
+        .run();
+    db.prepare(std::string("UPDATE outbox SET status = 'failed', last_error = ?1, updated_at = ?2 WHERE ") + stale)
+        .bind_all(why, at)
+        .run();
+    return db.changes();
+  };
+  auto n = co_await self->ctx.db.write(std::move(job));
+  if (n && *n > 0) spdlog::warn("outbox: failed {} queued replies on channels without a sender", *n);
+}
+
 }  // namespace
 
 dispatcher::dispatcher(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
@@ -363,6 +385,7 @@ void dispatcher::start() {
   asio::co_spawn(
       impl_->io,
       [self]() -> asio::awaitable<void> {
+        co_await fail_undeliverable(self);
         while (!self->stopped) {
           co_await pass(self);
           if (self->pending_wake) {

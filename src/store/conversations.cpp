@@ -100,6 +100,17 @@ std::string fts_query(const std::string& text) {
   return out;
 }
 
+// LIKE pattern for a substring; the wildcards in user text are literal.
+std::string like_pattern(const std::string& text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
 }  // namespace
 
 std::optional<conversation> find(database& db, id_t workspace_id, id_t id) {
@@ -128,14 +139,38 @@ std::vector<conversation> list(database& db, id_t workspace_id, const list_filte
     sql += " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id"
            " AND l.label = ?7)";
   if (f.q)
-    sql += " AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
-           " AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?8))";
+    // Message text (FTS5), or the contact: name, email or any identity by
+    // substring, and a phone by its digits however they were typed (issue 16 item 21).
+    sql += " AND (c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
+           "  AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?8))"
+           " OR c.contact_id IN (SELECT k2.id FROM contacts k2 WHERE k2.workspace_id = ?1"
+           "  AND (k2.name LIKE ?10 ESCAPE '\\' OR k2.email LIKE ?10 ESCAPE '\\'))"
+           " OR c.contact_id IN (SELECT i.contact_id FROM contact_identities i WHERE i.workspace_id = ?1"
+           "  AND (i.value LIKE ?10 ESCAPE '\\' OR (?11 IS NOT NULL AND i.kind = 'phone' AND i.value LIKE ?11))))";
   sql += " ORDER BY c.id DESC LIMIT ?9";
   auto& q = db.prepare(sql);
   q.bind_all(workspace_id, f.before, f.status, f.team_id, f.contact_id);
   if (f.assignee == who::me || f.assignee == who::teammate) q.bind(6, f.assignee_id);
   if (f.label) q.bind(7, *f.label);
-  if (f.q) q.bind(8, fts_query(*f.q));
+  if (f.q) {
+    q.bind(8, fts_query(*f.q));
+    q.bind(10, like_pattern(*f.q));
+    // "415-555-0177", "(415) 555 0177", "4155550177": the digits, when the text is a
+    // phone number's (only digits and separators, at least 4 digits).
+    std::string digits;
+    bool phone_like = true;
+    for (char ch : *f.q) {
+      if (ch >= '0' && ch <= '9') digits += ch;
+      else if (!(ch == ' ' || ch == '-' || ch == '.' || ch == '(' || ch == ')' || ch == '+' || ch == '/')) phone_like = false;
+    }
+    if (phone_like && digits.size() >= 4) {
+      digits.insert(digits.begin(), '%');
+      digits += '%';
+      q.bind(11, digits);
+    } else {
+      q.bind(11, std::nullopt);
+    }
+  }
   q.bind(9, static_cast<std::int64_t>(f.limit));
   std::vector<conversation> out;
   while (q.step()) out.push_back(conv_row(q));
@@ -412,6 +447,40 @@ id_t insert_label(database& db, id_t workspace_id, const std::string& name,
 bool delete_label(database& db, id_t workspace_id, id_t id) {
   db.prepare("DELETE FROM labels WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
   return db.changes() > 0;
+}
+
+reply_context reply_context_of(database& db, id_t workspace_id, const conversation& c) {
+  reply_context out;
+  if (c.channel == "sms" || c.channel == "chat") {
+    out.last_messaging_channel = c.channel;  // the latest customer item is a message
+  } else {
+    // After a call: the customer's newest text, through the thread table and the
+    // unmerged tail (messages has no index by conversation; see thread()).
+    auto& q = db.prepare(
+        "SELECT channel FROM (SELECT m.id, m.channel FROM message_threads t JOIN messages m ON m.id = t.message_id"
+        "  WHERE t.workspace_id = ?1 AND t.conversation_id = ?2 AND m.sender_kind = 'contact'"
+        "  AND (m.channel = 'sms' OR m.channel = 'chat')"
+        " UNION ALL SELECT m.id, m.channel FROM messages m"
+        "  WHERE m.id > (SELECT last_id FROM thread_progress WHERE id = 1) AND m.workspace_id = ?1"
+        "  AND m.conversation_id = ?2 AND m.sender_kind = 'contact' AND (m.channel = 'sms' OR m.channel = 'chat'))"
+        " ORDER BY id DESC LIMIT 1");
+    q.bind_all(workspace_id, c.id);
+    if (q.step()) out.last_messaging_channel = q.column_text(0);
+    q.reset();
+  }
+  {
+    auto& q = db.prepare(
+        "SELECT kind, value FROM contact_identities WHERE workspace_id = ?1 AND contact_id = ?2"
+        " AND (kind = 'phone' OR kind = 'visitor') ORDER BY id");
+    q.bind_all(workspace_id, c.contact_id);
+    while (q.step()) {
+      if (q.column_text(0) == "phone")
+        out.phones.push_back(q.column_text(1));
+      else
+        out.visitor = true;
+    }
+  }
+  return out;
 }
 
 id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,

@@ -70,6 +70,12 @@ test('an admin adds a teammate and assigns them a number provisioned through the
   await page.getByText('Nia Newton was saved.').waitFor();
   const saved = (await admin.call('GET', '/api/v1/teammates')).items.find((t) => t.id === nia.user.id);
   assert.deepEqual([saved.role, saved.physical_number, saved.sms_forwarding], ['admin', '+14155550299', 'phone']);
+  // issue 16 item 20: the format the app itself displays is accepted, and stored as E.164.
+  await page.getByRole('button', { name: 'Edit Nia Newton' }).click();
+  await page.getByRole('form', { name: 'Edit Nia Newton' }).getByLabel('Mobile phone').fill('(415) 555-0298');
+  await page.getByRole('form', { name: 'Edit Nia Newton' }).getByRole('button', { name: 'Save teammate' }).click();
+  await eventually(async () => (await admin.call('GET', '/api/v1/teammates')).items
+    .find((t) => t.id === nia.user.id).physical_number === '+14155550298', { what: 'the national format saved as E.164' });
 
   // Release asks first.
   await settings(page, 'Numbers');

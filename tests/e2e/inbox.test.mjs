@@ -136,7 +136,7 @@ test('the contact sidebar shows phones and past conversations, and saves an edit
   await sidebar.getByRole('button', { name: 'Edit contact' }).click();
   await sidebar.getByLabel('Phones').fill('555-1234');
   await sidebar.getByRole('button', { name: 'Save contact' }).click();
-  await sidebar.getByRole('alert').getByText(/phone must be in E\.164 form/).waitFor();
+  await sidebar.getByRole('alert').getByText(/phone 555-1234: US numbers need 10 digits/).waitFor();
   await page.close();
 });
 
@@ -183,6 +183,38 @@ test('the list loads the next page as it scrolls', async () => {
   await page.locator('#list-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await items.filter({ hasText: 'Pager 00' }).waitFor();
   assert.equal(await items.count(), total);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// issue 16 item 16: the reply's POST answer ("queued") arrives after the socket's
+// message.updated ("sent"); the newer status stays. Item 15: the composer says
+// which channel a reply takes.
+test('a late POST answer never takes a reply back to queued, and the composer shows its channel', async () => {
+  await text('+14155550161', 'Did my refund go through?');
+  const { page, errors } = await open(daemon.url);
+  await openFromAll(page, '+14155550161');
+  assert.equal(await page.getByLabel('Reply by').inputValue(), 'sms');
+  assert.deepEqual(await page.getByLabel('Reply by').locator('option').allTextContents(), ['SMS']);
+  // Hold the POST's answer until the socket has shown the reply as sent.
+  let held;
+  await page.route('**/api/v1/conversations/*/messages', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const response = await route.fetch();
+    held = (await response.json()).id;
+    await page.locator(`.msg.outbound[data-id="${held}"] .meta`, { hasText: 'sent' }).waitFor();
+    await route.fulfill({ response });
+  });
+  const box = page.getByLabel('Message', { exact: true });
+  await box.fill('Yes, it went out today.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  // send() clears the box once it has applied the POST's answer.
+  await page.waitForFunction(() => document.getElementById('reply-text').value === '');
+  const meta = page.locator(`.msg.outbound[data-id="${held}"] .meta`);
+  assert.match(await meta.textContent(), /· sent$/);
+  const conv = await conversationOf('+14155550161');
+  const thread = await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  assert.equal(thread.items.at(-1).status, 'sent');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,6 +1,7 @@
 // The inbox: the conversation list (views, status, team inbox, label, search,
 // keyset paging as it scrolls), the open conversation (thread, reply/note,
 // assign, priority, labels, resolve, snooze, call) and live updates.
+import { newerMessage } from './status.js';
 import { api, can, session } from './api.js';
 import { attachCanned } from './canned.js';
 import { showContact } from './contact.js';
@@ -194,7 +195,26 @@ function renderHeader() {
   for (const el_ of [sel, $('priority'), $('resolve'), $('snooze')]) el_.disabled = !writable;
   $('call').hidden = !c.contact?.phone || !can('conversations.reply');
   $('composer').hidden = !can('conversations.reply');
+  renderReplyChannel();
   renderLabels();
+}
+
+const channelNames = { sms: 'SMS', chat: 'Website chat' };
+
+// Which channel a reply takes (never the call's voice) and the others the contact
+// has; when none can carry one, why (issue 16 item 15).
+function renderReplyChannel() {
+  const r = inbox.current?.reply;
+  const pick = $('reply-channel');
+  if (!r) { $('reply-via').hidden = true; return; }
+  $('reply-via').hidden = false;
+  pick.replaceChildren(...(r.channels || []).map((c) => new Option(channelNames[c] || c, c)));
+  const picked = inbox.picked?.id === inbox.current.id && (r.channels || []).includes(inbox.picked.channel);
+  pick.value = picked ? inbox.picked.channel : r.channel || '';
+  pick.onchange = () => { inbox.picked = { id: inbox.current.id, channel: pick.value }; };
+  pick.hidden = !r.channel;
+  pick.disabled = (r.channels || []).length < 2;
+  $('reply-none').textContent = r.channel ? '' : r.reason || 'No channel can deliver a reply.';
 }
 
 function renderLabels() {
@@ -239,7 +259,7 @@ function messageItem(m) {
 export function upsertMessage(m) {
   if (inbox.current?.id !== m.conversation_id) return;
   const i = inbox.thread.findIndex((x) => x.id === m.id);
-  if (i >= 0) inbox.thread[i] = m;
+  if (i >= 0) inbox.thread[i] = newerMessage(inbox.thread[i], m);
   else inbox.thread.push(m);
   renderThread();
 }
@@ -252,7 +272,10 @@ async function send(event) {
   $('send').disabled = true;
   $('reply-error').textContent = '';
   try {
-    const m = await api('POST', `/api/v1/conversations/${inbox.current.id}/messages`, { body: text, private: note });
+    const body = { body: text, private: note };
+    // Only the agent's own pick is sent: otherwise the server decides, from the newest state.
+    if (!note && inbox.picked?.id === inbox.current.id) body.channel = inbox.picked.channel;
+    const m = await api('POST', `/api/v1/conversations/${inbox.current.id}/messages`, body);
     upsertMessage(m);
     $('reply-text').value = '';
   } catch (e) {

@@ -63,6 +63,7 @@ struct api_context {
   teams::settings teams{};  // Teams is off while teams.app_id is empty
   std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
   widget_runtime widget{};
+  std::string default_country = "US";  // workspace.default_country: national phone formats
 };
 
 void add_api_routes(http::router& routes, api_context& ctx);

@@ -77,6 +77,14 @@ id_t insert_label(database& db, id_t workspace_id, const std::string& name,
                   const std::string& color, const std::string& now);
 bool delete_label(database& db, id_t workspace_id, id_t id);
 
+// What decides a reply's channel (routing/reply.hpp), read in one place.
+struct reply_context {
+  std::optional<std::string> last_messaging_channel;  // the customer's newest sms/chat message here
+  std::vector<std::string> phones;  // the contact's phone identities (E.164 or opaque carrier senders)
+  bool visitor = false;             // the contact has a widget visitor identity
+};
+reply_context reply_context_of(database& db, id_t workspace_id, const conversation& c);
+
 // Transactional outbox: a side effect recorded with the change that causes it.
 id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,
                     const nlohmann::json& payload, const std::string& now);

@@ -216,3 +216,24 @@ TEST(phone, normalized_numbers_round_trip_through_display) {
     EXPECT_EQ(*again, *e164);
   }
 }
+
+// issue 16 item 20: every value workspace.default_country accepts (core/config.cpp)
+// reads its national format, with the separators people type.
+TEST(phone, issue16_item20_every_configurable_default_country_reads_national_numbers) {
+  const std::pair<const char*, const char*> samples[][2] = {
+      {{"US", "(415) 555-0177"}, {"US", "+14155550177"}}, {{"US", "415.555.0177"}, {"", "+14155550177"}},
+      {{"US", "415 555 0177"}, {"", "+14155550177"}},     {{"US", "1-415-555-0177"}, {"", "+14155550177"}},
+      {{"CA", "(604) 555-0177"}, {"", "+16045550177"}},   {{"GB", "020 7946 0958"}, {"", "+442079460958"}},
+      {{"IE", "(01) 234 5678"}, {"", "+35312345678"}},    {{"DE", "030 123456"}, {"", "+4930123456"}},
+      {{"FR", "01 23 45 67 89"}, {"", "+33123456789"}},   {{"NL", "020-123-4567"}, {"", "+31201234567"}},
+      {{"AU", "(02) 9876 5432"}, {"", "+61298765432"}},   {{"NZ", "09.123.4567"}, {"", "+6491234567"}},
+  };
+  for (auto& s : samples) {
+    auto n = normalize_e164(s[0].second, s[0].first);
+    ASSERT_TRUE(n) << s[0].first << " " << s[0].second << ": " << n.err().message;
+    EXPECT_EQ(*n, s[1].second) << s[0].second;
+  }
+  // International input ignores the default country.
+  EXPECT_EQ(*normalize_e164("+1 (415) 555-0177", "GB"), "+14155550177");
+  EXPECT_EQ(*normalize_e164("00 44 20 7946 0958", "US"), "+442079460958");
+}

@@ -120,6 +120,21 @@ TEST(config, wrong_type_in_file_and_unreadable_file) {
   EXPECT_FALSE(sb::load_config(flags, {}));
 }
 
+// issue 16 item 20: how national phone formats are read, checked at start-up.
+TEST(config, issue16_item20_workspace_default_country) {
+  auto d = sb::load_config({}, {});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->default_country, "US");
+  auto gb = sb::load_config({}, {{"SWITCHBOARD_WORKSPACE_DEFAULT_COUNTRY", "GB"}});
+  ASSERT_TRUE(gb);
+  EXPECT_EQ(gb->default_country, "GB");
+  for (auto bad : {"XX", "us", "USA", ""}) {
+    auto c = sb::load_config({}, {{"SWITCHBOARD_WORKSPACE_DEFAULT_COUNTRY", bad}});
+    ASSERT_FALSE(c) << bad;
+    EXPECT_EQ(c.err().message.rfind("workspace.default_country:", 0), 0u) << c.err().message;
+  }
+}
+
 TEST(config, example_file_holds_every_default) {
   std::ifstream in(std::string(SWITCHBOARD_SOURCE_DIR) + "/config/switchboard.example.json");
   ASSERT_TRUE(in.good());
