@@ -308,6 +308,8 @@ asio::awaitable<response> revoke_session(api_context& ctx, request& req) {
   auto job = [ws, sid, at](store::database& db) { wstore::revoke_session(db, ws, sid, at); };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
+  // The session's sockets end with it (issue 16 item 8).
+  ctx.sockets.revoke_credential(ws, "widget:" + id_str(sid), "widget session ended");
   co_return response::json(200, {{"ok", true}});
 }
 
