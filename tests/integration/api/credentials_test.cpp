@@ -302,7 +302,7 @@ TEST_F(credentials, item11_api_key_scopes_and_rank) {
   // A key made before the migration is write without manage_keys.
   std::string legacy = "sbk_legacy0123456789";
   auto hash = sb::sha256_hex(legacy);
-  auto ws_id = std::stoll(ws_), owner_id = std::stoll(owner_id_);
+  std::int64_t ws_id = std::stoll(ws_), owner_id = std::stoll(owner_id_);
   auto ins = app_->get().db().write_sync([hash, ws_id, owner_id](sb::store::database& db) {
     db.prepare("INSERT INTO api_keys(workspace_id, teammate_id, name, key_hash, created_at)"
                " VALUES (?1, ?2, 'legacy', ?3, '2026-01-01T00:00:00Z')")
