@@ -41,11 +41,28 @@ class ws_client {
   void send(const std::string& text) { ws_.write(boost::asio::buffer(text)); }
 
   // Next text message, or nullopt on timeout / close.
+  // (Asio's blocking reads ignore SO_RCVTIMEO and would wait forever, so the
+  // read is asynchronous with a deadline. A timeout drops the connection: a
+  // cancelled read leaves the WebSocket stream unusable.)
   std::optional<std::string> read(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    set_timeout(timeout);
+    if (timed_out_) return std::nullopt;
     boost::beast::flat_buffer buf;
     boost::system::error_code ec;
-    ws_.read(buf, ec);
+    bool done = false;
+    ws_.async_read(buf, [&](const boost::system::error_code& e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    io_.restart();
+    io_.run_for(timeout);
+    if (!done) {
+      timed_out_ = true;
+      boost::system::error_code ignored;
+      ws_.next_layer().close(ignored);  // the read completes with an error
+      io_.restart();
+      io_.run();
+      return std::nullopt;
+    }
     if (ec) {
       if (ec == boost::beast::websocket::error::closed) close_code_ = ws_.reason().code;
       return std::nullopt;
@@ -90,6 +107,7 @@ class ws_client {
     ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
   std::optional<std::uint16_t> close_code_;
+  bool timed_out_ = false;
   boost::asio::io_context io_;
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
 };
