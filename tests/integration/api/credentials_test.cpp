@@ -262,6 +262,16 @@ TEST_F(credentials, item11_api_key_scopes_and_rank) {
     EXPECT_EQ(x.body["error"]["code"], "PERMISSION_DENIED") << method << " " << path;
   }
   EXPECT_EQ(call("GET", "/api/v1/api_keys", read_key).status, 403);
+  {
+    // It may follow events, but typing is a change too.
+    sbtest::ws_client ws(app_->port(), "/ws/agent?token=" + read_key);
+    ASSERT_TRUE(ws.wait_event("ready"));
+    ws.send(R"({"type":"typing","conversation_id":"1"})");
+    auto e = ws.wait_event("error");
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)["data"]["code"], "PERMISSION_DENIED");
+    EXPECT_EQ((*e)["data"]["message"], "this API key is read-only");
+  }
   EXPECT_EQ(call("POST", "/api/v1/api_keys", owner_, {{"name", "bad"}, {"scope", "admin"}}).status, 400);
 
   // Write without manage_keys: changes, but mints and revokes no keys.
