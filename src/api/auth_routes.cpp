@@ -94,11 +94,11 @@ asio::awaitable<response> logout(api_context& ctx, request& req) {
     co_return response::error(400, "INVALID_INPUT", "API keys are revoked, not logged out");
   auto token = std::string(req.headers.get("Authorization").value_or("").substr(7));
   auto hash = sha256_hex(token);
-  auto job4 = [hash](store::database& db) {
-    store::auth_data::delete_session(db, hash);
-  };
+  auto job4 = [hash](store::database& db) { return store::auth_data::delete_session(db, hash); };
   auto w = co_await ctx.db.write(std::move(job4));
   if (!w) co_return store_error(w.err());
+  // The session's sockets end with it (issue 16 item 8).
+  if (*w) ctx.sockets.revoke_credential(who->workspace_id, "session:" + id_str(**w), "logged out");
   co_return response::json(200, {{"ok", true}});
 }
 
@@ -128,21 +128,43 @@ asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
   if (!name) co_return response::from(name.err());
   if (!*name || trim(**name).empty())
     co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required");
+  // Issue 16 item 11: a key has its own scope, read-only unless asked otherwise.
+  auto scope_in = opt_string(*body, "scope");
+  if (!scope_in) co_return response::from(scope_in.err());
+  std::string scope = scope_in->value_or("read");
+  if (scope != "read" && scope != "write")
+    co_return response::error(400, "INVALID_INPUT", "scope must be read or write");
+  bool manage = false;
+  if (auto it = body->find("manage_keys"); it != body->end() && !it->is_null()) {
+    if (!it->is_boolean()) co_return response::error(400, "INVALID_FORMAT", "manage_keys must be true or false");
+    manage = it->get<bool>();
+  }
+  // A key made with a key gets no more than that key has (require() already
+  // refused a read key or one without manage_keys).
+  if (who->via_api_key && scope == "write" && who->key_scope != "write")
+    co_return response::error(403, "PERMISSION_DENIED", "a key cannot grant more than its own scope");
   std::string key = "sbk_" + random_hex(32);
   auto hash = sha256_hex(key);
   auto p = *who;
   auto n = trim(**name);
   auto at = now_text(ctx);
   auto ip = req.remote;
-  auto job6 = [p, n, hash, at, ip](store::database& db) {
-    auto id = store::auth_data::insert_api_key(db, p.workspace_id, p.teammate_id, n, hash, at);
+  auto job6 = [p, n, hash, at, ip, scope, manage](store::database& db) {
+    auto id = store::auth_data::insert_api_key(db, p.workspace_id, p.teammate_id, n, hash, at, scope, manage);
     store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.created", "api_key", id,
-                            {{"name", n}}, ip, at);
+                            {{"name", n}, {"scope", scope}, {"manage_keys", manage}, {"via_api_key", p.via_api_key}},
+                            ip, at);
     return id;
   };
   auto id = co_await ctx.db.write(std::move(job6));
   if (!id) co_return store_error(id.err());
-  co_return response::json(201, {{"id", id_str(*id)}, {"name", n}, {"key", key}, {"created_at", at}});
+  co_return response::json(201, {{"id", id_str(*id)},
+                                 {"name", n},
+                                 {"key", key},
+                                 {"scope", scope},
+                                 {"manage_keys", manage},
+                                 {"teammate_id", id_str(p.teammate_id)},
+                                 {"created_at", at}});
 }
 
 asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
@@ -157,6 +179,8 @@ asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
     items.push_back({{"id", id_str(k.id)},
                      {"teammate_id", id_str(k.teammate_id)},
                      {"name", k.name},
+                     {"scope", k.scope},
+                     {"manage_keys", k.manage_keys},
                      {"created_at", k.created_at},
                      {"last_used_at", opt_str(k.last_used_at)},
                      {"revoked_at", opt_str(k.revoked_at)}});
@@ -173,6 +197,14 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
   auto ip = req.remote;
   auto key_id = *id;
   auto job8 = [p, key_id, at, ip](store::database& db) {
+    auto k = store::auth_data::find_api_key(db, p.workspace_id, key_id);
+    if (!k || k->revoked_at) throw store::job_error("NOT_FOUND", "API key not found");
+    // Nobody revokes what belongs to a teammate ranked above them (issue 16 item 11).
+    if (k->teammate_id != p.teammate_id) {
+      auto owner = store::teammates::find(db, p.workspace_id, k->teammate_id);
+      if (owner && auth::role_rank(owner->role) > auth::role_rank(p.role))
+        throw store::job_error("PERMISSION_DENIED", "this key belongs to a teammate ranked above you");
+    }
     if (!store::auth_data::revoke_api_key(db, p.workspace_id, key_id, at))
       throw store::job_error("NOT_FOUND", "API key not found");
     store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.revoked", "api_key",
@@ -180,6 +212,8 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
   };
   auto w = co_await ctx.db.write(std::move(job8));
   if (!w) co_return store_error(w.err());
+  // After the commit: the key's open sockets close now (issue 16 item 8).
+  ctx.sockets.revoke_credential(p.workspace_id, "api_key:" + id_str(key_id), "API key revoked");
   co_return response::json(200, {{"ok", true}});
 }
 

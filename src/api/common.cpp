@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "switchboard/auth/permissions.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/auth_data.hpp"
@@ -100,13 +102,50 @@ asio::awaitable<result<principal>> authenticate(api_context& ctx, const request&
   auto& t = **found;
   if (t.expires_at && *t.expires_at <= now_text(ctx))
     co_return error{"SESSION_EXPIRED", "the session has expired; log in again"};
+  // A read key changes nothing, whichever handler the request reaches (issue 16 item 11).
+  if (t.who.via_api_key && t.who.key_scope != "write" && req.method != "GET" && req.method != "HEAD")
+    co_return error{"PERMISSION_DENIED", "this API key is read-only"};
   co_return t.who;
 }
 
+namespace {
+// What a read-only key may still use: reading, exporting, the event stream.
+bool reads_only(std::string_view permission) {
+  return permission.ends_with(".read") || permission.ends_with(".export") || permission == "events.subscribe";
+}
+}  // namespace
+
 std::optional<error> require(const principal& who, std::string_view permission) {
-  if (auth::allows(who.role, permission)) return std::nullopt;
-  return error{"PERMISSION_DENIED",
-               "your role (" + who.role + ") lacks the permission " + std::string(permission)};
+  if (!auth::allows(who.role, permission))
+    return error{"PERMISSION_DENIED",
+                 "your role (" + who.role + ") lacks the permission " + std::string(permission)};
+  // An API key never exceeds its creator's role (above) nor its own scope.
+  if (who.via_api_key) {
+    if (permission == "api_keys.manage" && !who.key_manage)
+      return error{"PERMISSION_DENIED", "this API key may not manage API keys"};
+    if (who.key_scope != "write" && permission != "api_keys.manage" && !reads_only(permission))
+      return error{"PERMISSION_DENIED", "this API key is read-only"};
+  }
+  return std::nullopt;
+}
+
+socket_owner_info socket_owner_of(const principal& who) {
+  return {who.workspace_id, who.teammate_id,
+          std::string(who.via_api_key ? "api_key:" : "session:") + std::to_string(who.credential_id)};
+}
+
+void offer_ephemeral(api_context& ctx, asio::any_io_executor ex, std::string key, std::function<void()> publish) {
+  auto d = ctx.ephemeral.offer(key, publish, std::chrono::steady_clock::now());
+  if (d.run_now) {
+    publish();
+    return;
+  }
+  if (!d.schedule) return;  // a flush is already due: it takes the newest state
+  auto timer = std::make_shared<asio::steady_timer>(ex, d.at);
+  timer->async_wait([&ctx, timer, key = std::move(key)](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto due = ctx.ephemeral.take_due(key, std::chrono::steady_clock::now())) due();
+  });
 }
 
 asio::awaitable<result<principal>> authorize(api_context& ctx, const request& req,

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "switchboard/api/api.hpp"
@@ -30,7 +32,17 @@ std::string bearer_token(const request& req, bool allow_query_token);
 std::optional<error> check_query(std::string_view query);
 asio::awaitable<result<principal>> authenticate(api_context& ctx, const request& req,
                                                 bool allow_query_token = false);
+// The role's permission, and for an API key also its scope (read / write, manage_keys).
 std::optional<error> require(const principal& who, std::string_view permission);
+
+// Which credential a teammate's socket belongs to, for ctx.sockets.
+using socket_owner_info = realtime::socket_owner;
+socket_owner_info socket_owner_of(const principal& who);
+
+// Typing and presence go through ctx.ephemeral: `publish` runs now when the
+// key (sender and conversation) sent nothing in the last second; otherwise it
+// becomes the key's pending state, run when the second is over (issue 16 item 9).
+void offer_ephemeral(api_context& ctx, asio::any_io_executor ex, std::string key, std::function<void()> publish);
 // authenticate + require in one step (the start of nearly every handler).
 asio::awaitable<result<principal>> authorize(api_context& ctx, const request& req,
                                              std::string_view permission);

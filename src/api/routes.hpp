@@ -34,7 +34,8 @@ std::string anonymous_topic(const std::string& visitor_id);
 // Publishes a visitor-facing event of a conversation to both: the contact's topic
 // and, for a widget chat, the topic of the visitor id that started it.
 void publish_to_visitors(api_context& ctx, store::id_t workspace_id, store::id_t contact_id,
-                         const std::optional<std::string>& starter, std::string_view type, const nlohmann::json& data);
+                         const std::optional<std::string>& starter, std::string_view type, const nlohmann::json& data,
+                         realtime::hub::delivery how = realtime::hub::delivery::durable);
 // A message as a visitor sees it (never called for private notes).
 nlohmann::json visitor_message_json(const store::message& m);
 // Click-to-call inside a write job: a queued call item in the conversation and a

@@ -177,16 +177,27 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
     if (p.role && *p.role != before->role)
       store::auth_data::audit(db, me.workspace_id, me.teammate_id, "teammate.role_changed",
                               "teammate", tid, {{"from", before->role}, {"to", *p.role}}, ip, at);
-    return std::make_pair(*tm::find(db, me.workspace_id, tid), store::teams::user_of(db, me.workspace_id, tid));
+    return std::make_tuple(*tm::find(db, me.workspace_id, tid), store::teams::user_of(db, me.workspace_id, tid),
+                           before->role);
   };
   auto updated = co_await ctx.db.write(std::move(job));
   if (!updated) co_return store_error(updated.err(), "this Teams user is linked to another teammate");
-  auto j = to_json(updated->first);
-  j["teams_user_id"] = opt_str(updated->second);
+  auto& [after, teams_id, old_role] = *updated;
+  // Issue 16 item 8: a lowered role closes the teammate's sockets (1008) so
+  // they reconnect with what the new role may see; a raised one applies to them.
+  if (after.role != old_role) {
+    if (auth::role_rank(after.role) < auth::role_rank(old_role))
+      ctx.sockets.revoke_teammate(me.workspace_id, tid, "role lowered");
+    else
+      ctx.sockets.role_raised(me.workspace_id, tid, after.role);
+  }
+  auto j = to_json(after);
+  j["teams_user_id"] = opt_str(teams_id);
   ctx.hub.publish(me.workspace_id, "agents", "teammate.updated", j);
   if (p.availability)
     ctx.hub.publish(me.workspace_id, "agents", "presence",
-                    {{"teammate_id", id_str(tid)}, {"availability", *p.availability}});
+                    {{"teammate_id", id_str(tid)}, {"availability", *p.availability}},
+                    realtime::hub::delivery::ephemeral);
   co_return response::json(200, j);
 }
 

@@ -33,12 +33,12 @@ std::string socket_topic(const visitor& v) {
 }
 
 void publish_to_visitors(api_context& ctx, id_t ws, id_t contact_id, const std::optional<std::string>& starter,
-                         std::string_view type, const json& data) {
+                         std::string_view type, const json& data, realtime::hub::delivery how) {
   auto topic = visitor_topic(contact_id);
-  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data);
+  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
   if (!starter) return;
   topic = anonymous_topic(*starter);
-  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data);
+  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
 }
 
 bool visitor_may_see(store::database& db, const visitor& v, const store::conversation& c) {
@@ -353,6 +353,8 @@ asio::awaitable<response> revoke_session(api_context& ctx, request& req) {
   auto job = [ws, sid, at](store::database& db) { wstore::revoke_session(db, ws, sid, at); };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
+  // The session's sockets end with it (issue 16 item 8).
+  ctx.sockets.revoke_credential(ws, "widget:" + id_str(sid), "widget session ended");
   co_return response::json(200, {{"ok", true}});
 }
 

@@ -16,10 +16,6 @@
 namespace switchboard::api {
 namespace {
 
-struct socket_state {
-  std::chrono::steady_clock::time_point last_typing{};
-};
-
 void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex, id_t cid, bool typing) {
   auto ws = v.workspace_id;
   asio::co_spawn(
@@ -35,13 +31,14 @@ void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex
         if (!c || !*c) co_return;
         ctx.hub.publish(ws, "agents", "typing",
                         {{"conversation_id", id_str(cid)}, {"contact_id", id_str((*c)->contact_id)}, {"visitor", true},
-                         {"typing", typing}});
+                         {"typing", typing}},
+                        realtime::hub::delivery::ephemeral);
       },
       asio::detached);
 }
 
-void on_visitor_message(api_context& ctx, const visitor& v, socket_state& st, asio::any_io_executor ex,
-                        http::ws_connection& conn, std::string_view text) {
+void on_visitor_message(api_context& ctx, const visitor& v, asio::any_io_executor ex, http::ws_connection& conn,
+                        std::string_view text) {
   auto msg = socket_frame(conn, text);
   if (!msg) return;
   auto type = (*msg)["type"].get<std::string>();
@@ -51,15 +48,19 @@ void on_visitor_message(api_context& ctx, const visitor& v, socket_state& st, as
   }
   auto t = read_typing(*msg);
   if (!t.conversation_id) return;
-  // At most one "typing" per second reaches the agents; "stopped" always does.
-  auto now = std::chrono::steady_clock::now();
-  if (t.typing && now - st.last_typing < std::chrono::seconds(1)) return;
-  if (t.typing) st.last_typing = now;
-  visitor_typing(ctx, v, ex, *t.conversation_id, t.typing);
+  // At most one a second per visitor and conversation reaches the agents (and
+  // the store's readers); the latest state in between goes when the second is
+  // over, so "stopped" is never lost (issue 16 item 9).
+  auto cid = *t.conversation_id;
+  auto typing = t.typing;
+  // Keyed by visitor id: an unverified visitor may have no contact yet (item 12).
+  auto key = "typing:v:" + id_str(v.workspace_id) + ":" + v.visitor_id + ":" + id_str(cid);
+  offer_ephemeral(ctx, ex, std::move(key), [&ctx, v, ex, cid, typing] { visitor_typing(ctx, v, ex, cid, typing); });
 }
 
 asio::awaitable<http::ws_accept> widget_socket(api_context& ctx, request& req) {
   http::ws_accept accept;
+  auto checked_at = ctx.sockets.epoch();
   if (auto limited = ip_limited(ctx, req)) {
     accept.reject = std::move(*limited);
     co_return accept;
@@ -71,16 +72,21 @@ asio::awaitable<http::ws_accept> widget_socket(api_context& ctx, request& req) {
   }
   auto ex = co_await asio::this_coro::executor;
   auto who = *v;
-  accept.on_open = [&ctx, who, ex](std::shared_ptr<http::ws_connection> conn) {
+  accept.on_open = [&ctx, who, ex, checked_at](std::shared_ptr<http::ws_connection> conn) {
+    // Ending the widget session closes this socket (issue 16 item 8).
+    auto reg = ctx.sockets.add({who.workspace_id, 0, "widget:" + id_str(who.session_id)}, conn, checked_at);
+    if (reg == 0) return http::ws_callbacks{};
     // An unverified visitor listens on its visitor id's topic, never its contact's (issue 16 item 10).
     auto sub = ctx.hub.subscribe(who.workspace_id, socket_topic(who), conn);
     conn->send(realtime::event_text("ready", {{"visitor_id", who.visitor_id}}));
-    auto st = std::make_shared<socket_state>();
     http::ws_callbacks cb;
-    cb.on_message = [&ctx, who, ex, st](http::ws_connection& c, std::string_view text) {
-      on_visitor_message(ctx, who, *st, ex, c, text);
+    cb.on_message = [&ctx, who, ex](http::ws_connection& c, std::string_view text) {
+      on_visitor_message(ctx, who, ex, c, text);
     };
-    cb.on_close = [&ctx, sub] { ctx.hub.unsubscribe(sub); };
+    cb.on_close = [&ctx, sub, reg] {
+      ctx.sockets.remove(reg);
+      ctx.hub.unsubscribe(sub);
+    };
     return cb;
   };
   co_return accept;

@@ -357,11 +357,15 @@ void websocket_session::send_pong(std::string_view payload) {
   enqueue(ws::opcode::pong, std::move(p));
 }
 
-void websocket_session::enqueue(ws::opcode op, std::shared_ptr<const std::string> payload) {
+void websocket_session::enqueue(ws::opcode op, std::shared_ptr<const std::string> payload,
+                                bool ephemeral) {
   out_frame f;
   f.header_size = static_cast<std::uint8_t>(ws::encode_header(op, payload->size(), f.header));
   f.op = op;
-  if (op == ws::opcode::text) {
+  f.ephemeral = ephemeral;
+  if (op == ws::opcode::text && ephemeral) {
+    ++ephemeral_frames_;
+  } else if (op == ws::opcode::text) {
     ++data_frames_;
     queued_bytes_ += payload->size();
   }
@@ -450,7 +454,9 @@ void websocket_session::frames_written(std::size_t bytes) {
     }
     bytes -= left;
     out_offset_ = 0;
-    if (f.op == ws::opcode::text) {
+    if (f.op == ws::opcode::text && f.ephemeral) {
+      --ephemeral_frames_;
+    } else if (f.op == ws::opcode::text) {
       --data_frames_;
       queued_bytes_ -= f.payload->size();
     }
@@ -485,6 +491,7 @@ void websocket_session::release_queue() {
     std::vector<out_frame>().swap(out_);
     data_frames_ = 0;
     queued_bytes_ = 0;
+    ephemeral_frames_ = 0;
   }
 }
 
@@ -492,10 +499,13 @@ void websocket_session::drop_queue() {
   std::size_t kept = 0;
   data_frames_ = 0;
   queued_bytes_ = 0;
+  ephemeral_frames_ = 0;
   for (std::size_t i = out_head_; i < out_.size(); ++i) {
     bool started = i == out_head_ && out_offset_ > 0;
     if (!started && out_[i].op != ws::opcode::close) continue;
-    if (out_[i].op == ws::opcode::text) {
+    if (out_[i].op == ws::opcode::text && out_[i].ephemeral) {
+      ++ephemeral_frames_;
+    } else if (out_[i].op == ws::opcode::text) {
       ++data_frames_;
       queued_bytes_ += out_[i].payload->size();
     }
@@ -534,7 +544,24 @@ bool websocket_session::send(std::shared_ptr<const std::string> text) {
   return true;
 }
 
+bool websocket_session::send_ephemeral(std::shared_ptr<const std::string> text) {
+  if (phase_ != phase::open || !text) return false;
+  // Busy: the socket is not taking bytes, or a batch is already queued. Typing
+  // and presence are stale by the time such a socket would get them, and
+  // queueing them would let one chatty sender push others into the
+  // slow-consumer close (issue 16 item 9).
+  if (write_waiting_ || data_frames_ + ephemeral_frames_ >= max_batch_frames) return false;
+  enqueue(ws::opcode::text, std::move(text), true);
+  return true;
+}
+
 void websocket_session::close() { begin_close(ws::close_code::normal, "", false); }
+
+void websocket_session::revoke(std::string_view reason) {
+  if (phase_ == phase::open)
+    spdlog::info("websocket {} rid={}: closing, {}", remote_, request_id_, reason);
+  begin_close(ws::close_code::policy_violation, reason, true);
+}
 
 void websocket_session::go_away() {
   begin_close(ws::close_code::going_away, "server stopping", false);

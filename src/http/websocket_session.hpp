@@ -48,7 +48,9 @@ class websocket_session final : public ws_connection,
 
   using ws_connection::send;
   bool send(std::shared_ptr<const std::string> text) override;
+  bool send_ephemeral(std::shared_ptr<const std::string> text) override;
   void close() override;
+  void revoke(std::string_view reason) override;
   bool is_open() const override { return phase_ == phase::open; }
   std::size_t queued() const override { return data_frames_; }
 
@@ -69,9 +71,10 @@ class websocket_session final : public ws_connection,
     std::uint8_t header[ws::max_header_size];
     std::uint8_t header_size;
     ws::opcode op;
+    bool ephemeral = false;  // typing/presence: not counted toward the cap
   };
 
-  void enqueue(ws::opcode op, std::shared_ptr<const std::string> payload);
+  void enqueue(ws::opcode op, std::shared_ptr<const std::string> payload, bool ephemeral = false);
   void schedule_flush();
   // Writes what is queued, in gathered writes, until the queue is empty or the
   // socket would block (then waits for it to turn writable).
@@ -109,8 +112,9 @@ class websocket_session final : public ws_connection,
   std::size_t out_head_ = 0;
   std::size_t out_offset_ = 0;      // bytes of out_[out_head_] already written
   std::size_t pong_at_ = SIZE_MAX;  // index of a queued pong not yet started
-  std::size_t data_frames_ = 0;     // text frames not fully written: the cap counts these
+  std::size_t data_frames_ = 0;     // durable text frames not fully written: the cap counts these
   std::size_t queued_bytes_ = 0;    // and their payload bytes
+  std::size_t ephemeral_frames_ = 0;  // ephemeral text frames not fully written
   clock::time_point last_read_{};
   clock::time_point deadline_ = clock::time_point::max();  // write progress, close handshake
 

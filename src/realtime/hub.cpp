@@ -54,7 +54,7 @@ bool hub::has_subscribers(std::int64_t workspace_id, std::string_view topic) con
 }
 
 std::size_t hub::publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
-                         const nlohmann::json& data) {
+                         const nlohmann::json& data, delivery how) {
   auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));
   if (idx == index_.end()) return 0;
   auto text = std::make_shared<const std::string>(event_text(type, data));
@@ -65,7 +65,8 @@ std::size_t hub::publish(std::int64_t workspace_id, std::string_view topic, std:
   auto& list = idx->second;
   for (std::size_t i = 0, end = list.size(); i < end; ++i) {
     auto* c = list[i].conn;
-    if (c && c->send(text)) ++n;
+    if (!c) continue;
+    if (how == delivery::ephemeral ? c->send_ephemeral(text) : c->send(text)) ++n;
   }
   if (--publishing_ == 0) {
     retired_.clear();

@@ -13,7 +13,9 @@
 #include "switchboard/auth/login_limiter.hpp"
 #include "switchboard/core/clock.hpp"
 #include "switchboard/http/router.hpp"
+#include "switchboard/realtime/coalescer.hpp"
 #include "switchboard/realtime/hub.hpp"
+#include "switchboard/realtime/sockets.hpp"
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/store.hpp"
 #include "switchboard/teams/settings.hpp"
@@ -64,6 +66,10 @@ struct api_context {
   std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
   widget_runtime widget{};
   std::string default_country = "US";  // workspace.default_country: national phone formats
+  // Open sockets by credential: revocations close them (issue 16 item 8).
+  realtime::socket_registry sockets{};
+  // Typing and presence per sender: one per second per conversation (item 9).
+  realtime::coalescer ephemeral{std::chrono::seconds(1)};
 };
 
 void add_api_routes(http::router& routes, api_context& ctx);

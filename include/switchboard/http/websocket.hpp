@@ -25,8 +25,15 @@ class ws_connection {
   // closed as a slow consumer (close code 1008) and this returns false.
   virtual bool send(std::shared_ptr<const std::string> text) = 0;
   bool send(std::string text) { return send(std::make_shared<const std::string>(std::move(text))); }
+  // Queues an ephemeral frame (typing, presence): dropped, not queued, when the
+  // socket is busy (a write is waiting or frames are already queued), and never
+  // counted toward the slow-consumer cap. Returns whether it was queued.
+  virtual bool send_ephemeral(std::shared_ptr<const std::string> text) { return send(std::move(text)); }
   // Starts a close handshake after the queued frames are written.
   virtual void close() = 0;
+  // The credential behind this socket was revoked (or its scope shrank): closes
+  // now with 1008, dropping whatever is still queued, so nothing more is delivered.
+  virtual void revoke(std::string_view reason) { (void)reason; close(); }
   virtual bool is_open() const = 0;
   virtual std::size_t queued() const = 0;
 };

@@ -25,10 +25,14 @@ class hub {
                             std::shared_ptr<http::ws_connection> conn);
   void unsubscribe(subscription_id id);
 
+  // Durable events (a message, a conversation change) are queued on every
+  // subscriber and count toward its slow-consumer cap; ephemeral ones (typing,
+  // presence) are dropped for a busy socket instead (issue 16 item 9).
+  enum class delivery { durable, ephemeral };
   // Serializes {"type":type,"data":data} once and queues it on every subscriber.
   // Returns how many connections it was queued on.
   std::size_t publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
-                      const nlohmann::json& data);
+                      const nlohmann::json& data, delivery how = delivery::durable);
   std::size_t subscribers() const { return subs_.size(); }
   // Lets a publisher skip building an event that nobody would receive.
   bool has_subscribers(std::int64_t workspace_id, std::string_view topic) const;

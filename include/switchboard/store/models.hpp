@@ -92,6 +92,11 @@ struct principal {
   std::string role;
   std::string name;
   bool via_api_key = false;
+  // The credential: a session's or an API key's row id (sockets close when it is revoked).
+  id_t credential_id = 0;
+  // API keys only: "read" (GET only) or "write"; whether the key may manage keys.
+  std::string key_scope = "write";
+  bool key_manage = false;
 };
 
 }  // namespace switchboard::store

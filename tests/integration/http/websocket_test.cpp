@@ -50,6 +50,9 @@ struct probe {
   std::atomic<bool> open_after_close{false};
   std::atomic<bool> send_after_close{false};
   std::atomic<bool> slow_handler_started{false};
+  std::atomic<int> ephemeral_dropped{0};
+  std::atomic<bool> flood_done{false};
+  std::atomic<bool> durable_after_flood{false};
 
   void note_queued(std::size_t n) {
     auto cur = max_queued.load();
@@ -112,6 +115,23 @@ asio::awaitable<void> flood(std::shared_ptr<ws_connection> c, std::shared_ptr<pr
   }
 }
 
+// Issue 16 item 9: n ephemeral frames (typing-like), then one durable frame.
+asio::awaitable<void> ephemeral_flood(std::shared_ptr<ws_connection> c, std::shared_ptr<probe> p, int n,
+                                      std::size_t size) {
+  auto frame = std::make_shared<const std::string>(size, 'e');
+  auto ex = co_await asio::this_coro::executor;
+  for (int i = 0; i < n; ++i) {
+    if (c->send_ephemeral(frame))
+      ++p->accepted_sends;
+    else
+      ++p->ephemeral_dropped;
+    p->note_queued(c->queued());
+    co_await asio::post(ex, asio::use_awaitable);
+  }
+  p->durable_after_flood = c->send(std::string("done"));
+  p->flood_done = true;
+}
+
 sb::app::app_options ws_routes(std::shared_ptr<probe> p) {
   sb::app::app_options o{false, {}};
   o.extra_routes = [p](sb::http::router& r, sb::app::app& a) {
@@ -159,6 +179,20 @@ sb::app::app_options ws_routes(std::shared_ptr<probe> p) {
           ws_accept acc;
           acc.on_open = [p, &a, n, size](std::shared_ptr<ws_connection> c) {
             asio::co_spawn(a.io(), flood(c, p, n, size), asio::detached);
+            return make_callbacks(p, c, nullptr);
+          };
+          co_return acc;
+        },
+        {.max_message = 1024, .max_queue_messages = 8, .max_queue_bytes = 256 * 1024});
+    // The same caps, flooded with ephemeral frames instead.
+    r.add_websocket(
+        "/test/ws/ephemeral/{n}/{size}",
+        [p, &a](request& req) -> asio::awaitable<ws_accept> {
+          int n = std::stoi(req.params.at("n"));
+          std::size_t size = std::stoul(req.params.at("size"));
+          ws_accept acc;
+          acc.on_open = [p, &a, n, size](std::shared_ptr<ws_connection> c) {
+            asio::co_spawn(a.io(), ephemeral_flood(c, p, n, size), asio::detached);
             return make_callbacks(p, c, nullptr);
           };
           co_return acc;
@@ -545,6 +579,26 @@ TEST_F(websocket_test, slow_consumer_is_disconnected_with_a_bounded_queue) {
   }
   EXPECT_GT(frames, 0);
   EXPECT_LT(frames, probe_->accepted_sends.load() + 1);
+}
+
+// Issue 16 item 9: ephemeral frames to a client that does not read are dropped
+// (not queued), never count toward the cap, and never close the socket; a
+// durable frame afterwards is queued and arrives.
+TEST_F(websocket_test, ephemeral_frames_are_dropped_for_a_busy_socket_not_counted) {
+  start([](sb::config& c) { c.http.write_timeout = 10s; });
+  ws_client c(port(), "/test/ws/ephemeral/20000/32768");
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(eventually([&] { return probe_->flood_done.load(); }, 30s));
+  EXPECT_EQ(probe_->closed.load(), 0) << "an ephemeral flood closed the socket";
+  EXPECT_TRUE(probe_->durable_after_flood.load());
+  EXPECT_GT(probe_->ephemeral_dropped.load(), 0);
+  EXPECT_LE(probe_->max_queued.load(), 1u);  // only durable frames are counted
+  // The client reads now: what was accepted, then the durable frame.
+  for (;;) {
+    auto r = c.read(5s);
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    if (r.text == "done") break;
+  }
 }
 
 TEST_F(websocket_test, byte_cap_applies_before_the_count_cap) {
