@@ -24,6 +24,7 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/http/websocket.hpp"
+#include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
 #include "switchboard/widget/rate_limit.hpp"
@@ -235,6 +236,14 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, sandbox_limits& l
   auto refused = co_await check_sandbox_line(ctx, *g.who, ends->to);
   if (refused) refused = co_await check_sandbox_line(ctx, *g.who, ends->from);
   if (refused) co_return *refused;
+  // A call of another workspace is not the caller's to step, even on their own line.
+  if (g.who->workspace_id) {
+    auto find = [sid](store::database& db) { return store::conversations::find_by_external_any(db, "voice", sid); };
+    auto item = co_await ctx.db.read(std::move(find));
+    if (!item) co_return store_error(item.err());
+    if (*item && (*item)->workspace_id != *g.who->workspace_id)
+      co_return response::error(404, "NOT_FOUND", "no sandbox call " + sid);
+  }
 
   auto status = opt_string(*body, "status");
   if (!status) co_return response::from(status.err());

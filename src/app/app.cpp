@@ -93,16 +93,17 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_ = std::unique_ptr<api::api_context>(
       new api::api_context{*a->store_, a->hub_, a->cpu_, opts.now,
                            std::chrono::hours(cfg.auth_session_ttl_hours), {}, {}});
-  a->api_->carriers = {cfg.public_url,         cfg.twilio.auth_token,    cfg.signalwire.signing_key,
-                       cfg.sandbox_enabled,    random_hex(32),           cfg.twilio.account_sid,
-                       cfg.twilio.api_base,    cfg.signalwire.project_id, cfg.signalwire.api_token,
-                       cfg.signalwire.api_base, static_cast<double>(cfg.sms_per_second_per_number)};
-  a->api_->carriers.sandbox_requests_per_minute = static_cast<int>(cfg.sandbox_requests_per_minute);
+  std::string sandbox_local_key;
   if (cfg.sandbox_enabled) {
     auto key = load_or_create_sandbox_key(*dir);
     if (!key) return key.err();
-    a->api_->carriers.sandbox_local_key = *key;
+    sandbox_local_key = *key;
   }
+  a->api_->carriers = {cfg.public_url,         cfg.twilio.auth_token,    cfg.signalwire.signing_key,
+                       cfg.sandbox_enabled,    random_hex(32),           cfg.twilio.account_sid,
+                       cfg.twilio.api_base,    cfg.signalwire.project_id, cfg.signalwire.api_token,
+                       cfg.signalwire.api_base, static_cast<double>(cfg.sms_per_second_per_number),
+                       static_cast<int>(cfg.sandbox_requests_per_minute), sandbox_local_key};
   spdlog::info("sandbox carrier: {} (carriers.sandbox.enabled = {})", cfg.sandbox_enabled ? "on" : "off",
                cfg.sandbox_mode);
   a->api_->logins.set_options({static_cast<int>(cfg.auth_login.max_failures), std::chrono::minutes(15),
