@@ -192,7 +192,12 @@ TEST_F(sandbox_security_test, issue16_item14_a_teammate_reaches_only_their_own_w
   auto heard = a_ws.wait_event("sandbox.message");
   ASSERT_TRUE(heard);
   EXPECT_EQ((*heard)["data"]["body"], "second code 777111");
-  EXPECT_FALSE(bob_ws.wait_event("sandbox.message", 300ms)) << "another workspace's socket hears nothing";
+  // The hub queued the event on every subscriber before A read it; a ping on
+  // B's socket now answers with the next frame B has: the pong, not the text.
+  bob_ws.send(R"({"type":"ping"})");
+  auto next = bob_ws.read();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(json::parse(*next)["type"], "pong") << "another workspace's socket hears nothing: " << *next;
 }
 
 // Issue 16 item 14: a caller is rate-limited (429 with Retry-After), texts are
