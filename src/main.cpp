@@ -139,6 +139,8 @@ int main(int argc, char** argv) {
   sim_sms->add_option("--to", sim.to, "a sandbox business number")->required();
   sim_sms->add_option("--body", sim.body)->required();
   sim_sms->add_option("--url", sim.url, "server base URL (default: http://<listen>)");
+  sim_sms->add_option("--token", sim.token,
+                      "a teammate's session token or API key (default: $SB_TOKEN, else the data dir's sandbox.key)");
 
   try {
     cli.parse(argc, argv);

@@ -1,5 +1,6 @@
 // Login, logout, me, API keys, audit log.
 #include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
 
 #include "common.hpp"
 #include "routes.hpp"
@@ -40,22 +41,29 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
   auto email = normalize_email(**email_in).value_or(trim(**email_in));
   std::string password = **password_in;
 
-  auto now = std::chrono::steady_clock::now();
-  std::string email_key = "email:" + email, ip_key = "ip:" + req.remote;
-  long wait = std::max(ctx.logins.retry_after(email_key, now), ctx.logins.retry_after(ip_key, now));
+  // The attempt is reserved before anything is awaited, so concurrent
+  // attempts cannot all reach the password check (issue 16 item 7).
+  std::string email_key = email, ip_key = req.remote;
+  long wait = ctx.logins.reserve(email_key, ip_key, ctx.now());
   if (wait > 0) co_return rate_limited(wait);
 
   auto job1 = [email](store::database& db) { return store::teammates::find_by_email(db, email); };
   auto found = co_await ctx.db.read(std::move(job1));
-  if (!found) co_return response::error(500, "INTERNAL", "login failed");
+  if (!found) {
+    ctx.logins.abandoned(email_key, ip_key);
+    co_return response::error(500, "INTERNAL", "login failed");
+  }
   std::string hash = *found && !(*found)->password_hash.empty() ? (*found)->password_hash
                                                                  : dummy_hash();
   auto verify = [password, hash] { return auth::verify_password(password, hash); };
   auto ok = co_await offload(ctx.cpu, std::move(verify));
   bool valid = ok && *ok && *found && !(*found)->password_hash.empty();
   if (!valid) {
-    ctx.logins.record_failure(email_key, std::chrono::steady_clock::now());
-    ctx.logins.record_failure(ip_key, std::chrono::steady_clock::now());
+    auto waits = ctx.logins.failed(email_key, ip_key, ctx.now());
+    if (waits.address_wait > 0)
+      spdlog::warn("login: too many failures from {}; refusing it for {} s", ip_key, waits.address_wait);
+    if (waits.account_wait > 0)
+      spdlog::warn("login: too many failures for {}; delaying its logins by {} s", email_key, waits.account_wait);
     if (*found) {
       auto who = **found;
       auto at = now_text(ctx);
@@ -68,8 +76,7 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
     }
     co_return response::error(401, "INVALID_CREDENTIALS", "wrong email or password");
   }
-  ctx.logins.record_success(email_key);
-  ctx.logins.record_success(ip_key);
+  ctx.logins.succeeded(email_key, ip_key);
 
   auto t = **found;
   std::string token = "sbs_" + random_hex(32);

@@ -518,58 +518,6 @@ asio::awaitable<response> delete_number(api_context& ctx, carrier_link& link, re
   co_return response::json(200, {{"ok", true}, {"released_at_carrier", *released}});
 }
 
-// The simulator plays a customer's phone: it asks the sandbox to deliver a text,
-// and the sandbox signs a webhook and sends it through the real webhook handler.
-asio::awaitable<response> sandbox_send(api_context& ctx, request& req) {
-  if (!ctx.carriers.sandbox_enabled) co_return response::error(404, "NOT_FOUND", "the sandbox carrier is disabled");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto from = opt_string(*body, "from");
-  auto to = opt_string(*body, "to");
-  auto text = opt_string(*body, "body");
-  for (auto* r : {&from, &to, &text})
-    if (!*r) co_return response::from(r->err());
-  if (!*from || !*to || !*text) co_return response::error(400, "MISSING_REQUIRED_FIELD", "from, to and body are required");
-  auto f = carriers::normalize_e164(**from);
-  auto t = carriers::normalize_e164(**to);
-  if (!f) co_return response::from(f.err());
-  if (!t) co_return response::from(t.err());
-  auto target = *t;
-  auto job = [target](store::database& db) { return nums::find_active(db, target); };
-  auto number = co_await ctx.db.read(std::move(job));
-  if (!number) co_return store_error(number.err());
-  // Only sandbox numbers: the sandbox must not be a way to spoof texts to real lines.
-  if (!*number || (*number)->carrier != "sandbox")
-    co_return response::error(404, "NOT_FOUND", "no sandbox number " + target);
-  std::string sid = "SM" + random_hex(16);
-  std::string form = "MessageSid=" + sid + "&AccountSid=ACsandbox&From=" + carriers::form_encode(*f) +
-                     "&To=" + carriers::form_encode(target) + "&Body=" + carriers::form_encode(**text) +
-                     "&NumMedia=0";
-  auto r = co_await deliver_sandbox_webhook(ctx, "/webhooks/sandbox/sms", form);
-  if (r.status != 200) co_return response::error(502, "INTERNAL", "the webhook handler answered " + std::to_string(r.status));
-  co_return response::json(201, {{"sid", sid}, {"from", *f}, {"to", target}, {"twiml", r.body}});
-}
-
-// What the sandbox "sent" to a phone: the simulator's inbox.
-asio::awaitable<response> sandbox_inbox(api_context& ctx, request& req) {
-  if (!ctx.carriers.sandbox_enabled) co_return response::error(404, "NOT_FOUND", "the sandbox carrier is disabled");
-  auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""));
-  if (!phone) co_return response::from(phone.err());
-  auto after_param = cursor_param(req);
-  if (!after_param) co_return response::from(after_param.err());
-  auto after = *after_param;
-  auto p = *phone;
-  auto job = [p, after](store::database& db) { return nums::sandbox_messages_to(db, p, after, 100); };
-  auto rows = co_await ctx.db.read(std::move(job));
-  if (!rows) co_return store_error(rows.err());
-  json items = json::array();
-  for (auto& m : *rows)
-    items.push_back({{"id", id_str(m.id)}, {"sid", m.sid}, {"from", m.from}, {"to", m.to}, {"body", m.body}, {"created_at", m.created_at}});
-  std::optional<std::string> next;
-  if (!rows->empty()) next = make_cursor(rows->back().id);
-  co_return page(items, next);
-}
-
 }  // namespace
 
 void add_number_routes(http::router& r, api_context& ctx) {
@@ -583,8 +531,6 @@ void add_number_routes(http::router& r, api_context& ctx) {
         [&ctx, link](request& q) { return patch_number(ctx, *link, q); });
   r.add("DELETE", "/api/v1/numbers/{id}",
         [&ctx, link](request& q) { return delete_number(ctx, *link, q); });
-  r.add("POST", "/api/sandbox/v1/messages", [&ctx](request& q) { return sandbox_send(ctx, q); });
-  r.add("GET", "/api/sandbox/v1/messages", [&ctx](request& q) { return sandbox_inbox(ctx, q); });
 }
 
 }  // namespace switchboard::api

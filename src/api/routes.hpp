@@ -43,7 +43,7 @@ nlohmann::json visitor_message_json(const store::message& m);
 // conversation's line. Throws job_error (NOT_FOUND, INVALID_INPUT) when it cannot.
 store::message queue_click_to_call(store::database& db, store::id_t workspace_id, store::id_t teammate_id,
                                    store::id_t conversation_id, const std::string& at);
-// The hub topic (workspace 0) on which the sandbox publishes what it sends to a phone.
+// The hub topic (under the sending line's workspace) on which the sandbox publishes what it sends to a phone.
 std::string sandbox_topic(const std::string& phone);
 // Signs a form body with the sandbox key and runs it through the webhook
 // handler for `path`, exactly as a carrier's request would be.

@@ -3,8 +3,18 @@
 // WebSocket that shows what the sandbox "sent" to a phone as it happens.
 // Everything here goes through the real webhook handlers, signed with the
 // sandbox's key, and only ever reaches sandbox numbers.
+//
+// Every endpoint needs a signed-in teammate (a Bearer session or API key; the
+// socket takes ?token=) and only reaches that teammate's workspace: another
+// workspace's lines and texts are NOT_FOUND. `simulate sms` may present the
+// data directory's key (X-Sandbox-Key) instead, which reaches every workspace.
+// Each caller is rate-limited (carriers.sandbox.requests_per_minute). The
+// recordings are the exception: synthesized tones that the inbox's <audio>
+// fetches without credentials, limited per client address (issue 16 item 14).
 #include <cmath>
 #include <regex>
+
+#include <spdlog/spdlog.h>
 
 #include <boost/url/parse.hpp>
 
@@ -14,8 +24,10 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/http/websocket.hpp"
+#include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/widget/rate_limit.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -24,14 +36,89 @@ namespace nums = store::numbers;
 
 response sandbox_off() { return response::error(404, "NOT_FOUND", "the sandbox carrier is disabled"); }
 
-// The sandbox line `to`, or an error response: the sandbox never reaches real lines.
-asio::awaitable<std::optional<response>> check_sandbox_line(api_context& ctx, const std::string& to) {
+// The longest text the simulator may send: a carrier's limit for a concatenated SMS.
+constexpr std::size_t max_text_chars = 1600;
+
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+response rate_limited(long seconds) {
+  auto r = response::error(429, "RATE_LIMITED", "too many sandbox requests; retry in " + std::to_string(seconds) + " s");
+  r.headers.add("Retry-After", std::to_string(seconds));
+  return r;
+}
+
+// Who is driving the sandbox: a teammate's workspace, or (the data directory's
+// key) every workspace.
+struct caller {
+  std::optional<id_t> workspace_id;
+};
+
+struct gate_result {
+  std::optional<caller> who;
+  response refusal;
+};
+
+struct sandbox_limits {
+  widget::rate_limiter per_caller;
+  widget::rate_limiter per_address;
+};
+
+// Enabled? Signed in (or the local key)? Within the caller's rate?
+asio::awaitable<gate_result> gate(api_context& ctx, sandbox_limits& limits, const request& req,
+                                  bool allow_query_token = false) {
+  gate_result out;
+  if (!ctx.carriers.sandbox_enabled) {
+    out.refusal = sandbox_off();
+    co_return out;
+  }
+  std::string key;
+  caller who;
+  if (auto local = req.headers.get("X-Sandbox-Key")) {
+    if (ctx.carriers.sandbox_local_key.empty() ||
+        !carriers::constant_time_equal(*local, ctx.carriers.sandbox_local_key)) {
+      spdlog::warn("sandbox: wrong X-Sandbox-Key from {} (request {})", req.remote, req.request_id);
+      out.refusal = response::error(401, "NOT_AUTHENTICATED", "wrong sandbox key");
+      co_return out;
+    }
+    key = "local";
+  } else {
+    auto p = co_await authenticate(ctx, req, allow_query_token);
+    if (!p) {
+      out.refusal = response::from(p.err());
+      co_return out;
+    }
+    who.workspace_id = p->workspace_id;
+    key = (p->via_api_key ? "key:" : "teammate:") + std::to_string(p->teammate_id);
+  }
+  if (long wait = limits.per_caller.hit(key, ctx.now()); wait > 0) {
+    out.refusal = rate_limited(wait);
+    co_return out;
+  }
+  out.who = who;
+  co_return out;
+}
+
+// The caller's sandbox line `to` (its workspace), or an error response: the
+// sandbox never reaches real lines, nor another workspace's.
+asio::awaitable<result<id_t>> sandbox_line(api_context& ctx, const caller& who, const std::string& to) {
   auto target = to;
   auto job = [target](store::database& db) { return nums::find_active(db, target); };
   auto number = co_await ctx.db.read(std::move(job));
-  if (!number) co_return store_error(number.err());
-  if (!*number || (*number)->carrier != "sandbox")
-    co_return response::error(404, "NOT_FOUND", "no sandbox number " + to);
+  if (!number) co_return number.err();
+  if (!*number || (*number)->carrier != "sandbox" ||
+      (who.workspace_id && (*number)->workspace_id != *who.workspace_id))
+    co_return error{"NOT_FOUND", "no sandbox number " + to};
+  co_return (*number)->workspace_id;
+}
+
+asio::awaitable<std::optional<response>> check_sandbox_line(api_context& ctx, const caller& who,
+                                                            const std::string& to) {
+  auto r = co_await sandbox_line(ctx, who, to);
+  if (!r) co_return r.err().code == "NOT_FOUND" ? response::from(r.err()) : store_error(r.err());
   co_return std::nullopt;
 }
 
@@ -78,15 +165,19 @@ response relay(const response& r) {
 }
 
 // GET /api/sandbox/v1/numbers: the sandbox lines a simulated customer can text or call.
-asio::awaitable<response> sandbox_numbers(api_context& ctx, request&) {
-  if (!ctx.carriers.sandbox_enabled) co_return sandbox_off();
-  auto job = [](store::database& db) {
+asio::awaitable<response> sandbox_numbers(api_context& ctx, sandbox_limits& limits, request& req) {
+  auto g = co_await gate(ctx, limits, req);
+  if (!g.who) co_return g.refusal;
+  auto ws = g.who->workspace_id;
+  auto job = [ws](store::database& db) {
     json items = json::array();
     auto& q = db.prepare(
         "SELECT n.number, t.name, g.name FROM numbers n"
         " LEFT JOIN teammates t ON t.id = n.owner_teammate_id"
         " LEFT JOIN teams g ON g.id = n.owner_team_id"
-        " WHERE n.carrier = 'sandbox' AND n.status = 'active' ORDER BY n.id");
+        " WHERE n.carrier = 'sandbox' AND n.status = 'active' AND (?1 IS NULL OR n.workspace_id = ?1)"
+        " ORDER BY n.id");
+    q.bind_all(ws);
     while (q.step()) {
       auto owner = q.column_opt_text(1);
       if (!owner) owner = q.column_opt_text(2);
@@ -103,13 +194,14 @@ asio::awaitable<response> sandbox_numbers(api_context& ctx, request&) {
 }
 
 // POST /api/sandbox/v1/calls {from, to}: the simulated customer dials a sandbox line.
-asio::awaitable<response> sandbox_call(api_context& ctx, request& req) {
-  if (!ctx.carriers.sandbox_enabled) co_return sandbox_off();
+asio::awaitable<response> sandbox_call(api_context& ctx, sandbox_limits& limits, request& req) {
+  auto g = co_await gate(ctx, limits, req);
+  if (!g.who) co_return g.refusal;
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto ends = read_ends(*body);
   if (!ends) co_return response::from(ends.err());
-  auto refused = co_await check_sandbox_line(ctx, ends->to);
+  auto refused = co_await check_sandbox_line(ctx, *g.who, ends->to);
   if (refused) co_return *refused;
   auto sid = "CA" + random_hex(16);
   auto form = form_of(call_params(sid, *ends, "ringing"));
@@ -121,8 +213,9 @@ asio::awaitable<response> sandbox_call(api_context& ctx, request& req) {
 // POST /api/sandbox/v1/calls/{sid}/events {from, to, url, params}: the next step of
 // a call, as the carrier would request it: a <Gather>'s digits, a <Record>'s
 // recording, a transcription, a <Dial>'s outcome or the final status.
-asio::awaitable<response> sandbox_call_event(api_context& ctx, request& req) {
-  if (!ctx.carriers.sandbox_enabled) co_return sandbox_off();
+asio::awaitable<response> sandbox_call_event(api_context& ctx, sandbox_limits& limits, request& req) {
+  auto g = co_await gate(ctx, limits, req);
+  if (!g.who) co_return g.refusal;
   auto sid = req.params.at("sid");
   static const std::regex sid_shape("CA[0-9a-f]{32}");
   if (!std::regex_match(sid, sid_shape)) co_return response::error(400, "INVALID_FORMAT", "not a sandbox call sid");
@@ -140,9 +233,17 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, request& req) {
   if (path != voice && !(path.starts_with(std::string(voice) + "/") && path.size() > voice.size() + 1))
     co_return response::error(400, "INVALID_INPUT", "url must be one of the sandbox's voice webhooks");
   // A customer's call is to a sandbox line; a call the line placed (click-to-call) is from one.
-  auto refused = co_await check_sandbox_line(ctx, ends->to);
-  if (refused) refused = co_await check_sandbox_line(ctx, ends->from);
+  auto refused = co_await check_sandbox_line(ctx, *g.who, ends->to);
+  if (refused) refused = co_await check_sandbox_line(ctx, *g.who, ends->from);
   if (refused) co_return *refused;
+  // A call of another workspace is not the caller's to step, even on their own line.
+  if (g.who->workspace_id) {
+    auto find = [sid](store::database& db) { return store::conversations::find_by_external_any(db, "voice", sid); };
+    auto item = co_await ctx.db.read(std::move(find));
+    if (!item) co_return store_error(item.err());
+    if (*item && (*item)->workspace_id != *g.who->workspace_id)
+      co_return response::error(404, "NOT_FOUND", "no sandbox call " + sid);
+  }
 
   auto status = opt_string(*body, "status");
   if (!status) co_return response::from(status.err());
@@ -169,8 +270,9 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, request& req) {
 
 // GET /api/sandbox/v1/recordings/{name}?seconds=N: the "recording" of a simulated
 // voicemail, a quiet tone pattern of that length, so players have something to play.
-asio::awaitable<response> sandbox_recording(api_context& ctx, request& req) {
+asio::awaitable<response> sandbox_recording(api_context& ctx, sandbox_limits& limits, request& req) {
   if (!ctx.carriers.sandbox_enabled) co_return sandbox_off();
+  if (long wait = limits.per_address.hit(req.remote, ctx.now()); wait > 0) co_return rate_limited(wait);
   int seconds = std::atoi(req.query_param("seconds").value_or("3").c_str());
   seconds = std::clamp(seconds, 1, 120);
   constexpr std::uint32_t rate = 8000;
@@ -207,20 +309,27 @@ asio::awaitable<response> sandbox_recording(api_context& ctx, request& req) {
 }
 
 // GET /ws/sandbox?phone=E164: what the sandbox sends to that phone, live.
-asio::awaitable<http::ws_accept> sandbox_socket(api_context& ctx, request& req) {
+// Only a teammate's token (?token=): the socket hears its own workspace's texts.
+asio::awaitable<http::ws_accept> sandbox_socket(api_context& ctx, sandbox_limits& limits, request& req) {
   http::ws_accept accept;
-  if (!ctx.carriers.sandbox_enabled) {
-    accept.reject = sandbox_off();
+  if (req.headers.get("X-Sandbox-Key")) {
+    accept.reject = response::error(401, "NOT_AUTHENTICATED", "the sandbox socket needs a teammate's token");
     co_return accept;
   }
+  auto g = co_await gate(ctx, limits, req, true);
+  if (!g.who) {
+    accept.reject = g.refusal;
+    co_return accept;
+  }
+  auto ws = *g.who->workspace_id;
   auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""));
   if (!phone) {
     accept.reject = response::from(phone.err());
     co_return accept;
   }
   auto topic = sandbox_topic(*phone);
-  accept.on_open = [&ctx, topic](std::shared_ptr<http::ws_connection> conn) {
-    auto sub = ctx.hub.subscribe(0, topic, conn);
+  accept.on_open = [&ctx, ws, topic](std::shared_ptr<http::ws_connection> conn) {
+    auto sub = ctx.hub.subscribe(ws, topic, conn);
     conn->send(realtime::event_text("ready", json::object()));
     http::ws_callbacks cb;
     cb.on_message = [](http::ws_connection& c, std::string_view text) {
@@ -233,16 +342,100 @@ asio::awaitable<http::ws_accept> sandbox_socket(api_context& ctx, request& req) 
   co_return accept;
 }
 
+// POST /api/sandbox/v1/messages {from, to, body}: the simulated phone texts a
+// line. The text is recorded first (so a reply it triggers gets a later id),
+// then signed and delivered through the real webhook handler.
+asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits, request& req) {
+  auto g = co_await gate(ctx, limits, req);
+  if (!g.who) co_return g.refusal;
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto from = opt_string(*body, "from");
+  auto to = opt_string(*body, "to");
+  auto text = opt_string(*body, "body");
+  for (auto* r : {&from, &to, &text})
+    if (!*r) co_return response::from(r->err());
+  if (!*from || !*to || !*text) co_return response::error(400, "MISSING_REQUIRED_FIELD", "from, to and body are required");
+  if (utf8_length(**text) > max_text_chars)
+    co_return response::error(400, "INVALID_INPUT", "body is longer than " + std::to_string(max_text_chars) + " characters");
+  auto f = carriers::normalize_e164(**from);
+  auto t = carriers::normalize_e164(**to);
+  if (!f) co_return response::from(f.err());
+  if (!t) co_return response::from(t.err());
+  // Only the caller's sandbox lines: the sandbox must not spoof texts to real lines, nor to another workspace.
+  auto ws = co_await sandbox_line(ctx, *g.who, *t);
+  if (!ws) co_return ws.err().code == "NOT_FOUND" ? response::from(ws.err()) : store_error(ws.err());
+  std::string sid = "SM" + random_hex(16);
+  auto at = now_text(ctx);
+  auto record = [w = *ws, sid, f = *f, t = *t, b = **text, at](store::database& db) {
+    return nums::record_sandbox_message(db, w, sid, f, t, b, at);
+  };
+  auto id = co_await ctx.db.write(std::move(record));
+  if (!id) co_return store_error(id.err());
+  std::string form = "MessageSid=" + sid + "&AccountSid=ACsandbox&From=" + carriers::form_encode(*f) +
+                     "&To=" + carriers::form_encode(*t) + "&Body=" + carriers::form_encode(**text) +
+                     "&NumMedia=0";
+  auto r = co_await deliver_sandbox_webhook(ctx, "/webhooks/sandbox/sms", form);
+  if (r.status != 200) {
+    auto undo = [row = *id](store::database& db) { nums::delete_sandbox_message(db, row); };
+    co_await ctx.db.write(std::move(undo));
+    co_return response::error(502, "INTERNAL", "the webhook handler answered " + std::to_string(r.status));
+  }
+  co_return response::json(201, {{"id", id_str(*id)}, {"sid", sid}, {"from", *f}, {"to", *t}, {"body", **text},
+                                 {"created_at", at}, {"twiml", r.body}});
+}
+
+// GET /api/sandbox/v1/messages?phone=E164[&line=E164][&cursor=]: what the
+// sandbox sent to that phone (the simulator's inbox); with `line`, both
+// directions between the phone and that line, oldest first. The caller's
+// workspace only.
+asio::awaitable<response> sandbox_inbox(api_context& ctx, sandbox_limits& limits, request& req) {
+  auto g = co_await gate(ctx, limits, req);
+  if (!g.who) co_return g.refusal;
+  auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""));
+  if (!phone) co_return response::from(phone.err());
+  std::optional<std::string> line;
+  if (auto l = req.query_param("line")) {
+    auto n = carriers::normalize_e164(*l);
+    if (!n) co_return response::from(n.err());
+    line = *n;
+  }
+  auto after_param = cursor_param(req);
+  if (!after_param) co_return response::from(after_param.err());
+  auto job = [ws = g.who->workspace_id, p = *phone, line, after = *after_param](store::database& db) {
+    return nums::sandbox_messages_to(db, ws, p, line, after, 100);
+  };
+  auto rows = co_await ctx.db.read(std::move(job));
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& m : *rows)
+    items.push_back({{"id", id_str(m.id)}, {"sid", m.sid}, {"from", m.from}, {"to", m.to}, {"body", m.body},
+                     {"created_at", m.created_at}});
+  std::optional<std::string> next;
+  if (!rows->empty()) next = make_cursor(rows->back().id);
+  co_return page(items, next);
+}
+
 }  // namespace
 
 std::string sandbox_topic(const std::string& phone) { return "sandbox:" + phone; }
 
 void add_sandbox_routes(http::router& r, api_context& ctx) {
-  r.add("GET", "/api/sandbox/v1/numbers", [&ctx](request& q) { return sandbox_numbers(ctx, q); });
-  r.add("POST", "/api/sandbox/v1/calls", [&ctx](request& q) { return sandbox_call(ctx, q); });
-  r.add("POST", "/api/sandbox/v1/calls/{sid}/events", [&ctx](request& q) { return sandbox_call_event(ctx, q); });
-  r.add("GET", "/api/sandbox/v1/recordings/{name}", [&ctx](request& q) { return sandbox_recording(ctx, q); });
-  r.add_websocket("/ws/sandbox", [&ctx](request& q) { return sandbox_socket(ctx, q); });
+  auto per_minute = std::max(1, ctx.carriers.sandbox_requests_per_minute);
+  auto limits = std::make_shared<sandbox_limits>(
+      sandbox_limits{{per_minute, std::chrono::seconds(60)}, {per_minute, std::chrono::seconds(60)}});
+  // A text is at most 1,600 characters; call events carry at most 30 short params.
+  http::route_options small{16 * 1024};
+  r.add("GET", "/api/sandbox/v1/numbers", [&ctx, limits](request& q) { return sandbox_numbers(ctx, *limits, q); });
+  r.add("POST", "/api/sandbox/v1/messages", [&ctx, limits](request& q) { return sandbox_send(ctx, *limits, q); },
+        small);
+  r.add("GET", "/api/sandbox/v1/messages", [&ctx, limits](request& q) { return sandbox_inbox(ctx, *limits, q); });
+  r.add("POST", "/api/sandbox/v1/calls", [&ctx, limits](request& q) { return sandbox_call(ctx, *limits, q); }, small);
+  r.add("POST", "/api/sandbox/v1/calls/{sid}/events",
+        [&ctx, limits](request& q) { return sandbox_call_event(ctx, *limits, q); });
+  r.add("GET", "/api/sandbox/v1/recordings/{name}",
+        [&ctx, limits](request& q) { return sandbox_recording(ctx, *limits, q); });
+  r.add_websocket("/ws/sandbox", [&ctx, limits](request& q) { return sandbox_socket(ctx, *limits, q); });
 }
 
 }  // namespace switchboard::api

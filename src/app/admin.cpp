@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "switchboard/app/app.hpp"
@@ -338,8 +339,23 @@ int run_simulate_sms(const config& cfg, const simulate_args& a) {
   std::string base = a.url.empty() ? "http://" + cfg.listen : a.url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   nlohmann::json body = {{"from", a.from}, {"to", a.to}, {"body", a.body}};
-  auto r = http::blocking_request("POST", base + "/api/sandbox/v1/messages", body.dump(),
-                                  {{"Content-Type", "application/json"}});
+  // The sandbox needs a teammate's token, or the key in the server's data directory
+  // (readable by whoever runs the server on this machine).
+  std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"}};
+  std::string token = a.token;
+  if (token.empty())
+    if (const char* env = std::getenv("SB_TOKEN")) token = env;
+  if (!token.empty()) {
+    headers.emplace_back("Authorization", "Bearer " + token);
+  } else if (auto key = read_sandbox_key(cfg.store.data_dir)) {
+    headers.emplace_back("X-Sandbox-Key", *key);
+  } else {
+    std::fprintf(stderr,
+                 "switchboard simulate: no %s (start the server with this --data-dir first) and no --token\n",
+                 sandbox_key_path(cfg.store.data_dir).c_str());
+    return 1;
+  }
+  auto r = http::blocking_request("POST", base + "/api/sandbox/v1/messages", body.dump(), headers);
   if (!r) {
     std::fprintf(stderr, "switchboard simulate: %s\n", r.err().message.c_str());
     return 1;

@@ -1,7 +1,11 @@
 #include "switchboard/app/app.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -33,6 +37,38 @@ std::string database_path(const std::string& data_dir) {
   return (fs::path(data_dir) / "switchboard.db").string();
 }
 
+std::string sandbox_key_path(const std::string& data_dir) {
+  return (fs::path(data_dir) / "sandbox.key").string();
+}
+
+namespace {
+
+// The data directory's sandbox key (created 0600 on first use): whoever can
+// read it may drive the sandbox for every workspace, as `simulate sms` does.
+result<std::string> load_or_create_sandbox_key(const std::string& data_dir) {
+  auto path = sandbox_key_path(data_dir);
+  if (auto key = read_sandbox_key(data_dir)) return *key;
+  auto key = random_hex(32);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    if (auto again = read_sandbox_key(data_dir)) return *again;  // another process won the race
+    return error{"INVALID_CONFIG", "data_dir: cannot create " + path};
+  }
+  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
+  ::close(fd);
+  if (!ok) return error{"INVALID_CONFIG", "data_dir: cannot write " + path};
+  return key;
+}
+
+}  // namespace
+
+std::optional<std::string> read_sandbox_key(const std::string& data_dir) {
+  std::ifstream in(sandbox_key_path(data_dir));
+  std::string key;
+  if (!in || !std::getline(in, key) || key.size() != 64) return std::nullopt;
+  return key;
+}
+
 app::app(const config& cfg) : cfg_(cfg) {}
 
 app::~app() {
@@ -57,10 +93,23 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_ = std::unique_ptr<api::api_context>(
       new api::api_context{*a->store_, a->hub_, a->cpu_, opts.now,
                            std::chrono::hours(cfg.auth_session_ttl_hours), {}, {}});
+  std::string sandbox_local_key;
+  if (cfg.sandbox_enabled) {
+    auto key = load_or_create_sandbox_key(*dir);
+    if (!key) return key.err();
+    sandbox_local_key = *key;
+  }
   a->api_->carriers = {cfg.public_url,         cfg.twilio.auth_token,    cfg.signalwire.signing_key,
                        cfg.sandbox_enabled,    random_hex(32),           cfg.twilio.account_sid,
                        cfg.twilio.api_base,    cfg.signalwire.project_id, cfg.signalwire.api_token,
-                       cfg.signalwire.api_base, static_cast<double>(cfg.sms_per_second_per_number)};
+                       cfg.signalwire.api_base, static_cast<double>(cfg.sms_per_second_per_number),
+                       static_cast<int>(cfg.sandbox_requests_per_minute), sandbox_local_key};
+  spdlog::info("sandbox carrier: {} (carriers.sandbox.enabled = {})", cfg.sandbox_enabled ? "on" : "off",
+               cfg.sandbox_mode);
+  a->api_->logins.set_options({static_cast<int>(cfg.auth_login.max_failures), std::chrono::minutes(15),
+                               std::chrono::seconds(1),
+                               std::chrono::seconds(cfg.auth_login.address_block_max_seconds),
+                               std::chrono::seconds(cfg.auth_login.account_delay_max_seconds)});
   a->api_->routing.sticky_idle = std::chrono::hours(cfg.routing_sticky_idle_hours);
   a->api_->routing.new_conversation_after_resolved = cfg.routing_after_resolved == "new";
   a->api_->default_country = cfg.default_country;

@@ -18,7 +18,7 @@ namespace {
 
 using json = nlohmann::json;
 
-enum class kind { string, boolean, integer, string_list };
+enum class kind { string, boolean, integer, string_list, auto_boolean };  // auto_boolean: true, false or "auto"
 
 struct key_spec {
   std::string key;
@@ -52,7 +52,11 @@ const std::vector<key_spec>& specs() {
       {"store.busy_timeout_ms", kind::integer, 5000, 0, 600'000},
       {"store.read_connections", kind::integer, 2, 1, 64},
       {"auth.session_ttl_hours", kind::integer, 720, 1, 87600},
-      {"carriers.sandbox.enabled", kind::boolean, true},
+      {"auth.login_max_failures", kind::integer, 5, 1, 1000},
+      {"auth.login_address_block_max_seconds", kind::integer, 900, 1, 86400},
+      {"auth.login_account_delay_max_seconds", kind::integer, 60, 1, 86400},
+      {"carriers.sandbox.enabled", kind::auto_boolean, "auto"},
+      {"carriers.sandbox.requests_per_minute", kind::integer, 300, 1, 1'000'000},
       {"carriers.sms_per_second_per_number", kind::integer, 1, 1, 1000},
       {"carriers.twilio.account_sid", kind::string, ""},
       {"carriers.twilio.auth_token", kind::string, ""},
@@ -125,6 +129,10 @@ std::optional<error> check(const key_spec& s, const json& v) {
     case kind::boolean:
       if (!v.is_boolean()) return bad(s.key, "must be true or false");
       return std::nullopt;
+    case kind::auto_boolean:
+      if (!v.is_boolean() && v != "auto" && v != "true" && v != "false")
+        return bad(s.key, "must be true, false or \"auto\"");
+      return std::nullopt;
     case kind::integer:
       if (!v.is_number_integer()) return bad(s.key, "must be an integer");
       if (v.get<std::int64_t>() < s.min || v.get<std::int64_t>() > s.max)
@@ -149,6 +157,11 @@ result<json> parse_env_value(const key_spec& s, const std::string& text) {
       if (text == "true" || text == "1") return json(true);
       if (text == "false" || text == "0") return json(false);
       return bad(s.key, "must be true or false (from " + env_name(s.key) + ")");
+    case kind::auto_boolean:
+      if (text == "true" || text == "1") return json(true);
+      if (text == "false" || text == "0") return json(false);
+      if (text == "auto") return json("auto");
+      return bad(s.key, "must be true, false or auto (from " + env_name(s.key) + ")");
     case kind::integer: {
       std::int64_t n = 0;
       std::size_t used = 0;
@@ -208,8 +221,15 @@ bool is_http_url(const std::string& v) {
 std::string listen_url(const std::string& host, std::uint16_t port) {
   // A wildcard address is not somewhere a browser can go: name this machine's loopback.
   std::string h = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
-  if (h.find(':') != std::string::npos) h = "[" + h + "]";
-  return "http://" + h + ":" + std::to_string(port);
+  bool v6 = h.find(':') != std::string::npos;
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "http://" + h.
+  std::string url = "http://";
+  if (v6) url += '[';
+  url += h;
+  if (v6) url += ']';
+  url += ':';
+  url += std::to_string(port);
+  return url;
 }
 
 std::string env_name(const std::string& key) {
@@ -326,7 +346,9 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.store.busy_timeout = ms("store.busy_timeout_ms");
   c.store.read_connections = static_cast<std::size_t>(num("store.read_connections"));
   c.auth_session_ttl_hours = num("auth.session_ttl_hours");
-  c.sandbox_enabled = values["carriers.sandbox.enabled"].get<bool>();
+  c.auth_login = {num("auth.login_max_failures"), num("auth.login_address_block_max_seconds"),
+                  num("auth.login_account_delay_max_seconds")};
+  c.sandbox_requests_per_minute = num("carriers.sandbox.requests_per_minute");
   c.sms_per_second_per_number = num("carriers.sms_per_second_per_number");
   c.routing_sticky_idle_hours = num("routing.sticky_idle_hours");
   c.routing_after_resolved = str("routing.after_resolved");
@@ -338,6 +360,16 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
               str("carriers.twilio.api_base")};
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),
                   str("carriers.signalwire.signing_key"), str("carriers.signalwire.api_base")};
+  // `auto`: the sandbox is on only while no real carrier is configured, so a
+  // production install does not expose it by accident (issue 16 item 14).
+  {
+    auto& v = values["carriers.sandbox.enabled"];
+    bool real_carrier = !c.twilio.account_sid.empty() || !c.twilio.auth_token.empty() ||
+                        !c.signalwire.project_id.empty() || !c.signalwire.api_token.empty() ||
+                        !c.signalwire.signing_key.empty();
+    c.sandbox_mode = v.is_boolean() ? (v.get<bool>() ? "true" : "false") : v.get<std::string>();
+    c.sandbox_enabled = c.sandbox_mode == "auto" ? !real_carrier : c.sandbox_mode == "true";
+  }
   c.teams = {str("teams.app_id"), str("teams.app_password"), str("teams.tenant_id"),
              str("teams.openid_metadata_url"), str("teams.token_url")};
   c.bootstrap = {str("bootstrap.admin_email"), str("bootstrap.admin_password"),

@@ -58,8 +58,14 @@ struct rest_send {
 
 struct pass_result {
   std::vector<store::message> changed;
-  std::vector<std::pair<std::string, nlohmann::json>> sandbox_sent;  // (to phone, message) for the simulator
-  std::vector<std::pair<std::string, nlohmann::json>> sandbox_calls;  // (to phone, call) for the simulator
+  // For the simulator: what the sandbox sent to a phone, heard by that workspace's /ws/sandbox.
+  struct sandbox_event {
+    id_t workspace_id;
+    std::string to;
+    nlohmann::json data;
+  };
+  std::vector<sandbox_event> sandbox_sent;   // messages
+  std::vector<sandbox_event> sandbox_calls;  // calls
   std::vector<rest_send> sends;
   std::vector<teams_send> teams_posts;
 };
@@ -183,8 +189,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
             .bind_all(row.workspace_id, item_id, sid)
             .run();
         store::conversations::update_item(db, row.workspace_id, item_id, item->body, "sent", meta);
-        out.sandbox_calls.emplace_back(to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
-                                                          {"url", url}, {"created_at", at}});
+        out.sandbox_calls.push_back({row.workspace_id, to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
+                                                          {"url", url}, {"created_at", at}}});
         finish("done", std::nullopt, at);
         if (auto m = store::conversations::find_message(db, row.workspace_id, item_id)) out.changed.push_back(*m);
         continue;
@@ -208,9 +214,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           continue;
         }
         std::string sid = "SM" + random_hex(16);
-        store::numbers::record_sandbox_message(db, row.workspace_id, sid, number->number, to, body, at);
-        out.sandbox_sent.emplace_back(to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
-                                                         {"body", body}, {"created_at", at}});
+        auto rid = store::numbers::record_sandbox_message(db, row.workspace_id, sid, number->number, to, body, at);
+        out.sandbox_sent.push_back({row.workspace_id, to, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
+                                                                         {"from", number->number}, {"to", to},
+                                                                         {"body", body}, {"created_at", at}}});
         finish("done", std::nullopt, at);
         continue;
       }
@@ -259,9 +266,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         continue;
       }
       std::string sid = "SM" + random_hex(16);
-      store::numbers::record_sandbox_message(db, ws, sid, number->number, *phone, body, at);
-      out.sandbox_sent.emplace_back(*phone, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", *phone},
-                                                           {"body", body}, {"created_at", at}});
+      auto rid = store::numbers::record_sandbox_message(db, ws, sid, number->number, *phone, body, at);
+      out.sandbox_sent.push_back({ws, *phone, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
+                                                             {"from", number->number}, {"to", *phone},
+                                                             {"body", body}, {"created_at", at}}});
       db.prepare("UPDATE messages SET status = 'sent', external_id = ?2 WHERE id = ?1")
           .bind_all(message_id, sid)
           .run();
@@ -276,8 +284,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     co_return;
   }
   for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
-  for (auto& [to, m] : r->sandbox_sent) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.message", m);
-  for (auto& [to, c] : r->sandbox_calls) self->ctx.hub.publish(0, api::sandbox_topic(to), "sandbox.call", c);
+  for (auto& e : r->sandbox_sent) self->ctx.hub.publish(e.workspace_id, api::sandbox_topic(e.to), "sandbox.message", e.data);
+  for (auto& e : r->sandbox_calls) self->ctx.hub.publish(e.workspace_id, api::sandbox_topic(e.to), "sandbox.call", e.data);
 
   for (auto& post : r->teams_posts)
     co_await deliver_teams(self->ctx, self->client, self->teams_tokens, post, self->retry_base);

@@ -180,7 +180,7 @@ std::optional<conversation_ref> latest_conversation(database& db, id_t workspace
   return conversation_ref{q.column_int(0), q.column_text(1)};
 }
 
-void record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
+id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
                             const std::string& from, const std::string& to,
                             const std::string& body, const std::string& now) {
   db.prepare(
@@ -188,15 +188,26 @@ void record_sandbox_message(database& db, id_t workspace_id, const std::string& 
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind_all(workspace_id, sid, from, to, body, now)
       .run();
+  return db.last_insert_rowid();
 }
 
-std::vector<sandbox_message> sandbox_messages_to(database& db, const std::string& to,
+void delete_sandbox_message(database& db, id_t id) {
+  db.prepare("DELETE FROM sandbox_messages WHERE id = ?1").bind_all(id).run();
+}
+
+std::vector<sandbox_message> sandbox_messages_to(database& db, std::optional<id_t> workspace_id,
+                                                 const std::string& to,
+                                                 const std::optional<std::string>& line,
                                                  std::optional<id_t> after, int limit) {
   std::vector<sandbox_message> out;
+  // Both branches of the OR use the to_number index.
   auto& q = db.prepare(
       "SELECT id, sid, from_number, to_number, body, created_at FROM sandbox_messages"
-      " WHERE to_number = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3");
-  q.bind_all(to, after, static_cast<std::int64_t>(limit));
+      " WHERE (?1 IS NULL OR workspace_id = ?1) AND (?3 IS NULL OR id > ?3)"
+      " AND ((to_number = ?2 AND (?4 IS NULL OR from_number = ?4))"
+      "      OR (?4 IS NOT NULL AND to_number = ?4 AND from_number = ?2))"
+      " ORDER BY id LIMIT ?5");
+  q.bind_all(workspace_id, to, after, line, static_cast<std::int64_t>(limit));
   while (q.step())
     out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3),
                    q.column_text(4), q.column_text(5)});

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  customerTexts as texts, eventually, shown, signIn as openApp, startInbox,
+  customerTexts as texts, eventually, sandboxFetch, shown, signIn as openApp, startInbox,
 } from './support.mjs';
 
 let inbox;
@@ -62,7 +62,7 @@ test('an agent sees a new conversation live, replies, notes, assigns and resolve
   assert.ok(thread.items.some((m) => m.private && m.body === 'VIP customer, be nice'));
   // The reply reached the customer's phone; the note did not.
   const sent = await eventually(async () => {
-    const r = await fetch(`${daemon.url}/api/sandbox/v1/messages?phone=%2B14155550131`);
+    const r = await sandboxFetch(daemon.url, '/api/sandbox/v1/messages?phone=%2B14155550131');
     const { items } = await r.json();
     return items.length ? items : null;
   }, { what: 'the reply on the customer phone' });

@@ -16,7 +16,11 @@ try {
   await admin.call('PATCH', `/api/v1/teammates/${admin.user.id}`, { name: 'Dana Reyes' });
   const line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
   const post = (path, body) =>
-    fetch(`${daemon.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(`${daemon.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` },
+      body: JSON.stringify(body),
+    })
       .then((r) => r.json());
   const texts = [
     ['+14155550141', 'Hi! Is the blue jacket still in stock in size M?'],
@@ -102,6 +106,9 @@ try {
 
   const sim = await browser.newPage({ viewport: { width: 1000, height: 700 } });
   await sim.goto(`${daemon.url}/simulator/`);
+  await sim.getByLabel('Email').fill(daemon.email);
+  await sim.getByLabel('Password').fill(daemon.password);
+  await sim.getByRole('button', { name: 'Sign in' }).click();
   await sim.getByLabel('Your phone number', { exact: true }).fill('+14155550141');
   await sim.getByLabel('Your phone number', { exact: true }).dispatchEvent('change');
   await sim.getByLabel('Text message').fill('Yes please, I will come by on Saturday.');

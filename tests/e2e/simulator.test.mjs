@@ -3,7 +3,7 @@
 // steps through the line's greeting to a voicemail in the thread.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, launchBrowser, login, startDaemon } from './support.mjs';
+import { eventually, launchBrowser, login, sandboxFetch, signIn, startDaemon } from './support.mjs';
 
 let daemon;
 let agent;
@@ -23,12 +23,16 @@ after(async () => {
   await daemon?.stop();
 });
 
+// The simulator asks a fresh browser to sign in (issue 16 item 14).
 async function openSimulator(phone, lineNumber = line) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(`${daemon.url}/simulator/`);
+  await page.getByLabel('Email').fill(daemon.email);
+  await page.getByLabel('Password').fill(daemon.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Your phone number', { exact: true }).fill(phone);
   await page.getByLabel('Your phone number', { exact: true }).dispatchEvent('change');
   await page.getByLabel('Business line', { exact: true }).selectOption(lineNumber);
@@ -230,11 +234,95 @@ test('a shared line outside its hours answers a text once with its after-hours r
 });
 
 test('the simulator refuses a line that is not a sandbox number', async () => {
-  const res = await fetch(`${daemon.url}/api/sandbox/v1/calls`, {
+  const res = await sandboxFetch(daemon.url, '/api/sandbox/v1/calls', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ from: '+14155550123', to: '+14155550199' }),
   });
   assert.equal(res.status, 404);
   assert.equal((await res.json()).error.code, 'NOT_FOUND');
+});
+
+// Issue 16 item 14: the first-run path. Signed in to the inbox, the simulator
+// reuses that session (no second sign-in); a text to the line appears in the
+// inbox, the answer typed there appears on the phone. Without a session the
+// simulator shows a sign-in form and the sandbox answers nothing anonymously.
+test('issue 16 item 14: the simulator reuses the inbox session, and the inbox answers its text', async () => {
+  const anonymous = await fetch(`${daemon.url}/api/sandbox/v1/numbers`);
+  assert.equal(anonymous.status, 401);
+
+  const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await page.goto(`${daemon.url}/simulator/`);
+  await page.getByLabel('Business line', { exact: true }).selectOption(line);
+  await page.getByLabel('Your phone number', { exact: true }).fill('+14155550127');
+  await page.getByLabel('Your phone number', { exact: true }).dispatchEvent('change');
+  await page.getByText('Live: replies to +14155550127').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign in' }).isVisible(), false, 'no second sign-in');
+  await page.getByLabel('Text message').fill('First text from a new phone');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.bubble.mine', { hasText: 'First text from a new phone' }).waitFor();
+
+  await page.goto(`${daemon.url}/app/`);
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.locator('.conv-item', { hasText: 'First text from a new phone' }).click();
+  await page.getByLabel('Message', { exact: true }).fill('Answered from the inbox');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.msg.outbound', { hasText: 'Answered from the inbox' }).waitFor();
+
+  await page.goto(`${daemon.url}/simulator/`);
+  await page.locator('.bubble.theirs', { hasText: 'Answered from the inbox' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // A browser with no session gets the sign-in form, not the phone.
+  const fresh = await browser.newPage();
+  await fresh.goto(`${daemon.url}/simulator/`);
+  await fresh.getByRole('button', { name: 'Sign in' }).waitFor();
+  assert.equal(await fresh.getByLabel('Text message').isVisible(), false);
+  await fresh.close();
+});
+
+// Issue 16 item 22: the number survives a reload, an invalid number sends
+// nothing, and after a reload both directions show, each reply after the text
+// that triggered it (the after-hours reply used to be shown above it).
+test('issue 16 item 22: the phone keeps its number and its whole conversation across reloads', async () => {
+  const team = await agent.call('POST', '/api/v1/teams', { name: 'Night desk', member_ids: [agent.user.id] });
+  const shared = await agent.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_team_id: team.id });
+  await agent.call('PATCH', `/api/v1/teams/${team.id}/routing`, {
+    business_hours: { timezone: 'UTC', weekly: {} }, // never open
+    after_hours_reply: 'Closed now, we reply at 9.',
+  });
+  const { page, errors } = await openSimulator('+14155550128', shared.number);
+  await page.getByLabel('Text message').fill('Are you open?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.bubble.theirs', { hasText: 'Closed now, we reply at 9.' }).waitFor();
+  const conv = await eventually(() => conversationOf('+14155550128'), { what: 'the conversation' });
+  await agent.call('POST', `/api/v1/conversations/${conv.id}/messages`, { body: 'We will call you at 9.' });
+  await page.locator('.bubble.theirs', { hasText: 'We will call you at 9.' }).waitFor();
+  const expected = ['Are you open?', 'Closed now, we reply at 9.', 'We will call you at 9.'];
+  const bubbles = () => page.locator('.bubble .body').allTextContents();
+  assert.deepEqual(await bubbles(), expected, 'live: in the order the sandbox carried them');
+
+  await page.reload();
+  await page.getByText('Live: replies to +14155550128').waitFor();
+  assert.equal(await page.getByLabel('Your phone number', { exact: true }).inputValue(), '+14155550128');
+  await page.getByLabel('Business line', { exact: true }).selectOption(shared.number);
+  await eventually(async () => (await bubbles()).length === 3, { what: 'the history after a reload' });
+  assert.deepEqual(await bubbles(), expected, 'after a reload: both directions, in order');
+  assert.deepEqual(await page.locator('.bubble').evaluateAll((els) => els.map((e) => e.className)),
+    ['bubble mine', 'bubble theirs', 'bubble theirs']);
+
+  // An invalid own number: flagged, Send disabled, and nothing leaves from the old number.
+  await page.getByLabel('Your phone number', { exact: true }).fill('12');
+  await page.getByLabel('Your phone number', { exact: true }).dispatchEvent('change');
+  assert.equal(await page.getByLabel('Your phone number', { exact: true }).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+  await page.getByLabel('Text message').fill('must not be sent');
+  await page.getByLabel('Text message').press('Enter');
+  await page.getByText('your phone number is not valid').waitFor();
+  await new Promise((r) => setTimeout(r, 300));
+  const t = await agent.call('GET', `/api/v1/conversations/${conv.id}/messages`);
+  assert.equal(t.items.some((m) => m.body === 'must not be sent'), false);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

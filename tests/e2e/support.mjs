@@ -52,6 +52,10 @@ export async function startDaemon({ env = {} } = {}) {
   };
 }
 
+// The first session opened on each daemon (its admin's, in every fixture): the
+// sandbox endpoints need a signed-in teammate (issue 16 item 14).
+const firstTokens = new Map();
+
 // A logged-in agent's REST client.
 export async function login(url, email, password) {
   const res = await fetch(`${url}/api/v1/auth/login`, {
@@ -61,6 +65,7 @@ export async function login(url, email, password) {
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const { token, user } = await res.json();
+  if (!firstTokens.has(url)) firstTokens.set(url, token);
   const call = async (method, path, body) => {
     const r = await fetch(`${url}${path}`, {
       method,
@@ -113,9 +118,17 @@ export async function signIn(browser, url, email, password, { viewport } = {}) {
   return { page, errors };
 }
 
+// A sandbox request as the daemon's first signed-in teammate.
+export function sandboxFetch(url, path, init = {}) {
+  return fetch(`${url}${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${firstTokens.get(url) || ''}`, ...(init.headers || {}) },
+  });
+}
+
 // A customer's phone texts a sandbox line.
 export async function customerTexts(url, from, to, body) {
-  const r = await fetch(`${url}/api/sandbox/v1/messages`, {
+  const r = await sandboxFetch(url, '/api/sandbox/v1/messages', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ from, to, body }),

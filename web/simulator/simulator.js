@@ -1,18 +1,65 @@
 // The sandbox carrier's phone: texts and calls a sandbox line as a customer
 // would, through /api/sandbox/v1 (which signs real webhooks), and shows what
 // the sandbox sends back to this phone live over /ws/sandbox.
+//
+// The sandbox needs a signed-in teammate and reaches only their workspace: the
+// simulator reuses the inbox's session (localStorage 'sb.token', same origin)
+// and otherwise asks to sign in, storing the session for the inbox too.
 const $ = (id) => document.getElementById(id);
 const store = window.localStorage;
 
 const state = {
+  token: store.getItem('sb.token') || '',
   me: '',
   line: '',
-  sent: JSON.parse(store.getItem('sb.sim.sent') || '[]'), // texts this phone sent
-  received: new Map(), // sid -> message the sandbox delivered to this phone
+  messages: new Map(), // id -> a text between this phone and a line, either direction (server ids give the order)
   socket: null,
   retry: 0,
   ringing: null, // an incoming call not answered yet
+  started: false,
 };
+
+// ---------- sign in ----------
+
+class SignedOut extends Error {}
+
+function showLogin(message = '') {
+  if (state.socket) {
+    const s = state.socket;
+    state.socket = null;
+    s.close();
+  }
+  $('main').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message;
+  $('email').focus();
+}
+
+function signedOut(message) {
+  state.token = '';
+  store.removeItem('sb.token');
+  showLogin(message);
+}
+
+async function login(event) {
+  event.preventDefault();
+  $('login-error').textContent = '';
+  const res = await fetch('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: $('email').value, password: $('password').value }),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    $('login-error').textContent = data.error?.code === 'RATE_LIMITED'
+      ? 'Too many attempts. Wait a moment and try again.' : 'Wrong email or password.';
+    return;
+  }
+  state.token = data.token;
+  store.setItem('sb.token', data.token);
+  $('password').value = '';
+  await start();
+}
 
 // ---------- setup ----------
 
@@ -32,10 +79,17 @@ function normalise(text) {
 async function api(method, path, body) {
   const res = await fetch(path, {
     method,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+    headers: {
+      Authorization: `Bearer ${state.token}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await res.json().catch(() => ({}));
+  if (res.status === 401) {
+    signedOut(data.error?.code === 'SESSION_EXPIRED' ? 'Your session expired. Please sign in again.' : '');
+    throw new SignedOut('signed out');
+  }
   if (!res.ok) throw new Error(data.error?.message || `HTTP ${res.status}`);
   return data;
 }
@@ -62,24 +116,41 @@ function setMe(value) {
   store.setItem('sb.sim.me', value);
 }
 
+// The number typed in the box, or null (then nothing is sent or dialled from it).
+function typedNumber() {
+  return normalise($('my-number').value);
+}
+
+function checkNumber() {
+  const n = typedNumber();
+  $('my-number').setAttribute('aria-invalid', String(!n));
+  $('my-number-hint').textContent = n ? 'Any E.164 number, e.g. +14155550123. It becomes the contact\'s phone.'
+    : 'Not a phone number: use E.164, e.g. +14155550123. Nothing is sent until it is fixed.';
+  $('send').disabled = !n;
+  $('dial').disabled = !n;
+  return n;
+}
+
 // ---------- messages ----------
+
+function between(m) {
+  return (m.from === state.me && m.to === state.line) || (m.from === state.line && m.to === state.me);
+}
 
 function renderThread() {
   const list = $('thread');
-  const items = [
-    ...state.sent.filter((m) => m.from === state.me && m.to === state.line).map((m) => ({ ...m, mine: true })),
-    ...[...state.received.values()].filter((m) => m.from === state.line).map((m) => ({ ...m, mine: false })),
-  ].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+  const items = [...state.messages.values()].filter(between).sort((a, b) => Number(a.id) - Number(b.id));
   list.replaceChildren();
   for (const m of items) {
+    const mine = m.from === state.me;
     const li = document.createElement('li');
-    li.className = m.mine ? 'bubble mine' : 'bubble theirs';
+    li.className = mine ? 'bubble mine' : 'bubble theirs';
     const text = document.createElement('span');
     text.className = 'body';
     text.textContent = m.body;
     const meta = document.createElement('span');
     meta.className = 'meta';
-    meta.textContent = `${m.mine ? 'You' : 'Business'} · ${new Date(m.created_at).toLocaleTimeString()}`;
+    meta.textContent = `${mine ? 'You' : 'Business'} · ${new Date(m.created_at).toLocaleTimeString()}`;
     li.append(text, meta);
     list.append(li);
   }
@@ -87,14 +158,17 @@ function renderThread() {
 }
 
 function remember(m) {
-  if (!state.received.has(m.sid)) state.received.set(m.sid, m);
+  if (m.id !== undefined && !state.messages.has(m.id)) state.messages.set(m.id, m);
 }
 
-async function loadInbox() {
+// Both directions between this phone and the chosen line, from the server (so a
+// reload shows the whole conversation, in the order the sandbox carried it).
+async function loadHistory() {
   if (!state.me) return;
   let cursor = null;
   for (let page = 0; page < 50; page++) {
     const q = new URLSearchParams({ phone: state.me });
+    if (state.line) q.set('line', state.line);
     if (cursor) q.set('cursor', cursor);
     const { items, next_cursor: next } = await api('GET', `/api/sandbox/v1/messages?${q}`);
     items.forEach(remember);
@@ -106,14 +180,16 @@ async function loadInbox() {
 
 function connect() {
   if (state.socket) state.socket.close();
-  if (!state.me) return;
+  state.socket = null;
+  if (!state.me || !state.token) return;
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(`${proto}//${location.host}/ws/sandbox?phone=${encodeURIComponent(state.me)}`);
+  const q = new URLSearchParams({ phone: state.me, token: state.token });
+  const ws = new WebSocket(`${proto}//${location.host}/ws/sandbox?${q}`);
   state.socket = ws;
   ws.onopen = () => {
     state.retry = 0;
     $('connection').textContent = `Live: replies to ${state.me} appear as they are sent.`;
-    loadInbox().catch(() => {}); // anything sent while we were away
+    loadHistory().catch(() => {}); // anything sent while we were away
   };
   ws.onmessage = (e) => {
     const event = JSON.parse(e.data);
@@ -128,7 +204,9 @@ function connect() {
     if (state.socket !== ws) return;
     const wait = Math.min(30000, 500 * 2 ** state.retry++);
     $('connection').textContent = `Offline; reconnecting in ${Math.round(wait / 1000)} s…`;
-    setTimeout(connect, wait);
+    setTimeout(() => {
+      if (state.socket === ws) connect();
+    }, wait);
   };
 }
 
@@ -137,21 +215,26 @@ async function send(event) {
   const text = $('text').value.trim();
   $('send-error').textContent = '';
   if (!text) return;
+  const from = checkNumber();
+  if (!from) {
+    $('send-error').textContent = 'Not sent: your phone number is not valid.';
+    return;
+  }
+  if (from !== state.me) $('my-number').onchange(); // typed but not yet applied
   if (!state.line) {
     $('send-error').textContent = 'Choose a business line first.';
     return;
   }
   $('send').disabled = true;
   try {
-    const r = await api('POST', '/api/sandbox/v1/messages', { from: state.me, to: state.line, body: text });
-    state.sent.push({ sid: r.sid, from: state.me, to: state.line, body: text, created_at: new Date().toISOString() });
-    store.setItem('sb.sim.sent', JSON.stringify(state.sent.slice(-200)));
+    const r = await api('POST', '/api/sandbox/v1/messages', { from, to: state.line, body: text });
+    remember({ id: r.id, sid: r.sid, from: r.from, to: r.to, body: r.body, created_at: r.created_at });
     $('text').value = '';
     renderThread();
   } catch (e) {
-    $('send-error').textContent = `Not sent: ${e.message}`;
+    if (!(e instanceof SignedOut)) $('send-error').textContent = `Not sent: ${e.message}`;
   } finally {
-    $('send').disabled = false;
+    $('send').disabled = !typedNumber();
     $('text').focus();
   }
 }
@@ -354,6 +437,10 @@ async function collectDigits(max, finish) {
 }
 
 async function dial() {
+  if (!checkNumber()) {
+    $('call-state').textContent = 'Your phone number is not valid.';
+    return;
+  }
   if (!state.line) {
     $('call-state').textContent = 'Choose a business line first.';
     return;
@@ -439,22 +526,22 @@ function wire() {
       $('compose').requestSubmit();
     }
   });
+  $('my-number').addEventListener('input', checkNumber);
   $('my-number').onchange = () => {
-    const n = normalise($('my-number').value);
-    $('my-number').setAttribute('aria-invalid', String(!n));
-    $('my-number-hint').textContent = n ? 'Any E.164 number, e.g. +14155550123. It becomes the contact\'s phone.'
-      : 'Not a phone number: use E.164, e.g. +14155550123.';
+    const n = checkNumber();
     if (!n) return;
     $('my-number').value = n;
+    if (n === state.me) return;
     setMe(n);
-    state.received.clear();
-    connect();
+    state.messages.clear();
     renderThread();
+    connect();
   };
   $('line').onchange = () => {
     state.line = $('line').value;
     store.setItem('sb.sim.line', state.line);
     renderThread();
+    loadHistory().catch(() => {});
   };
   $('dial').onclick = dial;
   $('answer').onclick = () => pickUp(true);
@@ -477,19 +564,31 @@ function wire() {
   $('dial-busy').onclick = () => answer('busy');
 }
 
-async function main() {
-  wire();
-  setMe(store.getItem('sb.sim.me') || randomNumber());
-  $('my-number').value = state.me;
+async function start() {
+  $('login').hidden = true;
+  $('main').hidden = false;
   try {
+    const me = await api('GET', '/api/v1/me');
+    $('signed-in').textContent = `Signed in as ${me.name || me.email}.`;
     await loadLines();
   } catch (e) {
-    $('connection').textContent = `The sandbox is not available: ${e.message}`;
+    if (!(e instanceof SignedOut)) $('connection').textContent = `The sandbox is not available: ${e.message}`;
     return;
   }
   connect();
-  await loadInbox().catch(() => {});
+  await loadHistory().catch(() => {});
   renderThread();
+}
+
+function main() {
+  wire();
+  $('login-form').onsubmit = login;
+  // The number stays across reloads (an unusable stored value is replaced once).
+  setMe(normalise(store.getItem('sb.sim.me') || '') || randomNumber());
+  $('my-number').value = state.me;
+  checkNumber();
+  if (!state.token) return showLogin();
+  start();
 }
 
 main();

@@ -34,6 +34,10 @@ struct carrier_settings {
   std::string twilio_account_sid, twilio_api_base;
   std::string signalwire_project_id, signalwire_api_token, signalwire_api_base;
   double sms_per_second_per_number = 1;
+  // The sandbox's endpoints (issue 16 item 14): requests per minute per teammate,
+  // and the data directory's key that `simulate sms` presents instead of a login.
+  int sandbox_requests_per_minute = 300;
+  std::string sandbox_local_key;
 };
 
 // How texts on teammates' lines are routed (routing.* keys).

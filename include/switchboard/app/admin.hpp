@@ -23,6 +23,9 @@ int run_admin(const config& cfg, const admin_args& args);
 
 struct simulate_args {
   std::string from, to, body, url;
+  // A session or API key token (also SB_TOKEN); without one, the data directory's
+  // sandbox.key, which the server creates, authenticates the request.
+  std::string token;
 };
 int run_simulate_sms(const config& cfg, const simulate_args& args);
 

@@ -2,6 +2,8 @@
 // Wires config, store, HTTP server and routes; owns the one io_context.
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
 
@@ -35,6 +37,9 @@ struct app_options {
 // Creates the data directory if needed; the error names data_dir.
 result<std::string> prepare_data_dir(const std::string& data_dir);
 std::string database_path(const std::string& data_dir);
+// <data_dir>/sandbox.key: lets `simulate sms` use the sandbox without a login.
+std::string sandbox_key_path(const std::string& data_dir);
+std::optional<std::string> read_sandbox_key(const std::string& data_dir);
 
 class app {
  public:

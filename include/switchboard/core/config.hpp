@@ -67,6 +67,13 @@ struct widget_config {
   std::int64_t anonymous_retention_days = 30;  // never-used visitor identities are purged after this
 };
 
+// Login throttling (auth.login_*): see auth/login_limiter.hpp.
+struct login_throttle_config {
+  std::int64_t max_failures = 5;                // per account and per address within 15 minutes
+  std::int64_t address_block_max_seconds = 900;  // an address's wait doubles up to this
+  std::int64_t account_delay_max_seconds = 60;   // an account's delay doubles up to this
+};
+
 struct config {
   std::string listen;
   std::string public_url;
@@ -74,7 +81,10 @@ struct config {
   http_config http;
   store_config store;
   std::int64_t auth_session_ttl_hours = 720;  // login sessions expire after this
-  bool sandbox_enabled = true;
+  login_throttle_config auth_login;
+  std::string sandbox_mode = "auto";  // carriers.sandbox.enabled as written: auto | true | false
+  bool sandbox_enabled = true;        // resolved: auto = no Twilio or SignalWire configured
+  std::int64_t sandbox_requests_per_minute = 300;  // per teammate (or the local key), and per address for recordings
   std::int64_t sms_per_second_per_number = 1;  // outbound pacing per sending number
   std::int64_t routing_sticky_idle_hours = 24;  // a teammate's plain text follows the last conversation this long
   std::string routing_after_resolved = "reopen";  // a customer's text after resolution: reopen | new

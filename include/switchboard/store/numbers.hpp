@@ -68,11 +68,18 @@ struct sandbox_message {
   id_t id = 0;
   std::string sid, from, to, body, created_at;
 };
-void record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
+// What the sandbox carried: texts it "sent" to a phone, and the simulator's own
+// texts to a line (recorded before they are delivered, so ids give the order).
+id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
                             const std::string& from, const std::string& to,
                             const std::string& body, const std::string& now);
-// Messages the sandbox "sent" to a phone (the simulator's inbox), after an id.
-std::vector<sandbox_message> sandbox_messages_to(database& db, const std::string& to,
+void delete_sandbox_message(database& db, id_t id);
+// Messages the sandbox "sent" to a phone (the simulator's inbox), after an id;
+// with `line`, both directions between the phone and that line. Only the
+// workspace's own rows unless workspace_id is nullopt (the data directory's key).
+std::vector<sandbox_message> sandbox_messages_to(database& db, std::optional<id_t> workspace_id,
+                                                 const std::string& to,
+                                                 const std::optional<std::string>& line,
                                                  std::optional<id_t> after, int limit);
 
 }  // namespace switchboard::store::numbers

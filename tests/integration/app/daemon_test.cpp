@@ -144,12 +144,20 @@ TEST(daemon, admin_commands_and_simulate_sms_against_a_running_server) {
   EXPECT_NE(numbers.second.find("+15552345678"), std::string::npos);
   EXPECT_EQ(run({"admin", "create-user", "--data-dir", dir.path(), "--email", "bad", "--name", "X"}).first, 1);
 
+  // `simulate sms` authenticates with the data directory's sandbox key (issue 16 item 14).
   auto sim = run({"simulate", "sms", "--from", "+14155550123", "--to", "+15552345678", "--body", "hello from the simulator",
-                  "--url", "http://127.0.0.1:" + std::to_string(port)});
+                  "--url", "http://127.0.0.1:" + std::to_string(port), "--data-dir", dir.path()});
   EXPECT_EQ(sim.first, 0) << sim.second;
   auto unknown = run({"simulate", "sms", "--from", "+14155550123", "--to", "+15559999999", "--body", "x",
-                      "--url", "http://127.0.0.1:" + std::to_string(port)});
+                      "--url", "http://127.0.0.1:" + std::to_string(port), "--data-dir", dir.path()});
   EXPECT_EQ(unknown.first, 1);
+  sbtest::temp_dir elsewhere;
+  auto keyless = run({"simulate", "sms", "--from", "+14155550123", "--to", "+15552345678", "--body", "x",
+                      "--url", "http://127.0.0.1:" + std::to_string(port), "--data-dir", elsewhere.path()});
+  EXPECT_EQ(keyless.first, 1) << "no key and no token: the sandbox refuses";
+  auto bad_token = run({"simulate", "sms", "--from", "+14155550123", "--to", "+15552345678", "--body", "x",
+                        "--url", "http://127.0.0.1:" + std::to_string(port), "--token", "sbs_wrong"});
+  EXPECT_EQ(bad_token.first, 1);
 
   auto login = sbtest::http_request(port, "POST", "/api/v1/auth/login",
                                     R"({"email":"admin@switchboard.local","password":"admin-password-1"})");

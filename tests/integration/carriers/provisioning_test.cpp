@@ -376,7 +376,9 @@ TEST(provisioning, admin_cli_provisions_and_releases_through_the_carrier) {
   std::vector<std::string> env = {"SWITCHBOARD_CARRIERS_TWILIO_ACCOUNT_SID=ACtest",
                                   "SWITCHBOARD_CARRIERS_TWILIO_AUTH_TOKEN=twilio-test-token",
                                   "SWITCHBOARD_CARRIERS_TWILIO_API_BASE=" + twilio.base(),
-                                  "SWITCHBOARD_PUBLIC_URL=https://sb.example.com"};
+                                  "SWITCHBOARD_PUBLIC_URL=https://sb.example.com",
+                                  // `auto` would turn the sandbox off beside Twilio (issue 16 item 14).
+                                  "SWITCHBOARD_CARRIERS_SANDBOX_ENABLED=true"};
   auto run = [&](std::vector<std::string> args) {
     args.insert(args.begin(), SWITCHBOARD_BIN);
     args.push_back("--data-dir");

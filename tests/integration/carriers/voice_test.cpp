@@ -363,7 +363,7 @@ TEST_F(voice_test, click_to_call_rings_the_teammate_then_dials_the_customer_from
   ASSERT_EQ(call("POST", "/api/sandbox/v1/messages", {{"from", "+14155550177"}, {"to", number}, {"body", "call me"}}).status, 201);
   auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
 
-  sbtest::ws_client phone(app_->port(), "/ws/sandbox?phone=%2B14155550150");
+  sbtest::ws_client phone(app_->port(), "/ws/sandbox?phone=%2B14155550150&token=" + token_);
   ASSERT_TRUE(phone.wait_event("ready"));
   auto placed = call("POST", "/api/v1/conversations/" + conv + "/call");
   ASSERT_EQ(placed.status, 202) << placed.raw;

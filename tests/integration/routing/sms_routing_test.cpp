@@ -30,6 +30,7 @@ class sms_routing_test : public ::testing::Test {
  protected:
   void SetUp() override {
     cfg_ = sbtest::test_config(dir_.path());
+    cfg_.sandbox_requests_per_minute = 1000000;  // these tests poll the sandbox inbox
     cfg_.bootstrap.admin_password = "admin-password-1";
     cfg_.twilio.auth_token = "twilio-test-token";
     cfg_.public_url = "https://switchboard.example.com";

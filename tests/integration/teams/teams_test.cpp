@@ -39,6 +39,7 @@ class teams_test : public ::testing::Test {
   void SetUp() override {
     bf_.set_keys(json::array({signing_key().jwk("key-1")}));
     cfg_ = sbtest::test_config(dir_.path());
+    cfg_.sandbox_requests_per_minute = 1000000;  // these tests poll the sandbox inbox
     cfg_.bootstrap.admin_password = "admin-password-1";
     cfg_.public_url = "https://switchboard.example.com";
     cfg_.teams = {app_id, "bot-secret", "tenant-1", bf_.openid_url(), bf_.token_url()};
