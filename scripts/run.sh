@@ -18,4 +18,6 @@ echo "  metrics:    http://${listen}/metrics"
 echo "  data:       ${root}/var (the first start prints the admin login below)"
 echo "Stop with Ctrl-C."
 echo
+# The daemon refuses unknown SWITCHBOARD_* variables; this one is only the bootstrap's.
+unset SWITCHBOARD_SKIP_BOOTSTRAP
 exec build/switchboard serve "$@"
