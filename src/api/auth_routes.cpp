@@ -146,6 +146,9 @@ asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
     if (!it->is_boolean()) co_return response::error(400, "INVALID_FORMAT", "manage_keys must be true or false");
     manage = it->get<bool>();
   }
+  // Minting and revoking keys are changes, which a read key may never make.
+  if (manage && scope == "read")
+    co_return response::error(400, "INVALID_INPUT", "manage_keys needs scope write");
   // A key made with a key gets no more than that key has (require() already
   // refused a read key or one without manage_keys).
   if (who->via_api_key && scope == "write" && who->key_scope != "write")

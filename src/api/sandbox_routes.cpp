@@ -55,6 +55,7 @@ response rate_limited(long seconds) {
 // key) every workspace.
 struct caller {
   std::optional<id_t> workspace_id;
+  std::optional<realtime::socket_owner> owner;  // a signed-in teammate's credential
 };
 
 struct gate_result {
@@ -92,6 +93,7 @@ asio::awaitable<gate_result> gate(api_context& ctx, sandbox_limits& limits, cons
       co_return out;
     }
     who.workspace_id = p->workspace_id;
+    who.owner = socket_owner_of(*p);
     key = (p->via_api_key ? "key:" : "teammate:") + std::to_string(p->teammate_id);
   }
   if (long wait = limits.per_caller.hit(key, ctx.now()); wait > 0) {
@@ -127,15 +129,15 @@ struct call_ends {
 };
 
 // from / to of a call request body, normalised to E.164.
-result<call_ends> read_ends(const json& body) {
+result<call_ends> read_ends(const json& body, std::string_view default_country) {
   auto from = opt_string(body, "from");
   if (!from) return from.err();
   auto to = opt_string(body, "to");
   if (!to) return to.err();
   if (!*from || !*to) return error{"MISSING_REQUIRED_FIELD", "from and to are required"};
-  auto f = carriers::normalize_e164(**from);
+  auto f = carriers::normalize_e164(**from, default_country);
   if (!f) return f.err();
-  auto t = carriers::normalize_e164(**to);
+  auto t = carriers::normalize_e164(**to, default_country);
   if (!t) return t.err();
   return call_ends{*f, *t};
 }
@@ -199,7 +201,7 @@ asio::awaitable<response> sandbox_call(api_context& ctx, sandbox_limits& limits,
   if (!g.who) co_return g.refusal;
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
-  auto ends = read_ends(*body);
+  auto ends = read_ends(*body, ctx.default_country);
   if (!ends) co_return response::from(ends.err());
   auto refused = co_await check_sandbox_line(ctx, *g.who, ends->to);
   if (refused) co_return *refused;
@@ -221,7 +223,7 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, sandbox_limits& l
   if (!std::regex_match(sid, sid_shape)) co_return response::error(400, "INVALID_FORMAT", "not a sandbox call sid");
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
-  auto ends = read_ends(*body);
+  auto ends = read_ends(*body, ctx.default_country);
   if (!ends) co_return response::from(ends.err());
   auto url = opt_string(*body, "url");
   if (!url) co_return response::from(url.err());
@@ -316,19 +318,24 @@ asio::awaitable<http::ws_accept> sandbox_socket(api_context& ctx, sandbox_limits
     accept.reject = response::error(401, "NOT_AUTHENTICATED", "the sandbox socket needs a teammate's token");
     co_return accept;
   }
+  auto checked_at = ctx.sockets.epoch();
   auto g = co_await gate(ctx, limits, req, true);
   if (!g.who) {
     accept.reject = g.refusal;
     co_return accept;
   }
   auto ws = *g.who->workspace_id;
-  auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""));
+  auto owner = *g.who->owner;
+  auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""), ctx.default_country);
   if (!phone) {
     accept.reject = response::from(phone.err());
     co_return accept;
   }
   auto topic = sandbox_topic(*phone);
-  accept.on_open = [&ctx, ws, topic](std::shared_ptr<http::ws_connection> conn) {
+  accept.on_open = [&ctx, ws, topic, owner, checked_at](std::shared_ptr<http::ws_connection> conn) {
+    // A logout or a revoked key closes it like an agent socket (issue 16 item 8).
+    auto reg = ctx.sockets.add(owner, conn, checked_at);
+    if (reg == 0) return http::ws_callbacks{};
     auto sub = ctx.hub.subscribe(ws, topic, conn);
     conn->send(realtime::event_text("ready", json::object()));
     http::ws_callbacks cb;
@@ -336,7 +343,10 @@ asio::awaitable<http::ws_accept> sandbox_socket(api_context& ctx, sandbox_limits
       auto msg = json::parse(text, nullptr, false);
       if (msg.is_object() && msg.value("type", std::string()) == "ping") c.send(std::string(R"({"type":"pong"})"));
     };
-    cb.on_close = [&ctx, sub] { ctx.hub.unsubscribe(sub); };
+    cb.on_close = [&ctx, sub, reg] {
+      ctx.sockets.remove(reg);
+      ctx.hub.unsubscribe(sub);
+    };
     return cb;
   };
   co_return accept;
@@ -358,8 +368,8 @@ asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits,
   if (!*from || !*to || !*text) co_return response::error(400, "MISSING_REQUIRED_FIELD", "from, to and body are required");
   if (utf8_length(**text) > max_text_chars)
     co_return response::error(400, "INVALID_INPUT", "body is longer than " + std::to_string(max_text_chars) + " characters");
-  auto f = carriers::normalize_e164(**from);
-  auto t = carriers::normalize_e164(**to);
+  auto f = carriers::normalize_e164(**from, ctx.default_country);
+  auto t = carriers::normalize_e164(**to, ctx.default_country);
   if (!f) co_return response::from(f.err());
   if (!t) co_return response::from(t.err());
   // Only the caller's sandbox lines: the sandbox must not spoof texts to real lines, nor to another workspace.
@@ -392,11 +402,11 @@ asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits,
 asio::awaitable<response> sandbox_inbox(api_context& ctx, sandbox_limits& limits, request& req) {
   auto g = co_await gate(ctx, limits, req);
   if (!g.who) co_return g.refusal;
-  auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""));
+  auto phone = carriers::normalize_e164(req.query_param("phone").value_or(""), ctx.default_country);
   if (!phone) co_return response::from(phone.err());
   std::optional<std::string> line;
   if (auto l = req.query_param("line")) {
-    auto n = carriers::normalize_e164(*l);
+    auto n = carriers::normalize_e164(*l, ctx.default_country);
     if (!n) co_return response::from(n.err());
     line = *n;
   }

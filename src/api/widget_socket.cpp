@@ -2,6 +2,9 @@
 // topic visitor:<contact id> (verified) or visitor:<visitor id> (unverified), which
 // only ever carry the public items of that visitor's own conversations and agents' typing in them; ping/pong; the
 // visitor's typing goes to the workspace's agents.
+#include <chrono>
+#include <memory>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -37,8 +40,17 @@ void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex
       asio::detached);
 }
 
+// Typing frames one widget socket may offer a second. The coalescer is keyed by
+// conversation, and a visitor may name any id (ownership is checked by a read
+// later), so without this one socket could fill the coalescer and the read pool.
+constexpr int typing_frames_per_second = 4;
+struct typing_budget {
+  std::chrono::steady_clock::time_point window{};
+  int used = 0;
+};
+
 void on_visitor_message(api_context& ctx, const visitor& v, asio::any_io_executor ex, http::ws_connection& conn,
-                        std::string_view text) {
+                        std::string_view text, typing_budget& budget) {
   auto msg = socket_frame(conn, text);
   if (!msg) return;
   auto type = (*msg)["type"].get<std::string>();
@@ -48,6 +60,12 @@ void on_visitor_message(api_context& ctx, const visitor& v, asio::any_io_executo
   }
   auto t = read_typing(*msg);
   if (!t.conversation_id) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - budget.window >= std::chrono::seconds(1)) {
+    budget.window = now;
+    budget.used = 0;
+  }
+  if (++budget.used > typing_frames_per_second) return;  // dropped: only an indicator
   // At most one a second per visitor and conversation reaches the agents (and
   // the store's readers); the latest state in between goes when the second is
   // over, so "stopped" is never lost (issue 16 item 9).
@@ -80,8 +98,9 @@ asio::awaitable<http::ws_accept> widget_socket(api_context& ctx, request& req) {
     auto sub = ctx.hub.subscribe(who.workspace_id, socket_topic(who), conn);
     conn->send(realtime::event_text("ready", {{"visitor_id", who.visitor_id}}));
     http::ws_callbacks cb;
-    cb.on_message = [&ctx, who, ex](http::ws_connection& c, std::string_view text) {
-      on_visitor_message(ctx, who, ex, c, text);
+    auto budget = std::make_shared<typing_budget>();
+    cb.on_message = [&ctx, who, ex, budget](http::ws_connection& c, std::string_view text) {
+      on_visitor_message(ctx, who, ex, c, text, *budget);
     };
     cb.on_close = [&ctx, sub, reg] {
       ctx.sockets.remove(reg);

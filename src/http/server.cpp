@@ -517,9 +517,11 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<impl> self,
       req.request_id = incoming && valid_request_id(*incoming) ? std::string(*incoming)
                                                                : next_request_id();
       if (conn.peer_is_proxy) {  // X-Forwarded-For is read only from a trusted proxy
+        // Every X-Forwarded-For line, in order, wherever it stands: a proxy that adds its
+        // own line after the client's headers must be the one read (right-most first).
         std::vector<std::string_view> forwarded;
-        for (auto it = h.find("X-Forwarded-For"); it != h.end() && iequals(it->name_string(), "X-Forwarded-For"); ++it)
-          forwarded.push_back(it->value());
+        for (auto& f : h)
+          if (iequals(f.name_string(), "X-Forwarded-For")) forwarded.push_back(f.value());
         req.remote = client_address(peer, forwarded, cfg.trusted_proxies);
       }
       auto split = split_target(req.target);

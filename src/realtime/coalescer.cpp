@@ -5,7 +5,10 @@
 namespace switchboard::realtime {
 
 coalescer::decision coalescer::offer(const std::string& key, action a, clock::time_point now) {
-  if (++offers_since_prune_ >= 1024 || entries_.size() >= max_keys_) prune(now);
+  // A full map is swept at most once an interval, not on every offer: a flood of
+  // new keys must not make each offer walk the whole map.
+  if (++offers_since_prune_ >= 1024 || (entries_.size() >= max_keys_ && now - last_prune_ >= interval_))
+    prune(now);
   // Memory stays bounded: past max_keys busy keys a new key is dropped (it is
   // only a typing indicator).
   if (entries_.size() >= max_keys_ && !entries_.count(key)) return {};
@@ -39,6 +42,7 @@ coalescer::action coalescer::take_due(const std::string& key, clock::time_point 
 
 void coalescer::prune(clock::time_point now) {
   offers_since_prune_ = 0;
+  last_prune_ = now;
   // Keys quiet for a whole interval, with nothing pending, carry no state.
   std::erase_if(entries_, [&](const auto& kv) {
     return !kv.second.scheduled && now - kv.second.last_sent >= interval_;

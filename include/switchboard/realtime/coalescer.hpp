@@ -45,6 +45,7 @@ class coalescer {
   std::size_t max_keys_;
   std::unordered_map<std::string, entry> entries_;
   std::size_t offers_since_prune_ = 0;
+  clock::time_point last_prune_{};  // a full map is swept at most once an interval
 };
 
 }  // namespace switchboard::realtime

@@ -273,6 +273,8 @@ TEST_F(credentials, item11_api_key_scopes_and_rank) {
     EXPECT_EQ((*e)["data"]["message"], "this API key is read-only");
   }
   EXPECT_EQ(call("POST", "/api/v1/api_keys", owner_, {{"name", "bad"}, {"scope", "admin"}}).status, 400);
+  // A read key could never use manage_keys (both are changes): refused when asked.
+  EXPECT_EQ(call("POST", "/api/v1/api_keys", owner_, {{"name", "bad"}, {"manage_keys", true}}).status, 400);
 
   // Write without manage_keys: changes, but mints and revokes no keys.
   auto w = call("POST", "/api/v1/api_keys", owner_, {{"name", "crm"}, {"scope", "write"}});

@@ -147,6 +147,22 @@ TEST_F(sandbox_security_test, issue16_item14_every_sandbox_endpoint_needs_a_sign
   EXPECT_TRUE(ok.wait_event("ready"));
 }
 
+// Issue 16 items 8 and 14: the sandbox socket hears texts to a customer's phone, so
+// signing out closes it (1008) like an agent socket.
+TEST_F(sandbox_security_test, issue16_item8_signing_out_closes_the_sandbox_socket) {
+  start();
+  auto token = login(cfg_.bootstrap.admin_email, "admin-password-1");
+  sbtest::ws_client phone(app_->port(), "/ws/sandbox?phone=%2B14155550123&token=" + token);
+  ASSERT_TRUE(phone.wait_event("ready"));
+  sbtest::ws_client other(app_->port(), "/ws/sandbox?phone=%2B14155550123&token=" + admin_);
+  ASSERT_TRUE(other.wait_event("ready"));
+  ASSERT_EQ(call("POST", "/api/v1/auth/logout", token).status, 200);
+  EXPECT_EQ(phone.wait_close(5s), std::optional<std::uint16_t>(1008));
+  // Another session's socket stays open.
+  other.send(R"({"type":"ping"})");
+  EXPECT_TRUE(other.wait_event("pong"));
+}
+
 // Issue 16 item 14: another workspace's teammate cannot read texts sent to
 // A's customers, spoof texts or calls to A's lines, or list A's lines.
 TEST_F(sandbox_security_test, issue16_item14_a_teammate_reaches_only_their_own_workspace) {

@@ -654,6 +654,10 @@ TEST_F(http_hardening, trusted_proxy_forwarded_for_sets_the_client_address) {
   EXPECT_EQ(remote("X-Forwarded-For: 1.1.1.1\r\nX-Forwarded-For: 2001:db8::5, 127.0.0.3\r\n")["remote"],
             "2001:db8::5");
   EXPECT_EQ(remote("X-Forwarded-For: not-an-address\r\n")["remote"], "127.0.0.1");
+  // A proxy that appends its own line after the client's other headers (HAProxy's
+  // forwardfor): that line is read, not just the client's first one.
+  EXPECT_EQ(remote("X-Forwarded-For: 6.6.6.6\r\nX-Other: 1\r\nX-Forwarded-For: 203.0.113.50\r\n")["remote"],
+            "203.0.113.50");
 }
 
 TEST_F(http_hardening, forwarded_for_is_ignored_from_an_untrusted_peer_and_never_counts_for_the_cap) {
