@@ -21,6 +21,22 @@ export function setToken(token) {
   else ls.removeItem('sb.token');
 }
 
+// POST /api/v1/auth/login for the sign-in forms (the inbox's and the simulator's):
+// resolves with {token} or {error}, a sentence to show under the form.
+export async function signIn(email, password) {
+  const res = await fetch('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const data = await res.json().catch(() => ({}));
+  if (res.ok) return { token: data.token };
+  return {
+    error: data.error?.code === 'RATE_LIMITED'
+      ? 'Too many attempts. Wait a moment and try again.' : 'Wrong email or password.',
+  };
+}
+
 // One JSON call: resolves with the body, throws ApiError with the server's message.
 export async function api(method, path, body) {
   const res = await fetch(path, {

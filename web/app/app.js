@@ -3,7 +3,7 @@
 // (#/inbox, #/conversations/<id>, #/settings/<page>), keeps the inbox current
 // over /ws/agent and shows browser notifications.
 import { showSettings, settingsPages } from './admin.js';
-import { api, can, session, setToken } from './api.js';
+import { api, can, session, setToken, signIn } from './api.js';
 import { loadCanned } from './canned.js';
 import { wireContact } from './contact.js';
 import {
@@ -38,15 +38,9 @@ session.onSignedOut = signOut;
 async function login(event) {
   event.preventDefault();
   $('login-error').textContent = '';
-  const res = await fetch('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: $('email').value, password: $('password').value }),
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    $('login-error').textContent = data.error?.code === 'RATE_LIMITED'
-      ? 'Too many attempts. Wait a moment and try again.' : 'Wrong email or password.';
+  const data = await signIn($('email').value, $('password').value);
+  if (data.error) {
+    $('login-error').textContent = data.error;
     return;
   }
   setToken(data.token);

@@ -5,6 +5,8 @@
 // The sandbox needs a signed-in teammate and reaches only their workspace: the
 // simulator reuses the inbox's session (localStorage 'sb.token', same origin)
 // and otherwise asks to sign in, storing the session for the inbox too.
+import { signIn } from '/app/api.js';
+
 const $ = (id) => document.getElementById(id);
 const store = window.localStorage;
 
@@ -44,15 +46,9 @@ function signedOut(message) {
 async function login(event) {
   event.preventDefault();
   $('login-error').textContent = '';
-  const res = await fetch('/api/v1/auth/login', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: $('email').value, password: $('password').value }),
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    $('login-error').textContent = data.error?.code === 'RATE_LIMITED'
-      ? 'Too many attempts. Wait a moment and try again.' : 'Wrong email or password.';
+  const data = await signIn($('email').value, $('password').value);
+  if (data.error) {
+    $('login-error').textContent = data.error;
     return;
   }
   state.token = data.token;
