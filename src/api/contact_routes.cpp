@@ -1,5 +1,8 @@
 // Contacts: CRUD, merge, GDPR erasure, CSV export.
 #include "common.hpp"
+
+#include <spdlog/spdlog.h>
+
 #include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
 #include "switchboard/core/validate.hpp"
@@ -157,16 +160,25 @@ asio::awaitable<response> delete_contact(api_context& ctx, request& req) {
   auto cid = *id;
   auto at = now_text(ctx);
   auto ip = req.remote;
-  auto job5 = [p, cid, at, ip](store::database& db) {
-    if (!ct::find(db, p.workspace_id, cid)) throw store::job_error("NOT_FOUND", "contact not found");
-    ct::erase(db, p.workspace_id, cid);
+  auto erase_job = [p, cid, at, ip](store::database& db) {
+    auto c = ct::find(db, p.workspace_id, cid);
+    if (!c) throw store::job_error("NOT_FOUND", "contact not found");
+    // Their phone as the system writes it into texts (a forward reads "+1 415-555-0121: ...").
+    std::vector<std::string> shown;
+    for (auto& phone : c->phones) shown.push_back(carriers::format_display(phone));
+    ct::erase(db, p.workspace_id, cid, shown);
     // The audit row names the id only: the erased person's data is gone.
     store::auth_data::audit(db, p.workspace_id, p.teammate_id, "contact.erased", "contact", cid,
                             json::object(), ip, at);
   };
-  auto w = co_await ctx.db.write(std::move(job5));
+  auto w = co_await ctx.db.write(std::move(erase_job));
   if (!w) co_return store_error(w.err());
-  co_return response::json(200, {{"ok", true}, {"erased", id_str(cid)}});
+  // Committed: the rows are gone. Then no file keeps their bytes (search index merged,
+  // WALs truncated); if that cannot finish now it is said, and a later erasure's scrub covers it.
+  auto scrubbed = co_await ctx.db.scrub();
+  if (!scrubbed) spdlog::warn("contacts: erased contact {}, but the files are not scrubbed yet: {}", cid,
+                              scrubbed.err().message);
+  co_return response::json(200, {{"ok", true}, {"erased", id_str(cid)}, {"scrubbed", scrubbed.ok()}});
 }
 
 asio::awaitable<response> merge_contact(api_context& ctx, request& req) {

@@ -152,7 +152,8 @@ store::message queue_click_to_call(store::database& db, store::id_t ws, store::i
   m.created_at = at;
   auto mid = store::conversations::insert_message(db, m);
   store::conversations::enqueue_outbox(db, ws, "call.create",
-                                       {{"message_id", mid}, {"number_id", number->id}, {"to", *tm->physical_number}}, at);
+                                       {{"message_id", mid}, {"conversation_id", conversation_id}, {"number_id", number->id},
+                                        {"to", *tm->physical_number}}, at);
   return *store::conversations::find_message(db, ws, mid);
 }
 

@@ -249,9 +249,12 @@ struct sms_in {
 
 // A text the system sends on its own (a forward to a teammate's phone, an answer
 // to the teammate's command), from a business number: an outbox row, no thread item.
+// `about`: the conversation it tells of, if any (an erasure removes the row with it).
 void queue_relay(store::database& db, store::id_t ws, store::id_t number_id, const std::string& to,
-                 const std::string& body, const std::string& at) {
-  conv::enqueue_outbox(db, ws, "sms.relay", {{"number_id", number_id}, {"to", to}, {"body", routing::clip_sms(body)}}, at);
+                 const std::string& body, const std::string& at, std::optional<store::id_t> about = std::nullopt) {
+  json payload{{"number_id", number_id}, {"to", to}, {"body", routing::clip_sms(body)}};
+  if (about) payload["conversation_id"] = *about;
+  conv::enqueue_outbox(db, ws, "sms.relay", payload, at);
 }
 
 void log_undeliverable(store::database& db, const sms_in& in, std::optional<store::id_t> ws, const std::string& why) {
@@ -308,11 +311,11 @@ void teammate_speaks(store::database& db, const sms_in& in, const nums::number_r
         out.message = item;
         out.conversation = conv::find(db, ws, *d.conversation_id);
       } catch (const store::job_error& e) {
-        queue_relay(db, ws, number.id, in.from, std::string("Cannot call: ") + e.what(), in.at);
+        queue_relay(db, ws, number.id, in.from, std::string("Cannot call: ") + e.what(), in.at, d.conversation_id);
       }
       break;
     case routing::phone_decision::action::tell:
-      queue_relay(db, ws, number.id, in.from, d.to_teammate, in.at);
+      queue_relay(db, ws, number.id, in.from, d.to_teammate, in.at, d.conversation_id);
       break;
   }
   out.wake_outbox = true;
@@ -396,7 +399,8 @@ inbound_result route_inbound_sms(store::database& db, const sms_in& in) {
       auto who = who_of(out.conversation, in.from);
       auto text = in.body;
       if (!in.media.empty()) text += (text.empty() ? "" : " ") + std::string("[") + std::to_string(in.media.size()) + " attachment(s)]";
-      queue_relay(db, ws, number->id, *owner->physical_number, routing::format_forward(sel, who, text), in.at);
+      queue_relay(db, ws, number->id, *owner->physical_number, routing::format_forward(sel, who, text), in.at,
+                  out.conversation ? std::optional(out.conversation->id) : std::nullopt);
       out.wake_outbox = true;
     }
   }
@@ -528,8 +532,8 @@ bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t convers
   auto who = who_of(conv::find(db, ws, conversation_id), "");
   auto sel = store::routing::selector_for(db, ws, tm->id, conversation_id, at);
   conv::enqueue_outbox(db, ws, "sms.relay",
-                       {{"number_id", number->id}, {"to", *tm->physical_number},
-                        {"body", routing::format_forward(sel, who, what)}},
+                       {{"number_id", number->id}, {"conversation_id", conversation_id},
+                        {"to", *tm->physical_number}, {"body", routing::format_forward(sel, who, what)}},
                        at);
   return true;
 }

@@ -122,13 +122,14 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       id_t outbox_id = 0, workspace_id = 0;
       std::string kind, payload;
       int attempts = 0;
+      std::optional<id_t> conversation_id;  // what the sandbox's log goes with at an erasure
     };
     std::vector<due_row> due;
     {
       auto& q = db.prepare(
           // The kind names the channel, so rows of channels without a sender yet
           // (chat, email) are never scanned: outbox_due covers this query.
-          "SELECT id, workspace_id, kind, payload, attempts FROM outbox"
+          "SELECT id, workspace_id, kind, payload, attempts, conversation_id FROM outbox"
           " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create',"
           " 'teams.create_thread', 'teams.reply')"
           " AND next_attempt_at <= ?1"
@@ -136,7 +137,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       q.bind(1, at);
       while (q.step())
         due.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
-                       static_cast<int>(q.column_int(4))});
+                       static_cast<int>(q.column_int(4)), q.column_opt_int(5)});
     }
     for (auto& row : due) {
       auto outbox_id = row.outbox_id;
@@ -214,7 +215,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           continue;
         }
         std::string sid = "SM" + random_hex(16);
-        auto rid = store::numbers::record_sandbox_message(db, row.workspace_id, sid, number->number, to, body, at);
+        auto rid = store::numbers::record_sandbox_message(db, row.workspace_id, sid, number->number, to, body, at,
+                                                          row.conversation_id);
         out.sandbox_sent.push_back({row.workspace_id, to, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
                                                                          {"from", number->number}, {"to", to},
                                                                          {"body", body}, {"created_at", at}}});
@@ -266,7 +268,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         continue;
       }
       std::string sid = "SM" + random_hex(16);
-      auto rid = store::numbers::record_sandbox_message(db, ws, sid, number->number, *phone, body, at);
+      auto rid = store::numbers::record_sandbox_message(db, ws, sid, number->number, *phone, body, at,
+                                                          row.conversation_id);
       out.sandbox_sent.push_back({ws, *phone, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
                                                              {"from", number->number}, {"to", *phone},
                                                              {"body", body}, {"created_at", at}}});

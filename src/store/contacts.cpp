@@ -167,9 +167,102 @@ void merge(database& db, id_t workspace_id, id_t into, id_t from, const std::str
   db.prepare("DELETE FROM contacts WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, from).run();
 }
 
-void erase(database& db, id_t workspace_id, id_t id) {
-  // ON DELETE CASCADE removes identities, conversations and messages (and the
-  // FTS triggers remove the message text from the search index).
+void erase(database& db, id_t workspace_id, id_t id, const std::vector<std::string>& also_written_as) {
+  using json = nlohmann::json;
+  // Who they are (every identity, name and email) and what their conversations hold.
+  json phones = json::array(), terms = json::array(), conversations = json::array(),
+       messages = json::array(), carrier_ids = json::array();
+  auto term = [&](const std::string& v) {
+    // Found inside free text (payloads, logs) only when long enough to be theirs alone.
+    if (v.size() >= 4) terms.push_back(v);
+  };
+  {
+    auto& q = db.prepare("SELECT kind, value FROM contact_identities WHERE workspace_id = ?1 AND contact_id = ?2");
+    q.bind_all(workspace_id, id);
+    while (q.step()) {
+      if (q.column_text(0) == "phone") phones.push_back(q.column_text(1));
+      term(q.column_text(1));
+    }
+    q.reset();
+  }
+  {
+    auto& q = db.prepare("SELECT name, email FROM contacts WHERE workspace_id = ?1 AND id = ?2");
+    q.bind_all(workspace_id, id);
+    if (q.step()) {
+      if (auto v = q.column_opt_text(0)) term(*v);
+      if (auto v = q.column_opt_text(1)) term(*v);
+    }
+    q.reset();
+  }
+  for (auto& v : also_written_as) term(v);
+  {
+    auto& q = db.prepare("SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2");
+    q.bind_all(workspace_id, id);
+    while (q.step()) conversations.push_back(q.column_int(0));
+    q.reset();
+  }
+  {
+    auto& q = db.prepare(
+        "SELECT id, external_id FROM messages WHERE workspace_id = ?1"
+        " AND conversation_id IN (SELECT value FROM json_each(?2))");
+    q.bind_all(workspace_id, conversations.dump());
+    while (q.step()) {
+      messages.push_back(q.column_int(0));
+      if (auto sid = q.column_opt_text(1)) carrier_ids.push_back(*sid);
+    }
+    q.reset();
+  }
+  auto run = [&](const char* sql, const json& list) {
+    db.prepare(sql).bind_all(workspace_id, list.dump()).run();
+  };
+  // The outbox: rows of their conversations go with them (ON DELETE CASCADE, schema
+  // 14); older rows and texts about them to a teammate's phone are found by what
+  // they hold.
+  run("DELETE FROM outbox WHERE workspace_id = ?1 AND json_valid(payload)"
+      " AND json_extract(payload, '$.conversation_id') IN (SELECT value FROM json_each(?2))",
+      conversations);
+  run("DELETE FROM outbox WHERE workspace_id = ?1 AND json_valid(payload)"
+      " AND json_extract(payload, '$.message_id') IN (SELECT value FROM json_each(?2))",
+      messages);
+  run("DELETE FROM outbox WHERE workspace_id = ?1 AND conversation_id IS NULL"
+      " AND EXISTS (SELECT 1 FROM json_each(?2) t WHERE instr(payload, t.value) > 0)",
+      terms);
+  // The sandbox carrier's log: texts from and to them, and what the log names them in.
+  run("DELETE FROM sandbox_messages WHERE workspace_id = ?1 AND (from_number IN (SELECT value FROM json_each(?2))"
+      " OR to_number IN (SELECT value FROM json_each(?2)))",
+      phones);
+  run("DELETE FROM sandbox_messages WHERE workspace_id = ?1 AND sid IN (SELECT value FROM json_each(?2))",
+      carrier_ids);
+  run("DELETE FROM sandbox_messages WHERE workspace_id = ?1"
+      " AND EXISTS (SELECT 1 FROM json_each(?2) t WHERE instr(body, t.value) > 0)",
+      terms);
+  // Texts and calls nobody could take, and carriers' webhook answers kept for their
+  // retries (a click-to-call's <Dial> names their phone): theirs, or of no workspace.
+  run("DELETE FROM undeliverable_events WHERE (workspace_id = ?1 OR workspace_id IS NULL)"
+      " AND (from_number IN (SELECT value FROM json_each(?2)) OR to_number IN (SELECT value FROM json_each(?2)))",
+      phones);
+  run("DELETE FROM webhook_events WHERE (workspace_id = ?1 OR workspace_id IS NULL)"
+      " AND sid IN (SELECT value FROM json_each(?2))",
+      carrier_ids);
+  run("DELETE FROM webhook_events WHERE (workspace_id = ?1 OR workspace_id IS NULL)"
+      " AND EXISTS (SELECT 1 FROM json_each(?2) t WHERE instr(response, t.value) > 0)",
+      terms);
+  // Widget visits of the same visitor ids not yet tied to the contact.
+  run("DELETE FROM widget_events WHERE workspace_id = ?1 AND contact_id IS NULL"
+      " AND visitor_id IN (SELECT value FROM json_each(?2))",
+      terms);
+  run("DELETE FROM widget_sessions WHERE workspace_id = ?1 AND contact_id IS NULL"
+      " AND visitor_id IN (SELECT value FROM json_each(?2))",
+      terms);
+  // The audit log keeps that things happened to this contact id, not what they held.
+  db.prepare(
+        "UPDATE audit_log SET details = '{}' WHERE workspace_id = ?1 AND details != '{}'"
+        " AND ((target_kind = 'contact' AND target_id = ?2) OR json_extract(details, '$.merged_from') = ?3)")
+      .bind_all(workspace_id, id, std::to_string(id))
+      .run();
+  // ON DELETE CASCADE removes identities, conversations, messages (their search
+  // entries through search_changes), widget sessions and events, routing state,
+  // Teams threads, and the outbox and sandbox rows of schema 14.
   db.prepare("DELETE FROM contacts WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
 }
 

@@ -485,10 +485,16 @@ reply_context reply_context_of(database& db, id_t workspace_id, const conversati
 
 id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,
                     const nlohmann::json& payload, const std::string& now) {
+  // The conversation it came from, when the payload names one: an erased contact's
+  // rows go with their conversations (schema 14).
+  std::optional<id_t> conversation_id;
+  if (payload.is_object())
+    if (auto it = payload.find("conversation_id"); it != payload.end() && it->is_number_integer())
+      conversation_id = it->get<id_t>();
   db.prepare(
-        "INSERT INTO outbox(workspace_id, kind, payload, next_attempt_at, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?4, ?4)")
-      .bind_all(workspace_id, kind, payload.dump(), now)
+        "INSERT INTO outbox(workspace_id, kind, payload, next_attempt_at, created_at, updated_at,"
+        " conversation_id) VALUES (?1, ?2, ?3, ?4, ?4, ?4, ?5)")
+      .bind_all(workspace_id, kind, payload.dump(), now, conversation_id)
       .run();
   return db.last_insert_rowid();
 }

@@ -182,11 +182,12 @@ std::optional<conversation_ref> latest_conversation(database& db, id_t workspace
 
 id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
                             const std::string& from, const std::string& to,
-                            const std::string& body, const std::string& now) {
+                            const std::string& body, const std::string& now,
+                            std::optional<id_t> conversation_id) {
   db.prepare(
-        "INSERT INTO sandbox_messages(workspace_id, sid, from_number, to_number, body, created_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-      .bind_all(workspace_id, sid, from, to, body, now)
+        "INSERT INTO sandbox_messages(workspace_id, sid, from_number, to_number, body, created_at,"
+        " conversation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind_all(workspace_id, sid, from, to, body, now, conversation_id)
       .run();
   return db.last_insert_rowid();
 }

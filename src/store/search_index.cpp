@@ -78,6 +78,9 @@ void search_index::open_index() {
     // rows an index commit has applied, so that commit must not be lost.
     db_->exec("PRAGMA synchronous = FULL");
     db_->exec("PRAGMA temp_store = MEMORY");
+    // Deleted rows' bytes are zeroed, not left in free space (an erasure must not
+    // leave a contact's words in the file).
+    db_->exec("PRAGMA secure_delete = ON");
     // A file in an older layout is rebuilt (the catch below), not migrated: it holds
     // nothing that is not in the store.
     if (single_int(*db_, "PRAGMA user_version") != index_format &&
@@ -150,6 +153,19 @@ void search_index::flush(std::function<void(result<void>)> done) {
   done(error{"UNAVAILABLE", "the search index is stopping"});
 }
 
+void search_index::scrub(std::function<void(result<void>)> done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      flushes_.push_back(std::move(done));
+      scrub_wanted_ = true;
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(error{"UNAVAILABLE", "the search index is stopping"});
+}
+
 void search_index::stop() {
   {
     std::lock_guard lock(mu_);
@@ -166,7 +182,7 @@ void search_index::loop() {
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   for (;;) {
     std::vector<std::function<void(result<void>)>> flushes;
-    bool last;
+    bool last, scrub = false;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return owed_ || stopping_ || !flushes_.empty(); });
@@ -175,6 +191,7 @@ void search_index::loop() {
         cv_.wait_for(lock, opts_.delay, [&] { return stopping_ || !flushes_.empty(); });
       owed_ = false;
       flushes.swap(flushes_);
+      std::swap(scrub, scrub_wanted_);
       last = stopping_;
     }
     if (last) {  // what is owed is indexed at the next start
@@ -188,6 +205,10 @@ void search_index::loop() {
       while (!index_some()) {
         std::lock_guard lock(mu_);
         if (stopping_) break;
+      }
+      if (scrub) {
+        db_->exec("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')");
+        db_->truncate_wal();
       }
     } catch (const std::exception& e) {
       spdlog::error("search: indexing failed (retried): {}", e.what());

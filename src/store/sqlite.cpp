@@ -146,6 +146,11 @@ database::~database() {
   sqlite3_close_v2(db_);
 }
 
+void database::truncate_wal() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw sqlite_error(rc, std::string("wal_checkpoint(TRUNCATE): ") + sqlite3_errstr(rc));
+}
+
 void database::exec(std::string_view sql) {
   std::string s(sql);
   char* err = nullptr;

@@ -25,6 +25,9 @@ void configure(database& db, std::chrono::milliseconds busy, bool writer) {
   // Statement journals (each job's SAVEPOINT) and sorts stay in memory: on disk, a job
   // past 64 KiB of changes spilled its sub-journal to a temp file with a pwrite per page.
   db.exec("PRAGMA temp_store = MEMORY");
+  // Deleted rows are zeroed in the file, not left in free space: an erased contact's
+  // data must not outlive the erasure (Debian builds SQLite so; other builds may not).
+  db.exec("PRAGMA secure_delete = ON");
 }
 
 }  // namespace
@@ -156,6 +159,20 @@ void store::submit_flush(done_fn done) {
     search_->flush(std::move(done));
   else
     done({});
+}
+
+void store::submit_scrub(done_fn done) {
+  auto then_truncate = [this, done = std::move(done)](result<void> r) mutable {
+    if (!r) return done(std::move(r));
+    std::lock_guard lock(checkpoint_mu_);
+    if (checkpoint_stopping_) return done(error{"UNAVAILABLE", "store is stopping"});
+    truncate_waiters_.push_back(std::move(done));
+    checkpoint_cv_.notify_one();
+  };
+  if (search_)
+    search_->scrub(std::move(then_truncate));
+  else
+    then_truncate({});
 }
 
 result<void> store::flush_sync() {
@@ -347,12 +364,43 @@ int store::on_wal_commit(void* self, sqlite3* db, const char*, int pages) {
 }
 
 void store::checkpointer_loop() {
+  std::vector<done_fn> truncating;
   for (;;) {
     {
       std::unique_lock lock(checkpoint_mu_);
-      checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stopping_; });
-      if (checkpoint_stopping_) return;
+      checkpoint_cv_.wait(
+          lock, [&] { return checkpoint_wanted_ || checkpoint_stopping_ || !truncate_waiters_.empty(); });
+      if (checkpoint_stopping_) {
+        for (auto& w : truncate_waiters_) w(error{"UNAVAILABLE", "store is stopping"});
+        truncate_waiters_.clear();
+        return;
+      }
       checkpoint_wanted_ = false;
+      truncating.swap(truncate_waiters_);
+    }
+    if (!truncating.empty()) {
+      result<void> r;
+      // Another checkpoint running (the writer's own, see on_wal_commit) answers BUSY
+      // at once, without the busy handler: try again shortly.
+      for (int attempt = 1;; ++attempt) {
+        try {
+          checkpoint_db_->truncate_wal();
+          r = {};
+          break;
+        } catch (const sqlite_error& e) {
+          r = error{"UNAVAILABLE", e.what()};
+          if (attempt == 20) {
+            spdlog::warn("store: truncating the WAL of {} failed: {}", opts_.path, e.what());
+            break;
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      for (auto& w : truncating) w(r);
+      truncating.clear();
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_log_ = checkpoint_copied_ = 0;
+      continue;
     }
     // PASSIVE: copies what no reader still needs, never waits for the writer or readers.
     int log = 0, copied = 0;

@@ -81,13 +81,13 @@ bool mirror_item(store::database& db, const store::message& item, const std::str
     t.channel_id = link->channel_id;
     t.tenant_id = link->tenant_id;
     auto id = store::teams::insert_thread(db, t, at);
-    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", id}, {"activity", activity}}, at);
+    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", id}, {"conversation_id", c->id}, {"activity", activity}}, at);
   } else if (th->status == "failed") {
     store::teams::thread_retry(db, th->id, at);
-    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", th->id}, {"activity", activity}},
+    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", th->id}, {"conversation_id", c->id}, {"activity", activity}},
                          at);
   } else {
-    conv::enqueue_outbox(db, ws, reply_kind, {{"thread", th->id}, {"activity", activity}}, at);
+    conv::enqueue_outbox(db, ws, reply_kind, {{"thread", th->id}, {"conversation_id", c->id}, {"activity", activity}}, at);
   }
   return true;
 }

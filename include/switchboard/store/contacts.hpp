@@ -28,6 +28,10 @@ void update(database& db, id_t workspace_id, id_t id, const patch& p, const std:
 // merges attributes (into's values win), deletes `from`.
 void merge(database& db, id_t workspace_id, id_t into, id_t from, const std::string& now);
 // GDPR erasure: the contact, its identities, conversations and messages.
-void erase(database& db, id_t workspace_id, id_t id);
+// GDPR erasure: the contact and every copy of their data in the store (outbox
+// payloads, the sandbox's log, undeliverable texts, webhook answers, widget visits,
+// audit details). `also_written_as`: other spellings of their data to look for in
+// free text (e.g. a phone formatted for display).
+void erase(database& db, id_t workspace_id, id_t id, const std::vector<std::string>& also_written_as = {});
 
 }  // namespace switchboard::store::contacts

@@ -72,7 +72,8 @@ struct sandbox_message {
 // texts to a line (recorded before they are delivered, so ids give the order).
 id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
                             const std::string& from, const std::string& to,
-                            const std::string& body, const std::string& now);
+                            const std::string& body, const std::string& now,
+                            std::optional<id_t> conversation_id = std::nullopt);
 void delete_sandbox_message(database& db, id_t id);
 // Messages the sandbox "sent" to a phone (the simulator's inbox), after an id;
 // with `line`, both directions between the phone and that line. Only the

@@ -54,6 +54,10 @@ class search_index {
   // `done` runs on the indexer thread once everything committed to the store
   // before this call is searchable.
   void flush(std::function<void(result<void>)> done);
+  // As flush, then the index forgets deleted rows for good: FTS5 merges every
+  // segment into one (dropping deleted entries' terms) and the WAL is truncated, so
+  // no page of the file still holds an erased message's words.
+  void scrub(std::function<void(result<void>)> done);
   // Joins the thread; what is owed is indexed at the next start (a command-line
   // tool's store must not index a backlog on its way out). Flushes fail from here.
   void stop();
@@ -78,6 +82,7 @@ class search_index {
   bool owed_ = true;  // a rebuild or a restart may have work left
   bool stopping_ = false;
   std::vector<std::function<void(result<void>)>> flushes_;
+  bool scrub_wanted_ = false;  // a flush among flushes_ asked for scrub()
   std::thread thread_;
 };
 

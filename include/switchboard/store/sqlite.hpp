@@ -118,6 +118,9 @@ class database {
   std::int64_t last_insert_rowid() const;
   int changes() const;
   sqlite3* handle() { return db_; }
+  // Copies the whole WAL into the database file and truncates it to zero bytes,
+  // waiting (busy_timeout) for readers of older frames. Throws sqlite_error.
+  void truncate_wal();
 
   // Memos: per-connection copies of rows that every webhook reads and that rarely
   // change (a number's owner, whose phone a number is, whether Teams is linked).

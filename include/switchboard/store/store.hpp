@@ -161,6 +161,23 @@ class store {
   }
   result<void> flush_sync();
 
+  // After an erasure: completes once nothing deleted so far is left in any file of
+  // the store (search index merged and its WAL truncated, then the store's WAL
+  // copied into the database file and truncated). Deleted rows are zeroed in place
+  // (secure_delete), so these are the only places old bytes could remain.
+  auto scrub() {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(result<void>)>(
+        [this](auto handler) {
+          auto ex = asio::prefer(asio::get_associated_executor(handler),
+                                 asio::execution::outstanding_work.tracked);
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          submit_scrub([h, ex](result<void> r) {
+            asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
+          });
+        },
+        asio::use_awaitable);
+  }
+
   // Blocking write for command-line tools and start-up; never on the io_context.
   result<void> write_sync(job j);  // j may run twice, as with submit()
 
@@ -198,6 +215,7 @@ class store {
 
  private:
   void submit_flush(done_fn done);
+  void submit_scrub(done_fn done);
 
   explicit store(const store_options& opts);
   void writer_loop();
@@ -252,6 +270,7 @@ class store {
   std::condition_variable checkpoint_cv_;
   bool checkpoint_wanted_ = false;
   bool checkpoint_stopping_ = false;
+  std::vector<done_fn> truncate_waiters_;  // scrub(): waiting for a TRUNCATE checkpoint
   int checkpoint_log_ = 0, checkpoint_copied_ = 0;  // WAL frames at the last checkpoint, and copied
   std::optional<error> run_error_;                  // why run_batch() failed; writer thread only
   std::unique_ptr<search_index> search_;            // with the embedded schema
