@@ -247,13 +247,27 @@ void erase(database& db, id_t workspace_id, id_t id, const std::vector<std::stri
   run("DELETE FROM webhook_events WHERE (workspace_id = ?1 OR workspace_id IS NULL)"
       " AND EXISTS (SELECT 1 FROM json_each(?2) t WHERE instr(response, t.value) > 0)",
       terms);
-  // Widget visits of the same visitor ids not yet tied to the contact.
+  // Widget visits of their browsers (the visitor ids of their sessions and chats)
+  // still without a contact: a first message ties a visitor's rows to the new contact,
+  // so this is a safety net for rows written around that moment.
+  json visitors = json::array();
+  {
+    auto& q = db.prepare(
+        "SELECT visitor_id FROM widget_sessions WHERE workspace_id = ?1 AND contact_id = ?2"
+        " UNION SELECT visitor_id FROM widget_conversations WHERE workspace_id = ?1"
+        "  AND conversation_id IN (SELECT value FROM json_each(?3))"
+        " UNION SELECT value FROM contact_identities WHERE workspace_id = ?1 AND contact_id = ?2"
+        "  AND kind = 'visitor'");
+    q.bind_all(workspace_id, id, conversations.dump());
+    while (q.step()) visitors.push_back(q.column_text(0));
+    q.reset();
+  }
   run("DELETE FROM widget_events WHERE workspace_id = ?1 AND contact_id IS NULL"
       " AND visitor_id IN (SELECT value FROM json_each(?2))",
-      terms);
+      visitors);
   run("DELETE FROM widget_sessions WHERE workspace_id = ?1 AND contact_id IS NULL"
       " AND visitor_id IN (SELECT value FROM json_each(?2))",
-      terms);
+      visitors);
   // The audit log keeps that things happened to this contact id, not what they held.
   db.prepare(
         "UPDATE audit_log SET details = '{}' WHERE workspace_id = ?1 AND details != '{}'"

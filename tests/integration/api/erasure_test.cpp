@@ -277,3 +277,58 @@ TEST_F(erasure_test, erasing_a_contact_leaves_no_copy_of_their_data_in_any_table
   EXPECT_EQ(search.body["items"].size(), 1u) << search.raw;
   EXPECT_TRUE(call("GET", "/api/v1/conversations?q=xqz77341").body["items"].empty());
 }
+
+// A website visitor: the name and email they typed, their chat, the events the
+// page tracked, and a later session of the same browser not yet tied to them.
+TEST_F(erasure_test, erasing_a_widget_visitor_leaves_no_copy_of_their_data) {
+  const std::string shop = "https://shop.example.com";
+  ASSERT_EQ(call("PATCH", "/api/v1/widget/settings", {{"allowed_origins", {shop}}}).status, 200);
+  auto ws = call("GET", "/api/v1/me").body["workspace_id"];
+  auto widget = [&](const std::string& method, const std::string& path, const std::string& token, const json& body) {
+    std::string headers = "Origin: " + shop + "\r\nContent-Type: application/json\r\n";
+    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
+    auto r = sbtest::http_request(app_->port(), method, path, body.dump(), headers);
+    reply out;
+    if (!r) return out;
+    out.status = r->status;
+    out.raw = r->body;
+    out.body = json::parse(r->body, nullptr, false);
+    return out;
+  };
+  auto s = widget("POST", "/api/widget/v1/sessions", "",
+                  {{"workspace_id", ws},
+                   {"user", {{"name", "Ottoline Brackwater"}, {"email", "ottoline.b@example.net"}}}});
+  ASSERT_EQ(s.status, 200) << s.raw;
+  auto token = s.body["token"].get<std::string>();
+  auto visitor = s.body["visitor"]["id"].get<std::string>();  // the browser keeps it
+  // A page view before they write: kept on the visitor id, no contact yet.
+  ASSERT_EQ(widget("POST", "/api/widget/v1/events", token, {{"name", "viewed_plan"}, {"props", {{"plan", "glimmerfax"}}}}).status,
+            201);
+  auto chat = widget("POST", "/api/widget/v1/conversations", token, {{"body", "Where is my lampwick order?"}});
+  ASSERT_EQ(chat.status, 201) << chat.raw;
+  // The same browser again, anonymous this time, tracked before it writes.
+  auto again = widget("POST", "/api/widget/v1/sessions", "", {{"workspace_id", ws}, {"visitor_id", visitor}});
+  ASSERT_EQ(again.status, 200) << again.raw;
+  ASSERT_EQ(again.body["visitor"]["id"], visitor);
+  widget("POST", "/api/widget/v1/events", again.body["token"].get<std::string>(),
+         {{"name", "viewed_plan"}, {"props", {{"plan", "glimmerfax-again"}}}});
+
+  const std::vector<std::string> terms = {"brackwater", "ottoline", "lampwick", "glimmerfax"};
+  auto before = scan_tables(dir_.path(), terms);
+  for (auto& term : terms) EXPECT_TRUE(before.count(term)) << term << " was never stored";
+  std::string contact;
+  auto list = call("GET", "/api/v1/conversations?status=all");
+  for (auto& c : list.body["items"])
+    if (c["channel"] == "chat") contact = c["contact_id"].get<std::string>();
+  ASSERT_FALSE(contact.empty()) << list.raw;
+
+  auto erased = call("DELETE", "/api/v1/contacts/" + contact);
+  ASSERT_EQ(erased.status, 200) << erased.raw;
+  EXPECT_EQ(erased.body["scrubbed"], true);
+  auto in_tables = scan_tables(dir_.path(), terms);
+  EXPECT_TRUE(in_tables.empty()) << "still in the tables:" << describe(in_tables);
+  auto in_files = scan_files(dir_.path(), terms);
+  EXPECT_TRUE(in_files.empty()) << "still in the files:" << describe(in_files);
+  // Their sessions end with them.
+  EXPECT_EQ(widget("GET", "/api/widget/v1/conversations", token, nullptr).status, 401);
+}
