@@ -165,7 +165,10 @@ struct outbound_client::impl {
       : ex(std::move(ex)),
         tls(ssl::context::tls_client),
         pool(std::make_shared<outbound_client::pool>()) {
-    tls.set_default_verify_paths();
+    if (opts.ca_pem.empty())
+      tls.set_default_verify_paths();
+    else
+      tls.add_certificate_authority(asio::buffer(opts.ca_pem));
     tls.set_verify_mode(ssl::verify_peer);
     tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);

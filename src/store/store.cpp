@@ -280,6 +280,14 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
         db.rollback_quietly();
         return batch_run::done;
       }
+      // Some errors (SQLITE_FULL, IOERR, NOMEM) make SQLite roll the whole transaction
+      // back, not just the statement: the batch is lost, for this job's reason (the
+      // ROLLBACK TO would only fail with "no such savepoint").
+      if (sqlite3_get_autocommit(db.handle())) {
+        db.rollback_quietly();
+        run_error_ = op->outcome.err();
+        return batch_run::failed;
+      }
       try {
         db.prepare("ROLLBACK TO job").run();
         db.forget_memos();  // the job may have read rows it had changed

@@ -38,6 +38,9 @@ struct outbound_options {
   // than common server idle timeouts (60 s and up), so the server rarely
   // closes one under us.
   std::chrono::milliseconds idle_timeout{30'000};
+  // PEM certificates of the CAs trusted instead of the system's (tests run a
+  // local CA). Empty: the system's trust store. Verification is never off.
+  std::string ca_pem;
 };
 
 class outbound_client {

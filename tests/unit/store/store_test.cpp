@@ -1017,3 +1017,242 @@ TEST(store, a_failing_thread_merge_does_not_fail_the_writes_with_it) {
   EXPECT_EQ(progress(), (std::array<std::int64_t, 3>{6, 6, 6}));
   EXPECT_EQ(listed(), 6);
 }
+
+namespace {
+
+// Holds the writer inside a batch of its own (after `first`, if given), so the
+// jobs queued meanwhile are taken together as the next batch once released.
+class writer_hold {
+ public:
+  explicit writer_hold(st::store& s, st::store::job first = {}) {
+    auto gate = release_.get_future().share();
+    s.submit(
+        [first, gate, started = &started_](st::database& db) {
+          if (first) first(db);
+          started->set_value();
+          gate.wait();
+        },
+        [](switchboard::result<void>) {});
+    started_.get_future().wait();  // the writer is inside the batch now
+  }
+  ~writer_hold() { release(); }
+  void release() {
+    if (!released_) release_.set_value();
+    released_ = true;
+  }
+
+ private:
+  std::promise<void> started_, release_;
+  bool released_ = false;
+};
+
+// Jobs submitted while the writer is held; their results once released.
+class queued_jobs {
+ public:
+  void add(st::store& s, st::store::job j) {
+    results_.push_back(std::make_unique<std::promise<switchboard::result<void>>>());
+    s.submit(std::move(j), [p = results_.back().get()](switchboard::result<void> r) {
+      p->set_value(std::move(r));
+    });
+  }
+  std::vector<switchboard::result<void>> wait() {
+    std::vector<switchboard::result<void>> out;
+    for (auto& p : results_) out.push_back(p->get_future().get());
+    return out;
+  }
+
+ private:
+  std::vector<std::unique_ptr<std::promise<switchboard::result<void>>>> results_;
+};
+
+// Items and blobs, and children whose parent must exist (foreign keys are on).
+std::vector<st::migration> parent_child_schema() {
+  return {{1, "items",
+           "CREATE TABLE items(id INTEGER PRIMARY KEY, n INTEGER NOT NULL UNIQUE);"
+           "CREATE TABLE blobs(id INTEGER PRIMARY KEY, b BLOB NOT NULL);"
+           "CREATE TABLE children(id INTEGER PRIMARY KEY,"
+           " parent INTEGER NOT NULL REFERENCES items(id));"}};
+}
+
+std::vector<std::int64_t> item_numbers(st::store& s) {
+  auto r = s.read_sync([](st::database& db) {
+    std::vector<std::int64_t> out;
+    auto& q = db.prepare("SELECT n FROM items ORDER BY n");
+    while (q.step()) out.push_back(q.column_int(0));
+    return out;
+  });
+  return r ? *r : std::vector<std::int64_t>{-1};
+}
+
+void insert_item(st::database& db, int n) {
+  db.prepare("INSERT INTO items(n) VALUES (?1)").bind(1, n).run();
+}
+
+}  // namespace
+
+// A job of a group-commit batch that changed a memoized row, read it back (so the
+// memo holds its change) and failed is rolled back to its savepoint: the memo must
+// go with it, or the next job of the batch, and every later batch, would see a
+// number released that is still active.
+TEST(store, a_failed_job_in_a_batch_leaves_no_memo_of_its_undone_change) {
+  sbtest::temp_dir dir;
+  auto opened = open_embedded(dir);
+  auto& s = *opened;
+  namespace nums = st::numbers;
+  ASSERT_TRUE(s.write_sync([](st::database& db) {
+    seed_conversation(db);
+    nums::number_row n;
+    n.workspace_id = 1;
+    n.number = "+12025550111";
+    n.carrier = "sandbox";
+    n.created_at = "t";
+    nums::insert(db, n);
+  }));
+  // What a webhook job reads, through the writer's memos.
+  auto seen = [](st::database& db) {
+    std::string out = nums::find_active(db, "+12025550111") ? "active" : "none";
+    out += nums::classify_sender(db, "+12025550111").our_line ? ", our line" : ", not ours";
+    return out;
+  };
+  std::string before;
+  ASSERT_TRUE(s.write_sync([&](st::database& db) { before = seen(db); }));
+  EXPECT_EQ(before, "active, our line");  // and memoized
+
+  std::string in_batch = "not run", next_batch = "not run";
+  queued_jobs jobs;
+  {
+    writer_hold hold(s);
+    jobs.add(s, [&seen](st::database& db) {
+      db.exec("UPDATE numbers SET status = 'released'");
+      if (seen(db) == "none, not ours") throw st::job_error("INVALID_INPUT", "undone");
+    });
+    jobs.add(s, [&](st::database& db) { in_batch = seen(db); });
+  }
+  auto results = jobs.wait();
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_FALSE(results[0]) << "the failing job was reported committed";
+  EXPECT_EQ(results[0].err().code, "INVALID_INPUT");
+  EXPECT_TRUE(results[1]) << results[1].err().message;
+  EXPECT_EQ(in_batch, "active, our line");
+  ASSERT_TRUE(s.write_sync([&](st::database& db) { next_batch = seen(db); }));
+  EXPECT_EQ(next_batch, "active, our line");
+  auto status = s.read_sync([](st::database& db) {
+    auto& q = db.prepare("SELECT status FROM numbers WHERE number = '+12025550111'");
+    q.step();
+    return q.column_text(0);
+  });
+  ASSERT_TRUE(status);
+  EXPECT_EQ(*status, "active");
+}
+
+// Disk full (a tiny max_page_count on the writer's connection): each job of the
+// batch that needs a new page fails with an error, not a crash or a success; what
+// was acknowledged before is kept; the writer serves again once there is room.
+// Here the INSERTs fail (SQLITE_FULL), not the COMMIT: in WAL mode the page limit
+// is checked when a page is allocated. The next test makes the COMMIT fail.
+TEST(store, a_full_disk_fails_the_writes_that_need_room_and_loses_nothing_acknowledged) {
+  sbtest::temp_dir dir;
+  auto schema = parent_child_schema();
+  {
+    auto s = open_store(dir, nullptr, schema);
+    ASSERT_TRUE(s->write_sync([](st::database& db) {
+      for (int n = 1; n <= 3; ++n) insert_item(db, n);
+    }));
+    queued_jobs jobs;
+    {
+      // The limit is clamped to the pages the database has now: no page may be added.
+      writer_hold hold(*s, [](st::database& db) { db.exec("PRAGMA max_page_count = 1"); });
+      // Small writes (room on the pages there are) around big ones (that need more).
+      jobs.add(*s, [](st::database& db) { insert_item(db, 9); });
+      for (int n = 10; n < 13; ++n)
+        jobs.add(*s, [n](st::database& db) {
+          insert_item(db, n);
+          db.prepare("INSERT INTO blobs(b) VALUES (zeroblob(200000))").run();
+        });
+      jobs.add(*s, [](st::database& db) { insert_item(db, 13); });
+    }
+    auto results = jobs.wait();
+    ASSERT_EQ(results.size(), 5u);
+    for (std::size_t i = 1; i <= 3; ++i) {
+      ASSERT_FALSE(results[i]) << "a write past the page limit was reported committed";
+      EXPECT_EQ(results[i].err().code, "INTERNAL");
+      EXPECT_NE(results[i].err().message.find("full"), std::string::npos)
+          << results[i].err().message;
+    }
+    // SQLite may undo the whole transaction on SQLITE_FULL, the small writes with it
+    // (it does here): then they must not be reported committed either.
+    std::vector<std::int64_t> expected{1, 2, 3};
+    for (auto [i, n] : {std::pair{0, 9}, std::pair{4, 13}})
+      if (results[i]) expected.push_back(n);
+    EXPECT_EQ(item_numbers(*s), expected);
+
+    // Room again: the writer was not left in a failed transaction.
+    auto later = s->write_sync([](st::database& db) {
+      db.exec("PRAGMA max_page_count = 1073741823");
+      insert_item(db, 20);
+      db.prepare("INSERT INTO blobs(b) VALUES (zeroblob(200000))").run();
+    });
+    EXPECT_TRUE(later) << later.err().message;
+  }
+  auto reopened = open_store(dir, nullptr, schema);
+  auto kept = item_numbers(*reopened);
+  for (std::int64_t n : {1, 2, 3, 20})
+    EXPECT_NE(std::find(kept.begin(), kept.end(), n), kept.end()) << n << " was acknowledged";
+  for (std::int64_t n : {10, 11, 12})
+    EXPECT_EQ(std::find(kept.begin(), kept.end(), n), kept.end()) << n << " failed";
+}
+
+// A COMMIT that fails, made deterministic by a deferred foreign-key violation
+// (PRAGMA defer_foreign_keys: checked at COMMIT, not by the INSERT). The whole
+// batch is rolled back, so no job of it may be reported committed, including
+// those that did nothing wrong; earlier batches are kept; the writer serves on.
+TEST(store, a_failing_commit_fails_every_job_of_its_batch_and_loses_nothing_acknowledged) {
+  sbtest::temp_dir dir;
+  auto schema = parent_child_schema();
+  {
+    auto s = open_store(dir, nullptr, schema);
+    ASSERT_TRUE(s->write_sync([](st::database& db) {
+      insert_item(db, 1);
+      insert_item(db, 2);
+    }));
+    auto dangling_child = [](st::database& db) {
+      db.exec("PRAGMA defer_foreign_keys = ON");
+      db.prepare("INSERT INTO children(parent) VALUES (999)").run();  // no item 999
+    };
+    queued_jobs jobs;
+    {
+      writer_hold hold(*s);
+      jobs.add(*s, [](st::database& db) { insert_item(db, 10); });
+      jobs.add(*s, dangling_child);
+      jobs.add(*s, [](st::database& db) { insert_item(db, 11); });
+    }
+    auto results = jobs.wait();
+    ASSERT_EQ(results.size(), 3u);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      ASSERT_FALSE(results[i]) << "job " << i << " was reported committed";
+      EXPECT_NE(results[i].err().message.find("commit failed"), std::string::npos)
+          << results[i].err().message;
+      EXPECT_NE(results[i].err().message.find("FOREIGN KEY"), std::string::npos)
+          << results[i].err().message;
+    }
+    EXPECT_EQ(item_numbers(*s), (std::vector<std::int64_t>{1, 2}));
+
+    // A batch of one takes the same path.
+    auto lone = s->write_sync(dangling_child);
+    ASSERT_FALSE(lone);
+    EXPECT_NE(lone.err().message.find("commit failed"), std::string::npos) << lone.err().message;
+
+    // The writer was not left inside the failed transaction.
+    auto later = s->write_sync([](st::database& db) { insert_item(db, 12); });
+    EXPECT_TRUE(later) << later.err().message;
+    auto children = s->read_sync([](st::database& db) {
+      auto& q = db.prepare("SELECT COUNT(*) FROM children");
+      q.step();
+      return q.column_int(0);
+    });
+    ASSERT_TRUE(children);
+    EXPECT_EQ(*children, 0);
+  }
+  auto reopened = open_store(dir, nullptr, schema);
+  EXPECT_EQ(item_numbers(*reopened), (std::vector<std::int64_t>{1, 2, 12}));
+}
