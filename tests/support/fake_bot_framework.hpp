@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -90,6 +91,7 @@ class fake_bot_framework {
   struct seen {
     std::string op;  // openid, keys, token, create, post
     std::string path, conversation, reply_to, authorization, body;
+    int status = 0;  // what the fake answered
     nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
   };
 
@@ -126,6 +128,13 @@ class fake_bot_framework {
   void fail_next_post(int status) {
     std::lock_guard lock(mu_);
     failures_.push_back(status);
+  }
+  // Every token issued so far is no longer accepted: connector posts bearing one
+  // are answered `status` (401, or 403), as after a key rollover or a revoked secret.
+  void expire_tokens(int status = 401) {
+    std::lock_guard lock(mu_);
+    expired_up_to_ = tokens_;
+    expired_status_ = status;
   }
   std::vector<seen> requests(const std::string& op = "") {
     std::lock_guard lock(mu_);
@@ -181,8 +190,15 @@ class fake_bot_framework {
            req.params.count("conversation") ? req.params.at("conversation") : "",
            req.params.count("reply") ? req.params.at("reply") : "",
            std::string(req.headers.get("Authorization").value_or("")),
-           req.body};
+           req.body,
+           0};
     requests_.push_back(s);
+    auto r = respond(op, s);
+    requests_.back().status = r.status;
+    return r;
+  }
+
+  response respond(const std::string& op, const seen& s) {
     if (op == "openid")
       return response::json(
           200, {{"issuer", "https://api.botframework.com"}, {"jwks_uri", base() + "/keys"}});
@@ -193,6 +209,11 @@ class fake_bot_framework {
                                   {"expires_in", 3600},
                                   {"access_token", "bot-token-" + std::to_string(tokens_)}});
     }
+    const std::string prefix = "Bearer bot-token-";
+    if (s.authorization.rfind(prefix, 0) == 0 &&
+        std::atoi(s.authorization.c_str() + prefix.size()) <= expired_up_to_)
+      return response::json(expired_status_,
+                            {{"error", {{"code", "Unauthorized"}, {"message", "token expired"}}}});
     if (!failures_.empty()) {
       int status = failures_.front();
       failures_.erase(failures_.begin());
@@ -217,6 +238,7 @@ class fake_bot_framework {
   std::vector<int> failures_;
   std::vector<seen> requests_;
   int tokens_ = 0, ids_ = 0;
+  int expired_up_to_ = 0, expired_status_ = 401;
 };
 
 }  // namespace sbtest

@@ -1,13 +1,20 @@
 #pragma once
 // A fake Twilio REST API on loopback (or SignalWire's LaML twin, under /api/laml):
 // available numbers by area code, buying, updating, looking up and releasing
-// incoming numbers, and Messages.json. Records every request; a script makes the
-// next answers of one operation fail.
+// incoming numbers, Messages.json and Calls.json. Records every request; a script makes
+// the next answers of one operation fail, and a delay makes them slow.
 #include <algorithm>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -24,7 +31,7 @@ namespace sbtest {
 class fake_carrier {
  public:
   struct seen {
-    std::string op;  // search, buy, update, release, lookup, message
+    std::string op;  // search, buy, update, release, lookup, message, call
     std::string method, path, query, authorization, content_type, body;
     // One form or query field ("<missing>" when absent).
     std::string field(const std::string& name) const {
@@ -45,6 +52,7 @@ class fake_carrier {
     add("POST", acct + "/IncomingPhoneNumbers/{file}", "update");
     add("DELETE", acct + "/IncomingPhoneNumbers/{file}", "release");
     add("POST", acct + "/Messages.json", "message");
+    add("POST", acct + "/Calls.json", "call");
     switchboard::http_config hc;
     hc.host = "127.0.0.1";
     hc.port = 0;
@@ -54,6 +62,13 @@ class fake_carrier {
     thread_ = std::thread([this] { io_.run(); });
   }
   ~fake_carrier() {
+    // Answers still delayed are sent now, so no handler is left suspended when the
+    // io_context goes away.
+    boost::asio::post(io_, [this] {
+      for (auto* t : timers_) t->cancel();
+    });
+    for (int i = 0; i < 500 && delayed_ > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     io_.stop();
     thread_.join();
   }
@@ -74,6 +89,11 @@ class fake_carrier {
   void fail_next(const std::string& op, int status, std::string body) {
     std::lock_guard lock(mu_);
     script_[op].emplace_back(status, std::move(body));
+  }
+  // Answers of `op` leave this long after their request arrived (recorded on arrival).
+  void delay(const std::string& op, std::chrono::milliseconds d) {
+    std::lock_guard lock(mu_);
+    delays_[op] = d;
   }
   std::vector<seen> requests() {
     std::lock_guard lock(mu_);
@@ -101,7 +121,22 @@ class fake_carrier {
   void add(const std::string& method, const std::string& path, const std::string& op) {
     routes_.add(method, path,
                 [this, op](switchboard::http::request& req) -> boost::asio::awaitable<response> {
-                  co_return answer(op, req);
+                  auto r = answer(op, req);
+                  std::chrono::milliseconds d{0};
+                  {
+                    std::lock_guard lock(mu_);
+                    if (auto it = delays_.find(op); it != delays_.end()) d = it->second;
+                  }
+                  if (d.count() > 0) {
+                    // A timer, not a sleep: other requests are served meanwhile.
+                    ++delayed_;
+                    boost::asio::steady_timer t(io_, d);
+                    timers_.insert(&t);
+                    co_await t.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+                    timers_.erase(&t);
+                    --delayed_;
+                  }
+                  co_return r;
                 });
   }
 
@@ -184,8 +219,12 @@ class fake_carrier {
         return response::json(404, {{"code", 20404}, {"message", "not found"}, {"status", 404}});
       return response::text(204, "", "");
     }
-    return response::json(
-        201, {{"sid", "SMfake" + std::to_string(requests_.size())}, {"status", "queued"}});
+    // SIDs differ between the two carriers' fakes, as real ones do (the daemon keeps
+    // them unique per channel).
+    auto n = (prefix_.empty() ? "" : "sw") + std::to_string(requests_.size());
+    if (op == "call")  // as Twilio answers a Calls.json POST
+      return response::json(201, {{"sid", "CAfake" + n}, {"status", "queued"}});
+    return response::json(201, {{"sid", "SMfake" + n}, {"status", "queued"}});
   }
 
   std::string prefix_;
@@ -199,6 +238,9 @@ class fake_carrier {
                                       "+15105550101", "+15105550102"};
   std::map<std::string, owned_number> owned_;
   std::map<std::string, std::vector<std::pair<int, std::string>>> script_;
+  std::map<std::string, std::chrono::milliseconds> delays_;
+  std::set<boost::asio::steady_timer*> timers_;  // delayed answers (touched on io_'s thread only)
+  std::atomic<int> delayed_{0};
   std::vector<seen> requests_;
   int bought_ = 0;
 };
