@@ -211,7 +211,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
               .bind_all(outbox_id, lease_until, at)
               .run();
-          out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body});
+          out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body, ""});
           continue;
         }
         std::string sid = "SM" + random_hex(16);
@@ -264,7 +264,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
             .bind_all(outbox_id, lease_until, at)
             .run();
-        out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body});
+        out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body, ""});
         continue;
       }
       std::string sid = "SM" + random_hex(16);
@@ -357,6 +357,11 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       return store::conversations::find_message(db, send.workspace_id, send.message_id);
     };
     auto saved = co_await self->ctx.db.write(std::move(record));
+    // Not recorded: the row stays leased and is sent again when the lease ends (a
+    // possible duplicate); say so.
+    if (!saved)
+      spdlog::error("outbox: the outcome of row {} (message {}) was not recorded; it is sent again after its lease: {}",
+                    send.outbox_id, send.message_id, saved.err().message);
     if (saved && *saved)
       self->ctx.hub.publish((*saved)->workspace_id, "agents", "message.updated", api::to_json(**saved));
   }
