@@ -55,6 +55,6 @@ for patch in "${patches[@]}"; do
   printf '%-44s %-8s %s\n' "$name" "$result" "$filter"
 done
 # Leave the binary built from the unbroken sources.
-cmake --build "$build" -j"$(nproc)" --target switchboard_tests >/dev/null
+cmake --build "$build" -j"$(nproc)" --target switchboard_tests >/dev/null 2>&1
 echo "mutate: $caught caught, $missed missed (logs: $build/mutate-*.log)"
 [ "$missed" -eq 0 ]
