@@ -649,3 +649,29 @@ TEST_F(teams_twilio_test, a_reply_in_the_thread_reaches_the_customer_through_the
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(twilio_.requests("message").size(), 1u);
 }
+
+// Issue 22: erasing the customer removes the Teams mirror's rows too: the thread
+// record and every queued or sent post that carried their words.
+TEST_F(teams_test, erasing_the_customer_removes_the_teams_thread_record_and_its_posts) {
+  auto thread = thread_after_first_text("Where is the kumquatzephyr order?");
+  ASSERT_FALSE(thread.empty());
+  auto conversations = call("GET", "/api/v1/conversations");
+  ASSERT_EQ(conversations.body["items"].size(), 1u);
+  auto cid = conversations.body["items"][0]["id"].get<std::string>();
+  auto contact = conversations.body["items"][0]["contact_id"].get<std::string>();
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "On its way, kumquatzephyr"}}).status,
+            201);
+  ASSERT_TRUE(bf_.wait_for([&](const auto& seen) {
+    for (auto& r : seen)
+      if (r.op == "post" && r.body.find("On its way") != std::string::npos) return true;
+    return false;
+  }));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM teams_threads"), 1);
+  EXPECT_GE(count("SELECT COUNT(*) FROM outbox WHERE kind LIKE 'teams.%' AND instr(payload, 'kumquatzephyr') > 0"), 2);
+
+  auto erased = call("DELETE", "/api/v1/contacts/" + contact);
+  ASSERT_EQ(erased.status, 200) << erased.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM teams_threads"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE instr(payload, 'kumquatzephyr') > 0"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE instr(payload, '" + customer + "') > 0"), 0);
+}
