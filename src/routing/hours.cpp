@@ -24,16 +24,21 @@ std::optional<int> parse_hhmm(const std::string& s) {
 }
 
 std::string hhmm(int minutes) {
-  char buf[6];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
-  return buf;
+  // Minutes of a day, 0..1440 ("24:00" ends a day).
+  auto two = [](int v) { return std::string{static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)}; };
+  minutes = std::clamp(minutes, 0, 24 * 60);
+  return two(minutes / 60) + ":" + two(minutes % 60);
 }
 
+// YYYY-MM-DD naming a real day. By hand: date::parse trips GCC 12's -Wmaybe-uninitialized.
 bool valid_date(const std::string& s) {
-  std::istringstream in(s);
-  date::year_month_day ymd{};
-  in >> date::parse("%F", ymd);
-  return !in.fail() && ymd.ok() && s.size() == 10;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  auto num = [&](std::size_t at, std::size_t n) { return std::stoi(s.substr(at, n)); };
+  date::year_month_day ymd{date::year(num(0, 4)), date::month(static_cast<unsigned>(num(5, 2))),
+                           date::day(static_cast<unsigned>(num(8, 2)))};
+  return ymd.ok();
 }
 
 error bad(const std::string& field, const std::string& what) { return {"INVALID_INPUT", field + ": " + what}; }

@@ -110,7 +110,7 @@ const command_spec& spec_of(command_kind k) {
 
 parse_outcome parse_command(std::string_view text) {
   auto w = words(text);
-  if (w.empty()) return ok({command_kind::help});
+  if (w.empty()) return ok(command{});  // kind defaults to help
   auto name = lower(w[0]);
   auto it = std::find_if(table.begin(), table.end(), [&](auto& s) { return s.name == name; });
   if (it == table.end())

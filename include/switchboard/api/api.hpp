@@ -62,12 +62,12 @@ struct api_context {
   boost::asio::thread_pool& cpu;  // Argon2id runs here, never on the io_context
   now_fn now = system_now;
   std::chrono::hours session_ttl{24 * 30};
-  auth::login_limiter logins;
-  std::unordered_map<store::id_t, int> online;  // open agent sockets per teammate, for presence
+  auth::login_limiter logins{};
+  std::unordered_map<store::id_t, int> online{};  // open agent sockets per teammate, for presence
   carrier_settings carriers{};
   routing_settings routing{};
   teams::settings teams{};  // Teams is off while teams.app_id is empty
-  std::function<void()> outbox_ready;  // wakes the outbox dispatcher after a commit
+  std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
   widget_runtime widget{};
   std::string default_country = "US";  // workspace.default_country: national phone formats
   // Open sockets by credential: revocations close them (issue 16 item 8).

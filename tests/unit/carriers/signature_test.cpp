@@ -256,7 +256,9 @@ void expect_same_as_boost_url(const std::string& body) {
   auto mine = sc::parse_form_body(body);
   auto reference = boost_url_form(body);
   ASSERT_EQ(static_cast<bool>(mine), reference.has_value()) << "body: " << body;
-  if (reference) EXPECT_EQ(*mine, *reference) << "body: " << body;
+  if (reference) {
+    EXPECT_EQ(*mine, *reference) << "body: " << body;
+  }
 }
 
 }  // namespace

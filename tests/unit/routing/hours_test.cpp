@@ -55,7 +55,7 @@ TEST(routing_hours, closed_since_is_the_end_of_the_last_opening) {
 }
 
 TEST(routing_hours, bad_schedules_are_refused_naming_the_field) {
-  auto err = [](const char* text) {
+  auto err = [](const std::string& text) {
     auto r = sb::routing::parse_business_hours(json::parse(text));
     return r ? std::string("ok") : r.err().message;
   };
@@ -66,6 +66,11 @@ TEST(routing_hours, bad_schedules_are_refused_naming_the_field) {
   EXPECT_NE(err(R"({"weekly":{"funday":[]}})").find("unknown day"), std::string::npos);
   EXPECT_NE(err(R"({"weekly":{"mon":[["09:00","24:30"]]}})").find("24:00"), std::string::npos);
   EXPECT_NE(err(R"({"weekly":{},"holidays":["2026-02-30"]})").find("business_hours.holidays"), std::string::npos);
+  for (auto bad_day : {"2026-1-05", "2026-12-25x", "2026/12/25", "2026-13-01", "2025-02-29", "2026-12-+5"})
+    EXPECT_NE(err(std::string(R"({"weekly":{},"holidays":[")") + bad_day + R"("]})").find("business_hours.holidays"),
+              std::string::npos)
+        << bad_day;
+  EXPECT_EQ(err(R"({"weekly":{},"holidays":["2028-02-29"]})"), "ok") << "a leap day is a day";
   EXPECT_NE(err(R"({"timezone":"UTC"})").find("business_hours.weekly"), std::string::npos);
   EXPECT_NE(err("[]").find("business_hours"), std::string::npos);
   // Round trip.

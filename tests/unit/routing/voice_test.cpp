@@ -53,8 +53,11 @@ TEST(routing_voice, call_summaries) {
 
 TEST(routing_voice, who_a_call_reaches_first) {
   using sb::routing::call_route;
-  sb::routing::call_target t{.teammate_line = true, .physical_number = "+14155550150", .availability = "available",
-                             .within_hours = true};
+  sb::routing::call_target t;
+  t.teammate_line = true;
+  t.physical_number = "+14155550150";
+  t.availability = "available";
+  t.within_hours = true;
   EXPECT_EQ(sb::routing::route_inbound_call(t), call_route::ring_teammate);
   for (auto change : {0, 1, 2, 3, 4}) {
     auto u = t;
@@ -66,7 +69,9 @@ TEST(routing_voice, who_a_call_reaches_first) {
     EXPECT_EQ(sb::routing::route_inbound_call(u), call_route::voicemail) << change;
   }
   // Shared lines: every available member's phone at once, else the team's voicemail.
-  sb::routing::call_target team{.team_line = true, .team_phones = {"+14155550160", "+14155550161"}};
+  sb::routing::call_target team;
+  team.team_line = true;
+  team.team_phones = {"+14155550160", "+14155550161"};
   EXPECT_EQ(sb::routing::route_inbound_call(team), call_route::ring_team);
   auto closed = team;
   closed.within_hours = false;

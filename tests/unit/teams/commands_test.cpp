@@ -8,6 +8,11 @@ using k = t::command_kind;
 
 namespace {
 struct parsed_case {
+  // A constructor, not an aggregate: most rows leave the trailing fields out.
+  parsed_case(std::string input, bool ok, k kind, std::string member = "", std::string number = "",
+              std::string area_code = "", std::string carrier = "", std::string text = "", std::string team = "")
+      : input(std::move(input)), ok(ok), kind(kind), member(std::move(member)), number(std::move(number)),
+        area_code(std::move(area_code)), carrier(std::move(carrier)), text(std::move(text)), team(std::move(team)) {}
   std::string input;
   bool ok;
   k kind;
