@@ -58,6 +58,27 @@ result<std::optional<std::optional<id_t>>> id_field(const json& body, const char
   return std::optional<std::optional<id_t>>(id);
 }
 
+// The inbox's cursor: the last item's position in (last activity, id) order, as
+// "t<activity time>~<id>" (opaque to clients).
+std::string make_activity_cursor(const store::conversation& c) {
+  std::string out = "t";
+  out += c.last_message_at.value_or(c.created_at);
+  out += '~';
+  out += std::to_string(c.id);
+  return out;
+}
+
+std::optional<conv::list_filter::position> parse_activity_cursor(std::string_view text) {
+  auto tilde = text.rfind('~');
+  if (text.size() < 4 || text.front() != 't' || tilde == std::string_view::npos || tilde > 41) return std::nullopt;
+  auto at = text.substr(1, tilde - 1);
+  // A time as the store writes it (RFC 3339): digits and - : . T Z only.
+  if (at.empty() || at.find_first_not_of("0123456789-:.TZ") != std::string_view::npos) return std::nullopt;
+  auto id = parse_id(text.substr(tilde + 1));
+  if (!id) return std::nullopt;
+  return conv::list_filter::position{std::string(at), *id};
+}
+
 asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "conversations.read");
   if (!who) co_return response::from(who.err());
@@ -99,9 +120,10 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
     f.q = trim(*q);
   }
   if (f.label && f.label->size() > 64) co_return response::error(400, "INVALID_INPUT", "label is longer than 64 bytes");
-  auto cursor = cursor_param(req);
-  if (!cursor) co_return response::from(cursor.err());
-  f.before = *cursor;
+  if (auto c = req.query_param("cursor")) {
+    f.before = parse_activity_cursor(*c);
+    if (!f.before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
+  }
   auto ws = who->workspace_id;
   if (f.q) {
     // The search index trails the newest messages under load; bring it up to date.
@@ -114,7 +136,7 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   json items = json::array();
   for (auto& c : *rows) items.push_back(to_json(c));
   std::optional<std::string> next;
-  if (static_cast<int>(rows->size()) == f.limit) next = make_cursor(rows->back().id);
+  if (static_cast<int>(rows->size()) == f.limit) next = make_activity_cursor(rows->back());
   co_return page(std::move(items), next);
 }
 

@@ -16,9 +16,17 @@ struct list_filter {
   std::optional<std::string> label;
   std::optional<std::string> q;  // full-text over message bodies (FTS5)
   std::optional<id_t> contact_id;
-  std::optional<id_t> before;    // keyset cursor: conversations with a smaller id
+  // Keyset cursor: conversations whose (last activity, id) comes before this one's.
+  struct position {
+    std::string activity_at;  // last_message_at, else created_at
+    id_t id = 0;
+  };
+  std::optional<position> before;
   int limit = 25;
 };
+
+// The list's SQL for these filters (its plan is tested: each view reads an index in order).
+std::string list_sql(const list_filter& f);
 
 std::optional<conversation> find(database& db, id_t workspace_id, id_t id);
 std::vector<conversation> list(database& db, id_t workspace_id, const list_filter& f);
