@@ -8,21 +8,15 @@
 
 #include <functional>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
-#include "switchboard/app/bootstrap.hpp"
 
 namespace sb = switchboard;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 struct member {
   std::string id, token, name;
@@ -34,9 +28,7 @@ class agent_socket : public ::testing::Test {
     cfg_ = sbtest::test_config(dir_.path());
     cfg_.bootstrap.admin_password = "admin-password-1";
     app_ = std::make_unique<sbtest::running_app>(cfg_);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    owner_ = call("POST", "/api/v1/auth/login", "", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body.value("token", "");
+    owner_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
     ASSERT_FALSE(owner_.empty());
     auto c = call("POST", "/api/v1/contacts", owner_, {{"name", "Ann"}, {"phone", "+14155550101"}});
     ASSERT_EQ(c.status, 201) << c.raw;
@@ -45,16 +37,9 @@ class agent_socket : public ::testing::Test {
     conv_ = conv.body["id"].get<std::string>();
   }
 
-  reply call(const std::string& method, const std::string& path, const std::string& token, const json& body = nullptr) {
-    std::string headers;
-    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const std::string& token,
+                        const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token, body);
   }
 
   member teammate(const std::string& name, const std::string& role) {
@@ -65,7 +50,7 @@ class agent_socket : public ::testing::Test {
                   {{"email", email}, {"name", name}, {"role", role}, {"password", "password-" + name}});
     EXPECT_EQ(r.status, 201) << r.raw;
     m.id = r.body.value("id", "");
-    m.token = call("POST", "/api/v1/auth/login", "", {{"email", email}, {"password", "password-" + name}}).body.value("token", "");
+    m.token = sbtest::login(app_->port(), email, "password-" + name);
     EXPECT_FALSE(m.token.empty());
     return m;
   }

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
-#include "switchboard/app/bootstrap.hpp"
 #include "switchboard/auth/password.hpp"
 #include "switchboard/core/clock.hpp"
 
@@ -22,13 +22,6 @@ sb::sys_time fake_now() {
   return std::chrono::system_clock::now() + std::chrono::milliseconds(clock_offset_ms.load());
 }
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  std::string retry_after;
-};
-
 class api_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -39,35 +32,17 @@ class api_test : public ::testing::Test {
     o.now = fake_now;
     o.snooze_interval = 50ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    auto boot = sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap);
-    ASSERT_TRUE(boot) << boot.err().message;
-    admin_ = login(cfg_.bootstrap.admin_email, "admin-password-1");
+    admin_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
     ASSERT_FALSE(admin_.empty());
   }
 
-  reply call(const std::string& method, const std::string& path, const std::string& token = "",
-             const json& body = nullptr) {
-    std::string headers;
-    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
-    std::string b;
-    if (!body.is_null()) {
-      b = body.dump();
-      headers += "Content-Type: application/json\r\n";
-    }
-    auto r = sbtest::http_request(app_->port(), method, path, b, headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.retry_after = r->header("retry-after");
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const std::string& token = "",
+                         const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token, body);
   }
 
   std::string login(const std::string& email, const std::string& password) {
-    auto r = call("POST", "/api/v1/auth/login", "", {{"email", email}, {"password", password}});
-    if (r.status != 200) return {};
-    return r.body["token"].get<std::string>();
+    return sbtest::login(app_->port(), email, password);
   }
 
   // Creates a teammate through the API and logs in as them.
@@ -93,14 +68,7 @@ class api_test : public ::testing::Test {
     return r.body.value("id", "");
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   sbtest::temp_dir dir_;
   sb::config cfg_;
@@ -139,13 +107,13 @@ TEST_F(api_test, wrong_password_then_rate_limited) {
                     {{"email", cfg_.bootstrap.admin_email}, {"password", "nope-nope"}});
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(wrong.body["error"]["code"], "INVALID_CREDENTIALS");
-  reply last;
+  sbtest::api_reply last;
   for (int i = 0; i < 6; ++i)
     last = call("POST", "/api/v1/auth/login", "",
                 {{"email", cfg_.bootstrap.admin_email}, {"password", "nope-nope"}});
   EXPECT_EQ(last.status, 429);
   EXPECT_EQ(last.body["error"]["code"], "RATE_LIMITED");
-  EXPECT_FALSE(last.retry_after.empty());
+  EXPECT_FALSE(last.header("retry-after").empty());
   // Even the right password is refused while the backoff lasts.
   auto right = call("POST", "/api/v1/auth/login", "",
                     {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}});

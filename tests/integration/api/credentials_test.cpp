@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
-#include "switchboard/app/bootstrap.hpp"
 #include "switchboard/core/random.hpp"
 
 namespace sb = switchboard;
@@ -15,21 +15,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
-
 class credentials : public ::testing::Test {
  protected:
   void SetUp() override {
     cfg_ = sbtest::test_config(dir_.path());
     cfg_.bootstrap.admin_password = "admin-password-1";
     app_ = std::make_unique<sbtest::running_app>(cfg_);
-    auto boot = sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap);
-    ASSERT_TRUE(boot) << boot.err().message;
-    owner_ = login(cfg_.bootstrap.admin_email, "admin-password-1");
+    owner_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
     ASSERT_FALSE(owner_.empty());
     auto me = call("GET", "/api/v1/me", owner_);
     ASSERT_EQ(me.body["role"], "owner");
@@ -37,28 +29,13 @@ class credentials : public ::testing::Test {
     ws_ = me.body["workspace_id"];
   }
 
-  reply call(const std::string& method, const std::string& path, const std::string& token = "",
-             const json& body = nullptr) {
-    std::string headers;
-    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
-    std::string b;
-    if (!body.is_null()) {
-      b = body.dump();
-      headers += "Content-Type: application/json\r\n";
-    }
-    auto r = sbtest::http_request(app_->port(), method, path, b, headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const std::string& token = "",
+                         const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token, body);
   }
 
   std::string login(const std::string& email, const std::string& password) {
-    auto r = call("POST", "/api/v1/auth/login", "", {{"email", email}, {"password", password}});
-    if (r.status != 200) return {};
-    return r.body["token"].get<std::string>();
+    return sbtest::login(app_->port(), email, password);
   }
 
   std::pair<std::string, std::string> teammate(const std::string& email, const std::string& role) {
@@ -77,7 +54,7 @@ class credentials : public ::testing::Test {
     return r.body.value("id", "");
   }
 
-  reply note(const std::string& conv, const std::string& text) {
+  sbtest::api_reply note(const std::string& conv, const std::string& text) {
     return call("POST", "/api/v1/conversations/" + conv + "/messages", owner_, {{"body", text}, {"private", true}});
   }
 

@@ -19,8 +19,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
-#include "switchboard/app/bootstrap.hpp"
 #include "switchboard/carriers/signature.hpp"
 
 namespace sb = switchboard;
@@ -42,12 +42,6 @@ const std::vector<std::string> erased_terms = {
     "xqz77341", "blorptastic", "wumpusfjord", "snorkelvane"};
 // The other customer's, which must stay.
 const std::vector<std::string> kept_terms = {"+14155557322", "keepsakeword"};
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -132,10 +126,8 @@ class erasure_test : public ::testing::Test {
     sb::app::app_options o{false, {}};
     o.outbox_poll = 20ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     auto p = call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", teammate_phone}, {"sms_forwarding", "phone"}});
     ASSERT_EQ(p.status, 200) << p.raw;
@@ -144,15 +136,8 @@ class erasure_test : public ::testing::Test {
     line_ = n.body["number"].get<std::string>();
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
-                                  "Authorization: Bearer " + token_ + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
   void text(const std::string& from, const std::string& body) {
@@ -230,14 +215,8 @@ TEST_F(erasure_test, erasing_a_contact_leaves_no_copy_of_their_data_in_any_table
 
   // A text to a number not in service (the undeliverable log), signed by Twilio.
   sb::carriers::param_list p = {{"MessageSid", "SM7311"}, {"From", customer}, {"To", "+14155550100"}, {"Body", "snorkelvane?"}};
-  std::string form;
-  for (auto& [k, v] : p) form += (form.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-  auto stray = sbtest::http_request(
-      app_->port(), "POST", "/webhooks/twilio/sms", form,
-      "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
-          sb::carriers::twilio_signature("twilio-test-token", cfg_.public_url + "/webhooks/twilio/sms", p) + "\r\n");
-  ASSERT_TRUE(stray);
-  ASSERT_EQ(stray->status, 200);
+  auto stray = sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", "/webhooks/twilio/sms", p);
+  ASSERT_EQ(stray.status, 200);
   ASSERT_EQ(call("GET", "/api/v1/undeliverable").body["items"].size(), 1u);
 
   // Another contact merged into them (the audit log's details name the merged id).
@@ -285,15 +264,7 @@ TEST_F(erasure_test, erasing_a_widget_visitor_leaves_no_copy_of_their_data) {
   ASSERT_EQ(call("PATCH", "/api/v1/widget/settings", {{"allowed_origins", {shop}}}).status, 200);
   auto ws = call("GET", "/api/v1/me").body["workspace_id"];
   auto widget = [&](const std::string& method, const std::string& path, const std::string& token, const json& body) {
-    std::string headers = "Origin: " + shop + "\r\nContent-Type: application/json\r\n";
-    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+    return sbtest::api_call(app_->port(), method, path, token, body, "Origin: " + shop + "\r\n");
   };
   auto s = widget("POST", "/api/widget/v1/sessions", "",
                   {{"workspace_id", ws},

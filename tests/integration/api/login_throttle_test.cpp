@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 
@@ -107,14 +108,7 @@ class login_throttle_test : public ::testing::Test {
     return *r;
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   sbtest::temp_dir dir_;
   sb::config cfg_;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/http/router.hpp"
@@ -158,14 +159,13 @@ class permission_matrix : public ::testing::Test {
   }
 
   json call(const std::string& method, const std::string& path, const std::string& token, const json& body = nullptr) {
-    auto r = send(method, path, token, body.is_null() ? "" : body.dump());
-    auto j = json::parse(r.body, nullptr, false);
-    EXPECT_LT(r.status, 300) << method << " " << path << " -> " << r.status << " " << r.body;
-    return j;
+    auto r = sbtest::api_call(app_->port(), method, path, token, body);
+    EXPECT_LT(r.status, 300) << method << " " << path << " -> " << r.status << " " << r.raw;
+    return r.body;
   }
 
   std::string login(const std::string& email, const std::string& password) {
-    return call("POST", "/api/v1/auth/login", "", {{"email", email}, {"password", password}}).value("token", "");
+    return sbtest::login(app_->port(), email, password);
   }
 
   sbtest::temp_dir dir_;
@@ -313,10 +313,7 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
     auto body = body_for(rt);
     auto what = rt.method + " " + rt.path;
     auto describe = [](const sbtest::http_reply& r) { return std::to_string(r.status) + " " + r.body.substr(0, 160); };
-    auto code_of = [](const sbtest::http_reply& r) {
-      auto j = json::parse(r.body, nullptr, false);
-      return j.is_object() && j.contains("error") && j["error"].is_object() ? j["error"].value("code", "") : std::string();
-    };
+    auto code_of = [](const sbtest::http_reply& r) { return sbtest::to_api_reply(r).code(); };
     ++requests;
 
     if (row->auth == "public" || row->auth == "static" || row->auth == "cors") {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
 #include "switchboard/app/bootstrap.hpp"
@@ -23,13 +24,6 @@ std::atomic<std::int64_t> offset_ms{0};
 sb::sys_time fake_now() { return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_ms.load()); }
 
 const std::string shop = "https://shop.example.com";
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-  sbtest::http_reply http;
-};
 
 class widget_api : public ::testing::Test {
  protected:
@@ -55,28 +49,14 @@ class widget_api : public ::testing::Test {
   // Where a fixture changes the configuration before the app starts.
   virtual void configure(sb::config&) {}
 
-  reply call(const std::string& method, const std::string& path, const std::string& token = "",
-             const json& body = nullptr, const std::string& origin = "", const std::string& extra = "") {
-    std::string headers = extra;
-    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
-    if (!origin.empty()) headers += "Origin: " + origin + "\r\n";
-    std::string b;
-    if (!body.is_null()) {
-      b = body.dump();
-      headers += "Content-Type: application/json\r\n";
-    }
-    auto r = sbtest::http_request(app_->port(), method, path, b, headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.http = *r;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const std::string& token = "",
+                         const json& body = nullptr, const std::string& origin = "", const std::string& extra = "") {
+    return sbtest::api_call(app_->port(), method, path, token, body,
+                            extra + (origin.empty() ? "" : "Origin: " + origin + "\r\n"));
   }
 
   // A new visitor session from the shop's page; returns the answer.
-  reply session(const json& extra = json::object(), const std::string& origin = shop) {
+  sbtest::api_reply session(const json& extra = json::object(), const std::string& origin = shop) {
     json body = extra;
     body["workspace_id"] = ws_;
     return call("POST", "/api/widget/v1/sessions", "", body, origin);
@@ -87,14 +67,7 @@ class widget_api : public ::testing::Test {
     return s.body.value("token", "");
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   sbtest::temp_dir dir_;
   sb::config cfg_;
@@ -230,7 +203,7 @@ TEST_F(widget_api, rate_limit_and_message_length) {
   for (int i = 0; i < 4000; ++i) accents += "\xc3\xa9";
   EXPECT_EQ(call("POST", path, token, {{"body", accents}}, shop).status, 201);
   EXPECT_EQ(call("POST", path, token, {{"body", "  "}}, shop).status, 400);
-  reply last;
+  sbtest::api_reply last;
   for (int i = 0; i < 3; ++i) last = call("POST", path, token, {{"body", "spam"}}, shop);
   EXPECT_EQ(last.status, 429);
   EXPECT_EQ(last.body["error"]["code"], "RATE_LIMITED");

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/carriers/signature.hpp"
@@ -59,12 +60,6 @@ class fake_messages_api {
   std::vector<std::string> bodies_;
 };
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
-
 class messaging_test : public ::testing::Test {
  protected:
   void SetUp() override { start(); }
@@ -83,43 +78,23 @@ class messaging_test : public ::testing::Test {
     o.outbox_retry_base = 100ms;
     app_.reset();
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_.clear();
-    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    std::string headers;
-    if (!token_.empty()) headers += "Authorization: Bearer " + token_ + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
-  reply webhook(const std::string& path, const sb::carriers::param_list& params) {
-    std::string body;
-    for (auto& [k, v] : params) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-    auto sig = sb::carriers::twilio_signature("twilio-test-token", cfg_.public_url + path, params);
-    auto r = sbtest::http_request(app_->port(), "POST", path, body,
-                                  "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    return out;
+  sbtest::api_reply webhook(const std::string& path, const sb::carriers::param_list& params) {
+    return sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", path, params);
   }
 
-  reply text(const std::string& sid, const std::string& from, const std::string& body) {
+  sbtest::api_reply text(const std::string& sid, const std::string& from, const std::string& body) {
     return webhook("/webhooks/twilio/sms", {{"MessageSid", sid}, {"AccountSid", "ACtest"}, {"From", from},
                                             {"To", line_}, {"Body", body}, {"NumMedia", "0"}});
   }
-  reply ring(const std::string& sid, const std::string& from) {
+  sbtest::api_reply ring(const std::string& sid, const std::string& from) {
     return webhook("/webhooks/twilio/voice", {{"CallSid", sid}, {"AccountSid", "ACtest"}, {"From", from},
                                               {"To", line_}, {"CallStatus", "ringing"}, {"Direction", "inbound"}});
   }
@@ -135,14 +110,7 @@ class messaging_test : public ::testing::Test {
     return list.body["items"].empty() ? "" : list.body["items"][0]["id"].get<std::string>();
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   std::string message_status(const std::string& id) {
     auto r = app_->get().db().read_sync([id](sb::store::database& db) {

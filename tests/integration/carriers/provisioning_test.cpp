@@ -7,6 +7,7 @@
 
 #include "support/fake_carrier.hpp"
 #include "support/process.hpp"
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 
@@ -14,12 +15,6 @@ namespace sb = switchboard;
 using json = nlohmann::json;
 
 namespace {
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 constexpr const char* twilio_auth =
     "Basic QUN0ZXN0OnR3aWxpby10ZXN0LXRva2Vu";  // ACtest:twilio-test-token
@@ -33,38 +28,21 @@ class provisioning_test : public ::testing::Test {
     cfg_.twilio = {"ACtest", "twilio-test-token", twilio_.base()};
     cfg_.signalwire = {"PJtest", "sw-token", "PSKsigning", signalwire_.base()};
     app_ = std::make_unique<sbtest::running_app>(cfg_);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = login(cfg_.bootstrap.admin_email, "admin-password-1");
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
   }
 
   std::string login(const std::string& email, const std::string& password) {
-    auto r = sbtest::http_request(app_->port(), "POST", "/api/v1/auth/login",
-                                  json{{"email", email}, {"password", password}}.dump());
-    return json::parse(r->body)["token"].get<std::string>();
+    return sbtest::login(app_->port(), email, password);
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr,
-             const std::string& token = "") {
-    std::string headers = "Authorization: Bearer " + (token.empty() ? token_ : token) + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
-                                  headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr,
+                         const std::string& token = "") {
+    return sbtest::api_call(app_->port(), method, path, token.empty() ? token_ : token, body);
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   sbtest::fake_carrier twilio_;
   sbtest::fake_carrier signalwire_{"/api/laml"};
@@ -314,18 +292,14 @@ TEST(provisioning, without_carrier_credentials_the_sandbox_answers) {
   cfg.signalwire.api_token = "tok";
   sbtest::running_app app(cfg);
   ASSERT_TRUE(sb::app::ensure_bootstrap(app.get().db(), cfg.bootstrap));
-  auto login =
-      sbtest::http_request(app.port(), "POST", "/api/v1/auth/login",
-                           R"({"email":"admin@switchboard.local","password":"admin-password-1"})");
-  auto auth =
-      "Authorization: Bearer " + json::parse(login->body)["token"].get<std::string>() + "\r\n";
+  auto token = sbtest::login(app.port(), "admin@switchboard.local", "admin-password-1");
   auto get = [&](const std::string& path) {
-    auto r = sbtest::http_request(app.port(), "GET", path, "", auth);
-    return std::make_pair(r->status, json::parse(r->body, nullptr, false));
+    auto r = sbtest::api_call(app.port(), "GET", path, token);
+    return std::make_pair(r.status, r.body);
   };
   auto post = [&](const json& body) {
-    auto r = sbtest::http_request(app.port(), "POST", "/api/v1/numbers", body.dump(), auth);
-    return std::make_pair(r->status, json::parse(r->body, nullptr, false));
+    auto r = sbtest::api_call(app.port(), "POST", "/api/v1/numbers", token, body);
+    return std::make_pair(r.status, r.body);
   };
 
   auto [st, pool] = get("/api/v1/numbers/available?carrier=sandbox&area_code=415&limit=3");
@@ -347,14 +321,10 @@ TEST(provisioning, without_carrier_credentials_the_sandbox_answers) {
   cfg.signalwire = {};
   app.stop();
   sbtest::running_app plain(cfg);
-  login =
-      sbtest::http_request(plain.port(), "POST", "/api/v1/auth/login",
-                           R"({"email":"admin@switchboard.local","password":"admin-password-1"})");
-  auth = "Authorization: Bearer " + json::parse(login->body)["token"].get<std::string>() + "\r\n";
-  auto r =
-      sbtest::http_request(plain.port(), "POST", "/api/v1/numbers", R"({"area_code":"212"})", auth);
-  ASSERT_EQ(r->status, 201) << r->body;
-  auto made = json::parse(r->body);
+  token = sbtest::login(plain.port(), "admin@switchboard.local", "admin-password-1");
+  auto r = sbtest::api_call(plain.port(), "POST", "/api/v1/numbers", token, {{"area_code", "212"}});
+  ASSERT_EQ(r.status, 201) << r.raw;
+  auto made = r.body;
   EXPECT_EQ(made["carrier"], "sandbox") << "no carrier configured: the sandbox provisions";
   EXPECT_EQ(made["number"].get<std::string>().rfind("+121255501", 0), 0u) << made;
 }

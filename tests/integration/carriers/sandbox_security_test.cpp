@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
 #include "switchboard/app/bootstrap.hpp"
@@ -20,13 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw, retry_after;
-  std::string code() const { return body.is_object() ? body["error"].value("code", "") : ""; }
-};
-
 class sandbox_security_test : public ::testing::Test {
  protected:
   void start(int per_minute = 10000) {
@@ -34,8 +28,7 @@ class sandbox_security_test : public ::testing::Test {
     cfg_.bootstrap.admin_password = "admin-password-1";
     cfg_.sandbox_requests_per_minute = per_minute;
     app_ = std::make_unique<sbtest::running_app>(cfg_, sb::app::app_options{false, {}});
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    admin_ = login(cfg_.bootstrap.admin_email, "admin-password-1");
+    admin_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
     ASSERT_FALSE(admin_.empty());
     auto me = call("GET", "/api/v1/me", admin_);
     auto n = call("POST", "/api/v1/numbers", admin_, {{"carrier", "sandbox"}, {"owner_teammate_id", me.body["id"]}});
@@ -61,28 +54,13 @@ class sandbox_security_test : public ::testing::Test {
     line_b_ = nb.body["number"].get<std::string>();
   }
 
-  reply call(const std::string& method, const std::string& path, const std::string& token = "",
-             const json& body = nullptr, const std::string& extra = "") {
-    std::string headers = extra;
-    if (!token.empty()) headers += "Authorization: Bearer " + token + "\r\n";
-    std::string b;
-    if (!body.is_null()) {
-      b = body.dump();
-      headers += "Content-Type: application/json\r\n";
-    }
-    auto r = sbtest::http_request(app_->port(), method, path, b, headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.retry_after = r->header("retry-after");
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const std::string& token = "",
+                         const json& body = nullptr, const std::string& extra = "") {
+    return sbtest::api_call(app_->port(), method, path, token, body, extra);
   }
 
   std::string login(const std::string& email, const std::string& password) {
-    auto r = call("POST", "/api/v1/auth/login", "", {{"email", email}, {"password", password}});
-    return r.status == 200 ? r.body["token"].get<std::string>() : std::string();
+    return sbtest::login(app_->port(), email, password);
   }
 
   // Workspace A's customer texts its line and A's agent replies (what the issue read back).
@@ -103,14 +81,7 @@ class sandbox_security_test : public ::testing::Test {
     return phone;
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   sbtest::temp_dir dir_;
   sb::config cfg_;
@@ -229,7 +200,7 @@ TEST_F(sandbox_security_test, issue16_item14_requests_are_rate_limited_and_texts
   EXPECT_EQ(count("SELECT COUNT(*) FROM messages WHERE length(body) > 1600"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM sandbox_messages WHERE length(body) > 1600"), 0);
 
-  reply last;
+  sbtest::api_reply last;
   int ok = 0;
   for (int i = 0; i < 40; ++i) {
     last = call("POST", "/api/sandbox/v1/messages", admin_, {{"from", "+14155550199"}, {"to", line_a_}, {"body", "x"}});
@@ -238,7 +209,7 @@ TEST_F(sandbox_security_test, issue16_item14_requests_are_rate_limited_and_texts
   }
   EXPECT_EQ(last.status, 429);
   EXPECT_EQ(last.code(), "RATE_LIMITED");
-  EXPECT_FALSE(last.retry_after.empty());
+  EXPECT_FALSE(last.header("retry-after").empty());
   EXPECT_LT(ok, 20);
   // The limit is per teammate: another workspace's owner is not affected.
   EXPECT_EQ(call("GET", "/api/sandbox/v1/numbers", bob_).status, 200);

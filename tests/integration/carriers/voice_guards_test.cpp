@@ -7,10 +7,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/fake_carrier.hpp"
 #include "support/test_support.hpp"
-#include "switchboard/app/bootstrap.hpp"
-#include "switchboard/carriers/signature.hpp"
 
 namespace sb = switchboard;
 using json = nlohmann::json;
@@ -22,12 +21,6 @@ constexpr const char* line = "+14155550100";       // the owner's virtual number
 constexpr const char* other_line = "+14155550101"; // a second line of the same workspace
 constexpr const char* phone = "+14155550150";      // the owner's own mobile
 constexpr const char* customer = "+14155550199";
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 class voice_guards : public ::testing::Test {
  protected:
@@ -41,54 +34,28 @@ class voice_guards : public ::testing::Test {
     sb::app::app_options o{false, {}};
     o.outbox_poll = 20ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     auto n = call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", line}, {"owner_teammate_id", me_}});
     ASSERT_EQ(n.status, 201) << n.raw;
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    std::string headers;
-    if (!token_.empty()) headers += "Authorization: Bearer " + token_ + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
   // A webhook signed as Twilio signs it.
-  reply webhook(const std::string& path, const sb::carriers::param_list& params) {
-    std::string body;
-    for (auto& [k, v] : params) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-    auto sig = sb::carriers::twilio_signature("twilio-test-token", cfg_.public_url + path, params);
-    auto r = sbtest::http_request(app_->port(), "POST", path, body,
-                                  "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    return out;
+  sbtest::api_reply webhook(const std::string& path, const sb::carriers::param_list& params) {
+    return sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", path, params);
   }
 
-  reply ring(const std::string& sid, const std::string& from) {
+  sbtest::api_reply ring(const std::string& sid, const std::string& from) {
     return webhook("/webhooks/twilio/voice", {{"CallSid", sid}, {"AccountSid", "ACtest"}, {"From", from},
                                               {"To", line}, {"CallStatus", "ringing"}, {"Direction", "inbound"}});
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   template <class P>
   bool eventually(P pred, std::chrono::milliseconds limit = 10s) {

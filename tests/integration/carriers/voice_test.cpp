@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
 #include "switchboard/app/bootstrap.hpp"
@@ -16,12 +17,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw, content_type;
-};
-
 class voice_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -30,41 +25,20 @@ class voice_test : public ::testing::Test {
     cfg_.twilio.auth_token = "twilio-test-token";
     cfg_.public_url = "https://switchboard.example.com";
     app_ = std::make_unique<sbtest::running_app>(cfg_, sb::app::app_options{false, {}});
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     auto n = call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", "+14155550100"}, {"owner_teammate_id", me_}});
     ASSERT_EQ(n.status, 201) << n.raw;
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    std::string headers;
-    if (!token_.empty()) headers += "Authorization: Bearer " + token_ + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.content_type = r->header("content-type");
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
-  reply webhook(const std::string& path, const sb::carriers::param_list& params,
-                const std::string& key = "twilio-test-token") {
-    std::string body;
-    for (auto& [k, v] : params) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-    auto sig = sb::carriers::twilio_signature(key, cfg_.public_url + path, params);
-    auto r = sbtest::http_request(app_->port(), "POST", path, body,
-                                  "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.content_type = r->header("content-type");
-    return out;
+  sbtest::api_reply webhook(const std::string& path, const sb::carriers::param_list& params,
+                            const std::string& key = "twilio-test-token") {
+    return sbtest::post_signed(app_->port(), cfg_.public_url, key, path, params);
   }
 
   static sb::carriers::param_list call_params(const std::string& sid, const std::string& status = "ringing",
@@ -73,14 +47,7 @@ class voice_test : public ::testing::Test {
             {"CallStatus", status}, {"Direction", "inbound"}};
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   json thread() {
     auto list = call("GET", "/api/v1/conversations");
@@ -102,7 +69,7 @@ TEST_F(voice_test, an_inbound_call_is_a_thread_item_and_hears_the_greeting_then_
   ASSERT_TRUE(ws.wait_event("ready"));
   auto r = webhook("/webhooks/twilio/voice", call_params("CA100"));
   ASSERT_EQ(r.status, 200) << r.raw;
-  EXPECT_NE(r.content_type.find("xml"), std::string::npos);
+  EXPECT_NE(r.header("content-type").find("xml"), std::string::npos);
   EXPECT_NE(r.raw.find("<Say>You&apos;ve reached Admin."), std::string::npos) << r.raw;
   EXPECT_NE(r.raw.find("<Record action=\"https://switchboard.example.com/webhooks/twilio/voice/voicemail\""), std::string::npos) << r.raw;
   EXPECT_NE(r.raw.find("transcribeCallback=\"https://switchboard.example.com/webhooks/twilio/voice/transcription\""),

@@ -7,6 +7,7 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "support/ws_client.hpp"
 #include "switchboard/app/bootstrap.hpp"
@@ -79,12 +80,6 @@ sb::carriers::param_list sms(const std::string& sid, const std::string& from, co
   return {{"MessageSid", sid}, {"AccountSid", "ACtest"}, {"From", from}, {"To", to}, {"Body", body}, {"NumMedia", "0"}};
 }
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw, content_type;
-};
-
 class webhook_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -100,41 +95,24 @@ class webhook_test : public ::testing::Test {
     o.outbox_poll = 50ms;
     o.outbox_retry_base = 100ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    auto r = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}});
-    token_ = r.body["token"].get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    std::string headers;
-    if (!token_.empty()) headers += "Authorization: Bearer " + token_ + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.content_type = r->header("content-type");
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
   // A form POST signed like Twilio does it (or with a given signature header).
-  reply webhook(const std::string& path, const sb::carriers::param_list& params,
-                const std::string& key, const std::string& header = "X-Twilio-Signature",
-                bool tamper = false) {
-    std::string body;
-    for (auto& [k, v] : params)
-      body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
+  sbtest::api_reply webhook(const std::string& path, const sb::carriers::param_list& params,
+                            const std::string& key, const std::string& header = "X-Twilio-Signature",
+                            bool tamper = false) {
+    if (!tamper) return sbtest::post_signed(app_->port(), cfg_.public_url, key, path, params, header);
+    // Signed over `params`, sent with one field more.
     auto sig = sb::carriers::twilio_signature(key, cfg_.public_url + path, params);
-    if (tamper) body += "&Extra=1";
-    auto r = sbtest::http_request(app_->port(), "POST", path, body,
-                                  "Content-Type: application/x-www-form-urlencoded\r\n" + header + ": " + sig + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.content_type = r->header("content-type");
-    return out;
+    return sbtest::to_api_reply(sbtest::http_request(
+        app_->port(), "POST", path, sbtest::form_body(params) + "&Extra=1",
+        "Content-Type: application/x-www-form-urlencoded\r\n" + header + ": " + sig + "\r\n"));
   }
 
   std::string number(const json& body) {
@@ -151,14 +129,7 @@ class webhook_test : public ::testing::Test {
     return q.column_int(0);
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   // An SMS conversation on a Twilio number, and the reply's message id.
   std::pair<std::string, std::string> reply_via_twilio(const std::string& text) {
@@ -207,7 +178,7 @@ TEST_F(webhook_test, signed_inbound_sms_lands_once_in_the_conversation_api) {
   ASSERT_TRUE(ws.wait_event("ready"));
   auto first = webhook("/webhooks/twilio/sms", sms("SM001", "+14155550199", biz, "Hi, is my order ready?"), "twilio-test-token");
   ASSERT_EQ(first.status, 200) << first.raw;
-  EXPECT_NE(first.content_type.find("xml"), std::string::npos);
+  EXPECT_NE(first.header("content-type").find("xml"), std::string::npos);
   EXPECT_NE(first.raw.find("<Response"), std::string::npos);
   auto ev = ws.wait_event("message.created");
   ASSERT_TRUE(ev);
@@ -278,7 +249,7 @@ TEST_F(webhook_test, a_retry_changes_nothing_even_in_one_batch_with_its_original
 
   // The same new text eight times at once: most of them share a batch.
   std::vector<std::thread> senders;
-  std::vector<reply> answers(8);
+  std::vector<sbtest::api_reply> answers(8);
   for (std::size_t i = 0; i < answers.size(); ++i)
     senders.emplace_back([&, i] {
       answers[i] = webhook("/webhooks/twilio/sms", sms("SM200", "+14155550198", biz, "second"), "twilio-test-token");

@@ -8,11 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "support/api_client.hpp"
 #include "support/fake_carrier.hpp"
 #include "support/process.hpp"
 #include "support/test_support.hpp"
-#include "switchboard/app/bootstrap.hpp"
-#include "switchboard/carriers/signature.hpp"
 #include "switchboard/core/clock.hpp"
 #include "switchboard/outbox/retry.hpp"
 
@@ -33,12 +32,6 @@ const std::string signing_key = "PSKtest1234567890abcdef";
 // so the test does not share the daemon's encoder.
 const std::string twilio_basic = "Basic QUN0ZXN0OnR3aWxpby10ZXN0LXRva2Vu";
 const std::string signalwire_basic = "Basic UEp0ZXN0OnN3LXRva2Vu";
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 // One carrier's side of a test: its fake REST API, line, customer and credentials.
 struct carrier_case {
@@ -74,17 +67,11 @@ std::size_t count_body(sbtest::fake_carrier& fake, const std::string& body) {
 
 // A form POST signed as the carrier signs it (SignalWire's LaML webhooks use
 // Twilio's scheme with the project's signing key).
-std::optional<sbtest::http_reply> signed_webhook(std::uint16_t port, const std::string& carrier,
-                                                 const std::string& path,
-                                                 const sb::carriers::param_list& params) {
-  std::string body;
-  for (auto& [k, v] : params) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
+sbtest::api_reply signed_webhook(std::uint16_t port, const std::string& carrier, const std::string& path,
+                                 const sb::carriers::param_list& params) {
   bool tw = carrier == "twilio";
-  auto sig = sb::carriers::twilio_signature(tw ? "twilio-test-token" : signing_key, public_url + path, params);
-  return sbtest::http_request(port, "POST", path, body,
-                              "Content-Type: application/x-www-form-urlencoded\r\n" +
-                                  std::string(tw ? "X-Twilio-Signature: " : "X-SignalWire-Signature: ") + sig +
-                                  "\r\n");
+  return sbtest::post_signed(port, public_url, tw ? "twilio-test-token" : signing_key, path, params,
+                             tw ? "X-Twilio-Signature" : "X-SignalWire-Signature");
 }
 
 class dispatcher_test : public ::testing::Test {
@@ -100,11 +87,8 @@ class dispatcher_test : public ::testing::Test {
     o.outbox_poll = 20ms;
     o.outbox_retry_base = 10ms;  // eight attempts take about 1.3 s in all
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = call("POST", "/api/v1/auth/login",
-                  {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     auto p = call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", teammate_phone}});
     ASSERT_EQ(p.status, 200) << p.raw;
@@ -123,16 +107,8 @@ class dispatcher_test : public ::testing::Test {
              "/api/laml"}};
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    std::string headers;
-    if (!token_.empty()) headers += "Authorization: Bearer " + token_ + "\r\n";
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(), headers);
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
   // The customer texts the line through its carrier's signed webhook; returns the conversation id.
@@ -145,7 +121,7 @@ class dispatcher_test : public ::testing::Test {
                              {"To", c.line},
                              {"Body", body},
                              {"NumMedia", "0"}});
-    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    EXPECT_EQ(r.status, 200) << r.raw;
     auto list = call("GET", "/api/v1/conversations");
     for (auto& conv : list.body["items"])
       if (conv["contact"]["phone"] == c.customer) return conv["id"].get<std::string>();
@@ -393,24 +369,20 @@ TEST(dispatcher_crash, a_send_cut_off_by_a_crash_is_not_repeated_at_restart) {
   std::vector<std::string> argv = {SWITCHBOARD_BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", dir.path()};
   std::string token, conv;
   auto api = [&](std::uint16_t port, const std::string& method, const std::string& path, const json& body) {
-    auto r = sbtest::http_request(port, method, path, body.is_null() ? "" : body.dump(),
-                                  token.empty() ? "" : "Authorization: Bearer " + token + "\r\n");
-    return r ? json::parse(r->body, nullptr, false) : json();
+    return sbtest::api_call(port, method, path, token, body).body;
   };
   {
     sbtest::child_process daemon(argv, env);
     auto listening = daemon.wait_for("listening on");
     ASSERT_TRUE(listening) << daemon.drain_stderr();
     auto port = port_from(*listening);
-    token = api(port, "POST", "/api/v1/auth/login",
-                {{"email", "admin@switchboard.local"}, {"password", "admin-password-1"}})
-                .value("token", "");
+    token = sbtest::login(port, "admin@switchboard.local", "admin-password-1");
     ASSERT_FALSE(token.empty());
     ASSERT_TRUE(api(port, "POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", twilio_line}}).contains("id"));
     auto r = signed_webhook(port, "twilio", "/webhooks/twilio/sms",
                             {{"MessageSid", "SM" + std::string(32, 'c')}, {"From", twilio_customer},
                              {"To", twilio_line}, {"Body", "Where is my parcel?"}, {"NumMedia", "0"}});
-    ASSERT_TRUE(r && r->status == 200);
+    ASSERT_EQ(r.status, 200) << r.raw;
     conv = api(port, "GET", "/api/v1/conversations", nullptr)["items"][0]["id"].get<std::string>();
     ASSERT_TRUE(api(port, "POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "It ships today"}})
                     .contains("id"));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/carriers/signature.hpp"
@@ -14,12 +15,6 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 // Open on Mondays only, and open around the clock (nlohmann reads [["a","b"]] as an object, so parse text).
 const json closed_hours =
@@ -36,32 +31,20 @@ class lines_test : public ::testing::Test {
     cfg_.twilio.auth_token = "twilio-test-token";
     cfg_.public_url = "https://switchboard.example.com";
     app_ = std::make_unique<sbtest::running_app>(cfg_, sb::app::app_options{false, {}});
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr, std::string token = "") {
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
-                                  "Authorization: Bearer " + (token.empty() ? token_ : token) + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr,
+                         std::string token = "") {
+    return sbtest::api_call(app_->port(), method, path, token.empty() ? token_ : token, body);
   }
 
   std::string webhook(const std::string& path, const sb::carriers::param_list& params) {
-    std::string body;
-    for (auto& [k, v] : params) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-    auto sig = sb::carriers::twilio_signature("twilio-test-token", cfg_.public_url + path, params);
-    auto r = sbtest::http_request(app_->port(), "POST", path, body,
-                                  "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig + "\r\n");
-    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
-    return r ? r->body : "";
+    auto r = sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", path, params);
+    EXPECT_EQ(r.status, 200) << r.raw;
+    return r.raw;
   }
 
   // A team of two available teammates with phones, owning +14155550100.
@@ -77,14 +60,7 @@ class lines_test : public ::testing::Test {
     return team.body["id"].get<std::string>();
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      return q.column_int(0);
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   sbtest::temp_dir dir_;
   sb::config cfg_;

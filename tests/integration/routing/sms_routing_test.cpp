@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/carriers/signature.hpp"
@@ -20,12 +21,6 @@ constexpr const char* phone = "+14155550150";  // the teammate's own mobile
 constexpr const char* alice = "+14155550121";
 constexpr const char* bob = "+14155550122";
 
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
-
 class sms_routing_test : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -37,10 +32,8 @@ class sms_routing_test : public ::testing::Test {
     sb::app::app_options o{false, {}};
     o.outbox_poll = 20ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, o);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = call("POST", "/api/v1/auth/login", {{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}})
-                 .body["token"]
-                 .get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     auto p = call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", phone}, {"sms_forwarding", "phone"}});
     ASSERT_EQ(p.status, 200) << p.raw;
@@ -49,15 +42,8 @@ class sms_routing_test : public ::testing::Test {
     line_ = n.body["number"].get<std::string>();
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
-                                  "Authorization: Bearer " + token_ + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
   void text(const std::string& from, const std::string& to, const std::string& body) {
@@ -180,15 +166,10 @@ TEST_F(sms_routing_test, loop_guard_and_unknown_numbers_are_logged_not_delivered
   text(other.body["number"].get<std::string>(), line_, "bounce");
   // A number that is not ours, signed by Twilio: an empty answer, never an error.
   sb::carriers::param_list p = {{"MessageSid", "SM9"}, {"From", alice}, {"To", "+14155550100"}, {"Body", "hello?"}};
-  std::string body;
-  for (auto& [k, v] : p) body += (body.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-  auto r = sbtest::http_request(app_->port(), "POST", "/webhooks/twilio/sms", body,
-                                "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
-                                    sb::carriers::twilio_signature("twilio-test-token", cfg_.public_url + "/webhooks/twilio/sms", p) +
-                                    "\r\n");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+  auto r = sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", "/webhooks/twilio/sms", p);
+  ASSERT_NE(r.status, 0) << "no answer";
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.raw, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
   EXPECT_TRUE(call("GET", "/api/v1/conversations").body["items"].empty());
 
   auto log = call("GET", "/api/v1/undeliverable");

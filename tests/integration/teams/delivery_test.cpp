@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/api_client.hpp"
 #include "support/fake_bot_framework.hpp"
 #include "support/test_support.hpp"
-#include "switchboard/app/bootstrap.hpp"
 
 namespace sb = switchboard;
 using json = nlohmann::json;
@@ -19,12 +19,6 @@ namespace {
 const std::string app_id = "bot-app-id";
 const std::string channel = "19:support@thread.tacv2";
 const std::string customer = "+14155550277";
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 sbtest::rsa_key& signing_key() {
   static sbtest::rsa_key k;
@@ -44,11 +38,8 @@ class teams_delivery_test : public ::testing::Test {
     opts.outbox_poll = 20ms;
     opts.outbox_retry_base = 20ms;
     app_ = std::make_unique<sbtest::running_app>(cfg_, opts);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    auto login = sbtest::http_request(
-        app_->port(), "POST", "/api/v1/auth/login",
-        json{{"email", cfg_.bootstrap.admin_email}, {"password", "admin-password-1"}}.dump());
-    token_ = json::parse(login->body)["token"].get<std::string>();
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"teams_user_id", "aad-admin"}}).status, 200);
     auto line = call("POST", "/api/v1/numbers", {{"carrier", "sandbox"}, {"owner_teammate_id", me_}});
@@ -56,15 +47,8 @@ class teams_delivery_test : public ::testing::Test {
     line_ = line.body["number"].get<std::string>();
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
-                                  "Authorization: Bearer " + token_ + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
   std::string text_db(const std::string& sql) {
@@ -76,16 +60,7 @@ class teams_delivery_test : public ::testing::Test {
     });
     return r ? *r : "<error>";
   }
-  std::int64_t count(const std::string& sql) {
-    auto r = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      auto v = q.column_int(0);
-      q.reset();
-      return v;
-    });
-    return r ? *r : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   // The admin runs `link` in the channel: their conversations are posted there.
   void link_channel() {
@@ -105,9 +80,8 @@ class teams_delivery_test : public ::testing::Test {
                 {"team", {{"id", "19:team@thread.tacv2"}}}}}};
     auto token = signing_key().sign({{"alg", "RS256"}, {"typ", "JWT"}, {"kid", "key-1"}},
                                     sbtest::bot_claims(app_id, bf_.base()));
-    auto r = sbtest::http_request(app_->port(), "POST", "/api/teams/messages", a.dump(),
-                                  "Content-Type: application/json\r\nAuthorization: Bearer " + token + "\r\n");
-    ASSERT_TRUE(r && r->status == 200);
+    auto r = sbtest::api_call(app_->port(), "POST", "/api/teams/messages", token, a);
+    ASSERT_EQ(r.status, 200) << r.raw;
     std::string answer;
     ASSERT_TRUE(bf_.wait_for([&](const auto& seen) {
       for (auto& s : seen)

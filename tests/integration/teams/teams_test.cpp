@@ -10,6 +10,7 @@
 
 #include "support/fake_bot_framework.hpp"
 #include "support/fake_carrier.hpp"
+#include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/app/bootstrap.hpp"
 #include "switchboard/carriers/signature.hpp"
@@ -22,12 +23,6 @@ namespace {
 const std::string app_id = "bot-app-id";
 const std::string channel = "19:support@thread.tacv2";
 const std::string customer = "+14155550277";
-
-struct reply {
-  int status = 0;
-  json body;
-  std::string raw;
-};
 
 sbtest::rsa_key& signing_key() {
   static sbtest::rsa_key k;
@@ -52,8 +47,8 @@ class teams_test : public ::testing::Test {
       a.api().teams.key_refresh_min = std::chrono::seconds(0);
     };
     app_ = std::make_unique<sbtest::running_app>(cfg_, opts);
-    ASSERT_TRUE(sb::app::ensure_bootstrap(app_->get().db(), cfg_.bootstrap));
-    token_ = login(cfg_.bootstrap.admin_email, "admin-password-1");
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body["id"].get<std::string>();
     ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_,
                    {{"teams_user_id", "aad-admin"}, {"physical_number", "+14155550111"}})
@@ -88,32 +83,14 @@ class teams_test : public ::testing::Test {
   virtual void configure(sb::config&) {}
 
   std::string login(const std::string& email, const std::string& password) {
-    auto r = sbtest::http_request(app_->port(), "POST", "/api/v1/auth/login",
-                                  json{{"email", email}, {"password", password}}.dump());
-    return json::parse(r->body)["token"].get<std::string>();
+    return sbtest::login(app_->port(), email, password);
   }
 
-  reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    auto r = sbtest::http_request(app_->port(), method, path, body.is_null() ? "" : body.dump(),
-                                  "Authorization: Bearer " + token_ + "\r\n");
-    reply out;
-    if (!r) return out;
-    out.status = r->status;
-    out.raw = r->body;
-    out.body = json::parse(r->body, nullptr, false);
-    return out;
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    return sbtest::api_call(app_->port(), method, path, token_, body);
   }
 
-  std::int64_t count(const std::string& sql) {
-    auto n = app_->get().db().read_sync([sql](sb::store::database& db) {
-      auto& q = db.prepare(sql);
-      q.step();
-      auto v = q.column_int(0);
-      q.reset();
-      return v;
-    });
-    return n ? *n : -1;
-  }
+  std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
 
   // A message activity from a Teams user; in a channel (or thread) when conversation is given.
   json activity(const std::string& aad, const std::string& text,
@@ -138,10 +115,7 @@ class teams_test : public ::testing::Test {
   }
 
   int post(const json& a, const std::string& token) {
-    auto r = sbtest::http_request(
-        app_->port(), "POST", "/api/teams/messages", a.dump(),
-        "Content-Type: application/json\r\nAuthorization: Bearer " + token + "\r\n");
-    return r ? r->status : 0;
+    return sbtest::api_call(app_->port(), "POST", "/api/teams/messages", token, a).status;
   }
   std::string token_for(const json& a, json claims_patch = json::object(),
                         const std::string& kid = "key-1") {
@@ -227,10 +201,9 @@ TEST_F(teams_test, a_valid_token_is_accepted_and_every_other_is_refused_with_401
   EXPECT_EQ(post(a, token_for(a)), 200);
 
   auto refused = [&](const std::string& token, const json& act) {
-    auto r = sbtest::http_request(app_->port(), "POST", "/api/teams/messages", act.dump(),
-                                  token.empty() ? "" : "Authorization: Bearer " + token + "\r\n");
-    EXPECT_EQ(r->status, 401);
-    EXPECT_EQ(json::parse(r->body)["error"]["code"], "NOT_AUTHENTICATED");
+    auto r = sbtest::api_call(app_->port(), "POST", "/api/teams/messages", token, act);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.body["error"]["code"], "NOT_AUTHENTICATED");
   };
   refused(token_for(a, {{"aud", "someone-else"}}), a);
   refused(token_for(a, {{"iss", "https://sts.windows.net/other/"}}), a);
@@ -424,10 +397,8 @@ TEST_F(teams_test, an_unlinked_teams_user_is_told_how_to_link_and_nothing_happen
   EXPECT_EQ(count("SELECT COUNT(*) FROM numbers"), 1);
   // Only admins link a Teams user to a teammate.
   auto agent = login("amy@example.com", "agent-password-1");
-  auto r = sbtest::http_request(app_->port(), "PATCH", "/api/v1/teammates/" + amy_,
-                                json{{"teams_user_id", "aad-other"}}.dump(),
-                                "Authorization: Bearer " + agent + "\r\n");
-  EXPECT_EQ(r->status, 403);
+  auto r = sbtest::api_call(app_->port(), "PATCH", "/api/v1/teammates/" + amy_, agent, {{"teams_user_id", "aad-other"}});
+  EXPECT_EQ(r.status, 403);
   // One Teams user is one teammate.
   EXPECT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"teams_user_id", "aad-amy"}}).status, 409);
 }
@@ -440,13 +411,11 @@ TEST_F(teams_test, help_status_available_and_away) {
   EXPECT_NE(status.find("sandbox"), std::string::npos) << status;
   EXPECT_NE(say("aad-amy", "away").find("away"), std::string::npos);
   auto agent = login("amy@example.com", "agent-password-1");
-  auto me = sbtest::http_request(app_->port(), "GET", "/api/v1/me", "",
-                                 "Authorization: Bearer " + agent + "\r\n");
-  EXPECT_EQ(json::parse(me->body)["availability"], "away");
+  auto me = sbtest::api_call(app_->port(), "GET", "/api/v1/me", agent);
+  EXPECT_EQ(me.body["availability"], "away");
   EXPECT_NE(say("aad-amy", "available").find("available"), std::string::npos);
-  me = sbtest::http_request(app_->port(), "GET", "/api/v1/me", "",
-                            "Authorization: Bearer " + agent + "\r\n");
-  EXPECT_EQ(json::parse(me->body)["availability"], "available");
+  me = sbtest::api_call(app_->port(), "GET", "/api/v1/me", agent);
+  EXPECT_EQ(me.body["availability"], "available");
   // A viewer cannot change availability; unknown words get help.
   EXPECT_NE(say("aad-vic", "away").find("does not allow"), std::string::npos);
   EXPECT_NE(say("aad-vic", "available").find("does not allow"), std::string::npos);
@@ -599,15 +568,8 @@ class teams_twilio_test : public teams_test {
   int inbound_text(const std::string& sid, const std::string& body) {
     sb::carriers::param_list params = {
         {"MessageSid", sid}, {"From", customer}, {"To", line_}, {"Body", body}, {"NumMedia", "0"}};
-    std::string form;
-    for (auto& [k, v] : params)
-      form += (form.empty() ? "" : "&") + k + "=" + sb::carriers::form_encode(v);
-    auto sig = sb::carriers::twilio_signature("twilio-test-token",
-                                              cfg_.public_url + "/webhooks/twilio/sms", params);
-    auto r = sbtest::http_request(
-        app_->port(), "POST", "/webhooks/twilio/sms", form,
-        "Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig + "\r\n");
-    return r ? r->status : 0;
+    return sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", "/webhooks/twilio/sms", params)
+        .status;
   }
 
   sbtest::fake_carrier twilio_;
