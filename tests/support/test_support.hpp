@@ -168,6 +168,18 @@ inline std::optional<http_reply> http_request(std::uint16_t port, const std::str
   return c.read_reply();
 }
 
+// Waits until `pred` holds, polling (background work: the outbox, the indexer, sockets).
+template <class P>
+bool eventually(P pred, std::chrono::milliseconds limit = std::chrono::seconds(10),
+                std::chrono::milliseconds step = std::chrono::milliseconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(step);
+  }
+  return pred();
+}
+
 inline switchboard::config test_config(const std::string& data_dir) {
   switchboard::config_flags flags;
   flags.listen = "127.0.0.1:0";

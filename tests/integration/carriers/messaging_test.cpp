@@ -15,6 +15,8 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/http/server.hpp"
 
+using sbtest::eventually;
+
 namespace sb = switchboard;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -119,16 +121,6 @@ class messaging_test : public ::testing::Test {
       return q.step() ? q.column_text(0) : std::string();
     });
     return r ? *r : "";
-  }
-
-  template <class P>
-  bool eventually(P pred, std::chrono::milliseconds limit = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return pred();
   }
 
   fake_messages_api twilio_;

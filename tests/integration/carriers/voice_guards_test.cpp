@@ -11,6 +11,8 @@
 #include "support/fake_carrier.hpp"
 #include "support/test_support.hpp"
 
+using sbtest::eventually;
+
 namespace sb = switchboard;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -56,16 +58,6 @@ class voice_guards : public ::testing::Test {
   }
 
   std::int64_t count(const std::string& sql) { return sbtest::count(app_->get(), sql); }
-
-  template <class P>
-  bool eventually(P pred, std::chrono::milliseconds limit = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return pred();
-  }
 
   json all_items() {
     json out = json::array();

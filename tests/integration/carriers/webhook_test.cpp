@@ -14,6 +14,8 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/http/server.hpp"
 
+using sbtest::eventually;
+
 namespace sb = switchboard;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -151,24 +153,12 @@ class webhook_test : public ::testing::Test {
     return r ? *r : "";
   }
 
-  // Waits until `pred` holds (the dispatcher works in the background).
-  template <class P>
-  bool eventually(P pred, std::chrono::milliseconds limit = 5s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return pred();
-  }
-
   fake_twilio twilio_;
   sbtest::temp_dir dir_;
   sb::config cfg_;
   std::unique_ptr<sbtest::running_app> app_;
   std::string token_;
 };
-
 
 }  // namespace
 

@@ -16,7 +16,10 @@
 #include <thread>
 #include <vector>
 
+#include "support/test_support.hpp"
 #include "switchboard/http/outbound.hpp"
+
+using sbtest::eventually;
 
 namespace asio = boost::asio;
 namespace sbh = switchboard::http;
@@ -165,16 +168,6 @@ std::vector<switchboard::result<sbh::outbound_response>> sequential(
     out.push_back(std::move(one[0]));
   }
   return out;
-}
-
-template <class P>
-bool eventually(P pred) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
 }
 
 }  // namespace

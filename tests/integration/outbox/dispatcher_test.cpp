@@ -15,6 +15,8 @@
 #include "switchboard/core/clock.hpp"
 #include "switchboard/outbox/retry.hpp"
 
+using sbtest::eventually;
+
 namespace sb = switchboard;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -39,16 +41,6 @@ struct carrier_case {
   sbtest::fake_carrier* fake;
   std::string line, customer, account, basic, prefix;
 };
-
-template <class P>
-bool eventually(P pred, std::chrono::milliseconds limit = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return pred();
-}
 
 std::vector<sbtest::fake_carrier::seen> requests_to(sbtest::fake_carrier& fake, const std::string& op,
                                                    const std::string& to) {
