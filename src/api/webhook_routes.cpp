@@ -581,23 +581,35 @@ asio::awaitable<response> inbound_call(api_context& ctx, request& req) {
       nums::record_webhook(db, carrier, sid, "voice", std::nullopt, out.twiml, at);
       return out;
     }
-    // Loop guard: one of our own lines calling another.
-    if (nums::find_active(db, f)) {
-      spdlog::warn("call {} from {} to {} ({}) refused: the caller is one of our virtual numbers", sid, f, t, carrier);
-      store::routing::record_undeliverable(db, {0, number->workspace_id, carrier, "voice", sid, f, t,
-                                                "loop guard: the caller is one of our virtual numbers", "", at});
+    // Who is calling, decided as for a text (routing::classify_inbound): one of our
+    // lines (the loop guard), the line's owner, another teammate's own phone, or a customer.
+    std::optional<store::teammate> owner;
+    if (number->owner_teammate_id) owner = store::teammates::find(db, number->workspace_id, *number->owner_teammate_id);
+    auto sender = nums::classify_sender(db, f);
+    routing::inbound_facts facts{.number_known = true,
+                                 .from_is_our_line = sender.our_line,
+                                 .from_is_owner_phone = owner && owner->physical_number == f,
+                                 .from_is_teammate_phone = sender.teammate_phone};
+    auto refuse = [&](const std::string& why) {
+      spdlog::warn("call {} from {} to {} ({}) refused: {}", sid, f, t, carrier, why);
+      store::routing::record_undeliverable(db, {0, number->workspace_id, carrier, "voice", sid, f, t, why, "", at});
       out.twiml = carriers::twiml::render(routing::say_and_hang_up("This call cannot be completed."));
       nums::record_webhook(db, carrier, sid, "voice", number->workspace_id, out.twiml, at);
       return out;
-    }
-    // The owner calling their own line from their phone: they call out as the business.
-    if (number->owner_teammate_id) {
-      auto tm = store::teammates::find(db, number->workspace_id, *number->owner_teammate_id);
-      if (tm && tm->physical_number == f) {
+    };
+    switch (routing::classify_inbound(facts)) {
+      case routing::inbound_kind::loop:
+        return refuse("loop guard: the caller is one of our virtual numbers");
+      case routing::inbound_kind::other_teammate:
+        return refuse("the caller is a teammate's own phone, not this line's owner");
+      case routing::inbound_kind::owner:
+        // The owner calling their own line from their phone: they call out as the business.
         out.twiml = carriers::twiml::render(routing::outbound_prompt(step_base));
         nums::record_webhook(db, carrier, sid, "voice", number->workspace_id, out.twiml, at);
         return out;
-      }
+      case routing::inbound_kind::unknown_number:
+      case routing::inbound_kind::customer:
+        break;
     }
     auto th = resolve_thread(db, *number, f, "voice", at);
     out.created = th.created;

@@ -198,3 +198,34 @@ TEST_F(voice_guards, a_hidden_caller_id_still_reaches_the_line) {
   EXPECT_NE(rung.raw.find("<Dial"), std::string::npos) << rung.raw;
   EXPECT_NE(rung.raw.find(std::string("\">") + phone + "</Number>"), std::string::npos) << rung.raw;
 }
+
+// Issue 17: a call is classified like a text (routing::classify_inbound). Another
+// teammate's own phone calling this line is not a customer: refused and logged, as
+// their text to it is, instead of becoming a contact with a voicemail.
+TEST_F(voice_guards, another_teammates_phone_is_refused_by_call_as_by_text) {
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + me_, {{"physical_number", phone}}).status, 200);
+  constexpr const char* colleague_phone = "+14155550160";
+  auto colleague = call("POST", "/api/v1/teammates",
+                        {{"email", "dana@example.com"}, {"name", "Dana"}, {"role", "agent"}, {"password", "agent-password-1"}});
+  ASSERT_EQ(colleague.status, 201) << colleague.raw;
+  ASSERT_EQ(call("PATCH", "/api/v1/teammates/" + colleague.body["id"].get<std::string>(),
+                 {{"physical_number", colleague_phone}})
+                .status,
+            200);
+
+  auto called = ring("CAteam1", colleague_phone);
+  ASSERT_EQ(called.status, 200);
+  EXPECT_EQ(called.raw.find("<Dial"), std::string::npos) << called.raw;
+  EXPECT_EQ(called.raw.find("<Record"), std::string::npos) << called.raw;
+  EXPECT_NE(called.raw.find("<Say>This call cannot be completed.</Say><Hangup/>"), std::string::npos) << called.raw;
+  auto texted = webhook("/webhooks/twilio/sms", {{"MessageSid", "SMteam1"}, {"AccountSid", "ACtest"},
+                                                 {"From", colleague_phone}, {"To", line}, {"Body", "hi"}});
+  ASSERT_EQ(texted.status, 200);
+
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0) << "neither becomes a thread item";
+  EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM contact_identities WHERE value = '") + colleague_phone + "'"), 0);
+  auto log = call("GET", "/api/v1/undeliverable");
+  ASSERT_EQ(log.body["items"].size(), 2u) << log.raw;
+  for (auto& u : log.body["items"])
+    EXPECT_NE(u["reason"].get<std::string>().find("teammate's own phone"), std::string::npos) << u.dump();
+}
