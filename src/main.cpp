@@ -57,18 +57,10 @@ int migrate(const sb::config_flags& flags) {
   sb::init_logging(cfg->log);
   auto dir = sb::app::prepare_data_dir(cfg->store.data_dir);
   if (!dir) return fail(dir.err(), exit_config);
-  try {
-    sb::store::database db(sb::app::database_path(*dir), sb::store::database::mode::read_write);
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = FULL");
-    db.exec("PRAGMA foreign_keys = ON");
-    auto r = sb::store::migrate(db, sb::store::embedded_migrations());
-    if (!r) return fail(r.err(), exit_failure);
-    std::printf("schema version %d -> %d (%d migration%s applied)\n", r->from_version,
-                r->to_version, r->applied, r->applied == 1 ? "" : "s");
-  } catch (const sb::store::sqlite_error& e) {
-    return fail({"STORE_OPEN_FAILED", e.what()}, exit_failure);
-  }
+  auto r = sb::store::migrate_file(sb::app::database_path(*dir));
+  if (!r) return fail(r.err(), exit_failure);
+  std::printf("schema version %d -> %d (%d migration%s applied)\n", r->from_version, r->to_version, r->applied,
+              r->applied == 1 ? "" : "s");
   return 0;
 }
 

@@ -126,11 +126,7 @@ store::message queue_click_to_call(store::database& db, store::id_t ws, store::i
   if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
   auto tm = store::teammates::find(db, ws, teammate_id);
   if (!tm || !tm->physical_number) throw store::job_error("INVALID_INPUT", "set your physical_number to place calls");
-  auto& q = db.prepare("SELECT number_id FROM conversations WHERE workspace_id = ?1 AND id = ?2");
-  q.bind_all(ws, conversation_id);
-  q.step();
-  auto number_id = q.column_opt_int(0);
-  q.reset();
+  auto number_id = store::conversations::number_of(db, ws, conversation_id);
   auto phone = c->contact_phone;
   if (!phone) throw store::job_error("INVALID_INPUT", "the contact has no phone number");
   auto number = number_id ? store::numbers::find(db, ws, *number_id) : std::nullopt;

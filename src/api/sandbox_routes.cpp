@@ -173,21 +173,10 @@ asio::awaitable<response> sandbox_numbers(api_context& ctx, sandbox_limits& limi
   auto ws = g.who->workspace_id;
   auto job = [ws](store::database& db) {
     json items = json::array();
-    auto& q = db.prepare(
-        "SELECT n.number, t.name, g.name FROM numbers n"
-        " LEFT JOIN teammates t ON t.id = n.owner_teammate_id"
-        " LEFT JOIN teams g ON g.id = n.owner_team_id"
-        " WHERE n.carrier = 'sandbox' AND n.status = 'active' AND (?1 IS NULL OR n.workspace_id = ?1)"
-        " ORDER BY n.id");
-    q.bind_all(ws);
-    while (q.step()) {
-      auto owner = q.column_opt_text(1);
-      if (!owner) owner = q.column_opt_text(2);
-      items.push_back({{"number", q.column_text(0)},
-                       {"display", carriers::format_display(q.column_text(0))},
-                       {"line", owner ? json(*owner) : json(nullptr)}});
-    }
-    q.reset();
+    for (auto& l : nums::sandbox_lines(db, ws))
+      items.push_back({{"number", l.number},
+                       {"display", carriers::format_display(l.number)},
+                       {"line", l.owner_name ? json(*l.owner_name) : json(nullptr)}});
     return items;
   };
   auto r = co_await ctx.db.read(std::move(job));

@@ -164,10 +164,7 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
     if (tid != me.teammate_id && auth::role_rank(before->role) > auth::role_rank(me.role))
       throw store::job_error("PERMISSION_DENIED", "you cannot change a teammate ranked above you");
     if (p.role && before->role == "owner" && *p.role != "owner") {
-      auto& q = db.prepare("SELECT COUNT(*) FROM teammates WHERE workspace_id = ?1 AND role = 'owner'");
-      q.bind(1, me.workspace_id);
-      q.step();
-      if (q.column_int(0) <= 1) throw store::job_error("CONFLICT_STATE", "the last owner cannot be demoted");
+      if (tm::count_owners(db, me.workspace_id) <= 1) throw store::job_error("CONFLICT_STATE", "the last owner cannot be demoted");
     }
     // Loop guard: a teammate's own phone can never be one of our lines.
     if (p.physical_number && *p.physical_number && store::numbers::find_active(db, **p.physical_number))

@@ -21,6 +21,7 @@
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
+#include "switchboard/store/workspaces.hpp"
 #include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::api {
@@ -136,7 +137,7 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
       if (team && team->round_robin) cv.assignee_id = store::teammates::next_round_robin(db, ws, *cv.team_id, at);
     }
     conv_id = conv::insert(db, cv);
-    db.prepare("UPDATE conversations SET number_id = ?2 WHERE id = ?1").bind_all(*conv_id, number.id).run();
+    conv::set_number(db, *conv_id, number.id);
     out.created = true;
     out.open = true;
   }
@@ -488,18 +489,11 @@ asio::awaitable<response> sms_status(api_context& ctx, request& req) {
   auto new_status = our_status(status);
   int rank = status_rank(status);
   auto job = [sid, new_status, rank, code](store::database& db) -> std::optional<store::message> {
-    auto& q = db.prepare("SELECT workspace_id, id, status FROM messages WHERE channel = 'sms' AND external_id = ?1");
-    q.bind(1, sid);
-    if (!q.step()) return std::nullopt;
-    auto ws = q.column_int(0);
-    auto id = q.column_int(1);
-    auto current = q.column_text(2);
-    q.reset();
-    if (status_rank(current) >= rank) return std::nullopt;
-    db.prepare("UPDATE messages SET status = ?2, error = COALESCE(?3, error) WHERE id = ?1")
-        .bind_all(id, new_status, code.empty() ? std::optional<std::string>() : std::optional<std::string>("carrier error " + code))
-        .run();
-    return conv::find_message(db, ws, id);
+    auto msg = conv::find_sms_by_external_id(db, sid);
+    if (!msg || status_rank(msg->status) >= rank) return std::nullopt;
+    conv::set_message_status(db, msg->id, new_status,
+                             code.empty() ? std::optional<std::string>() : std::optional<std::string>("carrier error " + code));
+    return conv::find_message(db, msg->workspace_id, msg->id);
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return response::error(500, "INTERNAL", "could not store the status");
@@ -520,11 +514,7 @@ struct call_result {
 // Tells a line owner who forwards texts to their phone about a call: "@2 Dana: Missed call".
 bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t conversation_id, const std::string& what,
                         const std::string& at) {
-  auto& q = db.prepare("SELECT number_id FROM conversations WHERE workspace_id = ?1 AND id = ?2");
-  q.bind_all(ws, conversation_id);
-  std::optional<store::id_t> number_id;
-  if (q.step()) number_id = q.column_opt_int(0);
-  q.reset();
+  auto number_id = conv::number_of(db, ws, conversation_id);
   auto number = number_id ? nums::find(db, ws, *number_id) : std::nullopt;
   if (!number || number->status != "active" || !number->owner_teammate_id) return false;
   auto tm = store::teammates::find(db, ws, *number->owner_teammate_id);
@@ -812,11 +802,7 @@ call_result ring_step(store::database& db, const flow_step& s) {
   auto ws = call->workspace_id;
   auto meta = call->metadata.is_object() ? call->metadata : json::object();
   if (s.step == "screen") {
-    std::string business;
-    auto& q = db.prepare("SELECT name FROM workspaces WHERE id = ?1");
-    q.bind(1, ws);
-    if (q.step()) business = q.column_text(0);
-    q.reset();
+    std::string business = store::workspaces::name_of(db, ws).value_or("");
     std::string caller = carriers::format_display(meta.value("from", std::string()));
     if (call->sender_name.size()) caller = call->sender_name;
     out.twiml = carriers::twiml::render(routing::screen(s.step_base, s.parent, business, caller));
@@ -874,7 +860,7 @@ call_result click_to_call_step(store::database& db, const flow_step& s, const st
   auto dest = meta.value("to", std::string());
   meta["call_sid"] = s.sid;
   meta["status"] = "in-progress";
-  db.prepare("UPDATE messages SET external_id = ?3 WHERE workspace_id = ?1 AND id = ?2").bind_all(ws, item->id, s.sid).run();
+  conv::set_external_id(db, ws, item->id, s.sid);
   conv::update_item(db, ws, item->id, item->body, "sent", meta);
   auto c = conv::find(db, ws, item->conversation_id);
   auto spoken = who_of(c, dest);

@@ -11,6 +11,7 @@
 #include "switchboard/auth/password.hpp"
 #include "switchboard/auth/permissions.hpp"
 #include "switchboard/carriers/phone.hpp"
+#include "switchboard/store/workspaces.hpp"
 #include "switchboard/carriers/rest.hpp"
 #include "switchboard/carriers/rest_client.hpp"
 #include "switchboard/core/clock.hpp"
@@ -30,11 +31,7 @@ int fail(const std::string& message) {
 }
 
 // The workspace an operator command acts on: the first one (created at first start).
-std::optional<store::id_t> first_workspace(store::database& db) {
-  auto& q = db.prepare("SELECT id FROM workspaces ORDER BY id LIMIT 1");
-  if (!q.step()) return std::nullopt;
-  return q.column_int(0);
-}
+std::optional<store::id_t> first_workspace(store::database& db) { return store::workspaces::first(db); }
 
 // The teammate (by email) or team (by name) given on the command line, inside a job.
 void resolve_owner(store::database& d, store::id_t ws, const admin_args& a,

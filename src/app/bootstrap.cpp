@@ -3,15 +3,12 @@
 #include "switchboard/auth/password.hpp"
 #include "switchboard/core/clock.hpp"
 #include "switchboard/core/random.hpp"
+#include "switchboard/store/workspaces.hpp"
 
 namespace switchboard::app {
 
 result<bootstrap_report> ensure_bootstrap(store::store& db, const bootstrap_config& cfg) {
-  auto count = db.read_sync([](store::database& d) {
-    auto& st = d.prepare("SELECT COUNT(*) FROM workspaces");
-    st.step();
-    return st.column_int(0);
-  });
+  auto count = db.read_sync([](store::database& d) { return store::workspaces::count(d); });
   if (!count) return count.err();
   bootstrap_report report;
   if (*count > 0) return report;
@@ -27,19 +24,7 @@ result<bootstrap_report> ensure_bootstrap(store::store& db, const bootstrap_conf
   std::string hash = auth::hash_password(password);
   auto written = db.write_sync([&](store::database& d) {
     // Re-checked inside the write: two starts racing on one file create one workspace.
-    auto& check = d.prepare("SELECT COUNT(*) FROM workspaces");
-    check.step();
-    if (check.column_int(0) > 0) return;
-    auto now = now_rfc3339();
-    d.prepare("INSERT INTO workspaces(name, created_at) VALUES (?1, ?2)")
-        .bind_all(cfg.workspace_name, now)
-        .run();
-    auto ws = d.last_insert_rowid();
-    d.prepare(
-         "INSERT INTO teammates(workspace_id, email, name, role, password_hash, created_at)"
-         " VALUES (?1, ?2, ?3, 'owner', ?4, ?5)")
-        .bind_all(ws, cfg.admin_email, std::string("Admin"), hash, now)
-        .run();
+    store::workspaces::create_with_owner(d, cfg.workspace_name, cfg.admin_email, "Admin", hash, now_rfc3339());
   });
   if (!written) return written.err();
   return report;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "switchboard/app/app.hpp"
+#include "switchboard/store/workspaces.hpp"
 
 namespace switchboard::app {
 
@@ -14,11 +15,7 @@ void add_system_routes(http::router& routes, app& a) {
 
   routes.add("GET", "/readyz", [&a](http::request&) -> boost::asio::awaitable<http::response> {
     if (a.stopping()) co_return http::response::json(503, {{"status", "stopping"}});
-    auto job1 = [](store::database& db) {
-      auto& st = db.prepare("SELECT 1");
-      return st.step() && st.column_int(0) == 1;
-    };
-    auto r = co_await a.db().read(std::move(job1));
+    auto r = co_await a.db().read([](store::database& db) { return store::workspaces::answers(db); });
     if (!r || !*r) co_return http::response::json(503, {{"status", "store unavailable"}});
     co_return http::response::json(200, {{"status", "ready"}});
   });

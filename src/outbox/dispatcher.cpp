@@ -11,6 +11,7 @@
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
+#include "switchboard/store/outbox.hpp"
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/outbox/retry.hpp"
@@ -118,34 +119,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto job = [at, lease_until, self_public_url, later, teams_enabled](store::database& db) {
     pass_result out;
     auto& changed = out.changed;
-    struct due_row {
-      id_t outbox_id = 0, workspace_id = 0;
-      std::string kind, payload;
-      int attempts = 0;
-      std::optional<id_t> conversation_id;  // what the sandbox's log goes with at an erasure
-    };
-    std::vector<due_row> due;
-    {
-      auto& q = db.prepare(
-          // The kind names the channel, so rows of channels without a sender yet
-          // (chat, email) are never scanned: outbox_due covers this query.
-          "SELECT id, workspace_id, kind, payload, attempts, conversation_id FROM outbox"
-          " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create',"
-          " 'teams.create_thread', 'teams.reply')"
-          " AND next_attempt_at <= ?1"
-          " ORDER BY next_attempt_at, id LIMIT 50");
-      q.bind(1, at);
-      while (q.step())
-        due.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
-                       static_cast<int>(q.column_int(4)), q.column_opt_int(5)});
-    }
-    for (auto& row : due) {
-      auto outbox_id = row.outbox_id;
+    for (auto& row : store::outbox::due(db, at, 50)) {
+      auto outbox_id = row.id;
       auto finish = [&](const char* status, std::optional<std::string> err, std::string next) {
-        db.prepare("UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3,"
-                   " next_attempt_at = ?4, updated_at = ?5 WHERE id = ?1")
-            .bind_all(outbox_id, std::string(status), err, next, at)
-            .run();
+        store::outbox::settle(db, outbox_id, status, err, next, at);
       };
       auto payload = nlohmann::json::parse(row.payload, nullptr, false);
       if (row.kind == teams::create_thread_kind || row.kind == teams::reply_kind) {
@@ -176,9 +153,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         }
         auto url = self_public_url + "/webhooks/" + number->carrier + "/voice/click-to-call?item=" + std::to_string(item_id);
         if (number->carrier != "sandbox") {
-          db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
-              .bind_all(outbox_id, lease_until, at)
-              .run();
+          store::outbox::lease(db, outbox_id, lease_until, at);
           out.sends.push_back({outbox_id, item_id, row.workspace_id, row.attempts, number->carrier, number->number, to,
                                "", url});
           continue;
@@ -186,9 +161,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         std::string sid = "CA" + random_hex(16);
         meta["call_sid"] = sid;
         meta["status"] = "queued";
-        db.prepare("UPDATE messages SET external_id = ?3 WHERE workspace_id = ?1 AND id = ?2")
-            .bind_all(row.workspace_id, item_id, sid)
-            .run();
+        store::conversations::set_external_id(db, row.workspace_id, item_id, sid);
         store::conversations::update_item(db, row.workspace_id, item_id, item->body, "sent", meta);
         out.sandbox_calls.push_back({row.workspace_id, to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
                                                           {"url", url}, {"created_at", at}}});
@@ -208,9 +181,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           continue;
         }
         if (number->carrier != "sandbox") {
-          db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
-              .bind_all(outbox_id, lease_until, at)
-              .run();
+          store::outbox::lease(db, outbox_id, lease_until, at);
           out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body, ""});
           continue;
         }
@@ -224,25 +195,17 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         continue;
       }
       id_t message_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
-      auto& mq = db.prepare(
-          "SELECT m.workspace_id, m.body, c.number_id,"
-          // An E.164 phone only: a short code or sender id is kept as an opaque sender.
-          " (SELECT value FROM contact_identities i WHERE i.contact_id = c.contact_id AND i.kind = 'phone'"
-          "  AND i.value LIKE '+%' ORDER BY i.id LIMIT 1)"
-          " FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1");
-      mq.bind(1, message_id);
-      if (!mq.step()) {  // erased since: nothing to send
-        mq.reset();
+      auto facts = store::outbox::sms_send(db, message_id);
+      if (!facts) {  // erased since: nothing to send
         finish("done", std::string("message no longer exists"), at);
         continue;
       }
-      id_t ws = mq.column_int(0);
-      std::string body = mq.column_text(1);
-      auto number_id = mq.column_opt_int(2);
-      auto phone = mq.column_opt_text(3);
-      mq.reset();
+      id_t ws = facts->workspace_id;
+      std::string body = facts->body;
+      auto number_id = facts->number_id;
+      auto phone = facts->phone;
       auto fail = [&](const std::string& why) {
-        db.prepare("UPDATE messages SET status = 'failed', error = ?2 WHERE id = ?1").bind_all(message_id, why).run();
+        store::conversations::set_message_status(db, message_id, "failed", why);
         finish("failed", why, at);
         if (auto m = store::conversations::find_message(db, ws, message_id)) changed.push_back(*m);
       };
@@ -256,14 +219,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         continue;
       }
       if (number->carrier != "sandbox") {
-        auto& a = db.prepare("SELECT attempts FROM outbox WHERE id = ?1");
-        a.bind(1, outbox_id);
-        a.step();
-        int attempts = static_cast<int>(a.column_int(0));
-        a.reset();
-        db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
-            .bind_all(outbox_id, lease_until, at)
-            .run();
+        int attempts = store::outbox::attempts(db, outbox_id);
+        store::outbox::lease(db, outbox_id, lease_until, at);
         out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body, ""});
         continue;
       }
@@ -273,9 +230,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       out.sandbox_sent.push_back({ws, *phone, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
                                                              {"from", number->number}, {"to", *phone},
                                                              {"body", body}, {"created_at", at}}});
-      db.prepare("UPDATE messages SET status = 'sent', external_id = ?2 WHERE id = ?1")
-          .bind_all(message_id, sid)
-          .run();
+      store::conversations::set_message_status(db, message_id, "sent", std::nullopt, sid);
       finish("done", std::nullopt, at);
       if (auto m = store::conversations::find_message(db, ws, message_id)) changed.push_back(*m);
     }
@@ -322,10 +277,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
                    o.what == outcome::kind::retry ? "will retry" : "failed", o.error);
     auto record = [send, o, retry_at, now](store::database& db) -> std::optional<store::message> {
       auto mark = [&](const char* status, std::optional<std::string> err, const std::string& next) {
-        db.prepare("UPDATE outbox SET status = ?2, attempts = attempts + 1, last_error = ?3,"
-                   " next_attempt_at = ?4, updated_at = ?5 WHERE id = ?1")
-            .bind_all(send.outbox_id, std::string(status), err, next, now)
-            .run();
+        store::outbox::settle(db, send.outbox_id, status, err, next, now);
       };
       switch (o.what) {
         case outcome::kind::delivered:
@@ -333,15 +285,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           if (send.message_id == 0) return std::nullopt;  // a relay: no thread item
           if (!send.call_url.empty()) {
             // The call's own status callbacks tell the rest; keep its SID to find it.
-            db.prepare("UPDATE messages SET status = 'sent', external_id = ?2,"
-                       " metadata = json_set(metadata, '$.call_sid', ?2) WHERE id = ?1")
-                .bind_all(send.message_id, o.carrier_sid)
-                .run();
+            store::conversations::set_call_sid(db, send.message_id, o.carrier_sid);
             break;
           }
-          db.prepare("UPDATE messages SET status = ?2, external_id = ?3 WHERE id = ?1")
-              .bind_all(send.message_id, o.status, o.carrier_sid)
-              .run();
+          store::conversations::set_message_status(db, send.message_id, o.status, std::nullopt, o.carrier_sid);
           break;
         case outcome::kind::retry:
           mark("pending", o.error, retry_at);
@@ -349,9 +296,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         case outcome::kind::failed:
           mark("failed", o.error, now);
           if (send.message_id == 0) return std::nullopt;
-          db.prepare("UPDATE messages SET status = 'failed', error = ?2 WHERE id = ?1")
-              .bind_all(send.message_id, o.error)
-              .run();
+          store::conversations::set_message_status(db, send.message_id, "failed", o.error);
           break;
       }
       return store::conversations::find_message(db, send.workspace_id, send.message_id);
@@ -373,16 +318,7 @@ asio::awaitable<void> fail_undeliverable(std::shared_ptr<dispatcher::impl> self)
   auto at = api::now_text(self->ctx);
   auto job = [at](store::database& db) {
     const std::string why = "no channel can deliver this reply; send it again by sms or chat";
-    const char* stale =
-        "status = 'pending' AND kind LIKE 'message.send.%' AND kind != 'message.send.sms'";
-    db.prepare(std::string("UPDATE messages SET status = 'failed', error = ?1 WHERE status = 'queued' AND id IN"
-                           " (SELECT json_extract(payload, '$.message_id') FROM outbox WHERE ") + stale + ")")
-        .bind(1, why)
-        .run();
-    db.prepare(std::string("UPDATE outbox SET status = 'failed', last_error = ?1, updated_at = ?2 WHERE ") + stale)
-        .bind_all(why, at)
-        .run();
-    return db.changes();
+    return store::outbox::fail_channels_without_sender(db, why, at);
   };
   auto n = co_await self->ctx.db.write(std::move(job));
   if (n && *n > 0) spdlog::warn("outbox: failed {} queued replies on channels without a sender", *n);

@@ -6,6 +6,7 @@
 
 #include "../api/common.hpp"
 #include "switchboard/outbox/retry.hpp"
+#include "switchboard/store/outbox.hpp"
 #include "switchboard/store/teams.hpp"
 #include "switchboard/teams/cards.hpp"
 #include "switchboard/teams/delivery.hpp"
@@ -20,11 +21,7 @@ namespace {
 void settle(store::database& db, id_t outbox_id, const char* status,
             const std::optional<std::string>& err, const std::string& next, const std::string& at,
             bool count_attempt) {
-  db.prepare(std::string("UPDATE outbox SET status = ?2, attempts = attempts + ") +
-             (count_attempt ? "1" : "0") +
-             ", last_error = ?3, next_attempt_at = ?4, updated_at = ?5 WHERE id = ?1")
-      .bind_all(outbox_id, std::string(status), err, next, at)
-      .run();
+  store::outbox::settle(db, outbox_id, status, err, next, at, count_attempt);
 }
 }  // namespace
 
@@ -69,9 +66,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
         teams::activities_url(service_url, conversation, payload.value("reply_to", std::string()));
     s.body = payload["activity"];
   }
-  db.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
-      .bind_all(outbox_id, lease_until, at)
-      .run();
+  store::outbox::lease(db, outbox_id, lease_until, at);
   return s;
 }
 

@@ -516,4 +516,50 @@ id_t enqueue_outbox(database& db, id_t workspace_id, const std::string& kind,
   return db.last_insert_rowid();
 }
 
+void set_message_status(database& db, id_t message_id, const std::string& status,
+                        const std::optional<std::string>& error, const std::optional<std::string>& external_id) {
+  db.prepare("UPDATE messages SET status = ?2, error = COALESCE(?3, error), external_id = COALESCE(?4, external_id)"
+             " WHERE id = ?1")
+      .bind_all(message_id, status, error, external_id)
+      .run();
+}
+
+void set_call_sid(database& db, id_t message_id, const std::string& sid) {
+  db.prepare("UPDATE messages SET status = 'sent', external_id = ?2,"
+             " metadata = json_set(metadata, '$.call_sid', ?2) WHERE id = ?1")
+      .bind_all(message_id, sid)
+      .run();
+}
+
+void set_external_id(database& db, id_t workspace_id, id_t message_id, const std::string& external_id) {
+  db.prepare("UPDATE messages SET external_id = ?3 WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, message_id, external_id)
+      .run();
+}
+
+std::optional<sms_ref> find_sms_by_external_id(database& db, const std::string& sid) {
+  auto& q = db.prepare("SELECT workspace_id, id, status FROM messages WHERE channel = 'sms' AND external_id = ?1");
+  q.bind(1, sid);
+  if (!q.step()) {
+    q.reset();
+    return std::nullopt;
+  }
+  sms_ref r{q.column_int(0), q.column_int(1), q.column_text(2)};
+  q.reset();
+  return r;
+}
+
+std::optional<id_t> number_of(database& db, id_t workspace_id, id_t conversation_id) {
+  auto& q = db.prepare("SELECT number_id FROM conversations WHERE workspace_id = ?1 AND id = ?2");
+  q.bind_all(workspace_id, conversation_id);
+  std::optional<id_t> n;
+  if (q.step()) n = q.column_opt_int(0);
+  q.reset();
+  return n;
+}
+
+void set_number(database& db, id_t conversation_id, id_t number_id) {
+  db.prepare("UPDATE conversations SET number_id = ?2 WHERE id = ?1").bind_all(conversation_id, number_id).run();
+}
+
 }  // namespace switchboard::store::conversations

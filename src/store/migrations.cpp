@@ -88,4 +88,16 @@ result<migrate_report> migrate(database& db, std::span<const migration> migratio
   return report;
 }
 
+result<migrate_report> migrate_file(const std::string& path) {
+  try {
+    database db(path, database::mode::read_write);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    return migrate(db, embedded_migrations());
+  } catch (const sqlite_error& e) {
+    return error{"STORE_OPEN_FAILED", e.what()};
+  }
+}
+
 }  // namespace switchboard::store

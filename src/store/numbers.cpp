@@ -215,4 +215,18 @@ std::vector<sandbox_message> sandbox_messages_to(database& db, std::optional<id_
   return out;
 }
 
+std::vector<sandbox_line> sandbox_lines(database& db, std::optional<id_t> workspace_id) {
+  auto& q = db.prepare(
+      "SELECT n.number, coalesce(t.name, g.name) FROM numbers n"
+      " LEFT JOIN teammates t ON t.id = n.owner_teammate_id"
+      " LEFT JOIN teams g ON g.id = n.owner_team_id"
+      " WHERE n.carrier = 'sandbox' AND n.status = 'active' AND (?1 IS NULL OR n.workspace_id = ?1)"
+      " ORDER BY n.id");
+  q.bind_all(workspace_id);
+  std::vector<sandbox_line> out;
+  while (q.step()) out.push_back({q.column_text(0), q.column_opt_text(1)});
+  q.reset();
+  return out;
+}
+
 }  // namespace switchboard::store::numbers

@@ -162,4 +162,13 @@ void remove_member(database& db, id_t workspace_id, id_t team_id, id_t teammate_
       .run();
 }
 
+std::int64_t count_owners(database& db, id_t workspace_id) {
+  auto& q = db.prepare("SELECT COUNT(*) FROM teammates WHERE workspace_id = ?1 AND role = 'owner'");
+  q.bind(1, workspace_id);
+  q.step();
+  auto n = q.column_int(0);
+  q.reset();
+  return n;
+}
+
 }  // namespace switchboard::store::teammates

@@ -58,6 +58,23 @@ std::optional<message> find_by_external_any(database& db, const std::string& cha
 // status and metadata for an existing item.
 void update_item(database& db, id_t workspace_id, id_t id, const std::string& body,
                  const std::string& status, const nlohmann::json& metadata);
+// A message's delivery status (the outbox's outcome, a carrier's status callback).
+// `error` and `external_id` stay as they were when not given.
+void set_message_status(database& db, id_t message_id, const std::string& status,
+                        const std::optional<std::string>& error = std::nullopt,
+                        const std::optional<std::string>& external_id = std::nullopt);
+// A placed call the carrier accepted: sent, known by its call SID (also in its metadata).
+void set_call_sid(database& db, id_t message_id, const std::string& sid);
+void set_external_id(database& db, id_t workspace_id, id_t message_id, const std::string& external_id);
+// The SMS message a carrier's SID names (any workspace), with its current status.
+struct sms_ref {
+  id_t workspace_id = 0, id = 0;
+  std::string status;
+};
+std::optional<sms_ref> find_sms_by_external_id(database& db, const std::string& sid);
+// The line (business number) a conversation came in on.
+std::optional<id_t> number_of(database& db, id_t workspace_id, id_t conversation_id);
+void set_number(database& db, id_t conversation_id, id_t number_id);
 // Inserts and updates the conversation's last_message_at / unread / first response.
 // A customer's message reopens a resolved or snoozed conversation; a caller that
 // has just read the conversation's status as open or pending passes may_reopen = false.

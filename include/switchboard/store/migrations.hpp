@@ -30,6 +30,10 @@ struct migrate_report {
 // schema_migrations. A database newer than the newest migration is refused.
 result<migrate_report> migrate(database& db, std::span<const migration> migrations);
 
+// `switchboard migrate`: opens the database file (WAL, synchronous FULL, foreign
+// keys on) and applies the embedded migrations. STORE_OPEN_FAILED when it cannot.
+result<migrate_report> migrate_file(const std::string& path);
+
 // Highest applied version, 0 for a new database.
 int schema_version(database& db);
 

@@ -75,6 +75,12 @@ id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& 
                             const std::string& body, const std::string& now,
                             std::optional<id_t> conversation_id = std::nullopt);
 void delete_sandbox_message(database& db, id_t id);
+// The sandbox's active lines (of one workspace, or all), with their owner's name.
+struct sandbox_line {
+  std::string number;
+  std::optional<std::string> owner_name;  // the teammate's or team's
+};
+std::vector<sandbox_line> sandbox_lines(database& db, std::optional<id_t> workspace_id);
 // Messages the sandbox "sent" to a phone (the simulator's inbox), after an id;
 // with `line`, both directions between the phone and that line. Only the
 // workspace's own rows unless workspace_id is nullopt (the data directory's key).

@@ -12,6 +12,7 @@ std::optional<teammate> find(database& db, id_t workspace_id, id_t id);
 // Login looks up by email across workspaces; emails are unique per workspace,
 // so this returns the first (oldest) match.
 std::optional<teammate> find_by_email(database& db, const std::string& email);
+std::int64_t count_owners(database& db, id_t workspace_id);
 std::vector<teammate> list(database& db, id_t workspace_id);
 id_t insert(database& db, const teammate& t);  // throws CONFLICT on a duplicate email
 

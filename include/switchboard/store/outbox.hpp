@@ -1,0 +1,49 @@
+#pragma once
+// The transactional outbox: rows written with the change that caused them (see
+// conversations::enqueue_outbox), leased and settled by the dispatcher. Correctness
+// relies on the single writer: due() then lease() in one write job is the claim.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::store::outbox {
+
+struct due_row {
+  id_t id = 0, workspace_id = 0;
+  std::string kind, payload;
+  int attempts = 0;
+  std::optional<id_t> conversation_id;
+};
+
+// Pending rows of the kinds that have a sender (SMS, relays, calls, Teams) due at
+// `now`, oldest first.
+std::vector<due_row> due(database& db, const std::string& now, int limit);
+
+// Settles a row: its status, error and next attempt; `count_attempt` adds one to attempts.
+void settle(database& db, id_t id, const std::string& status, const std::optional<std::string>& error,
+            const std::string& next_attempt_at, const std::string& now, bool count_attempt = true);
+
+// A row being sent is not due again until `until` (a crash mid-send: due again then).
+void lease(database& db, id_t id, const std::string& until, const std::string& now);
+
+int attempts(database& db, id_t id);
+
+// What an SMS reply needs to go out: its text, the conversation's line, and the
+// contact's first E.164 phone (a short code or sender id is not one).
+struct sms_send_facts {
+  id_t workspace_id = 0;
+  std::string body;
+  std::optional<id_t> number_id;
+  std::optional<std::string> phone;
+};
+std::optional<sms_send_facts> sms_send(database& db, id_t message_id);
+
+// Replies queued for channels with no sender (voice, email): their rows and
+// messages fail with `why`. Returns the number of outbox rows failed.
+int fail_channels_without_sender(database& db, const std::string& why, const std::string& now);
+
+}  // namespace switchboard::store::outbox
