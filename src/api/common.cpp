@@ -7,6 +7,7 @@
 #include "switchboard/auth/permissions.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/auth_data.hpp"
+#include "switchboard/core/encoding.hpp"
 
 namespace switchboard::api {
 
@@ -33,26 +34,12 @@ int hex_value(char c) {
 // Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF) and
 // no control characters: what SQLite and FTS5 are handed must never surprise them.
 bool clean_text(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
+  if (!valid_utf8(s)) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
     auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b < 0x20 || b == 0x7f) return false;
-      ++i;
-      continue;
-    }
-    std::size_t n = b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : 1;
-    if (b < 0xc2 || b > 0xf4 || i + n >= s.size()) return false;  // a lead byte and its n continuations
-    std::uint32_t cp = b & (n == 1 ? 0x1f : n == 2 ? 0x0f : 0x07);
-    for (std::size_t k = 1; k <= n; ++k) {
-      auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    if (cp >= 0x80 && cp < 0xa0) return false;  // C1 controls
-    i += n + 1;
+    if (b < 0x20 || b == 0x7f) return false;
+    // C1 controls (U+0080..U+009F) are C2 80..C2 9F; in valid UTF-8, C2 is always a lead byte.
+    if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xa0) return false;
   }
   return true;
 }

@@ -28,6 +28,7 @@
 #include "switchboard/store/numbers.hpp"
 #include "switchboard/store/teammates.hpp"
 #include "switchboard/widget/rate_limit.hpp"
+#include "switchboard/core/encoding.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -38,12 +39,6 @@ response sandbox_off() { return response::error(404, "NOT_FOUND", "the sandbox c
 
 // The longest text the simulator may send: a carrier's limit for a concatenated SMS.
 constexpr std::size_t max_text_chars = 1600;
-
-std::size_t utf8_length(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 response rate_limited(long seconds) {
   auto r = response::error(429, "RATE_LIMITED", "too many sandbox requests; retry in " + std::to_string(seconds) + " s");

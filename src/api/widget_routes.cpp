@@ -14,6 +14,7 @@
 #include "switchboard/widget/identity.hpp"
 #include "switchboard/widget/origin.hpp"
 #include "switchboard/widget/token.hpp"
+#include "switchboard/core/encoding.hpp"
 
 namespace switchboard::api {
 
@@ -120,13 +121,6 @@ std::optional<response> visitor_limited(api_context& ctx, const visitor& v) {
   if (auto wait = ctx.widget.per_visitor.hit(key, ctx.now()))
     return too_many(wait);
   return std::nullopt;
-}
-
-std::size_t utf8_length(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
 }
 
 // The body field of a visitor's message: present, not blank, not too long.

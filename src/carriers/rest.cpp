@@ -1,26 +1,17 @@
 #include "switchboard/carriers/rest.hpp"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "switchboard/carriers/signature.hpp"
+#include "switchboard/core/encoding.hpp"
 
 namespace switchboard::carriers::rest {
 namespace {
 
 using json = nlohmann::json;
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 std::string display(std::string_view carrier) {
   return carrier == "twilio"       ? "Twilio"

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "switchboard/core/random.hpp"
+#include "switchboard/core/encoding.hpp"
 
 namespace switchboard::carriers {
 
@@ -86,16 +87,6 @@ std::string sign_params(std::string_view key, std::string_view url,
   h.update(text);
   if (text.capacity() > 65536) std::string().swap(text);  // keep no huge buffer
   return h.final();
-}
-
-std::string base64(const std::string& bytes) {
-  if (bytes.empty()) return {};
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // +1: EVP_EncodeBlock writes a NUL
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return out;
 }
 
 bool is_form_content(std::string_view content_type) {

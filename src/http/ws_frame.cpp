@@ -70,58 +70,6 @@ bool valid_close_code(std::uint16_t code) {
          (code >= 3000 && code <= 4999);
 }
 
-bool valid_utf8(std::string_view s) {
-  auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  auto* end = p + s.size();
-  while (p < end) {
-    // Events are mostly ASCII: eight bytes at a time while no high bit is set.
-    if (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if ((w & 0x8080808080808080ull) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    unsigned c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    // Table 3-7 of the Unicode standard: the ranges allowed for the second byte
-    // exclude overlong forms (E0, F0), surrogates (ED) and code points past U+10FFFF (F4).
-    std::ptrdiff_t n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c == 0xE0) {
-      n = 2;
-      lo = 0xA0;
-    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-      n = 2;
-    } else if (c == 0xED) {
-      n = 2;
-      hi = 0x9F;
-    } else if (c == 0xF0) {
-      n = 3;
-      lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3) {
-      n = 3;
-    } else if (c == 0xF4) {
-      n = 3;
-      hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (end - p <= n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (std::ptrdiff_t i = 2; i <= n; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
-    p += n + 1;
-  }
-  return true;
-}
-
 event decoder::fail(std::uint16_t code, std::string_view why) {
   state_ = state::failed;
   in_message_ = false;

@@ -18,8 +18,8 @@
 #include "switchboard/outbox/token_bucket.hpp"
 #include "switchboard/teams/mirror.hpp"
 #include "teams_delivery.hpp"
+#include "switchboard/core/encoding.hpp"
 
-#include <openssl/evp.h>
 #include <random>
 
 namespace switchboard::outbox {
@@ -70,14 +70,6 @@ struct pass_result {
   std::vector<rest_send> sends;
   std::vector<teams_send> teams_posts;
 };
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 // Twilio's Messages.json and Calls.json, and SignalWire's LaML twins of them.
 http::outbound_request message_request(const api::carrier_settings& cs, const rest_send& s) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "switchboard/core/encoding.hpp"
+
 namespace switchboard::http::ws {
 
 enum class opcode : std::uint8_t {
@@ -47,8 +49,8 @@ std::string encode_frame(opcode op, std::string_view payload);
 std::string close_payload(std::uint16_t code, std::string_view reason);
 // May a peer send this code in a close frame?
 bool valid_close_code(std::uint16_t code);
-// Well-formed UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view s);
+// Well-formed UTF-8 (core/encoding.hpp): no overlong forms, no surrogates, nothing above U+10FFFF.
+using switchboard::valid_utf8;
 
 // What decoder::next found.
 struct event {

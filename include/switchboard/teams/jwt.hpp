@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "switchboard/core/encoding.hpp"
+
 namespace switchboard::teams {
 
 inline constexpr const char* bot_framework_issuer = "https://api.botframework.com";
@@ -35,7 +37,8 @@ jwt_verdict verify_jwt(std::string_view token, const nlohmann::json& jwks,
 // The kid of a token's header, if it has one (to decide whether to refresh keys).
 std::optional<std::string> jwt_kid(std::string_view token);
 
-std::optional<std::string> base64url_decode(std::string_view in);
-std::string base64url_encode(std::string_view in);
+// In core/encoding.hpp; named here too for the bot's callers and tests.
+using switchboard::base64url_decode;
+using switchboard::base64url_encode;
 
 }  // namespace switchboard::teams

@@ -144,6 +144,7 @@ TEST_F(messaging_test, issue16_item13_bad_query_parameters_are_400_never_500) {
       "/api/v1/conversations?q=%C3%28",      "/api/v1/conversations?q=%ED%A0%80",
       "/api/v1/conversations?q=%zz",         "/api/v1/conversations?q=%",
       "/api/v1/conversations?q=a%0Ab",       "/api/v1/conversations?status=open%00",
+      "/api/v1/conversations?q=a%C2%85b",    "/api/v1/conversations?q=%F4%90%80%80",
       "/api/v1/conversations?assignee=%00",  "/api/v1/conversations?inbox=1%00",
       "/api/v1/conversations?label=%00",     "/api/v1/conversations?cursor=c1%00",
       "/api/v1/conversations?limit=%00",     "/api/v1/conversations?contact_id=%C0%80",
