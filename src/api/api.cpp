@@ -56,7 +56,7 @@ asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self)
     self->last_visitor_purge = now;
     purge_before = format_rfc3339(now - ctx.widget.anonymous_retention);
   }
-  auto job1 = [at, purge_before](store::database& db) {
+  auto wake_snoozed_and_purge = [at, purge_before](store::database& db) {
     std::vector<store::conversation> out;
     for (auto& [ws, id] : store::conversations::wake_snoozed(db, at))
       if (auto c = store::conversations::find(db, ws, id)) out.push_back(*c);
@@ -66,7 +66,7 @@ asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self)
     if (purge_before) purged = store::widget::purge_unused_visitors(db, *purge_before, at, 500);
     return std::make_pair(out, purged);
   };
-  auto woke = co_await ctx.db.write(std::move(job1));
+  auto woke = co_await ctx.db.write(std::move(wake_snoozed_and_purge));
   if (!woke) {
     spdlog::warn("snooze: wake pass failed: {}", woke.err().message);
     co_return 0;

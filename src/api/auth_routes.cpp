@@ -47,8 +47,8 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
   long wait = ctx.logins.reserve(email_key, ip_key, ctx.now());
   if (wait > 0) co_return rate_limited(wait);
 
-  auto job1 = [email](store::database& db) { return store::teammates::find_by_email(db, email); };
-  auto found = co_await ctx.db.read(std::move(job1));
+  auto find_account = [email](store::database& db) { return store::teammates::find_by_email(db, email); };
+  auto found = co_await ctx.db.read(std::move(find_account));
   if (!found) {
     ctx.logins.abandoned(email_key, ip_key);
     co_return response::error(500, "INTERNAL", "login failed");
@@ -68,11 +68,11 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
       auto who = **found;
       auto at = now_text(ctx);
       auto ip = req.remote;
-      auto job2 = [who, at, ip](store::database& db) {
+      auto audit_failed_login = [who, at, ip](store::database& db) {
         store::auth_data::audit(db, who.workspace_id, who.id, "auth.login_failed", "teammate",
                                 who.id, json::object(), ip, at);
       };
-      co_await ctx.db.write(std::move(job2));
+      co_await ctx.db.write(std::move(audit_failed_login));
     }
     co_return response::error(401, "INVALID_CREDENTIALS", "wrong email or password");
   }
@@ -84,12 +84,12 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
   auto created = format_rfc3339(at), expires = format_rfc3339(at + ctx.session_ttl);
   auto hash_tok = sha256_hex(token);
   auto ip = req.remote;
-  auto job3 = [t, hash_tok, created, expires, ip](store::database& db) {
+  auto open_session = [t, hash_tok, created, expires, ip](store::database& db) {
     store::auth_data::insert_session(db, t.workspace_id, t.id, hash_tok, created, expires);
     store::auth_data::audit(db, t.workspace_id, t.id, "auth.login", "teammate", t.id,
                             json::object(), ip, created);
   };
-  auto w = co_await ctx.db.write(std::move(job3));
+  auto w = co_await ctx.db.write(std::move(open_session));
   if (!w) co_return store_error(w.err());
   co_return response::json(200, {{"token", token}, {"expires_at", expires}, {"user", to_json(t)}});
 }
@@ -101,8 +101,8 @@ asio::awaitable<response> logout(api_context& ctx, request& req) {
     co_return response::error(400, "INVALID_INPUT", "API keys are revoked, not logged out");
   auto token = std::string(req.headers.get("Authorization").value_or("").substr(7));
   auto hash = sha256_hex(token);
-  auto job4 = [hash](store::database& db) { return store::auth_data::delete_session(db, hash); };
-  auto w = co_await ctx.db.write(std::move(job4));
+  auto end_session = [hash](store::database& db) { return store::auth_data::delete_session(db, hash); };
+  auto w = co_await ctx.db.write(std::move(end_session));
   if (!w) co_return store_error(w.err());
   // The session's sockets end with it (issue 16 item 8).
   if (*w) ctx.sockets.revoke_credential(who->workspace_id, "session:" + id_str(**w), "logged out");
@@ -113,10 +113,10 @@ asio::awaitable<response> me(api_context& ctx, request& req) {
   auto who = co_await authenticate(ctx, req);
   if (!who) co_return response::from(who.err());
   auto p = *who;
-  auto job5 = [p](store::database& db) {
+  auto read_me = [p](store::database& db) {
     return store::teammates::find(db, p.workspace_id, p.teammate_id);
   };
-  auto t = co_await ctx.db.read(std::move(job5));
+  auto t = co_await ctx.db.read(std::move(read_me));
   if (!t || !*t) co_return response::error(404, "NOT_FOUND", "teammate not found");
   auto j = to_json(**t);
   json perms = json::array();
@@ -159,14 +159,14 @@ asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
   auto n = trim(**name);
   auto at = now_text(ctx);
   auto ip = req.remote;
-  auto job6 = [p, n, hash, at, ip, scope, manage](store::database& db) {
+  auto insert_api_key_job = [p, n, hash, at, ip, scope, manage](store::database& db) {
     auto id = store::auth_data::insert_api_key(db, p.workspace_id, p.teammate_id, n, hash, at, scope, manage);
     store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.created", "api_key", id,
                             {{"name", n}, {"scope", scope}, {"manage_keys", manage}, {"via_api_key", p.via_api_key}},
                             ip, at);
     return id;
   };
-  auto id = co_await ctx.db.write(std::move(job6));
+  auto id = co_await ctx.db.write(std::move(insert_api_key_job));
   if (!id) co_return store_error(id.err());
   co_return response::json(201, {{"id", id_str(*id)},
                                  {"name", n},
@@ -181,8 +181,8 @@ asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "api_keys.manage");
   if (!who) co_return response::from(who.err());
   auto ws = who->workspace_id;
-  auto job7 = [ws](store::database& db) { return store::auth_data::list_api_keys(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(job7));
+  auto read_api_keys = [ws](store::database& db) { return store::auth_data::list_api_keys(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(read_api_keys));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& k : *rows)
@@ -206,7 +206,7 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
   auto at = now_text(ctx);
   auto ip = req.remote;
   auto key_id = *id;
-  auto job8 = [p, key_id, at, ip](store::database& db) {
+  auto revoke_key = [p, key_id, at, ip](store::database& db) {
     auto k = store::auth_data::find_api_key(db, p.workspace_id, key_id);
     if (!k || k->revoked_at) throw store::job_error("NOT_FOUND", "API key not found");
     // Nobody revokes what belongs to a teammate ranked above them (issue 16 item 11).
@@ -220,7 +220,7 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
     store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.revoked", "api_key",
                             key_id, json::object(), ip, at);
   };
-  auto w = co_await ctx.db.write(std::move(job8));
+  auto w = co_await ctx.db.write(std::move(revoke_key));
   if (!w) co_return store_error(w.err());
   // After the commit: the key's open sockets close now (issue 16 item 8).
   ctx.sockets.revoke_credential(p.workspace_id, "api_key:" + id_str(key_id), "API key revoked");
@@ -237,10 +237,10 @@ asio::awaitable<response> audit_log(api_context& ctx, request& req) {
   auto before = *before_param;
   auto ws = who->workspace_id;
   int n = *limit;
-  auto job9 = [ws, before, n](store::database& db) {
+  auto read_audit_page = [ws, before, n](store::database& db) {
     return store::auth_data::list_audit(db, ws, before, n);
   };
-  auto rows = co_await ctx.db.read(std::move(job9));
+  auto rows = co_await ctx.db.read(std::move(read_audit_page));
   if (!rows) co_return store_error(rows.err());
   std::optional<std::string> next;
   if (static_cast<int>(rows->size()) == n)

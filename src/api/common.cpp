@@ -82,8 +82,8 @@ asio::awaitable<result<principal>> authenticate(api_context& ctx, const request&
   if (token.empty() || token.size() > 200)
     co_return error{"NOT_AUTHENTICATED", "a Bearer token is required"};
   auto hash = sha256_hex(token);
-  auto job1 = [hash](store::database& db) { return store::auth_data::find_token(db, hash); };
-  auto found = co_await ctx.db.read(std::move(job1));
+  auto find_credential = [hash](store::database& db) { return store::auth_data::find_token(db, hash); };
+  auto found = co_await ctx.db.read(std::move(find_credential));
   if (!found) co_return error{"INTERNAL", "token lookup failed"};
   if (!*found) co_return error{"NOT_AUTHENTICATED", "invalid or revoked token"};
   auto& t = **found;

@@ -76,10 +76,10 @@ asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
   if (q && q->size() > 256) co_return response::error(400, "INVALID_INPUT", "q is longer than 256 bytes");
   auto ws = who->workspace_id;
   int n = *limit;
-  auto job1 = [ws, before, n, q](store::database& db) {
+  auto read_contacts_page = [ws, before, n, q](store::database& db) {
     return ct::list(db, ws, before, n, q);
   };
-  auto rows = co_await ctx.db.read(std::move(job1));
+  auto rows = co_await ctx.db.read(std::move(read_contacts_page));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(to_json(c));
@@ -103,11 +103,11 @@ asio::awaitable<response> create_contact(api_context& ctx, request& req) {
   c.phones = p->phones.value_or(std::vector<std::string>{});
   c.attributes = p->attributes.value_or(json::object());
   c.created_at = c.updated_at = now_text(ctx);
-  auto job2 = [c](store::database& db) {
+  auto insert_contact = [c](store::database& db) {
     auto id = ct::insert(db, c);
     return *ct::find(db, c.workspace_id, id);
   };
-  auto created = co_await ctx.db.write(std::move(job2));
+  auto created = co_await ctx.db.write(std::move(insert_contact));
   if (!created)
     co_return store_error(created.err(), "another contact already has this phone, email or external id");
   co_return response::json(201, to_json(*created));
@@ -120,8 +120,8 @@ asio::awaitable<response> get_contact(api_context& ctx, request& req) {
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto ws = who->workspace_id;
   auto cid = *id;
-  auto job3 = [ws, cid](store::database& db) { return ct::find(db, ws, cid); };
-  auto c = co_await ctx.db.read(std::move(job3));
+  auto read_contact = [ws, cid](store::database& db) { return ct::find(db, ws, cid); };
+  auto c = co_await ctx.db.read(std::move(read_contact));
   if (!c) co_return store_error(c.err());
   if (!*c) co_return response::error(404, "NOT_FOUND", "contact not found");
   co_return response::json(200, to_json(**c));
@@ -140,12 +140,12 @@ asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
   auto cid = *id;
   auto at = now_text(ctx);
   auto patch = *p;
-  auto job4 = [ws, cid, patch, at](store::database& db) {
+  auto update_contact = [ws, cid, patch, at](store::database& db) {
     if (!ct::find(db, ws, cid)) throw store::job_error("NOT_FOUND", "contact not found");
     ct::update(db, ws, cid, patch, at);
     return *ct::find(db, ws, cid);
   };
-  auto updated = co_await ctx.db.write(std::move(job4));
+  auto updated = co_await ctx.db.write(std::move(update_contact));
   if (!updated)
     co_return store_error(updated.err(), "another contact already has this phone, email or external id");
   co_return response::json(200, to_json(*updated));
@@ -199,7 +199,7 @@ asio::awaitable<response> merge_contact(api_context& ctx, request& req) {
   auto src = *from;
   auto at = now_text(ctx);
   auto ip = req.remote;
-  auto job1b = [p, into, src, at, ip](store::database& db) {
+  auto merge_contacts = [p, into, src, at, ip](store::database& db) {
     if (!ct::find(db, p.workspace_id, into) || !ct::find(db, p.workspace_id, src))
       throw store::job_error("NOT_FOUND", "contact not found");
     ct::merge(db, p.workspace_id, into, src, at);
@@ -207,7 +207,7 @@ asio::awaitable<response> merge_contact(api_context& ctx, request& req) {
                             {{"merged_from", id_str(src)}}, ip, at);
     return *ct::find(db, p.workspace_id, into);
   };
-  auto merged = co_await ctx.db.write(std::move(job1b));
+  auto merged = co_await ctx.db.write(std::move(merge_contacts));
   if (!merged) co_return store_error(merged.err());
   co_return response::json(200, to_json(*merged));
 }
@@ -228,7 +228,7 @@ asio::awaitable<response> export_contacts(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "contacts.export");
   if (!who) co_return response::from(who.err());
   auto ws = who->workspace_id;
-  auto job6 = [ws](store::database& db) {
+  auto read_all_contacts = [ws](store::database& db) {
     std::string out = "id,name,email,phones,external_id,attributes,created_at\r\n";
     std::optional<id_t> before;
     for (;;) {
@@ -246,7 +246,7 @@ asio::awaitable<response> export_contacts(api_context& ctx, request& req) {
     }
     return out;
   };
-  auto csv = co_await ctx.db.read(std::move(job6));
+  auto csv = co_await ctx.db.read(std::move(read_all_contacts));
   if (!csv) co_return store_error(csv.err());
   auto r = response::text(200, std::move(*csv), "text/csv; charset=utf-8");
   r.headers.add("Content-Disposition", "attachment; filename=\"contacts.csv\"");

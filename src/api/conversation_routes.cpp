@@ -130,8 +130,8 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
     auto flushed = co_await ctx.db.flush();
     if (!flushed) co_return store_error(flushed.err());
   }
-  auto job1 = [ws, f](store::database& db) { return conv::list(db, ws, f); };
-  auto rows = co_await ctx.db.read(std::move(job1));
+  auto read_page = [ws, f](store::database& db) { return conv::list(db, ws, f); };
+  auto rows = co_await ctx.db.read(std::move(read_page));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(to_json(c));
@@ -244,13 +244,13 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req) {
   auto ws = who->workspace_id;
   auto cid = *id;
   using found = std::optional<std::pair<store::conversation, routing::reply_plan>>;
-  auto job2 = [ws, cid](store::database& db) -> found {
+  auto read_conversation = [ws, cid](store::database& db) -> found {
     auto c = conv::find(db, ws, cid);
     if (!c) return std::nullopt;
     auto plan = plan_reply_for(db, ws, *c);
     return std::make_pair(std::move(*c), std::move(plan));
   };
-  auto c = co_await ctx.db.read(std::move(job2));
+  auto c = co_await ctx.db.read(std::move(read_conversation));
   if (!c) co_return store_error(c.err());
   if (!*c) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto j = to_json((*c)->first);
@@ -348,12 +348,12 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
   auto ws = who->workspace_id;
   auto cid = *id;
   int n = q->limit;
-  auto job3 = [ws, cid, after, n](store::database& db) {
+  auto read_thread_page = [ws, cid, after, n](store::database& db) {
     std::optional<std::vector<store::message>> out;
     if (conv::find(db, ws, cid)) out = conv::thread(db, ws, cid, after, n, true);
     return out;
   };
-  auto rows = co_await ctx.db.read(std::move(job3));
+  auto rows = co_await ctx.db.read(std::move(read_thread_page));
   if (!rows) co_return store_error(rows.err());
   if (!*rows) co_return response::error(404, "NOT_FOUND", "conversation not found");
   json items = json::array();
@@ -479,7 +479,7 @@ asio::awaitable<response> export_conversation(api_context& ctx, request& req) {
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who->workspace_id;
   auto cid = *id;
-  auto job4 = [ws, cid](store::database& db) -> std::optional<json> {
+  auto read_export = [ws, cid](store::database& db) -> std::optional<json> {
     auto c = conv::find(db, ws, cid);
     if (!c) return std::nullopt;
     json out = {{"conversation", to_json(*c)}};
@@ -496,7 +496,7 @@ asio::awaitable<response> export_conversation(api_context& ctx, request& req) {
     out["messages"] = std::move(messages);
     return out;
   };
-  auto doc = co_await ctx.db.read(std::move(job4));
+  auto doc = co_await ctx.db.read(std::move(read_export));
   if (!doc) co_return store_error(doc.err());
   if (!*doc) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto r = response::json(200, **doc);
@@ -521,8 +521,8 @@ asio::awaitable<response> list_canned(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "canned.read");
   if (!who) co_return response::from(who.err());
   auto ws = who->workspace_id;
-  auto job5 = [ws](store::database& db) { return conv::list_canned(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(job5));
+  auto read_canned = [ws](store::database& db) { return conv::list_canned(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(read_canned));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(canned_json(c));
@@ -545,10 +545,10 @@ asio::awaitable<response> create_canned(api_context& ctx, request& req) {
   auto ws = who->workspace_id;
   auto b = **text;
   auto at = now_text(ctx);
-  auto job6 = [ws, sc = *sc, b, at](store::database& db) {
+  auto insert_canned_job = [ws, sc = *sc, b, at](store::database& db) {
     return conv::insert_canned(db, ws, sc, b, at);
   };
-  auto id = co_await ctx.db.write(std::move(job6));
+  auto id = co_await ctx.db.write(std::move(insert_canned_job));
   if (!id) co_return store_error(id.err(), "a canned response with this shortcut exists");
   co_return response::json(201, canned_json({*id, *sc, b, at}));
 }
@@ -608,8 +608,8 @@ asio::awaitable<response> list_labels(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "labels.read");
   if (!who) co_return response::from(who.err());
   auto ws = who->workspace_id;
-  auto job8 = [ws](store::database& db) { return conv::list_labels(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(job8));
+  auto read_labels = [ws](store::database& db) { return conv::list_labels(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(read_labels));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& l : *rows)
@@ -635,10 +635,10 @@ asio::awaitable<response> create_label(api_context& ctx, request& req) {
   auto ws = who->workspace_id;
   auto n = trim(**name);
   auto at = now_text(ctx);
-  auto job9 = [ws, n, col, at](store::database& db) {
+  auto insert_label_job = [ws, n, col, at](store::database& db) {
     return conv::insert_label(db, ws, n, col, at);
   };
-  auto id = co_await ctx.db.write(std::move(job9));
+  auto id = co_await ctx.db.write(std::move(insert_label_job));
   if (!id) co_return store_error(id.err(), "a label with this name exists");
   co_return response::json(201, {{"id", id_str(*id)}, {"name", n}, {"color", col}, {"created_at", at}});
 }

@@ -26,8 +26,8 @@ asio::awaitable<response> list_teammates(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "teammates.read");
   if (!who) co_return response::from(who.err());
   auto ws = who->workspace_id;
-  auto job1 = [ws](store::database& db) { return tm::list(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(job1));
+  auto read_teammates = [ws](store::database& db) { return tm::list(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(read_teammates));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& t : *rows) items.push_back(to_json(t));
@@ -79,7 +79,7 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
   t.created_at = now_text(ctx);
   auto p = *who;
   auto ip = req.remote;
-  auto job2 = [t, p, ip](store::database& db) {
+  auto insert_teammate = [t, p, ip](store::database& db) {
     if (t.physical_number && store::numbers::find_active(db, *t.physical_number))
       throw store::job_error("INVALID_INPUT", "physical_number is one of the business numbers, not a phone of your own");
     auto id = tm::insert(db, t);
@@ -87,7 +87,7 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
                             {{"role", t.role}}, ip, t.created_at);
     return *tm::find(db, t.workspace_id, id);
   };
-  auto created = co_await ctx.db.write(std::move(job2));
+  auto created = co_await ctx.db.write(std::move(insert_teammate));
   if (!created) co_return store_error(created.err(), "a teammate with this email exists");
   auto j = to_json(*created);
   if (!generated.empty()) j["initial_password"] = generated;  // shown once
@@ -202,8 +202,8 @@ asio::awaitable<response> list_teams(api_context& ctx, request& req) {
   auto who = co_await authorize(ctx, req, "teams.read");
   if (!who) co_return response::from(who.err());
   auto ws = who->workspace_id;
-  auto job3 = [ws](store::database& db) { return tm::list_teams(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(job3));
+  auto read_teams = [ws](store::database& db) { return tm::list_teams(db, ws); };
+  auto rows = co_await ctx.db.read(std::move(read_teams));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& t : *rows) items.push_back(to_json(t));
@@ -240,7 +240,7 @@ asio::awaitable<response> create_team(api_context& ctx, request& req) {
   auto n = trim(**name);
   bool round_robin = rr->value_or(true);
   auto at = now_text(ctx);
-  auto job4 = [ws, n, round_robin, at, members](store::database& db) {
+  auto insert_team_job = [ws, n, round_robin, at, members](store::database& db) {
     auto id = tm::insert_team(db, ws, n, round_robin, at);
     for (auto m : members) {
       if (!tm::find(db, ws, m)) throw store::job_error("INVALID_INPUT", "member_ids: no such teammate");
@@ -248,7 +248,7 @@ asio::awaitable<response> create_team(api_context& ctx, request& req) {
     }
     return *tm::find_team(db, ws, id);
   };
-  auto created = co_await ctx.db.write(std::move(job4));
+  auto created = co_await ctx.db.write(std::move(insert_team_job));
   if (!created) co_return store_error(created.err(), "a team with this name exists");
   co_return response::json(201, to_json(*created));
 }
@@ -268,12 +268,12 @@ asio::awaitable<response> patch_team(api_context& ctx, request& req) {
   auto tid = *id;
   auto n = *name;
   auto r = *rr;
-  auto job5 = [ws, tid, n, r](store::database& db) {
+  auto update_team_job = [ws, tid, n, r](store::database& db) {
     if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
     tm::update_team(db, ws, tid, n, r);
     return *tm::find_team(db, ws, tid);
   };
-  auto updated = co_await ctx.db.write(std::move(job5));
+  auto updated = co_await ctx.db.write(std::move(update_team_job));
   if (!updated) co_return store_error(updated.err(), "a team with this name exists");
   co_return response::json(200, to_json(*updated));
 }
@@ -298,7 +298,7 @@ asio::awaitable<response> change_member(api_context& ctx, request& req, bool add
   auto ws = who->workspace_id;
   auto tid = *id;
   auto mid = *member;
-  auto job6 = [ws, tid, mid, add](store::database& db) {
+  auto change_membership = [ws, tid, mid, add](store::database& db) {
     if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
     if (!tm::find(db, ws, mid)) throw store::job_error(add ? "INVALID_INPUT" : "NOT_FOUND", "no such teammate");
     if (add)
@@ -307,7 +307,7 @@ asio::awaitable<response> change_member(api_context& ctx, request& req, bool add
       tm::remove_member(db, ws, tid, mid);
     return *tm::find_team(db, ws, tid);
   };
-  auto updated = co_await ctx.db.write(std::move(job6));
+  auto updated = co_await ctx.db.write(std::move(change_membership));
   if (!updated) co_return store_error(updated.err());
   co_return response::json(200, to_json(*updated));
 }

@@ -283,13 +283,13 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
   auto in = parse_session(*body);
   if (!in) co_return response::from(in.err());
   auto ws = in->workspace_id;
-  auto job1 = [ws](store::database& db) {
+  auto read_widget_settings = [ws](store::database& db) {
     std::pair<std::optional<wstore::settings>, std::vector<id_t>> out;
     out.first = wstore::get_settings(db, ws);
     if (out.first) out.second = wstore::available_teammates(db, ws);
     return out;
   };
-  auto found = co_await ctx.db.read(std::move(job1));
+  auto found = co_await ctx.db.read(std::move(read_widget_settings));
   if (!found) co_return store_error(found.err());
   auto& settings = found->first;
   // An unknown workspace and a refused origin look alike to a probing page.
@@ -309,7 +309,7 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
   auto origin = req.headers.get("Origin") ? std::optional<std::string>(*req.headers.get("Origin")) : std::nullopt;
   auto input = *in;
   auto hash = token.hash;
-  auto job2 = [input, verified, at, expires, hash, origin](store::database& db) {
+  auto open_visitor_session = [input, verified, at, expires, hash, origin](store::database& db) {
     auto out = resolve_visitor(db, input, verified, at);
     wstore::session s;
     s.workspace_id = input.workspace_id;
@@ -323,7 +323,7 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
     wstore::insert_session(db, s, hash, origin);
     return out;
   };
-  auto out = co_await ctx.db.write(std::move(job2));
+  auto out = co_await ctx.db.write(std::move(open_visitor_session));
   if (!out) co_return store_error(out.err());
   bool available = false;
   for (auto id : found->second) available = available || ctx.online.count(id);

@@ -2,7 +2,9 @@
 // WebSocket seam, without Beast types: an upgrade route authenticates the HTTP
 // request and either rejects it with an HTTP response or accepts it and says
 // what to do with the connection. The server (server.cpp / websocket_session.cpp)
-// owns the Beast stream, one read loop, and a FIFO write queue with a cap.
+// owns the Beast stream, one read loop, and a write queue flushed once per turn of
+// the io thread: durable events count toward a cap (a slow consumer is closed),
+// ephemeral ones (typing, presence) are dropped for a busy socket.
 #include <cstddef>
 #include <functional>
 #include <memory>

@@ -1,7 +1,9 @@
 #pragma once
 // Realtime hub: after a write commits, events fan out to the WebSocket
 // connections subscribed to (workspace, topic). Topics: "agents" for every
-// teammate socket of a workspace; later "visitor:<contact id>" for widget sockets.
+// teammate socket of a workspace; "visitor:<contact id>" for a verified widget
+// visitor and "visitor:<visitor id>" for an anonymous one; the sandbox's phone
+// simulator listens on a topic per phone number (api::sandbox_topic).
 // Lives on the io_context thread; not thread-safe by design.
 #include <cstdint>
 #include <map>

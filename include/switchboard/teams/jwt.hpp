@@ -1,7 +1,7 @@
 #pragma once
 // Verification of the Bot Framework's JWTs on incoming activities, as a pure
 // function of the token, the signing keys (JWKS) and what the activity says.
-// Fetching and caching the keys is elsewhere (teams/bot_auth.hpp).
+// Fetching and caching the keys is elsewhere (teams/connector.hpp).
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
