@@ -17,13 +17,6 @@ namespace switchboard::outbox {
 using nlohmann::json;
 using store::id_t;
 
-namespace {
-void settle(store::database& db, id_t outbox_id, const char* status,
-            const std::optional<std::string>& err, const std::string& next, const std::string& at,
-            bool count_attempt) {
-  store::outbox::settle(db, outbox_id, status, err, next, at, count_attempt);
-}
-}  // namespace
 
 std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, id_t ws,
                                           const std::string& kind, const json& payload,
@@ -31,7 +24,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
                                           const std::string& lease_until,
                                           const std::string& later) {
   auto fail = [&](const std::string& why) {
-    settle(db, outbox_id, "failed", why, at, at, true);
+    store::outbox::settle(db, outbox_id, "failed", why, at, at, true);
     return std::nullopt;
   };
   if (!enabled) return fail("Teams is not configured (teams.app_id is empty)");
@@ -52,7 +45,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
     if (th->status == "failed") return fail("the conversation's Teams thread could not be created");
     if (!th->thread_id) {
       // Posted before its thread exists: try again shortly, without using up an attempt.
-      settle(db, outbox_id, "pending", std::string("waiting for the thread"), later, at, false);
+      store::outbox::settle(db, outbox_id, "pending", std::string("waiting for the thread"), later, at, false);
       return std::nullopt;
     }
     s.url = teams::activities_url(th->service_url, *th->thread_id);
@@ -107,7 +100,7 @@ boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound
   auto record = [send, o, retry_at, now](store::database& db) {
     switch (o.what) {
       case outcome::kind::delivered:
-        settle(db, send.outbox_id, "done", std::nullopt, now, now, true);
+        store::outbox::settle(db, send.outbox_id, "done", std::nullopt, now, now, true);
         // The thread's conversation id is what later posts and replies in it use.
         if (send.thread_row) {
           if (o.carrier_sid.empty())
@@ -117,10 +110,10 @@ boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound
         }
         break;
       case outcome::kind::retry:
-        settle(db, send.outbox_id, "pending", o.error, retry_at, now, true);
+        store::outbox::settle(db, send.outbox_id, "pending", o.error, retry_at, now, true);
         break;
       case outcome::kind::failed:
-        settle(db, send.outbox_id, "failed", o.error, now, now, true);
+        store::outbox::settle(db, send.outbox_id, "failed", o.error, now, now, true);
         if (send.thread_row) store::teams::thread_failed(db, send.thread_row, now);
         break;
     }

@@ -141,24 +141,16 @@ void search_index::notify() {
   cv_.notify_one();
 }
 
-void search_index::flush(std::function<void(result<void>)> done) {
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      flushes_.push_back(std::move(done));
-      cv_.notify_one();
-      return;
-    }
-  }
-  done(error{"UNAVAILABLE", "the search index is stopping"});
-}
+void search_index::flush(std::function<void(result<void>)> done) { enqueue(std::move(done), false); }
 
-void search_index::scrub(std::function<void(result<void>)> done) {
+void search_index::scrub(std::function<void(result<void>)> done) { enqueue(std::move(done), true); }
+
+void search_index::enqueue(std::function<void(result<void>)> done, bool scrub) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       flushes_.push_back(std::move(done));
-      scrub_wanted_ = true;
+      scrub_wanted_ = scrub_wanted_ || scrub;
       cv_.notify_one();
       return;
     }

@@ -68,6 +68,7 @@ class search_index {
 
  private:
   void open_index();
+  void enqueue(std::function<void(result<void>)> done, bool scrub);
   void loop();
   // One transaction; true when the index has caught up with the store.
   bool index_some();

@@ -145,19 +145,28 @@ class store {
         std::move(initiation), asio::use_awaitable, std::move(o));
   }
 
-  // Completes once the search index holds everything committed so far (at once
-  // for a store without one).
-  auto flush() {
+ private:
+  // An awaitable of `submit(done)`, whose `done` runs on another thread: resumes the
+  // awaiting coroutine on its own executor with the result.
+  template <class Submit>
+  auto when_done(Submit submit) {
     return asio::async_initiate<const asio::use_awaitable_t<>&, void(result<void>)>(
-        [this](auto handler) {
+        [submit = std::move(submit)](auto handler) mutable {
           auto ex = asio::prefer(asio::get_associated_executor(handler),
                                  asio::execution::outstanding_work.tracked);
           auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          submit_flush([h, ex](result<void> r) {
+          submit([h, ex](result<void> r) {
             asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
           });
         },
         asio::use_awaitable);
+  }
+
+ public:
+  // Completes once the search index holds everything committed so far (at once
+  // for a store without one).
+  auto flush() {
+    return when_done([this](done_fn done) { submit_flush(std::move(done)); });
   }
   result<void> flush_sync();
 
@@ -166,16 +175,7 @@ class store {
   // copied into the database file and truncated). Deleted rows are zeroed in place
   // (secure_delete), so these are the only places old bytes could remain.
   auto scrub() {
-    return asio::async_initiate<const asio::use_awaitable_t<>&, void(result<void>)>(
-        [this](auto handler) {
-          auto ex = asio::prefer(asio::get_associated_executor(handler),
-                                 asio::execution::outstanding_work.tracked);
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          submit_scrub([h, ex](result<void> r) {
-            asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
-          });
-        },
-        asio::use_awaitable);
+    return when_done([this](done_fn done) { submit_scrub(std::move(done)); });
   }
 
   // Blocking write for command-line tools and start-up; never on the io_context.
@@ -216,6 +216,7 @@ class store {
  private:
   void submit_flush(done_fn done);
   void submit_scrub(done_fn done);
+
 
   explicit store(const store_options& opts);
   void writer_loop();
