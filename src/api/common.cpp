@@ -11,7 +11,6 @@
 
 namespace switchboard::api {
 
-std::string now_text(api_context& ctx) { return format_rfc3339(ctx.now()); }
 
 std::string bearer_token(const request& req, bool allow_query_token) {
   if (auto h = req.headers.get("Authorization")) {
@@ -158,10 +157,6 @@ std::optional<id_t> parse_id(std::string_view text) {
   return v;
 }
 
-std::string id_str(id_t id) { return std::to_string(id); }
-json opt_id(const std::optional<id_t>& id) { return id ? json(id_str(*id)) : json(nullptr); }
-json opt_str(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-
 std::string make_cursor(id_t id) {
   std::string out = "c";  // not `"c" + std::to_string(id)`: a GCC 12 -Wrestrict false positive
   out += std::to_string(id);
@@ -186,77 +181,6 @@ result<page_query> parse_page(const request& req) {
   auto after = cursor_param(req);
   if (!after) return after.err();
   return page_query{*limit, *after};
-}
-
-json to_json(const store::teammate& t) {
-  return {{"id", id_str(t.id)},
-          {"workspace_id", id_str(t.workspace_id)},
-          {"email", t.email},
-          {"name", t.name},
-          {"role", t.role},
-          {"physical_number", opt_str(t.physical_number)},
-          {"availability", t.availability},
-          {"sms_forwarding", t.sms_forwarding},
-          {"created_at", t.created_at}};
-}
-
-json to_json(const store::team& t) {
-  json members = json::array();
-  for (auto m : t.member_ids) members.push_back(id_str(m));
-  return {{"id", id_str(t.id)},           {"name", t.name},
-          {"round_robin", t.round_robin}, {"member_ids", members},
-          {"created_at", t.created_at}};
-}
-
-json to_json(const store::contact& c) {
-  return {{"id", id_str(c.id)},
-          {"name", opt_str(c.name)},
-          {"email", opt_str(c.email)},
-          {"phones", c.phones},
-          {"external_id", opt_str(c.external_id)},
-          {"attributes", c.attributes},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
-}
-
-json to_json(const store::conversation& c) {
-  return {{"id", id_str(c.id)},
-          {"contact_id", id_str(c.contact_id)},
-          {"contact", {{"id", id_str(c.contact_id)}, {"name", opt_str(c.contact_name)}, {"phone", opt_str(c.contact_phone)}}},
-          {"preview", opt_str(c.preview)},
-          {"status", c.status},
-          {"assignee_id", opt_id(c.assignee_id)},
-          {"team_id", opt_id(c.team_id)},
-          {"priority", c.priority},
-          {"labels", c.labels},
-          {"snoozed_until", opt_str(c.snoozed_until)},
-          {"first_response_at", opt_str(c.first_response_at)},
-          {"resolved_at", opt_str(c.resolved_at)},
-          {"last_message_at", opt_str(c.last_message_at)},
-          {"subject", opt_str(c.subject)},
-          {"unread_count", c.unread_count},
-          {"channel", c.channel},
-          {"created_at", c.created_at},
-          {"updated_at", c.updated_at}};
-}
-
-json to_json(const store::message& m) {
-  return {{"id", id_str(m.id)},
-          {"conversation_id", id_str(m.conversation_id)},
-          {"body", m.body},
-          {"private", m.is_private},
-          {"channel", m.channel},
-          {"direction", m.direction},
-          {"kind", m.kind},
-          {"sender",
-           {{"kind", m.sender_kind},
-            {"id", opt_id(m.sender_id)},
-            {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
-          {"status", m.status},
-          {"error", opt_str(m.error)},
-          {"media", m.media},
-          {"metadata", m.metadata},
-          {"created_at", m.created_at}};
 }
 
 result<json> object_body(const request& req) {

@@ -13,6 +13,7 @@
 #include "switchboard/api/api.hpp"
 #include "switchboard/core/result.hpp"
 #include "switchboard/http/message.hpp"
+#include "switchboard/services/wire.hpp"
 #include "switchboard/store/models.hpp"
 
 namespace switchboard::api {
@@ -23,6 +24,12 @@ using http::request;
 using http::response;
 using store::id_t;
 using store::principal;
+// The wire shapes of rows and the clock's text, shared with the services.
+using services::id_str;
+using services::now_text;
+using services::opt_id;
+using services::opt_str;
+using services::to_json;
 
 // Bearer token from Authorization (or, for WebSockets, the token query parameter).
 // The token of "Authorization: Bearer …", else (when allowed, for WebSockets) of ?token=; or "".
@@ -48,9 +55,6 @@ asio::awaitable<result<principal>> authorize(api_context& ctx, const request& re
                                              std::string_view permission);
 
 std::optional<id_t> parse_id(std::string_view text);
-std::string id_str(id_t id);
-json opt_id(const std::optional<id_t>& id);
-json opt_str(const std::optional<std::string>& s);
 
 // Opaque keyset cursors.
 std::string make_cursor(id_t id);
@@ -72,11 +76,6 @@ std::optional<std::string> next_cursor(const std::vector<Row>& rows, int limit) 
   return make_cursor(rows.back().id);
 }
 
-json to_json(const store::teammate& t);
-json to_json(const store::team& t);
-json to_json(const store::contact& c);
-json to_json(const store::conversation& c);
-json to_json(const store::message& m);
 
 // Reads a JSON object body or returns INVALID_INPUT.
 result<json> object_body(const request& req);
@@ -86,6 +85,5 @@ response page(json items, std::optional<std::string> next_cursor);
 // Maps a store error (CONFLICT from a unique index) to the API's code.
 response store_error(const error& e, std::string_view conflict_message = "already exists");
 
-std::string now_text(api_context& ctx);
 
 }  // namespace switchboard::api

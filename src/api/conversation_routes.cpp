@@ -25,15 +25,7 @@ void publish(api_context& ctx, id_t ws, std::string_view type, const json& data)
   ctx.hub.publish(ws, "agents", type, data);
 }
 
-// "/greet rest" -> canned body + " rest" when the shortcut exists.
-std::string expand_canned(store::database& db, id_t ws, const std::string& body) {
-  if (body.size() < 2 || body.front() != '/') return body;
-  auto end = body.find_first_of(" \n");
-  auto shortcut = body.substr(1, end == std::string::npos ? std::string::npos : end - 1);
-  auto canned = conv::canned_body(db, ws, shortcut);
-  if (!canned) return body;
-  return *canned + (end == std::string::npos ? "" : body.substr(end));
-}
+using services::expand_canned;
 
 result<std::vector<std::string>> parse_labels(const json& v) {
   if (!v.is_array()) return error{"INVALID_FORMAT", "labels must be an array of strings"};
@@ -362,72 +354,6 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
   co_return page(std::move(items), next);
 }
 
-}  // namespace
-
-routing::reply_plan plan_reply_for(store::database& db, id_t ws, const store::conversation& c,
-                                   const std::optional<std::string>& chosen) {
-  auto rc = conv::reply_context_of(db, ws, c);
-  routing::reply_facts f;
-  f.conversation_channel = c.channel;
-  f.last_messaging_channel = rc.last_messaging_channel;
-  for (auto& phone : rc.phones) {
-    // Only E.164 numbers take texts; a short code or sender id is an opaque sender.
-    if (carriers::country_code(phone)) f.contact_has_sms_phone = true;
-    else f.contact_has_opaque_sender = true;
-  }
-  f.contact_has_visitor = rc.visitor;
-  return routing::plan_reply(f, chosen);
-}
-
-reply_result queue_reply(store::database& db, const principal& p, id_t cid, const std::string& msg_text,
-                         bool is_private, const std::optional<std::string>& chosen, const std::string& at) {
-  auto c = conv::find(db, p.workspace_id, cid);
-  if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
-  store::message m;
-  m.workspace_id = p.workspace_id;
-  m.conversation_id = cid;
-  m.direction = is_private ? "internal" : "outbound";
-  m.sender_kind = "teammate";
-  m.sender_id = p.teammate_id;
-  m.is_private = is_private;
-  if (is_private) {
-    m.channel = chosen.value_or(c->channel);  // a note never leaves
-  } else {
-    // Never a channel without a dispatcher (voice after a call): the customer's
-    // messaging channel, or a refusal the agent sees at once (issue 16 item 15).
-    auto plan = plan_reply_for(db, p.workspace_id, *c, chosen);
-    if (!plan.channel) throw store::job_error("CONFLICT_STATE", plan.reason);  // 409 CONFLICT
-    m.channel = *plan.channel;
-  }
-  m.body = expand_canned(db, p.workspace_id, msg_text);
-  // A private note never leaves: no outbox row, nothing queued for a channel.
-  // A chat reply is delivered by the commit itself: the visitor's widget reads
-  // it from the store and gets it live from the hub (publish_reply).
-  bool chat = !is_private && m.channel == "chat";
-  m.status = is_private ? "sent" : chat ? "delivered" : "queued";
-  m.created_at = at;
-  auto mid = conv::insert_message(db, m);
-  if (!is_private && !chat)
-    conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
-                         {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
-  return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid), false,
-                      is_private ? std::nullopt : store::widget::starter_of(db, p.workspace_id, cid)};
-}
-
-void publish_reply(api_context& ctx, const reply_result& r) {
-  auto ws = r.message.workspace_id;
-  if (((!r.message.is_private && r.message.channel == "sms") || r.teams_queued) && ctx.outbox_ready)
-    ctx.outbox_ready();
-  publish(ctx, ws, "message.created", to_json(r.message));
-  publish(ctx, ws, "conversation.updated", to_json(r.conversation));
-  // The visitor's widget: public items only (a note never reaches this topic).
-  if (!r.message.is_private)
-    publish_to_visitors(ctx, ws, r.conversation.contact_id, r.widget_starter, "message.created",
-                        visitor_message_json(r.message));
-}
-
-namespace {
-
 asio::awaitable<response> post_message(api_context& ctx, request& req) {
   auto who = co_await authenticate(ctx, req);
   if (!who) co_return response::from(who.err());
@@ -453,21 +379,8 @@ asio::awaitable<response> post_message(api_context& ctx, request& req) {
   if (*channel && !channels.count(**channel))
     co_return response::error(400, "INVALID_INPUT", "unknown channel " + **channel);
 
-  auto p = *who;
-  auto cid = *id;
-  auto at = now_text(ctx);
-  auto msg_text = **text;
-  auto chosen = *channel;
-  auto public_url = ctx.carriers.public_url;
-  auto job = [p, cid, at, msg_text, chosen, is_private, public_url](store::database& db) {
-    auto r = queue_reply(db, p, cid, msg_text, is_private, chosen, at);
-    // Written in the inbox: the conversation's Teams thread shows it too.
-    r.teams_queued = teams::mirror_item(db, r.message, public_url, at);
-    return r;
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  auto r = co_await services::send_reply(ctx, *who, *id, **text, is_private, *channel);
   if (!r) co_return store_error(r.err());
-  publish_reply(ctx, *r);
   auto mj = to_json(r->message);
   co_return response::json(201, mj);
 }

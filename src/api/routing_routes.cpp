@@ -105,53 +105,13 @@ asio::awaitable<response> click_to_call(api_context& ctx, request& req) {
   if (!who) co_return response::from(who.err());
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto ws = who->workspace_id;
-  auto tid = who->teammate_id;
-  auto cid = *id;
-  auto at = now_text(ctx);
-  auto job = [ws, tid, cid, at](store::database& db) { return queue_click_to_call(db, ws, tid, cid, at); };
-  auto r = co_await ctx.db.write(std::move(job));
+  auto r = co_await services::place_click_to_call(ctx, who->workspace_id, who->teammate_id, *id);
   if (!r) co_return store_error(r.err());
-  if (ctx.outbox_ready) ctx.outbox_ready();
   auto mj = to_json(*r);
-  ctx.hub.publish(ws, "agents", "message.created", mj);
   co_return response::json(202, mj);
 }
 
 }  // namespace
-
-store::message queue_click_to_call(store::database& db, store::id_t ws, store::id_t teammate_id,
-                                   store::id_t conversation_id, const std::string& at) {
-  auto c = store::conversations::find(db, ws, conversation_id);
-  if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
-  auto tm = store::teammates::find(db, ws, teammate_id);
-  if (!tm || !tm->physical_number) throw store::job_error("INVALID_INPUT", "set your physical_number to place calls");
-  auto number_id = store::conversations::number_of(db, ws, conversation_id);
-  auto phone = c->contact_phone;
-  if (!phone) throw store::job_error("INVALID_INPUT", "the contact has no phone number");
-  auto number = number_id ? store::numbers::find(db, ws, *number_id) : std::nullopt;
-  if (!number || number->status != "active")
-    throw store::job_error("INVALID_INPUT", "the conversation has no active business number to call from");
-  store::message m;
-  m.workspace_id = ws;
-  m.conversation_id = conversation_id;
-  m.direction = "outbound";
-  m.sender_kind = "teammate";
-  m.sender_id = teammate_id;
-  m.channel = "voice";
-  m.kind = "call";
-  m.status = "queued";
-  m.body = "Outgoing call";
-  m.metadata = {{"from", number->number}, {"to", *phone}, {"teammate_phone", *tm->physical_number},
-                {"status", "queued"}, {"connected", false}, {"duration", 0}, {"click_to_call", true},
-                {"started_at", at}};
-  m.created_at = at;
-  auto mid = store::conversations::insert_message(db, m);
-  store::conversations::enqueue_outbox(db, ws, "call.create",
-                                       {{"message_id", mid}, {"conversation_id", conversation_id}, {"number_id", number->id},
-                                        {"to", *tm->physical_number}}, at);
-  return *store::conversations::find_message(db, ws, mid);
-}
 
 void add_routing_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/v1/conversations/{id}/call", [&ctx](request& q) { return click_to_call(ctx, q); });

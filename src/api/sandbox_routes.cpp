@@ -412,7 +412,6 @@ asio::awaitable<response> sandbox_inbox(api_context& ctx, sandbox_limits& limits
 
 }  // namespace
 
-std::string sandbox_topic(const std::string& phone) { return "sandbox:" + phone; }
 
 void add_sandbox_routes(http::router& r, api_context& ctx) {
   auto per_minute = std::max(1, ctx.carriers.sandbox_requests_per_minute);

@@ -25,21 +25,8 @@ namespace wstore = store::widget;
 // templates only use {id}); the route wrapper turns it into CORS headers.
 constexpr const char* cors_mark = "cors.origin";
 
-std::string visitor_topic(id_t contact_id) { return "visitor:" + std::to_string(contact_id); }
-// Visitor ids start with "v_", so these never collide with a contact's topic.
-std::string anonymous_topic(const std::string& visitor_id) { return "visitor:" + visitor_id; }
-
 std::string socket_topic(const visitor& v) {
   return v.verified && v.contact_id ? visitor_topic(v.contact_id) : anonymous_topic(v.visitor_id);
-}
-
-void publish_to_visitors(api_context& ctx, id_t ws, id_t contact_id, const std::optional<std::string>& starter,
-                         std::string_view type, const json& data, realtime::hub::delivery how) {
-  auto topic = visitor_topic(contact_id);
-  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
-  if (!starter) return;
-  topic = anonymous_topic(*starter);
-  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
 }
 
 bool visitor_may_see(store::database& db, const visitor& v, const store::conversation& c) {
@@ -50,22 +37,6 @@ bool visitor_may_see(store::database& db, const visitor& v, const store::convers
   // between contacts but never gives an unverified visitor someone else's.
   auto starter = wstore::starter_of(db, v.workspace_id, c.id);
   return starter && *starter == v.visitor_id;
-}
-
-json visitor_message_json(const store::message& m) {
-  return {{"id", id_str(m.id)},
-          {"conversation_id", id_str(m.conversation_id)},
-          {"body", m.body},
-          {"private", false},
-          {"channel", m.channel},
-          {"direction", m.direction},
-          {"kind", m.kind},
-          {"sender",
-           {{"kind", m.sender_kind},
-            {"id", m.sender_kind == "teammate" ? opt_id(m.sender_id) : json(nullptr)},
-            {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
-          {"status", m.status},
-          {"created_at", m.created_at}};
 }
 
 std::optional<response> ip_limited(api_context& ctx, const request& req) {

@@ -91,8 +91,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->store_ = std::move(*st);
 
   a->api_ = std::unique_ptr<api::api_context>(
-      new api::api_context{*a->store_, a->hub_, a->cpu_, opts.now,
-                           std::chrono::hours(cfg.auth_session_ttl_hours)});
+      new api::api_context{{*a->store_, a->hub_, opts.now}, a->cpu_, std::chrono::hours(cfg.auth_session_ttl_hours)});
   std::string sandbox_local_key;
   if (cfg.sandbox_enabled) {
     auto key = load_or_create_sandbox_key(*dir);

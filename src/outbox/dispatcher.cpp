@@ -6,8 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-#include "../api/common.hpp"
-#include "../api/routes.hpp"
+#include "switchboard/services/wire.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -25,16 +24,16 @@
 namespace switchboard::outbox {
 
 namespace asio = boost::asio;
-using api::json;
+using json = nlohmann::json;
 using store::id_t;
 
 struct dispatcher::impl {
-  impl(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
+  impl(asio::io_context& io, services::context& ctx, std::chrono::milliseconds poll,
        std::chrono::milliseconds retry_base)
       : io(io), ctx(ctx), poll(poll), retry_base(retry_base), timer(io), client(io),
         pacing(ctx.carriers.sms_per_second_per_number, 1.0), teams_tokens(client, ctx.teams) {}
   asio::io_context& io;
-  api::api_context& ctx;
+  services::context& ctx;
   std::chrono::milliseconds poll;
   std::chrono::milliseconds retry_base;
   asio::steady_timer timer;
@@ -72,7 +71,7 @@ struct pass_result {
 };
 
 // Twilio's Messages.json and Calls.json, and SignalWire's LaML twins of them.
-http::outbound_request message_request(const api::carrier_settings& cs, const rest_send& s) {
+http::outbound_request message_request(const services::carrier_settings& cs, const rest_send& s) {
   http::outbound_request r;
   bool tw = s.carrier == "twilio";
   std::string account = tw ? cs.twilio_account_sid : cs.signalwire_project_id;
@@ -101,7 +100,7 @@ http::outbound_request message_request(const api::carrier_settings& cs, const re
 }
 
 asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
-  auto at = api::now_text(self->ctx);
+  auto at = services::now_text(self->ctx);
   // A lease: a row being sent is not picked again by the next pass; if the
   // process dies mid-send, the row is due again when the lease ends.
   auto lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(2));
@@ -233,9 +232,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     spdlog::warn("outbox: pass failed: {}", r.err().message);
     co_return;
   }
-  for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, "agents", "message.updated", api::to_json(m));
-  for (auto& e : r->sandbox_sent) self->ctx.hub.publish(e.workspace_id, api::sandbox_topic(e.to), "sandbox.message", e.data);
-  for (auto& e : r->sandbox_calls) self->ctx.hub.publish(e.workspace_id, api::sandbox_topic(e.to), "sandbox.call", e.data);
+  for (auto& m : r->changed) self->ctx.hub.publish(m.workspace_id, services::agents_topic, "message.updated", services::to_json(m));
+  for (auto& e : r->sandbox_sent) self->ctx.hub.publish(e.workspace_id, services::sandbox_topic(e.to), "sandbox.message", e.data);
+  for (auto& e : r->sandbox_calls) self->ctx.hub.publish(e.workspace_id, services::sandbox_topic(e.to), "sandbox.call", e.data);
 
   for (auto& post : r->teams_posts)
     co_await deliver_teams(self->ctx, self->client, self->teams_tokens, post, self->retry_base);
@@ -263,7 +262,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     auto delay = backoff(attempt, self->retry_base, std::chrono::minutes(10),
                          std::uniform_real_distribution<double>(0, 1)(rng));
     auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
-    auto now = api::now_text(self->ctx);
+    auto now = services::now_text(self->ctx);
     if (o.what != outcome::kind::delivered)
       spdlog::warn("outbox: message {} via {}: attempt {} {}: {}", send.message_id, send.carrier, attempt,
                    o.what == outcome::kind::retry ? "will retry" : "failed", o.error);
@@ -300,14 +299,14 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       spdlog::error("outbox: the outcome of row {} (message {}) was not recorded; it is sent again after its lease: {}",
                     send.outbox_id, send.message_id, saved.err().message);
     if (saved && *saved)
-      self->ctx.hub.publish((*saved)->workspace_id, "agents", "message.updated", api::to_json(**saved));
+      self->ctx.hub.publish((*saved)->workspace_id, services::agents_topic, "message.updated", services::to_json(**saved));
   }
 }
 
 // Replies queued for a channel that has no sender (voice, email: stored before
 // issue 16 item 15 refused them) would wait forever: fail them once, visibly.
 asio::awaitable<void> fail_undeliverable(std::shared_ptr<dispatcher::impl> self) {
-  auto at = api::now_text(self->ctx);
+  auto at = services::now_text(self->ctx);
   auto job = [at](store::database& db) {
     const std::string why = "no channel can deliver this reply; send it again by sms or chat";
     return store::outbox::fail_channels_without_sender(db, why, at);
@@ -318,7 +317,7 @@ asio::awaitable<void> fail_undeliverable(std::shared_ptr<dispatcher::impl> self)
 
 }  // namespace
 
-dispatcher::dispatcher(asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
+dispatcher::dispatcher(asio::io_context& io, services::context& ctx, std::chrono::milliseconds poll,
                        std::chrono::milliseconds retry_base)
     : impl_(std::make_shared<impl>(io, ctx, poll, retry_base)) {}
 

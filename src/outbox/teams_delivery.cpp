@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "../api/common.hpp"
+#include "switchboard/services/context.hpp"
 #include "switchboard/outbox/retry.hpp"
 #include "switchboard/store/outbox.hpp"
 #include "switchboard/store/teams.hpp"
@@ -63,7 +63,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
   return s;
 }
 
-boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound_client& client,
+boost::asio::awaitable<void> deliver_teams(services::context& ctx, http::outbound_client& client,
                                            teams::token_source& tokens, const teams_send& send,
                                            std::chrono::milliseconds retry_base) {
   outcome o;
@@ -93,7 +93,7 @@ boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound
   auto delay = backoff(attempt, retry_base, std::chrono::minutes(10),
                        std::uniform_real_distribution<double>(0, 1)(rng));
   auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
-  auto now = api::now_text(ctx);
+  auto now = services::now_text(ctx);
   if (o.what != outcome::kind::delivered)
     spdlog::warn("outbox: {} (row {}): attempt {} {}: {}", send.kind, send.outbox_id, attempt,
                  o.what == outcome::kind::retry ? "will retry" : "failed", o.error);

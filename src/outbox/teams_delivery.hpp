@@ -9,8 +9,9 @@
 #include <optional>
 #include <string>
 
-#include "switchboard/api/api.hpp"
+#include "switchboard/services/context.hpp"
 #include "switchboard/http/outbound.hpp"
+#include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 #include "switchboard/teams/connector.hpp"
 
@@ -34,7 +35,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, store::id_t outbo
                                           const std::string& at, const std::string& lease_until,
                                           const std::string& later);
 
-boost::asio::awaitable<void> deliver_teams(api::api_context& ctx, http::outbound_client& client,
+boost::asio::awaitable<void> deliver_teams(services::context& ctx, http::outbound_client& client,
                                            teams::token_source& tokens, const teams_send& send,
                                            std::chrono::milliseconds retry_base);
 

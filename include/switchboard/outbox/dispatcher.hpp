@@ -8,13 +8,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "switchboard/api/api.hpp"
+#include "switchboard/services/context.hpp"
 
 namespace switchboard::outbox {
 
 class dispatcher {
  public:
-  dispatcher(boost::asio::io_context& io, api::api_context& ctx, std::chrono::milliseconds poll,
+  dispatcher(boost::asio::io_context& io, services::context& ctx, std::chrono::milliseconds poll,
              std::chrono::milliseconds retry_base = std::chrono::seconds(2));
   ~dispatcher();
   void start();

@@ -1,0 +1,54 @@
+#pragma once
+// What every service needs: the store, the hub its events go to after a commit,
+// the clock, and the settings of the carriers, routing and Teams. The API's
+// context (api/api.hpp) extends it with what only handlers need (sessions, login
+// throttling, the widget's limiters, open sockets).
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "switchboard/core/clock.hpp"
+#include "switchboard/realtime/hub.hpp"
+#include "switchboard/store/store.hpp"
+#include "switchboard/teams/settings.hpp"
+
+namespace switchboard::services {
+
+// The carriers: webhook signature keys, REST credentials, the sandbox.
+struct carrier_settings {
+  std::string public_url;  // signatures are computed over public_url + path + query
+  std::string twilio_auth_token;
+  std::string signalwire_signing_key;
+  bool sandbox_enabled = true;
+  std::string sandbox_key;  // random per process: the sandbox signs what it injects
+  // REST credentials for outbound messages.
+  std::string twilio_account_sid, twilio_api_base;
+  std::string signalwire_project_id, signalwire_api_token, signalwire_api_base;
+  double sms_per_second_per_number = 1;
+  // The sandbox's endpoints (issue 16 item 14): requests per minute per teammate,
+  // and the data directory's key that `simulate sms` presents instead of a login.
+  int sandbox_requests_per_minute = 300;
+  std::string sandbox_local_key;
+};
+
+// How texts on teammates' lines are routed (routing.* keys).
+struct routing_settings {
+  std::chrono::seconds sticky_idle{std::chrono::hours(24)};
+  bool new_conversation_after_resolved = false;  // else a resolved conversation reopens
+};
+
+struct context {
+  store::store& db;
+  realtime::hub& hub;
+  now_fn now = system_now;
+  carrier_settings carriers{};
+  routing_settings routing{};
+  teams::settings teams{};  // Teams is off while teams.app_id is empty
+  std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
+  std::string default_country = "US";  // workspace.default_country: national phone formats
+};
+
+// The context's clock as RFC 3339 text, the store's time format.
+std::string now_text(const context& ctx);
+
+}  // namespace switchboard::services

@@ -1,0 +1,46 @@
+#pragma once
+// A teammate's reply or private note: from the inbox (POST
+// /api/v1/conversations/{id}/messages), from Teams, or from their phone. The
+// channel is decided by routing::plan_reply; a reply no channel can deliver is
+// refused (409) rather than queued forever, and a note never leaves.
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "switchboard/core/result.hpp"
+#include "switchboard/routing/reply.hpp"
+#include "switchboard/services/context.hpp"
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::services {
+
+struct reply_result {
+  store::message message;
+  store::conversation conversation;
+  bool teams_queued = false;  // also posted to the conversation's Teams thread
+  std::optional<std::string> widget_starter;  // the visitor id that started a widget chat
+};
+
+// The channel a reply would take (or why none can), inside a read or write job.
+routing::reply_plan plan_reply_for(store::database& db, store::id_t workspace_id, const store::conversation& c,
+                                   const std::optional<std::string>& chosen = std::nullopt);
+// "/greet rest" -> the canned response's body + " rest" when the shortcut exists.
+std::string expand_canned(store::database& db, store::id_t workspace_id, const std::string& body);
+// Inside a write job: the message row and, for a reply, its outbox row
+// (message.send.<channel>; a chat reply is delivered by the commit). Throws
+// job_error NOT_FOUND, or CONFLICT_STATE when no channel can deliver it.
+reply_result queue_reply(store::database& db, const store::principal& who, store::id_t conversation_id,
+                         const std::string& text, bool is_private, const std::optional<std::string>& channel,
+                         const std::string& at);
+// After the commit: events to agents and the visitor's widget, and the outbox woken.
+void publish_reply(context& ctx, const reply_result& r);
+
+// The whole use case from the inbox: queue, mirror to the conversation's Teams
+// thread, commit, publish. Errors carry the store's codes (NOT_FOUND, CONFLICT_STATE).
+boost::asio::awaitable<result<reply_result>> send_reply(context& ctx, store::principal who,
+                                                        store::id_t conversation_id, std::string text,
+                                                        bool is_private, std::optional<std::string> channel);
+
+}  // namespace switchboard::services

@@ -1,0 +1,53 @@
+#pragma once
+// The pieces every carrier flow shares, run inside a write job: the customer's
+// thread on a line (found or started), who owns a line and how it is set up, and
+// the texts the system sends to a teammate's own phone. Each reads facts, asks
+// routing/ (inbound.hpp) what to do, and writes it.
+#include <optional>
+#include <string>
+
+#include "switchboard/routing/hours.hpp"
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/numbers.hpp"
+#include "switchboard/store/routing.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::services {
+
+// The contact (by phone) and their conversation on a business number.
+struct thread_ref {
+  store::id_t workspace_id = 0, contact_id = 0, conversation_id = 0;
+  bool created = false;
+  bool open = false;  // open or pending: a customer's message need not reopen it
+};
+// Finds or creates both (routing::choose_thread decides reuse; a new conversation
+// is assigned by routing::assign_new_conversation, round robin picked here).
+thread_ref resolve_thread(store::database& db, const store::numbers::number_row& number, const std::string& from,
+                          const std::string& channel, const std::string& at, bool new_after_resolved = false);
+
+// Who owns a line and how it is set up (hours, greeting, after-hours reply).
+struct line_info {
+  std::string owner_kind;  // teammate | team | "" (unowned)
+  store::id_t owner_id = 0;
+  std::string name;
+  store::routing::line_settings settings;
+  std::optional<routing::business_hours> hours;
+};
+line_info line_of(store::database& db, const store::numbers::number_row& n);
+bool line_open(const line_info& l, const std::string& at);
+
+// How a conversation's customer is named to a teammate: their name, else their phone.
+std::string who_of(const std::optional<store::conversation>& c, const std::string& phone);
+
+// A text the system sends on its own from a line (a forward to a teammate's phone,
+// an answer to the teammate's command): an outbox row, no thread item. `about`:
+// the conversation it tells of, if any (an erasure removes the row with it).
+void queue_relay(store::database& db, store::id_t ws, store::id_t number_id, const std::string& to,
+                 const std::string& body, const std::string& at, std::optional<store::id_t> about = std::nullopt);
+
+// Tells a line owner who forwards texts to their phone about a call
+// ("@2 Dana: Missed call"); false when nothing was queued.
+bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t conversation_id, const std::string& what,
+                        const std::string& at);
+
+}  // namespace switchboard::services

@@ -1,0 +1,265 @@
+// A text arriving on a line. The facts (the line, its owner, who the sender is,
+// the customer's thread, the line's hours) are read inside the write job that
+// applies what routing/ decides, so the decision and its rows commit together.
+#include "switchboard/services/inbound_message.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "switchboard/carriers/phone.hpp"
+#include "switchboard/carriers/twiml.hpp"
+#include "switchboard/core/clock.hpp"
+#include "switchboard/routing/inbound.hpp"
+#include "switchboard/routing/sms.hpp"
+#include "switchboard/services/click_to_call.hpp"
+#include "switchboard/services/threads.hpp"
+#include "switchboard/services/wire.hpp"
+#include "switchboard/store/conversations.hpp"
+#include "switchboard/store/numbers.hpp"
+#include "switchboard/store/routing.hpp"
+#include "switchboard/store/teammates.hpp"
+#include "switchboard/teams/mirror.hpp"
+
+namespace switchboard::services {
+
+namespace {
+
+namespace conv = store::conversations;
+namespace nums = store::numbers;
+
+struct text_job {
+  inbound_text in;
+  std::string at;
+  routing_settings settings;
+  std::string public_url;  // for links in the Teams card
+  bool want_events = true;
+};
+
+struct text_outcome {
+  std::string twiml;
+  store::id_t workspace_id = 0, conversation_id = 0;  // 0: no customer thread was touched
+  // Read back for the events only when some agent socket was open (`want_events`);
+  // otherwise receive_text reads them after the commit if one has opened since.
+  std::optional<store::conversation> conversation;
+  bool created = false;
+  std::optional<store::message> message;
+  bool wake_outbox = false;  // an SMS was queued (a forward, a reply, an answer to the teammate)
+  std::optional<store::message> auto_reply;  // the after-hours reply, when one went out
+};
+
+void log_undeliverable(store::database& db, const text_job& j, std::optional<store::id_t> ws, const std::string& why) {
+  const auto& in = j.in;
+  spdlog::warn("sms {} from {} to {} ({}) not delivered: {}", in.sid, in.from, in.to, in.carrier, why);
+  store::routing::record_undeliverable(db, {0, ws, in.carrier, "sms", in.sid, in.from, in.to, why, in.body, j.at});
+}
+
+// A shared line outside its hours answers once per closed period and conversation.
+void answer_after_hours(store::database& db, const nums::number_row& number, store::id_t conversation_id,
+                        const text_job& j, text_outcome& out) {
+  if (!number.owner_team_id) return;  // only shared lines answer on their own
+  auto now = parse_rfc3339(j.at);
+  if (!now) return;
+  auto ws = number.workspace_id;
+  auto line = line_of(db, number);
+  routing::after_hours_facts f;
+  f.team_line = true;
+  f.sender_textable = carriers::country_code(j.in.from).has_value();
+  f.hours = line.hours;
+  f.now = *now;
+  if (auto text = store::routing::after_hours_replied_at(db, ws, conversation_id)) f.last_reply = parse_rfc3339(*text);
+  f.configured_reply = line.settings.after_hours_reply;
+  auto reply = routing::after_hours_reply(f);
+  if (!reply) return;
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = conversation_id;
+  m.direction = "outbound";
+  m.sender_kind = "bot";
+  m.channel = "sms";
+  m.body = *reply;
+  m.status = "queued";
+  m.created_at = j.at;
+  auto mid = conv::insert_message(db, m);
+  conv::enqueue_outbox(db, ws, "message.send.sms",
+                       {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, j.at);
+  store::routing::set_after_hours_replied(db, ws, conversation_id, j.at);
+  out.auto_reply = conv::find_message(db, ws, mid);
+  out.wake_outbox = true;
+}
+
+// The owner texting their own line from their own phone: a command (routing/sms.hpp).
+void teammate_speaks(store::database& db, const text_job& j, const nums::number_row& number,
+                     const store::teammate& tm, text_outcome& out) {
+  const auto& in = j.in;
+  auto ws = number.workspace_id;
+  auto said = routing::parse_teammate_text(in.body);
+  routing::phone_context pc;
+  for (auto& c : store::routing::active_on_number(db, ws, tm.id, number.id, 9))
+    pc.active.push_back({store::routing::selector_for(db, ws, tm.id, c.conversation_id, j.at), c.conversation_id,
+                         c.who.rfind('+', 0) == 0 ? carriers::format_display(c.who) : c.who});
+  if (said.selector > 0) {
+    auto cid = store::routing::conversation_of(db, tm.id, said.selector);
+    if (cid && conv::find(db, ws, *cid)) pc.selected = cid;
+  }
+  if (auto st = store::routing::sticky_of(db, tm.id)) {
+    pc.sticky = st->conversation_id;
+    pc.sticky_at = parse_rfc3339(st->at);
+  }
+  pc.now = parse_rfc3339(j.at).value_or(std::chrono::system_clock::now());
+  pc.sticky_idle = j.settings.sticky_idle;
+  auto d = routing::decide_teammate_text(said, pc);
+  switch (d.what) {
+    case routing::phone_decision::action::reply: {
+      store::message m;
+      m.workspace_id = ws;
+      m.conversation_id = *d.conversation_id;
+      m.direction = "outbound";
+      m.sender_kind = "teammate";
+      m.sender_id = tm.id;
+      m.channel = "sms";
+      m.body = d.text;
+      m.status = "queued";
+      m.created_at = j.at;
+      auto mid = conv::insert_message(db, m);
+      conv::enqueue_outbox(db, ws, "message.send.sms",
+                           {{"message_id", mid}, {"conversation_id", *d.conversation_id}, {"channel", "sms"}}, j.at);
+      store::routing::set_sticky(db, ws, tm.id, *d.conversation_id, j.at);
+      out.message = conv::find_message(db, ws, mid);
+      out.conversation = conv::find(db, ws, *d.conversation_id);
+      break;
+    }
+    case routing::phone_decision::action::call:
+      // Click-to-call from the phone: the line rings this phone, then dials the customer.
+      try {
+        auto item = queue_click_to_call(db, ws, tm.id, *d.conversation_id, j.at);
+        store::routing::set_sticky(db, ws, tm.id, *d.conversation_id, j.at);
+        out.message = item;
+        out.conversation = conv::find(db, ws, *d.conversation_id);
+      } catch (const store::job_error& e) {
+        queue_relay(db, ws, number.id, in.from, std::string("Cannot call: ") + e.what(), j.at, d.conversation_id);
+      }
+      break;
+    case routing::phone_decision::action::tell:
+      queue_relay(db, ws, number.id, in.from, d.to_teammate, j.at, d.conversation_id);
+      break;
+  }
+  out.wake_outbox = true;
+}
+
+text_outcome store_text(store::database& db, const text_job& j) {
+  const auto& in = j.in;
+  text_outcome out;
+  // Never an error for what we cannot deliver: the carrier would retry forever.
+  out.twiml = carriers::twiml::render({});
+  auto number = nums::find_active(db, in.to);
+  // A retry answers the same and stores nothing new. A customer's text is known by
+  // its message (unique per workspace, channel and MessageSid; see the DUPLICATE
+  // below), which saves a webhook_events row per text; texts that store no customer
+  // message (undeliverable, a teammate's own command) claim a webhook_events row.
+  auto first_time = [&](std::optional<store::id_t> ws) {
+    auto seen = nums::claim_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, j.at);
+    if (seen) out.twiml = *seen;
+    return !seen;
+  };
+  if (!number) {
+    if (first_time(std::nullopt)) log_undeliverable(db, j, std::nullopt, "no active number " + in.to);
+    return out;
+  }
+  auto ws = number->workspace_id;
+  std::optional<store::teammate> owner;
+  if (number->owner_teammate_id) owner = store::teammates::find(db, ws, *number->owner_teammate_id);
+  auto sender = nums::classify_sender(db, in.from);
+  routing::inbound_facts facts{.number_known = true,
+                               .from_is_our_line = sender.our_line,
+                               .from_is_owner_phone = owner && owner->physical_number == in.from,
+                               .from_is_teammate_phone = sender.teammate_phone};
+  switch (routing::classify_inbound(facts)) {
+    case routing::inbound_kind::loop:
+      // One of our own lines texting another would bounce forever.
+      if (first_time(ws))
+        log_undeliverable(db, j, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
+      return out;
+    case routing::inbound_kind::owner:
+      if (first_time(ws)) teammate_speaks(db, j, *number, *owner, out);
+      return out;
+    case routing::inbound_kind::other_teammate:
+      // Another teammate's own phone is never a customer.
+      if (first_time(ws)) log_undeliverable(db, j, ws, "the sender is a teammate's own phone, not this line's owner");
+      return out;
+    case routing::inbound_kind::unknown_number:
+    case routing::inbound_kind::customer:
+      break;
+  }
+
+  auto th = resolve_thread(db, *number, in.from, "sms", j.at, j.settings.new_conversation_after_resolved);
+  out.created = th.created;
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = th.conversation_id;
+  m.direction = "inbound";
+  m.sender_kind = "contact";
+  m.sender_id = th.contact_id;
+  m.channel = "sms";
+  m.body = in.body;
+  m.status = "received";
+  m.external_id = in.sid;
+  m.media = in.media;
+  m.created_at = j.at;
+  // The message's own INSERT finds a retry (no lookup before it): the job then
+  // fails, and rolls back whatever it did for it (a contact, a conversation).
+  auto inserted = conv::insert_message_once(db, m, !th.open);
+  if (!inserted) throw store::job_error("DUPLICATE", "message " + in.sid + " is already stored");
+  auto mid = *inserted;
+  out.workspace_id = ws;
+  out.conversation_id = th.conversation_id;
+  m.id = mid;
+  if (teams::mirror_item(db, m, j.public_url, j.at)) out.wake_outbox = true;
+  if (j.want_events) out.message = conv::find_message(db, ws, mid);
+  answer_after_hours(db, *number, th.conversation_id, j, out);
+  routing::forward_facts fwd{owner ? owner->sms_forwarding : "none", owner ? owner->physical_number : std::nullopt,
+                             0, "", in.body, in.media.is_array() ? in.media.size() : 0};
+  bool forwards = routing::forward_to_phone(fwd).has_value();
+  if (j.want_events || forwards) out.conversation = conv::find(db, ws, th.conversation_id);
+  if (!owner) return out;
+  store::routing::set_sticky(db, ws, owner->id, th.conversation_id, j.at);
+  if (!forwards) return out;
+  fwd.selector = store::routing::selector_for(db, ws, owner->id, th.conversation_id, j.at);
+  fwd.who = who_of(out.conversation, in.from);
+  auto relay = routing::forward_to_phone(fwd);
+  queue_relay(db, ws, number->id, relay->to, relay->body, j.at, th.conversation_id);
+  out.wake_outbox = true;
+  return out;
+}
+
+}  // namespace
+
+boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_text in) {
+  auto sid = in.sid;
+  // With no socket open anywhere the job skips reading rows back for events nobody gets.
+  text_job j{std::move(in), now_text(ctx), ctx.routing, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
+  auto job = [j = std::move(j)](store::database& db) { return store_text(db, j); };
+  auto r = co_await ctx.db.write(std::move(job));
+  // A retry of a stored text gets the first answer (a customer's text has no TwiML).
+  if (!r && r.err().code == "DUPLICATE") co_return carriers::twiml::render({});
+  // Acknowledge only what committed: an error makes the carrier retry.
+  if (!r) co_return error{"INTERNAL", "could not store the message"};
+  auto ws = r->workspace_id;
+  if (r->conversation_id && ctx.hub.has_subscribers(ws, agents_topic)) {
+    if (!r->message) {  // a socket opened during the write
+      auto cid = r->conversation_id;
+      auto read = [ws, cid, sid](store::database& db) {
+        return std::make_pair(conv::find(db, ws, cid), conv::find_by_external(db, ws, "sms", sid));
+      };
+      auto rows = co_await ctx.db.read(std::move(read));
+      if (rows) std::tie(r->conversation, r->message) = std::move(*rows);
+    }
+    if (r->conversation)
+      ctx.hub.publish(ws, agents_topic, r->created ? "conversation.created" : "conversation.updated",
+                      to_json(*r->conversation));
+    if (r->message) ctx.hub.publish(ws, agents_topic, "message.created", to_json(*r->message));
+    if (r->auto_reply) ctx.hub.publish(ws, agents_topic, "message.created", to_json(*r->auto_reply));
+  }
+  if (r->wake_outbox && ctx.outbox_ready) ctx.outbox_ready();
+  co_return std::move(r->twiml);
+}
+
+}  // namespace switchboard::services

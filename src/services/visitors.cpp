@@ -1,0 +1,38 @@
+#include "switchboard/services/visitors.hpp"
+
+#include "switchboard/services/wire.hpp"
+
+namespace switchboard::services {
+
+using nlohmann::json;
+
+std::string visitor_topic(store::id_t contact_id) { return "visitor:" + std::to_string(contact_id); }
+// Visitor ids start with "v_", so these never collide with a contact's topic.
+std::string anonymous_topic(const std::string& visitor_id) { return "visitor:" + visitor_id; }
+
+void publish_to_visitors(context& ctx, store::id_t ws, store::id_t contact_id, const std::optional<std::string>& starter,
+                         std::string_view type, const json& data, realtime::hub::delivery how) {
+  auto topic = visitor_topic(contact_id);
+  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
+  if (!starter) return;
+  topic = anonymous_topic(*starter);
+  if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
+}
+
+json visitor_message_json(const store::message& m) {
+  return {{"id", id_str(m.id)},
+          {"conversation_id", id_str(m.conversation_id)},
+          {"body", m.body},
+          {"private", false},
+          {"channel", m.channel},
+          {"direction", m.direction},
+          {"kind", m.kind},
+          {"sender",
+           {{"kind", m.sender_kind},
+            {"id", m.sender_kind == "teammate" ? opt_id(m.sender_id) : json(nullptr)},
+            {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
+          {"status", m.status},
+          {"created_at", m.created_at}};
+}
+
+}  // namespace switchboard::services

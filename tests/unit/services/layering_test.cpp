@@ -1,0 +1,82 @@
+// Issue 17: dependencies point down (docs/architecture.md, "Layers"): handlers →
+// services → routing decisions → repositories. This test reads every #include of
+// src/ and include/ and fails, naming the file and line, when a layer reaches up
+// or sideways: the outbox or a service including the API, a routing decision
+// including the store or sockets, the store including a service, Beast outside http/.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct rule {
+  std::vector<std::string> dirs;       // where the rule applies (prefixes of the relative path)
+  std::vector<std::string> forbidden;  // include paths that may not appear (substrings)
+  const char* why;
+};
+
+const std::vector<rule>& rules() {
+  static const std::vector<rule> all = {
+      {{"src/outbox/", "include/switchboard/outbox/"},
+       {"api/", "../api"},
+       "the outbox dispatcher calls services, never the API"},
+      {{"src/services/", "include/switchboard/services/"},
+       {"switchboard/api/", "../api", "boost/beast", "http/server.hpp", "http/router.hpp"},
+       "services know neither handlers nor HTTP"},
+      {{"src/routing/", "include/switchboard/routing/"},
+       {"switchboard/store/", "switchboard/services/", "switchboard/api/", "boost/asio", "boost/beast",
+        "switchboard/http/"},
+       "routing decisions are pure: facts in, plan out"},
+      {{"src/store/", "include/switchboard/store/"},
+       {"switchboard/services/", "switchboard/api/", "switchboard/routing/", "switchboard/outbox/",
+        "boost/beast"},
+       "the store knows no layer above it"},
+      {{"src/core/", "include/switchboard/core/"},
+       {"switchboard/store/", "switchboard/services/", "switchboard/api/", "switchboard/http/"},
+       "core is the bottom"},
+  };
+  return all;
+}
+
+}  // namespace
+
+TEST(layering, no_layer_includes_one_above_it) {
+  const fs::path root = SWITCHBOARD_SOURCE_DIR;
+  const std::regex include_line(R"re(^\s*#\s*include\s*[<"]([^>"]+)[>"])re");
+  std::string found;
+  int checked = 0;
+  for (auto top : {"src", "include/switchboard"}) {
+    for (auto& entry : fs::recursive_directory_iterator(root / top)) {
+      if (!entry.is_regular_file()) continue;
+      auto ext = entry.path().extension();
+      if (ext != ".cpp" && ext != ".hpp") continue;
+      auto rel = fs::relative(entry.path(), root).generic_string();
+      std::ifstream in(entry.path());
+      std::string line;
+      std::smatch m;
+      for (int n = 1; std::getline(in, line); ++n) {
+        if (!std::regex_search(line, m, include_line)) continue;
+        auto target = m[1].str();
+        for (auto& r : rules()) {
+          bool applies = false;
+          for (auto& d : r.dirs) applies = applies || rel.rfind(d, 0) == 0;
+          if (!applies) continue;
+          ++checked;
+          for (auto& bad : r.forbidden)
+            if (target.find(bad) != std::string::npos) {
+              found += "\n  " + rel + ":" + std::to_string(n) + " includes " + target + " (" + r.why + ")";
+              break;
+            }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 100) << "the source tree was not found under " << root;
+  EXPECT_TRUE(found.empty()) << "a layer reaches up:" << found;
+}
