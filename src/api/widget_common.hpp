@@ -5,23 +5,19 @@
 #include <string>
 
 #include "common.hpp"
+#include "switchboard/services/widget_chat.hpp"
 #include "switchboard/store/widget.hpp"
 
 namespace switchboard::api {
 
-struct visitor {
-  id_t workspace_id = 0, session_id = 0;
-  id_t contact_id = 0;  // 0: anonymous and has not written yet (issue 16 item 12)
-  std::string visitor_id;
-  bool verified = false;
+struct visitor : services::visitor_ref {
+  id_t session_id = 0;
   // Set when the token was refreshed on this request (under 25% of its life left).
   std::optional<std::string> new_token, new_expires_at;
 };
 
 // Inside a store job: whether this session may read and write the conversation.
-// A verified session: every conversation of its contact. Otherwise: only those
-// its visitor id started, whatever merges did (issue 16 item 10).
-bool visitor_may_see(store::database& db, const visitor& v, const store::conversation& c);
+using services::visitor_may_see;
 // The hub topic a visitor's sockets listen on (visitor_topic or anonymous_topic).
 std::string socket_topic(const visitor& v);
 

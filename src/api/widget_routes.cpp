@@ -29,15 +29,6 @@ std::string socket_topic(const visitor& v) {
   return v.verified && v.contact_id ? visitor_topic(v.contact_id) : anonymous_topic(v.visitor_id);
 }
 
-bool visitor_may_see(store::database& db, const visitor& v, const store::conversation& c) {
-  if (c.workspace_id != v.workspace_id) return false;
-  // Verified identity: the contact's whole history, on any device.
-  if (v.verified && v.contact_id && c.contact_id == v.contact_id) return true;
-  // Otherwise only what this visitor id started: a merge moves conversations
-  // between contacts but never gives an unverified visitor someone else's.
-  auto starter = wstore::starter_of(db, v.workspace_id, c.id);
-  return starter && *starter == v.visitor_id;
-}
 
 std::optional<response> ip_limited(api_context& ctx, const request& req) {
   if (auto wait = ctx.widget.per_ip.hit(req.remote, ctx.now())) {
@@ -325,63 +316,6 @@ asio::awaitable<response> revoke_session(api_context& ctx, request& req) {
 
 // ---- conversations and messages ---------------------------------------------
 
-struct posted {
-  store::conversation conversation;
-  store::message message;
-  bool teams_queued = false;
-  std::optional<std::string> starter;  // the visitor id that started the conversation
-};
-
-// A visitor's message inside a write job: new conversation when cid is 0.
-posted store_visitor_message(store::database& db, const visitor& v, id_t cid, const std::string& text,
-                             const std::string& public_url, const std::string& at) {
-  id_t contact = v.contact_id;
-  if (cid == 0) {
-    // The visitor's first message is what creates its contact (issue 16 item 12).
-    if (!contact) contact = wstore::contact_for_first_message(db, v.workspace_id, v.visitor_id, at);
-    store::conversation c;
-    c.workspace_id = v.workspace_id;
-    c.contact_id = contact;
-    c.channel = "chat";
-    c.created_at = at;
-    cid = conv::insert(db, c);
-    wstore::record_starter(db, v.workspace_id, cid, v.visitor_id, at);
-  } else {
-    auto c = conv::find(db, v.workspace_id, cid);
-    if (!c || !visitor_may_see(db, v, *c)) throw store::job_error("NOT_FOUND", "conversation not found");
-    contact = c->contact_id;  // a merge may have moved it: the message is the conversation's contact's
-  }
-  store::message m;
-  m.workspace_id = v.workspace_id;
-  m.conversation_id = cid;
-  m.direction = "inbound";
-  m.sender_kind = "contact";
-  m.sender_id = contact;
-  m.channel = "chat";
-  m.body = text;
-  m.status = "received";
-  m.created_at = at;
-  auto mid = conv::insert_message(db, m);
-  m.id = mid;
-  posted out;
-  // A customer item: the conversation's Teams thread gets it like an inbound SMS.
-  out.teams_queued = teams::mirror_item(db, m, public_url, at);
-  out.message = *conv::find_message(db, v.workspace_id, mid);
-  out.conversation = *conv::find(db, v.workspace_id, cid);
-  out.starter = wstore::starter_of(db, v.workspace_id, cid);
-  return out;
-}
-
-void publish_visitor_message(api_context& ctx, const posted& p, bool created) {
-  auto ws = p.message.workspace_id;
-  if (p.teams_queued && ctx.outbox_ready) ctx.outbox_ready();
-  if (created) ctx.hub.publish(ws, "agents", "conversation.created", to_json(p.conversation));
-  ctx.hub.publish(ws, "agents", "message.created", to_json(p.message));
-  if (!created) ctx.hub.publish(ws, "agents", "conversation.updated", to_json(p.conversation));
-  // The visitor's other tabs.
-  publish_to_visitors(ctx, ws, p.conversation.contact_id, p.starter, "message.created", visitor_message_json(p.message));
-}
-
 response with_token(response r, const visitor& v) {
   if (v.new_token) {
     r.headers.add("X-Widget-Token", *v.new_token);
@@ -425,16 +359,8 @@ asio::awaitable<response> post_visitor_message(api_context& ctx, request& req, b
   auto text = message_text(ctx, *body);
   if (!text) co_return response::from(text.err());
   if (auto r = visitor_limited(ctx, *v)) co_return *r;
-  auto who = *v;
-  auto at = now_text(ctx);
-  auto public_url = ctx.carriers.public_url;
-  auto msg = *text;
-  auto job = [who, cid, msg, public_url, at](store::database& db) {
-    return store_visitor_message(db, who, cid, msg, public_url, at);
-  };
-  auto p = co_await ctx.db.write(std::move(job));
+  auto p = co_await services::post_visitor_message(ctx, *v, cid, *text);
   if (!p) co_return store_error(p.err());
-  publish_visitor_message(ctx, *p, create);
   if (!create) co_return with_token(response::json(201, visitor_message_json(p->message)), *v);
   auto cj = visitor_conversation_json(p->conversation);
   cj["messages"] = json::array({visitor_message_json(p->message)});
@@ -707,7 +633,12 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
     case widget::token_state::valid:
       break;
   }
-  visitor v{s->workspace_id, s->id, s->contact_id, s->visitor_id, s->verified, std::nullopt, std::nullopt};
+  visitor v;
+  v.workspace_id = s->workspace_id;
+  v.session_id = s->id;
+  v.contact_id = s->contact_id;
+  v.visitor_id = s->visitor_id;
+  v.verified = s->verified;
   auto issued = parse_rfc3339(s->created_at).value_or(now);
   if (widget::needs_refresh(issued, expires, now)) {
     auto fresh = widget::issue_token(now, ctx.widget.token_ttl);

@@ -1,0 +1,42 @@
+#pragma once
+// The website widget's visitor writing: a new chat or a message in one of theirs.
+// Stored like an inbound text (a customer item: mirrored to Teams), then heard by
+// the workspace's agents and the visitor's other tabs.
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "switchboard/core/result.hpp"
+#include "switchboard/services/context.hpp"
+#include "switchboard/store/models.hpp"
+#include "switchboard/store/sqlite.hpp"
+
+namespace switchboard::services {
+
+// Who is writing, as their widget session says.
+struct visitor_ref {
+  store::id_t workspace_id = 0;
+  store::id_t contact_id = 0;  // 0: anonymous and has not written yet (issue 16 item 12)
+  std::string visitor_id;
+  bool verified = false;
+};
+
+// Inside a store job: whether this visitor may read and write the conversation.
+// A verified visitor: every conversation of their contact. Otherwise only those
+// their visitor id started, whatever merges did (issue 16 item 10).
+bool visitor_may_see(store::database& db, const visitor_ref& v, const store::conversation& c);
+
+struct visitor_post {
+  store::conversation conversation;
+  store::message message;
+  bool created = false;       // a new chat
+  bool teams_queued = false;  // mirrored to the conversation's Teams thread
+  std::optional<std::string> starter;  // the visitor id that started the conversation
+};
+// conversation_id 0 starts a chat (and, for an anonymous visitor, their contact).
+// NOT_FOUND when the visitor may not see the conversation.
+boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, visitor_ref v,
+                                                                  store::id_t conversation_id, std::string text);
+
+}  // namespace switchboard::services
