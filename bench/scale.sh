@@ -125,11 +125,13 @@ for _ in range(99):
 queries.append(("all, 100th page", path))
 queries += [
     ("thread (10k msgs), first page", "/api/v1/conversations/" + env["BIG_THREAD"] + "/messages"),
-    ("q=" + env["COMMON_WORD"] + " (common)", q(env["COMMON_WORD"])),
-    ("q=" + env["RARE_WORD"] + " (rare)", q(env["RARE_WORD"])),
-    ("q=" + env["CONTACT_NAME"] + " (name)", q(env["CONTACT_NAME"])),
-    ("q=" + env["PHONE"] + " (phone)", q(env["PHONE"])),
+    ("q, a common word", q(env["COMMON_WORD"])),
+    ("q, a rare word", q(env["RARE_WORD"])),
+    ("q, a contact's name", q(env["CONTACT_NAME"])),
+    ("q, a phone", q(env["PHONE"])),
 ]
+print(f"  search words: {env['COMMON_WORD']!r}, {env['RARE_WORD']!r}, {env['CONTACT_NAME']!r}, {env['PHONE']!r}",
+      file=sys.stderr, flush=True)
 for name, p in queries:
     items = len(call("GET", p, token=token)["items"])
     for _ in range(5): call("GET", p, token=token)

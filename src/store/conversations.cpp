@@ -190,16 +190,7 @@ std::unordered_set<id_t> matching_contacts(database& db, id_t workspace_id, cons
   // Trigrams need 3 characters (UTF-8: count the bytes that start one).
   auto chars = std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
   if (chars >= 3) {
-    q = &db.prepare(
-        "SELECT k.id FROM contacts k WHERE k.id IN (SELECT -rowid FROM contact_search"
-        "  WHERE contact_search MATCH ?2 AND rowid < 0)"
-        " AND k.workspace_id = ?1 AND (k.name LIKE ?3 ESCAPE '\\' OR k.email LIKE ?3 ESCAPE '\\')"
-        " UNION SELECT i.contact_id FROM contact_identities i WHERE i.id IN (SELECT rowid FROM contact_search"
-        "  WHERE contact_search MATCH ?2 AND rowid > 0)"
-        " AND i.workspace_id = ?1 AND i.value LIKE ?3 ESCAPE '\\'"
-        " UNION SELECT i.contact_id FROM contact_identities i WHERE ?5 IS NOT NULL AND i.id IN (SELECT rowid"
-        "  FROM contact_search WHERE contact_search MATCH ?4 AND rowid > 0)"
-        " AND i.workspace_id = ?1 AND i.kind = 'phone' AND i.value LIKE ?5");
+    q = &db.prepare(contact_search_sql());
     q->bind_all(workspace_id, fts_phrase(text), like_pattern(text),
                 fts_phrase(digits.empty() ? text : digits), phone_like);
   } else {
@@ -332,6 +323,21 @@ std::vector<conversation> search(database& db, id_t workspace_id, const list_fil
 }
 
 }  // namespace
+
+std::string contact_search_sql() {
+  // The trigram matches drive the lookups by id. The unary + keeps SQLite from
+  // reading (workspace_id, kind, value) instead: it scanned every identity of the
+  // workspace, checking each against the match list (110 ms at a million).
+  return "SELECT k.id FROM contacts k WHERE k.id IN (SELECT -rowid FROM contact_search"
+         "  WHERE contact_search MATCH ?2 AND rowid < 0)"
+         " AND +k.workspace_id = ?1 AND (k.name LIKE ?3 ESCAPE '\\' OR k.email LIKE ?3 ESCAPE '\\')"
+         " UNION SELECT i.contact_id FROM contact_identities i WHERE i.id IN (SELECT rowid FROM contact_search"
+         "  WHERE contact_search MATCH ?2 AND rowid > 0)"
+         " AND +i.workspace_id = ?1 AND i.value LIKE ?3 ESCAPE '\\'"
+         " UNION SELECT i.contact_id FROM contact_identities i WHERE ?5 IS NOT NULL AND i.id IN (SELECT rowid"
+         "  FROM contact_search WHERE contact_search MATCH ?4 AND rowid > 0)"
+         " AND +i.workspace_id = ?1 AND +i.kind = 'phone' AND i.value LIKE ?5";
+}
 
 std::string search_walk_sql() {
   // FTS5 delivers rowid DESC itself (no sort), so stepping fewer rows reads fewer.

@@ -31,6 +31,8 @@ struct list_filter {
 std::string list_sql(const list_filter& f);
 // A search's walk over the text's matches, newest first (its plan is tested: no sort).
 std::string search_walk_sql();
+// A search's contacts: trigram matches, then checked with LIKE (plan tested: looked up by id).
+std::string contact_search_sql();
 
 std::optional<conversation> find(database& db, id_t workspace_id, id_t id);
 // A page of the inbox, newest activity first. With `q`, a search: the matching

@@ -204,3 +204,21 @@ TEST(search_order, the_text_walk_reads_matches_in_order_without_a_sort) {
   EXPECT_NE(r->find("VIRTUAL TABLE"), std::string::npos) << *r;
   EXPECT_LT(r->find("VIRTUAL TABLE"), r->find("SEARCH m")) << "FTS5 is the outer loop:\n" << *r;
 }
+
+// Contacts are looked up by the trigram index's ids, never by scanning the
+// workspace's contacts or identities.
+TEST(search_order, contacts_are_found_through_the_trigram_index_by_id) {
+  fixture fx;
+  auto r = fx.s->read_sync([&](st::database& db) {
+    std::string plan;
+    auto& q = db.prepare("EXPLAIN QUERY PLAN " + conv::contact_search_sql());
+    while (q.step()) plan += q.column_text(3) + "\n";
+    q.reset();
+    return plan;
+  });
+  ASSERT_TRUE(r) << r.err().message;
+  EXPECT_EQ(r->find("SCAN k"), std::string::npos) << *r;
+  EXPECT_EQ(r->find("SCAN i"), std::string::npos) << *r;
+  EXPECT_EQ(r->find("(workspace_id=?)"), std::string::npos) << *r;
+  EXPECT_EQ(r->find("kind=?"), std::string::npos) << *r;
+}
