@@ -54,7 +54,7 @@ result<std::optional<std::optional<id_t>>> id_field(const json& body, const char
 // "t<activity time>~<id>" (opaque to clients).
 std::string make_activity_cursor(const store::conversation& c) {
   std::string out = "t";
-  out += c.last_message_at.value_or(c.created_at);
+  out += c.list_key ? *c.list_key : c.last_message_at.value_or(c.created_at);  // a search's own order
   out += '~';
   out += std::to_string(c.id);
   return out;

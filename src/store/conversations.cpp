@@ -1,5 +1,9 @@
 #include "switchboard/store/conversations.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <unordered_set>
+
 namespace switchboard::store::conversations {
 namespace {
 
@@ -125,19 +129,13 @@ std::optional<conversation> find(database& db, id_t workspace_id, id_t id) {
   return c;
 }
 
-std::string list_sql(const list_filter& f) {
-  // Newest activity first. Only the filters in use are in the SQL (an `?n IS NULL OR`
-  // term would keep SQLite from using the index of that view), so each view walks an
-  // index of schema 15 in (activity, id) order: no temporary B-tree, and the work is
-  // bounded by the page size (tests/unit/store/inbox_order_test.cpp checks the plans).
-  std::string sql = std::string("SELECT ") + conv_columns +
-                    " FROM conversations c JOIN contacts k ON k.id = c.contact_id"
-                    " WHERE c.workspace_id = ?1";
-  // (activity, id) < (?12, ?2), spelled so that the first term is a range on the
-  // index: a later page starts where the last one ended instead of skipping to it.
-  if (f.before)
-    sql += " AND coalesce(c.last_message_at, c.created_at) <= ?12"
-           " AND (coalesce(c.last_message_at, c.created_at) < ?12 OR c.id < ?2)";
+namespace {
+
+// The view's filters, as terms on `c` (parameters ?3 … ?7). Only the filters in use
+// are in the SQL: an `?n IS NULL OR` term would keep SQLite from using the index of
+// that view.
+std::string filter_sql(const list_filter& f) {
+  std::string sql;
   if (f.status) sql += " AND c.status = ?3";
   if (f.team_id) sql += " AND c.team_id = ?4";
   if (f.contact_id) sql += " AND c.contact_id = ?5";
@@ -147,46 +145,234 @@ std::string list_sql(const list_filter& f) {
   if (f.label)
     sql += " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id"
            " AND l.label = ?7)";
-  if (f.q)
-    // Message text (FTS5), or the contact: name, email or any identity by
-    // substring, and a phone by its digits however they were typed (issue 16 item 21).
-    sql += " AND (c.id IN (SELECT m.conversation_id FROM messages m WHERE m.workspace_id = ?1"
-           "  AND m.id IN (SELECT rowid FROM search.messages_fts WHERE messages_fts MATCH ?8))"
-           " OR c.contact_id IN (SELECT k2.id FROM contacts k2 WHERE k2.workspace_id = ?1"
-           "  AND (k2.name LIKE ?10 ESCAPE '\\' OR k2.email LIKE ?10 ESCAPE '\\'))"
-           " OR c.contact_id IN (SELECT i.contact_id FROM contact_identities i WHERE i.workspace_id = ?1"
-           "  AND (i.value LIKE ?10 ESCAPE '\\' OR (?11 IS NOT NULL AND i.kind = 'phone' AND i.value LIKE ?11))))";
+  return sql;
+}
+
+void bind_filters(statement& q, const list_filter& f) {
+  if (f.status) q.bind(3, *f.status);
+  if (f.team_id) q.bind(4, *f.team_id);
+  if (f.contact_id) q.bind(5, *f.contact_id);
+  if (f.assignee == list_filter::who::me || f.assignee == list_filter::who::teammate) q.bind(6, f.assignee_id);
+  if (f.label) q.bind(7, *f.label);
+}
+
+// "415-555-0177", "(415) 555 0177", "4155550177": the digits, when the text is a
+// phone number's (only digits and separators, at least 4 digits); else empty.
+std::string phone_digits(const std::string& text) {
+  std::string digits;
+  for (char ch : text) {
+    if (ch >= '0' && ch <= '9') digits += ch;
+    else if (!(ch == ' ' || ch == '-' || ch == '.' || ch == '(' || ch == ')' || ch == '+' || ch == '/')) return {};
+  }
+  return digits.size() >= 4 ? digits : std::string();
+}
+
+// One FTS5 phrase: with the trigram tokenizer, the rows containing the text.
+std::string fts_phrase(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += "\"\"";
+    else out += c;
+  }
+  return out + "\"";
+}
+
+// The contacts whose name, email or an identity contains the text (LIKE, so ASCII
+// case does not matter), or a phone its digits. Texts of 3 bytes or more go through
+// the trigram index of schema 16 and are then checked with the same LIKE terms;
+// shorter ones (which trigrams cannot answer) scan.
+std::unordered_set<id_t> matching_contacts(database& db, id_t workspace_id, const std::string& text) {
+  auto digits = phone_digits(text);
+  std::optional<std::string> phone_like;
+  if (!digits.empty()) phone_like = "%" + digits + "%";
+  std::unordered_set<id_t> out;
+  statement* q;
+  // Trigrams need 3 characters (UTF-8: count the bytes that start one).
+  auto chars = std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
+  if (chars >= 3) {
+    q = &db.prepare(contact_search_sql());
+    q->bind_all(workspace_id, fts_phrase(text), like_pattern(text),
+                fts_phrase(digits.empty() ? text : digits), phone_like);
+  } else {
+    q = &db.prepare(
+        "SELECT k.id FROM contacts k WHERE k.workspace_id = ?1"
+        " AND (k.name LIKE ?2 ESCAPE '\\' OR k.email LIKE ?2 ESCAPE '\\')"
+        " UNION SELECT i.contact_id FROM contact_identities i WHERE i.workspace_id = ?1"
+        " AND i.value LIKE ?2 ESCAPE '\\'");
+    q->bind_all(workspace_id, like_pattern(text));
+  }
+  while (q->step()) out.insert(q->column_int(0));
+  q->reset();
+  return out;
+}
+
+constexpr const char* newest_message_sql =
+    "SELECT max(x) FROM (SELECT max(message_id) AS x FROM message_threads"
+    "  WHERE workspace_id = ?1 AND conversation_id = ?2"
+    " UNION ALL SELECT max(id) FROM messages WHERE id > (SELECT last_id FROM thread_progress WHERE id = 1)"
+    "  AND workspace_id = ?1 AND conversation_id = ?2)";
+
+// A search: see list() in the header for the order and the cursor.
+std::vector<conversation> search(database& db, id_t workspace_id, const list_filter& f) {
+  std::vector<conversation> out;
+  // The cursor's key: a message id. Another list's cursor (a time) matches nothing.
+  std::int64_t before_key = INT64_MAX;
+  id_t before_id = 0;
+  if (f.before) {
+    auto& a = f.before->activity_at;
+    if (a.empty() || a.size() > 18 || a.find_first_not_of("0123456789") != std::string::npos) return out;
+    before_key = std::stoll(a);
+    before_id = f.before->id;
+  }
+  auto after_cursor = [&](std::int64_t key, id_t id) {
+    return !f.before || key < before_key || (key == before_key && id < before_id);
+  };
+  const auto filters = filter_sql(f);
+  const std::string row_sql = std::string("SELECT ") + conv_columns +
+                              " FROM conversations c JOIN contacts k ON k.id = c.contact_id"
+                              " WHERE c.workspace_id = ?1 AND c.id = ?2" + filters;
+  struct hit {
+    std::int64_t key;
+    conversation c;
+  };
+  std::vector<hit> hits;
+
+  // 1. Conversations whose contact matches: keyed by their newest message. The work
+  // grows with the matching contacts, not with the workspace.
+  auto contacts = matching_contacts(db, workspace_id, *f.q);
+  {
+    std::vector<id_t> ids;
+    auto& q = db.prepare("SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2");
+    for (auto contact : contacts) {
+      q.bind_all(workspace_id, contact);
+      while (q.step()) ids.push_back(q.column_int(0));
+      q.reset();
+    }
+    for (auto id : ids) {
+      auto& nq = db.prepare(newest_message_sql);
+      nq.bind_all(workspace_id, id);
+      std::int64_t key = nq.step() ? nq.column_opt_int(0).value_or(0) : 0;
+      nq.reset();
+      if (!after_cursor(key, id)) continue;
+      auto& rq = db.prepare(row_sql);
+      rq.bind_all(workspace_id, id);
+      bind_filters(rq, f);
+      if (rq.step()) hits.push_back({key, conv_row(rq)});
+      rq.reset();
+    }
+  }
+  auto newer = [](const hit& a, const hit& b) { return a.key != b.key ? a.key > b.key : a.c.id > b.c.id; };
+  std::sort(hits.begin(), hits.end(), newer);
+  if (hits.size() > static_cast<std::size_t>(f.limit)) hits.resize(static_cast<std::size_t>(f.limit));
+
+  // 2. Message text: the matches newest first (message ids grow with time), each new
+  // conversation met keyed by that match, until the page is full. A common word
+  // stops after about a page of matches; a rare one reads all of its few.
+  const auto match = fts_query(*f.q);
+  if (!match.empty()) {
+    std::unordered_set<id_t> seen;
+    std::size_t from_text = 0;
+    const std::size_t from_contacts = hits.size();  // sorted, before the text's
+    auto& walk = db.prepare(search_walk_sql());
+    walk.bind_all(match, before_key);
+    while (walk.step()) {
+      std::int64_t key = walk.column_int(0);
+      // Full once `limit` hits are newer than this match (the contacts' included).
+      std::size_t newer_hits = from_text;
+      for (std::size_t i = 0; i < from_contacts; ++i)
+        if (hits[i].key > key) ++newer_hits;
+      if (newer_hits >= static_cast<std::size_t>(f.limit)) break;
+      if (walk.column_int(1) != workspace_id) continue;
+      id_t id = walk.column_int(2);
+      if (!seen.insert(id).second) continue;
+      if (!after_cursor(key, id)) continue;
+      auto& rq = db.prepare(row_sql);
+      rq.bind_all(workspace_id, id);
+      bind_filters(rq, f);
+      std::optional<conversation> c;
+      if (rq.step()) c = conv_row(rq);
+      rq.reset();
+      // Not in the view, or found through its contact (part 1 keyed it already).
+      if (!c || contacts.count(c->contact_id)) continue;
+      if (f.before) {
+        // On an earlier page when it matches at or above the cursor's key too.
+        auto& eq = db.prepare(
+            "SELECT 1 FROM search.messages_fts WHERE messages_fts MATCH ?1 AND rowid IN ("
+            "SELECT message_id FROM message_threads WHERE workspace_id = ?2 AND conversation_id = ?3"
+            " AND message_id >= ?4"
+            " UNION ALL SELECT id FROM messages WHERE id > max(?4 - 1, (SELECT last_id FROM thread_progress"
+            "  WHERE id = 1)) AND workspace_id = ?2 AND conversation_id = ?3) LIMIT 1");
+        eq.bind_all(match, workspace_id, id, before_key);
+        bool earlier = eq.step();
+        eq.reset();
+        if (earlier) continue;
+      }
+      hits.push_back({key, std::move(*c)});
+      ++from_text;
+    }
+    walk.reset();
+  }
+  std::sort(hits.begin(), hits.end(), newer);
+  if (hits.size() > static_cast<std::size_t>(f.limit)) hits.resize(static_cast<std::size_t>(f.limit));
+  for (auto& h : hits) {
+    h.c.list_key = std::to_string(h.key);
+    load_labels(db, h.c);
+    out.push_back(std::move(h.c));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string contact_search_sql() {
+  // The trigram matches drive the lookups by id. The unary + keeps SQLite from
+  // reading (workspace_id, kind, value) instead: it scanned every identity of the
+  // workspace, checking each against the match list (110 ms at a million).
+  return "SELECT k.id FROM contacts k WHERE k.id IN (SELECT -rowid FROM contact_search"
+         "  WHERE contact_search MATCH ?2 AND rowid < 0)"
+         " AND +k.workspace_id = ?1 AND (k.name LIKE ?3 ESCAPE '\\' OR k.email LIKE ?3 ESCAPE '\\')"
+         " UNION SELECT i.contact_id FROM contact_identities i WHERE i.id IN (SELECT rowid FROM contact_search"
+         "  WHERE contact_search MATCH ?2 AND rowid > 0)"
+         " AND +i.workspace_id = ?1 AND i.value LIKE ?3 ESCAPE '\\'"
+         " UNION SELECT i.contact_id FROM contact_identities i WHERE ?5 IS NOT NULL AND i.id IN (SELECT rowid"
+         "  FROM contact_search WHERE contact_search MATCH ?4 AND rowid > 0)"
+         " AND +i.workspace_id = ?1 AND +i.kind = 'phone' AND i.value LIKE ?5";
+}
+
+std::string search_walk_sql() {
+  // FTS5 delivers rowid DESC itself (no sort), so stepping fewer rows reads fewer.
+  return "SELECT f.rowid, m.workspace_id, m.conversation_id FROM search.messages_fts f"
+         " JOIN messages m ON m.id = f.rowid"
+         " WHERE f.messages_fts MATCH ?1 AND f.rowid < ?2 ORDER BY f.rowid DESC";
+}
+
+std::string list_sql(const list_filter& f) {
+  // Newest activity first; each view walks an index of schema 15 in (activity, id)
+  // order: no temporary B-tree, and the work is bounded by the page size
+  // (tests/unit/store/inbox_order_test.cpp checks the plans). `q` is search() instead.
+  std::string sql = std::string("SELECT ") + conv_columns +
+                    " FROM conversations c JOIN contacts k ON k.id = c.contact_id"
+                    " WHERE c.workspace_id = ?1";
+  // (activity, id) < (?12, ?2), spelled so that the first term is a range on the
+  // index: a later page starts where the last one ended instead of skipping to it.
+  if (f.before)
+    sql += " AND coalesce(c.last_message_at, c.created_at) <= ?12"
+           " AND (coalesce(c.last_message_at, c.created_at) < ?12 OR c.id < ?2)";
+  sql += filter_sql(f);
   sql += " ORDER BY coalesce(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT ?9";
   return sql;
 }
 
 std::vector<conversation> list(database& db, id_t workspace_id, const list_filter& f) {
+  if (f.q) return search(db, workspace_id, f);
   auto sql = list_sql(f);
   auto& q = db.prepare(sql);
-  q.bind_all(workspace_id, f.before ? std::optional<id_t>(f.before->id) : std::nullopt, f.status, f.team_id,
-             f.contact_id);
-  if (f.before) q.bind(12, f.before->activity_at);
-  if (f.assignee == list_filter::who::me || f.assignee == list_filter::who::teammate) q.bind(6, f.assignee_id);
-  if (f.label) q.bind(7, *f.label);
-  if (f.q) {
-    q.bind(8, fts_query(*f.q));
-    q.bind(10, like_pattern(*f.q));
-    // "415-555-0177", "(415) 555 0177", "4155550177": the digits, when the text is a
-    // phone number's (only digits and separators, at least 4 digits).
-    std::string digits;
-    bool phone_like = true;
-    for (char ch : *f.q) {
-      if (ch >= '0' && ch <= '9') digits += ch;
-      else if (!(ch == ' ' || ch == '-' || ch == '.' || ch == '(' || ch == ')' || ch == '+' || ch == '/')) phone_like = false;
-    }
-    if (phone_like && digits.size() >= 4) {
-      digits.insert(digits.begin(), '%');
-      digits += '%';
-      q.bind(11, digits);
-    } else {
-      q.bind(11, std::nullopt);
-    }
+  q.bind(1, workspace_id);
+  if (f.before) {
+    q.bind(2, f.before->id);
+    q.bind(12, f.before->activity_at);
   }
+  bind_filters(q, f);
   q.bind(9, static_cast<std::int64_t>(f.limit));
   std::vector<conversation> out;
   while (q.step()) out.push_back(conv_row(q));

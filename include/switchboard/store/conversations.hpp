@@ -14,7 +14,9 @@ struct list_filter {
   id_t assignee_id = 0;  // for me / teammate
   std::optional<id_t> team_id;
   std::optional<std::string> label;
-  std::optional<std::string> q;  // full-text over message bodies (FTS5)
+  // Search: message text (FTS5) or the contact's name, email, identities, phone digits.
+  // Ordered by the newest match (see list()), not by last activity.
+  std::optional<std::string> q;
   std::optional<id_t> contact_id;
   // Keyset cursor: conversations whose (last activity, id) comes before this one's.
   struct position {
@@ -27,8 +29,19 @@ struct list_filter {
 
 // The list's SQL for these filters (its plan is tested: each view reads an index in order).
 std::string list_sql(const list_filter& f);
+// A search's walk over the text's matches, newest first (its plan is tested: no sort).
+std::string search_walk_sql();
+// A search's contacts: trigram matches, then checked with LIKE (plan tested: looked up by id).
+std::string contact_search_sql();
 
 std::optional<conversation> find(database& db, id_t workspace_id, id_t id);
+// A page of the inbox, newest activity first. With `q`, a search: the matching
+// conversations newest match first, keyed by (the id of the conversation's newest
+// message matching the text, or of its newest message at all when its contact
+// matches; conversation id); each row's list_key is that message id, and `before`
+// takes it back (activity_at = the key in decimal). The work is bounded by the page
+// for a common word: the text's matches are walked newest first and the walk stops
+// once the page is full.
 std::vector<conversation> list(database& db, id_t workspace_id, const list_filter& f);
 id_t insert(database& db, const conversation& c);
 

@@ -54,6 +54,9 @@ struct conversation {
   std::int64_t unread_count = 0;
   std::string channel = "chat";
   std::string created_at, updated_at;
+  // The row's position in a list ordered by something other than last activity (a
+  // search: its newest match's message id); the cursor carries it. Not in the API's JSON.
+  std::optional<std::string> list_key;
 };
 
 struct message {
