@@ -9,6 +9,8 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::auth_data {
 
 void insert_session(database& db, id_t workspace_id, id_t teammate_id,
@@ -18,21 +20,9 @@ void insert_session(database& db, id_t workspace_id, id_t teammate_id,
 std::optional<id_t> delete_session(database& db, const std::string& token_hash);
 void delete_sessions_of(database& db, id_t workspace_id, id_t teammate_id);
 
-struct token_lookup {
-  principal who;
-  std::optional<std::string> expires_at;  // sessions expire; API keys do not
-};
 // Finds a live session or unrevoked API key by token hash.
 std::optional<token_lookup> find_token(database& db, const std::string& token_hash);
 
-struct api_key_row {
-  id_t id = 0;
-  id_t teammate_id = 0;
-  std::string name, created_at;
-  std::optional<std::string> last_used_at, revoked_at;
-  std::string scope = "write";  // "read" or "write"
-  bool manage_keys = false;
-};
 id_t insert_api_key(database& db, id_t workspace_id, id_t teammate_id, const std::string& name,
                     const std::string& key_hash, const std::string& now, const std::string& scope,
                     bool manage_keys);

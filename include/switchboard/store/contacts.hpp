@@ -6,6 +6,8 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::contacts {
 
 std::optional<contact> find(database& db, id_t workspace_id, id_t id);
@@ -17,11 +19,6 @@ std::vector<contact> list(database& db, id_t workspace_id, std::optional<id_t> b
 // Inserts the contact and its identities; a taken identity throws (CONFLICT).
 id_t insert(database& db, const contact& c);
 
-struct patch {
-  std::optional<std::optional<std::string>> name, email, external_id;
-  std::optional<std::vector<std::string>> phones;
-  std::optional<nlohmann::json> attributes;  // merged: keys set to null are removed
-};
 void update(database& db, id_t workspace_id, id_t id, const patch& p, const std::string& now);
 
 // Moves identities and conversations of `from` into `into`, fills empty fields,

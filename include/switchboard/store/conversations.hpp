@@ -6,26 +6,9 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::conversations {
-
-struct list_filter {
-  std::optional<std::string> status;
-  enum class who { any, me, unassigned, teammate } assignee = who::any;
-  id_t assignee_id = 0;  // for me / teammate
-  std::optional<id_t> team_id;
-  std::optional<std::string> label;
-  // Search: message text (FTS5) or the contact's name, email, identities, phone digits.
-  // Ordered by the newest match (see list()), not by last activity.
-  std::optional<std::string> q;
-  std::optional<id_t> contact_id;
-  // Keyset cursor: conversations whose (last activity, id) comes before this one's.
-  struct position {
-    std::string activity_at;  // last_message_at, else created_at
-    id_t id = 0;
-  };
-  std::optional<position> before;
-  int limit = 25;
-};
 
 // The list's SQL for these filters (its plan is tested: each view reads an index in order).
 std::string list_sql(const list_filter& f);
@@ -45,13 +28,6 @@ std::optional<conversation> find(database& db, id_t workspace_id, id_t id);
 std::vector<conversation> list(database& db, id_t workspace_id, const list_filter& f);
 id_t insert(database& db, const conversation& c);
 
-struct patch {
-  std::optional<std::string> status, priority;
-  std::optional<std::optional<id_t>> assignee_id, team_id;
-  std::optional<std::optional<std::string>> snoozed_until;
-  std::optional<std::vector<std::string>> labels;
-  std::optional<std::int64_t> unread_count;
-};
 void update(database& db, id_t workspace_id, id_t id, const patch& p, const std::string& now);
 
 // Snoozed conversations whose time has come become open again; returns their ids.
@@ -80,10 +56,6 @@ void set_message_status(database& db, id_t message_id, const std::string& status
 void set_call_sid(database& db, id_t message_id, const std::string& sid);
 void set_external_id(database& db, id_t workspace_id, id_t message_id, const std::string& external_id);
 // The SMS message a carrier's SID names (any workspace), with its current status.
-struct sms_ref {
-  id_t workspace_id = 0, id = 0;
-  std::string status;
-};
 std::optional<sms_ref> find_sms_by_external_id(database& db, const std::string& sid);
 // The line (business number) a conversation came in on.
 std::optional<id_t> number_of(database& db, id_t workspace_id, id_t conversation_id);
@@ -116,11 +88,6 @@ id_t insert_label(database& db, id_t workspace_id, const std::string& name,
 bool delete_label(database& db, id_t workspace_id, id_t id);
 
 // What decides a reply's channel (routing/reply.hpp), read in one place.
-struct reply_context {
-  std::optional<std::string> last_messaging_channel;  // the customer's newest sms/chat message here
-  std::vector<std::string> phones;  // the contact's phone identities (E.164 or opaque carrier senders)
-  bool visitor = false;             // the contact has a widget visitor identity
-};
 reply_context reply_context_of(database& db, id_t workspace_id, const conversation& c);
 
 // Transactional outbox: a side effect recorded with the change that causes it.

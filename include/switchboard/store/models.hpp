@@ -102,4 +102,239 @@ struct principal {
   bool key_manage = false;
 };
 
+// Parameter and row types of the aggregates, in their namespaces (the repository
+// interfaces use them, so they live here, apart from the SQLite headers).
+
+namespace conversations {
+
+struct list_filter {
+  std::optional<std::string> status;
+  enum class who { any, me, unassigned, teammate } assignee = who::any;
+  id_t assignee_id = 0;  // for me / teammate
+  std::optional<id_t> team_id;
+  std::optional<std::string> label;
+  // Search: message text (FTS5) or the contact's name, email, identities, phone digits.
+  // Ordered by the newest match (see conversations::list), not by last activity.
+  std::optional<std::string> q;
+  std::optional<id_t> contact_id;
+  // Keyset cursor: conversations whose (last activity, id) comes before this one's.
+  struct position {
+    std::string activity_at;  // last_message_at, else created_at
+    id_t id = 0;
+  };
+  std::optional<position> before;
+  int limit = 25;
+};
+
+struct patch {
+  std::optional<std::string> status, priority;
+  std::optional<std::optional<id_t>> assignee_id, team_id;
+  std::optional<std::optional<std::string>> snoozed_until;
+  std::optional<std::vector<std::string>> labels;
+  std::optional<std::int64_t> unread_count;
+};
+
+// The SMS message a carrier's SID names (any workspace), with its current status.
+struct sms_ref {
+  id_t workspace_id = 0, id = 0;
+  std::string status;
+};
+
+// What decides a reply's channel (routing/reply.hpp), read in one place.
+struct reply_context {
+  std::optional<std::string> last_messaging_channel;  // the customer's newest sms/chat message here
+  std::vector<std::string> phones;  // the contact's phone identities (E.164 or opaque carrier senders)
+  bool visitor = false;             // the contact has a widget visitor identity
+};
+
+}  // namespace conversations
+
+namespace contacts {
+
+struct patch {
+  std::optional<std::optional<std::string>> name, email, external_id;
+  std::optional<std::vector<std::string>> phones;
+  std::optional<nlohmann::json> attributes;  // merged: keys set to null are removed
+};
+
+}  // namespace contacts
+
+namespace teammates {
+
+struct patch {
+  std::optional<std::string> name, role, availability, sms_forwarding;
+  std::optional<std::optional<std::string>> physical_number;  // set or clear
+};
+
+}  // namespace teammates
+
+namespace outbox {
+
+struct due_row {
+  id_t id = 0, workspace_id = 0;
+  std::string kind, payload;
+  int attempts = 0;
+  std::optional<id_t> conversation_id;
+};
+
+// What an SMS reply needs to go out: its text, the conversation's line, and the
+// contact's first E.164 phone (a short code or sender id is not one).
+struct sms_send_facts {
+  id_t workspace_id = 0;
+  std::string body;
+  std::optional<id_t> number_id;
+  std::optional<std::string> phone;
+};
+
+}  // namespace outbox
+
+namespace numbers {
+
+struct number_row {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  std::string number, carrier;
+  std::optional<std::string> carrier_sid;
+  nlohmann::json capabilities = nlohmann::json::array();
+  std::optional<id_t> owner_teammate_id, owner_team_id;
+  std::string status, created_at;
+};
+
+// Both loop-guard facts about a sender in one lookup: one of our active lines
+// (two of them texting each other would bounce forever), a teammate's own phone.
+struct sender_facts {
+  bool our_line = false;
+  bool teammate_phone = false;
+};
+
+// The newest conversation of this contact on this business number.
+struct conversation_ref {
+  id_t id = 0;
+  std::string status;
+};
+
+struct sandbox_message {
+  id_t id = 0;
+  std::string sid, from, to, body, created_at;
+};
+
+// The sandbox's active lines (of one workspace, or all), with their owner's name.
+struct sandbox_line {
+  std::string number;
+  std::optional<std::string> owner_name;  // the teammate's or team's
+};
+
+}  // namespace numbers
+
+namespace routing {
+
+struct phone_conversation {
+  id_t conversation_id = 0;
+  std::string who;  // the contact's name, or their phone number
+  std::string phone;
+  std::optional<std::string> last_message_at;
+};
+
+struct sticky {
+  id_t conversation_id = 0;
+  std::string at;
+};
+
+// A line owner's settings; each field absent means "not set".
+struct line_settings {
+  std::optional<std::string> business_hours;  // JSON text
+  std::optional<std::string> voicemail_greeting, after_hours_reply;
+};
+
+struct settings_patch {
+  std::optional<std::optional<std::string>> business_hours, voicemail_greeting, after_hours_reply;
+};
+
+struct undeliverable {
+  id_t id = 0;
+  std::optional<id_t> workspace_id;
+  std::string carrier, kind, sid, from, to, reason, body, created_at;
+};
+
+}  // namespace routing
+
+namespace teams {
+
+struct channel_link {
+  id_t id = 0, workspace_id = 0;
+  std::string owner_kind;  // teammate | team
+  id_t owner_id = 0;
+  std::string service_url, channel_id, team_id, tenant_id;
+  std::optional<id_t> linked_by;
+};
+
+struct thread {
+  id_t id = 0, workspace_id = 0, conversation_id = 0, channel_link_id = 0;
+  std::string service_url, channel_id, tenant_id;
+  std::optional<std::string> thread_id;  // set once the thread exists in Teams
+  std::string status;                    // pending | created | failed
+};
+
+}  // namespace teams
+
+namespace widget {
+
+struct settings {
+  id_t workspace_id = 0;
+  std::vector<std::string> allowed_origins;
+  std::string color = "#2563eb";
+  std::string greeting = "Hi! How can we help?";
+  std::string reply_time = "We usually reply within a few minutes.";
+  std::string office_hours;
+  std::string identity_mode = "off";
+  std::string identity_secret, previous_secret;
+  std::optional<std::string> previous_secret_until;
+};
+
+struct session {
+  id_t id = 0, workspace_id = 0;
+  id_t contact_id = 0;  // 0: an anonymous visitor that has not written yet (no contact)
+  std::string visitor_id;
+  bool verified = false;
+  std::string created_at, expires_at;
+  std::optional<std::string> revoked_at;
+  // What a visitor without a contact said about itself; put on the contact at its first message.
+  std::optional<std::string> name, email;
+};
+
+// Housekeeping (issue 16 item 12): removes, up to `limit` rows of each kind,
+// visitors that never wrote: sessions without a contact created before `cutoff`,
+// their events, and contacts the widget created that have no conversation, no
+// identity but visitor ids, no live session and no change since `cutoff`.
+struct purge_counts {
+  int sessions = 0, events = 0, contacts = 0;
+};
+
+struct event_row {
+  id_t id = 0;
+  std::string name;
+  nlohmann::json props;
+  std::string created_at;
+};
+
+}  // namespace widget
+
+namespace auth_data {
+
+struct token_lookup {
+  principal who;
+  std::optional<std::string> expires_at;  // sessions expire; API keys do not
+};
+
+struct api_key_row {
+  id_t id = 0;
+  id_t teammate_id = 0;
+  std::string name, created_at;
+  std::optional<std::string> last_used_at, revoked_at;
+  std::string scope = "write";  // "read" or "write"
+  bool manage_keys = false;
+};
+
+}  // namespace auth_data
+
 }  // namespace switchboard::store

@@ -7,17 +7,9 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::numbers {
-
-struct number_row {
-  id_t id = 0;
-  id_t workspace_id = 0;
-  std::string number, carrier;
-  std::optional<std::string> carrier_sid;
-  nlohmann::json capabilities = nlohmann::json::array();
-  std::optional<id_t> owner_teammate_id, owner_team_id;
-  std::string status, created_at;
-};
 
 std::optional<number_row> find(database& db, id_t workspace_id, id_t id);
 // The active number, across workspaces (webhooks arrive before we know the workspace).
@@ -37,10 +29,6 @@ std::vector<std::string> sandbox_available(database& db, const std::string& area
 bool is_physical_number(database& db, const std::string& e164);
 // Both loop-guard facts about a sender in one lookup: one of our active lines
 // (two of them texting each other would bounce forever), a teammate's own phone.
-struct sender_facts {
-  bool our_line = false;
-  bool teammate_phone = false;
-};
 sender_facts classify_sender(database& db, const std::string& e164);
 
 // Idempotency: the stored response of an earlier identical webhook.
@@ -57,17 +45,9 @@ std::optional<std::string> claim_webhook(database& db, const std::string& carrie
                                          const std::string& response, const std::string& now);
 
 // The newest conversation of this contact on this business number.
-struct conversation_ref {
-  id_t id = 0;
-  std::string status;
-};
 std::optional<conversation_ref> latest_conversation(database& db, id_t workspace_id, id_t contact_id,
                                                     id_t number_id);
 
-struct sandbox_message {
-  id_t id = 0;
-  std::string sid, from, to, body, created_at;
-};
 // What the sandbox carried: texts it "sent" to a phone, and the simulator's own
 // texts to a line (recorded before they are delivered, so ids give the order).
 id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& sid,
@@ -76,10 +56,6 @@ id_t record_sandbox_message(database& db, id_t workspace_id, const std::string& 
                             std::optional<id_t> conversation_id = std::nullopt);
 void delete_sandbox_message(database& db, id_t id);
 // The sandbox's active lines (of one workspace, or all), with their owner's name.
-struct sandbox_line {
-  std::string number;
-  std::optional<std::string> owner_name;  // the teammate's or team's
-};
 std::vector<sandbox_line> sandbox_lines(database& db, std::optional<id_t> workspace_id);
 // Messages the sandbox "sent" to a phone (the simulator's inbox), after an id;
 // with `line`, both directions between the phone and that line. Only the

@@ -10,14 +10,9 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::outbox {
-
-struct due_row {
-  id_t id = 0, workspace_id = 0;
-  std::string kind, payload;
-  int attempts = 0;
-  std::optional<id_t> conversation_id;
-};
 
 // Pending rows of the kinds that have a sender (SMS, relays, calls, Teams) due at
 // `now`, oldest first.
@@ -34,12 +29,6 @@ int attempts(database& db, id_t id);
 
 // What an SMS reply needs to go out: its text, the conversation's line, and the
 // contact's first E.164 phone (a short code or sender id is not one).
-struct sms_send_facts {
-  id_t workspace_id = 0;
-  std::string body;
-  std::optional<id_t> number_id;
-  std::optional<std::string> phone;
-};
 std::optional<sms_send_facts> sms_send(database& db, id_t message_id);
 
 // Replies queued for channels with no sender (voice, email): their rows and

@@ -8,6 +8,8 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::routing {
 
 // The selector of a conversation for a teammate, allocated when new: the
@@ -17,34 +19,17 @@ int selector_for(database& db, id_t workspace_id, id_t teammate_id, id_t convers
 // The conversation behind a teammate's selector.
 std::optional<id_t> conversation_of(database& db, id_t teammate_id, int selector);
 
-struct phone_conversation {
-  id_t conversation_id = 0;
-  std::string who;  // the contact's name, or their phone number
-  std::string phone;
-  std::optional<std::string> last_message_at;
-};
 // The teammate's active (open, pending, snoozed) conversations on a business
 // number, most recent first.
 std::vector<phone_conversation> active_on_number(database& db, id_t workspace_id, id_t teammate_id,
                                                  id_t number_id, int limit);
 
-struct sticky {
-  id_t conversation_id = 0;
-  std::string at;
-};
 std::optional<sticky> sticky_of(database& db, id_t teammate_id);
 void set_sticky(database& db, id_t workspace_id, id_t teammate_id, id_t conversation_id,
                 const std::string& now);
 
 // A line owner's settings; each field absent means "not set".
-struct line_settings {
-  std::optional<std::string> business_hours;  // JSON text
-  std::optional<std::string> voicemail_greeting, after_hours_reply;
-};
 line_settings settings_of(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id);
-struct settings_patch {
-  std::optional<std::optional<std::string>> business_hours, voicemail_greeting, after_hours_reply;
-};
 void update_settings(database& db, id_t workspace_id, const std::string& owner_kind, id_t owner_id,
                      const settings_patch& p, const std::string& now);
 // The after-hours reply bookkeeping of a conversation.
@@ -57,11 +42,6 @@ std::vector<std::string> team_phones(database& db, id_t workspace_id, id_t team_
 // The phone of the last customer who called this line, for "press 1 to call back".
 std::optional<std::string> last_caller(database& db, id_t workspace_id, id_t number_id);
 
-struct undeliverable {
-  id_t id = 0;
-  std::optional<id_t> workspace_id;
-  std::string carrier, kind, sid, from, to, reason, body, created_at;
-};
 void record_undeliverable(database& db, const undeliverable& u);
 // The workspace's events and those with no workspace, newest first, before a cursor.
 std::vector<undeliverable> list_undeliverable(database& db, id_t workspace_id, std::optional<id_t> before,

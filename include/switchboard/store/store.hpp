@@ -31,6 +31,7 @@
 #include "switchboard/store/migrations.hpp"
 #include "switchboard/store/search_index.hpp"
 #include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/sqlite_unit_of_work.hpp"
 
 namespace switchboard::store {
 
@@ -65,6 +66,37 @@ struct store_options {
   std::int64_t thread_window = 4096;
 };
 
+// A job takes the connection (`database&`) or the repositories (`unit_of_work&`,
+// repositories.hpp): the storage seam of issue 17, which a job written against
+// it keeps when another backend replaces SQLite. A callable that accepts a
+// database& is given one; otherwise it is given a unit of work built over it.
+template <class F>
+constexpr bool is_job_v =
+    std::is_invocable_v<F, database&> || std::is_invocable_v<F, unit_of_work&>;
+
+template <class F, bool = std::is_invocable_v<F, database&>>
+struct job_result {
+  using type = std::invoke_result_t<F, database&>;
+};
+template <class F>
+struct job_result<F, false> {
+  using type = std::invoke_result_t<F, unit_of_work&>;
+};
+// What job F returns (F as it is called: `const G&` on the writer, `G&` on a reader).
+template <class F>
+using job_result_t = typename job_result<F>::type;
+
+// Calls job f on the connection, or on a unit of work over it (on the stack: cheap).
+template <class F>
+job_result_t<F&&> call_job(F&& f, database& db) {
+  if constexpr (std::is_invocable_v<F&&, database&>) {
+    return std::forward<F>(f)(db);
+  } else {
+    sqlite_unit_of_work uow(db);
+    return std::forward<F>(f)(static_cast<unit_of_work&>(uow));
+  }
+}
+
 class store {
  public:
   using job = std::function<void(database&)>;
@@ -90,8 +122,16 @@ class store {
   // Queues a write job; `done` runs on the writer thread after the batch commits
   // (or with the job's error). Low level: prefer write(). The job may run twice.
   void submit(job j, done_fn done);
+  // The same for a job on a unit of work.
+  template <class F>
+    requires(!std::is_invocable_v<const F&, database&> &&
+             std::is_invocable_v<const F&, unit_of_work&>)
+  void submit(F f, done_fn done) {
+    submit(job([f = std::move(f)](database& db) { call_job(f, db); }), std::move(done));
+  }
 
-  // co_await store.write([](database& db) { ...; return value; }) -> result<T>.
+  // co_await store.write([](database& db) { ...; return value; }) -> result<T>, or
+  // co_await store.write([](unit_of_work& uow) { ...; return value; }) -> result<T>.
   // An exception in f rolls back f's changes and becomes the error. f may run
   // twice (see commit_batch), so it must be invocable as const: no `mutable`
   // lambda that changes its captures.
@@ -104,7 +144,8 @@ class store {
   auto write(Arg&& arg) {
     // By reference: no parameter object is copied, the caller's callable is moved from.
     using F = std::decay_t<Arg>;
-    using T = std::invoke_result_t<const F&, database&>;
+    static_assert(is_job_v<const F&>, "a write job takes database& or unit_of_work&");
+    using T = job_result_t<const F&>;
     using R = result<T>;
     using handler_t = typename asio::async_result<asio::use_awaitable_t<>, void(R)>::handler_type;
     // One allocation per write: the callable, its value and the awaiting coroutine's
@@ -117,9 +158,9 @@ class store {
       void run(database& db) override {
         const F& f = fn;
         if constexpr (std::is_void_v<T>)
-          f(db);
+          call_job(f, db);
         else
-          out.emplace(f(db));
+          out.emplace(call_job(f, db));
       }
       void complete(result<void> r) override {
         R value = [&]() -> R {
@@ -180,13 +221,20 @@ class store {
 
   // Blocking write for command-line tools and start-up; never on the io_context.
   result<void> write_sync(job j);  // j may run twice, as with submit()
+  template <class F>
+    requires(!std::is_invocable_v<const F&, database&> &&
+             std::is_invocable_v<const F&, unit_of_work&>)
+  result<void> write_sync(F f) {
+    return write_sync(job([f = std::move(f)](database& db) { call_job(f, db); }));
+  }
 
   // Runs f on a read-only connection on the read pool; resumes on the caller's
   // executor. A plain function for the same reason as write().
   template <class Arg>
   auto read(Arg&& arg) {
     using F = std::decay_t<Arg>;
-    using R = result<std::invoke_result_t<F&, database&>>;
+    static_assert(is_job_v<F&>, "a read job takes database& or unit_of_work&");
+    using R = result<job_result_t<F&>>;
     auto fn = std::make_shared<F>(std::forward<Arg>(arg));
     auto initiation = [this](auto handler, std::shared_ptr<F> fn) {
       auto ex = asio::prefer(asio::get_associated_executor(handler),
@@ -203,7 +251,7 @@ class store {
 
   // Blocking read on a read connection (tools, tests, start-up).
   template <class F>
-  auto read_sync(F f) -> result<std::invoke_result_t<F&, database&>> {
+  auto read_sync(F f) -> result<job_result_t<F&>> {
     return run_read(f);
   }
 
@@ -231,8 +279,8 @@ class store {
   void checkin_reader(std::unique_ptr<database> db);
 
   template <class F>
-  auto run_read(F& f) -> result<std::invoke_result_t<F&, database&>> {
-    using T = std::invoke_result_t<F&, database&>;
+  auto run_read(F& f) -> result<job_result_t<F&>> {
+    using T = job_result_t<F&>;
     auto db = checkout_reader();
     struct returner {
       store* s;
@@ -241,11 +289,11 @@ class store {
     } give_back{this, db};
     try {
       if constexpr (std::is_void_v<T>) {
-        f(*db);
+        call_job(f, *db);
         db->reset_all();
         return {};
       } else {
-        T v = f(*db);
+        T v = call_job(f, *db);
         db->reset_all();
         return v;
       }

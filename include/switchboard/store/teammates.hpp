@@ -6,6 +6,8 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::teammates {
 
 std::optional<teammate> find(database& db, id_t workspace_id, id_t id);
@@ -16,10 +18,6 @@ std::int64_t count_owners(database& db, id_t workspace_id);
 std::vector<teammate> list(database& db, id_t workspace_id);
 id_t insert(database& db, const teammate& t);  // throws CONFLICT on a duplicate email
 
-struct patch {
-  std::optional<std::string> name, role, availability, sms_forwarding;
-  std::optional<std::optional<std::string>> physical_number;  // set or clear
-};
 void update(database& db, id_t workspace_id, id_t id, const patch& p, const std::string& now);
 
 // Round robin: the available member of the team assigned least recently

@@ -7,6 +7,8 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::teams {
 
 // The teammate a Teams user (aadObjectId) is, in whatever workspace.
@@ -17,25 +19,12 @@ std::optional<std::string> user_of(database& db, id_t workspace_id, id_t teammat
 void set_user(database& db, id_t workspace_id, id_t teammate_id,
               const std::optional<std::string>& aad_object_id, const std::string& now);
 
-struct channel_link {
-  id_t id = 0, workspace_id = 0;
-  std::string owner_kind;  // teammate | team
-  id_t owner_id = 0;
-  std::string service_url, channel_id, team_id, tenant_id;
-  std::optional<id_t> linked_by;
-};
 // Insert or replace the owner's channel; returns its id.
 id_t link_channel(database& db, const channel_link& l, const std::string& now);
 std::optional<channel_link> channel_of(database& db, id_t workspace_id,
                                        const std::string& owner_kind, id_t owner_id);
 bool any_channel_linked(database& db, id_t workspace_id);
 
-struct thread {
-  id_t id = 0, workspace_id = 0, conversation_id = 0, channel_link_id = 0;
-  std::string service_url, channel_id, tenant_id;
-  std::optional<std::string> thread_id;  // set once the thread exists in Teams
-  std::string status;                    // pending | created | failed
-};
 std::optional<thread> thread_of_conversation(database& db, id_t workspace_id, id_t conversation_id);
 std::optional<thread> find_thread(database& db, id_t workspace_id, id_t id);
 // The thread a Teams conversation id names (a reply posted in it), any workspace.

@@ -12,19 +12,10 @@
 #include "switchboard/store/models.hpp"
 #include "switchboard/store/sqlite.hpp"
 
+// Parameter and row types (list_filter, patch, …) are in models.hpp, where the
+// repository interfaces (repositories.hpp) can use them without SQLite.
 namespace switchboard::store::widget {
 
-struct settings {
-  id_t workspace_id = 0;
-  std::vector<std::string> allowed_origins;
-  std::string color = "#2563eb";
-  std::string greeting = "Hi! How can we help?";
-  std::string reply_time = "We usually reply within a few minutes.";
-  std::string office_hours;
-  std::string identity_mode = "off";
-  std::string identity_secret, previous_secret;
-  std::optional<std::string> previous_secret_until;
-};
 // The workspace's settings (defaults when never saved); nullopt for an unknown workspace.
 std::optional<settings> get_settings(database& db, id_t workspace_id);
 void save_settings(database& db, const settings& s, const std::string& now);
@@ -33,16 +24,6 @@ std::vector<std::string> all_allowed_origins(database& db);
 // Whether any teammate of the workspace is marked available (ids of them).
 std::vector<id_t> available_teammates(database& db, id_t workspace_id);
 
-struct session {
-  id_t id = 0, workspace_id = 0;
-  id_t contact_id = 0;  // 0: an anonymous visitor that has not written yet (no contact)
-  std::string visitor_id;
-  bool verified = false;
-  std::string created_at, expires_at;
-  std::optional<std::string> revoked_at;
-  // What a visitor without a contact said about itself; put on the contact at its first message.
-  std::optional<std::string> name, email;
-};
 id_t insert_session(database& db, const session& s, const std::string& token_hash,
                     const std::optional<std::string>& origin);
 std::optional<session> find_session(database& db, const std::string& token_hash);
@@ -55,9 +36,6 @@ int purge_expired_sessions(database& db, const std::string& now, int limit);
 // visitors that never wrote: sessions without a contact created before `cutoff`,
 // their events, and contacts the widget created that have no conversation, no
 // identity but visitor ids, no live session and no change since `cutoff`.
-struct purge_counts {
-  int sessions = 0, events = 0, contacts = 0;
-};
 purge_counts purge_unused_visitors(database& db, const std::string& cutoff, const std::string& now, int limit);
 
 // Whether a visitor id without a contact has a session in the workspace.
@@ -99,12 +77,6 @@ void move_visitor_rows(database& db, id_t workspace_id, id_t into, id_t from);
 // contact_id 0: a visitor without a contact yet (the event follows it to its contact).
 void insert_event(database& db, id_t workspace_id, id_t contact_id, const std::string& visitor_id,
                   const std::string& name, const nlohmann::json& props, const std::string& now);
-struct event_row {
-  id_t id = 0;
-  std::string name;
-  nlohmann::json props;
-  std::string created_at;
-};
 std::vector<event_row> events_of(database& db, id_t workspace_id, id_t contact_id, int limit);
 
 // The visitor's conversations, newest first.

@@ -52,3 +52,39 @@ TEST(sql_placement, the_pattern_finds_what_it_is_for) {
                     R"(  // Select the next teammate)", R"(  co_return response::error(400, "INVALID_INPUT", "select a number");)"})
     EXPECT_FALSE(std::regex_search(std::string(fine), sql)) << fine;
 }
+
+// Issue 17 item 2: the repository contract suite goes through repositories.hpp only,
+// so that it holds for any backend. Its files other than backend.cpp (which opens
+// each backend) include no backend header, name no `database` (the SQLite
+// connection) and hold no SQL.
+TEST(sql_placement, the_contract_suite_knows_no_backend) {
+  const fs::path dir = fs::path(SWITCHBOARD_SOURCE_DIR) / "tests/unit/store/contract";
+  const std::regex sql(
+      R"re("[^"\n]*\b(SELECT\s+\S|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s+\w|CREATE\s+(TABLE|INDEX)))re");
+  const std::regex backend_word(R"re(\bdatabase\b|sqlite|postgres|libpq)re", std::regex::icase);
+  const std::regex include(R"re(^\s*#\s*include\s*([<"])([^>"]+)[>"])re");
+  std::string found;
+  int files = 0, tests = 0;
+  for (auto& entry : fs::directory_iterator(dir)) {
+    auto name = entry.path().filename().string();
+    if (name == "backend.cpp") continue;
+    ++files;
+    if (name.find("_test.cpp") != std::string::npos) ++tests;
+    std::ifstream in(entry.path());
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      std::smatch m;
+      bool bad = std::regex_search(line, sql) || std::regex_search(line, backend_word);
+      if (std::regex_search(line, m, include)) {
+        auto header = m[2].str();
+        bool system = m[1] == "<" && header.find("switchboard") == std::string::npos;
+        bad = bad || !(system || header == "switchboard/store/repositories.hpp" ||
+                       header == "unit/store/contract/backend.hpp");
+      }
+      if (bad) found += "\n  " + name + ":" + std::to_string(n) + ": " + line;
+    }
+  }
+  EXPECT_GE(tests, 5) << "the contract suite was not found in " << dir;
+  EXPECT_EQ(files, tests + 1) << "only backend.hpp beside the tests";
+  EXPECT_TRUE(found.empty()) << "the contract suite must know no backend:" << found;
+}

@@ -1,0 +1,214 @@
+// Contract: the website widget's rows and the Microsoft Teams links.
+#include "switchboard/store/repositories.hpp"
+#include "unit/store/contract/backend.hpp"
+
+namespace contract {
+namespace {
+
+class widget_teams_contract : public contract_test {
+ protected:
+  st::widget::session visitor_session(const std::string& visitor, int expires) {
+    st::widget::session s;
+    s.workspace_id = ws_;
+    s.visitor_id = visitor;
+    s.created_at = t(1);
+    s.expires_at = t(expires);
+    s.name = "Vera";
+    s.email = "vera@example.test";
+    return s;
+  }
+};
+
+TEST_P(widget_teams_contract, widget_settings_default_then_round_trip) {
+  auto defaults = read([&](st::unit_of_work& u) { return u.widget().get_settings(ws_); });
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->identity_mode, "off");
+  EXPECT_TRUE(defaults->allowed_origins.empty());
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.widget().get_settings(ws_ + 100); }));
+  auto s = *defaults;
+  s.workspace_id = ws_;
+  s.allowed_origins = {"https://acme.test", "*.acme.test"};
+  s.color = "#111111";
+  s.greeting = "Hello!";
+  s.identity_mode = "required";
+  s.identity_secret = "secret";
+  s.previous_secret = "old";
+  s.previous_secret_until = t(90);
+  write([&](st::unit_of_work& u) { u.widget().save_settings(s, t(2)); });
+  auto got = read([&](st::unit_of_work& u) { return *u.widget().get_settings(ws_); });
+  EXPECT_EQ(got.allowed_origins, s.allowed_origins);
+  EXPECT_EQ(got.color, "#111111");
+  EXPECT_EQ(got.greeting, "Hello!");
+  EXPECT_EQ(got.identity_mode, "required");
+  EXPECT_EQ(got.identity_secret, "secret");
+  EXPECT_EQ(got.previous_secret, "old");
+  EXPECT_EQ(got.previous_secret_until, t(90));
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.widget().all_allowed_origins(); }),
+            s.allowed_origins);
+}
+
+TEST_P(widget_teams_contract, a_visitor_session_round_trips_and_is_revoked) {
+  auto id = write([&](st::unit_of_work& u) {
+    return u.widget().insert_session(visitor_session("v-1", 60), "wst-hash",
+                                     std::string("https://acme.test"));
+  });
+  auto s = read([&](st::unit_of_work& u) { return u.widget().find_session("wst-hash"); });
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->id, id);
+  EXPECT_EQ(s->workspace_id, ws_);
+  EXPECT_EQ(s->contact_id, 0);
+  EXPECT_EQ(s->visitor_id, "v-1");
+  EXPECT_FALSE(s->verified);
+  EXPECT_EQ(s->expires_at, t(60));
+  EXPECT_EQ(s->name, "Vera");
+  EXPECT_FALSE(s->revoked_at);
+  read([&](st::unit_of_work& u) {
+    EXPECT_TRUE(u.widget().visitor_known(ws_, "v-1"));
+    EXPECT_FALSE(u.widget().visitor_known(ws_, "v-2"));
+    auto [name, email] = u.widget().pending_profile(ws_, "v-1");
+    EXPECT_EQ(name, "Vera");
+    EXPECT_EQ(email, "vera@example.test");
+  });
+  write([&](st::unit_of_work& u) {
+    u.widget().revoke_session(ws_ + 1, id, t(2));  // another workspace's: nothing
+    u.widget().revoke_session(ws_, id, t(3));
+    u.widget().revoke_session(ws_, id, t(4));  // the first time stays
+  });
+  EXPECT_EQ(
+      read([&](st::unit_of_work& u) { return u.widget().find_session("wst-hash")->revoked_at; }),
+      t(3));
+  EXPECT_EQ(
+      write([&](st::unit_of_work& u) { return u.widget().purge_expired_sessions(t(61), 10); }), 1);
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.widget().find_session("wst-hash"); }));
+}
+
+TEST_P(widget_teams_contract, a_visitors_first_message_gives_it_a_contact_that_adopts_its_rows) {
+  write([&](st::unit_of_work& u) {
+    u.widget().insert_session(visitor_session("v-1", 60), "wst-hash", std::nullopt);
+    u.widget().insert_event(ws_, 0, "v-1", "page.view", {{"path", "/pricing"}}, t(2));
+  });
+  auto contact = write(
+      [&](st::unit_of_work& u) { return u.widget().contact_for_first_message(ws_, "v-1", t(3)); });
+  EXPECT_EQ(write([&](st::unit_of_work& u) {
+              return u.widget().contact_for_first_message(ws_, "v-1", t(4));
+            }),
+            contact);  // once
+  read([&](st::unit_of_work& u) {
+    auto c = u.contacts().find(ws_, contact);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->name, "Vera");
+    EXPECT_EQ(c->email, "vera@example.test");
+    EXPECT_EQ(u.widget().contact_of_visitor(ws_, "v-1"), contact);
+    EXPECT_EQ(u.widget().find_session("wst-hash")->contact_id, contact);
+    auto events = u.widget().events_of(ws_, contact, 10);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].name, "page.view");
+    EXPECT_EQ(events[0].props["path"], "/pricing");
+    EXPECT_FALSE(u.widget().visitor_known(ws_, "v-1"));  // no contact-less session left
+  });
+  auto conv = add_conversation(ws_, contact, 5);
+  write([&](st::unit_of_work& u) { u.widget().record_starter(ws_, conv, "v-1", t(5)); });
+  read([&](st::unit_of_work& u) {
+    EXPECT_EQ(u.widget().starter_of(ws_, conv), "v-1");
+    EXPECT_FALSE(u.widget().starter_of(ws_ + 1, conv));
+    EXPECT_EQ(u.widget().conversations_started_by(ws_, "v-1", 10), std::vector<id_t>{conv});
+    EXPECT_EQ(u.widget().conversations_of(ws_, contact, 10), std::vector<id_t>{conv});
+  });
+}
+
+TEST_P(widget_teams_contract, a_teams_channel_link_round_trips_and_is_replaced) {
+  st::teams::channel_link l;
+  l.workspace_id = ws_;
+  l.owner_kind = "teammate";
+  l.owner_id = owner_;
+  l.service_url = "https://smba.example.test/";
+  l.channel_id = "19:abc";
+  l.team_id = "team-1";
+  l.tenant_id = "tenant-1";
+  l.linked_by = owner_;
+  auto id = write([&](st::unit_of_work& u) { return u.teams_links().link_channel(l, t(1)); });
+  auto got = read(
+      [&](st::unit_of_work& u) { return u.teams_links().channel_of(ws_, "teammate", owner_); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->id, id);
+  EXPECT_EQ(got->channel_id, "19:abc");
+  EXPECT_EQ(got->service_url, "https://smba.example.test/");
+  EXPECT_EQ(got->tenant_id, "tenant-1");
+  EXPECT_EQ(got->linked_by, owner_);
+  l.channel_id = "19:def";
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.teams_links().link_channel(l, t(2)); }), id);
+  auto other = store_->add_workspace("Other");
+  read([&](st::unit_of_work& u) {
+    EXPECT_EQ(u.teams_links().channel_of(ws_, "teammate", owner_)->channel_id, "19:def");
+    EXPECT_FALSE(u.teams_links().channel_of(ws_, "team", owner_));
+    EXPECT_TRUE(u.teams_links().any_channel_linked(ws_));
+    EXPECT_FALSE(u.teams_links().any_channel_linked(other));
+    EXPECT_EQ(u.teams_links().workspace_for_tenant("tenant-1"), ws_);
+  });
+}
+
+TEST_P(widget_teams_contract, a_teams_user_belongs_to_one_teammate) {
+  auto ann = add_teammate(ws_, "ann@acme.test");
+  write([&](st::unit_of_work& u) {
+    u.teams_links().set_user(ws_, owner_, std::string("aad-1"), t(1));
+  });
+  read([&](st::unit_of_work& u) {
+    EXPECT_EQ(u.teams_links().user_of(ws_, owner_), "aad-1");
+    EXPECT_EQ(u.teams_links().teammate_by_user("aad-1")->id, owner_);
+    EXPECT_FALSE(u.teams_links().teammate_by_user("aad-2"));
+  });
+  EXPECT_EQ(write_error([&](st::unit_of_work& u) {
+              u.teams_links().set_user(ws_, ann, std::string("aad-1"), t(2));
+            }),
+            "CONFLICT");
+  write([&](st::unit_of_work& u) { u.teams_links().set_user(ws_, owner_, std::nullopt, t(3)); });
+  EXPECT_FALSE(
+      read([&](st::unit_of_work& u) { return u.teams_links().teammate_by_user("aad-1"); }));
+}
+
+TEST_P(widget_teams_contract, a_conversations_teams_thread_goes_pending_created_failed_retried) {
+  auto conv = add_conversation(ws_, add_contact(ws_, "Ada"), 0);
+  st::teams::channel_link l;
+  l.workspace_id = ws_;
+  l.owner_kind = "teammate";
+  l.owner_id = owner_;
+  l.service_url = "https://smba.example.test/";
+  l.channel_id = "19:abc";
+  auto link = write([&](st::unit_of_work& u) { return u.teams_links().link_channel(l, t(1)); });
+  st::teams::thread th;
+  th.workspace_id = ws_;
+  th.conversation_id = conv;
+  th.channel_link_id = link;
+  th.service_url = l.service_url;
+  th.channel_id = l.channel_id;
+  th.status = "pending";
+  auto id = write([&](st::unit_of_work& u) { return u.teams_links().insert_thread(th, t(2)); });
+  auto got =
+      read([&](st::unit_of_work& u) { return u.teams_links().thread_of_conversation(ws_, conv); });
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->id, id);
+  EXPECT_EQ(got->status, "pending");
+  EXPECT_FALSE(got->thread_id);
+  write([&](st::unit_of_work& u) { u.teams_links().thread_failed(id, t(3)); });
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.teams_links().find_thread(ws_, id)->status; }),
+            "failed");
+  write([&](st::unit_of_work& u) { u.teams_links().thread_retry(id, t(4)); });
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.teams_links().find_thread(ws_, id)->status; }),
+            "pending");
+  write(
+      [&](st::unit_of_work& u) { u.teams_links().thread_created(id, "19:abc;messageid=1", t(5)); });
+  read([&](st::unit_of_work& u) {
+    auto by_teams = u.teams_links().thread_by_teams_id("19:abc;messageid=1");
+    ASSERT_TRUE(by_teams);
+    EXPECT_EQ(by_teams->id, id);
+    EXPECT_EQ(by_teams->status, "created");
+    EXPECT_EQ(by_teams->conversation_id, conv);
+    EXPECT_FALSE(u.teams_links().find_thread(ws_ + 1, id));
+  });
+}
+
+}  // namespace
+
+CONTRACT_SUITE(widget_teams_contract);
+
+}  // namespace contract
