@@ -29,17 +29,25 @@ const std::string& dummy_hash() {
   return h;
 }
 
+struct login_request {
+  std::string email;  // normalised when it is an address, else trimmed (and then unknown)
+  std::string password;
+
+  static result<login_request> from_json(const json& body) {
+    auto email = opt_string(body, "email");
+    auto password = opt_string(body, "password");
+    if (!email) return email.err();
+    if (!password) return password.err();
+    if (!*email || !*password) return error{"MISSING_REQUIRED_FIELD", "email and password are required"};
+    return login_request{normalize_email(**email).value_or(trim(**email)), **password};
+  }
+};
+
 asio::awaitable<response> login(api_context& ctx, request& req) {
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto email_in = opt_string(*body, "email");
-  auto password_in = opt_string(*body, "password");
-  if (!email_in) co_return response::from(email_in.err());
-  if (!password_in) co_return response::from(password_in.err());
-  if (!*email_in || !*password_in)
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "email and password are required");
-  auto email = normalize_email(**email_in).value_or(trim(**email_in));
-  std::string password = **password_in;
+  auto in = read_body<login_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto email = in->email;
+  std::string password = in->password;
 
   // The attempt is reserved before anything is awaited, so concurrent
   // attempts cannot all reach the password check (issue 16 item 7).
@@ -94,10 +102,8 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
   co_return response::json(200, {{"token", token}, {"expires_at", expires}, {"user", to_json(t)}});
 }
 
-asio::awaitable<response> logout(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
-  if (!who) co_return response::from(who.err());
-  if (who->via_api_key)
+asio::awaitable<response> logout(api_context& ctx, request& req, const principal& who) {
+  if (who.via_api_key)
     co_return response::error(400, "INVALID_INPUT", "API keys are revoked, not logged out");
   auto token = std::string(req.headers.get("Authorization").value_or("").substr(7));
   auto hash = sha256_hex(token);
@@ -105,14 +111,12 @@ asio::awaitable<response> logout(api_context& ctx, request& req) {
   auto w = co_await ctx.db.write(std::move(end_session));
   if (!w) co_return store_error(w.err());
   // The session's sockets end with it (issue 16 item 8).
-  if (*w) ctx.sockets.revoke_credential(who->workspace_id, "session:" + id_str(**w), "logged out");
+  if (*w) ctx.sockets.revoke_credential(who.workspace_id, "session:" + id_str(**w), "logged out");
   co_return response::json(200, {{"ok", true}});
 }
 
-asio::awaitable<response> me(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
-  if (!who) co_return response::from(who.err());
-  auto p = *who;
+asio::awaitable<response> me(api_context& ctx, request&, const principal& who) {
+  auto p = who;
   auto read_me = [p](store::database& db) {
     return store::teammates::find(db, p.workspace_id, p.teammate_id);
   };
@@ -126,37 +130,45 @@ asio::awaitable<response> me(api_context& ctx, request& req) {
   co_return response::json(200, j);
 }
 
-asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "api_keys.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto name = opt_string(*body, "name");
-  if (!name) co_return response::from(name.err());
-  if (!*name || trim(**name).empty())
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required");
-  // Issue 16 item 11: a key has its own scope, read-only unless asked otherwise.
-  auto scope_in = opt_string(*body, "scope");
-  if (!scope_in) co_return response::from(scope_in.err());
-  std::string scope = scope_in->value_or("read");
-  if (scope != "read" && scope != "write")
-    co_return response::error(400, "INVALID_INPUT", "scope must be read or write");
-  bool manage = false;
-  if (auto it = body->find("manage_keys"); it != body->end() && !it->is_null()) {
-    if (!it->is_boolean()) co_return response::error(400, "INVALID_FORMAT", "manage_keys must be true or false");
-    manage = it->get<bool>();
+struct create_api_key_request {
+  std::string name;  // trimmed
+  std::string scope;
+  bool manage_keys = false;
+
+  static result<create_api_key_request> from_json(const json& body) {
+    create_api_key_request in;
+    auto name = opt_string(body, "name");
+    if (!name) return name.err();
+    if (!*name || trim(**name).empty()) return error{"MISSING_REQUIRED_FIELD", "name is required"};
+    in.name = trim(**name);
+    // Issue 16 item 11: a key has its own scope, read-only unless asked otherwise.
+    auto scope = opt_string(body, "scope");
+    if (!scope) return scope.err();
+    in.scope = scope->value_or("read");
+    if (in.scope != "read" && in.scope != "write") return error{"INVALID_INPUT", "scope must be read or write"};
+    if (auto it = body.find("manage_keys"); it != body.end() && !it->is_null()) {
+      if (!it->is_boolean()) return error{"INVALID_FORMAT", "manage_keys must be true or false"};
+      in.manage_keys = it->get<bool>();
+    }
+    // Minting and revoking keys are changes, which a read key may never make.
+    if (in.manage_keys && in.scope == "read") return error{"INVALID_INPUT", "manage_keys needs scope write"};
+    return in;
   }
-  // Minting and revoking keys are changes, which a read key may never make.
-  if (manage && scope == "read")
-    co_return response::error(400, "INVALID_INPUT", "manage_keys needs scope write");
+};
+
+asio::awaitable<response> create_api_key(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<create_api_key_request>(req);
+  if (!in) co_return response::from(in.err());
+  std::string scope = in->scope;
+  bool manage = in->manage_keys;
   // A key made with a key gets no more than that key has (require() already
   // refused a read key or one without manage_keys).
-  if (who->via_api_key && scope == "write" && who->key_scope != "write")
+  if (who.via_api_key && scope == "write" && who.key_scope != "write")
     co_return response::error(403, "PERMISSION_DENIED", "a key cannot grant more than its own scope");
   std::string key = "sbk_" + random_hex(32);
   auto hash = sha256_hex(key);
-  auto p = *who;
-  auto n = trim(**name);
+  auto p = who;
+  auto n = in->name;
   auto at = now_text(ctx);
   auto ip = req.remote;
   auto insert_api_key_job = [p, n, hash, at, ip, scope, manage](store::database& db) {
@@ -177,10 +189,8 @@ asio::awaitable<response> create_api_key(api_context& ctx, request& req) {
                                  {"created_at", at}});
 }
 
-asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "api_keys.manage");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> list_api_keys(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto read_api_keys = [ws](store::database& db) { return store::auth_data::list_api_keys(db, ws); };
   auto rows = co_await ctx.db.read(std::move(read_api_keys));
   if (!rows) co_return store_error(rows.err());
@@ -197,12 +207,10 @@ asio::awaitable<response> list_api_keys(api_context& ctx, request& req) {
   co_return page(items, std::nullopt);
 }
 
-asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "api_keys.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> revoke_api_key(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "API key not found");
-  auto p = *who;
+  auto p = who;
   auto at = now_text(ctx);
   auto ip = req.remote;
   auto key_id = *id;
@@ -227,16 +235,12 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req) {
   co_return response::json(200, {{"ok", true}});
 }
 
-asio::awaitable<response> audit_log(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "audit.read");
-  if (!who) co_return response::from(who.err());
-  auto limit = parse_limit(req);
-  if (!limit) co_return response::from(limit.err());
-  auto before_param = cursor_param(req);
-  if (!before_param) co_return response::from(before_param.err());
-  auto before = *before_param;
-  auto ws = who->workspace_id;
-  int n = *limit;
+asio::awaitable<response> audit_log(api_context& ctx, request& req, const principal& who) {
+  auto q = parse_page(req);
+  if (!q) co_return response::from(q.err());
+  auto before = q->after;  // newest first: the page continues below the cursor
+  auto ws = who.workspace_id;
+  int n = q->limit;
   auto read_audit_page = [ws, before, n](store::database& db) {
     return store::auth_data::list_audit(db, ws, before, n);
   };
@@ -253,12 +257,12 @@ asio::awaitable<response> audit_log(api_context& ctx, request& req) {
 void add_auth_routes(http::router& r, api_context& ctx) {
   (void)dummy_hash();  // hash once at start-up, not on the first unknown email
   r.add("POST", "/api/v1/auth/login", [&ctx](request& q) { return login(ctx, q); });
-  r.add("POST", "/api/v1/auth/logout", [&ctx](request& q) { return logout(ctx, q); });
-  r.add("GET", "/api/v1/me", [&ctx](request& q) { return me(ctx, q); });
-  r.add("GET", "/api/v1/api_keys", [&ctx](request& q) { return list_api_keys(ctx, q); });
-  r.add("POST", "/api/v1/api_keys", [&ctx](request& q) { return create_api_key(ctx, q); });
-  r.add("DELETE", "/api/v1/api_keys/{id}", [&ctx](request& q) { return revoke_api_key(ctx, q); });
-  r.add("GET", "/api/v1/audit_log", [&ctx](request& q) { return audit_log(ctx, q); });
+  r.add("POST", "/api/v1/auth/logout", authenticated(ctx, logout));
+  r.add("GET", "/api/v1/me", authenticated(ctx, me));
+  r.add("GET", "/api/v1/api_keys", authorized(ctx, "api_keys.manage", list_api_keys));
+  r.add("POST", "/api/v1/api_keys", authorized(ctx, "api_keys.manage", create_api_key));
+  r.add("DELETE", "/api/v1/api_keys/{id}", authorized(ctx, "api_keys.manage", revoke_api_key));
+  r.add("GET", "/api/v1/audit_log", authorized(ctx, "audit.read", audit_log));
 }
 
 }  // namespace switchboard::api

@@ -1,6 +1,9 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <memory>
+#include <stdexcept>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -140,6 +143,42 @@ asio::awaitable<result<principal>> authorize(api_context& ctx, const request& re
   if (!who) co_return who.err();
   if (auto e = require(*who, permission)) co_return *e;
   co_return *who;
+}
+
+namespace {
+
+// What a wrapped route keeps: shared, so each request's coroutine holds it by
+// value and never points into the router's copy of the lambda.
+struct guarded_route {
+  std::string permission;  // empty: authentication only
+  principal_handler fn;
+};
+
+// The caller, allowed `permission` when it names one.
+asio::awaitable<result<principal>> caller(api_context& ctx, const request& req, std::string_view permission) {
+  if (permission.empty()) co_return co_await authenticate(ctx, req);
+  co_return co_await authorize(ctx, req, permission);
+}
+
+asio::awaitable<response> run_guarded(api_context& ctx, request& req, std::shared_ptr<const guarded_route> route) {
+  auto who = co_await caller(ctx, req, route->permission);
+  if (!who) co_return response::from(who.err());
+  co_return co_await route->fn(ctx, req, *who);
+}
+
+}  // namespace
+
+http::handler authorized(api_context& ctx, std::string_view permission, principal_handler fn) {
+  auto& known = auth::all_permissions();
+  if (std::find(known.begin(), known.end(), permission) == known.end())
+    throw std::invalid_argument("authorized: unknown permission " + std::string(permission));
+  auto route = std::make_shared<const guarded_route>(guarded_route{std::string(permission), std::move(fn)});
+  return [&ctx, route](request& req) { return run_guarded(ctx, req, route); };
+}
+
+http::handler authenticated(api_context& ctx, principal_handler fn) {
+  auto route = std::make_shared<const guarded_route>(guarded_route{std::string(), std::move(fn)});
+  return [&ctx, route](request& req) { return run_guarded(ctx, req, route); };
 }
 
 result<std::optional<id_t>> cursor_param(const request& req) {

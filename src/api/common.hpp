@@ -13,6 +13,7 @@
 #include "switchboard/api/api.hpp"
 #include "switchboard/core/result.hpp"
 #include "switchboard/http/message.hpp"
+#include "switchboard/http/router.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/models.hpp"
 
@@ -50,9 +51,22 @@ socket_owner_info socket_owner_of(const principal& who);
 // key (sender and conversation) sent nothing in the last second; otherwise it
 // becomes the key's pending state, run when the second is over (issue 16 item 9).
 void offer_ephemeral(api_context& ctx, asio::any_io_executor ex, std::string key, std::function<void()> publish);
-// authenticate + require in one step (the start of nearly every handler).
+// authenticate + require in one step.
 asio::awaitable<result<principal>> authorize(api_context& ctx, const request& req,
                                              std::string_view permission);
+
+// A handler that runs once the caller is known: the route wrappers below answer
+// the refusals, so the handler starts with its own work.
+using principal_handler =
+    std::function<asio::awaitable<response>(api_context&, request&, const principal&)>;
+// The route's handler: authorize(permission) (authentication, the role's permission,
+// an API key's scope), answering a refusal with its code, then fn. The name must be
+// one of auth::all_permissions(): an unknown one throws here, at registration,
+// rather than refusing every request.
+http::handler authorized(api_context& ctx, std::string_view permission, principal_handler fn);
+// authenticate only, then fn: for a handler whose permission depends on the
+// request (its body, or whose id it names), which then calls require itself.
+http::handler authenticated(api_context& ctx, principal_handler fn);
 
 std::optional<id_t> parse_id(std::string_view text);
 
@@ -79,7 +93,16 @@ std::optional<std::string> next_cursor(const std::vector<Row>& rows, int limit) 
 
 // Reads a JSON object body or returns INVALID_INPUT.
 result<json> object_body(const request& req);
-// Optional typed fields: a wrong type is INVALID_INPUT naming the field.
+// A request's JSON object body read into T, a request DTO whose
+// `static result<T> from_json(const json&, args...)` checks every field in the
+// order the API has always reported them. The body's own errors come first.
+template <class T, class... Args>
+result<T> read_body(const request& req, const Args&... args) {
+  auto body = object_body(req);
+  if (!body) return body.err();
+  return T::from_json(*body, args...);
+}
+// Optional typed fields: a wrong type is INVALID_FORMAT naming the field.
 result<std::optional<std::string>> opt_string(const json& body, const char* field);
 response page(json items, std::optional<std::string> next_cursor);
 // Maps a store error (CONFLICT from a unique index) to the API's code.

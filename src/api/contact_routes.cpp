@@ -63,19 +63,40 @@ result<ct::patch> parse_contact(const json& body, std::string_view country) {
   return p;
 }
 
-asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.read");
-  if (!who) co_return response::from(who.err());
-  auto limit = parse_limit(req);
-  if (!limit) co_return response::from(limit.err());
-  auto before_param = cursor_param(req);
-  if (!before_param) co_return response::from(before_param.err());
-  auto before = *before_param;
+// The body of POST and PATCH /contacts.
+struct contact_request {
+  ct::patch fields;
+
+  static result<contact_request> from_json(const json& body, std::string_view country) {
+    auto p = parse_contact(body, country);
+    if (!p) return p.err();
+    return contact_request{std::move(*p)};
+  }
+};
+
+// The body of POST /contacts/{id}/merge: the contact merged in.
+struct merge_request {
+  id_t from = 0;
+
+  static result<merge_request> from_json(const json& body) {
+    auto from = opt_string(body, "from");
+    if (!from) return from.err();
+    if (!*from) return error{"MISSING_REQUIRED_FIELD", "from (the contact id to merge in) is required"};
+    auto id = parse_id(**from);
+    if (!id) return error{"INVALID_INPUT", "from must be another contact's id"};
+    return merge_request{*id};
+  }
+};
+
+asio::awaitable<response> list_contacts(api_context& ctx, request& req, const principal& who) {
+  auto page_in = parse_page(req);
+  if (!page_in) co_return response::from(page_in.err());
+  auto before = page_in->after;
   std::optional<std::string> q;
   if (auto s = req.query_param("q"); s && !trim(*s).empty()) q = trim(*s);
   if (q && q->size() > 256) co_return response::error(400, "INVALID_INPUT", "q is longer than 256 bytes");
-  auto ws = who->workspace_id;
-  int n = *limit;
+  auto ws = who.workspace_id;
+  int n = page_in->limit;
   auto read_contacts_page = [ws, before, n, q](store::database& db) {
     return ct::list(db, ws, before, n, q);
   };
@@ -88,15 +109,12 @@ asio::awaitable<response> list_contacts(api_context& ctx, request& req) {
   co_return page(std::move(items), next);
 }
 
-asio::awaitable<response> create_contact(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.create");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto p = parse_contact(*body, ctx.default_country);
-  if (!p) co_return response::from(p.err());
+asio::awaitable<response> create_contact(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<contact_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  auto* p = &in->fields;
   store::contact c;
-  c.workspace_id = who->workspace_id;
+  c.workspace_id = who.workspace_id;
   c.name = p->name.value_or(std::nullopt);
   c.email = p->email.value_or(std::nullopt);
   c.external_id = p->external_id.value_or(std::nullopt);
@@ -113,12 +131,10 @@ asio::awaitable<response> create_contact(api_context& ctx, request& req) {
   co_return response::json(201, to_json(*created));
 }
 
-asio::awaitable<response> get_contact(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.read");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> get_contact(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto cid = *id;
   auto read_contact = [ws, cid](store::database& db) { return ct::find(db, ws, cid); };
   auto c = co_await ctx.db.read(std::move(read_contact));
@@ -127,19 +143,15 @@ asio::awaitable<response> get_contact(api_context& ctx, request& req) {
   co_return response::json(200, to_json(**c));
 }
 
-asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.update");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> patch_contact(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto p = parse_contact(*body, ctx.default_country);
-  if (!p) co_return response::from(p.err());
-  auto ws = who->workspace_id;
+  auto in = read_body<contact_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  auto ws = who.workspace_id;
   auto cid = *id;
   auto at = now_text(ctx);
-  auto patch = *p;
+  auto patch = in->fields;
   auto update_contact = [ws, cid, patch, at](store::database& db) {
     if (!ct::find(db, ws, cid)) throw store::job_error("NOT_FOUND", "contact not found");
     ct::update(db, ws, cid, patch, at);
@@ -151,12 +163,10 @@ asio::awaitable<response> patch_contact(api_context& ctx, request& req) {
   co_return response::json(200, to_json(*updated));
 }
 
-asio::awaitable<response> delete_contact(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.delete");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> delete_contact(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
-  auto p = *who;
+  auto p = who;
   auto cid = *id;
   auto at = now_text(ctx);
   auto ip = req.remote;
@@ -181,22 +191,15 @@ asio::awaitable<response> delete_contact(api_context& ctx, request& req) {
   co_return response::json(200, {{"ok", true}, {"erased", id_str(cid)}, {"scrubbed", scrubbed.ok()}});
 }
 
-asio::awaitable<response> merge_contact(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.merge");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> merge_contact(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto from_text = opt_string(*body, "from");
-  if (!from_text) co_return response::from(from_text.err());
-  if (!*from_text) co_return response::error(400, "MISSING_REQUIRED_FIELD", "from (the contact id to merge in) is required");
-  auto from = parse_id(**from_text);
-  if (!from || *from == *id)
-    co_return response::error(400, "INVALID_INPUT", "from must be another contact's id");
-  auto p = *who;
+  auto in = read_body<merge_request>(req);
+  if (!in) co_return response::from(in.err());
+  if (in->from == *id) co_return response::error(400, "INVALID_INPUT", "from must be another contact's id");
+  auto p = who;
   auto into = *id;
-  auto src = *from;
+  auto src = in->from;
   auto at = now_text(ctx);
   auto ip = req.remote;
   auto merge_contacts = [p, into, src, at, ip](store::database& db) {
@@ -224,10 +227,8 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-asio::awaitable<response> export_contacts(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "contacts.export");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> export_contacts(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto read_all_contacts = [ws](store::database& db) {
     std::string out = "id,name,email,phones,external_id,attributes,created_at\r\n";
     std::optional<id_t> before;
@@ -256,13 +257,13 @@ asio::awaitable<response> export_contacts(api_context& ctx, request& req) {
 }  // namespace
 
 void add_contact_routes(http::router& r, api_context& ctx) {
-  r.add("GET", "/api/v1/contacts", [&ctx](request& q) { return list_contacts(ctx, q); });
-  r.add("POST", "/api/v1/contacts", [&ctx](request& q) { return create_contact(ctx, q); });
-  r.add("GET", "/api/v1/contacts/export", [&ctx](request& q) { return export_contacts(ctx, q); });
-  r.add("GET", "/api/v1/contacts/{id}", [&ctx](request& q) { return get_contact(ctx, q); });
-  r.add("PATCH", "/api/v1/contacts/{id}", [&ctx](request& q) { return patch_contact(ctx, q); });
-  r.add("DELETE", "/api/v1/contacts/{id}", [&ctx](request& q) { return delete_contact(ctx, q); });
-  r.add("POST", "/api/v1/contacts/{id}/merge", [&ctx](request& q) { return merge_contact(ctx, q); });
+  r.add("GET", "/api/v1/contacts", authorized(ctx, "contacts.read", list_contacts));
+  r.add("POST", "/api/v1/contacts", authorized(ctx, "contacts.create", create_contact));
+  r.add("GET", "/api/v1/contacts/export", authorized(ctx, "contacts.export", export_contacts));
+  r.add("GET", "/api/v1/contacts/{id}", authorized(ctx, "contacts.read", get_contact));
+  r.add("PATCH", "/api/v1/contacts/{id}", authorized(ctx, "contacts.update", patch_contact));
+  r.add("DELETE", "/api/v1/contacts/{id}", authorized(ctx, "contacts.delete", delete_contact));
+  r.add("POST", "/api/v1/contacts/{id}/merge", authorized(ctx, "contacts.merge", merge_contact));
 }
 
 }  // namespace switchboard::api

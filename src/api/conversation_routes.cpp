@@ -71,9 +71,7 @@ std::optional<conv::list_filter::position> parse_activity_cursor(std::string_vie
   return conv::list_filter::position{std::string(at), *id};
 }
 
-asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "conversations.read");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> list_conversations(api_context& ctx, request& req, const principal& who) {
   conv::list_filter f;
   auto limit = parse_limit(req);
   if (!limit) co_return response::from(limit.err());
@@ -86,7 +84,7 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
     using who_t = conv::list_filter::who;
     if (*a == "me") {
       f.assignee = who_t::me;
-      f.assignee_id = who->teammate_id;
+      f.assignee_id = who.teammate_id;
     } else if (*a == "unassigned") {
       f.assignee = who_t::unassigned;
     } else if (auto id = parse_id(*a)) {
@@ -116,7 +114,7 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
     f.before = parse_activity_cursor(*c);
     if (!f.before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
   }
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   if (f.q) {
     // The search index trails the newest messages under load; bring it up to date.
     auto flushed = co_await ctx.db.flush();
@@ -137,42 +135,57 @@ struct created_conversation {
   std::optional<store::message> first;
 };
 
-asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "conversations.create");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto contact_id = id_field(*body, "contact_id");
-  if (!contact_id) co_return response::from(contact_id.err());
-  if (!*contact_id || !**contact_id)
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "contact_id is required");
-  auto team_id = id_field(*body, "team_id");
-  auto assignee_id = id_field(*body, "assignee_id");
-  if (!team_id) co_return response::from(team_id.err());
-  if (!assignee_id) co_return response::from(assignee_id.err());
-  auto text = opt_string(*body, "body");
-  auto channel = opt_string(*body, "channel");
-  auto subject = opt_string(*body, "subject");
-  if (!text) co_return response::from(text.err());
-  if (!channel) co_return response::from(channel.err());
-  if (!subject) co_return response::from(subject.err());
-  if (*channel && !channels.count(**channel))
-    co_return response::error(400, "INVALID_INPUT", "unknown channel " + **channel);
-  // Only sms and chat have a dispatcher: a first message on voice, email or teams
-  // would stay queued forever (issue 16 item 15).
-  if (*text && !trim(**text).empty() && *channel && **channel != "sms" && **channel != "chat")
-    co_return response::error(400, "INVALID_INPUT", "a first message can only go out by sms or chat, not " + **channel);
+// The body of POST /conversations.
+struct create_conversation_request {
+  id_t contact_id = 0;
+  std::optional<id_t> team_id, assignee_id;
+  std::string first_body;  // "" for none
+  std::string channel;
+  std::optional<std::string> subject;
 
+  static result<create_conversation_request> from_json(const json& body) {
+    auto contact_id = id_field(body, "contact_id");
+    if (!contact_id) return contact_id.err();
+    if (!*contact_id || !**contact_id) return error{"MISSING_REQUIRED_FIELD", "contact_id is required"};
+    auto team_id = id_field(body, "team_id");
+    auto assignee_id = id_field(body, "assignee_id");
+    if (!team_id) return team_id.err();
+    if (!assignee_id) return assignee_id.err();
+    auto text = opt_string(body, "body");
+    auto channel = opt_string(body, "channel");
+    auto subject = opt_string(body, "subject");
+    if (!text) return text.err();
+    if (!channel) return channel.err();
+    if (!subject) return subject.err();
+    if (*channel && !channels.count(**channel)) return error{"INVALID_INPUT", "unknown channel " + **channel};
+    // Only sms and chat have a dispatcher: a first message on voice, email or teams
+    // would stay queued forever (issue 16 item 15).
+    if (*text && !trim(**text).empty() && *channel && **channel != "sms" && **channel != "chat")
+      return error{"INVALID_INPUT", "a first message can only go out by sms or chat, not " + **channel};
+    create_conversation_request in;
+    in.contact_id = ***contact_id;
+    in.team_id = *team_id ? **team_id : std::nullopt;
+    in.assignee_id = *assignee_id ? **assignee_id : std::nullopt;
+    in.first_body = text->value_or("");
+    in.channel = channel->value_or("chat");
+    in.subject = *subject;
+    return in;
+  }
+};
+
+asio::awaitable<response> create_conversation(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<create_conversation_request>(req);
+  if (!in) co_return response::from(in.err());
   store::conversation c;
-  c.workspace_id = who->workspace_id;
-  c.contact_id = ***contact_id;
-  c.team_id = *team_id ? **team_id : std::nullopt;
-  c.assignee_id = *assignee_id ? **assignee_id : std::nullopt;
-  c.channel = channel->value_or("chat");
-  c.subject = *subject;
+  c.workspace_id = who.workspace_id;
+  c.contact_id = in->contact_id;
+  c.team_id = in->team_id;
+  c.assignee_id = in->assignee_id;
+  c.channel = in->channel;
+  c.subject = in->subject;
   c.created_at = now_text(ctx);
-  auto p = *who;
-  auto first_body = text->value_or("");
+  auto p = who;
+  auto first_body = in->first_body;
   auto job = [c0 = c, p, first_body](store::database& db) {
     auto c = c0;  // the job may run twice: never change the captures
     if (!store::contacts::find(db, c.workspace_id, c.contact_id))
@@ -228,12 +241,10 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req) {
   co_return response::json(201, cj);
 }
 
-asio::awaitable<response> get_conversation(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "conversations.read");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> get_conversation(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto cid = *id;
   using found = std::optional<std::pair<store::conversation, routing::reply_plan>>;
   auto read_conversation = [ws, cid](store::database& db) -> found {
@@ -255,58 +266,68 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req) {
   co_return response::json(200, j);
 }
 
-asio::awaitable<response> patch_conversation(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "conversations.update");
-  if (!who) co_return response::from(who.err());
+// The body of PATCH /conversations/{id}; `now` for snoozed_until, which must be ahead.
+struct patch_conversation_request {
+  conv::patch fields;
+
+  static result<patch_conversation_request> from_json(const json& body, sys_time now) {
+    conv::patch p;
+    auto status = opt_string(body, "status");
+    auto priority = opt_string(body, "priority");
+    if (!status) return status.err();
+    if (!priority) return priority.err();
+    if (*status && !statuses.count(**status))
+      return error{"INVALID_INPUT", "status must be open, pending, snoozed or resolved"};
+    if (*priority && !priorities.count(**priority))
+      return error{"INVALID_INPUT", "priority must be low, normal, high or urgent"};
+    p.status = *status;
+    p.priority = *priority;
+    auto assignee = id_field(body, "assignee_id");
+    auto team = id_field(body, "team_id");
+    if (!assignee) return assignee.err();
+    if (!team) return team.err();
+    p.assignee_id = *assignee;
+    p.team_id = *team;
+    if (auto it = body.find("labels"); it != body.end()) {
+      auto labels = parse_labels(*it);
+      if (!labels) return labels.err();
+      p.labels = *labels;
+    }
+    if (auto it = body.find("snoozed_until"); it != body.end()) {
+      auto& v = *it;
+      if (p.status && *p.status != "snoozed" && !v.is_null())
+        return error{"INVALID_INPUT", "snoozed_until goes with status snoozed"};
+      if (v.is_null()) {
+        // Clearing the snooze reopens the conversation unless a status was given.
+        p.snoozed_until = std::optional<std::string>();
+        if (!p.status) p.status = "open";
+      } else {
+        auto t = v.is_string() ? parse_rfc3339(v.get<std::string>()) : std::nullopt;
+        if (!t) return error{"INVALID_FORMAT", "snoozed_until must be an RFC 3339 time"};
+        if (*t <= now) return error{"INVALID_INPUT", "snoozed_until must be in the future"};
+        p.snoozed_until = format_rfc3339(*t);
+        if (!p.status) p.status = "snoozed";
+      }
+    }
+    if (p.status == "snoozed" && !(p.snoozed_until && *p.snoozed_until))
+      return error{"MISSING_REQUIRED_FIELD", "snoozing needs snoozed_until"};
+    if (body.contains("unread_count")) p.unread_count = 0;  // only "mark read" is allowed
+    return patch_conversation_request{std::move(p)};
+  }
+};
+
+asio::awaitable<response> patch_conversation(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  conv::patch p;
-  auto status = opt_string(*body, "status");
-  auto priority = opt_string(*body, "priority");
-  if (!status) co_return response::from(status.err());
-  if (!priority) co_return response::from(priority.err());
-  if (*status && !statuses.count(**status))
-    co_return response::error(400, "INVALID_INPUT", "status must be open, pending, snoozed or resolved");
-  if (*priority && !priorities.count(**priority))
-    co_return response::error(400, "INVALID_INPUT", "priority must be low, normal, high or urgent");
-  p.status = *status;
-  p.priority = *priority;
-  auto assignee = id_field(*body, "assignee_id");
-  auto team = id_field(*body, "team_id");
-  if (!assignee) co_return response::from(assignee.err());
-  if (!team) co_return response::from(team.err());
-  p.assignee_id = *assignee;
-  p.team_id = *team;
-  if (body->contains("labels")) {
-    if (auto e = require(*who, "labels.apply")) co_return response::from(*e);
-    auto labels = parse_labels((*body)["labels"]);
-    if (!labels) co_return response::from(labels.err());
-    p.labels = *labels;
-  }
-  if (body->contains("snoozed_until")) {
-    auto& v = (*body)["snoozed_until"];
-    if (p.status && *p.status != "snoozed" && !v.is_null())
-      co_return response::error(400, "INVALID_INPUT", "snoozed_until goes with status snoozed");
-    if (v.is_null()) {
-      // Clearing the snooze reopens the conversation unless a status was given.
-      p.snoozed_until = std::optional<std::string>();
-      if (!p.status) p.status = "open";
-    } else {
-      auto t = v.is_string() ? parse_rfc3339(v.get<std::string>()) : std::nullopt;
-      if (!t) co_return response::error(400, "INVALID_FORMAT", "snoozed_until must be an RFC 3339 time");
-      if (*t <= ctx.now())
-        co_return response::error(400, "INVALID_INPUT", "snoozed_until must be in the future");
-      p.snoozed_until = format_rfc3339(*t);
-      if (!p.status) p.status = "snoozed";
-    }
-  }
-  if (p.status == "snoozed" && !(p.snoozed_until && *p.snoozed_until))
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "snoozing needs snoozed_until");
-  if (body->contains("unread_count")) p.unread_count = 0;  // only "mark read" is allowed
+  auto in = read_body<patch_conversation_request>(req, ctx.now());
+  if (!in) co_return response::from(in.err());
+  // Labels need their own permission. Checked after the body: every role and key
+  // scope with conversations.update also has labels.apply, so no answer changes.
+  if (in->fields.labels)
+    if (auto e = require(who, "labels.apply")) co_return response::from(*e);
+  auto& p = in->fields;
 
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto cid = *id;
   auto at = now_text(ctx);
   auto job = [ws, cid, p, at](store::database& db) {
@@ -329,15 +350,13 @@ asio::awaitable<response> patch_conversation(api_context& ctx, request& req) {
   co_return response::json(200, j);
 }
 
-asio::awaitable<response> list_messages(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "conversations.read");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> list_messages(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto q = parse_page(req);
   if (!q) co_return response::from(q.err());
   auto after = q->after;
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto cid = *id;
   int n = q->limit;
   auto read_thread_page = [ws, cid, after, n](store::database& db) {
@@ -354,43 +373,58 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req) {
   co_return page(std::move(items), next);
 }
 
-asio::awaitable<response> post_message(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
-  if (!who) co_return response::from(who.err());
+// The body of POST /conversations/{id}/messages. The permission it needs
+// (conversations.note or .reply) comes from `private`, and is checked before
+// the channel: so the channel is read by channel(), after require.
+struct post_message_request {
+  std::string text;
+  bool is_private = false;
+  json channel_field = json::object();  // {"channel": …} as sent, or {}
+
+  std::string_view permission() const { return is_private ? "conversations.note" : "conversations.reply"; }
+
+  result<std::optional<std::string>> channel() const {
+    auto channel = opt_string(channel_field, "channel");
+    if (!channel) return channel.err();
+    if (*channel && !channels.count(**channel)) return error{"INVALID_INPUT", "unknown channel " + **channel};
+    return channel;
+  }
+
+  static result<post_message_request> from_json(const json& body) {
+    post_message_request in;
+    auto text = opt_string(body, "body");
+    if (!text) return text.err();
+    if (!*text || trim(**text).empty()) return error{"MISSING_REQUIRED_FIELD", "body is required"};
+    if ((*text)->size() > 16 * 1024) return error{"INVALID_INPUT", "body is longer than 16384 bytes"};
+    in.text = **text;
+    if (auto it = body.find("private"); it != body.end() && !it->is_null()) {
+      if (!it->is_boolean()) return error{"INVALID_FORMAT", "private must be true or false"};
+      in.is_private = it->get<bool>();
+    }
+    if (auto it = body.find("channel"); it != body.end()) in.channel_field["channel"] = *it;
+    return in;
+  }
+};
+
+asio::awaitable<response> post_message(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto text = opt_string(*body, "body");
-  if (!text) co_return response::from(text.err());
-  if (!*text || trim(**text).empty())
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "body is required");
-  if ((*text)->size() > 16 * 1024)
-    co_return response::error(400, "INVALID_INPUT", "body is longer than 16384 bytes");
-  bool is_private = false;
-  if (auto it = body->find("private"); it != body->end() && !it->is_null()) {
-    if (!it->is_boolean()) co_return response::error(400, "INVALID_FORMAT", "private must be true or false");
-    is_private = it->get<bool>();
-  }
-  if (auto e = require(*who, is_private ? "conversations.note" : "conversations.reply"))
-    co_return response::from(*e);
-  auto channel = opt_string(*body, "channel");
+  auto in = read_body<post_message_request>(req);
+  if (!in) co_return response::from(in.err());
+  if (auto e = require(who, in->permission())) co_return response::from(*e);
+  auto channel = in->channel();
   if (!channel) co_return response::from(channel.err());
-  if (*channel && !channels.count(**channel))
-    co_return response::error(400, "INVALID_INPUT", "unknown channel " + **channel);
 
-  auto r = co_await services::send_reply(ctx, *who, *id, **text, is_private, *channel);
+  auto r = co_await services::send_reply(ctx, who, *id, in->text, in->is_private, *channel);
   if (!r) co_return store_error(r.err());
   auto mj = to_json(r->message);
   co_return response::json(201, mj);
 }
 
-asio::awaitable<response> export_conversation(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "conversations.export");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> export_conversation(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto cid = *id;
   auto read_export = [ws, cid](store::database& db) -> std::optional<json> {
     auto c = conv::find(db, ws, cid);
@@ -430,10 +464,8 @@ json canned_json(const store::canned_response& c) {
   return {{"id", id_str(c.id)}, {"shortcut", c.shortcut}, {"body", c.body}, {"created_at", c.created_at}};
 }
 
-asio::awaitable<response> list_canned(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "canned.read");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> list_canned(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto read_canned = [ws](store::database& db) { return conv::list_canned(db, ws); };
   auto rows = co_await ctx.db.read(std::move(read_canned));
   if (!rows) co_return store_error(rows.err());
@@ -442,52 +474,69 @@ asio::awaitable<response> list_canned(api_context& ctx, request& req) {
   co_return page(items, std::nullopt);
 }
 
-asio::awaitable<response> create_canned(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "canned.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto shortcut = opt_string(*body, "shortcut");
-  auto text = opt_string(*body, "body");
-  if (!shortcut) co_return response::from(shortcut.err());
-  if (!text) co_return response::from(text.err());
-  if (!*shortcut || !*text || trim(**text).empty())
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "shortcut and body are required");
-  auto sc = parse_shortcut(**shortcut);
-  if (!sc) co_return response::from(sc.err());
-  auto ws = who->workspace_id;
-  auto b = **text;
+// The body of POST /canned_responses.
+struct create_canned_request {
+  std::string shortcut;  // as stored (parse_shortcut)
+  std::string body;
+
+  static result<create_canned_request> from_json(const json& body) {
+    auto shortcut = opt_string(body, "shortcut");
+    auto text = opt_string(body, "body");
+    if (!shortcut) return shortcut.err();
+    if (!text) return text.err();
+    if (!*shortcut || !*text || trim(**text).empty())
+      return error{"MISSING_REQUIRED_FIELD", "shortcut and body are required"};
+    auto sc = parse_shortcut(**shortcut);
+    if (!sc) return sc.err();
+    return create_canned_request{*sc, **text};
+  }
+};
+
+// The body of PATCH /canned_responses/{id}: absent fields stay.
+struct patch_canned_request {
+  std::optional<std::string> shortcut, body;
+
+  static result<patch_canned_request> from_json(const json& body) {
+    auto shortcut = opt_string(body, "shortcut");
+    auto text = opt_string(body, "body");
+    if (!shortcut) return shortcut.err();
+    if (!text) return text.err();
+    patch_canned_request in;
+    if (*shortcut) {
+      auto parsed = parse_shortcut(**shortcut);
+      if (!parsed) return parsed.err();
+      in.shortcut = *parsed;
+    }
+    if (*text && trim(**text).empty()) return error{"MISSING_REQUIRED_FIELD", "body must not be blank"};
+    in.body = *text;
+    return in;
+  }
+};
+
+asio::awaitable<response> create_canned(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<create_canned_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto sc = in->shortcut;
+  auto ws = who.workspace_id;
+  auto b = in->body;
   auto at = now_text(ctx);
-  auto insert_canned_job = [ws, sc = *sc, b, at](store::database& db) {
+  auto insert_canned_job = [ws, sc, b, at](store::database& db) {
     return conv::insert_canned(db, ws, sc, b, at);
   };
   auto id = co_await ctx.db.write(std::move(insert_canned_job));
   if (!id) co_return store_error(id.err(), "a canned response with this shortcut exists");
-  co_return response::json(201, canned_json({*id, *sc, b, at}));
+  co_return response::json(201, canned_json({*id, sc, b, at}));
 }
 
-asio::awaitable<response> patch_canned(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "canned.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> patch_canned(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "canned response not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto shortcut = opt_string(*body, "shortcut");
-  auto text = opt_string(*body, "body");
-  if (!shortcut) co_return response::from(shortcut.err());
-  if (!text) co_return response::from(text.err());
-  std::optional<std::string> sc;
-  if (*shortcut) {
-    auto parsed = parse_shortcut(**shortcut);
-    if (!parsed) co_return response::from(parsed.err());
-    sc = *parsed;
-  }
-  if (*text && trim(**text).empty())
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "body must not be blank");
-  auto ws = who->workspace_id;
+  auto in = read_body<patch_canned_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto ws = who.workspace_id;
   auto cid = *id;
-  auto b = *text;
+  auto sc = in->shortcut;
+  auto b = in->body;
   auto job = [ws, cid, sc, b](store::database& db) {
     auto row = conv::update_canned(db, ws, cid, sc, b);
     if (!row) throw store::job_error("NOT_FOUND", "canned response not found");
@@ -500,14 +549,12 @@ asio::awaitable<response> patch_canned(api_context& ctx, request& req) {
 
 // DELETE of a workspace's row by id: the permission, then one write that fails
 // NOT_FOUND when nothing was deleted (another workspace's id included).
-asio::awaitable<response> delete_row(api_context& ctx, request& req, std::string permission, std::string what,
+asio::awaitable<response> delete_row(api_context& ctx, request& req, const principal& who, std::string what,
                                      bool (*remove)(store::database&, store::id_t, store::id_t)) {
-  auto who = co_await authorize(ctx, req, permission);
-  if (!who) co_return response::from(who.err());
   auto missing = what + " not found";
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", missing);
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto rid = *id;
   auto job = [ws, rid, remove, missing](store::database& db) {
     if (!remove(db, ws, rid)) throw store::job_error("NOT_FOUND", missing);
@@ -517,10 +564,8 @@ asio::awaitable<response> delete_row(api_context& ctx, request& req, std::string
   co_return response::json(200, {{"ok", true}});
 }
 
-asio::awaitable<response> list_labels(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "labels.read");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> list_labels(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto read_labels = [ws](store::database& db) { return conv::list_labels(db, ws); };
   auto rows = co_await ctx.db.read(std::move(read_labels));
   if (!rows) co_return store_error(rows.err());
@@ -530,23 +575,31 @@ asio::awaitable<response> list_labels(api_context& ctx, request& req) {
   co_return page(items, std::nullopt);
 }
 
-asio::awaitable<response> create_label(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "labels.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto name = opt_string(*body, "name");
-  auto color = opt_string(*body, "color");
-  if (!name) co_return response::from(name.err());
-  if (!color) co_return response::from(color.err());
-  if (!*name || trim(**name).empty() || (*name)->size() > 64)
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required (at most 64 characters)");
-  std::string col = color->value_or("#888888");
-  if (col.size() != 7 || col[0] != '#' ||
-      col.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos)
-    co_return response::error(400, "INVALID_FORMAT", "color must look like #12ab9f");
-  auto ws = who->workspace_id;
-  auto n = trim(**name);
+// The body of POST /labels.
+struct create_label_request {
+  std::string name;  // trimmed
+  std::string color;
+
+  static result<create_label_request> from_json(const json& body) {
+    auto name = opt_string(body, "name");
+    auto color = opt_string(body, "color");
+    if (!name) return name.err();
+    if (!color) return color.err();
+    if (!*name || trim(**name).empty() || (*name)->size() > 64)
+      return error{"MISSING_REQUIRED_FIELD", "name is required (at most 64 characters)"};
+    std::string col = color->value_or("#888888");
+    if (col.size() != 7 || col[0] != '#' || col.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos)
+      return error{"INVALID_FORMAT", "color must look like #12ab9f"};
+    return create_label_request{trim(**name), col};
+  }
+};
+
+asio::awaitable<response> create_label(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<create_label_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto ws = who.workspace_id;
+  auto n = in->name;
+  auto col = in->color;
   auto at = now_text(ctx);
   auto insert_label_job = [ws, n, col, at](store::database& db) {
     return conv::insert_label(db, ws, n, col, at);
@@ -559,20 +612,26 @@ asio::awaitable<response> create_label(api_context& ctx, request& req) {
 }  // namespace
 
 void add_conversation_routes(http::router& r, api_context& ctx) {
-  r.add("GET", "/api/v1/conversations", [&ctx](request& q) { return list_conversations(ctx, q); });
-  r.add("POST", "/api/v1/conversations", [&ctx](request& q) { return create_conversation(ctx, q); });
-  r.add("GET", "/api/v1/conversations/{id}", [&ctx](request& q) { return get_conversation(ctx, q); });
-  r.add("PATCH", "/api/v1/conversations/{id}", [&ctx](request& q) { return patch_conversation(ctx, q); });
-  r.add("GET", "/api/v1/conversations/{id}/messages", [&ctx](request& q) { return list_messages(ctx, q); });
-  r.add("POST", "/api/v1/conversations/{id}/messages", [&ctx](request& q) { return post_message(ctx, q); });
-  r.add("GET", "/api/v1/conversations/{id}/export", [&ctx](request& q) { return export_conversation(ctx, q); });
-  r.add("GET", "/api/v1/canned_responses", [&ctx](request& q) { return list_canned(ctx, q); });
-  r.add("POST", "/api/v1/canned_responses", [&ctx](request& q) { return create_canned(ctx, q); });
-  r.add("PATCH", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return patch_canned(ctx, q); });
-  r.add("DELETE", "/api/v1/canned_responses/{id}", [&ctx](request& q) { return delete_row(ctx, q, "canned.manage", "canned response", conv::delete_canned); });
-  r.add("GET", "/api/v1/labels", [&ctx](request& q) { return list_labels(ctx, q); });
-  r.add("POST", "/api/v1/labels", [&ctx](request& q) { return create_label(ctx, q); });
-  r.add("DELETE", "/api/v1/labels/{id}", [&ctx](request& q) { return delete_row(ctx, q, "labels.manage", "label", conv::delete_label); });
+  // A DELETE of a workspace's row: `what` names it in the 404.
+  auto delete_of = [](std::string what, bool (*remove)(store::database&, store::id_t, store::id_t)) {
+    return [what, remove](api_context& c, request& q, const principal& who) { return delete_row(c, q, who, what, remove); };
+  };
+  r.add("GET", "/api/v1/conversations", authorized(ctx, "conversations.read", list_conversations));
+  r.add("POST", "/api/v1/conversations", authorized(ctx, "conversations.create", create_conversation));
+  r.add("GET", "/api/v1/conversations/{id}", authorized(ctx, "conversations.read", get_conversation));
+  r.add("PATCH", "/api/v1/conversations/{id}", authorized(ctx, "conversations.update", patch_conversation));
+  r.add("GET", "/api/v1/conversations/{id}/messages", authorized(ctx, "conversations.read", list_messages));
+  // The permission (reply or note) depends on the body: post_message requires it.
+  r.add("POST", "/api/v1/conversations/{id}/messages", authenticated(ctx, post_message));
+  r.add("GET", "/api/v1/conversations/{id}/export", authorized(ctx, "conversations.export", export_conversation));
+  r.add("GET", "/api/v1/canned_responses", authorized(ctx, "canned.read", list_canned));
+  r.add("POST", "/api/v1/canned_responses", authorized(ctx, "canned.manage", create_canned));
+  r.add("PATCH", "/api/v1/canned_responses/{id}", authorized(ctx, "canned.manage", patch_canned));
+  r.add("DELETE", "/api/v1/canned_responses/{id}",
+        authorized(ctx, "canned.manage", delete_of("canned response", conv::delete_canned)));
+  r.add("GET", "/api/v1/labels", authorized(ctx, "labels.read", list_labels));
+  r.add("POST", "/api/v1/labels", authorized(ctx, "labels.manage", create_label));
+  r.add("DELETE", "/api/v1/labels/{id}", authorized(ctx, "labels.manage", delete_of("label", conv::delete_label)));
 }
 
 }  // namespace switchboard::api

@@ -90,10 +90,8 @@ result<std::optional<id_t>> owner_field(const json& body, const char* field) {
   return std::optional<id_t>(*id);
 }
 
-asio::awaitable<response> list_numbers(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.read");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> list_numbers(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto job = [ws](store::database& db) { return nums::list(db, ws); };
   auto rows = co_await ctx.db.read(std::move(job));
   if (!rows) co_return store_error(rows.err());
@@ -104,8 +102,6 @@ asio::awaitable<response> list_numbers(api_context& ctx, request& req) {
 
 // Numbers one could buy: from the carrier's AvailablePhoneNumbers, or the sandbox's pool.
 asio::awaitable<response> available_numbers(api_context& ctx, carrier_link& link, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.manage");
-  if (!who) co_return response::from(who.err());
   std::string c = req.query_param("carrier").value_or(services::default_carrier(ctx.carriers));
   if (!services::valid_carrier(c))
     co_return response::error(400, "INVALID_INPUT",
@@ -146,46 +142,70 @@ response provisioning_failure(const error& e) {
 
 namespace {
 
-asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto carrier = opt_string(*body, "carrier");
-  auto number_text = opt_string(*body, "number");
-  auto area = area_code_field(*body);
-  auto buy = bool_field(*body, "buy");
-  if (!carrier) co_return response::from(carrier.err());
-  if (!number_text) co_return response::from(number_text.err());
-  if (!area) co_return response::from(area.err());
-  if (!buy) co_return response::from(buy.err());
-  if (*number_text && *area)
-    co_return response::error(400, "INVALID_INPUT", "give number or area_code, not both");
-  std::string c = carrier->value_or(*area ? services::default_carrier(ctx.carriers) : "sandbox");
-  if (!services::valid_carrier(c))
-    co_return response::error(400, "INVALID_INPUT", "carrier must be sandbox, twilio or signalwire");
-  provision_args a;
-  a.carrier = c;
-  a.area_code = *area;
-  a.buy = *buy;
-  if (*number_text) {
-    auto n = carriers::normalize_e164(**number_text, ctx.default_country);
-    if (!n) co_return response::from(n.err());
-    a.number = *n;
-  } else if (c != "sandbox" && !*area) {
-    co_return response::error(
-        400, "MISSING_REQUIRED_FIELD",
-        "number (one you own, or with \"buy\": true) or area_code is required");
+// The body of POST /numbers, read into the provisioning's arguments. The carrier
+// defaults to the configured one for an area-code search, else the sandbox; a
+// number is read in the workspace's national format too.
+struct create_number_request {
+  provision_args args;
+
+  static result<create_number_request> from_json(const json& body, const services::carrier_settings& configured,
+                                                 std::string_view country) {
+    auto carrier = opt_string(body, "carrier");
+    auto number_text = opt_string(body, "number");
+    auto area = area_code_field(body);
+    auto buy = bool_field(body, "buy");
+    if (!carrier) return carrier.err();
+    if (!number_text) return number_text.err();
+    if (!area) return area.err();
+    if (!buy) return buy.err();
+    if (*number_text && *area) return error{"INVALID_INPUT", "give number or area_code, not both"};
+    std::string c = carrier->value_or(*area ? services::default_carrier(configured) : "sandbox");
+    if (!services::valid_carrier(c)) return error{"INVALID_INPUT", "carrier must be sandbox, twilio or signalwire"};
+    provision_args a;
+    a.carrier = c;
+    a.area_code = *area;
+    a.buy = *buy;
+    if (*number_text) {
+      auto n = carriers::normalize_e164(**number_text, country);
+      if (!n) return n.err();
+      a.number = *n;
+    } else if (c != "sandbox" && !*area) {
+      return error{"MISSING_REQUIRED_FIELD", "number (one you own, or with \"buy\": true) or area_code is required"};
+    }
+    auto teammate = owner_field(body, "owner_teammate_id");
+    auto team = owner_field(body, "owner_team_id");
+    if (!teammate) return teammate.err();
+    if (!team) return team.err();
+    a.owner_teammate_id = *teammate;
+    a.owner_team_id = *team;
+    return create_number_request{std::move(a)};
   }
-  auto teammate = owner_field(*body, "owner_teammate_id");
-  auto team = owner_field(*body, "owner_team_id");
-  if (!teammate) co_return response::from(teammate.err());
-  if (!team) co_return response::from(team.err());
-  a.owner_teammate_id = *teammate;
-  a.owner_team_id = *team;
+};
+
+// The body of PATCH /numbers/{id}: owner fields present (an id or null) reassign
+// the number; absent, it keeps its owner.
+struct patch_number_request {
+  services::number_change change;
+
+  static result<patch_number_request> from_json(const json& body) {
+    bool reassign = body.contains("owner_teammate_id") || body.contains("owner_team_id");
+    auto teammate = owner_field(body, "owner_teammate_id");
+    auto team = owner_field(body, "owner_team_id");
+    auto repoint = bool_field(body, "configure_webhooks");
+    if (!teammate) return teammate.err();
+    if (!team) return team.err();
+    if (!repoint) return repoint.err();
+    return patch_number_request{{reassign, *teammate, *team, *repoint}};
+  }
+};
+
+asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, request& req, const principal& who) {
+  auto in = read_body<create_number_request>(req, ctx.carriers, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  auto a = in->args;
   auto ex = co_await asio::this_coro::executor;
   auto& client = link.get(ex);
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto created = co_await provision(ctx, client, ws, a);
   if (!created) co_return provisioning_failure(created.err());
   auto out = to_json(created->row);
@@ -193,24 +213,14 @@ asio::awaitable<response> create_number(api_context& ctx, carrier_link& link, re
   co_return response::json(201, out);
 }
 
-asio::awaitable<response> patch_number(api_context& ctx, carrier_link& link, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> patch_number(api_context& ctx, carrier_link& link, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "number not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  // Owner fields present (an id or null) reassign the number; absent, it keeps its owner.
-  bool reassign = body->contains("owner_teammate_id") || body->contains("owner_team_id");
-  auto teammate = owner_field(*body, "owner_teammate_id");
-  auto team = owner_field(*body, "owner_team_id");
-  auto repoint = bool_field(*body, "configure_webhooks");
-  if (!teammate) co_return response::from(teammate.err());
-  if (!team) co_return response::from(team.err());
-  if (!repoint) co_return response::from(repoint.err());
-  services::number_change change{reassign, *teammate, *team, *repoint};
+  auto in = read_body<patch_number_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto change = in->change;
   auto ex = co_await asio::this_coro::executor;
-  auto updated = co_await services::change_number(ctx, link.get(ex), who->workspace_id, *id, change);
+  auto updated = co_await services::change_number(ctx, link.get(ex), who.workspace_id, *id, change);
   if (!updated) co_return provisioning_failure(updated.err());
   auto out = to_json(updated->row);
   if (updated->hooks) out["webhooks"] = to_json(*updated->hooks);
@@ -219,9 +229,7 @@ asio::awaitable<response> patch_number(api_context& ctx, carrier_link& link, req
 
 // Releases the number at its carrier (when Switchboard knows its SID, unless
 // keep_at_carrier=true), then marks it released here.
-asio::awaitable<response> delete_number(api_context& ctx, carrier_link& link, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> delete_number(api_context& ctx, carrier_link& link, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "number not found");
   auto keep_param = req.query_param("keep_at_carrier").value_or("false");
@@ -229,7 +237,7 @@ asio::awaitable<response> delete_number(api_context& ctx, carrier_link& link, re
     co_return response::error(400, "INVALID_FORMAT", "keep_at_carrier must be true or false");
   auto ex = co_await asio::this_coro::executor;
   auto& client = link.get(ex);
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto nid = *id;
   auto released = co_await release_number(ctx, client, ws, nid, keep_param == "true");
   if (!released) co_return provisioning_failure(released.err());
@@ -240,15 +248,23 @@ asio::awaitable<response> delete_number(api_context& ctx, carrier_link& link, re
 
 void add_number_routes(http::router& r, api_context& ctx) {
   auto link = std::make_shared<carrier_link>();
-  r.add("GET", "/api/v1/numbers", [&ctx](request& q) { return list_numbers(ctx, q); });
+  r.add("GET", "/api/v1/numbers", authorized(ctx, "numbers.read", list_numbers));
   r.add("GET", "/api/v1/numbers/available",
-        [&ctx, link](request& q) { return available_numbers(ctx, *link, q); });
+        authorized(ctx, "numbers.manage", [link](api_context& c, request& q, const principal&) {
+          return available_numbers(c, *link, q);
+        }));
   r.add("POST", "/api/v1/numbers",
-        [&ctx, link](request& q) { return create_number(ctx, *link, q); });
+        authorized(ctx, "numbers.manage", [link](api_context& c, request& q, const principal& who) {
+          return create_number(c, *link, q, who);
+        }));
   r.add("PATCH", "/api/v1/numbers/{id}",
-        [&ctx, link](request& q) { return patch_number(ctx, *link, q); });
+        authorized(ctx, "numbers.manage", [link](api_context& c, request& q, const principal& who) {
+          return patch_number(c, *link, q, who);
+        }));
   r.add("DELETE", "/api/v1/numbers/{id}",
-        [&ctx, link](request& q) { return delete_number(ctx, *link, q); });
+        authorized(ctx, "numbers.manage", [link](api_context& c, request& q, const principal& who) {
+          return delete_number(c, *link, q, who);
+        }));
 }
 
 }  // namespace switchboard::api

@@ -137,6 +137,92 @@ result<call_ends> read_ends(const json& body, std::string_view default_country) 
   return call_ends{*f, *t};
 }
 
+// The body of POST /api/sandbox/v1/calls.
+struct call_request {
+  call_ends ends;
+
+  static result<call_request> from_json(const json& body, std::string_view default_country) {
+    auto ends = read_ends(body, default_country);
+    if (!ends) return ends.err();
+    return call_request{*ends};
+  }
+};
+
+// The body of POST /api/sandbox/v1/calls/{sid}/events, in two steps as it was always
+// checked: the call's ends and the webhook it steps first; its status and params
+// (call_step_request) only once the lines are known to be the caller's.
+struct call_event_request {
+  call_ends ends;
+  std::string target;  // the sandbox voice webhook's path and query
+  json step = json::object();  // "status" and "params" as sent
+
+  static result<call_event_request> from_json(const json& body, std::string_view default_country) {
+    call_event_request in;
+    auto ends = read_ends(body, default_country);
+    if (!ends) return ends.err();
+    in.ends = *ends;
+    auto url = opt_string(body, "url");
+    if (!url) return url.err();
+    if (!*url) return error{"MISSING_REQUIRED_FIELD", "url is required"};
+    auto parsed = boost::urls::parse_uri_reference(**url);
+    if (!parsed) return error{"INVALID_FORMAT", "url is not a URL"};
+    std::string path(parsed->encoded_path());
+    constexpr std::string_view voice = "/webhooks/sandbox/voice";
+    if (path != voice && !(path.starts_with(std::string(voice) + "/") && path.size() > voice.size() + 1))
+      return error{"INVALID_INPUT", "url must be one of the sandbox's voice webhooks"};
+    in.target = path;
+    if (parsed->has_query()) in.target += "?" + std::string(parsed->encoded_query());
+    for (auto key : {"status", "params"})
+      if (auto it = body.find(key); it != body.end()) in.step[key] = *it;
+    return in;
+  }
+};
+
+// The status and extra parameters of a call event.
+struct call_step_request {
+  std::optional<std::string> status;
+  carriers::param_list params;
+
+  static result<call_step_request> from_json(const json& body) {
+    call_step_request out;
+    auto status = opt_string(body, "status");
+    if (!status) return status.err();
+    out.status = *status;
+    if (auto extra = body.find("params"); extra != body.end() && !extra->is_null()) {
+      if (!extra->is_object() || extra->size() > 30)
+        return error{"INVALID_INPUT", "params must be an object of at most 30 strings"};
+      static const std::regex key_shape("[A-Za-z][A-Za-z0-9]{0,40}");
+      for (auto& [k, v] : extra->items()) {
+        if (!std::regex_match(k, key_shape) || !v.is_string() || v.get_ref<const std::string&>().size() > 4000)
+          return error{"INVALID_INPUT", "params." + k + " must be a string under a plain name"};
+        out.params.emplace_back(k, v.get<std::string>());
+      }
+    }
+    return out;
+  }
+};
+
+// The body of POST /api/sandbox/v1/messages.
+struct text_request {
+  std::string from, to, body;  // phones in E.164
+
+  static result<text_request> from_json(const json& body, std::string_view default_country) {
+    auto from = opt_string(body, "from");
+    auto to = opt_string(body, "to");
+    auto text = opt_string(body, "body");
+    for (auto* r : {&from, &to, &text})
+      if (!*r) return r->err();
+    if (!*from || !*to || !*text) return error{"MISSING_REQUIRED_FIELD", "from, to and body are required"};
+    if (utf8_length(**text) > max_text_chars)
+      return error{"INVALID_INPUT", "body is longer than " + std::to_string(max_text_chars) + " characters"};
+    auto f = carriers::normalize_e164(**from, default_country);
+    auto t = carriers::normalize_e164(**to, default_country);
+    if (!f) return f.err();
+    if (!t) return t.err();
+    return text_request{*f, *t, **text};
+  }
+};
+
 std::string form_of(const carriers::param_list& ps) {
   std::string out;
   for (auto& [k, v] : ps) {
@@ -183,17 +269,16 @@ asio::awaitable<response> sandbox_numbers(api_context& ctx, sandbox_limits& limi
 asio::awaitable<response> sandbox_call(api_context& ctx, sandbox_limits& limits, request& req) {
   auto g = co_await gate(ctx, limits, req);
   if (!g.who) co_return g.refusal;
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto ends = read_ends(*body, ctx.default_country);
-  if (!ends) co_return response::from(ends.err());
-  auto refused = co_await check_sandbox_line(ctx, *g.who, ends->to);
+  auto in = read_body<call_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  const auto& ends = in->ends;
+  auto refused = co_await check_sandbox_line(ctx, *g.who, ends.to);
   if (refused) co_return *refused;
   auto sid = "CA" + random_hex(16);
-  auto form = form_of(call_params(sid, *ends, "ringing"));
+  auto form = form_of(call_params(sid, ends, "ringing"));
   auto r = co_await deliver_sandbox_webhook(ctx, "/webhooks/sandbox/voice", std::move(form));
   if (r.status != 200) co_return r;
-  co_return response::json(201, {{"sid", sid}, {"from", ends->from}, {"to", ends->to}, {"twiml", r.body}});
+  co_return response::json(201, {{"sid", sid}, {"from", ends.from}, {"to", ends.to}, {"twiml", r.body}});
 }
 
 // POST /api/sandbox/v1/calls/{sid}/events {from, to, url, params}: the next step of
@@ -205,22 +290,12 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, sandbox_limits& l
   auto sid = req.params.at("sid");
   static const std::regex sid_shape("CA[0-9a-f]{32}");
   if (!std::regex_match(sid, sid_shape)) co_return response::error(400, "INVALID_FORMAT", "not a sandbox call sid");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto ends = read_ends(*body, ctx.default_country);
-  if (!ends) co_return response::from(ends.err());
-  auto url = opt_string(*body, "url");
-  if (!url) co_return response::from(url.err());
-  if (!*url) co_return response::error(400, "MISSING_REQUIRED_FIELD", "url is required");
-  auto parsed = boost::urls::parse_uri_reference(**url);
-  if (!parsed) co_return response::error(400, "INVALID_FORMAT", "url is not a URL");
-  std::string path(parsed->encoded_path());
-  constexpr std::string_view voice = "/webhooks/sandbox/voice";
-  if (path != voice && !(path.starts_with(std::string(voice) + "/") && path.size() > voice.size() + 1))
-    co_return response::error(400, "INVALID_INPUT", "url must be one of the sandbox's voice webhooks");
+  auto in = read_body<call_event_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  const auto& ends = in->ends;
   // A customer's call is to a sandbox line; a call the line placed (click-to-call) is from one.
-  auto refused = co_await check_sandbox_line(ctx, *g.who, ends->to);
-  if (refused) refused = co_await check_sandbox_line(ctx, *g.who, ends->from);
+  auto refused = co_await check_sandbox_line(ctx, *g.who, ends.to);
+  if (refused) refused = co_await check_sandbox_line(ctx, *g.who, ends.from);
   if (refused) co_return *refused;
   // A call of another workspace is not the caller's to step, even on their own line.
   if (g.who->workspace_id) {
@@ -231,26 +306,17 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, sandbox_limits& l
       co_return response::error(404, "NOT_FOUND", "no sandbox call " + sid);
   }
 
-  auto status = opt_string(*body, "status");
-  if (!status) co_return response::from(status.err());
-  auto ps = call_params(sid, *ends, status->value_or("in-progress"));
-  if (auto extra = body->find("params"); extra != body->end() && !extra->is_null()) {
-    if (!extra->is_object() || extra->size() > 30)
-      co_return response::error(400, "INVALID_INPUT", "params must be an object of at most 30 strings");
-    static const std::regex key_shape("[A-Za-z][A-Za-z0-9]{0,40}");
-    for (auto& [k, v] : extra->items()) {
-      if (!std::regex_match(k, key_shape) || !v.is_string() || v.get_ref<const std::string&>().size() > 4000)
-        co_return response::error(400, "INVALID_INPUT", "params." + k + " must be a string under a plain name");
-      bool fixed = false;
-      for (auto& p : ps)
-        if (p.first == k) fixed = true;  // the call's own identity is not the caller's to change
-      if (!fixed) ps.emplace_back(k, v.get<std::string>());
-    }
+  auto step = call_step_request::from_json(in->step);
+  if (!step) co_return response::from(step.err());
+  auto ps = call_params(sid, ends, step->status.value_or("in-progress"));
+  for (auto& [k, v] : step->params) {
+    bool fixed = false;
+    for (auto& p : ps)
+      if (p.first == k) fixed = true;  // the call's own identity is not the caller's to change
+    if (!fixed) ps.emplace_back(k, v);
   }
   auto form = form_of(ps);
-  std::string target = path;
-  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
-  auto r = co_await deliver_sandbox_webhook(ctx, std::move(target), std::move(form));
+  auto r = co_await deliver_sandbox_webhook(ctx, in->target, std::move(form));
   co_return relay(r);
 }
 
@@ -342,32 +408,23 @@ asio::awaitable<http::ws_accept> sandbox_socket(api_context& ctx, sandbox_limits
 asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits, request& req) {
   auto g = co_await gate(ctx, limits, req);
   if (!g.who) co_return g.refusal;
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto from = opt_string(*body, "from");
-  auto to = opt_string(*body, "to");
-  auto text = opt_string(*body, "body");
-  for (auto* r : {&from, &to, &text})
-    if (!*r) co_return response::from(r->err());
-  if (!*from || !*to || !*text) co_return response::error(400, "MISSING_REQUIRED_FIELD", "from, to and body are required");
-  if (utf8_length(**text) > max_text_chars)
-    co_return response::error(400, "INVALID_INPUT", "body is longer than " + std::to_string(max_text_chars) + " characters");
-  auto f = carriers::normalize_e164(**from, ctx.default_country);
-  auto t = carriers::normalize_e164(**to, ctx.default_country);
-  if (!f) co_return response::from(f.err());
-  if (!t) co_return response::from(t.err());
+  auto in = read_body<text_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  auto f = in->from;
+  auto t = in->to;
+  auto text = in->body;
   // Only the caller's sandbox lines: the sandbox must not spoof texts to real lines, nor to another workspace.
-  auto ws = co_await sandbox_line(ctx, *g.who, *t);
+  auto ws = co_await sandbox_line(ctx, *g.who, t);
   if (!ws) co_return ws.err().code == "NOT_FOUND" ? response::from(ws.err()) : store_error(ws.err());
   std::string sid = "SM" + random_hex(16);
   auto at = now_text(ctx);
-  auto record = [w = *ws, sid, f = *f, t = *t, b = **text, at](store::database& db) {
+  auto record = [w = *ws, sid, f, t, b = text, at](store::database& db) {
     return nums::record_sandbox_message(db, w, sid, f, t, b, at);
   };
   auto id = co_await ctx.db.write(std::move(record));
   if (!id) co_return store_error(id.err());
-  std::string form = "MessageSid=" + sid + "&AccountSid=ACsandbox&From=" + carriers::form_encode(*f) +
-                     "&To=" + carriers::form_encode(*t) + "&Body=" + carriers::form_encode(**text) +
+  std::string form = "MessageSid=" + sid + "&AccountSid=ACsandbox&From=" + carriers::form_encode(f) +
+                     "&To=" + carriers::form_encode(t) + "&Body=" + carriers::form_encode(text) +
                      "&NumMedia=0";
   auto r = co_await deliver_sandbox_webhook(ctx, "/webhooks/sandbox/sms", form);
   if (r.status != 200) {
@@ -375,7 +432,7 @@ asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits,
     co_await ctx.db.write(std::move(undo));
     co_return response::error(502, "INTERNAL", "the webhook handler answered " + std::to_string(r.status));
   }
-  co_return response::json(201, {{"id", id_str(*id)}, {"sid", sid}, {"from", *f}, {"to", *t}, {"body", **text},
+  co_return response::json(201, {{"id", id_str(*id)}, {"sid", sid}, {"from", f}, {"to", t}, {"body", text},
                                  {"created_at", at}, {"twiml", r.body}});
 }
 

@@ -22,10 +22,8 @@ namespace tm = store::teammates;
 const std::set<std::string> availabilities = {"available", "away", "offline"};
 const std::set<std::string> forwarding = {"off", "phone"};
 
-asio::awaitable<response> list_teammates(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "teammates.read");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> list_teammates(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto read_teammates = [ws](store::database& db) { return tm::list(db, ws); };
   auto rows = co_await ctx.db.read(std::move(read_teammates));
   if (!rows) co_return store_error(rows.err());
@@ -34,34 +32,45 @@ asio::awaitable<response> list_teammates(api_context& ctx, request& req) {
   co_return page(items, std::nullopt);
 }
 
-asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "teammates.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto email = opt_string(*body, "email");
-  auto name = opt_string(*body, "name");
-  auto role = opt_string(*body, "role");
-  auto password = opt_string(*body, "password");
-  auto phone = opt_string(*body, "physical_number");
-  for (auto* r : {&email, &name, &role, &password, &phone})
-    if (!*r) co_return response::from(r->err());
-  if (!*email || !*name || trim(**name).empty())
-    co_return response::error(400, "MISSING_REQUIRED_FIELD", "email and name are required");
-  auto e = normalize_email(**email);
-  if (!e) co_return response::error(400, "INVALID_FORMAT", "email is not a valid address");
-  std::string r = role->value_or("agent");
-  if (!auth::valid_role(r))
-    co_return response::error(400, "INVALID_INPUT", "role must be owner, admin, agent or viewer");
+// The body of POST /teammates, up to what needs the caller: granting owner is
+// checked next, and only then the phone and the password (as they always were).
+struct create_teammate_request {
+  std::string email;  // normalised
+  std::string name;   // trimmed
+  std::string role;
+  std::optional<std::string> password, physical_number;  // as sent
+
+  static result<create_teammate_request> from_json(const json& body) {
+    auto email = opt_string(body, "email");
+    auto name = opt_string(body, "name");
+    auto role = opt_string(body, "role");
+    auto password = opt_string(body, "password");
+    auto phone = opt_string(body, "physical_number");
+    for (auto* r : {&email, &name, &role, &password, &phone})
+      if (!*r) return r->err();
+    if (!*email || !*name || trim(**name).empty())
+      return error{"MISSING_REQUIRED_FIELD", "email and name are required"};
+    auto e = normalize_email(**email);
+    if (!e) return error{"INVALID_FORMAT", "email is not a valid address"};
+    std::string r = role->value_or("agent");
+    if (!auth::valid_role(r)) return error{"INVALID_INPUT", "role must be owner, admin, agent or viewer"};
+    return create_teammate_request{*e, trim(**name), r, *password, *phone};
+  }
+};
+
+asio::awaitable<response> create_teammate(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<create_teammate_request>(req);
+  if (!in) co_return response::from(in.err());
+  std::string r = in->role;
   if (r == "owner")
-    if (auto err = require(*who, "roles.grant_owner")) co_return response::from(*err);
+    if (auto err = require(who, "roles.grant_owner")) co_return response::from(*err);
   std::optional<std::string> number;
-  if (*phone) {
-    auto n = carriers::normalize_e164(**phone, ctx.default_country);  // national formats too (issue 16 item 20)
+  if (in->physical_number) {
+    auto n = carriers::normalize_e164(*in->physical_number, ctx.default_country);  // national formats too (issue 16 item 20)
     if (!n) co_return response::error(400, "INVALID_FORMAT", "physical_number: " + n.err().message);
     number = *n;
   }
-  std::string pw = password->value_or("");
+  std::string pw = in->password.value_or("");
   std::string generated;
   if (pw.empty()) pw = generated = random_alnum(20);
   if (pw.size() < 8) co_return response::error(400, "INVALID_INPUT", "password must be at least 8 characters");
@@ -70,14 +79,14 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
   if (!hash) co_return response::error(500, "INTERNAL", "could not hash the password");
 
   store::teammate t;
-  t.workspace_id = who->workspace_id;
-  t.email = *e;
-  t.name = trim(**name);
+  t.workspace_id = who.workspace_id;
+  t.email = in->email;
+  t.name = in->name;
   t.role = r;
   t.physical_number = number;
   t.password_hash = *hash;
   t.created_at = now_text(ctx);
-  auto p = *who;
+  auto p = who;
   auto ip = req.remote;
   auto insert_teammate = [t, p, ip](store::database& db) {
     if (t.physical_number && store::numbers::find_active(db, *t.physical_number))
@@ -94,66 +103,81 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req) {
   co_return response::json(201, j);
 }
 
-asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
-  auto who = co_await authenticate(ctx, req);
-  if (!who) co_return response::from(who.err());
+// The body of PATCH /teammates/{id}, up to what needs the caller: linking a
+// Teams user and changing a role need teammates.manage, checked after the
+// fields before them, as they always were; the role is checked there too.
+struct patch_teammate_request {
+  tm::patch fields;  // without the role
+  std::optional<std::optional<std::string>> teams_user;  // present: link (a value) or unlink
+  std::optional<std::string> role;                        // as sent
+
+  static result<patch_teammate_request> from_json(const json& body, std::string_view country) {
+    patch_teammate_request in;
+    auto& p = in.fields;
+    auto name = opt_string(body, "name");
+    auto role = opt_string(body, "role");
+    auto availability = opt_string(body, "availability");
+    auto fwd = opt_string(body, "sms_forwarding");
+    for (auto* r : {&name, &role, &availability, &fwd})
+      if (!*r) return r->err();
+    if (*name) {
+      if (trim(**name).empty()) return error{"INVALID_INPUT", "name must not be empty"};
+      p.name = trim(**name);
+    }
+    if (*availability) {
+      if (!availabilities.count(**availability))
+        return error{"INVALID_INPUT", "availability must be available, away or offline"};
+      p.availability = *availability;
+    }
+    if (*fwd) {
+      if (!forwarding.count(**fwd)) return error{"INVALID_INPUT", "sms_forwarding must be off or phone"};
+      p.sms_forwarding = *fwd;
+    }
+    if (auto it = body.find("physical_number"); it != body.end()) {
+      auto& v = *it;
+      if (v.is_null()) {
+        p.physical_number = std::optional<std::string>();
+      } else {
+        if (!v.is_string()) return error{"INVALID_FORMAT", "physical_number must be a phone number or null"};
+        // The format the app displays, "(415) 555-0177", is read for the default country (issue 16 item 20).
+        auto n = carriers::normalize_e164(v.get<std::string>(), country);
+        if (!n) return error{"INVALID_FORMAT", "physical_number: " + n.err().message};
+        p.physical_number = *n;
+      }
+    }
+    // The Teams user (from.aadObjectId) this teammate is; only admins link them,
+    // since it lets that Teams account act as the teammate.
+    if (auto it = body.find("teams_user_id"); it != body.end()) {
+      auto& v = *it;
+      if (!v.is_null() && (!v.is_string() || trim(v.get<std::string>()).empty() || v.get<std::string>().size() > 100))
+        return error{"INVALID_FORMAT", "teams_user_id must be a Teams user's object id, or null"};
+      in.teams_user = v.is_null() ? std::optional<std::string>() : std::optional<std::string>(trim(v.get<std::string>()));
+    }
+    in.role = *role;
+    return in;
+  }
+};
+
+asio::awaitable<response> patch_teammate(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "teammate not found");
-  bool self = *id == who->teammate_id;
-  if (auto e = require(*who, self ? "me.update" : "teammates.manage")) co_return response::from(*e);
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  tm::patch p;
-  auto name = opt_string(*body, "name");
-  auto role = opt_string(*body, "role");
-  auto availability = opt_string(*body, "availability");
-  auto fwd = opt_string(*body, "sms_forwarding");
-  for (auto* r : {&name, &role, &availability, &fwd})
-    if (!*r) co_return response::from(r->err());
-  if (*name) {
-    if (trim(**name).empty()) co_return response::error(400, "INVALID_INPUT", "name must not be empty");
-    p.name = trim(**name);
-  }
-  if (*availability) {
-    if (!availabilities.count(**availability))
-      co_return response::error(400, "INVALID_INPUT", "availability must be available, away or offline");
-    p.availability = *availability;
-  }
-  if (*fwd) {
-    if (!forwarding.count(**fwd)) co_return response::error(400, "INVALID_INPUT", "sms_forwarding must be off or phone");
-    p.sms_forwarding = *fwd;
-  }
-  if (body->contains("physical_number")) {
-    auto& v = (*body)["physical_number"];
-    if (v.is_null()) {
-      p.physical_number = std::optional<std::string>();
-    } else {
-      if (!v.is_string()) co_return response::error(400, "INVALID_FORMAT", "physical_number must be a phone number or null");
-      // The format the app displays, "(415) 555-0177", is read for the default country (issue 16 item 20).
-      auto n = carriers::normalize_e164(v.get<std::string>(), ctx.default_country);
-      if (!n) co_return response::error(400, "INVALID_FORMAT", "physical_number: " + n.err().message);
-      p.physical_number = *n;
-    }
-  }
-  // The Teams user (from.aadObjectId) this teammate is; only admins link them,
-  // since it lets that Teams account act as the teammate.
-  std::optional<std::optional<std::string>> teams_user;
-  if (body->contains("teams_user_id")) {
-    auto& v = (*body)["teams_user_id"];
-    if (!v.is_null() && (!v.is_string() || trim(v.get<std::string>()).empty() || v.get<std::string>().size() > 100))
-      co_return response::error(400, "INVALID_FORMAT", "teams_user_id must be a Teams user's object id, or null");
-    if (auto e = require(*who, "teammates.manage")) co_return response::from(*e);
-    teams_user = v.is_null() ? std::optional<std::string>() : std::optional<std::string>(trim(v.get<std::string>()));
-  }
-  if (*role) {
-    if (!auth::valid_role(**role))
+  bool self = *id == who.teammate_id;
+  if (auto e = require(who, self ? "me.update" : "teammates.manage")) co_return response::from(*e);
+  auto in = read_body<patch_teammate_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  auto p = in->fields;
+  auto teams_user = in->teams_user;
+  if (teams_user)
+    if (auto e = require(who, "teammates.manage")) co_return response::from(*e);
+  if (auto& role = in->role) {
+    if (!auth::valid_role(*role))
       co_return response::error(400, "INVALID_INPUT", "role must be owner, admin, agent or viewer");
-    if (auto e = require(*who, "teammates.manage")) co_return response::from(*e);
-    if (**role == "owner")
-      if (auto e = require(*who, "roles.grant_owner")) co_return response::from(*e);
+    if (auto e = require(who, "teammates.manage")) co_return response::from(*e);
+    if (*role == "owner")
+      if (auto e = require(who, "roles.grant_owner")) co_return response::from(*e);
     p.role = *role;
   }
-  auto me = *who;
+  auto me = who;
   auto tid = *id;
   auto at = now_text(ctx);
   auto ip = req.remote;
@@ -198,10 +222,8 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req) {
   co_return response::json(200, j);
 }
 
-asio::awaitable<response> list_teams(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "teams.read");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> list_teams(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto read_teams = [ws](store::database& db) { return tm::list_teams(db, ws); };
   auto rows = co_await ctx.db.read(std::move(read_teams));
   if (!rows) co_return store_error(rows.err());
@@ -217,28 +239,65 @@ result<std::optional<bool>> opt_bool(const json& body, const char* field) {
   return std::optional<bool>(it->get<bool>());
 }
 
-asio::awaitable<response> create_team(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "teams.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto name = opt_string(*body, "name");
-  auto rr = opt_bool(*body, "round_robin");
-  if (!name) co_return response::from(name.err());
-  if (!rr) co_return response::from(rr.err());
-  if (!*name || trim(**name).empty()) co_return response::error(400, "MISSING_REQUIRED_FIELD", "name is required");
-  std::vector<id_t> members;
-  if (auto it = body->find("member_ids"); it != body->end() && !it->is_null()) {
-    if (!it->is_array()) co_return response::error(400, "INVALID_FORMAT", "member_ids must be an array of ids");
-    for (auto& m : *it) {
-      auto mid = m.is_string() ? parse_id(m.get<std::string>()) : std::nullopt;
-      if (!mid) co_return response::error(400, "INVALID_FORMAT", "member_ids must be an array of ids");
-      members.push_back(*mid);
+// The body of POST /teams.
+struct create_team_request {
+  std::string name;  // trimmed
+  bool round_robin = true;
+  std::vector<id_t> member_ids;
+
+  static result<create_team_request> from_json(const json& body) {
+    auto name = opt_string(body, "name");
+    auto rr = opt_bool(body, "round_robin");
+    if (!name) return name.err();
+    if (!rr) return rr.err();
+    if (!*name || trim(**name).empty()) return error{"MISSING_REQUIRED_FIELD", "name is required"};
+    create_team_request in{trim(**name), rr->value_or(true), {}};
+    if (auto it = body.find("member_ids"); it != body.end() && !it->is_null()) {
+      if (!it->is_array()) return error{"INVALID_FORMAT", "member_ids must be an array of ids"};
+      for (auto& m : *it) {
+        auto mid = m.is_string() ? parse_id(m.get<std::string>()) : std::nullopt;
+        if (!mid) return error{"INVALID_FORMAT", "member_ids must be an array of ids"};
+        in.member_ids.push_back(*mid);
+      }
     }
+    return in;
   }
-  auto ws = who->workspace_id;
-  auto n = trim(**name);
-  bool round_robin = rr->value_or(true);
+};
+
+// The body of PATCH /teams/{id}: absent fields stay.
+struct patch_team_request {
+  std::optional<std::string> name;
+  std::optional<bool> round_robin;
+
+  static result<patch_team_request> from_json(const json& body) {
+    auto name = opt_string(body, "name");
+    auto rr = opt_bool(body, "round_robin");
+    if (!name) return name.err();
+    if (!rr) return rr.err();
+    return patch_team_request{*name, *rr};
+  }
+};
+
+// The body of POST /teams/{id}/members.
+struct add_member_request {
+  id_t teammate_id = 0;
+
+  static result<add_member_request> from_json(const json& body) {
+    auto m = opt_string(body, "teammate_id");
+    if (!m) return m.err();
+    auto id = *m ? parse_id(**m) : std::nullopt;
+    if (!id) return error{"MISSING_REQUIRED_FIELD", "teammate_id is required"};
+    return add_member_request{*id};
+  }
+};
+
+asio::awaitable<response> create_team(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<create_team_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto ws = who.workspace_id;
+  auto n = in->name;
+  bool round_robin = in->round_robin;
+  auto members = in->member_ids;
   auto at = now_text(ctx);
   auto insert_team_job = [ws, n, round_robin, at, members](store::database& db) {
     auto id = tm::insert_team(db, ws, n, round_robin, at);
@@ -253,21 +312,15 @@ asio::awaitable<response> create_team(api_context& ctx, request& req) {
   co_return response::json(201, to_json(*created));
 }
 
-asio::awaitable<response> patch_team(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "teams.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> patch_team(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "team not found");
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  auto name = opt_string(*body, "name");
-  auto rr = opt_bool(*body, "round_robin");
-  if (!name) co_return response::from(name.err());
-  if (!rr) co_return response::from(rr.err());
-  auto ws = who->workspace_id;
+  auto in = read_body<patch_team_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto ws = who.workspace_id;
   auto tid = *id;
-  auto n = *name;
-  auto r = *rr;
+  auto n = in->name;
+  auto r = in->round_robin;
   auto update_team_job = [ws, tid, n, r](store::database& db) {
     if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
     tm::update_team(db, ws, tid, n, r);
@@ -278,24 +331,19 @@ asio::awaitable<response> patch_team(api_context& ctx, request& req) {
   co_return response::json(200, to_json(*updated));
 }
 
-asio::awaitable<response> change_member(api_context& ctx, request& req, bool add) {
-  auto who = co_await authorize(ctx, req, "teams.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> change_member(api_context& ctx, request& req, const principal& who, bool add) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "team not found");
   std::optional<id_t> member;
   if (add) {
-    auto body = object_body(req);
-    if (!body) co_return response::from(body.err());
-    auto m = opt_string(*body, "teammate_id");
-    if (!m) co_return response::from(m.err());
-    if (*m) member = parse_id(**m);
-    if (!member) co_return response::error(400, "MISSING_REQUIRED_FIELD", "teammate_id is required");
+    auto in = read_body<add_member_request>(req);
+    if (!in) co_return response::from(in.err());
+    member = in->teammate_id;
   } else {
     member = parse_id(req.params.at("teammate_id"));
     if (!member) co_return response::error(404, "NOT_FOUND", "teammate not found");
   }
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto tid = *id;
   auto mid = *member;
   auto change_membership = [ws, tid, mid, add](store::database& db) {
@@ -315,15 +363,21 @@ asio::awaitable<response> change_member(api_context& ctx, request& req, bool add
 }  // namespace
 
 void add_teammate_routes(http::router& r, api_context& ctx) {
-  r.add("GET", "/api/v1/teammates", [&ctx](request& q) { return list_teammates(ctx, q); });
-  r.add("POST", "/api/v1/teammates", [&ctx](request& q) { return create_teammate(ctx, q); });
-  r.add("PATCH", "/api/v1/teammates/{id}", [&ctx](request& q) { return patch_teammate(ctx, q); });
-  r.add("GET", "/api/v1/teams", [&ctx](request& q) { return list_teams(ctx, q); });
-  r.add("POST", "/api/v1/teams", [&ctx](request& q) { return create_team(ctx, q); });
-  r.add("PATCH", "/api/v1/teams/{id}", [&ctx](request& q) { return patch_team(ctx, q); });
-  r.add("POST", "/api/v1/teams/{id}/members", [&ctx](request& q) { return change_member(ctx, q, true); });
+  r.add("GET", "/api/v1/teammates", authorized(ctx, "teammates.read", list_teammates));
+  r.add("POST", "/api/v1/teammates", authorized(ctx, "teammates.manage", create_teammate));
+  // Their own (me.update) or anyone's (teammates.manage): patch_teammate requires it.
+  r.add("PATCH", "/api/v1/teammates/{id}", authenticated(ctx, patch_teammate));
+  r.add("GET", "/api/v1/teams", authorized(ctx, "teams.read", list_teams));
+  r.add("POST", "/api/v1/teams", authorized(ctx, "teams.manage", create_team));
+  r.add("PATCH", "/api/v1/teams/{id}", authorized(ctx, "teams.manage", patch_team));
+  r.add("POST", "/api/v1/teams/{id}/members",
+        authorized(ctx, "teams.manage", [](api_context& c, request& q, const principal& who) {
+          return change_member(c, q, who, true);
+        }));
   r.add("DELETE", "/api/v1/teams/{id}/members/{teammate_id}",
-        [&ctx](request& q) { return change_member(ctx, q, false); });
+        authorized(ctx, "teams.manage", [](api_context& c, request& q, const principal& who) {
+          return change_member(c, q, who, false);
+        }));
 }
 
 }  // namespace switchboard::api

@@ -230,14 +230,12 @@ namespace {
 
 // GET /api/v1/undeliverable: webhooks answered but delivered nowhere (unknown
 // number, loop guard), for admins; newest first.
-asio::awaitable<response> list_undeliverable(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "numbers.manage");
-  if (!who) co_return response::from(who.err());
+asio::awaitable<response> list_undeliverable(api_context& ctx, request& req, const principal& who) {
   auto before = cursor_param(req);
   if (!before) co_return response::from(before.err());
   auto limit = parse_limit(req);
   if (!limit) co_return response::from(limit.err());
-  auto ws = who->workspace_id;
+  auto ws = who.workspace_id;
   auto b = *before;
   int n = *limit;
   auto job = [ws, b, n](store::database& db) { return store::routing::list_undeliverable(db, ws, b, n); };
@@ -255,7 +253,7 @@ asio::awaitable<response> list_undeliverable(api_context& ctx, request& req) {
 }  // namespace
 
 void add_webhook_routes(http::router& r, api_context& ctx) {
-  r.add("GET", "/api/v1/undeliverable", [&ctx](request& q) { return list_undeliverable(ctx, q); });
+  r.add("GET", "/api/v1/undeliverable", authorized(ctx, "numbers.manage", list_undeliverable));
   r.add("POST", "/webhooks/{carrier}/sms", [&ctx](request& q) { return inbound_sms(ctx, q); });
   r.add("POST", "/webhooks/{carrier}/sms/status", [&ctx](request& q) { return sms_status(ctx, q); });
   r.add("POST", "/webhooks/{carrier}/voice", [&ctx](request& q) { return inbound_call(ctx, q); });

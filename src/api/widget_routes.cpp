@@ -490,10 +490,8 @@ json settings_json(api_context& ctx, const wstore::settings& s) {
           {"snippet", snippet}};
 }
 
-asio::awaitable<response> get_settings(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "widget.manage");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> get_settings(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto job = [ws](store::database& db) { return wstore::get_settings(db, ws); };
   auto s = co_await ctx.db.read(std::move(job));
   if (!s) co_return store_error(s.err());
@@ -505,45 +503,52 @@ bool valid_color(const std::string& c) {
   return c.size() == 7 && c[0] == '#' && c.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
 }
 
-asio::awaitable<response> patch_settings(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "widget.manage");
-  if (!who) co_return response::from(who.err());
-  auto body = object_body(req);
-  if (!body) co_return response::from(body.err());
-  std::optional<std::vector<std::string>> origins;
-  if (auto it = body->find("allowed_origins"); it != body->end()) {
-    if (!it->is_array() || it->size() > 100)
-      co_return response::error(400, "INVALID_FORMAT", "allowed_origins must be an array of at most 100 origins");
-    std::vector<std::string> list;
-    for (auto& o : *it) {
-      auto p = o.is_string() ? widget::parse_pattern(trim(o.get<std::string>())) : std::nullopt;
-      if (!p)
-        co_return response::error(400, "INVALID_FORMAT",
-                                  "allowed_origins: " + (o.is_string() ? o.get<std::string>() : o.dump()) +
-                                      " is not an origin like https://shop.example.com or https://*.example.com");
-      auto text = widget::to_string(*p);
-      if (std::find(list.begin(), list.end(), text) == list.end()) list.push_back(text);
+// The body of PATCH /api/v1/widget/settings: absent fields stay.
+struct widget_settings_request {
+  std::optional<std::vector<std::string>> allowed_origins;  // normalised, without duplicates
+  std::map<std::string, std::optional<std::string>> texts;  // color, greeting, reply_time, office_hours, identity_mode
+
+  static result<widget_settings_request> from_json(const json& body) {
+    widget_settings_request in;
+    if (auto it = body.find("allowed_origins"); it != body.end()) {
+      if (!it->is_array() || it->size() > 100)
+        return error{"INVALID_FORMAT", "allowed_origins must be an array of at most 100 origins"};
+      std::vector<std::string> list;
+      for (auto& o : *it) {
+        auto p = o.is_string() ? widget::parse_pattern(trim(o.get<std::string>())) : std::nullopt;
+        if (!p)
+          return error{"INVALID_FORMAT", "allowed_origins: " + (o.is_string() ? o.get<std::string>() : o.dump()) +
+                                             " is not an origin like https://shop.example.com or https://*.example.com"};
+        auto text = widget::to_string(*p);
+        if (std::find(list.begin(), list.end(), text) == list.end()) list.push_back(text);
+      }
+      in.allowed_origins = list;
     }
-    origins = list;
+    struct text_field {
+      const char* name;
+      std::size_t max;
+    };
+    auto& texts = in.texts;
+    for (auto f : {text_field{"color", 7}, text_field{"greeting", 280}, text_field{"reply_time", 200},
+                   text_field{"office_hours", 200}, text_field{"identity_mode", 16}}) {
+      auto v = opt_string(body, f.name);
+      if (!v) return v.err();
+      if (*v && (*v)->size() > f.max) return error{"INVALID_INPUT", std::string(f.name) + " is too long"};
+      texts[f.name] = *v;
+    }
+    if (texts["color"] && !valid_color(*texts["color"])) return error{"INVALID_FORMAT", "color must look like #2563eb"};
+    if (texts["identity_mode"] && !widget::parse_identity_mode(*texts["identity_mode"]))
+      return error{"INVALID_INPUT", "identity_mode must be off, optional or required"};
+    return in;
   }
-  struct text_field {
-    const char* name;
-    std::size_t max;
-  };
-  std::map<std::string, std::optional<std::string>> texts;
-  for (auto f : {text_field{"color", 7}, text_field{"greeting", 280}, text_field{"reply_time", 200},
-                 text_field{"office_hours", 200}, text_field{"identity_mode", 16}}) {
-    auto v = opt_string(*body, f.name);
-    if (!v) co_return response::from(v.err());
-    if (*v && (*v)->size() > f.max)
-      co_return response::error(400, "INVALID_INPUT", std::string(f.name) + " is too long");
-    texts[f.name] = *v;
-  }
-  if (texts["color"] && !valid_color(*texts["color"]))
-    co_return response::error(400, "INVALID_FORMAT", "color must look like #2563eb");
-  if (texts["identity_mode"] && !widget::parse_identity_mode(*texts["identity_mode"]))
-    co_return response::error(400, "INVALID_INPUT", "identity_mode must be off, optional or required");
-  auto ws = who->workspace_id;
+};
+
+asio::awaitable<response> patch_settings(api_context& ctx, request& req, const principal& who) {
+  auto in = read_body<widget_settings_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto origins = in->allowed_origins;
+  auto texts = in->texts;
+  auto ws = who.workspace_id;
   auto at = now_text(ctx);
   auto job = [ws, origins, texts, at](store::database& db) {
     auto s = wstore::get_settings(db, ws);
@@ -567,10 +572,8 @@ asio::awaitable<response> patch_settings(api_context& ctx, request& req) {
   co_return response::json(200, settings_json(ctx, *s));
 }
 
-asio::awaitable<response> rotate_secret(api_context& ctx, request& req) {
-  auto who = co_await authorize(ctx, req, "widget.manage");
-  if (!who) co_return response::from(who.err());
-  auto ws = who->workspace_id;
+asio::awaitable<response> rotate_secret(api_context& ctx, request&, const principal& who) {
+  auto ws = who.workspace_id;
   auto now = ctx.now();
   auto at = format_rfc3339(now);
   auto grace = ctx.widget.secret_grace;
@@ -682,9 +685,9 @@ void add_widget_routes(http::router& r, api_context& ctx) {
                     "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/events"})
     r.add("OPTIONS", path, wrap(preflight));
 
-  r.add("GET", "/api/v1/widget/settings", [&ctx](request& q) { return get_settings(ctx, q); });
-  r.add("PATCH", "/api/v1/widget/settings", [&ctx](request& q) { return patch_settings(ctx, q); });
-  r.add("POST", "/api/v1/widget/settings/identity_secret", [&ctx](request& q) { return rotate_secret(ctx, q); });
+  r.add("GET", "/api/v1/widget/settings", authorized(ctx, "widget.manage", get_settings));
+  r.add("PATCH", "/api/v1/widget/settings", authorized(ctx, "widget.manage", patch_settings));
+  r.add("POST", "/api/v1/widget/settings/identity_secret", authorized(ctx, "widget.manage", rotate_secret));
 }
 
 }  // namespace switchboard::api

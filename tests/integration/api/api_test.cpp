@@ -429,3 +429,43 @@ TEST_F(api_test, canned_responses_are_edited_and_labels_deleted) {
   EXPECT_EQ(call("DELETE", "/api/v1/labels/" + lid, admin_).status, 404);
   EXPECT_EQ(call("GET", "/api/v1/labels", admin_).body["items"].size(), 0u);
 }
+
+// Issue 17 item 5 moved the permission checks into route wrappers and the body
+// checks into request DTOs: where a permission check sat between body checks,
+// its place (and so the answer) is pinned here.
+TEST_F(api_test, permission_checks_keep_their_place_among_body_checks) {
+  auto code = [](const sbtest::api_reply& r) { return r.body["error"].value("code", ""); };
+  auto [viewer_id, viewer] = teammate("vic@example.com", "viewer");
+  auto [agent_id, agent] = teammate("ada@example.com", "agent");
+  auto [admin_id, admin] = teammate("ama@example.com", "admin");
+  auto conv = conversation(contact({{"name", "Ann"}, {"phone", "+14155550101"}}));
+  auto messages = "/api/v1/conversations/" + conv + "/messages";
+
+  // Authentication comes before the body.
+  EXPECT_EQ(code(call("POST", "/api/v1/contacts", "", {{"phones", 5}})), "NOT_AUTHENTICATED");
+  // A reply's body before its permission, the permission before its channel.
+  EXPECT_EQ(code(call("POST", messages, viewer, json::object())), "MISSING_REQUIRED_FIELD");
+  EXPECT_EQ(code(call("POST", messages, viewer, {{"body", "hi"}, {"private", "yes"}})), "INVALID_FORMAT");
+  EXPECT_EQ(code(call("POST", messages, viewer, {{"body", "hi"}, {"channel", "fax"}})), "PERMISSION_DENIED");
+  EXPECT_EQ(code(call("POST", messages, agent, {{"body", "hi"}, {"channel", "fax"}})), "INVALID_INPUT");
+  EXPECT_EQ(code(call("POST", messages, agent, {{"body", "hi"}, {"channel", 7}})), "INVALID_FORMAT");
+
+  // Granting owner is checked before the new teammate's phone and password.
+  json owner_body = {{"email", "new@example.com"}, {"name", "New"}, {"role", "owner"}, {"physical_number", "junk"}};
+  EXPECT_EQ(code(call("POST", "/api/v1/teammates", admin, owner_body)), "PERMISSION_DENIED");
+  owner_body["role"] = "agent";
+  EXPECT_EQ(code(call("POST", "/api/v1/teammates", admin, owner_body)), "INVALID_FORMAT");
+  owner_body["role"] = "chief";
+  EXPECT_EQ(code(call("POST", "/api/v1/teammates", admin, owner_body)), "INVALID_INPUT");
+
+  // On one's own record: linking a Teams user needs teammates.manage, checked
+  // before the role's value; a bad role alone is a bad value.
+  auto self = "/api/v1/teammates/" + agent_id;
+  EXPECT_EQ(code(call("PATCH", self, agent, {{"teams_user_id", "29:abc"}, {"role", "chief"}})), "PERMISSION_DENIED");
+  EXPECT_EQ(code(call("PATCH", self, agent, {{"teams_user_id", 5}, {"role", "admin"}})), "INVALID_FORMAT");
+  EXPECT_EQ(code(call("PATCH", self, agent, {{"role", "chief"}})), "INVALID_INPUT");
+  EXPECT_EQ(code(call("PATCH", self, agent, {{"role", "admin"}})), "PERMISSION_DENIED");
+  EXPECT_EQ(call("PATCH", self, agent, {{"availability", "away"}}).status, 200);
+  // Someone else's record needs teammates.manage before anything in the body.
+  EXPECT_EQ(code(call("PATCH", "/api/v1/teammates/" + admin_id, agent, {{"name", ""}})), "PERMISSION_DENIED");
+}
