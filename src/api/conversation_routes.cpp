@@ -120,7 +120,7 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req, con
     auto flushed = co_await ctx.db.flush();
     if (!flushed) co_return store_error(flushed.err());
   }
-  auto read_page = [ws, f](store::database& db) { return conv::list(db, ws, f); };
+  auto read_page = [ws, f](store::unit_of_work& uow) { return uow.conversations().list(ws, f); };
   auto rows = co_await ctx.db.read(std::move(read_page));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
@@ -186,24 +186,24 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req, co
   c.created_at = now_text(ctx);
   auto p = who;
   auto first_body = in->first_body;
-  auto job = [c0 = c, p, first_body](store::database& db) {
+  auto job = [c0 = c, p, first_body](store::unit_of_work& uow) {
     auto c = c0;  // the job may run twice: never change the captures
-    if (!store::contacts::find(db, c.workspace_id, c.contact_id))
+    if (!uow.contacts().find(c.workspace_id, c.contact_id))
       throw store::job_error("INVALID_INPUT", "contact_id: no such contact");
     if (c.assignee_id) {
-      auto t = store::teammates::find(db, c.workspace_id, *c.assignee_id);
+      auto t = uow.teammates().find(c.workspace_id, *c.assignee_id);
       if (!t) throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
       if (t->role == "viewer")
         throw store::job_error("INVALID_INPUT", "assignee_id: viewers cannot be assigned");
     }
     if (c.team_id) {
-      auto team = store::teammates::find_team(db, c.workspace_id, *c.team_id);
+      auto team = uow.teams().find(c.workspace_id, *c.team_id);
       if (!team) throw store::job_error("INVALID_INPUT", "team_id: no such team");
       if (!c.assignee_id && team->round_robin)
-        c.assignee_id = store::teammates::next_round_robin(db, c.workspace_id, *c.team_id, c.created_at);
+        c.assignee_id = uow.teams().next_round_robin(c.workspace_id, *c.team_id, c.created_at);
     }
     created_conversation out;
-    auto id = conv::insert(db, c);
+    auto id = uow.conversations().insert(c);
     if (!trim(first_body).empty()) {
       store::message m;
       m.workspace_id = c.workspace_id;
@@ -212,17 +212,17 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req, co
       m.sender_kind = "teammate";
       m.sender_id = p.teammate_id;
       m.channel = c.channel;
-      m.body = expand_canned(db, c.workspace_id, first_body);
+      m.body = expand_canned(uow, c.workspace_id, first_body);
       m.status = m.channel == "chat" ? "delivered" : "queued";  // chat: see queue_reply
       m.created_at = c.created_at;
-      auto mid = conv::insert_message(db, m);
+      auto mid = uow.messages().insert(m);
       if (m.channel != "chat")
-        conv::enqueue_outbox(db, c.workspace_id, "message.send." + m.channel,
+        uow.outbox().enqueue(c.workspace_id, "message.send." + m.channel,
                            {{"message_id", mid}, {"conversation_id", id}, {"channel", m.channel}},
                            c.created_at);
-      out.first = conv::find_message(db, c.workspace_id, mid);
+      out.first = uow.messages().find(c.workspace_id, mid);
     }
-    out.conversation = *conv::find(db, c.workspace_id, id);
+    out.conversation = *uow.conversations().find(c.workspace_id, id);
     return out;
   };
   auto created = co_await ctx.db.write(std::move(job));
@@ -247,10 +247,10 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req, const
   auto ws = who.workspace_id;
   auto cid = *id;
   using found = std::optional<std::pair<store::conversation, routing::reply_plan>>;
-  auto read_conversation = [ws, cid](store::database& db) -> found {
-    auto c = conv::find(db, ws, cid);
+  auto read_conversation = [ws, cid](store::unit_of_work& uow) -> found {
+    auto c = uow.conversations().find(ws, cid);
     if (!c) return std::nullopt;
-    auto plan = plan_reply_for(db, ws, *c);
+    auto plan = plan_reply_for(uow, ws, *c);
     return std::make_pair(std::move(*c), std::move(plan));
   };
   auto c = co_await ctx.db.read(std::move(read_conversation));
@@ -330,18 +330,18 @@ asio::awaitable<response> patch_conversation(api_context& ctx, request& req, con
   auto ws = who.workspace_id;
   auto cid = *id;
   auto at = now_text(ctx);
-  auto job = [ws, cid, p, at](store::database& db) {
-    if (!conv::find(db, ws, cid)) throw store::job_error("NOT_FOUND", "conversation not found");
+  auto job = [ws, cid, p, at](store::unit_of_work& uow) {
+    if (!uow.conversations().find(ws, cid)) throw store::job_error("NOT_FOUND", "conversation not found");
     if (p.assignee_id && *p.assignee_id) {
-      auto t = store::teammates::find(db, ws, **p.assignee_id);
+      auto t = uow.teammates().find(ws, **p.assignee_id);
       if (!t) throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
       if (t->role == "viewer")
         throw store::job_error("INVALID_INPUT", "assignee_id: viewers cannot be assigned");
     }
-    if (p.team_id && *p.team_id && !store::teammates::find_team(db, ws, **p.team_id))
+    if (p.team_id && *p.team_id && !uow.teams().find(ws, **p.team_id))
       throw store::job_error("INVALID_INPUT", "team_id: no such team");
-    conv::update(db, ws, cid, p, at);
-    return *conv::find(db, ws, cid);
+    uow.conversations().update(ws, cid, p, at);
+    return *uow.conversations().find(ws, cid);
   };
   auto updated = co_await ctx.db.write(std::move(job));
   if (!updated) co_return store_error(updated.err());
@@ -359,9 +359,9 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req, const pr
   auto ws = who.workspace_id;
   auto cid = *id;
   int n = q->limit;
-  auto read_thread_page = [ws, cid, after, n](store::database& db) {
+  auto read_thread_page = [ws, cid, after, n](store::unit_of_work& uow) {
     std::optional<std::vector<store::message>> out;
-    if (conv::find(db, ws, cid)) out = conv::thread(db, ws, cid, after, n, true);
+    if (uow.conversations().find(ws, cid)) out = uow.messages().thread(ws, cid, after, n, true);
     return out;
   };
   auto rows = co_await ctx.db.read(std::move(read_thread_page));
@@ -426,16 +426,16 @@ asio::awaitable<response> export_conversation(api_context& ctx, request& req, co
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who.workspace_id;
   auto cid = *id;
-  auto read_export = [ws, cid](store::database& db) -> std::optional<json> {
-    auto c = conv::find(db, ws, cid);
+  auto read_export = [ws, cid](store::unit_of_work& uow) -> std::optional<json> {
+    auto c = uow.conversations().find(ws, cid);
     if (!c) return std::nullopt;
     json out = {{"conversation", to_json(*c)}};
-    auto contact = store::contacts::find(db, ws, c->contact_id);
+    auto contact = uow.contacts().find(ws, c->contact_id);
     out["contact"] = contact ? to_json(*contact) : json(nullptr);
     json messages = json::array();
     std::optional<id_t> after;
     for (;;) {
-      auto chunk = conv::thread(db, ws, cid, after, 500, true);
+      auto chunk = uow.messages().thread(ws, cid, after, 500, true);
       for (auto& m : chunk) messages.push_back(to_json(m));
       if (chunk.size() < 500) break;
       after = chunk.back().id;
@@ -466,7 +466,7 @@ json canned_json(const store::canned_response& c) {
 
 asio::awaitable<response> list_canned(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_canned = [ws](store::database& db) { return conv::list_canned(db, ws); };
+  auto read_canned = [ws](store::unit_of_work& uow) { return uow.conversations().list_canned(ws); };
   auto rows = co_await ctx.db.read(std::move(read_canned));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
@@ -520,8 +520,8 @@ asio::awaitable<response> create_canned(api_context& ctx, request& req, const pr
   auto ws = who.workspace_id;
   auto b = in->body;
   auto at = now_text(ctx);
-  auto insert_canned_job = [ws, sc, b, at](store::database& db) {
-    return conv::insert_canned(db, ws, sc, b, at);
+  auto insert_canned_job = [ws, sc, b, at](store::unit_of_work& uow) {
+    return uow.conversations().insert_canned(ws, sc, b, at);
   };
   auto id = co_await ctx.db.write(std::move(insert_canned_job));
   if (!id) co_return store_error(id.err(), "a canned response with this shortcut exists");
@@ -537,8 +537,8 @@ asio::awaitable<response> patch_canned(api_context& ctx, request& req, const pri
   auto cid = *id;
   auto sc = in->shortcut;
   auto b = in->body;
-  auto job = [ws, cid, sc, b](store::database& db) {
-    auto row = conv::update_canned(db, ws, cid, sc, b);
+  auto job = [ws, cid, sc, b](store::unit_of_work& uow) {
+    auto row = uow.conversations().update_canned(ws, cid, sc, b);
     if (!row) throw store::job_error("NOT_FOUND", "canned response not found");
     return *row;
   };
@@ -550,14 +550,14 @@ asio::awaitable<response> patch_canned(api_context& ctx, request& req, const pri
 // DELETE of a workspace's row by id: the permission, then one write that fails
 // NOT_FOUND when nothing was deleted (another workspace's id included).
 asio::awaitable<response> delete_row(api_context& ctx, request& req, const principal& who, std::string what,
-                                     bool (*remove)(store::database&, store::id_t, store::id_t)) {
+                                     bool (store::conversation_repository::*remove)(store::id_t, store::id_t)) {
   auto missing = what + " not found";
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", missing);
   auto ws = who.workspace_id;
   auto rid = *id;
-  auto job = [ws, rid, remove, missing](store::database& db) {
-    if (!remove(db, ws, rid)) throw store::job_error("NOT_FOUND", missing);
+  auto job = [ws, rid, remove, missing](store::unit_of_work& uow) {
+    if (!(uow.conversations().*remove)(ws, rid)) throw store::job_error("NOT_FOUND", missing);
   };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
@@ -566,7 +566,7 @@ asio::awaitable<response> delete_row(api_context& ctx, request& req, const princ
 
 asio::awaitable<response> list_labels(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_labels = [ws](store::database& db) { return conv::list_labels(db, ws); };
+  auto read_labels = [ws](store::unit_of_work& uow) { return uow.conversations().list_labels(ws); };
   auto rows = co_await ctx.db.read(std::move(read_labels));
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
@@ -601,8 +601,8 @@ asio::awaitable<response> create_label(api_context& ctx, request& req, const pri
   auto n = in->name;
   auto col = in->color;
   auto at = now_text(ctx);
-  auto insert_label_job = [ws, n, col, at](store::database& db) {
-    return conv::insert_label(db, ws, n, col, at);
+  auto insert_label_job = [ws, n, col, at](store::unit_of_work& uow) {
+    return uow.conversations().insert_label(ws, n, col, at);
   };
   auto id = co_await ctx.db.write(std::move(insert_label_job));
   if (!id) co_return store_error(id.err(), "a label with this name exists");
@@ -613,7 +613,7 @@ asio::awaitable<response> create_label(api_context& ctx, request& req, const pri
 
 void add_conversation_routes(http::router& r, api_context& ctx) {
   // A DELETE of a workspace's row: `what` names it in the 404.
-  auto delete_of = [](std::string what, bool (*remove)(store::database&, store::id_t, store::id_t)) {
+  auto delete_of = [](std::string what, bool (store::conversation_repository::*remove)(store::id_t, store::id_t)) {
     return [what, remove](api_context& c, request& q, const principal& who) { return delete_row(c, q, who, what, remove); };
   };
   r.add("GET", "/api/v1/conversations", authorized(ctx, "conversations.read", list_conversations));
@@ -628,10 +628,10 @@ void add_conversation_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/v1/canned_responses", authorized(ctx, "canned.manage", create_canned));
   r.add("PATCH", "/api/v1/canned_responses/{id}", authorized(ctx, "canned.manage", patch_canned));
   r.add("DELETE", "/api/v1/canned_responses/{id}",
-        authorized(ctx, "canned.manage", delete_of("canned response", conv::delete_canned)));
+        authorized(ctx, "canned.manage", delete_of("canned response", &store::conversation_repository::delete_canned)));
   r.add("GET", "/api/v1/labels", authorized(ctx, "labels.read", list_labels));
   r.add("POST", "/api/v1/labels", authorized(ctx, "labels.manage", create_label));
-  r.add("DELETE", "/api/v1/labels/{id}", authorized(ctx, "labels.manage", delete_of("label", conv::delete_label)));
+  r.add("DELETE", "/api/v1/labels/{id}", authorized(ctx, "labels.manage", delete_of("label", &store::conversation_repository::delete_label)));
 }
 
 }  // namespace switchboard::api

@@ -91,8 +91,8 @@ asio::awaitable<void> answer(api_context& ctx, const activity_info& a, store::id
                              const std::string& text) {
   auto payload = answer_payload(a, text);
   auto at = now_text(ctx);
-  auto job = [ws, payload, at](store::database& db) {
-    conv::enqueue_outbox(db, ws, teams::reply_kind, payload, at);
+  auto job = [ws, payload, at](store::unit_of_work& uow) {
+    uow.outbox().enqueue(ws, teams::reply_kind, payload, at);
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) {
@@ -130,14 +130,14 @@ asio::awaitable<void> thread_reply(api_context& ctx, const activity_info& a, con
   auto at = now_text(ctx);
   auto cid = th.conversation_id;
   auto base = answer_payload(a, "");
-  auto job = [p, cid, text, is_private, at, base](store::database& db) {
-    auto r = queue_reply(db, p, cid, text, is_private, std::nullopt, at);
+  auto job = [p, cid, text, is_private, at, base](store::unit_of_work& uow) {
+    auto r = queue_reply(uow, p, cid, text, is_private, std::nullopt, at);
     auto confirm = is_private ? std::string("Saved as a private note.")
                               : "Sent to " + teams::customer_name(r.conversation) + " by " +
                                     r.message.channel + ".";
     auto payload = base;
     payload["activity"] = teams::text_activity(confirm);
-    conv::enqueue_outbox(db, p.workspace_id, teams::reply_kind, payload, at);
+    uow.outbox().enqueue(p.workspace_id, teams::reply_kind, payload, at);
     return r;
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -166,14 +166,14 @@ asio::awaitable<void> call_back(api_context& ctx, const activity_info& a, const 
   auto tid = p.teammate_id;
   auto id = *cid;
   auto base = answer_payload(a, "");
-  auto job = [ws, tid, id, at, base](store::database& db) {
-    auto item = queue_click_to_call(db, ws, tid, id, at);
-    auto c = conv::find(db, ws, id);
+  auto job = [ws, tid, id, at, base](store::unit_of_work& uow) {
+    auto item = queue_click_to_call(uow, ws, tid, id, at);
+    auto c = uow.conversations().find(ws, id);
     auto payload = base;
     payload["activity"] =
         teams::text_activity("Calling your phone; answer it and you will be connected to " +
                              teams::customer_name(*c) + ".");
-    conv::enqueue_outbox(db, ws, teams::reply_kind, payload, at);
+    uow.outbox().enqueue(ws, teams::reply_kind, payload, at);
     return std::make_pair(*c, item);
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -188,7 +188,7 @@ asio::awaitable<void> call_back(api_context& ctx, const activity_info& a, const 
 // ---- commands ------------------------------------------------------------------
 
 // "me", an email or a name (whole or first name, when only one teammate has it).
-std::variant<store::id_t, std::string> find_member(store::database& db, const principal& p,
+std::variant<store::id_t, std::string> find_member(store::unit_of_work& uow, const principal& p,
                                                    const std::string& who) {
   if (who == "me") return p.teammate_id;
   auto low = [](std::string s) {
@@ -197,7 +197,7 @@ std::variant<store::id_t, std::string> find_member(store::database& db, const pr
   };
   auto want = low(who);
   std::vector<store::id_t> exact, first;
-  for (auto& t : store::teammates::list(db, p.workspace_id)) {
+  for (auto& t : uow.teammates().list(p.workspace_id)) {
     if (low(t.email) == want || low(t.name) == want) exact.push_back(t.id);
     auto space = t.name.find(' ');
     if (low(t.name.substr(0, space)) == want) first.push_back(t.id);
@@ -213,16 +213,16 @@ std::string line_text(const nums::number_row& n) {
 }
 
 asio::awaitable<std::string> cmd_status(api_context& ctx, const principal& p) {
-  auto job = [p](store::database& db) {
-    auto me = store::teammates::find(db, p.workspace_id, p.teammate_id);
+  auto job = [p](store::unit_of_work& uow) {
+    auto me = uow.teammates().find(p.workspace_id, p.teammate_id);
     std::string out =
         "**" + (me ? me->name : p.name) + "**: " + (me ? me->availability : "unknown") + ".\n\n";
     std::string lines;
-    for (auto& n : nums::list(db, p.workspace_id))
+    for (auto& n : uow.numbers().list(p.workspace_id))
       if (n.status == "active" && n.owner_teammate_id == p.teammate_id)
         lines += (lines.empty() ? "" : ", ") + line_text(n);
     out += "Numbers: " + (lines.empty() ? std::string("none") : lines) + ".\n\n";
-    auto link = tms::channel_of(db, p.workspace_id, "teammate", p.teammate_id);
+    auto link = uow.teams_links().channel_of(p.workspace_id, "teammate", p.teammate_id);
     out +=
         link ? "Your conversations are posted to a linked channel, one thread each."
              : "No channel is linked: run link in the channel where your conversations should go.";
@@ -235,11 +235,11 @@ asio::awaitable<std::string> cmd_status(api_context& ctx, const principal& p) {
 asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal& p,
                                               const std::string& availability) {
   auto at = now_text(ctx);
-  auto job = [p, availability, at](store::database& db) {
+  auto job = [p, availability, at](store::unit_of_work& uow) {
     store::teammates::patch patch;
     patch.availability = availability;
-    store::teammates::update(db, p.workspace_id, p.teammate_id, patch, at);
-    return *store::teammates::find(db, p.workspace_id, p.teammate_id);
+    uow.teammates().update(p.workspace_id, p.teammate_id, patch, at);
+    return *uow.teammates().find(p.workspace_id, p.teammate_id);
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return "Could not change your availability: " + r.err().message + ".";
@@ -253,7 +253,7 @@ asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal&
 asio::awaitable<std::string> cmd_provision(api_context& ctx, teams_link& link, const principal& p,
                                            const teams::command& c) {
   auto who = c.member;
-  auto find = [p, who](store::database& db) { return find_member(db, p, who); };
+  auto find = [p, who](store::unit_of_work& uow) { return find_member(uow, p, who); };
   auto member = co_await ctx.db.read(std::move(find));
   if (!member) co_return "Could not look up " + who + ".";
   if (auto* why = std::get_if<std::string>(&*member)) co_return *why;
@@ -279,13 +279,13 @@ asio::awaitable<std::string> cmd_assign(api_context& ctx, const principal& p,
                                         const teams::command& c) {
   auto who = c.member;
   auto number = c.number;
-  auto job = [p, who, number](store::database& db) -> std::string {
-    auto member = find_member(db, p, who);
+  auto job = [p, who, number](store::unit_of_work& uow) -> std::string {
+    auto member = find_member(uow, p, who);
     if (auto* why = std::get_if<std::string>(&member)) return *why;
-    auto n = nums::find_active(db, number);
+    auto n = uow.numbers().find_active(number);
     if (!n || n->workspace_id != p.workspace_id)
       return carriers::format_display(number) + " is not one of our numbers.";
-    nums::set_owner(db, p.workspace_id, n->id, std::get<store::id_t>(member), std::nullopt);
+    uow.numbers().set_owner(p.workspace_id, n->id, std::get<store::id_t>(member), std::nullopt);
     return carriers::format_display(number) + " now belongs to " +
            (who == "me" ? std::string("you") : who) + ".";
   };
@@ -297,8 +297,8 @@ asio::awaitable<std::string> cmd_unprovision(api_context& ctx, teams_link& link,
                                              const teams::command& c) {
   auto ws = p.workspace_id;
   auto number = c.number;
-  auto look = [ws, number](store::database& db) -> std::optional<store::id_t> {
-    auto n = nums::find_active(db, number);
+  auto look = [ws, number](store::unit_of_work& uow) -> std::optional<store::id_t> {
+    auto n = uow.numbers().find_active(number);
     if (!n || n->workspace_id != ws) return std::nullopt;
     return n->id;
   };
@@ -319,8 +319,8 @@ asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p,
   auto number = c.number;
   auto greeting = c.text;
   auto at = now_text(ctx);
-  auto job = [p, number, greeting, at](store::database& db) -> std::string {
-    auto n = nums::find_active(db, number);
+  auto job = [p, number, greeting, at](store::unit_of_work& uow) -> std::string {
+    auto n = uow.numbers().find_active(number);
     if (!n || n->workspace_id != p.workspace_id)
       return carriers::format_display(number) + " is not one of our numbers.";
     std::string kind = n->owner_teammate_id ? "teammate" : n->owner_team_id ? "team" : "";
@@ -328,7 +328,7 @@ asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p,
       return carriers::format_display(number) + " has no owner, so no voicemail of its own.";
     auto owner = n->owner_teammate_id ? *n->owner_teammate_id : *n->owner_team_id;
     if (greeting.empty()) {
-      auto s = store::routing::settings_of(db, p.workspace_id, kind, owner);
+      auto s = uow.routing().settings_of(p.workspace_id, kind, owner);
       return s.voicemail_greeting
                  ? "Voicemail greeting of " + carriers::format_display(number) + ": " +
                        *s.voicemail_greeting
@@ -343,7 +343,7 @@ asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p,
     if (greeting.size() > 1000) return "A greeting is at most 1000 characters.";
     store::routing::settings_patch patch;
     patch.voicemail_greeting = greeting;
-    store::routing::update_settings(db, p.workspace_id, kind, owner, patch, at);
+    uow.routing().update_settings(p.workspace_id, kind, owner, patch, at);
     return "Voicemail greeting of " + carriers::format_display(number) + " set.";
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -364,29 +364,29 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
     std::string answer;
   };
   auto public_url = ctx.carriers.public_url;
-  auto job = [p, call, dest, text, at, public_url](store::database& db) -> done {
+  auto job = [p, call, dest, text, at, public_url](store::unit_of_work& uow) -> done {
     std::optional<nums::number_row> line;
-    for (auto& n : nums::list(db, p.workspace_id))
+    for (auto& n : uow.numbers().list(p.workspace_id))
       if (n.status == "active" && n.owner_teammate_id == p.teammate_id && !line) line = n;
     if (!line)
       throw store::job_error("INVALID_INPUT",
                              "you have no business number; an admin can provision one");
     // Loop guard: never one of our lines, never a teammate's own phone.
-    if (nums::find_active(db, dest) || nums::is_physical_number(db, dest))
+    if (uow.numbers().find_active(dest) || uow.numbers().is_physical_number(dest))
       throw store::job_error("INVALID_INPUT",
                              carriers::format_display(dest) + " is not a customer's number");
-    auto th = resolve_thread(db, *line, dest, call ? "voice" : "sms", at);
+    auto th = resolve_thread(uow, *line, dest, call ? "voice" : "sms", at);
     done out;
     out.created = th.created;
     if (call) {
-      out.item = queue_click_to_call(db, p.workspace_id, p.teammate_id, th.conversation_id, at);
-      out.conversation = *conv::find(db, p.workspace_id, th.conversation_id);
+      out.item = queue_click_to_call(uow, p.workspace_id, p.teammate_id, th.conversation_id, at);
+      out.conversation = *uow.conversations().find(p.workspace_id, th.conversation_id);
       out.answer = "Calling your phone; answer it and you will be connected to " +
                    teams::customer_name(out.conversation) + " from " +
                    carriers::format_display(line->number) + ".";
     } else {
-      auto r = queue_reply(db, p, th.conversation_id, text, false, std::string("sms"), at);
-      teams::mirror_item(db, r.message, public_url, at);
+      auto r = queue_reply(uow, p, th.conversation_id, text, false, std::string("sms"), at);
+      teams::mirror_item(uow, r.message, public_url, at);
       out.item = r.message;
       out.conversation = r.conversation;
       out.answer = "Texted " + teams::customer_name(out.conversation) + " from " +
@@ -410,7 +410,7 @@ asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, 
   auto at = now_text(ctx);
   auto team = c.team;
   auto info = a;
-  auto job = [p, team, info, at](store::database& db) -> std::string {
+  auto job = [p, team, info, at](store::unit_of_work& uow) -> std::string {
     tms::channel_link l;
     l.workspace_id = p.workspace_id;
     l.owner_kind = "teammate";
@@ -418,7 +418,7 @@ asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, 
     std::string whose = "Your";
     if (!team.empty()) {
       std::optional<store::team> found;
-      for (auto& t : store::teammates::list_teams(db, p.workspace_id))
+      for (auto& t : uow.teams().list(p.workspace_id))
         if (trim(t.name) == team) found = t;
       if (!found) return "No team is called " + team + ".";
       l.owner_kind = "team";
@@ -430,7 +430,7 @@ asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, 
     l.team_id = info.team_id;
     l.tenant_id = info.tenant_id;
     l.linked_by = p.teammate_id;
-    tms::link_channel(db, l, at);
+    uow.teams_links().link_channel(l, at);
     return whose + " customer conversations will be posted here, one thread each.";
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -491,7 +491,7 @@ asio::awaitable<void> run_command(api_context& ctx, teams_link& link, const acti
 // A Teams user who is no teammate yet: say how to become one. Nothing else happens.
 asio::awaitable<void> answer_stranger(api_context& ctx, const activity_info& a) {
   auto tenant = a.tenant_id;
-  auto job = [tenant](store::database& db) { return tms::workspace_for_tenant(db, tenant); };
+  auto job = [tenant](store::unit_of_work& uow) { return uow.teams_links().workspace_for_tenant(tenant); };
   auto ws = co_await ctx.db.read(std::move(job));
   if (!ws || !*ws) co_return;
   auto text =
@@ -510,10 +510,10 @@ asio::awaitable<void> on_message(api_context& ctx, teams_link& link, const activ
     std::optional<store::teammate> teammate;
     std::optional<tms::thread> thread;
   };
-  auto look = [aad, thread_id](store::database& db) {
+  auto look = [aad, thread_id](store::unit_of_work& uow) {
     sender s;
-    if (!aad.empty()) s.teammate = tms::teammate_by_user(db, aad);
-    if (!thread_id.empty()) s.thread = tms::thread_by_teams_id(db, thread_id);
+    if (!aad.empty()) s.teammate = uow.teams_links().teammate_by_user(aad);
+    if (!thread_id.empty()) s.thread = uow.teams_links().thread_by_teams_id(thread_id);
     return s;
   };
   auto who = co_await ctx.db.read(std::move(look));

@@ -181,58 +181,58 @@ struct session_out {
 // Finds the visitor inside the write job. An anonymous visitor gets no contact
 // here (issue 16 item 12): its first message creates one. A verified user's
 // contact is found or created now, as user_hash vouches for it.
-session_out resolve_visitor(store::database& db, const session_in& in, bool verified, const std::string& at) {
+session_out resolve_visitor(store::unit_of_work& uow, const session_in& in, bool verified, const std::string& at) {
   auto ws = in.workspace_id;
   session_out out;
   id_t contact = 0;  // 0: none (a plain id: GCC 12 misreads an optional here as uninitialised)
   bool known = false;
   if (in.visitor_id && valid_visitor_id(*in.visitor_id)) {
-    contact = wstore::contact_of_visitor(db, ws, *in.visitor_id).value_or(0);
+    contact = uow.widget().contact_of_visitor(ws, *in.visitor_id).value_or(0);
     // A visitor id of a verified user is reused only by that same verified user:
     // a shared computer must not hand one user's history to the next.
     if (contact) {
-      auto ext = wstore::external_id_of(db, ws, contact);
+      auto ext = uow.widget().external_id_of(ws, contact);
       if (ext && !(verified && in.external_id == *ext)) contact = 0;
       known = contact != 0;
     } else {
-      known = wstore::visitor_known(db, ws, *in.visitor_id);
+      known = uow.widget().visitor_known(ws, *in.visitor_id);
     }
   }
   out.visitor_id = known ? *in.visitor_id : "v_" + random_hex(16);
   if (verified) {
     // Only the external id is covered by user_hash: merging on the email that comes with it
     // would let any signed-in user claim another contact's history by naming their email.
-    id_t target = store::contacts::find_by_identity(db, ws, "external", *in.external_id).value_or(0);
+    id_t target = uow.contacts().find_by_identity(ws, "external", *in.external_id).value_or(0);
     if (target && contact && target != contact) {
-      wstore::move_visitor_rows(db, ws, target, contact);
-      store::contacts::merge(db, ws, target, contact, at);
+      uow.widget().move_visitor_rows(ws, target, contact);
+      uow.contacts().merge(ws, target, contact, at);
       contact = target;
     } else if (target && !contact) {
       contact = target;
-      wstore::add_visitor_identity(db, ws, contact, out.visitor_id, at);
+      uow.widget().add_visitor_identity(ws, contact, out.visitor_id, at);
     } else if (!contact) {
-      auto pending = wstore::pending_profile(db, ws, out.visitor_id);
-      contact = wstore::create_visitor(db, ws, out.visitor_id, in.name ? in.name : pending.first, at);
-      if (!in.email && pending.second && !store::contacts::find_by_identity(db, ws, "email", *pending.second))
-        wstore::set_unverified_profile(db, ws, contact, std::nullopt, pending.second, at);
+      auto pending = uow.widget().pending_profile(ws, out.visitor_id);
+      contact = uow.widget().create_visitor(ws, out.visitor_id, in.name ? in.name : pending.first, at);
+      if (!in.email && pending.second && !uow.contacts().find_by_identity(ws, "email", *pending.second))
+        uow.widget().set_unverified_profile(ws, contact, std::nullopt, pending.second, at);
     }
-    wstore::adopt_visitor_rows(db, ws, out.visitor_id, contact);
+    uow.widget().adopt_visitor_rows(ws, out.visitor_id, contact);
     store::contacts::patch p;
-    if (!wstore::external_id_of(db, ws, contact)) p.external_id = in.external_id;
-    if (in.email && !store::contacts::find_by_identity(db, ws, "email", *in.email)) p.email = in.email;
+    if (!uow.widget().external_id_of(ws, contact)) p.external_id = in.external_id;
+    if (in.email && !uow.contacts().find_by_identity(ws, "email", *in.email)) p.email = in.email;
     if (in.name) p.name = in.name;
-    store::contacts::update(db, ws, contact, p, at);
+    uow.contacts().update(ws, contact, p, at);
   } else if (contact) {
-    if (in.name || in.email) wstore::set_unverified_profile(db, ws, contact, in.name, in.email, at);
+    if (in.name || in.email) uow.widget().set_unverified_profile(ws, contact, in.name, in.email, at);
   } else {
     // No contact yet: what the visitor says about itself waits on its session.
-    auto pending = wstore::pending_profile(db, ws, out.visitor_id);
+    auto pending = uow.widget().pending_profile(ws, out.visitor_id);
     out.name = in.name ? in.name : pending.first;
     out.email = in.email ? in.email : pending.second;
     return out;
   }
   out.contact_id = contact;
-  if (auto c = store::contacts::find(db, ws, contact)) {
+  if (auto c = uow.contacts().find(ws, contact)) {
     out.name = c->name;
     out.email = c->email;
   }
@@ -245,10 +245,10 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
   auto in = parse_session(*body);
   if (!in) co_return response::from(in.err());
   auto ws = in->workspace_id;
-  auto read_widget_settings = [ws](store::database& db) {
+  auto read_widget_settings = [ws](store::unit_of_work& uow) {
     std::pair<std::optional<wstore::settings>, std::vector<id_t>> out;
-    out.first = wstore::get_settings(db, ws);
-    if (out.first) out.second = wstore::available_teammates(db, ws);
+    out.first = uow.widget().get_settings(ws);
+    if (out.first) out.second = uow.widget().available_teammates(ws);
     return out;
   };
   auto found = co_await ctx.db.read(std::move(read_widget_settings));
@@ -271,8 +271,8 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
   auto origin = req.headers.get("Origin") ? std::optional<std::string>(*req.headers.get("Origin")) : std::nullopt;
   auto input = *in;
   auto hash = token.hash;
-  auto open_visitor_session = [input, verified, at, expires, hash, origin](store::database& db) {
-    auto out = resolve_visitor(db, input, verified, at);
+  auto open_visitor_session = [input, verified, at, expires, hash, origin](store::unit_of_work& uow) {
+    auto out = resolve_visitor(uow, input, verified, at);
     wstore::session s;
     s.workspace_id = input.workspace_id;
     s.contact_id = out.contact_id;
@@ -282,7 +282,7 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
     s.expires_at = expires;
     s.name = out.name;
     s.email = out.email;
-    wstore::insert_session(db, s, hash, origin);
+    uow.widget().insert_session(s, hash, origin);
     return out;
   };
   auto out = co_await ctx.db.write(std::move(open_visitor_session));
@@ -306,7 +306,7 @@ asio::awaitable<response> revoke_session(api_context& ctx, request& req) {
   auto ws = v->workspace_id;
   auto sid = v->session_id;
   auto at = now_text(ctx);
-  auto job = [ws, sid, at](store::database& db) { wstore::revoke_session(db, ws, sid, at); };
+  auto job = [ws, sid, at](store::unit_of_work& uow) { uow.widget().revoke_session(ws, sid, at); };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
   // The session's sockets end with it (issue 16 item 8).
@@ -328,14 +328,14 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   auto v = co_await authenticate_visitor(ctx, req, false);
   if (!v) co_return response::from(v.err());
   auto who = *v;
-  auto job = [who](store::database& db) {
+  auto job = [who](store::unit_of_work& uow) {
     auto ws = who.workspace_id;
     std::vector<store::conversation> out;
     // Verified: the contact's history. Unverified: only what this visitor id started (issue 16 item 10).
-    auto ids = who.verified && who.contact_id ? wstore::conversations_of(db, ws, who.contact_id, 50)
-                                              : wstore::conversations_started_by(db, ws, who.visitor_id, 50);
+    auto ids = who.verified && who.contact_id ? uow.widget().conversations_of(ws, who.contact_id, 50)
+                                              : uow.widget().conversations_started_by(ws, who.visitor_id, 50);
     for (auto id : ids)
-      if (auto c = conv::find(db, ws, id)) out.push_back(*c);
+      if (auto c = uow.conversations().find(ws, id)) out.push_back(*c);
     return out;
   };
   auto rows = co_await ctx.db.read(std::move(job));
@@ -378,11 +378,11 @@ asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) 
   auto who = *v;
   auto cid = *id;
   int n = q->limit;
-  auto job = [who, cid, after, n](store::database& db) {
+  auto job = [who, cid, after, n](store::unit_of_work& uow) {
     std::optional<std::vector<store::message>> out;
-    auto c = conv::find(db, who.workspace_id, cid);
+    auto c = uow.conversations().find(who.workspace_id, cid);
     // Another visitor's conversation is simply not found.
-    if (c && visitor_may_see(db, who, *c)) out = conv::thread(db, who.workspace_id, cid, after, n, false);
+    if (c && visitor_may_see(uow, who, *c)) out = uow.messages().thread(who.workspace_id, cid, after, n, false);
     return out;
   };
   auto rows = co_await ctx.db.read(std::move(job));
@@ -417,8 +417,8 @@ asio::awaitable<response> track_event(api_context& ctx, request& req) {
   auto n = trim(**name);
   auto at = now_text(ctx);
   // Without a contact yet the event waits on the visitor id (no contact per page view).
-  auto job = [ws, contact, vid, n, props, at](store::database& db) {
-    wstore::insert_event(db, ws, contact, vid, n, props, at);
+  auto job = [ws, contact, vid, n, props, at](store::unit_of_work& uow) {
+    uow.widget().insert_event(ws, contact, vid, n, props, at);
   };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return store_error(w.err());
@@ -442,7 +442,7 @@ asio::awaitable<response> preflight(api_context& ctx, request& req) {
     r.headers.add("Allow", "GET, POST, DELETE, OPTIONS");
     co_return r;
   }
-  auto job = [](store::database& db) { return wstore::all_allowed_origins(db); };
+  auto job = [](store::unit_of_work& uow) { return uow.widget().all_allowed_origins(); };
   auto lists = co_await ctx.db.read(std::move(job));
   if (!lists) co_return store_error(lists.err());
   if (!origin_permitted(ctx, req, *lists))
@@ -492,7 +492,7 @@ json settings_json(api_context& ctx, const wstore::settings& s) {
 
 asio::awaitable<response> get_settings(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto job = [ws](store::database& db) { return wstore::get_settings(db, ws); };
+  auto job = [ws](store::unit_of_work& uow) { return uow.widget().get_settings(ws); };
   auto s = co_await ctx.db.read(std::move(job));
   if (!s) co_return store_error(s.err());
   if (!*s) co_return response::error(404, "NOT_FOUND", "workspace not found");
@@ -550,8 +550,8 @@ asio::awaitable<response> patch_settings(api_context& ctx, request& req, const p
   auto texts = in->texts;
   auto ws = who.workspace_id;
   auto at = now_text(ctx);
-  auto job = [ws, origins, texts, at](store::database& db) {
-    auto s = wstore::get_settings(db, ws);
+  auto job = [ws, origins, texts, at](store::unit_of_work& uow) {
+    auto s = uow.widget().get_settings(ws);
     if (!s) throw store::job_error("NOT_FOUND", "workspace not found");
     if (origins) s->allowed_origins = *origins;
     auto get = [&](const char* k) { return texts.at(k); };
@@ -564,7 +564,7 @@ asio::awaitable<response> patch_settings(api_context& ctx, request& req, const p
         throw store::job_error("INVALID_INPUT", "create an identity secret before turning verification on");
       s->identity_mode = *v;
     }
-    wstore::save_settings(db, *s, at);
+    uow.widget().save_settings(*s, at);
     return *s;
   };
   auto s = co_await ctx.db.write(std::move(job));
@@ -578,14 +578,14 @@ asio::awaitable<response> rotate_secret(api_context& ctx, request&, const princi
   auto at = format_rfc3339(now);
   auto grace = ctx.widget.secret_grace;
   auto fresh = random_hex(32);
-  auto job = [ws, now, at, grace, fresh](store::database& db) {
-    auto s = wstore::get_settings(db, ws);
+  auto job = [ws, now, at, grace, fresh](store::unit_of_work& uow) {
+    auto s = uow.widget().get_settings(ws);
     if (!s) throw store::job_error("NOT_FOUND", "workspace not found");
     auto r = widget::rotate(secrets_of(*s), fresh, now, grace);
     s->identity_secret = r.current;
     s->previous_secret = r.previous;
     s->previous_secret_until = r.previous_until ? std::optional(format_rfc3339(*r.previous_until)) : std::nullopt;
-    wstore::save_settings(db, *s, at);
+    uow.widget().save_settings(*s, at);
     return *s;
   };
   auto s = co_await ctx.db.write(std::move(job));
@@ -605,10 +605,10 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
   std::vector<std::string> any_lists;
   if (widget::looks_like_token(token)) {
     auto hash = widget::hash_token(token);
-    auto job = [hash](store::database& db) {
+    auto job = [hash](store::unit_of_work& uow) {
       std::pair<std::optional<wstore::session>, std::optional<wstore::settings>> out;
-      out.first = wstore::find_session(db, hash);
-      if (out.first) out.second = wstore::get_settings(db, out.first->workspace_id);
+      out.first = uow.widget().find_session(hash);
+      if (out.first) out.second = uow.widget().get_settings(out.first->workspace_id);
       return out;
     };
     auto found = co_await ctx.db.read(std::move(job));
@@ -618,7 +618,7 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
   }
   if (!s || !settings) {
     // Unknown token: answer readably to a page any workspace allows, so it starts a new session.
-    auto job = [](store::database& db) { return wstore::all_allowed_origins(db); };
+    auto job = [](store::unit_of_work& uow) { return uow.widget().all_allowed_origins(); };
     auto lists = co_await ctx.db.read(std::move(job));
     if (lists && origin_permitted(ctx, req, *lists)) mark_cors(req);
     co_return error{"NOT_AUTHENTICATED", "a valid widget token (Bearer wst_…) is required"};
@@ -649,7 +649,7 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
     ns.created_at = format_rfc3339(now);
     ns.expires_at = format_rfc3339(fresh.expires_at);
     auto hash = fresh.hash;
-    auto job = [ns, hash](store::database& db) { return wstore::insert_session(db, ns, hash, std::nullopt); };
+    auto job = [ns, hash](store::unit_of_work& uow) { return uow.widget().insert_session(ns, hash, std::nullopt); };
     // The old token stays valid until it expires: requests already in flight keep working.
     if (auto w = co_await ctx.db.write(std::move(job))) {
       v.new_token = fresh.token;

@@ -24,9 +24,9 @@ void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex
   asio::co_spawn(
       ex,
       [&ctx, v, ws, cid, typing]() -> asio::awaitable<void> {
-        auto job = [v, ws, cid](store::database& db) {
-          auto c = store::conversations::find(db, ws, cid);
-          if (c && !visitor_may_see(db, v, *c)) c.reset();
+        auto job = [v, ws, cid](store::unit_of_work& uow) {
+          auto c = uow.conversations().find(ws, cid);
+          if (c && !visitor_may_see(uow, v, *c)) c.reset();
           return c;
         };
         auto c = co_await ctx.db.read(std::move(job));

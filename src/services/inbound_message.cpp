@@ -13,17 +13,12 @@
 #include "switchboard/services/click_to_call.hpp"
 #include "switchboard/services/threads.hpp"
 #include "switchboard/services/wire.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/routing.hpp"
-#include "switchboard/store/teammates.hpp"
 #include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::services {
 
 namespace {
 
-namespace conv = store::conversations;
 namespace nums = store::numbers;
 
 struct text_job {
@@ -46,26 +41,26 @@ struct text_outcome {
   std::optional<store::message> auto_reply;  // the after-hours reply, when one went out
 };
 
-void log_undeliverable(store::database& db, const text_job& j, std::optional<store::id_t> ws, const std::string& why) {
+void log_undeliverable(store::unit_of_work& uow, const text_job& j, std::optional<store::id_t> ws, const std::string& why) {
   const auto& in = j.in;
   spdlog::warn("sms {} from {} to {} ({}) not delivered: {}", in.sid, in.from, in.to, in.carrier, why);
-  store::routing::record_undeliverable(db, {0, ws, in.carrier, "sms", in.sid, in.from, in.to, why, in.body, j.at});
+  uow.routing().record_undeliverable({0, ws, in.carrier, "sms", in.sid, in.from, in.to, why, in.body, j.at});
 }
 
 // A shared line outside its hours answers once per closed period and conversation.
-void answer_after_hours(store::database& db, const nums::number_row& number, store::id_t conversation_id,
+void answer_after_hours(store::unit_of_work& uow, const nums::number_row& number, store::id_t conversation_id,
                         const text_job& j, text_outcome& out) {
   if (!number.owner_team_id) return;  // only shared lines answer on their own
   auto now = parse_rfc3339(j.at);
   if (!now) return;
   auto ws = number.workspace_id;
-  auto line = line_of(db, number);
+  auto line = line_of(uow, number);
   routing::after_hours_facts f;
   f.team_line = true;
   f.sender_textable = carriers::country_code(j.in.from).has_value();
   f.hours = line.hours;
   f.now = *now;
-  if (auto text = store::routing::after_hours_replied_at(db, ws, conversation_id)) f.last_reply = parse_rfc3339(*text);
+  if (auto text = uow.routing().after_hours_replied_at(ws, conversation_id)) f.last_reply = parse_rfc3339(*text);
   f.configured_reply = line.settings.after_hours_reply;
   auto reply = routing::after_hours_reply(f);
   if (!reply) return;
@@ -78,29 +73,29 @@ void answer_after_hours(store::database& db, const nums::number_row& number, sto
   m.body = *reply;
   m.status = "queued";
   m.created_at = j.at;
-  auto mid = conv::insert_message(db, m);
-  conv::enqueue_outbox(db, ws, "message.send.sms",
+  auto mid = uow.messages().insert(m);
+  uow.outbox().enqueue(ws, "message.send.sms",
                        {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, j.at);
-  store::routing::set_after_hours_replied(db, ws, conversation_id, j.at);
-  out.auto_reply = conv::find_message(db, ws, mid);
+  uow.routing().set_after_hours_replied(ws, conversation_id, j.at);
+  out.auto_reply = uow.messages().find(ws, mid);
   out.wake_outbox = true;
 }
 
 // The owner texting their own line from their own phone: a command (routing/sms.hpp).
-void teammate_speaks(store::database& db, const text_job& j, const nums::number_row& number,
+void teammate_speaks(store::unit_of_work& uow, const text_job& j, const nums::number_row& number,
                      const store::teammate& tm, text_outcome& out) {
   const auto& in = j.in;
   auto ws = number.workspace_id;
   auto said = routing::parse_teammate_text(in.body);
   routing::phone_context pc;
-  for (auto& c : store::routing::active_on_number(db, ws, tm.id, number.id, 9))
-    pc.active.push_back({store::routing::selector_for(db, ws, tm.id, c.conversation_id, j.at), c.conversation_id,
+  for (auto& c : uow.routing().active_on_number(ws, tm.id, number.id, 9))
+    pc.active.push_back({uow.routing().selector_for(ws, tm.id, c.conversation_id, j.at), c.conversation_id,
                          c.who.rfind('+', 0) == 0 ? carriers::format_display(c.who) : c.who});
   if (said.selector > 0) {
-    auto cid = store::routing::conversation_of(db, tm.id, said.selector);
-    if (cid && conv::find(db, ws, *cid)) pc.selected = cid;
+    auto cid = uow.routing().conversation_of(tm.id, said.selector);
+    if (cid && uow.conversations().find(ws, *cid)) pc.selected = cid;
   }
-  if (auto st = store::routing::sticky_of(db, tm.id)) {
+  if (auto st = uow.routing().sticky_of(tm.id)) {
     pc.sticky = st->conversation_id;
     pc.sticky_at = parse_rfc3339(st->at);
   }
@@ -119,55 +114,55 @@ void teammate_speaks(store::database& db, const text_job& j, const nums::number_
       m.body = d.text;
       m.status = "queued";
       m.created_at = j.at;
-      auto mid = conv::insert_message(db, m);
-      conv::enqueue_outbox(db, ws, "message.send.sms",
+      auto mid = uow.messages().insert(m);
+      uow.outbox().enqueue(ws, "message.send.sms",
                            {{"message_id", mid}, {"conversation_id", *d.conversation_id}, {"channel", "sms"}}, j.at);
-      store::routing::set_sticky(db, ws, tm.id, *d.conversation_id, j.at);
-      out.message = conv::find_message(db, ws, mid);
-      out.conversation = conv::find(db, ws, *d.conversation_id);
+      uow.routing().set_sticky(ws, tm.id, *d.conversation_id, j.at);
+      out.message = uow.messages().find(ws, mid);
+      out.conversation = uow.conversations().find(ws, *d.conversation_id);
       break;
     }
     case routing::phone_decision::action::call:
       // Click-to-call from the phone: the line rings this phone, then dials the customer.
       try {
-        auto item = queue_click_to_call(db, ws, tm.id, *d.conversation_id, j.at);
-        store::routing::set_sticky(db, ws, tm.id, *d.conversation_id, j.at);
+        auto item = queue_click_to_call(uow, ws, tm.id, *d.conversation_id, j.at);
+        uow.routing().set_sticky(ws, tm.id, *d.conversation_id, j.at);
         out.message = item;
-        out.conversation = conv::find(db, ws, *d.conversation_id);
+        out.conversation = uow.conversations().find(ws, *d.conversation_id);
       } catch (const store::job_error& e) {
-        queue_relay(db, ws, number.id, in.from, std::string("Cannot call: ") + e.what(), j.at, d.conversation_id);
+        queue_relay(uow, ws, number.id, in.from, std::string("Cannot call: ") + e.what(), j.at, d.conversation_id);
       }
       break;
     case routing::phone_decision::action::tell:
-      queue_relay(db, ws, number.id, in.from, d.to_teammate, j.at, d.conversation_id);
+      queue_relay(uow, ws, number.id, in.from, d.to_teammate, j.at, d.conversation_id);
       break;
   }
   out.wake_outbox = true;
 }
 
-text_outcome store_text(store::database& db, const text_job& j) {
+text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   const auto& in = j.in;
   text_outcome out;
   // Never an error for what we cannot deliver: the carrier would retry forever.
   out.twiml = carriers::twiml::render({});
-  auto number = nums::find_active(db, in.to);
+  auto number = uow.numbers().find_active(in.to);
   // A retry answers the same and stores nothing new. A customer's text is known by
   // its message (unique per workspace, channel and MessageSid; see the DUPLICATE
   // below), which saves a webhook_events row per text; texts that store no customer
   // message (undeliverable, a teammate's own command) claim a webhook_events row.
   auto first_time = [&](std::optional<store::id_t> ws) {
-    auto seen = nums::claim_webhook(db, in.carrier, in.sid, "sms", ws, out.twiml, j.at);
+    auto seen = uow.numbers().claim_webhook(in.carrier, in.sid, "sms", ws, out.twiml, j.at);
     if (seen) out.twiml = *seen;
     return !seen;
   };
   if (!number) {
-    if (first_time(std::nullopt)) log_undeliverable(db, j, std::nullopt, "no active number " + in.to);
+    if (first_time(std::nullopt)) log_undeliverable(uow, j, std::nullopt, "no active number " + in.to);
     return out;
   }
   auto ws = number->workspace_id;
   std::optional<store::teammate> owner;
-  if (number->owner_teammate_id) owner = store::teammates::find(db, ws, *number->owner_teammate_id);
-  auto sender = nums::classify_sender(db, in.from);
+  if (number->owner_teammate_id) owner = uow.teammates().find(ws, *number->owner_teammate_id);
+  auto sender = uow.numbers().classify_sender(in.from);
   routing::inbound_facts facts{.number_known = true,
                                .from_is_our_line = sender.our_line,
                                .from_is_owner_phone = owner && owner->physical_number == in.from,
@@ -176,21 +171,21 @@ text_outcome store_text(store::database& db, const text_job& j) {
     case routing::inbound_kind::loop:
       // One of our own lines texting another would bounce forever.
       if (first_time(ws))
-        log_undeliverable(db, j, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
+        log_undeliverable(uow, j, ws, "loop guard: the sender " + in.from + " is one of our virtual numbers");
       return out;
     case routing::inbound_kind::owner:
-      if (first_time(ws)) teammate_speaks(db, j, *number, *owner, out);
+      if (first_time(ws)) teammate_speaks(uow, j, *number, *owner, out);
       return out;
     case routing::inbound_kind::other_teammate:
       // Another teammate's own phone is never a customer.
-      if (first_time(ws)) log_undeliverable(db, j, ws, "the sender is a teammate's own phone, not this line's owner");
+      if (first_time(ws)) log_undeliverable(uow, j, ws, "the sender is a teammate's own phone, not this line's owner");
       return out;
     case routing::inbound_kind::unknown_number:
     case routing::inbound_kind::customer:
       break;
   }
 
-  auto th = resolve_thread(db, *number, in.from, "sms", j.at, j.settings.new_conversation_after_resolved);
+  auto th = resolve_thread(uow, *number, in.from, "sms", j.at, j.settings.new_conversation_after_resolved);
   out.created = th.created;
   store::message m;
   m.workspace_id = ws;
@@ -206,26 +201,26 @@ text_outcome store_text(store::database& db, const text_job& j) {
   m.created_at = j.at;
   // The message's own INSERT finds a retry (no lookup before it): the job then
   // fails, and rolls back whatever it did for it (a contact, a conversation).
-  auto inserted = conv::insert_message_once(db, m, !th.open);
+  auto inserted = uow.messages().insert_once(m, !th.open);
   if (!inserted) throw store::job_error("DUPLICATE", "message " + in.sid + " is already stored");
   auto mid = *inserted;
   out.workspace_id = ws;
   out.conversation_id = th.conversation_id;
   m.id = mid;
-  if (teams::mirror_item(db, m, j.public_url, j.at)) out.wake_outbox = true;
-  if (j.want_events) out.message = conv::find_message(db, ws, mid);
-  answer_after_hours(db, *number, th.conversation_id, j, out);
+  if (teams::mirror_item(uow, m, j.public_url, j.at)) out.wake_outbox = true;
+  if (j.want_events) out.message = uow.messages().find(ws, mid);
+  answer_after_hours(uow, *number, th.conversation_id, j, out);
   routing::forward_facts fwd{owner ? owner->sms_forwarding : "none", owner ? owner->physical_number : std::nullopt,
                              0, "", in.body, in.media.is_array() ? in.media.size() : 0};
   bool forwards = routing::forward_to_phone(fwd).has_value();
-  if (j.want_events || forwards) out.conversation = conv::find(db, ws, th.conversation_id);
+  if (j.want_events || forwards) out.conversation = uow.conversations().find(ws, th.conversation_id);
   if (!owner) return out;
-  store::routing::set_sticky(db, ws, owner->id, th.conversation_id, j.at);
+  uow.routing().set_sticky(ws, owner->id, th.conversation_id, j.at);
   if (!forwards) return out;
-  fwd.selector = store::routing::selector_for(db, ws, owner->id, th.conversation_id, j.at);
+  fwd.selector = uow.routing().selector_for(ws, owner->id, th.conversation_id, j.at);
   fwd.who = who_of(out.conversation, in.from);
   auto relay = routing::forward_to_phone(fwd);
-  queue_relay(db, ws, number->id, relay->to, relay->body, j.at, th.conversation_id);
+  queue_relay(uow, ws, number->id, relay->to, relay->body, j.at, th.conversation_id);
   out.wake_outbox = true;
   return out;
 }
@@ -236,7 +231,7 @@ boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_t
   auto sid = in.sid;
   // With no socket open anywhere the job skips reading rows back for events nobody gets.
   text_job j{std::move(in), now_text(ctx), ctx.routing, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
-  auto job = [j = std::move(j)](store::database& db) { return store_text(db, j); };
+  auto job = [j = std::move(j)](store::unit_of_work& uow) { return store_text(uow, j); };
   auto r = co_await ctx.db.write(std::move(job));
   // A retry of a stored text gets the first answer (a customer's text has no TwiML).
   if (!r && r.err().code == "DUPLICATE") co_return carriers::twiml::render({});
@@ -246,8 +241,8 @@ boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_t
   if (r->conversation_id && ctx.hub.has_subscribers(ws, agents_topic)) {
     if (!r->message) {  // a socket opened during the write
       auto cid = r->conversation_id;
-      auto read = [ws, cid, sid](store::database& db) {
-        return std::make_pair(conv::find(db, ws, cid), conv::find_by_external(db, ws, "sms", sid));
+      auto read = [ws, cid, sid](store::unit_of_work& uow) {
+        return std::make_pair(uow.conversations().find(ws, cid), uow.messages().find_by_external(ws, "sms", sid));
       };
       auto rows = co_await ctx.db.read(std::move(read));
       if (rows) std::tie(r->conversation, r->message) = std::move(*rows);

@@ -9,7 +9,6 @@
 #include "switchboard/carriers/rest_client.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/store/store.hpp"
-#include "switchboard/store/teammates.hpp"
 
 namespace switchboard::services {
 
@@ -51,21 +50,21 @@ bool valid_carrier(const std::string& c) {
 
 namespace {
 
-std::optional<error> owner_problem(store::database& db, id_t ws, std::optional<id_t> teammate,
+std::optional<error> owner_problem(store::unit_of_work& uow, id_t ws, std::optional<id_t> teammate,
                                    std::optional<id_t> team) {
   if (teammate && team)
     return error{"INVALID_INPUT", "a number has one owner: a teammate or a team"};
-  if (teammate && !store::teammates::find(db, ws, *teammate))
+  if (teammate && !uow.teammates().find(ws, *teammate))
     return error{"INVALID_INPUT", "owner_teammate_id: no such teammate"};
-  if (team && !store::teammates::find_team(db, ws, *team))
+  if (team && !uow.teams().find(ws, *team))
     return error{"INVALID_INPUT", "owner_team_id: no such team"};
   return std::nullopt;
 }
 
 // Validates owners inside the write; shared by create and patch.
-void check_owner(store::database& db, id_t ws, std::optional<id_t> teammate,
+void check_owner(store::unit_of_work& uow, id_t ws, std::optional<id_t> teammate,
                  std::optional<id_t> team) {
-  if (auto e = owner_problem(db, ws, teammate, team)) throw store::job_error(e->code, e->message);
+  if (auto e = owner_problem(uow, ws, teammate, team)) throw store::job_error(e->code, e->message);
 }
 
 // A store job's error as the API reports it (the same mapping as store_error).
@@ -87,11 +86,11 @@ asio::awaitable<result<provisioned>> buy_number(context& ctx, http::outbound_cli
   auto teammate = a.owner_teammate_id;
   auto team = a.owner_team_id;
   auto number = a.number;
-  auto precheck = [ws, teammate, team, number](store::database& db) -> std::optional<error> {
-    if (auto e = owner_problem(db, ws, teammate, team)) return e;
-    if (number && nums::find_active(db, *number))
+  auto precheck = [ws, teammate, team, number](store::unit_of_work& uow) -> std::optional<error> {
+    if (auto e = owner_problem(uow, ws, teammate, team)) return e;
+    if (number && uow.numbers().find_active(*number))
       return error{"ALREADY_EXISTS", "this number is already in use"};
-    if (number && nums::is_physical_number(db, *number))
+    if (number && uow.numbers().is_physical_number(*number))
       return error{"CONFLICT", "this number is a teammate's physical phone"};
     return std::nullopt;
   };
@@ -129,12 +128,12 @@ asio::awaitable<result<provisioned>> buy_number(context& ctx, http::outbound_cli
   n.owner_teammate_id = teammate;
   n.owner_team_id = team;
   n.created_at = now_text(ctx);
-  auto job = [n](store::database& db) {
-    check_owner(db, n.workspace_id, n.owner_teammate_id, n.owner_team_id);
-    if (nums::is_physical_number(db, n.number))
+  auto job = [n](store::unit_of_work& uow) {
+    check_owner(uow, n.workspace_id, n.owner_teammate_id, n.owner_team_id);
+    if (uow.numbers().is_physical_number(n.number))
       throw store::job_error("CONFLICT_STATE", "this number is a teammate's physical phone");
-    auto id = nums::insert(db, n);
-    return *nums::find(db, n.workspace_id, id);
+    auto id = uow.numbers().insert(n);
+    return *uow.numbers().find(n.workspace_id, id);
   };
   auto created = co_await ctx.db.write(std::move(job));
   if (!created) {
@@ -173,14 +172,14 @@ asio::awaitable<result<provisioned>> provision(context& ctx, http::outbound_clie
   n.created_at = now_text(ctx);
   auto number = a.number;
   auto area_code = a.area_code.value_or("");
-  auto job = [n0 = n, number, area_code](store::database& db) {
+  auto job = [n0 = n, number, area_code](store::unit_of_work& uow) {
     auto n = n0;  // the job may run twice: never change the captures
-    check_owner(db, n.workspace_id, n.owner_teammate_id, n.owner_team_id);
+    check_owner(uow, n.workspace_id, n.owner_teammate_id, n.owner_team_id);
     if (number) {
       n.number = *number;
     } else {
       // The sandbox provisions at once from its fake pool.
-      auto pool = nums::sandbox_available(db, area_code, 1);
+      auto pool = uow.numbers().sandbox_available(area_code, 1);
       if (pool.empty())
         throw store::job_error("CONFLICT_STATE",
                                area_code.empty()
@@ -190,10 +189,10 @@ asio::awaitable<result<provisioned>> provision(context& ctx, http::outbound_clie
       n.carrier_sid = "PN" + random_hex(16);
     }
     // Loop guard: a teammate's own phone can never be a business number.
-    if (nums::is_physical_number(db, n.number))
+    if (uow.numbers().is_physical_number(n.number))
       throw store::job_error("CONFLICT_STATE", "this number is a teammate's physical phone");
-    auto id = nums::insert(db, n);
-    return *nums::find(db, n.workspace_id, id);
+    auto id = uow.numbers().insert(n);
+    return *uow.numbers().find(n.workspace_id, id);
   };
   auto created = co_await ctx.db.write(std::move(job));
   if (!created) co_return stored_error(created.err(), "this number is already in use");
@@ -202,7 +201,7 @@ asio::awaitable<result<provisioned>> provision(context& ctx, http::outbound_clie
 
 asio::awaitable<result<bool>> release_number(context& ctx, http::outbound_client& client, id_t ws, id_t nid,
                                              bool keep_at_carrier) {
-  auto look = [ws, nid](store::database& db) { return nums::find(db, ws, nid); };
+  auto look = [ws, nid](store::unit_of_work& uow) { return uow.numbers().find(ws, nid); };
   auto cur = co_await ctx.db.read(std::move(look));
   if (!cur) co_return stored_error(cur.err(), "");
   if (!*cur || (*cur)->status != "active") co_return error{"NOT_FOUND", "number not found"};
@@ -218,10 +217,10 @@ asio::awaitable<result<bool>> release_number(context& ctx, http::outbound_client
     if (!released) co_return released.err();
     spdlog::info("numbers: released {} at {} (sid {})", row.number, row.carrier, sid);
   }
-  auto job = [ws, nid](store::database& db) {
-    auto n = nums::find(db, ws, nid);
+  auto job = [ws, nid](store::unit_of_work& uow) {
+    auto n = uow.numbers().find(ws, nid);
     if (!n || n->status != "active") throw store::job_error("NOT_FOUND", "number not found");
-    nums::release(db, ws, nid);
+    uow.numbers().release(ws, nid);
   };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) {
@@ -239,7 +238,7 @@ asio::awaitable<result<std::vector<available_number>>> search_numbers(context& c
   std::vector<available_number> out;
   if (q.carrier == "sandbox") {
     if (!ctx.carriers.sandbox_enabled) co_return error{"INVALID_INPUT", "the sandbox carrier is disabled"};
-    auto job = [area = q.area_code, n = q.limit](store::database& db) { return nums::sandbox_available(db, area, n); };
+    auto job = [area = q.area_code, n = q.limit](store::unit_of_work& uow) { return uow.numbers().sandbox_available(area, n); };
     auto pool = co_await ctx.db.read(std::move(job));
     if (!pool) co_return stored_error(pool.err(), "");
     for (auto& number : *pool) out.push_back({number, q.carrier, std::nullopt, std::nullopt, {"sms", "voice"}});
@@ -274,10 +273,10 @@ asio::awaitable<result<provisioned>> change_number(context& ctx, http::outbound_
       std::optional<nums::number_row> row;
       std::optional<error> problem;
     };
-    auto look = [ws, nid, reassign, t1, t2](store::database& db) {
+    auto look = [ws, nid, reassign, t1, t2](store::unit_of_work& uow) {
       current out;
-      out.row = nums::find(db, ws, nid);
-      if (reassign) out.problem = owner_problem(db, ws, t1, t2);
+      out.row = uow.numbers().find(ws, nid);
+      if (reassign) out.problem = owner_problem(uow, ws, t1, t2);
       return out;
     };
     auto cur = co_await ctx.db.read(std::move(look));
@@ -305,15 +304,15 @@ asio::awaitable<result<provisioned>> change_number(context& ctx, http::outbound_
       hooks = wanted;
     }
   }
-  auto job = [ws, nid, reassign, t1, t2, looked_up_sid](store::database& db) {
-    auto n = nums::find(db, ws, nid);
+  auto job = [ws, nid, reassign, t1, t2, looked_up_sid](store::unit_of_work& uow) {
+    auto n = uow.numbers().find(ws, nid);
     if (!n || n->status != "active") throw store::job_error("NOT_FOUND", "number not found");
     if (reassign) {
-      check_owner(db, ws, t1, t2);
-      nums::set_owner(db, ws, nid, t1, t2);
+      check_owner(uow, ws, t1, t2);
+      uow.numbers().set_owner(ws, nid, t1, t2);
     }
-    if (looked_up_sid) nums::set_carrier_sid(db, ws, nid, *looked_up_sid);
-    return *nums::find(db, ws, nid);
+    if (looked_up_sid) uow.numbers().set_carrier_sid(ws, nid, *looked_up_sid);
+    return *uow.numbers().find(ws, nid);
   };
   auto updated = co_await ctx.db.write(std::move(job));
   if (!updated) co_return stored_error(updated.err(), "already exists");

@@ -3,17 +3,14 @@
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/services/visitors.hpp"
 #include "switchboard/services/wire.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/widget.hpp"
 #include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::services {
 
-namespace conv = store::conversations;
 
-routing::reply_plan plan_reply_for(store::database& db, store::id_t ws, const store::conversation& c,
+routing::reply_plan plan_reply_for(store::unit_of_work& uow, store::id_t ws, const store::conversation& c,
                                    const std::optional<std::string>& chosen) {
-  auto rc = conv::reply_context_of(db, ws, c);
+  auto rc = uow.conversations().reply_context_of(ws, c);
   routing::reply_facts f;
   f.conversation_channel = c.channel;
   f.last_messaging_channel = rc.last_messaging_channel;
@@ -26,18 +23,18 @@ routing::reply_plan plan_reply_for(store::database& db, store::id_t ws, const st
   return routing::plan_reply(f, chosen);
 }
 
-std::string expand_canned(store::database& db, store::id_t ws, const std::string& body) {
+std::string expand_canned(store::unit_of_work& uow, store::id_t ws, const std::string& body) {
   if (body.size() < 2 || body.front() != '/') return body;
   auto end = body.find_first_of(" \n");
   auto shortcut = body.substr(1, end == std::string::npos ? std::string::npos : end - 1);
-  auto canned = conv::canned_body(db, ws, shortcut);
+  auto canned = uow.conversations().canned_body(ws, shortcut);
   if (!canned) return body;
   return *canned + (end == std::string::npos ? "" : body.substr(end));
 }
 
-reply_result queue_reply(store::database& db, const store::principal& p, store::id_t cid, const std::string& msg_text,
+reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, store::id_t cid, const std::string& msg_text,
                          bool is_private, const std::optional<std::string>& chosen, const std::string& at) {
-  auto c = conv::find(db, p.workspace_id, cid);
+  auto c = uow.conversations().find(p.workspace_id, cid);
   if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
   store::message m;
   m.workspace_id = p.workspace_id;
@@ -51,23 +48,23 @@ reply_result queue_reply(store::database& db, const store::principal& p, store::
   } else {
     // Never a channel without a dispatcher (voice after a call): the customer's
     // messaging channel, or a refusal the agent sees at once (issue 16 item 15).
-    auto plan = plan_reply_for(db, p.workspace_id, *c, chosen);
+    auto plan = plan_reply_for(uow, p.workspace_id, *c, chosen);
     if (!plan.channel) throw store::job_error("CONFLICT_STATE", plan.reason);  // 409 CONFLICT
     m.channel = *plan.channel;
   }
-  m.body = expand_canned(db, p.workspace_id, msg_text);
+  m.body = expand_canned(uow, p.workspace_id, msg_text);
   // A private note never leaves: no outbox row, nothing queued for a channel.
   // A chat reply is delivered by the commit itself: the visitor's widget reads
   // it from the store and gets it live from the hub (publish_reply).
   bool chat = !is_private && m.channel == "chat";
   m.status = is_private ? "sent" : chat ? "delivered" : "queued";
   m.created_at = at;
-  auto mid = conv::insert_message(db, m);
+  auto mid = uow.messages().insert(m);
   if (!is_private && !chat)
-    conv::enqueue_outbox(db, p.workspace_id, "message.send." + m.channel,
+    uow.outbox().enqueue(p.workspace_id, "message.send." + m.channel,
                          {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
-  return reply_result{*conv::find_message(db, p.workspace_id, mid), *conv::find(db, p.workspace_id, cid), false,
-                      is_private ? std::nullopt : store::widget::starter_of(db, p.workspace_id, cid)};
+  return reply_result{*uow.messages().find(p.workspace_id, mid), *uow.conversations().find(p.workspace_id, cid), false,
+                      is_private ? std::nullopt : uow.widget().starter_of(p.workspace_id, cid)};
 }
 
 void publish_reply(context& ctx, const reply_result& r) {
@@ -88,10 +85,10 @@ boost::asio::awaitable<result<reply_result>> send_reply(context& ctx, store::pri
   auto at = now_text(ctx);
   auto public_url = ctx.carriers.public_url;
   auto job = [who, conversation_id, at, text = std::move(text), channel, is_private,
-              public_url](store::database& db) {
-    auto r = queue_reply(db, who, conversation_id, text, is_private, channel, at);
+              public_url](store::unit_of_work& uow) {
+    auto r = queue_reply(uow, who, conversation_id, text, is_private, channel, at);
     // Written in the inbox: the conversation's Teams thread shows it too.
-    r.teams_queued = teams::mirror_item(db, r.message, public_url, at);
+    r.teams_queued = teams::mirror_item(uow, r.message, public_url, at);
     return r;
   };
   auto r = co_await ctx.db.write(std::move(job));

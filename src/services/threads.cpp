@@ -4,29 +4,25 @@
 #include "switchboard/core/clock.hpp"
 #include "switchboard/routing/inbound.hpp"
 #include "switchboard/routing/sms.hpp"
-#include "switchboard/store/contacts.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/teammates.hpp"
 
 namespace switchboard::services {
 
-namespace conv = store::conversations;
 namespace nums = store::numbers;
 
-thread_ref resolve_thread(store::database& db, const nums::number_row& number, const std::string& from,
+thread_ref resolve_thread(store::unit_of_work& uow, const nums::number_row& number, const std::string& from,
                           const std::string& channel, const std::string& at, bool new_after_resolved) {
   thread_ref out;
   auto ws = out.workspace_id = number.workspace_id;
-  auto contact_id = store::contacts::find_by_identity(db, ws, "phone", from);
+  auto contact_id = uow.contacts().find_by_identity(ws, "phone", from);
   if (!contact_id) {
     store::contact k;
     k.workspace_id = ws;
     k.phones = {from};
     k.created_at = k.updated_at = at;
-    contact_id = store::contacts::insert(db, k);
+    contact_id = uow.contacts().insert(k);
   }
   out.contact_id = *contact_id;
-  auto latest = nums::latest_conversation(db, ws, *contact_id, number.id);
+  auto latest = uow.numbers().latest_conversation(ws, *contact_id, number.id);
   routing::thread_facts facts;
   if (latest) facts.latest_status = latest->status;
   facts.new_after_resolved = new_after_resolved;
@@ -38,7 +34,7 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
   }
   routing::line_owner owner{number.owner_teammate_id, number.owner_team_id, false};
   if (number.owner_team_id)
-    if (auto team = store::teammates::find_team(db, ws, *number.owner_team_id)) owner.team_round_robin = team->round_robin;
+    if (auto team = uow.teams().find(ws, *number.owner_team_id)) owner.team_round_robin = team->round_robin;
   auto who = routing::assign_new_conversation(owner);
   store::conversation cv;
   cv.workspace_id = ws;
@@ -48,9 +44,9 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
   cv.assignee_id = who.assignee_id;
   cv.team_id = who.team_id;
   // The pick and the insert share this write job: no two conversations get the same turn.
-  if (who.round_robin) cv.assignee_id = store::teammates::next_round_robin(db, ws, *who.team_id, at);
-  out.conversation_id = conv::insert(db, cv);
-  conv::set_number(db, out.conversation_id, number.id);
+  if (who.round_robin) cv.assignee_id = uow.teams().next_round_robin(ws, *who.team_id, at);
+  out.conversation_id = uow.conversations().insert(cv);
+  uow.conversations().set_number(out.conversation_id, number.id);
   out.created = true;
   out.open = true;
   return out;
@@ -58,19 +54,19 @@ thread_ref resolve_thread(store::database& db, const nums::number_row& number, c
 
 namespace {
 
-std::string line_name(store::database& db, const nums::number_row& n) {
+std::string line_name(store::unit_of_work& uow, const nums::number_row& n) {
   if (n.owner_teammate_id)
-    if (auto t = store::teammates::find(db, n.workspace_id, *n.owner_teammate_id)) return t->name;
+    if (auto t = uow.teammates().find(n.workspace_id, *n.owner_teammate_id)) return t->name;
   if (n.owner_team_id)
-    if (auto t = store::teammates::find_team(db, n.workspace_id, *n.owner_team_id)) return t->name;
+    if (auto t = uow.teams().find(n.workspace_id, *n.owner_team_id)) return t->name;
   return {};
 }
 
 }  // namespace
 
-line_info line_of(store::database& db, const nums::number_row& n) {
+line_info line_of(store::unit_of_work& uow, const nums::number_row& n) {
   line_info l;
-  l.name = line_name(db, n);
+  l.name = line_name(uow, n);
   if (n.owner_teammate_id) {
     l.owner_kind = "teammate";
     l.owner_id = *n.owner_teammate_id;
@@ -80,7 +76,7 @@ line_info line_of(store::database& db, const nums::number_row& n) {
   } else {
     return l;
   }
-  l.settings = store::routing::settings_of(db, n.workspace_id, l.owner_kind, l.owner_id);
+  l.settings = uow.routing().settings_of(n.workspace_id, l.owner_kind, l.owner_id);
   if (l.settings.business_hours) {
     auto parsed =
         routing::parse_business_hours(nlohmann::json::parse(*l.settings.business_hours, nullptr, false));
@@ -100,26 +96,26 @@ std::string who_of(const std::optional<store::conversation>& c, const std::strin
   return carriers::format_display(c && c->contact_phone ? *c->contact_phone : phone);
 }
 
-void queue_relay(store::database& db, store::id_t ws, store::id_t number_id, const std::string& to,
+void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,
                  const std::string& body, const std::string& at, std::optional<store::id_t> about) {
   nlohmann::json payload{{"number_id", number_id}, {"to", to}, {"body", routing::clip_sms(body)}};
   if (about) payload["conversation_id"] = *about;
-  conv::enqueue_outbox(db, ws, "sms.relay", payload, at);
+  uow.outbox().enqueue(ws, "sms.relay", payload, at);
 }
 
-bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t conversation_id, const std::string& what,
+bool notify_owner_phone(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id, const std::string& what,
                         const std::string& at) {
-  auto number_id = conv::number_of(db, ws, conversation_id);
-  auto number = number_id ? nums::find(db, ws, *number_id) : std::nullopt;
+  auto number_id = uow.conversations().number_of(ws, conversation_id);
+  auto number = number_id ? uow.numbers().find(ws, *number_id) : std::nullopt;
   if (!number || number->status != "active" || !number->owner_teammate_id) return false;
-  auto tm = store::teammates::find(db, ws, *number->owner_teammate_id);
+  auto tm = uow.teammates().find(ws, *number->owner_teammate_id);
   if (!tm) return false;
   routing::forward_facts f{tm->sms_forwarding, tm->physical_number, 0, "", what, 0};
   if (!routing::forward_to_phone(f)) return false;  // not forwarding: no selector either
-  f.who = who_of(conv::find(db, ws, conversation_id), "");
-  f.selector = store::routing::selector_for(db, ws, tm->id, conversation_id, at);
+  f.who = who_of(uow.conversations().find(ws, conversation_id), "");
+  f.selector = uow.routing().selector_for(ws, tm->id, conversation_id, at);
   auto relay = routing::forward_to_phone(f);
-  queue_relay(db, ws, number->id, relay->to, relay->body, at, conversation_id);
+  queue_relay(uow, ws, number->id, relay->to, relay->body, at, conversation_id);
   return true;
 }
 

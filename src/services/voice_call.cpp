@@ -13,19 +13,12 @@
 #include "switchboard/routing/voice.hpp"
 #include "switchboard/services/threads.hpp"
 #include "switchboard/services/wire.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/routing.hpp"
-#include "switchboard/store/teammates.hpp"
-#include "switchboard/store/workspaces.hpp"
 #include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::services {
 
 namespace {
 
-namespace conv = store::conversations;
-namespace nums = store::numbers;
 using nlohmann::json;
 
 const std::string empty_twiml = carriers::twiml::render({});
@@ -75,34 +68,34 @@ boost::asio::awaitable<result<std::string>> receive_call(context& ctx, inbound_c
   const auto& f = c.from;
   const auto& t = c.to;
   const auto& status = c.status;
-  auto job = [carrier, sid, f, t, status, at, step_base](store::database& db) {
+  auto job = [carrier, sid, f, t, status, at, step_base](store::unit_of_work& uow) {
     call_result out;
-    if (auto seen = nums::webhook_response(db, carrier, sid, "voice")) {
+    if (auto seen = uow.numbers().webhook_response(carrier, sid, "voice")) {
       out.twiml = *seen;
       return out;
     }
-    auto number = nums::find_active(db, t);
+    auto number = uow.numbers().find_active(t);
     if (!number) {
       spdlog::warn("call {} from {} to {} ({}) not delivered: no active number", sid, f, t, carrier);
-      store::routing::record_undeliverable(db, {0, std::nullopt, carrier, "voice", sid, f, t, "no active number " + t, "", at});
+      uow.routing().record_undeliverable({0, std::nullopt, carrier, "voice", sid, f, t, "no active number " + t, "", at});
       out.twiml = carriers::twiml::render(routing::not_in_service());
-      nums::record_webhook(db, carrier, sid, "voice", std::nullopt, out.twiml, at);
+      uow.numbers().record_webhook(carrier, sid, "voice", std::nullopt, out.twiml, at);
       return out;
     }
     // Who is calling, decided as for a text (routing::classify_inbound): one of our
     // lines (the loop guard), the line's owner, another teammate's own phone, or a customer.
     std::optional<store::teammate> owner;
-    if (number->owner_teammate_id) owner = store::teammates::find(db, number->workspace_id, *number->owner_teammate_id);
-    auto sender = nums::classify_sender(db, f);
+    if (number->owner_teammate_id) owner = uow.teammates().find(number->workspace_id, *number->owner_teammate_id);
+    auto sender = uow.numbers().classify_sender(f);
     routing::inbound_facts facts{.number_known = true,
                                  .from_is_our_line = sender.our_line,
                                  .from_is_owner_phone = owner && owner->physical_number == f,
                                  .from_is_teammate_phone = sender.teammate_phone};
     auto refuse = [&](const std::string& why) {
       spdlog::warn("call {} from {} to {} ({}) refused: {}", sid, f, t, carrier, why);
-      store::routing::record_undeliverable(db, {0, number->workspace_id, carrier, "voice", sid, f, t, why, "", at});
+      uow.routing().record_undeliverable({0, number->workspace_id, carrier, "voice", sid, f, t, why, "", at});
       out.twiml = carriers::twiml::render(routing::say_and_hang_up("This call cannot be completed."));
-      nums::record_webhook(db, carrier, sid, "voice", number->workspace_id, out.twiml, at);
+      uow.numbers().record_webhook(carrier, sid, "voice", number->workspace_id, out.twiml, at);
       return out;
     };
     switch (routing::classify_inbound(facts)) {
@@ -113,13 +106,13 @@ boost::asio::awaitable<result<std::string>> receive_call(context& ctx, inbound_c
       case routing::inbound_kind::owner:
         // The owner calling their own line from their phone: they call out as the business.
         out.twiml = carriers::twiml::render(routing::outbound_prompt(step_base));
-        nums::record_webhook(db, carrier, sid, "voice", number->workspace_id, out.twiml, at);
+        uow.numbers().record_webhook(carrier, sid, "voice", number->workspace_id, out.twiml, at);
         return out;
       case routing::inbound_kind::unknown_number:
       case routing::inbound_kind::customer:
         break;
     }
-    auto th = resolve_thread(db, *number, f, "voice", at);
+    auto th = resolve_thread(uow, *number, f, "voice", at);
     out.created = th.created;
     store::message m;
     m.workspace_id = th.workspace_id;
@@ -135,19 +128,19 @@ boost::asio::awaitable<result<std::string>> receive_call(context& ctx, inbound_c
     m.metadata = {{"call_sid", sid}, {"from", f}, {"to", t}, {"status", status}, {"connected", false},
                   {"voicemail", false}, {"duration", 0}, {"started_at", at}};
     m.created_at = at;
-    auto mid = conv::insert_message(db, m);
-    auto line = line_of(db, *number);
+    auto mid = uow.messages().insert(m);
+    auto line = line_of(uow, *number);
     routing::call_target target;
     target.within_hours = line_open(line, at);
     if (number->owner_teammate_id) {
-      if (auto tm = store::teammates::find(db, th.workspace_id, *number->owner_teammate_id)) {
+      if (auto tm = uow.teammates().find(th.workspace_id, *number->owner_teammate_id)) {
         target.teammate_line = true;
         target.physical_number = tm->physical_number;
         target.availability = tm->availability;
       }
     } else if (number->owner_team_id) {
       target.team_line = true;
-      target.team_phones = store::routing::team_phones(db, th.workspace_id, *number->owner_team_id);
+      target.team_phones = uow.routing().team_phones(th.workspace_id, *number->owner_team_id);
     }
     auto route = routing::route_inbound_call(target);
     if (route == routing::call_route::ring_teammate || route == routing::call_route::ring_team) {
@@ -160,9 +153,9 @@ boost::asio::awaitable<result<std::string>> receive_call(context& ctx, inbound_c
       out.twiml = carriers::twiml::render(routing::voicemail_answer(
           {.step_base = step_base, .line_name = line.name, .greeting = line.settings.voicemail_greeting}));
     }
-    nums::record_webhook(db, carrier, sid, "voice", th.workspace_id, out.twiml, at);
-    if (auto saved = conv::find_message(db, th.workspace_id, mid)) out.created_items.push_back(*saved);
-    out.conversation = conv::find(db, th.workspace_id, th.conversation_id);
+    uow.numbers().record_webhook(carrier, sid, "voice", th.workspace_id, out.twiml, at);
+    if (auto saved = uow.messages().find(th.workspace_id, mid)) out.created_items.push_back(*saved);
+    out.conversation = uow.conversations().find(th.workspace_id, th.conversation_id);
     return out;
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -177,9 +170,9 @@ boost::asio::awaitable<result<void>> record_call_progress(context& ctx, call_pro
   auto sid = p.sid;
   auto status = p.status;
   auto duration = p.duration;
-  auto job = [sid, status, duration, at, public_url](store::database& db) {
+  auto job = [sid, status, duration, at, public_url](store::unit_of_work& uow) {
     call_result out;
-    auto item = conv::find_by_external_any(db, "voice", sid);
+    auto item = uow.messages().find_by_external_any("voice", sid);
     if (!item || item->kind != "call") return out;
     auto meta = item->metadata.is_object() ? item->metadata : json::object();
     auto current = meta.value("status", std::string("ringing"));
@@ -192,15 +185,15 @@ boost::asio::awaitable<result<void>> record_call_progress(context& ctx, call_pro
                     ? routing::outbound_call_summary(status, meta.value("connected", false), meta.value("duration", 0))
                     : routing::call_summary(status, meta.value("connected", false), meta.value("voicemail", false),
                                             meta.value("duration", 0));
-    conv::update_item(db, item->workspace_id, item->id, body, item->status, meta);
+    uow.messages().update_item(item->workspace_id, item->id, body, item->status, meta);
     if (item->direction == "inbound" && routing::call_status_final(status) && !meta.value("connected", false) &&
         !meta.value("voicemail", false))
-      out.wake_outbox = notify_owner_phone(db, item->workspace_id, item->conversation_id, "Missed call", at);
-    if (auto saved = conv::find_message(db, item->workspace_id, item->id)) {
+      out.wake_outbox = notify_owner_phone(uow, item->workspace_id, item->conversation_id, "Missed call", at);
+    if (auto saved = uow.messages().find(item->workspace_id, item->id)) {
       out.updated_items.push_back(*saved);
       // The call record goes to Teams once it is over; a voicemail has its own card.
       if (item->direction == "inbound" && routing::call_status_final(status) && !meta.value("voicemail", false) &&
-          teams::mirror_item(db, *saved, public_url, at))
+          teams::mirror_item(uow, *saved, public_url, at))
         out.wake_outbox = true;
     }
     return out;
@@ -214,15 +207,15 @@ boost::asio::awaitable<result<void>> record_call_progress(context& ctx, call_pro
 namespace {
 
 // The <Record> action: the caller left a voicemail.
-call_result save_voicemail(store::database& db, const std::string& carrier, const std::string& sid,
+call_result save_voicemail(store::unit_of_work& uow, const std::string& carrier, const std::string& sid,
                            const carriers::param_list& ps, const std::string& at) {
   call_result out;
-  if (auto seen = nums::webhook_response(db, carrier, sid, "voicemail")) {
+  if (auto seen = uow.numbers().webhook_response(carrier, sid, "voicemail")) {
     out.twiml = *seen;
     return out;
   }
   out.twiml = carriers::twiml::render(routing::voicemail_saved());
-  auto call = conv::find_by_external_any(db, "voice", sid);
+  auto call = uow.messages().find_by_external_any("voice", sid);
   if (!call || call->kind != "call") {
     spdlog::warn("voicemail for unknown call {} ({}): not stored", sid, carrier);
     return out;
@@ -248,32 +241,32 @@ call_result save_voicemail(store::database& db, const std::string& carrier, cons
                 {"transcript", nullptr},
                 {"transcription_status", "pending"}};
   m.created_at = at;
-  auto mid = conv::insert_message(db, m);
+  auto mid = uow.messages().insert(m);
   auto meta = call->metadata.is_object() ? call->metadata : json::object();
   meta["voicemail"] = true;
   meta["voicemail_id"] = std::to_string(mid);
-  conv::update_item(db, ws, call->id,
+  uow.messages().update_item(ws, call->id,
                     routing::call_summary(meta.value("status", std::string("in-progress")),
                                           meta.value("connected", false), true, meta.value("duration", 0)),
                     call->status, meta);
-  nums::record_webhook(db, carrier, sid, "voicemail", ws, out.twiml, at);
-  out.wake_outbox = notify_owner_phone(db, ws, call->conversation_id,
+  uow.numbers().record_webhook(carrier, sid, "voicemail", ws, out.twiml, at);
+  out.wake_outbox = notify_owner_phone(uow, ws, call->conversation_id,
                                        "Voicemail (" + std::to_string(duration) + " s), the transcript follows", at);
-  if (auto saved = conv::find_message(db, ws, mid)) out.created_items.push_back(*saved);
-  if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
-  out.conversation = conv::find(db, ws, call->conversation_id);
+  if (auto saved = uow.messages().find(ws, mid)) out.created_items.push_back(*saved);
+  if (auto saved = uow.messages().find(ws, call->id)) out.updated_items.push_back(*saved);
+  out.conversation = uow.conversations().find(ws, call->conversation_id);
   return out;
 }
 
 // The transcribeCallback: the voicemail's text, which also makes it searchable.
-call_result save_transcription(store::database& db, const std::string& sid, const carriers::param_list& ps,
+call_result save_transcription(store::unit_of_work& uow, const std::string& sid, const carriers::param_list& ps,
                                const std::string& at, const std::string& public_url) {
   call_result out;
   out.twiml = empty_twiml;
   auto recording_sid = param(ps, "RecordingSid");
   std::optional<store::message> vm;
-  if (!recording_sid.empty()) vm = conv::find_by_external_any(db, "voice", recording_sid);
-  if (!vm) vm = conv::find_by_external_any(db, "voice", sid + ":voicemail");
+  if (!recording_sid.empty()) vm = uow.messages().find_by_external_any("voice", recording_sid);
+  if (!vm) vm = uow.messages().find_by_external_any("voice", sid + ":voicemail");
   if (!vm || vm->kind != "voicemail") return out;
   auto meta = vm->metadata.is_object() ? vm->metadata : json::object();
   auto status = param(ps, "TranscriptionStatus");
@@ -282,13 +275,13 @@ call_result save_transcription(store::database& db, const std::string& sid, cons
   bool ok = status.empty() || status == "completed";
   meta["transcription_status"] = ok ? "completed" : "failed";
   meta["transcript"] = ok ? json(text) : json(nullptr);
-  conv::update_item(db, vm->workspace_id, vm->id, ok && !text.empty() ? text : "Voicemail", vm->status, meta);
+  uow.messages().update_item(vm->workspace_id, vm->id, ok && !text.empty() ? text : "Voicemail", vm->status, meta);
   if (ok && !text.empty())
-    out.wake_outbox = notify_owner_phone(db, vm->workspace_id, vm->conversation_id, "Voicemail: " + text, at);
-  if (auto saved = conv::find_message(db, vm->workspace_id, vm->id)) {
+    out.wake_outbox = notify_owner_phone(uow, vm->workspace_id, vm->conversation_id, "Voicemail: " + text, at);
+  if (auto saved = uow.messages().find(vm->workspace_id, vm->id)) {
     out.updated_items.push_back(*saved);
     // Teams gets the voicemail once its transcript (or its failure) is known.
-    if (teams::mirror_item(db, *saved, public_url, at)) out.wake_outbox = true;
+    if (teams::mirror_item(uow, *saved, public_url, at)) out.wake_outbox = true;
   }
   return out;
 }
@@ -299,15 +292,15 @@ struct flow_step {
 };
 
 // screen, screen-result and dial-complete: ringing the teammate's own phone.
-call_result ring_step(store::database& db, const flow_step& s) {
+call_result ring_step(store::unit_of_work& uow, const flow_step& s) {
   call_result out;
   auto key = s.step == "dial-complete" ? s.sid : s.sid + ":" + s.parent;
-  if (auto seen = nums::webhook_response(db, s.carrier, key, s.step)) {
+  if (auto seen = uow.numbers().webhook_response(s.carrier, key, s.step)) {
     out.twiml = *seen;
     return out;
   }
   auto call_sid = s.step == "dial-complete" ? s.sid : s.parent;
-  auto call = conv::find_by_external_any(db, "voice", call_sid);
+  auto call = uow.messages().find_by_external_any("voice", call_sid);
   if (!call || call->kind != "call") {
     spdlog::warn("call step {} for unknown call {} ({})", s.step, call_sid, s.carrier);
     out.twiml = carriers::twiml::render(s.step == "screen-result" ? routing::screen_result("") : routing::voicemail_saved());
@@ -316,7 +309,7 @@ call_result ring_step(store::database& db, const flow_step& s) {
   auto ws = call->workspace_id;
   auto meta = call->metadata.is_object() ? call->metadata : json::object();
   if (s.step == "screen") {
-    std::string business = store::workspaces::name_of(db, ws).value_or("");
+    std::string business = uow.workspaces().name_of(ws).value_or("");
     std::string caller = carriers::format_display(meta.value("from", std::string()));
     if (call->sender_name.size()) caller = call->sender_name;
     out.twiml = carriers::twiml::render(routing::screen(s.step_base, s.parent, business, caller));
@@ -324,7 +317,7 @@ call_result ring_step(store::database& db, const flow_step& s) {
     auto digits = param(s.params, "Digits");
     if (digits == "1") {
       meta["accepted"] = true;
-      conv::update_item(db, ws, call->id, call->body, call->status, meta);
+      uow.messages().update_item(ws, call->id, call->body, call->status, meta);
     }
     out.twiml = carriers::twiml::render(routing::screen_result(digits));
   } else {  // dial-complete
@@ -333,40 +326,40 @@ call_result ring_step(store::database& db, const flow_step& s) {
       meta["connected"] = true;
       meta["dial_status"] = status;
       meta["duration"] = std::atoi(param(s.params, "DialCallDuration").c_str());
-      conv::update_item(db, ws, call->id,
+      uow.messages().update_item(ws, call->id,
                         routing::call_summary("completed", true, false, meta.value("duration", 0)), call->status, meta);
       carriers::twiml::response r;
       r.add(carriers::twiml::hangup{});
       out.twiml = carriers::twiml::render(r);
     } else {
       meta["dial_status"] = status;
-      conv::update_item(db, ws, call->id, call->body, call->status, meta);
+      uow.messages().update_item(ws, call->id, call->body, call->status, meta);
       line_info line;
-      if (auto n = nums::find_active(db, meta.value("to", std::string()))) line = line_of(db, *n);
+      if (auto n = uow.numbers().find_active(meta.value("to", std::string()))) line = line_of(uow, *n);
       out.twiml = carriers::twiml::render(routing::voicemail_answer(
           {.step_base = s.step_base, .line_name = line.name, .greeting = line.settings.voicemail_greeting}));
     }
-    if (auto saved = conv::find_message(db, ws, call->id)) out.updated_items.push_back(*saved);
+    if (auto saved = uow.messages().find(ws, call->id)) out.updated_items.push_back(*saved);
   }
-  nums::record_webhook(db, s.carrier, key, s.step, ws, out.twiml, s.at);
+  uow.numbers().record_webhook(s.carrier, key, s.step, ws, out.twiml, s.at);
   return out;
 }
 
 // click-to-call?item=N: the teammate answered the call the line placed to their
 // phone; now dial the customer with the line as caller id.
-call_result click_to_call_step(store::database& db, const flow_step& s, const std::string& item_param) {
+call_result click_to_call_step(store::unit_of_work& uow, const flow_step& s, const std::string& item_param) {
   call_result out;
-  if (auto seen = nums::webhook_response(db, s.carrier, s.sid, s.step)) {
+  if (auto seen = uow.numbers().webhook_response(s.carrier, s.sid, s.step)) {
     out.twiml = *seen;
     return out;
   }
   auto line = carriers::normalize_e164(param(s.params, "From"));
-  auto number = line ? nums::find_active(db, *line) : std::nullopt;
+  auto number = line ? uow.numbers().find_active(*line) : std::nullopt;
   auto item_id = std::atoll(item_param.c_str());
-  auto item = number ? conv::find_message(db, number->workspace_id, item_id) : std::nullopt;
+  auto item = number ? uow.messages().find(number->workspace_id, item_id) : std::nullopt;
   if (!item || item->kind != "call" || item->direction != "outbound") {
     out.twiml = carriers::twiml::render(routing::say_and_hang_up("This call cannot be completed."));
-    nums::record_webhook(db, s.carrier, s.sid, s.step, std::nullopt, out.twiml, s.at);
+    uow.numbers().record_webhook(s.carrier, s.sid, s.step, std::nullopt, out.twiml, s.at);
     return out;
   }
   auto ws = number->workspace_id;
@@ -374,31 +367,31 @@ call_result click_to_call_step(store::database& db, const flow_step& s, const st
   auto dest = meta.value("to", std::string());
   meta["call_sid"] = s.sid;
   meta["status"] = "in-progress";
-  conv::set_external_id(db, ws, item->id, s.sid);
-  conv::update_item(db, ws, item->id, item->body, "sent", meta);
-  auto c = conv::find(db, ws, item->conversation_id);
+  uow.messages().set_external_id(ws, item->id, s.sid);
+  uow.messages().update_item(ws, item->id, item->body, "sent", meta);
+  auto c = uow.conversations().find(ws, item->conversation_id);
   auto spoken = who_of(c, dest);
   out.twiml = carriers::twiml::render(
       routing::dial_out(s.step_base, number->number, dest, "Connecting you to " + spoken + "."));
-  nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
-  if (auto saved = conv::find_message(db, ws, item->id)) out.updated_items.push_back(*saved);
+  uow.numbers().record_webhook(s.carrier, s.sid, s.step, ws, out.twiml, s.at);
+  if (auto saved = uow.messages().find(ws, item->id)) out.updated_items.push_back(*saved);
   return out;
 }
 
 // outbound-dial and outbound-complete: the owner calling out through their line.
-call_result outbound_step(store::database& db, const flow_step& s) {
+call_result outbound_step(store::unit_of_work& uow, const flow_step& s) {
   call_result out;
-  if (auto seen = nums::webhook_response(db, s.carrier, s.sid, s.step)) {
+  if (auto seen = uow.numbers().webhook_response(s.carrier, s.sid, s.step)) {
     out.twiml = *seen;
     return out;
   }
   auto hang_up = [&](const std::string& why, std::optional<store::id_t> ws) {
     out.twiml = carriers::twiml::render(routing::say_and_hang_up(why));
-    nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
+    uow.numbers().record_webhook(s.carrier, s.sid, s.step, ws, out.twiml, s.at);
     return out;
   };
   if (s.step == "outbound-complete") {
-    auto item = conv::find_by_external_any(db, "voice", s.sid);
+    auto item = uow.messages().find_by_external_any("voice", s.sid);
     carriers::twiml::response bye;
     bye.add(carriers::twiml::hangup{});
     out.twiml = carriers::twiml::render(bye);
@@ -408,27 +401,27 @@ call_result outbound_step(store::database& db, const flow_step& s) {
       meta["connected"] = status == "completed" || status == "answered";
       meta["dial_status"] = status;
       meta["duration"] = std::atoi(param(s.params, "DialCallDuration").c_str());
-      conv::update_item(db, item->workspace_id, item->id,
+      uow.messages().update_item(item->workspace_id, item->id,
                         routing::outbound_call_summary("completed", meta.value("connected", false), meta.value("duration", 0)),
                         item->status, meta);
-      if (auto saved = conv::find_message(db, item->workspace_id, item->id)) out.updated_items.push_back(*saved);
+      if (auto saved = uow.messages().find(item->workspace_id, item->id)) out.updated_items.push_back(*saved);
     }
-    nums::record_webhook(db, s.carrier, s.sid, s.step, item ? std::optional(item->workspace_id) : std::nullopt,
+    uow.numbers().record_webhook(s.carrier, s.sid, s.step, item ? std::optional(item->workspace_id) : std::nullopt,
                          out.twiml, s.at);
     return out;
   }
   // outbound-dial: only the line's owner, from their own phone.
   auto line = carriers::normalize_e164(param(s.params, "To"));
   auto from = carriers::normalize_e164(param(s.params, "From"));
-  auto number = line ? nums::find_active(db, *line) : std::nullopt;
+  auto number = line ? uow.numbers().find_active(*line) : std::nullopt;
   if (!number || !from || !number->owner_teammate_id) return hang_up("This call cannot be completed.", std::nullopt);
   auto ws = number->workspace_id;
-  auto tm = store::teammates::find(db, ws, *number->owner_teammate_id);
+  auto tm = uow.teammates().find(ws, *number->owner_teammate_id);
   if (!tm || tm->physical_number != *from) return hang_up("This call cannot be completed.", ws);
   auto choice = routing::read_outbound_digits(param(s.params, "Digits"));
   std::string dest;
   if (choice.what == routing::outbound_choice::kind::last_caller) {
-    auto last = store::routing::last_caller(db, ws, number->id);
+    auto last = uow.routing().last_caller(ws, number->id);
     if (!last) return hang_up("There is no caller to call back. Goodbye.", ws);
     dest = *last;
   } else if (choice.what == routing::outbound_choice::kind::number) {
@@ -438,9 +431,9 @@ call_result outbound_step(store::database& db, const flow_step& s) {
   } else {
     return hang_up("That number is not valid. Goodbye.", ws);
   }
-  if (nums::find_active(db, dest) || nums::is_physical_number(db, dest))
+  if (uow.numbers().find_active(dest) || uow.numbers().is_physical_number(dest))
     return hang_up("That number cannot be called from this line. Goodbye.", ws);
-  auto th = resolve_thread(db, *number, dest, "voice", s.at);
+  auto th = resolve_thread(uow, *number, dest, "voice", s.at);
   store::message m;
   m.workspace_id = ws;
   m.conversation_id = th.conversation_id;
@@ -455,14 +448,14 @@ call_result outbound_step(store::database& db, const flow_step& s) {
   m.metadata = {{"call_sid", s.sid}, {"from", number->number}, {"to", dest}, {"status", "in-progress"},
                 {"connected", false}, {"duration", 0}, {"started_at", s.at}};
   m.created_at = s.at;
-  auto mid = conv::insert_message(db, m);
-  auto c = conv::find(db, ws, th.conversation_id);
+  auto mid = uow.messages().insert(m);
+  auto c = uow.conversations().find(ws, th.conversation_id);
   auto spoken = who_of(c, dest);
   out.twiml = carriers::twiml::render(routing::dial_out(s.step_base, number->number, dest, "Calling " + spoken + "."));
-  nums::record_webhook(db, s.carrier, s.sid, s.step, ws, out.twiml, s.at);
+  uow.numbers().record_webhook(s.carrier, s.sid, s.step, ws, out.twiml, s.at);
   out.created = th.created;
   out.conversation = c;
-  if (auto saved = conv::find_message(db, ws, mid)) out.created_items.push_back(*saved);
+  if (auto saved = uow.messages().find(ws, mid)) out.created_items.push_back(*saved);
   return out;
 }
 
@@ -481,18 +474,18 @@ boost::asio::awaitable<result<std::string>> advance_call(context& ctx, call_step
                std::move(cs.params)};
   const auto& step = fs.step;
   // Each step is one write job; storing, publishing and answering are the same for all.
-  std::function<call_result(store::database&)> job;
+  std::function<call_result(store::unit_of_work&)> job;
   if (step == "voicemail") {
-    job = [fs](store::database& db) { return save_voicemail(db, fs.carrier, fs.sid, fs.params, fs.at); };
+    job = [fs](store::unit_of_work& uow) { return save_voicemail(uow, fs.carrier, fs.sid, fs.params, fs.at); };
   } else if (step == "transcription") {
     auto public_url = ctx.carriers.public_url;
-    job = [fs, public_url](store::database& db) { return save_transcription(db, fs.sid, fs.params, fs.at, public_url); };
+    job = [fs, public_url](store::unit_of_work& uow) { return save_transcription(uow, fs.sid, fs.params, fs.at, public_url); };
   } else if (step == "click-to-call") {
-    job = [fs, item = cs.item](store::database& db) { return click_to_call_step(db, fs, item); };
+    job = [fs, item = cs.item](store::unit_of_work& uow) { return click_to_call_step(uow, fs, item); };
   } else if (step == "outbound-dial" || step == "outbound-complete") {
-    job = [fs](store::database& db) { return outbound_step(db, fs); };
+    job = [fs](store::unit_of_work& uow) { return outbound_step(uow, fs); };
   } else {  // screen, screen-result, dial-complete
-    job = [fs](store::database& db) { return ring_step(db, fs); };
+    job = [fs](store::unit_of_work& uow) { return ring_step(uow, fs); };
   }
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return error{"INTERNAL", "could not store the call step " + step};

@@ -2,45 +2,41 @@
 
 #include "switchboard/services/visitors.hpp"
 #include "switchboard/services/wire.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/widget.hpp"
 #include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::services {
 
-namespace conv = store::conversations;
-namespace wstore = store::widget;
 
-bool visitor_may_see(store::database& db, const visitor_ref& v, const store::conversation& c) {
+bool visitor_may_see(store::unit_of_work& uow, const visitor_ref& v, const store::conversation& c) {
   if (c.workspace_id != v.workspace_id) return false;
   // Verified identity: the contact's whole history, on any device.
   if (v.verified && v.contact_id && c.contact_id == v.contact_id) return true;
   // Otherwise only what this visitor id started: a merge moves conversations
   // between contacts but never gives an unverified visitor someone else's.
-  auto starter = wstore::starter_of(db, v.workspace_id, c.id);
+  auto starter = uow.widget().starter_of(v.workspace_id, c.id);
   return starter && *starter == v.visitor_id;
 }
 
 namespace {
 
-visitor_post store_visitor_message(store::database& db, const visitor_ref& v, store::id_t cid,
+visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& v, store::id_t cid,
                                    const std::string& text, const std::string& public_url, const std::string& at) {
   visitor_post out;
   store::id_t contact = v.contact_id;
   if (cid == 0) {
     // The visitor's first message is what creates its contact (issue 16 item 12).
-    if (!contact) contact = wstore::contact_for_first_message(db, v.workspace_id, v.visitor_id, at);
+    if (!contact) contact = uow.widget().contact_for_first_message(v.workspace_id, v.visitor_id, at);
     store::conversation c;
     c.workspace_id = v.workspace_id;
     c.contact_id = contact;
     c.channel = "chat";
     c.created_at = at;
-    cid = conv::insert(db, c);
-    wstore::record_starter(db, v.workspace_id, cid, v.visitor_id, at);
+    cid = uow.conversations().insert(c);
+    uow.widget().record_starter(v.workspace_id, cid, v.visitor_id, at);
     out.created = true;
   } else {
-    auto c = conv::find(db, v.workspace_id, cid);
-    if (!c || !visitor_may_see(db, v, *c)) throw store::job_error("NOT_FOUND", "conversation not found");
+    auto c = uow.conversations().find(v.workspace_id, cid);
+    if (!c || !visitor_may_see(uow, v, *c)) throw store::job_error("NOT_FOUND", "conversation not found");
     contact = c->contact_id;  // a merge may have moved it: the message is the conversation's contact's
   }
   store::message m;
@@ -53,13 +49,13 @@ visitor_post store_visitor_message(store::database& db, const visitor_ref& v, st
   m.body = text;
   m.status = "received";
   m.created_at = at;
-  auto mid = conv::insert_message(db, m);
+  auto mid = uow.messages().insert(m);
   m.id = mid;
   // A customer item: the conversation's Teams thread gets it like an inbound SMS.
-  out.teams_queued = teams::mirror_item(db, m, public_url, at);
-  out.message = *conv::find_message(db, v.workspace_id, mid);
-  out.conversation = *conv::find(db, v.workspace_id, cid);
-  out.starter = wstore::starter_of(db, v.workspace_id, cid);
+  out.teams_queued = teams::mirror_item(uow, m, public_url, at);
+  out.message = *uow.messages().find(v.workspace_id, mid);
+  out.conversation = *uow.conversations().find(v.workspace_id, cid);
+  out.starter = uow.widget().starter_of(v.workspace_id, cid);
   return out;
 }
 
@@ -69,8 +65,8 @@ boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, 
                                                                   store::id_t conversation_id, std::string text) {
   auto at = now_text(ctx);
   auto public_url = ctx.carriers.public_url;
-  auto job = [v, conversation_id, text = std::move(text), public_url, at](store::database& db) {
-    return store_visitor_message(db, v, conversation_id, text, public_url, at);
+  auto job = [v, conversation_id, text = std::move(text), public_url, at](store::unit_of_work& uow) {
+    return store_visitor_message(uow, v, conversation_id, text, public_url, at);
   };
   auto p = co_await ctx.db.write(std::move(job));
   if (!p) co_return p.err();

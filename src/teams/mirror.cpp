@@ -1,13 +1,10 @@
 #include "switchboard/teams/mirror.hpp"
 
 #include "switchboard/carriers/phone.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/teams.hpp"
 #include "switchboard/teams/cards.hpp"
 
 namespace switchboard::teams {
 
-namespace conv = store::conversations;
 using json = nlohmann::json;
 
 std::string customer_name(const store::conversation& c) {
@@ -50,23 +47,23 @@ card_item card_of(const store::message& m, const store::conversation& c,
 
 }  // namespace
 
-bool mirror_item(store::database& db, const store::message& item, const std::string& public_url,
+bool mirror_item(store::unit_of_work& uow, const store::message& item, const std::string& public_url,
                  const std::string& at) {
   if (item.is_private) return false;
   auto ws = item.workspace_id;
   // Most workspaces link no channel: one indexed probe, not a conversation read per message.
-  if (!store::teams::any_channel_linked(db, ws)) return false;
-  auto c = conv::find(db, ws, item.conversation_id);
+  if (!uow.teams_links().any_channel_linked(ws)) return false;
+  auto c = uow.conversations().find(ws, item.conversation_id);
   if (!c) return false;
-  auto th = store::teams::thread_of_conversation(db, ws, c->id);
+  auto th = uow.teams_links().thread_of_conversation(ws, c->id);
   std::optional<store::teams::channel_link> link;
   if (!th && item.direction != "inbound") return false;
   if (!th) {
-    if (c->assignee_id) link = store::teams::channel_of(db, ws, "teammate", *c->assignee_id);
-    if (!link && c->team_id) link = store::teams::channel_of(db, ws, "team", *c->team_id);
+    if (c->assignee_id) link = uow.teams_links().channel_of(ws, "teammate", *c->assignee_id);
+    if (!link && c->team_id) link = uow.teams_links().channel_of(ws, "team", *c->team_id);
     if (!link) return false;
   }
-  auto card = card_of(item, *c, store::teams::line_of_conversation(db, ws, c->id), public_url);
+  auto card = card_of(item, *c, uow.teams_links().line_of_conversation(ws, c->id), public_url);
   auto summary = card.kind == "voicemail" ? "Voicemail from " + card.customer
                  : card.kind == "call"    ? "Call with " + card.customer
                  : !card.author.empty()   ? card.author + " to " + card.customer
@@ -80,14 +77,14 @@ bool mirror_item(store::database& db, const store::message& item, const std::str
     t.service_url = link->service_url;
     t.channel_id = link->channel_id;
     t.tenant_id = link->tenant_id;
-    auto id = store::teams::insert_thread(db, t, at);
-    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", id}, {"conversation_id", c->id}, {"activity", activity}}, at);
+    auto id = uow.teams_links().insert_thread(t, at);
+    uow.outbox().enqueue(ws, create_thread_kind, {{"thread", id}, {"conversation_id", c->id}, {"activity", activity}}, at);
   } else if (th->status == "failed") {
-    store::teams::thread_retry(db, th->id, at);
-    conv::enqueue_outbox(db, ws, create_thread_kind, {{"thread", th->id}, {"conversation_id", c->id}, {"activity", activity}},
+    uow.teams_links().thread_retry(th->id, at);
+    uow.outbox().enqueue(ws, create_thread_kind, {{"thread", th->id}, {"conversation_id", c->id}, {"activity", activity}},
                          at);
   } else {
-    conv::enqueue_outbox(db, ws, reply_kind, {{"thread", th->id}, {"conversation_id", c->id}, {"activity", activity}}, at);
+    uow.outbox().enqueue(ws, reply_kind, {{"thread", th->id}, {"conversation_id", c->id}, {"activity", activity}}, at);
   }
   return true;
 }

@@ -14,7 +14,6 @@
 #include "switchboard/core/result.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/services/context.hpp"
-#include "switchboard/store/numbers.hpp"
 
 namespace switchboard::services {
 

@@ -12,7 +12,7 @@
 #include "switchboard/routing/reply.hpp"
 #include "switchboard/services/context.hpp"
 #include "switchboard/store/models.hpp"
-#include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::services {
 
@@ -24,14 +24,14 @@ struct reply_result {
 };
 
 // The channel a reply would take (or why none can), inside a read or write job.
-routing::reply_plan plan_reply_for(store::database& db, store::id_t workspace_id, const store::conversation& c,
+routing::reply_plan plan_reply_for(store::unit_of_work& uow, store::id_t workspace_id, const store::conversation& c,
                                    const std::optional<std::string>& chosen = std::nullopt);
 // "/greet rest" -> the canned response's body + " rest" when the shortcut exists.
-std::string expand_canned(store::database& db, store::id_t workspace_id, const std::string& body);
+std::string expand_canned(store::unit_of_work& uow, store::id_t workspace_id, const std::string& body);
 // Inside a write job: the message row and, for a reply, its outbox row
 // (message.send.<channel>; a chat reply is delivered by the commit). Throws
 // job_error NOT_FOUND, or CONFLICT_STATE when no channel can deliver it.
-reply_result queue_reply(store::database& db, const store::principal& who, store::id_t conversation_id,
+reply_result queue_reply(store::unit_of_work& uow, const store::principal& who, store::id_t conversation_id,
                          const std::string& text, bool is_private, const std::optional<std::string>& channel,
                          const std::string& at);
 // After the commit: events to agents and the visitor's widget, and the outbox woken.

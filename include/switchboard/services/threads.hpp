@@ -8,9 +8,7 @@
 
 #include "switchboard/routing/hours.hpp"
 #include "switchboard/store/models.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/routing.hpp"
-#include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::services {
 
@@ -22,7 +20,7 @@ struct thread_ref {
 };
 // Finds or creates both (routing::choose_thread decides reuse; a new conversation
 // is assigned by routing::assign_new_conversation, round robin picked here).
-thread_ref resolve_thread(store::database& db, const store::numbers::number_row& number, const std::string& from,
+thread_ref resolve_thread(store::unit_of_work& uow, const store::numbers::number_row& number, const std::string& from,
                           const std::string& channel, const std::string& at, bool new_after_resolved = false);
 
 // Who owns a line and how it is set up (hours, greeting, after-hours reply).
@@ -33,7 +31,7 @@ struct line_info {
   store::routing::line_settings settings;
   std::optional<routing::business_hours> hours;
 };
-line_info line_of(store::database& db, const store::numbers::number_row& n);
+line_info line_of(store::unit_of_work& uow, const store::numbers::number_row& n);
 bool line_open(const line_info& l, const std::string& at);
 
 // How a conversation's customer is named to a teammate: their name, else their phone.
@@ -42,12 +40,12 @@ std::string who_of(const std::optional<store::conversation>& c, const std::strin
 // A text the system sends on its own from a line (a forward to a teammate's phone,
 // an answer to the teammate's command): an outbox row, no thread item. `about`:
 // the conversation it tells of, if any (an erasure removes the row with it).
-void queue_relay(store::database& db, store::id_t ws, store::id_t number_id, const std::string& to,
+void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,
                  const std::string& body, const std::string& at, std::optional<store::id_t> about = std::nullopt);
 
 // Tells a line owner who forwards texts to their phone about a call
 // ("@2 Dana: Missed call"); false when nothing was queued.
-bool notify_owner_phone(store::database& db, store::id_t ws, store::id_t conversation_id, const std::string& what,
+bool notify_owner_phone(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id, const std::string& what,
                         const std::string& at);
 
 }  // namespace switchboard::services

@@ -10,7 +10,7 @@
 #include "switchboard/core/result.hpp"
 #include "switchboard/services/context.hpp"
 #include "switchboard/store/models.hpp"
-#include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::services {
 
@@ -25,7 +25,7 @@ struct visitor_ref {
 // Inside a store job: whether this visitor may read and write the conversation.
 // A verified visitor: every conversation of their contact. Otherwise only those
 // their visitor id started, whatever merges did (issue 16 item 10).
-bool visitor_may_see(store::database& db, const visitor_ref& v, const store::conversation& c);
+bool visitor_may_see(store::unit_of_work& uow, const visitor_ref& v, const store::conversation& c);
 
 struct visitor_post {
   store::conversation conversation;

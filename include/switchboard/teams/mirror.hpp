@@ -5,7 +5,7 @@
 #include <string>
 
 #include "switchboard/store/models.hpp"
-#include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::teams {
 
@@ -13,7 +13,7 @@ namespace switchboard::teams {
 // item; false when the conversation has no linked channel (nothing queued).
 // A teammate's message written elsewhere (the inbox, a command) only joins a
 // thread that exists; customers' items start one.
-bool mirror_item(store::database& db, const store::message& item, const std::string& public_url,
+bool mirror_item(store::unit_of_work& uow, const store::message& item, const std::string& public_url,
                  const std::string& at);
 
 // How a conversation's customer is named in Teams: their name, else their phone.
