@@ -7,10 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "switchboard/services/wire.hpp"
+#include "switchboard/store/repositories.hpp"
 #include "switchboard/core/random.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/outbox.hpp"
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/outbox/retry.hpp"
@@ -107,17 +105,17 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto self_public_url = self->ctx.carriers.public_url;
   auto later = format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(1));
   bool teams_enabled = self->ctx.teams.enabled();
-  auto job = [at, lease_until, self_public_url, later, teams_enabled](store::database& db) {
+  auto job = [at, lease_until, self_public_url, later, teams_enabled](store::unit_of_work& uow) {
     pass_result out;
     auto& changed = out.changed;
-    for (auto& row : store::outbox::due(db, at, 50)) {
+    for (auto& row : uow.outbox().due(at, 50)) {
       auto outbox_id = row.id;
       auto finish = [&](const char* status, std::optional<std::string> err, std::string next) {
-        store::outbox::settle(db, outbox_id, status, err, next, at);
+        uow.outbox().settle(outbox_id, status, err, next, at);
       };
       auto payload = nlohmann::json::parse(row.payload, nullptr, false);
       if (row.kind == teams::create_thread_kind || row.kind == teams::reply_kind) {
-        if (auto post = lease_teams_row(db, outbox_id, row.workspace_id, row.kind, payload, row.attempts,
+        if (auto post = lease_teams_row(uow, outbox_id, row.workspace_id, row.kind, payload, row.attempts,
                                         teams_enabled, at, lease_until, later))
           out.teams_posts.push_back(std::move(*post));
         continue;
@@ -128,8 +126,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         auto item_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
         auto number_id = payload.is_object() ? payload.value("number_id", id_t{0}) : 0;
         auto to = payload.is_object() ? payload.value("to", std::string()) : std::string();
-        auto item = store::conversations::find_message(db, row.workspace_id, item_id);
-        auto number = store::numbers::find(db, row.workspace_id, number_id);
+        auto item = uow.messages().find(row.workspace_id, item_id);
+        auto number = uow.numbers().find(row.workspace_id, number_id);
         if (!item) {
           finish("done", std::string("the call item was erased"), at);
           continue;
@@ -138,13 +136,13 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         if (!number || number->status != "active" || to.empty()) {
           finish("failed", std::string("no active number to call from"), at);
           meta["status"] = "failed";
-          store::conversations::update_item(db, row.workspace_id, item_id, "Outgoing call, failed", "failed", meta);
-          if (auto m = store::conversations::find_message(db, row.workspace_id, item_id)) out.changed.push_back(*m);
+          uow.messages().update_item(row.workspace_id, item_id, "Outgoing call, failed", "failed", meta);
+          if (auto m = uow.messages().find(row.workspace_id, item_id)) out.changed.push_back(*m);
           continue;
         }
         auto url = self_public_url + "/webhooks/" + number->carrier + "/voice/click-to-call?item=" + std::to_string(item_id);
         if (number->carrier != "sandbox") {
-          store::outbox::lease(db, outbox_id, lease_until, at);
+          uow.outbox().lease(outbox_id, lease_until, at);
           out.sends.push_back({outbox_id, item_id, row.workspace_id, row.attempts, number->carrier, number->number, to,
                                "", url});
           continue;
@@ -152,12 +150,12 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         std::string sid = "CA" + random_hex(16);
         meta["call_sid"] = sid;
         meta["status"] = "queued";
-        store::conversations::set_external_id(db, row.workspace_id, item_id, sid);
-        store::conversations::update_item(db, row.workspace_id, item_id, item->body, "sent", meta);
+        uow.messages().set_external_id(row.workspace_id, item_id, sid);
+        uow.messages().update_item(row.workspace_id, item_id, item->body, "sent", meta);
         out.sandbox_calls.push_back({row.workspace_id, to, nlohmann::json{{"sid", sid}, {"from", number->number}, {"to", to},
                                                           {"url", url}, {"created_at", at}}});
         finish("done", std::nullopt, at);
-        if (auto m = store::conversations::find_message(db, row.workspace_id, item_id)) out.changed.push_back(*m);
+        if (auto m = uow.messages().find(row.workspace_id, item_id)) out.changed.push_back(*m);
         continue;
       }
       if (row.kind == "sms.relay") {
@@ -166,18 +164,18 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         auto number_id = payload.is_object() ? payload.value("number_id", id_t{0}) : 0;
         auto to = payload.is_object() ? payload.value("to", std::string()) : std::string();
         auto body = payload.is_object() ? payload.value("body", std::string()) : std::string();
-        auto number = store::numbers::find(db, row.workspace_id, number_id);
+        auto number = uow.numbers().find(row.workspace_id, number_id);
         if (!number || number->status != "active" || to.empty()) {
           finish("failed", std::string("no active number to send from"), at);
           continue;
         }
         if (number->carrier != "sandbox") {
-          store::outbox::lease(db, outbox_id, lease_until, at);
+          uow.outbox().lease(outbox_id, lease_until, at);
           out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body, ""});
           continue;
         }
         std::string sid = "SM" + random_hex(16);
-        auto rid = store::numbers::record_sandbox_message(db, row.workspace_id, sid, number->number, to, body, at,
+        auto rid = uow.numbers().record_sandbox_message(row.workspace_id, sid, number->number, to, body, at,
                                                           row.conversation_id);
         out.sandbox_sent.push_back({row.workspace_id, to, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
                                                                          {"from", number->number}, {"to", to},
@@ -186,7 +184,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         continue;
       }
       id_t message_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
-      auto facts = store::outbox::sms_send(db, message_id);
+      auto facts = uow.outbox().sms_send(message_id);
       if (!facts) {  // erased since: nothing to send
         finish("done", std::string("message no longer exists"), at);
         continue;
@@ -196,34 +194,34 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       auto number_id = facts->number_id;
       auto phone = facts->phone;
       auto fail = [&](const std::string& why) {
-        store::conversations::set_message_status(db, message_id, "failed", why);
+        uow.messages().set_status(message_id, "failed", why);
         finish("failed", why, at);
-        if (auto m = store::conversations::find_message(db, ws, message_id)) changed.push_back(*m);
+        if (auto m = uow.messages().find(ws, message_id)) changed.push_back(*m);
       };
       if (!phone) {
         fail("the contact has no phone number");
         continue;
       }
-      auto number = number_id ? store::numbers::find(db, ws, *number_id) : std::nullopt;
+      auto number = number_id ? uow.numbers().find(ws, *number_id) : std::nullopt;
       if (!number || number->status != "active") {
         fail("the conversation has no active business number to send from");
         continue;
       }
       if (number->carrier != "sandbox") {
-        int attempts = store::outbox::attempts(db, outbox_id);
-        store::outbox::lease(db, outbox_id, lease_until, at);
+        int attempts = uow.outbox().attempts(outbox_id);
+        uow.outbox().lease(outbox_id, lease_until, at);
         out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body, ""});
         continue;
       }
       std::string sid = "SM" + random_hex(16);
-      auto rid = store::numbers::record_sandbox_message(db, ws, sid, number->number, *phone, body, at,
+      auto rid = uow.numbers().record_sandbox_message(ws, sid, number->number, *phone, body, at,
                                                           row.conversation_id);
       out.sandbox_sent.push_back({ws, *phone, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
                                                              {"from", number->number}, {"to", *phone},
                                                              {"body", body}, {"created_at", at}}});
-      store::conversations::set_message_status(db, message_id, "sent", std::nullopt, sid);
+      uow.messages().set_status(message_id, "sent", std::nullopt, sid);
       finish("done", std::nullopt, at);
-      if (auto m = store::conversations::find_message(db, ws, message_id)) changed.push_back(*m);
+      if (auto m = uow.messages().find(ws, message_id)) changed.push_back(*m);
     }
     return out;
   };
@@ -266,9 +264,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     if (o.what != outcome::kind::delivered)
       spdlog::warn("outbox: message {} via {}: attempt {} {}: {}", send.message_id, send.carrier, attempt,
                    o.what == outcome::kind::retry ? "will retry" : "failed", o.error);
-    auto record = [send, o, retry_at, now](store::database& db) -> std::optional<store::message> {
+    auto record = [send, o, retry_at, now](store::unit_of_work& uow) -> std::optional<store::message> {
       auto mark = [&](const char* status, std::optional<std::string> err, const std::string& next) {
-        store::outbox::settle(db, send.outbox_id, status, err, next, now);
+        uow.outbox().settle(send.outbox_id, status, err, next, now);
       };
       switch (o.what) {
         case outcome::kind::delivered:
@@ -276,10 +274,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           if (send.message_id == 0) return std::nullopt;  // a relay: no thread item
           if (!send.call_url.empty()) {
             // The call's own status callbacks tell the rest; keep its SID to find it.
-            store::conversations::set_call_sid(db, send.message_id, o.carrier_sid);
+            uow.messages().set_call_sid(send.message_id, o.carrier_sid);
             break;
           }
-          store::conversations::set_message_status(db, send.message_id, o.status, std::nullopt, o.carrier_sid);
+          uow.messages().set_status(send.message_id, o.status, std::nullopt, o.carrier_sid);
           break;
         case outcome::kind::retry:
           mark("pending", o.error, retry_at);
@@ -287,10 +285,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         case outcome::kind::failed:
           mark("failed", o.error, now);
           if (send.message_id == 0) return std::nullopt;
-          store::conversations::set_message_status(db, send.message_id, "failed", o.error);
+          uow.messages().set_status(send.message_id, "failed", o.error);
           break;
       }
-      return store::conversations::find_message(db, send.workspace_id, send.message_id);
+      return uow.messages().find(send.workspace_id, send.message_id);
     };
     auto saved = co_await self->ctx.db.write(std::move(record));
     // Not recorded: the row stays leased and is sent again when the lease ends (a
@@ -307,9 +305,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 // issue 16 item 15 refused them) would wait forever: fail them once, visibly.
 asio::awaitable<void> fail_undeliverable(std::shared_ptr<dispatcher::impl> self) {
   auto at = services::now_text(self->ctx);
-  auto job = [at](store::database& db) {
+  auto job = [at](store::unit_of_work& uow) {
     const std::string why = "no channel can deliver this reply; send it again by sms or chat";
-    return store::outbox::fail_channels_without_sender(db, why, at);
+    return uow.outbox().fail_channels_without_sender(why, at);
   };
   auto n = co_await self->ctx.db.write(std::move(job));
   if (n && *n > 0) spdlog::warn("outbox: failed {} queued replies on channels without a sender", *n);

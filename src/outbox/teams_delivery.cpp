@@ -6,8 +6,6 @@
 
 #include "switchboard/services/context.hpp"
 #include "switchboard/outbox/retry.hpp"
-#include "switchboard/store/outbox.hpp"
-#include "switchboard/store/teams.hpp"
 #include "switchboard/teams/cards.hpp"
 #include "switchboard/teams/delivery.hpp"
 #include "switchboard/teams/mirror.hpp"
@@ -18,13 +16,13 @@ using nlohmann::json;
 using store::id_t;
 
 
-std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, id_t ws,
+std::optional<teams_send> lease_teams_row(store::unit_of_work& uow, id_t outbox_id, id_t ws,
                                           const std::string& kind, const json& payload,
                                           int attempts, bool enabled, const std::string& at,
                                           const std::string& lease_until,
                                           const std::string& later) {
   auto fail = [&](const std::string& why) {
-    store::outbox::settle(db, outbox_id, "failed", why, at, at, true);
+    uow.outbox().settle(outbox_id, "failed", why, at, at, true);
     return std::nullopt;
   };
   if (!enabled) return fail("Teams is not configured (teams.app_id is empty)");
@@ -33,7 +31,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
   auto thread_row = payload.value("thread", id_t{0});
   std::optional<store::teams::thread> th;
   if (thread_row) {
-    th = store::teams::find_thread(db, ws, thread_row);
+    th = uow.teams_links().find_thread(ws, thread_row);
     if (!th) return fail("the conversation's Teams thread no longer exists");
   }
   if (kind == teams::create_thread_kind) {
@@ -45,7 +43,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
     if (th->status == "failed") return fail("the conversation's Teams thread could not be created");
     if (!th->thread_id) {
       // Posted before its thread exists: try again shortly, without using up an attempt.
-      store::outbox::settle(db, outbox_id, "pending", std::string("waiting for the thread"), later, at, false);
+      uow.outbox().settle(outbox_id, "pending", std::string("waiting for the thread"), later, at, false);
       return std::nullopt;
     }
     s.url = teams::activities_url(th->service_url, *th->thread_id);
@@ -59,7 +57,7 @@ std::optional<teams_send> lease_teams_row(store::database& db, id_t outbox_id, i
         teams::activities_url(service_url, conversation, payload.value("reply_to", std::string()));
     s.body = payload["activity"];
   }
-  store::outbox::lease(db, outbox_id, lease_until, at);
+  uow.outbox().lease(outbox_id, lease_until, at);
   return s;
 }
 
@@ -97,24 +95,24 @@ boost::asio::awaitable<void> deliver_teams(services::context& ctx, http::outboun
   if (o.what != outcome::kind::delivered)
     spdlog::warn("outbox: {} (row {}): attempt {} {}: {}", send.kind, send.outbox_id, attempt,
                  o.what == outcome::kind::retry ? "will retry" : "failed", o.error);
-  auto record = [send, o, retry_at, now](store::database& db) {
+  auto record = [send, o, retry_at, now](store::unit_of_work& uow) {
     switch (o.what) {
       case outcome::kind::delivered:
-        store::outbox::settle(db, send.outbox_id, "done", std::nullopt, now, now, true);
+        uow.outbox().settle(send.outbox_id, "done", std::nullopt, now, now, true);
         // The thread's conversation id is what later posts and replies in it use.
         if (send.thread_row) {
           if (o.carrier_sid.empty())
-            store::teams::thread_failed(db, send.thread_row, now);
+            uow.teams_links().thread_failed(send.thread_row, now);
           else
-            store::teams::thread_created(db, send.thread_row, o.carrier_sid, now);
+            uow.teams_links().thread_created(send.thread_row, o.carrier_sid, now);
         }
         break;
       case outcome::kind::retry:
-        store::outbox::settle(db, send.outbox_id, "pending", o.error, retry_at, now, true);
+        uow.outbox().settle(send.outbox_id, "pending", o.error, retry_at, now, true);
         break;
       case outcome::kind::failed:
-        store::outbox::settle(db, send.outbox_id, "failed", o.error, now, now, true);
-        if (send.thread_row) store::teams::thread_failed(db, send.thread_row, now);
+        uow.outbox().settle(send.outbox_id, "failed", o.error, now, now, true);
+        if (send.thread_row) uow.teams_links().thread_failed(send.thread_row, now);
         break;
     }
   };

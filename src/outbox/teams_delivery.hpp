@@ -12,7 +12,7 @@
 #include "switchboard/services/context.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/store/models.hpp"
-#include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/repositories.hpp"
 #include "switchboard/teams/connector.hpp"
 
 namespace switchboard::outbox {
@@ -29,7 +29,7 @@ struct teams_send {
 // Inside the pass's write job. Returns what to post (the row is leased until
 // lease_until), or nullopt when the row was settled here: failed, or put off
 // because its thread is still being created.
-std::optional<teams_send> lease_teams_row(store::database& db, store::id_t outbox_id,
+std::optional<teams_send> lease_teams_row(store::unit_of_work& uow, store::id_t outbox_id,
                                           store::id_t workspace_id, const std::string& kind,
                                           const nlohmann::json& payload, int attempts, bool enabled,
                                           const std::string& at, const std::string& lease_until,

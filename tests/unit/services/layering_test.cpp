@@ -31,11 +31,12 @@ const std::vector<rule>& rules() {
        "services know neither handlers nor HTTP"},
       // Services write through the unit of work (store/repositories.hpp), so a second
       // backend serves them unchanged: no SQLite header, no aggregate's free functions.
-      {{"src/services/", "include/switchboard/services/", "src/teams/mirror.cpp", "include/switchboard/teams/mirror.hpp"},
+      {{"src/services/", "include/switchboard/services/", "src/teams/mirror.cpp", "include/switchboard/teams/mirror.hpp",
+        "src/outbox/", "include/switchboard/outbox/"},
        {"store/sqlite", "store/conversations.hpp", "store/contacts.hpp", "store/numbers.hpp", "store/routing.hpp",
         "store/teammates.hpp", "store/teams.hpp", "store/widget.hpp", "store/workspaces.hpp", "store/outbox.hpp",
         "store/auth_data.hpp", "sqlite3.h"},
-       "services use the repository interfaces, never a backend"},
+       "services and the outbox use the repository interfaces, never a backend"},
       {{"src/routing/", "include/switchboard/routing/"},
        {"switchboard/store/", "switchboard/services/", "switchboard/api/", "boost/asio", "boost/beast",
         "switchboard/http/"},
