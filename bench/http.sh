@@ -20,30 +20,12 @@ wrk_threads="${WRK_THREADS:-2}"
 wrk_connections="${WRK_CONNECTIONS:-64}"
 target_pct=80
 
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
-done
-
-build_targets=()
-if [[ -z "${SWITCHBOARD_BIN:-}" ]]; then
-  SWITCHBOARD_BIN="$root/build/switchboard"
-  build_targets+=(switchboard)
-fi
-if [[ -z "${MINIMAL_SERVER_BIN:-}" ]]; then
-  MINIMAL_SERVER_BIN="$root/build/bench/bench_minimal_server"
-  build_targets+=(bench_minimal_server)
-fi
-
-if ((${#build_targets[@]} > 0)); then
-  if [[ ! -f build/CMakeCache.txt ]]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-  fi
-  cmake --build build --target "${build_targets[@]}" -j2
-fi
-
-for bin in "$SWITCHBOARD_BIN" "$MINIMAL_SERVER_BIN"; do
-  [[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; exit 1; }
-done
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+require_tools wrk curl python3
+use_binary SWITCHBOARD_BIN switchboard switchboard
+use_binary MINIMAL_SERVER_BIN bench/bench_minimal_server bench_minimal_server
+build_binaries SWITCHBOARD_BIN MINIMAL_SERVER_BIN
 
 work_dir="$(mktemp -d)"
 server_pids=()
@@ -78,21 +60,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-  else
-    local port
-    while :; do
-      port=$((20000 + RANDOM % 40000))
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-        echo "$port"
-        return
-      fi
-    done
-  fi
-}
 
 # Sets started_pid and started_port; a plain $(...) would run the server in a
 # subshell we cannot track. "{port}" in the command is replaced by a free port,

@@ -28,9 +28,9 @@ target_rss_mib=200
 email="bench@example.com"
 password="bench-password-$RANDOM$RANDOM"
 
-for tool in curl python3; do
-  command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
-done
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+require_tools curl python3
 
 # Each process holds one descriptor per socket; the daemon also needs its data files.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -40,24 +40,9 @@ if [[ "$fd_limit" != unlimited ]] && ((fd_limit < idle_sockets + 512)); then
   exit 1
 fi
 
-build_targets=()
-if [[ -z "${SWITCHBOARD_BIN:-}" ]]; then
-  SWITCHBOARD_BIN="$root/build/switchboard"
-  build_targets+=(switchboard)
-fi
-if [[ -z "${CLIENT_BIN:-}" ]]; then
-  CLIENT_BIN="$root/build/bench/bench_realtime_client"
-  build_targets+=(bench_realtime_client)
-fi
-if ((${#build_targets[@]} > 0)); then
-  if [[ ! -f build/CMakeCache.txt ]]; then
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-  fi
-  cmake --build build --target "${build_targets[@]}" -j2 >/dev/null
-fi
-for bin in "$SWITCHBOARD_BIN" "$CLIENT_BIN"; do
-  [[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; exit 1; }
-done
+use_binary SWITCHBOARD_BIN switchboard switchboard
+use_binary CLIENT_BIN bench/bench_realtime_client bench_realtime_client
+build_binaries SWITCHBOARD_BIN CLIENT_BIN
 
 work_dir="$(mktemp -d)"
 daemon_pid="" client_pid=""
@@ -86,10 +71,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # Starts a daemon on a fresh data dir; sets daemon_pid and daemon_port. Retried
 # on a new port because another process can take the probed one first.

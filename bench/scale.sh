@@ -32,22 +32,12 @@ data_root="${DATA_ROOT:-$build_dir/scale-data}"
 password="bench-password"
 email="bench@example.com"
 
-for tool in curl python3; do
-  command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
-done
-build_targets=()
-if [[ -z "${SWITCHBOARD_BIN:-}" ]]; then
-  SWITCHBOARD_BIN="$root/$build_dir/switchboard"
-  build_targets+=(switchboard)
-fi
-if [[ -z "${GEN_BIN:-}" ]]; then
-  GEN_BIN="$root/$build_dir/bench/bench_scale_gen"
-  build_targets+=(bench_scale_gen)
-fi
-if ((${#build_targets[@]} > 0)); then
-  [[ -f "$build_dir/CMakeCache.txt" ]] || cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build_dir" --target "${build_targets[@]}" -j2 >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+require_tools curl python3
+use_binary SWITCHBOARD_BIN switchboard switchboard
+use_binary GEN_BIN bench/bench_scale_gen bench_scale_gen
+build_binaries SWITCHBOARD_BIN GEN_BIN
 
 work_dir="$(mktemp -d)"
 server_pid=""
@@ -61,10 +51,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 results="$work_dir/results"
 : >"$results"

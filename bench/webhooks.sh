@@ -33,32 +33,13 @@ auth_token="bench-token-$RANDOM$RANDOM$RANDOM"
 business_number="+12025550100"
 password="bench-password-$RANDOM$RANDOM"
 
-for tool in curl python3; do
-  command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
-done
-
-build_targets=()
-if [[ -z "${SWITCHBOARD_BIN:-}" ]]; then
-  SWITCHBOARD_BIN="$root/$build_dir/switchboard"
-  build_targets+=(switchboard)
-fi
-if [[ -z "${MINIMAL_SERVER_BIN:-}" ]]; then
-  MINIMAL_SERVER_BIN="$root/$build_dir/bench/bench_minimal_server"
-  build_targets+=(bench_minimal_server)
-fi
-if [[ -z "${LOAD_BIN:-}" ]]; then
-  LOAD_BIN="$root/$build_dir/bench/bench_webhook_load"
-  build_targets+=(bench_webhook_load)
-fi
-if ((${#build_targets[@]} > 0)); then
-  if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
-    cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  fi
-  cmake --build "$build_dir" --target "${build_targets[@]}" -j2 >/dev/null
-fi
-for bin in "$SWITCHBOARD_BIN" "$MINIMAL_SERVER_BIN" "$LOAD_BIN"; do
-  [[ -x "$bin" ]] || { echo "error: $bin is not an executable" >&2; exit 1; }
-done
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+require_tools curl python3
+use_binary SWITCHBOARD_BIN switchboard switchboard
+use_binary MINIMAL_SERVER_BIN bench/bench_minimal_server bench_minimal_server
+use_binary LOAD_BIN bench/bench_webhook_load bench_webhook_load
+build_binaries SWITCHBOARD_BIN MINIMAL_SERVER_BIN LOAD_BIN
 
 work_dir="$(mktemp -d)"
 server_pid="" load_pid=""
@@ -95,10 +76,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # Runs "$@" with {port} replaced by a free port until /healthz answers; sets
 # server_pid and server_port. Retried because another process can take the

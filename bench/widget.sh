@@ -12,9 +12,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 visitors="${VISITORS:-5000}"
-for tool in curl python3 node; do
-  command -v "$tool" >/dev/null || { echo "error: $tool not found" >&2; exit 1; }
-done
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+require_tools curl python3 node
 # One descriptor per socket in the daemon and in the client.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fd_limit="$(ulimit -n)"
@@ -22,16 +22,13 @@ if [[ "$fd_limit" != unlimited ]] && ((fd_limit < visitors + 512)); then
   echo "error: ulimit -n is $fd_limit; $visitors sockets need at least $((visitors + 512))" >&2
   exit 1
 fi
-if [[ -z "${SWITCHBOARD_BIN:-}" ]]; then
-  SWITCHBOARD_BIN="$root/build/switchboard"
-  [[ -f build/CMakeCache.txt ]] || cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build --target switchboard -j2 >/dev/null
-fi
+use_binary SWITCHBOARD_BIN switchboard switchboard
+build_binaries SWITCHBOARD_BIN
 
 work_dir="$(mktemp -d)"
 daemon_pid="" client_pid=""
 cleanup() {
-  [[ -n "$client_pid" ]] && kill "$client_pid" 2>/dev/null || true
+  if [[ -n "$client_pid" ]]; then kill "$client_pid" 2>/dev/null || true; fi
   if [[ -n "$daemon_pid" ]]; then
     kill -TERM "$daemon_pid" 2>/dev/null || true
     wait "$daemon_pid" 2>/dev/null || true
@@ -40,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(free_port)"
 # Every session comes from 127.0.0.1: lift the per-address limit for the bench.
 env -u SWITCHBOARD_BIN SWITCHBOARD_WIDGET_REQUESTS_PER_MINUTE_PER_IP=1000000 SWITCHBOARD_LOG_LEVEL=warn \
   SWITCHBOARD_HTTP_MAX_CONNECTIONS_PER_IP=1000000 \

@@ -30,8 +30,12 @@ std::optional<std::string> after_hours_reply(const after_hours_facts& f) {
   return f.configured_reply.value_or(default_after_hours_reply);
 }
 
+bool forwards_to_phone(std::string_view sms_forwarding, const std::optional<std::string>& physical_number) {
+  return sms_forwarding == "phone" && physical_number && !physical_number->empty();
+}
+
 std::optional<relay> forward_to_phone(const forward_facts& f) {
-  if (f.sms_forwarding != "phone" || !f.physical_number || f.physical_number->empty()) return std::nullopt;
+  if (!forwards_to_phone(f.sms_forwarding, f.physical_number)) return std::nullopt;
   auto text = f.text;
   if (f.attachments > 0)
     text += (text.empty() ? "" : " ") + std::string("[") + std::to_string(f.attachments) + " attachment(s)]";

@@ -210,15 +210,15 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   if (teams::mirror_item(uow, m, j.public_url, j.at)) out.wake_outbox = true;
   if (j.want_events) out.message = uow.messages().find(ws, mid);
   answer_after_hours(uow, *number, th.conversation_id, j, out);
-  routing::forward_facts fwd{owner ? owner->sms_forwarding : "none", owner ? owner->physical_number : std::nullopt,
-                             0, "", in.body, in.media.is_array() ? in.media.size() : 0};
-  bool forwards = routing::forward_to_phone(fwd).has_value();
+  bool forwards = owner && routing::forwards_to_phone(owner->sms_forwarding, owner->physical_number);
   if (j.want_events || forwards) out.conversation = uow.conversations().find(ws, th.conversation_id);
   if (!owner) return out;
   uow.routing().set_sticky(ws, owner->id, th.conversation_id, j.at);
   if (!forwards) return out;
-  fwd.selector = uow.routing().selector_for(ws, owner->id, th.conversation_id, j.at);
-  fwd.who = who_of(out.conversation, in.from);
+  routing::forward_facts fwd{owner->sms_forwarding, owner->physical_number,
+                             uow.routing().selector_for(ws, owner->id, th.conversation_id, j.at),
+                             who_of(out.conversation, in.from), in.body,
+                             in.media.is_array() ? in.media.size() : 0};
   auto relay = routing::forward_to_phone(fwd);
   queue_relay(uow, ws, number->id, relay->to, relay->body, j.at, th.conversation_id);
   out.wake_outbox = true;

@@ -110,10 +110,10 @@ bool notify_owner_phone(store::unit_of_work& uow, store::id_t ws, store::id_t co
   if (!number || number->status != "active" || !number->owner_teammate_id) return false;
   auto tm = uow.teammates().find(ws, *number->owner_teammate_id);
   if (!tm) return false;
-  routing::forward_facts f{tm->sms_forwarding, tm->physical_number, 0, "", what, 0};
-  if (!routing::forward_to_phone(f)) return false;  // not forwarding: no selector either
-  f.who = who_of(uow.conversations().find(ws, conversation_id), "");
-  f.selector = uow.routing().selector_for(ws, tm->id, conversation_id, at);
+  if (!routing::forwards_to_phone(tm->sms_forwarding, tm->physical_number)) return false;  // no selector either
+  routing::forward_facts f{tm->sms_forwarding, tm->physical_number,
+                           uow.routing().selector_for(ws, tm->id, conversation_id, at),
+                           who_of(uow.conversations().find(ws, conversation_id), ""), what, 0};
   auto relay = routing::forward_to_phone(f);
   queue_relay(uow, ws, number->id, relay->to, relay->body, at, conversation_id);
   return true;

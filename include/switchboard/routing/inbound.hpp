@@ -66,6 +66,10 @@ struct forward_facts {
 struct relay {
   std::string to, body;
 };
+// Whether the owner's texts go to their phone at all: asked first, so a service
+// allocates the "@N" selector (a write) only when a relay will be sent.
+bool forwards_to_phone(std::string_view sms_forwarding, const std::optional<std::string>& physical_number);
+// The relay to send; nullopt when forwards_to_phone is false.
 std::optional<relay> forward_to_phone(const forward_facts& f);
 
 // Delivery status order for a message, as carriers report it: a late "sent" never

@@ -159,6 +159,8 @@ TEST(routing_inbound, a_text_is_forwarded_to_the_owners_phone_only_when_they_ask
   for (const auto& r : rows) {
     auto relay = sb::routing::forward_to_phone({r.forwarding, r.phone, 2, "Dana", r.text, r.attachments});
     ASSERT_EQ(relay.has_value(), r.expected_body.has_value()) << r.why;
+    // The question a service asks before it allocates a selector agrees.
+    EXPECT_EQ(sb::routing::forwards_to_phone(r.forwarding, r.phone), relay.has_value()) << r.why;
     if (!relay) continue;
     EXPECT_EQ(relay->to, *r.phone) << r.why;
     EXPECT_EQ(relay->body, *r.expected_body) << r.why;
