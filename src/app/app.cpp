@@ -85,6 +85,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   so.max_batch = cfg.store.max_batch;
   so.busy_timeout = cfg.store.busy_timeout;
   so.read_connections = cfg.store.read_connections;
+  so.mmap_bytes = cfg.store.mmap_bytes;
   so.stats = &a->stats_;
   auto st = store::store::open(so);
   if (!st) return st.err();

@@ -51,6 +51,7 @@ const std::vector<key_spec>& specs() {
       {"store.max_batch", kind::integer, 1024, 1, 1'000'000},
       {"store.busy_timeout_ms", kind::integer, 5000, 0, 600'000},
       {"store.read_connections", kind::integer, 2, 1, 64},
+      {"store.mmap_size_mb", kind::integer, 4096, 0, 1'048'576},
       {"auth.session_ttl_hours", kind::integer, 720, 1, 87600},
       {"auth.login_max_failures", kind::integer, 5, 1, 1000},
       {"auth.login_address_block_max_seconds", kind::integer, 900, 1, 86400},
@@ -345,6 +346,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.store.max_batch = static_cast<std::size_t>(num("store.max_batch"));
   c.store.busy_timeout = ms("store.busy_timeout_ms");
   c.store.read_connections = static_cast<std::size_t>(num("store.read_connections"));
+  c.store.mmap_bytes = num("store.mmap_size_mb") * 1024 * 1024;
   c.auth_session_ttl_hours = num("auth.session_ttl_hours");
   c.auth_login = {num("auth.login_max_failures"), num("auth.login_address_block_max_seconds"),
                   num("auth.login_account_delay_max_seconds")};

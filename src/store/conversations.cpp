@@ -1,8 +1,13 @@
 #include "switchboard/store/conversations.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <unordered_map>
 #include <unordered_set>
+
+#include "switchboard/core/clock.hpp"
 
 namespace switchboard::store::conversations {
 namespace {
@@ -177,32 +182,94 @@ std::string fts_phrase(const std::string& text) {
   return out + "\"";
 }
 
-// The contacts whose name, email or an identity contains the text (LIKE, so ASCII
-// case does not matter), or a phone its digits. Texts of 3 bytes or more go through
-// the trigram index of schema 16 and are then checked with the same LIKE terms;
-// shorter ones (which trigrams cannot answer) scan.
-std::unordered_set<id_t> matching_contacts(database& db, id_t workspace_id, const std::string& text) {
+// What a contact must contain to match a search: the text in its name, email or an
+// identity (LIKE, so ASCII case does not matter), or a phone's digits in a phone.
+struct contact_terms {
+  std::string like;                       // LIKE pattern of the text
+  std::optional<std::string> phone_like;  // of its digits, when the text is a phone's
+  std::string phrase;                     // trigram phrase of the text; "" under 3 characters
+  std::string digits_phrase;              // of the digits; "" when not a phone
+  std::string lower;                      // the text, ASCII lower case (as LIKE compares)
+  std::optional<std::string> digits;      // a phone's digits
+};
+
+contact_terms terms_of(const std::string& text) {
+  contact_terms t;
+  t.like = like_pattern(text);
+  t.lower = text;
+  for (auto& ch : t.lower)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
   auto digits = phone_digits(text);
-  std::optional<std::string> phone_like;
-  if (!digits.empty()) phone_like = "%" + digits + "%";
-  std::unordered_set<id_t> out;
-  statement* q;
+  if (!digits.empty()) {
+    t.phone_like = "%" + digits + "%";
+    t.digits_phrase = fts_phrase(digits);
+    t.digits = digits;
+  }
   // Trigrams need 3 characters (UTF-8: count the bytes that start one).
-  auto chars = std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
-  if (chars >= 3) {
-    q = &db.prepare(contact_search_sql());
-    q->bind_all(workspace_id, fts_phrase(text), like_pattern(text),
-                fts_phrase(digits.empty() ? text : digits), phone_like);
-  } else {
-    q = &db.prepare(
+  auto chars = std::count_if(text.begin(), text.end(),
+                             [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
+  if (chars >= 3) t.phrase = fts_phrase(text);
+  return t;
+}
+
+// The trigram index's rows for the text and a phone's digits (schema 16: -contact id
+// for a name and email, an identity's id), at most `cap`: FTS5 stops there.
+std::vector<std::int64_t> trigram_candidates(database& db, const contact_terms& t, std::size_t cap) {
+  std::vector<std::int64_t> out;
+  for (const auto* phrase : {&t.phrase, &t.digits_phrase}) {
+    if (phrase->empty() || out.size() >= cap) continue;
+    auto& q = db.prepare("SELECT rowid FROM contact_search WHERE contact_search MATCH ?1 LIMIT ?2");
+    q.bind_all(*phrase, static_cast<std::int64_t>(std::min<std::size_t>(cap - out.size(), INT64_MAX)));
+    while (q.step()) out.push_back(q.column_int(0));
+    q.reset();
+  }
+  return out;
+}
+
+// Whether one contact matches (the walk's check, one contact at a time). The same
+// test as the LIKE terms, spelled with instr(): SQLite prepares a statement again
+// whenever a LIKE pattern's parameter is bound, which was most of a walk's time.
+bool contact_matches(database& db, id_t workspace_id, id_t contact_id, const contact_terms& t) {
+  auto& q = db.prepare(
+      "SELECT 1 FROM contacts k WHERE k.id = ?1 AND k.workspace_id = ?2"
+      " AND (instr(lower(k.name), ?3) > 0 OR instr(lower(k.email), ?3) > 0)"
+      " UNION ALL SELECT 1 FROM contact_identities i WHERE i.contact_id = ?1 AND i.workspace_id = ?2"
+      " AND (instr(lower(i.value), ?3) > 0 OR (?4 IS NOT NULL AND i.kind = 'phone' AND instr(i.value, ?4) > 0))"
+      " LIMIT 1");
+  q.bind_all(contact_id, workspace_id, t.lower, t.digits);
+  bool found = q.step();
+  q.reset();
+  return found;
+}
+
+// Every matching contact: the trigram index's candidates checked one by one, or
+// for a text under 3 characters (which trigrams cannot answer) a scan.
+std::unordered_set<id_t> matching_contacts(database& db, id_t workspace_id, const contact_terms& t,
+                                           const std::vector<std::int64_t>& candidates) {
+  std::unordered_set<id_t> out;
+  if (t.phrase.empty()) {
+    auto& q = db.prepare(
         "SELECT k.id FROM contacts k WHERE k.workspace_id = ?1"
         " AND (k.name LIKE ?2 ESCAPE '\\' OR k.email LIKE ?2 ESCAPE '\\')"
         " UNION SELECT i.contact_id FROM contact_identities i WHERE i.workspace_id = ?1"
-        " AND i.value LIKE ?2 ESCAPE '\\'");
-    q->bind_all(workspace_id, like_pattern(text));
+        " AND (i.value LIKE ?2 ESCAPE '\\' OR (?3 IS NOT NULL AND i.kind = 'phone' AND i.value LIKE ?3))");
+    q.bind_all(workspace_id, t.like, t.phone_like);
+    while (q.step()) out.insert(q.column_int(0));
+    q.reset();
+    return out;
   }
-  while (q->step()) out.insert(q->column_int(0));
-  q->reset();
+  std::unordered_set<id_t> seen;
+  for (auto rowid : candidates) {
+    id_t contact = -rowid;
+    if (rowid > 0) {
+      auto& q = db.prepare("SELECT contact_id FROM contact_identities WHERE id = ?1");
+      q.bind_all(rowid);
+      contact = q.step() ? q.column_int(0) : 0;
+      q.reset();
+    }
+    if (contact > 0 && seen.insert(contact).second && contact_matches(db, workspace_id, contact, t))
+      out.insert(contact);
+  }
   return out;
 }
 
@@ -237,29 +304,111 @@ std::vector<conversation> search(database& db, id_t workspace_id, const list_fil
   };
   std::vector<hit> hits;
 
-  // 1. Conversations whose contact matches: keyed by their newest message. The work
-  // grows with the matching contacts, not with the workspace.
-  auto contacts = matching_contacts(db, workspace_id, *f.q);
+  // 1. Conversations whose contact matches, keyed by their newest message, in order
+  // of last activity (which follows the newest message's time) from one of two
+  // sources: few matching contacts are read one by one; many (a first name, two
+  // letters) are met by walking the view newest first, which finds a page after
+  // about limit × conversations / matches rows. Either costs about a page, not the
+  // matching contacts of the whole workspace.
+  const auto terms = terms_of(*f.q);
+  std::int64_t conversations_known = 0;
   {
-    std::vector<id_t> ids;
-    auto& q = db.prepare("SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2");
+    auto& q = db.prepare("SELECT max(id) FROM conversations");
+    if (q.step()) conversations_known = q.column_opt_int(0).value_or(0);
+    q.reset();
+  }
+  const auto walk_from = contact_walk_threshold(conversations_known, f.limit);
+  auto candidates = trigram_candidates(db, terms, walk_from);
+  bool walk = terms.phrase.empty() || candidates.size() >= walk_from;
+  std::unordered_set<id_t> contacts;  // every matching contact, when read one by one
+  std::unordered_map<id_t, bool> checked;  // a walk's answers, contact -> matches
+  auto matches = [&](id_t contact) {
+    if (!walk) return contacts.count(contact) > 0;
+    auto [it, fresh] = checked.try_emplace(contact, false);
+    if (fresh) it->second = contact_matches(db, workspace_id, contact, terms);
+    return it->second;
+  };
+  // A cursor's key is a message id: its time bounds the activity still to read.
+  std::optional<sys_time> cursor_time;
+  if (f.before) {
+    auto& q = db.prepare("SELECT created_at FROM messages WHERE id = ?1");
+    q.bind_all(before_key);
+    if (q.step()) cursor_time = parse_rfc3339(q.column_text(0));
+    q.reset();
+  }
+  // Activity time and message id order agree up to clock skew between writers:
+  // rows are read this far past the page's last activity (and the cursor's time).
+  constexpr auto skew = std::chrono::seconds(5);
+  std::size_t accepted = 0;
+  std::optional<sys_time> oldest_accepted;
+  // One conversation offered in activity order; false once the page is certain.
+  auto offer = [&](id_t id, const std::string& activity) {
+    auto t = parse_rfc3339(activity);
+    if (accepted >= static_cast<std::size_t>(f.limit) && t && oldest_accepted && *t < *oldest_accepted - skew)
+      return false;
+    if (t && cursor_time && *t > *cursor_time + skew) return true;
+    auto& nq = db.prepare(newest_message_sql);
+    nq.bind_all(workspace_id, id);
+    std::int64_t key = nq.step() ? nq.column_opt_int(0).value_or(0) : 0;
+    nq.reset();
+    if (!after_cursor(key, id)) return true;
+    auto& rq = db.prepare(row_sql);
+    rq.bind_all(workspace_id, id);
+    bind_filters(rq, f);
+    if (rq.step()) {
+      hits.push_back({key, conv_row(rq)});
+      ++accepted;
+      if (t && (!oldest_accepted || *t < *oldest_accepted)) oldest_accepted = t;
+    }
+    rq.reset();
+    return true;
+  };
+  auto read_one_by_one = [&] {
+    contacts = matching_contacts(db, workspace_id, terms, candidates);
+    std::vector<std::pair<std::string, id_t>> rows;  // (activity, id)
+    auto& q = db.prepare(std::string("SELECT c.id, coalesce(c.last_message_at, c.created_at) FROM conversations c"
+                                     " WHERE c.workspace_id = ?1 AND c.contact_id = ?8") + filters);
     for (auto contact : contacts) {
-      q.bind_all(workspace_id, contact);
-      while (q.step()) ids.push_back(q.column_int(0));
+      q.bind(1, workspace_id);
+      q.bind(8, contact);
+      bind_filters(q, f);
+      while (q.step()) rows.emplace_back(q.column_text(1), q.column_int(0));
       q.reset();
     }
-    for (auto id : ids) {
-      auto& nq = db.prepare(newest_message_sql);
-      nq.bind_all(workspace_id, id);
-      std::int64_t key = nq.step() ? nq.column_opt_int(0).value_or(0) : 0;
-      nq.reset();
-      if (!after_cursor(key, id)) continue;
-      auto& rq = db.prepare(row_sql);
-      rq.bind_all(workspace_id, id);
-      bind_filters(rq, f);
-      if (rq.step()) hits.push_back({key, conv_row(rq)});
-      rq.reset();
+    // The order of the walk's ORDER BY (the stored times share one format).
+    std::sort(rows.rbegin(), rows.rend());
+    for (auto& [activity, id] : rows)
+      if (!offer(id, activity)) break;
+  };
+  if (walk) {
+    // A view whose filters leave few matches would walk far: past a budget the
+    // matching contacts are read one by one after all.
+    std::size_t budget = 8 * walk_from, walked = 0;
+    bool finished = true;
+    auto& q = db.prepare(contact_walk_sql(f, cursor_time.has_value()));
+    q.bind(1, workspace_id);
+    if (cursor_time) q.bind(12, format_rfc3339(*cursor_time + skew));
+    bind_filters(q, f);
+    while (q.step()) {
+      if (++walked > budget) {
+        finished = false;
+        break;
+      }
+      if (!matches(q.column_int(1))) continue;
+      if (!offer(q.column_int(0), q.column_text(2))) break;
     }
+    q.reset();
+    if (!finished) {
+      hits.clear();
+      accepted = 0;
+      oldest_accepted.reset();
+      checked.clear();
+      walk = false;
+      if (!terms.phrase.empty()) candidates = trigram_candidates(db, terms, SIZE_MAX);
+      read_one_by_one();
+    }
+  } else {
+    read_one_by_one();
   }
   auto newer = [](const hit& a, const hit& b) { return a.key != b.key ? a.key > b.key : a.c.id > b.c.id; };
   std::sort(hits.begin(), hits.end(), newer);
@@ -293,7 +442,7 @@ std::vector<conversation> search(database& db, id_t workspace_id, const list_fil
       if (rq.step()) c = conv_row(rq);
       rq.reset();
       // Not in the view, or found through its contact (part 1 keyed it already).
-      if (!c || contacts.count(c->contact_id)) continue;
+      if (!c || matches(c->contact_id)) continue;
       if (f.before) {
         // On an earlier page when it matches at or above the cursor's key too.
         auto& eq = db.prepare(
@@ -324,26 +473,32 @@ std::vector<conversation> search(database& db, id_t workspace_id, const list_fil
 
 }  // namespace
 
-std::string contact_search_sql() {
-  // The trigram matches drive the lookups by id. The unary + keeps SQLite from
-  // reading (workspace_id, kind, value) instead: it scanned every identity of the
-  // workspace, checking each against the match list (110 ms at a million).
-  return "SELECT k.id FROM contacts k WHERE k.id IN (SELECT -rowid FROM contact_search"
-         "  WHERE contact_search MATCH ?2 AND rowid < 0)"
-         " AND +k.workspace_id = ?1 AND (k.name LIKE ?3 ESCAPE '\\' OR k.email LIKE ?3 ESCAPE '\\')"
-         " UNION SELECT i.contact_id FROM contact_identities i WHERE i.id IN (SELECT rowid FROM contact_search"
-         "  WHERE contact_search MATCH ?2 AND rowid > 0)"
-         " AND +i.workspace_id = ?1 AND i.value LIKE ?3 ESCAPE '\\'"
-         " UNION SELECT i.contact_id FROM contact_identities i WHERE ?5 IS NOT NULL AND i.id IN (SELECT rowid"
-         "  FROM contact_search WHERE contact_search MATCH ?4 AND rowid > 0)"
-         " AND +i.workspace_id = ?1 AND +i.kind = 'phone' AND i.value LIKE ?5";
-}
-
 std::string search_walk_sql() {
   // FTS5 delivers rowid DESC itself (no sort), so stepping fewer rows reads fewer.
   return "SELECT f.rowid, m.workspace_id, m.conversation_id FROM search.messages_fts f"
          " JOIN messages m ON m.id = f.rowid"
          " WHERE f.messages_fts MATCH ?1 AND f.rowid < ?2 ORDER BY f.rowid DESC";
+}
+
+std::size_t contact_walk_threshold(std::int64_t conversations, int limit) {
+  // Reading contacts one by one costs about the matches; walking the view, about
+  // limit × conversations / matches rows (a row costs about as much as a contact):
+  // equal where matches² ≈ limit × conversations. Never under 16, so a small
+  // workspace reads its few matches directly.
+  auto balance = std::sqrt(static_cast<double>(std::max(limit, 1)) * static_cast<double>(std::max<std::int64_t>(conversations, 0)));
+  return std::max<std::size_t>(16, static_cast<std::size_t>(balance));
+}
+
+std::string contact_walk_sql(const list_filter& f, bool from_cursor) {
+  // The view's rows newest activity first, as list_sql reads them (each view's
+  // index of schema 15, no sort), with the contact to check; ?12 bounds a later page.
+  std::string sql =
+      "SELECT c.id, c.contact_id, coalesce(c.last_message_at, c.created_at) FROM conversations c"
+      " WHERE c.workspace_id = ?1";
+  if (from_cursor) sql += " AND coalesce(c.last_message_at, c.created_at) <= ?12";
+  sql += filter_sql(f);
+  sql += " ORDER BY coalesce(c.last_message_at, c.created_at) DESC, c.id DESC";
+  return sql;
 }
 
 std::string list_sql(const list_filter& f) {

@@ -83,6 +83,7 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
     for (std::size_t i = 0; i < opts.read_connections; ++i) {
       auto r = std::make_unique<database>(opts.path, database::mode::read_only);
       configure(*r, opts.busy_timeout, false);
+      r->exec("PRAGMA mmap_size = " + std::to_string(opts.mmap_bytes));
       if (s->search_) s->search_->attach(*r);
       s->readers_.push_back(std::move(r));
     }

@@ -42,6 +42,7 @@ struct store_config {
   std::size_t max_batch = 1024;
   std::chrono::milliseconds busy_timeout{5'000};
   std::size_t read_connections = 2;
+  std::int64_t mmap_bytes = 4096LL * 1024 * 1024;
 };
 
 struct twilio_config {

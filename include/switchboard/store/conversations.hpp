@@ -1,6 +1,9 @@
 #pragma once
 // SQL for conversations, their labels and messages, canned responses and labels.
+#include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "switchboard/store/models.hpp"
@@ -14,8 +17,11 @@ namespace switchboard::store::conversations {
 std::string list_sql(const list_filter& f);
 // A search's walk over the text's matches, newest first (its plan is tested: no sort).
 std::string search_walk_sql();
-// A search's contacts: trigram matches, then checked with LIKE (plan tested: looked up by id).
-std::string contact_search_sql();
+// A search finds the conversations of matching contacts by walking the view newest
+// first (contact_walk_sql, its plan tested like list_sql's) when the trigram index
+// has at least this many candidates, else by reading the matching contacts' own.
+std::size_t contact_walk_threshold(std::int64_t conversations, int limit);
+std::string contact_walk_sql(const list_filter& f, bool from_cursor);
 
 std::optional<conversation> find(database& db, id_t workspace_id, id_t id);
 // A page of the inbox, newest activity first. With `q`, a search: the matching

@@ -95,9 +95,12 @@ struct fixture {
 
   // Every page of a search, following the cursor the API would make.
   std::vector<st::id_t> all_pages(const std::string& q, int limit) {
-    std::vector<st::id_t> out;
     filter f;
     f.q = q;
+    return all_pages(f, limit);
+  }
+  std::vector<st::id_t> all_pages(filter f, int limit) {
+    std::vector<st::id_t> out;
     f.limit = limit;
     for (int guard = 0; guard < 100; ++guard) {
       auto rows = page(f);
@@ -205,20 +208,85 @@ TEST(search_order, the_text_walk_reads_matches_in_order_without_a_sort) {
   EXPECT_LT(r->find("VIRTUAL TABLE"), r->find("SEARCH m")) << "FTS5 is the outer loop:\n" << *r;
 }
 
-// Contacts are looked up by the trigram index's ids, never by scanning the
-// workspace's contacts or identities.
-TEST(search_order, contacts_are_found_through_the_trigram_index_by_id) {
+// Many matching contacts (a first name, two letters) are met by walking the view
+// newest first; few are read one by one. Both give the order of the newest message,
+// page after page, and the view's filters.
+TEST(search_order, many_matching_contacts_are_walked_and_few_read_one_by_one_in_the_same_order) {
   fixture fx;
-  auto r = fx.s->read_sync([&](st::database& db) {
-    std::string plan;
-    auto& q = db.prepare("EXPLAIN QUERY PLAN " + conv::contact_search_sql());
-    while (q.step()) plan += q.column_text(3) + "\n";
-    q.reset();
-    return plan;
+  std::map<st::id_t, st::id_t> newest;  // conversation -> its newest message
+  std::vector<st::id_t> nathans;
+  for (int i = 0; i < 40; ++i)
+    nathans.push_back(fx.conversation("Nathan " + std::string(1, static_cast<char>('A' + i % 26)) + std::to_string(i),
+                                      "+1212555" + std::to_string(1000 + i)));
+  for (int i = 0; i < 12; ++i) fx.conversation("Other " + std::to_string(i), "+1312555" + std::to_string(1000 + i));
+  // Shuffled activity; some conversations say something twice, later.
+  for (int i = 0; i < 52; ++i) {
+    auto c = fx.convs[static_cast<std::size_t>((i * 17) % 52)];
+    newest[c] = fx.say(c, "hello");
+  }
+  for (int i = 0; i < 52; i += 3) newest[fx.convs[static_cast<std::size_t>(i)]] = fx.say(fx.convs[static_cast<std::size_t>(i)], "again");
+  std::vector<std::pair<st::id_t, st::id_t>> order;  // (newest message, conversation) of the Nathans
+  for (auto c : nathans) order.emplace_back(newest[c], c);
+  std::sort(order.rbegin(), order.rend());
+  std::vector<st::id_t> want;
+  for (auto& o : order) want.push_back(o.second);
+
+  // 40 candidates against a threshold of 16 for 52 conversations at a page of 5: walked.
+  ASSERT_LE(conv::contact_walk_threshold(52, 5), 40u);
+  for (int limit : {1, 5, 7, 40, 100}) {
+    SCOPED_TRACE("limit " + std::to_string(limit));
+    EXPECT_EQ(fx.all_pages("nathan", limit), want);
+    EXPECT_EQ(fx.all_pages("Na", limit), want);  // under 3 characters: no trigrams, walked too
+  }
+  // One of them by full name, and by phone: read one by one.
+  EXPECT_EQ(fx.all_pages("nathan b1", 5), std::vector<st::id_t>{nathans[1]});
+  EXPECT_EQ(fx.all_pages("212-555-1007", 5), std::vector<st::id_t>{nathans[7]});
+  // A view's filter applies to the walk.
+  auto r = fx.s->write_sync([&](st::database& db) {
+    conv::patch p;
+    p.status = "resolved";
+    for (std::size_t i = 0; i < nathans.size(); i += 2) conv::update(db, fx.ws, nathans[i], p, at(500));
   });
-  ASSERT_TRUE(r) << r.err().message;
-  EXPECT_EQ(r->find("SCAN k"), std::string::npos) << *r;
-  EXPECT_EQ(r->find("SCAN i"), std::string::npos) << *r;
-  EXPECT_EQ(r->find("(workspace_id=?)"), std::string::npos) << *r;
-  EXPECT_EQ(r->find("kind=?"), std::string::npos) << *r;
+  ASSERT_TRUE(r);
+  filter f;
+  f.q = "nathan";
+  f.status = "open";
+  std::vector<st::id_t> want_open;
+  for (auto c : want) {
+    auto at_index = std::find(nathans.begin(), nathans.end(), c) - nathans.begin();
+    if (at_index % 2 == 1) want_open.push_back(c);
+  }
+  for (int limit : {3, 100}) EXPECT_EQ(fx.all_pages(f, limit), want_open) << "limit " << limit;
+}
+
+TEST(search_order, the_walk_threshold_balances_matches_against_the_view) {
+  EXPECT_EQ(conv::contact_walk_threshold(0, 25), 16u);  // a small workspace reads its matches
+  EXPECT_EQ(conv::contact_walk_threshold(1'000'000, 25), 5000u);
+  EXPECT_EQ(conv::contact_walk_threshold(100'000, 25), 1581u);
+  EXPECT_LT(conv::contact_walk_threshold(1'000'000, 25), conv::contact_walk_threshold(4'000'000, 25));
+}
+
+// The walk reads each view's rows in order through its index (no sort of the view).
+TEST(search_order, the_contact_walk_reads_each_view_in_order_without_a_sort) {
+  fixture fx;
+  std::vector<filter> views(6);
+  views[1].status = "open";
+  views[2].assignee = filter::who::me;
+  views[3].assignee = filter::who::unassigned;
+  views[4].team_id = 1;
+  views[5].label = "vip";
+  for (std::size_t v = 0; v < views.size(); ++v) {
+    for (bool from_cursor : {false, true}) {
+      auto r = fx.s->read_sync([&](st::database& db) {
+        std::string plan;
+        auto& q = db.prepare("EXPLAIN QUERY PLAN " + conv::contact_walk_sql(views[v], from_cursor));
+        while (q.step()) plan += q.column_text(3) + "\n";
+        q.reset();
+        return plan;
+      });
+      ASSERT_TRUE(r) << r.err().message;
+      EXPECT_EQ(r->find("TEMP B-TREE"), std::string::npos) << "view " << v << ":\n" << *r;
+      EXPECT_EQ(r->find("SCAN c\n"), std::string::npos) << "view " << v << ":\n" << *r;
+    }
+  }
 }
