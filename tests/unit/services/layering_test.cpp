@@ -3,6 +3,8 @@
 // src/ and include/ and fails, naming the file and line, when a layer reaches up
 // or sideways: the outbox or a service including the API, a routing decision
 // including the store or sockets, the store including a service, Beast outside http/.
+// A second test reads the text of the handlers: none names the store's connection
+// (database&), so every store job they start goes through a service and the unit of work.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -87,4 +89,35 @@ TEST(layering, no_layer_includes_one_above_it) {
   }
   EXPECT_GT(checked, 100) << "the source tree was not found under " << root;
   EXPECT_TRUE(found.empty()) << "a layer reaches up:" << found;
+}
+
+// Issue 17: handlers only parse, authorize, call a service and shape JSON. A job
+// over the connection (`database&`, the free functions of store/*.hpp) in src/api/
+// (or include/switchboard/api/) would bypass the services and the unit of work,
+// so no line there may name it.
+TEST(layering, handlers_never_reach_the_database) {
+  const fs::path root = SWITCHBOARD_SOURCE_DIR;
+  const std::vector<std::string> forbidden = {"database&", "store::database"};
+  std::string found;
+  int files = 0;
+  for (auto top : {"src/api", "include/switchboard/api"}) {
+    for (auto& entry : fs::recursive_directory_iterator(root / top)) {
+      if (!entry.is_regular_file()) continue;
+      auto ext = entry.path().extension();
+      if (ext != ".cpp" && ext != ".hpp") continue;
+      ++files;
+      auto rel = fs::relative(entry.path(), root).generic_string();
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n)
+        for (auto& bad : forbidden)
+          if (line.find(bad) != std::string::npos) {
+            found += "\n  " + rel + ":" + std::to_string(n) + " names " + bad +
+                     " (handlers call a service, whose store jobs take store::unit_of_work&)";
+            break;
+          }
+    }
+  }
+  EXPECT_GT(files, 10) << "src/api was not found under " << root;
+  EXPECT_TRUE(found.empty()) << "a handler reaches the database:" << found;
 }
