@@ -8,8 +8,6 @@
 #include "routes.hpp"
 #include "socket_frames.hpp"
 #include "switchboard/http/websocket.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/widget.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -33,15 +31,9 @@ void typing_to_visitor(api_context& ctx, asio::any_io_executor ex, const princip
   asio::co_spawn(
       ex,
       [&ctx, ws, cid, typing, name]() -> asio::awaitable<void> {
-        auto job = [ws, cid](store::database& db) {
-          std::optional<std::pair<store::id_t, std::optional<std::string>>> out;
-          if (auto c = store::conversations::find(db, ws, cid))
-            out.emplace(c->contact_id, store::widget::starter_of(db, ws, cid));
-          return out;
-        };
-        auto c = co_await ctx.db.read(std::move(job));
+        auto c = co_await services::audience_of(ctx, ws, cid);
         if (!c || !*c) co_return;
-        publish_to_visitors(ctx, ws, (*c)->first, (*c)->second, "typing",
+        publish_to_visitors(ctx, ws, (*c)->contact_id, (*c)->starter, "typing",
                             {{"conversation_id", id_str(cid)}, {"name", name}, {"typing", typing}},
                             realtime::hub::delivery::ephemeral);
       },

@@ -8,8 +8,7 @@
 
 #include "common.hpp"
 #include "routes.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/widget.hpp"
+#include "switchboard/services/housekeeping.hpp"
 
 namespace switchboard::api {
 
@@ -56,26 +55,16 @@ asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self)
     self->last_visitor_purge = now;
     purge_before = format_rfc3339(now - ctx.widget.anonymous_retention);
   }
-  auto wake_snoozed_and_purge = [at, purge_before](store::database& db) {
-    std::vector<store::conversation> out;
-    for (auto& [ws, id] : store::conversations::wake_snoozed(db, at))
-      if (auto c = store::conversations::find(db, ws, id)) out.push_back(*c);
-    // The same pass keeps widget_sessions small: a bounded bite of the expired ones.
-    store::widget::purge_expired_sessions(db, at, 500);
-    store::widget::purge_counts purged;
-    if (purge_before) purged = store::widget::purge_unused_visitors(db, *purge_before, at, 500);
-    return std::make_pair(out, purged);
-  };
-  auto woke = co_await ctx.db.write(std::move(wake_snoozed_and_purge));
-  if (!woke) {
-    spdlog::warn("snooze: wake pass failed: {}", woke.err().message);
+  // Woken conversations are published (conversation.updated) by the service after its commit.
+  auto done = co_await services::wake_and_purge(ctx, at, purge_before);
+  if (!done) {
+    spdlog::warn("snooze: wake pass failed: {}", done.err().message);
     co_return 0;
   }
-  if (auto& p = woke->second; p.sessions || p.events || p.contacts)
+  if (auto& p = done->purged; p.sessions || p.events || p.contacts)
     spdlog::info("widget: purged never-used visitors older than {}: {} sessions, {} events, {} contacts",
                  *purge_before, p.sessions, p.events, p.contacts);
-  for (auto& c : woke->first) ctx.hub.publish(c.workspace_id, "agents", "conversation.updated", to_json(c));
-  co_return woke->first.size();
+  co_return done->woken;
 }
 }  // namespace
 

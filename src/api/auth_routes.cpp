@@ -9,8 +9,8 @@
 #include "switchboard/core/offload.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
-#include "switchboard/store/auth_data.hpp"
-#include "switchboard/store/teammates.hpp"
+#include "switchboard/services/auth.hpp"
+#include "switchboard/services/teammates.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -55,8 +55,7 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
   long wait = ctx.logins.reserve(email_key, ip_key, ctx.now());
   if (wait > 0) co_return rate_limited(wait);
 
-  auto find_account = [email](store::database& db) { return store::teammates::find_by_email(db, email); };
-  auto found = co_await ctx.db.read(std::move(find_account));
+  auto found = co_await services::find_login_account(ctx, email);
   if (!found) {
     ctx.logins.abandoned(email_key, ip_key);
     co_return response::error(500, "INTERNAL", "login failed");
@@ -74,13 +73,8 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
       spdlog::warn("login: too many failures for {}; delaying its logins by {} s", email_key, waits.account_wait);
     if (*found) {
       auto who = **found;
-      auto at = now_text(ctx);
       auto ip = req.remote;
-      auto audit_failed_login = [who, at, ip](store::database& db) {
-        store::auth_data::audit(db, who.workspace_id, who.id, "auth.login_failed", "teammate",
-                                who.id, json::object(), ip, at);
-      };
-      co_await ctx.db.write(std::move(audit_failed_login));
+      co_await services::record_failed_login(ctx, who, ip);
     }
     co_return response::error(401, "INVALID_CREDENTIALS", "wrong email or password");
   }
@@ -92,12 +86,7 @@ asio::awaitable<response> login(api_context& ctx, request& req) {
   auto created = format_rfc3339(at), expires = format_rfc3339(at + ctx.session_ttl);
   auto hash_tok = sha256_hex(token);
   auto ip = req.remote;
-  auto open_session = [t, hash_tok, created, expires, ip](store::database& db) {
-    store::auth_data::insert_session(db, t.workspace_id, t.id, hash_tok, created, expires);
-    store::auth_data::audit(db, t.workspace_id, t.id, "auth.login", "teammate", t.id,
-                            json::object(), ip, created);
-  };
-  auto w = co_await ctx.db.write(std::move(open_session));
+  auto w = co_await services::open_session(ctx, t, hash_tok, created, expires, ip);
   if (!w) co_return store_error(w.err());
   co_return response::json(200, {{"token", token}, {"expires_at", expires}, {"user", to_json(t)}});
 }
@@ -107,8 +96,7 @@ asio::awaitable<response> logout(api_context& ctx, request& req, const principal
     co_return response::error(400, "INVALID_INPUT", "API keys are revoked, not logged out");
   auto token = std::string(req.headers.get("Authorization").value_or("").substr(7));
   auto hash = sha256_hex(token);
-  auto end_session = [hash](store::database& db) { return store::auth_data::delete_session(db, hash); };
-  auto w = co_await ctx.db.write(std::move(end_session));
+  auto w = co_await services::end_session(ctx, hash);
   if (!w) co_return store_error(w.err());
   // The session's sockets end with it (issue 16 item 8).
   if (*w) ctx.sockets.revoke_credential(who.workspace_id, "session:" + id_str(**w), "logged out");
@@ -117,10 +105,7 @@ asio::awaitable<response> logout(api_context& ctx, request& req, const principal
 
 asio::awaitable<response> me(api_context& ctx, request&, const principal& who) {
   auto p = who;
-  auto read_me = [p](store::database& db) {
-    return store::teammates::find(db, p.workspace_id, p.teammate_id);
-  };
-  auto t = co_await ctx.db.read(std::move(read_me));
+  auto t = co_await services::find_teammate(ctx, p.workspace_id, p.teammate_id);
   if (!t || !*t) co_return response::error(404, "NOT_FOUND", "teammate not found");
   auto j = to_json(**t);
   json perms = json::array();
@@ -167,32 +152,23 @@ asio::awaitable<response> create_api_key(api_context& ctx, request& req, const p
     co_return response::error(403, "PERMISSION_DENIED", "a key cannot grant more than its own scope");
   std::string key = "sbk_" + random_hex(32);
   auto hash = sha256_hex(key);
-  auto p = who;
   auto n = in->name;
-  auto at = now_text(ctx);
   auto ip = req.remote;
-  auto insert_api_key_job = [p, n, hash, at, ip, scope, manage](store::database& db) {
-    auto id = store::auth_data::insert_api_key(db, p.workspace_id, p.teammate_id, n, hash, at, scope, manage);
-    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.created", "api_key", id,
-                            {{"name", n}, {"scope", scope}, {"manage_keys", manage}, {"via_api_key", p.via_api_key}},
-                            ip, at);
-    return id;
-  };
-  auto id = co_await ctx.db.write(std::move(insert_api_key_job));
-  if (!id) co_return store_error(id.err());
-  co_return response::json(201, {{"id", id_str(*id)},
+  services::new_api_key k{n, hash, scope, manage};
+  auto made = co_await services::create_api_key(ctx, who, k, ip);
+  if (!made) co_return store_error(made.err());
+  co_return response::json(201, {{"id", id_str(made->id)},
                                  {"name", n},
                                  {"key", key},
                                  {"scope", scope},
                                  {"manage_keys", manage},
-                                 {"teammate_id", id_str(p.teammate_id)},
-                                 {"created_at", at}});
+                                 {"teammate_id", id_str(who.teammate_id)},
+                                 {"created_at", made->created_at}});
 }
 
 asio::awaitable<response> list_api_keys(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_api_keys = [ws](store::database& db) { return store::auth_data::list_api_keys(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(read_api_keys));
+  auto rows = co_await services::list_api_keys(ctx, ws);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& k : *rows)
@@ -211,24 +187,10 @@ asio::awaitable<response> revoke_api_key(api_context& ctx, request& req, const p
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "API key not found");
   auto p = who;
-  auto at = now_text(ctx);
   auto ip = req.remote;
   auto key_id = *id;
-  auto revoke_key = [p, key_id, at, ip](store::database& db) {
-    auto k = store::auth_data::find_api_key(db, p.workspace_id, key_id);
-    if (!k || k->revoked_at) throw store::job_error("NOT_FOUND", "API key not found");
-    // Nobody revokes what belongs to a teammate ranked above them (issue 16 item 11).
-    if (k->teammate_id != p.teammate_id) {
-      auto owner = store::teammates::find(db, p.workspace_id, k->teammate_id);
-      if (owner && auth::role_rank(owner->role) > auth::role_rank(p.role))
-        throw store::job_error("PERMISSION_DENIED", "this key belongs to a teammate ranked above you");
-    }
-    if (!store::auth_data::revoke_api_key(db, p.workspace_id, key_id, at))
-      throw store::job_error("NOT_FOUND", "API key not found");
-    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "api_key.revoked", "api_key",
-                            key_id, json::object(), ip, at);
-  };
-  auto w = co_await ctx.db.write(std::move(revoke_key));
+  // Refused when the key is unknown or revoked, or its teammate ranks above the caller.
+  auto w = co_await services::revoke_api_key(ctx, p, key_id, ip);
   if (!w) co_return store_error(w.err());
   // After the commit: the key's open sockets close now (issue 16 item 8).
   ctx.sockets.revoke_credential(p.workspace_id, "api_key:" + id_str(key_id), "API key revoked");
@@ -241,10 +203,7 @@ asio::awaitable<response> audit_log(api_context& ctx, request& req, const princi
   auto before = q->after;  // newest first: the page continues below the cursor
   auto ws = who.workspace_id;
   int n = q->limit;
-  auto read_audit_page = [ws, before, n](store::database& db) {
-    return store::auth_data::list_audit(db, ws, before, n);
-  };
-  auto rows = co_await ctx.db.read(std::move(read_audit_page));
+  auto rows = co_await services::list_audit(ctx, ws, before, n);
   if (!rows) co_return store_error(rows.err());
   std::optional<std::string> next;
   if (static_cast<int>(rows->size()) == n)

@@ -9,7 +9,7 @@
 
 #include "switchboard/auth/permissions.hpp"
 #include "switchboard/core/random.hpp"
-#include "switchboard/store/auth_data.hpp"
+#include "switchboard/services/auth.hpp"
 #include "switchboard/core/encoding.hpp"
 
 namespace switchboard::api {
@@ -84,8 +84,7 @@ asio::awaitable<result<principal>> authenticate(api_context& ctx, const request&
   if (token.empty() || token.size() > 200)
     co_return error{"NOT_AUTHENTICATED", "a Bearer token is required"};
   auto hash = sha256_hex(token);
-  auto find_credential = [hash](store::database& db) { return store::auth_data::find_token(db, hash); };
-  auto found = co_await ctx.db.read(std::move(find_credential));
+  auto found = co_await services::find_credential(ctx, hash);
   if (!found) co_return error{"INTERNAL", "token lookup failed"};
   if (!*found) co_return error{"NOT_AUTHENTICATED", "invalid or revoked token"};
   auto& t = **found;

@@ -1,13 +1,10 @@
 // Contacts: CRUD, merge, GDPR erasure, CSV export.
 #include "common.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
 #include "switchboard/core/validate.hpp"
-#include "switchboard/store/auth_data.hpp"
-#include "switchboard/store/contacts.hpp"
+#include "switchboard/services/contacts.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -97,10 +94,7 @@ asio::awaitable<response> list_contacts(api_context& ctx, request& req, const pr
   if (q && q->size() > 256) co_return response::error(400, "INVALID_INPUT", "q is longer than 256 bytes");
   auto ws = who.workspace_id;
   int n = page_in->limit;
-  auto read_contacts_page = [ws, before, n, q](store::database& db) {
-    return ct::list(db, ws, before, n, q);
-  };
-  auto rows = co_await ctx.db.read(std::move(read_contacts_page));
+  auto rows = co_await services::list_contacts(ctx, ws, before, n, q);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(to_json(c));
@@ -121,11 +115,7 @@ asio::awaitable<response> create_contact(api_context& ctx, request& req, const p
   c.phones = p->phones.value_or(std::vector<std::string>{});
   c.attributes = p->attributes.value_or(json::object());
   c.created_at = c.updated_at = now_text(ctx);
-  auto insert_contact = [c](store::database& db) {
-    auto id = ct::insert(db, c);
-    return *ct::find(db, c.workspace_id, id);
-  };
-  auto created = co_await ctx.db.write(std::move(insert_contact));
+  auto created = co_await services::create_contact(ctx, c);
   if (!created)
     co_return store_error(created.err(), "another contact already has this phone, email or external id");
   co_return response::json(201, to_json(*created));
@@ -136,8 +126,7 @@ asio::awaitable<response> get_contact(api_context& ctx, request& req, const prin
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
   auto ws = who.workspace_id;
   auto cid = *id;
-  auto read_contact = [ws, cid](store::database& db) { return ct::find(db, ws, cid); };
-  auto c = co_await ctx.db.read(std::move(read_contact));
+  auto c = co_await services::find_contact(ctx, ws, cid);
   if (!c) co_return store_error(c.err());
   if (!*c) co_return response::error(404, "NOT_FOUND", "contact not found");
   co_return response::json(200, to_json(**c));
@@ -150,14 +139,8 @@ asio::awaitable<response> patch_contact(api_context& ctx, request& req, const pr
   if (!in) co_return response::from(in.err());
   auto ws = who.workspace_id;
   auto cid = *id;
-  auto at = now_text(ctx);
   auto patch = in->fields;
-  auto update_contact = [ws, cid, patch, at](store::database& db) {
-    if (!ct::find(db, ws, cid)) throw store::job_error("NOT_FOUND", "contact not found");
-    ct::update(db, ws, cid, patch, at);
-    return *ct::find(db, ws, cid);
-  };
-  auto updated = co_await ctx.db.write(std::move(update_contact));
+  auto updated = co_await services::update_contact(ctx, ws, cid, patch);
   if (!updated)
     co_return store_error(updated.err(), "another contact already has this phone, email or external id");
   co_return response::json(200, to_json(*updated));
@@ -166,29 +149,12 @@ asio::awaitable<response> patch_contact(api_context& ctx, request& req, const pr
 asio::awaitable<response> delete_contact(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
-  auto p = who;
   auto cid = *id;
-  auto at = now_text(ctx);
   auto ip = req.remote;
-  auto erase_job = [p, cid, at, ip](store::database& db) {
-    auto c = ct::find(db, p.workspace_id, cid);
-    if (!c) throw store::job_error("NOT_FOUND", "contact not found");
-    // Their phone as the system writes it into texts (a forward reads "+1 415-555-0121: ...").
-    std::vector<std::string> shown;
-    for (auto& phone : c->phones) shown.push_back(carriers::format_display(phone));
-    ct::erase(db, p.workspace_id, cid, shown);
-    // The audit row names the id only: the erased person's data is gone.
-    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "contact.erased", "contact", cid,
-                            json::object(), ip, at);
-  };
-  auto w = co_await ctx.db.write(std::move(erase_job));
-  if (!w) co_return store_error(w.err());
-  // Committed: the rows are gone. Then no file keeps their bytes (search index merged,
-  // WALs truncated); if that cannot finish now it is said, and a later erasure's scrub covers it.
-  auto scrubbed = co_await ctx.db.scrub();
-  if (!scrubbed) spdlog::warn("contacts: erased contact {}, but the files are not scrubbed yet: {}", cid,
-                              scrubbed.err().message);
-  co_return response::json(200, {{"ok", true}, {"erased", id_str(cid)}, {"scrubbed", scrubbed.ok()}});
+  // Erased and committed, then the files scrubbed (false: a later erasure's scrub covers it).
+  auto scrubbed = co_await services::erase_contact(ctx, who, cid, ip);
+  if (!scrubbed) co_return store_error(scrubbed.err());
+  co_return response::json(200, {{"ok", true}, {"erased", id_str(cid)}, {"scrubbed", *scrubbed}});
 }
 
 asio::awaitable<response> merge_contact(api_context& ctx, request& req, const principal& who) {
@@ -197,20 +163,10 @@ asio::awaitable<response> merge_contact(api_context& ctx, request& req, const pr
   auto in = read_body<merge_request>(req);
   if (!in) co_return response::from(in.err());
   if (in->from == *id) co_return response::error(400, "INVALID_INPUT", "from must be another contact's id");
-  auto p = who;
   auto into = *id;
   auto src = in->from;
-  auto at = now_text(ctx);
   auto ip = req.remote;
-  auto merge_contacts = [p, into, src, at, ip](store::database& db) {
-    if (!ct::find(db, p.workspace_id, into) || !ct::find(db, p.workspace_id, src))
-      throw store::job_error("NOT_FOUND", "contact not found");
-    ct::merge(db, p.workspace_id, into, src, at);
-    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "contact.merged", "contact", into,
-                            {{"merged_from", id_str(src)}}, ip, at);
-    return *ct::find(db, p.workspace_id, into);
-  };
-  auto merged = co_await ctx.db.write(std::move(merge_contacts));
+  auto merged = co_await services::merge_contacts(ctx, who, into, src, ip);
   if (!merged) co_return store_error(merged.err());
   co_return response::json(200, to_json(*merged));
 }
@@ -229,27 +185,17 @@ std::string csv_field(const std::string& s) {
 
 asio::awaitable<response> export_contacts(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_all_contacts = [ws](store::database& db) {
-    std::string out = "id,name,email,phones,external_id,attributes,created_at\r\n";
-    std::optional<id_t> before;
-    for (;;) {
-      auto chunk = ct::list(db, ws, before, 500, std::nullopt);
-      for (auto& c : chunk) {
-        std::string phones;
-        for (auto& p : c.phones) phones += (phones.empty() ? "" : " ") + p;
-        out += csv_field(id_str(c.id)) + "," + csv_field(c.name.value_or("")) + "," +
-               csv_field(c.email.value_or("")) + "," + csv_field(phones) + "," +
-               csv_field(c.external_id.value_or("")) + "," + csv_field(c.attributes.dump()) + "," +
-               csv_field(c.created_at) + "\r\n";
-      }
-      if (chunk.size() < 500) break;
-      before = chunk.back().id;
-    }
-    return out;
-  };
-  auto csv = co_await ctx.db.read(std::move(read_all_contacts));
-  if (!csv) co_return store_error(csv.err());
-  auto r = response::text(200, std::move(*csv), "text/csv; charset=utf-8");
+  auto rows = co_await services::all_contacts(ctx, ws);
+  if (!rows) co_return store_error(rows.err());
+  std::string csv = "id,name,email,phones,external_id,attributes,created_at\r\n";
+  for (auto& c : *rows) {
+    std::string phones;
+    for (auto& p : c.phones) phones += (phones.empty() ? "" : " ") + p;
+    csv += csv_field(id_str(c.id)) + "," + csv_field(c.name.value_or("")) + "," + csv_field(c.email.value_or("")) +
+           "," + csv_field(phones) + "," + csv_field(c.external_id.value_or("")) + "," +
+           csv_field(c.attributes.dump()) + "," + csv_field(c.created_at) + "\r\n";
+  }
+  auto r = response::text(200, std::move(csv), "text/csv; charset=utf-8");
   r.headers.add("Content-Disposition", "attachment; filename=\"contacts.csv\"");
   co_return r;
 }

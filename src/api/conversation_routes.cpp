@@ -6,11 +6,7 @@
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/routing/reply.hpp"
-#include "switchboard/store/contacts.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/teammates.hpp"
-#include "switchboard/store/widget.hpp"
-#include "switchboard/teams/mirror.hpp"
+#include "switchboard/services/conversations.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -20,12 +16,6 @@ namespace conv = store::conversations;
 const std::set<std::string> statuses = {"open", "pending", "snoozed", "resolved"};
 const std::set<std::string> priorities = {"low", "normal", "high", "urgent"};
 const std::set<std::string> channels = {"sms", "voice", "chat", "teams", "email"};
-
-void publish(api_context& ctx, id_t ws, std::string_view type, const json& data) {
-  ctx.hub.publish(ws, "agents", type, data);
-}
-
-using services::expand_canned;
 
 result<std::vector<std::string>> parse_labels(const json& v) {
   if (!v.is_array()) return error{"INVALID_FORMAT", "labels must be an array of strings"};
@@ -115,13 +105,8 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req, con
     if (!f.before) co_return response::error(400, "INVALID_INPUT", "bad cursor");
   }
   auto ws = who.workspace_id;
-  if (f.q) {
-    // The search index trails the newest messages under load; bring it up to date.
-    auto flushed = co_await ctx.db.flush();
-    if (!flushed) co_return store_error(flushed.err());
-  }
-  auto read_page = [ws, f](store::unit_of_work& uow) { return uow.conversations().list(ws, f); };
-  auto rows = co_await ctx.db.read(std::move(read_page));
+  // A search first brings the index up to date (it trails the newest messages under load).
+  auto rows = co_await services::list_conversations(ctx, ws, f);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(to_json(c));
@@ -129,11 +114,6 @@ asio::awaitable<response> list_conversations(api_context& ctx, request& req, con
   if (static_cast<int>(rows->size()) == f.limit) next = make_activity_cursor(rows->back());
   co_return page(std::move(items), next);
 }
-
-struct created_conversation {
-  store::conversation conversation;
-  std::optional<store::message> first;
-};
 
 // The body of POST /conversations.
 struct create_conversation_request {
@@ -184,60 +164,12 @@ asio::awaitable<response> create_conversation(api_context& ctx, request& req, co
   c.channel = in->channel;
   c.subject = in->subject;
   c.created_at = now_text(ctx);
-  auto p = who;
   auto first_body = in->first_body;
-  auto job = [c0 = c, p, first_body](store::unit_of_work& uow) {
-    auto c = c0;  // the job may run twice: never change the captures
-    if (!uow.contacts().find(c.workspace_id, c.contact_id))
-      throw store::job_error("INVALID_INPUT", "contact_id: no such contact");
-    if (c.assignee_id) {
-      auto t = uow.teammates().find(c.workspace_id, *c.assignee_id);
-      if (!t) throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
-      if (t->role == "viewer")
-        throw store::job_error("INVALID_INPUT", "assignee_id: viewers cannot be assigned");
-    }
-    if (c.team_id) {
-      auto team = uow.teams().find(c.workspace_id, *c.team_id);
-      if (!team) throw store::job_error("INVALID_INPUT", "team_id: no such team");
-      if (!c.assignee_id && team->round_robin)
-        c.assignee_id = uow.teams().next_round_robin(c.workspace_id, *c.team_id, c.created_at);
-    }
-    created_conversation out;
-    auto id = uow.conversations().insert(c);
-    if (!trim(first_body).empty()) {
-      store::message m;
-      m.workspace_id = c.workspace_id;
-      m.conversation_id = id;
-      m.direction = "outbound";
-      m.sender_kind = "teammate";
-      m.sender_id = p.teammate_id;
-      m.channel = c.channel;
-      m.body = expand_canned(uow, c.workspace_id, first_body);
-      m.status = m.channel == "chat" ? "delivered" : "queued";  // chat: see queue_reply
-      m.created_at = c.created_at;
-      auto mid = uow.messages().insert(m);
-      if (m.channel != "chat")
-        uow.outbox().enqueue(c.workspace_id, "message.send." + m.channel,
-                           {{"message_id", mid}, {"conversation_id", id}, {"channel", m.channel}},
-                           c.created_at);
-      out.first = uow.messages().find(c.workspace_id, mid);
-    }
-    out.conversation = *uow.conversations().find(c.workspace_id, id);
-    return out;
-  };
-  auto created = co_await ctx.db.write(std::move(job));
+  // Published to agents (and a chat's first message to the contact's widget) after the commit.
+  auto created = co_await services::create_conversation(ctx, who, c, first_body);
   if (!created) co_return store_error(created.err());
   auto cj = to_json(created->conversation);
-  publish(ctx, p.workspace_id, "conversation.created", cj);
-  if (created->first) {
-    if (created->first->channel == "sms" && ctx.outbox_ready) ctx.outbox_ready();
-    cj["messages"] = json::array({to_json(*created->first)});
-    publish(ctx, p.workspace_id, "message.created", to_json(*created->first));
-    // A chat an agent starts has no starting visitor: only the contact's verified sessions see it.
-    if (created->first->channel == "chat")
-      ctx.hub.publish(p.workspace_id, visitor_topic(created->conversation.contact_id), "message.created",
-                      visitor_message_json(*created->first));
-  }
+  if (created->first) cj["messages"] = json::array({to_json(*created->first)});
   co_return response::json(201, cj);
 }
 
@@ -246,20 +178,13 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req, const
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who.workspace_id;
   auto cid = *id;
-  using found = std::optional<std::pair<store::conversation, routing::reply_plan>>;
-  auto read_conversation = [ws, cid](store::unit_of_work& uow) -> found {
-    auto c = uow.conversations().find(ws, cid);
-    if (!c) return std::nullopt;
-    auto plan = plan_reply_for(uow, ws, *c);
-    return std::make_pair(std::move(*c), std::move(plan));
-  };
-  auto c = co_await ctx.db.read(std::move(read_conversation));
+  auto c = co_await services::conversation_of(ctx, ws, cid);
   if (!c) co_return store_error(c.err());
   if (!*c) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto j = to_json((*c)->first);
+  auto j = to_json((*c)->conversation);
   // For the composer: where a reply goes by default, what else the agent may
   // pick, and why nothing can carry one (issue 16 item 15).
-  auto& plan = (*c)->second;
+  auto& plan = (*c)->reply;
   j["reply"] = {{"channel", plan.channel ? json(*plan.channel) : json(nullptr)},
                 {"channels", plan.available},
                 {"reason", plan.reason.empty() ? json(nullptr) : json(plan.reason)}};
@@ -329,25 +254,10 @@ asio::awaitable<response> patch_conversation(api_context& ctx, request& req, con
 
   auto ws = who.workspace_id;
   auto cid = *id;
-  auto at = now_text(ctx);
-  auto job = [ws, cid, p, at](store::unit_of_work& uow) {
-    if (!uow.conversations().find(ws, cid)) throw store::job_error("NOT_FOUND", "conversation not found");
-    if (p.assignee_id && *p.assignee_id) {
-      auto t = uow.teammates().find(ws, **p.assignee_id);
-      if (!t) throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
-      if (t->role == "viewer")
-        throw store::job_error("INVALID_INPUT", "assignee_id: viewers cannot be assigned");
-    }
-    if (p.team_id && *p.team_id && !uow.teams().find(ws, **p.team_id))
-      throw store::job_error("INVALID_INPUT", "team_id: no such team");
-    uow.conversations().update(ws, cid, p, at);
-    return *uow.conversations().find(ws, cid);
-  };
-  auto updated = co_await ctx.db.write(std::move(job));
+  // Assignee and team are checked inside the write; agents hear conversation.updated.
+  auto updated = co_await services::update_conversation(ctx, ws, cid, p);
   if (!updated) co_return store_error(updated.err());
-  auto j = to_json(*updated);
-  publish(ctx, ws, "conversation.updated", j);
-  co_return response::json(200, j);
+  co_return response::json(200, to_json(*updated));
 }
 
 asio::awaitable<response> list_messages(api_context& ctx, request& req, const principal& who) {
@@ -359,12 +269,7 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req, const pr
   auto ws = who.workspace_id;
   auto cid = *id;
   int n = q->limit;
-  auto read_thread_page = [ws, cid, after, n](store::unit_of_work& uow) {
-    std::optional<std::vector<store::message>> out;
-    if (uow.conversations().find(ws, cid)) out = uow.messages().thread(ws, cid, after, n, true);
-    return out;
-  };
-  auto rows = co_await ctx.db.read(std::move(read_thread_page));
+  auto rows = co_await services::conversation_thread(ctx, ws, cid, after, n);
   if (!rows) co_return store_error(rows.err());
   if (!*rows) co_return response::error(404, "NOT_FOUND", "conversation not found");
   json items = json::array();
@@ -426,27 +331,16 @@ asio::awaitable<response> export_conversation(api_context& ctx, request& req, co
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
   auto ws = who.workspace_id;
   auto cid = *id;
-  auto read_export = [ws, cid](store::unit_of_work& uow) -> std::optional<json> {
-    auto c = uow.conversations().find(ws, cid);
-    if (!c) return std::nullopt;
-    json out = {{"conversation", to_json(*c)}};
-    auto contact = uow.contacts().find(ws, c->contact_id);
-    out["contact"] = contact ? to_json(*contact) : json(nullptr);
-    json messages = json::array();
-    std::optional<id_t> after;
-    for (;;) {
-      auto chunk = uow.messages().thread(ws, cid, after, 500, true);
-      for (auto& m : chunk) messages.push_back(to_json(m));
-      if (chunk.size() < 500) break;
-      after = chunk.back().id;
-    }
-    out["messages"] = std::move(messages);
-    return out;
-  };
-  auto doc = co_await ctx.db.read(std::move(read_export));
-  if (!doc) co_return store_error(doc.err());
-  if (!*doc) co_return response::error(404, "NOT_FOUND", "conversation not found");
-  auto r = response::json(200, **doc);
+  auto found = co_await services::export_conversation(ctx, ws, cid);
+  if (!found) co_return store_error(found.err());
+  if (!*found) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  auto& e = **found;
+  json doc = {{"conversation", to_json(e.conversation)}};
+  doc["contact"] = e.contact ? to_json(*e.contact) : json(nullptr);
+  json messages = json::array();
+  for (auto& m : e.messages) messages.push_back(to_json(m));
+  doc["messages"] = std::move(messages);
+  auto r = response::json(200, doc);
   r.headers.add("Content-Disposition", "attachment; filename=\"conversation-" + id_str(cid) + ".json\"");
   co_return r;
 }
@@ -466,8 +360,7 @@ json canned_json(const store::canned_response& c) {
 
 asio::awaitable<response> list_canned(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_canned = [ws](store::unit_of_work& uow) { return uow.conversations().list_canned(ws); };
-  auto rows = co_await ctx.db.read(std::move(read_canned));
+  auto rows = co_await services::list_canned(ctx, ws);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(canned_json(c));
@@ -519,13 +412,9 @@ asio::awaitable<response> create_canned(api_context& ctx, request& req, const pr
   auto sc = in->shortcut;
   auto ws = who.workspace_id;
   auto b = in->body;
-  auto at = now_text(ctx);
-  auto insert_canned_job = [ws, sc, b, at](store::unit_of_work& uow) {
-    return uow.conversations().insert_canned(ws, sc, b, at);
-  };
-  auto id = co_await ctx.db.write(std::move(insert_canned_job));
-  if (!id) co_return store_error(id.err(), "a canned response with this shortcut exists");
-  co_return response::json(201, canned_json({*id, sc, b, at}));
+  auto row = co_await services::create_canned(ctx, ws, sc, b);
+  if (!row) co_return store_error(row.err(), "a canned response with this shortcut exists");
+  co_return response::json(201, canned_json(*row));
 }
 
 asio::awaitable<response> patch_canned(api_context& ctx, request& req, const principal& who) {
@@ -537,37 +426,28 @@ asio::awaitable<response> patch_canned(api_context& ctx, request& req, const pri
   auto cid = *id;
   auto sc = in->shortcut;
   auto b = in->body;
-  auto job = [ws, cid, sc, b](store::unit_of_work& uow) {
-    auto row = uow.conversations().update_canned(ws, cid, sc, b);
-    if (!row) throw store::job_error("NOT_FOUND", "canned response not found");
-    return *row;
-  };
-  auto row = co_await ctx.db.write(std::move(job));
+  auto row = co_await services::update_canned(ctx, ws, cid, sc, b);
   if (!row) co_return store_error(row.err(), "a canned response with this shortcut exists");
   co_return response::json(200, canned_json(*row));
 }
 
-// DELETE of a workspace's row by id: the permission, then one write that fails
-// NOT_FOUND when nothing was deleted (another workspace's id included).
+// The service that deletes a workspace's row by id, failing NOT_FOUND when nothing
+// was deleted (another workspace's id included).
+using remove_fn = asio::awaitable<result<void>> (*)(services::context&, id_t, id_t);
+
+// DELETE of a workspace's row by id: the permission, then the service's one write.
 asio::awaitable<response> delete_row(api_context& ctx, request& req, const principal& who, std::string what,
-                                     bool (store::conversation_repository::*remove)(store::id_t, store::id_t)) {
-  auto missing = what + " not found";
+                                     remove_fn remove) {
   auto id = parse_id(req.params.at("id"));
-  if (!id) co_return response::error(404, "NOT_FOUND", missing);
-  auto ws = who.workspace_id;
-  auto rid = *id;
-  auto job = [ws, rid, remove, missing](store::unit_of_work& uow) {
-    if (!(uow.conversations().*remove)(ws, rid)) throw store::job_error("NOT_FOUND", missing);
-  };
-  auto w = co_await ctx.db.write(std::move(job));
+  if (!id) co_return response::error(404, "NOT_FOUND", what + " not found");
+  auto w = co_await remove(ctx, who.workspace_id, *id);
   if (!w) co_return store_error(w.err());
   co_return response::json(200, {{"ok", true}});
 }
 
 asio::awaitable<response> list_labels(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_labels = [ws](store::unit_of_work& uow) { return uow.conversations().list_labels(ws); };
-  auto rows = co_await ctx.db.read(std::move(read_labels));
+  auto rows = co_await services::list_labels(ctx, ws);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& l : *rows)
@@ -600,20 +480,16 @@ asio::awaitable<response> create_label(api_context& ctx, request& req, const pri
   auto ws = who.workspace_id;
   auto n = in->name;
   auto col = in->color;
-  auto at = now_text(ctx);
-  auto insert_label_job = [ws, n, col, at](store::unit_of_work& uow) {
-    return uow.conversations().insert_label(ws, n, col, at);
-  };
-  auto id = co_await ctx.db.write(std::move(insert_label_job));
-  if (!id) co_return store_error(id.err(), "a label with this name exists");
-  co_return response::json(201, {{"id", id_str(*id)}, {"name", n}, {"color", col}, {"created_at", at}});
+  auto l = co_await services::create_label(ctx, ws, n, col);
+  if (!l) co_return store_error(l.err(), "a label with this name exists");
+  co_return response::json(201, {{"id", id_str(l->id)}, {"name", l->name}, {"color", l->color}, {"created_at", l->created_at}});
 }
 
 }  // namespace
 
 void add_conversation_routes(http::router& r, api_context& ctx) {
   // A DELETE of a workspace's row: `what` names it in the 404.
-  auto delete_of = [](std::string what, bool (store::conversation_repository::*remove)(store::id_t, store::id_t)) {
+  auto delete_of = [](std::string what, remove_fn remove) {
     return [what, remove](api_context& c, request& q, const principal& who) { return delete_row(c, q, who, what, remove); };
   };
   r.add("GET", "/api/v1/conversations", authorized(ctx, "conversations.read", list_conversations));
@@ -628,10 +504,10 @@ void add_conversation_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/v1/canned_responses", authorized(ctx, "canned.manage", create_canned));
   r.add("PATCH", "/api/v1/canned_responses/{id}", authorized(ctx, "canned.manage", patch_canned));
   r.add("DELETE", "/api/v1/canned_responses/{id}",
-        authorized(ctx, "canned.manage", delete_of("canned response", &store::conversation_repository::delete_canned)));
+        authorized(ctx, "canned.manage", delete_of("canned response", &services::delete_canned)));
   r.add("GET", "/api/v1/labels", authorized(ctx, "labels.read", list_labels));
   r.add("POST", "/api/v1/labels", authorized(ctx, "labels.manage", create_label));
-  r.add("DELETE", "/api/v1/labels/{id}", authorized(ctx, "labels.manage", delete_of("label", &store::conversation_repository::delete_label)));
+  r.add("DELETE", "/api/v1/labels/{id}", authorized(ctx, "labels.manage", delete_of("label", &services::delete_label)));
 }
 
 }  // namespace switchboard::api

@@ -10,8 +10,6 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/http/outbound.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/teammates.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -92,8 +90,7 @@ result<std::optional<id_t>> owner_field(const json& body, const char* field) {
 
 asio::awaitable<response> list_numbers(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto job = [ws](store::database& db) { return nums::list(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(job));
+  auto rows = co_await services::list_numbers(ctx, ws);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& n : *rows) items.push_back(to_json(n));

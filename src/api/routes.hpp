@@ -10,7 +10,6 @@
 #include "switchboard/routing/reply.hpp"
 #include "switchboard/http/outbound.hpp"
 #include "switchboard/store/models.hpp"
-#include "switchboard/store/numbers.hpp"
 #include "switchboard/store/store.hpp"
 #include "switchboard/services/click_to_call.hpp"
 #include "switchboard/services/provisioning.hpp"

@@ -4,10 +4,7 @@
 #include "common.hpp"
 #include "routes.hpp"
 #include "switchboard/routing/hours.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/routing.hpp"
-#include "switchboard/store/teammates.hpp"
+#include "switchboard/services/line_routing.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -24,11 +21,7 @@ json settings_json(const store::routing::line_settings& s) {
 
 // The owner must exist in the caller's workspace; NOT_FOUND otherwise.
 asio::awaitable<std::optional<response>> check_owner(api_context& ctx, id_t ws, const std::string& kind, id_t id) {
-  auto job = [ws, kind, id](store::database& db) {
-    return kind == "teammate" ? store::teammates::find(db, ws, id).has_value()
-                              : store::teammates::find_team(db, ws, id).has_value();
-  };
-  auto found = co_await ctx.db.read(std::move(job));
+  auto found = co_await services::line_owner_exists(ctx, ws, kind, id);
   if (!found) co_return store_error(found.err());
   if (!*found) co_return response::error(404, "NOT_FOUND", kind + " not found");
   co_return std::nullopt;
@@ -77,8 +70,7 @@ asio::awaitable<response> get_settings(api_context& ctx, request& req, const pri
   if (missing) co_return *missing;
   auto ws = who.workspace_id;
   auto oid = *id;
-  auto job = [ws, kind, oid](store::database& db) { return store::routing::settings_of(db, ws, kind, oid); };
-  auto s = co_await ctx.db.read(std::move(job));
+  auto s = co_await services::line_settings_of(ctx, ws, kind, oid);
   if (!s) co_return store_error(s.err());
   co_return response::json(200, settings_json(*s));
 }
@@ -94,12 +86,7 @@ asio::awaitable<response> patch_settings(api_context& ctx, request& req, const p
   auto ws = who.workspace_id;
   auto oid = *id;
   auto p = in->fields;
-  auto at = now_text(ctx);
-  auto job = [ws, kind, oid, p, at](store::database& db) {
-    store::routing::update_settings(db, ws, kind, oid, p, at);
-    return store::routing::settings_of(db, ws, kind, oid);
-  };
-  auto s = co_await ctx.db.write(std::move(job));
+  auto s = co_await services::update_line_settings(ctx, ws, kind, oid, p);
   if (!s) co_return store_error(s.err());
   co_return response::json(200, settings_json(*s));
 }

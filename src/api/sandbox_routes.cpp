@@ -24,16 +24,12 @@
 #include "switchboard/carriers/signature.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/http/websocket.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/teammates.hpp"
+#include "switchboard/services/sandbox.hpp"
 #include "switchboard/widget/rate_limit.hpp"
 #include "switchboard/core/encoding.hpp"
 
 namespace switchboard::api {
 namespace {
-
-namespace nums = store::numbers;
 
 response sandbox_off() { return response::error(404, "NOT_FOUND", "the sandbox carrier is disabled"); }
 
@@ -102,14 +98,7 @@ asio::awaitable<gate_result> gate(api_context& ctx, sandbox_limits& limits, cons
 // The caller's sandbox line `to` (its workspace), or an error response: the
 // sandbox never reaches real lines, nor another workspace's.
 asio::awaitable<result<id_t>> sandbox_line(api_context& ctx, const caller& who, const std::string& to) {
-  auto target = to;
-  auto job = [target](store::database& db) { return nums::find_active(db, target); };
-  auto number = co_await ctx.db.read(std::move(job));
-  if (!number) co_return number.err();
-  if (!*number || (*number)->carrier != "sandbox" ||
-      (who.workspace_id && (*number)->workspace_id != *who.workspace_id))
-    co_return error{"NOT_FOUND", "no sandbox number " + to};
-  co_return (*number)->workspace_id;
+  co_return co_await services::sandbox_line_workspace(ctx, who.workspace_id, to);
 }
 
 asio::awaitable<std::optional<response>> check_sandbox_line(api_context& ctx, const caller& who,
@@ -252,17 +241,14 @@ asio::awaitable<response> sandbox_numbers(api_context& ctx, sandbox_limits& limi
   auto g = co_await gate(ctx, limits, req);
   if (!g.who) co_return g.refusal;
   auto ws = g.who->workspace_id;
-  auto job = [ws](store::database& db) {
-    json items = json::array();
-    for (auto& l : nums::sandbox_lines(db, ws))
-      items.push_back({{"number", l.number},
-                       {"display", carriers::format_display(l.number)},
-                       {"line", l.owner_name ? json(*l.owner_name) : json(nullptr)}});
-    return items;
-  };
-  auto r = co_await ctx.db.read(std::move(job));
-  if (!r) co_return store_error(r.err());
-  co_return response::json(200, {{"items", *r}, {"next_cursor", nullptr}});
+  auto lines = co_await services::sandbox_lines(ctx, ws);
+  if (!lines) co_return store_error(lines.err());
+  json items = json::array();
+  for (auto& l : *lines)
+    items.push_back({{"number", l.number},
+                     {"display", carriers::format_display(l.number)},
+                     {"line", l.owner_name ? json(*l.owner_name) : json(nullptr)}});
+  co_return response::json(200, {{"items", items}, {"next_cursor", nullptr}});
 }
 
 // POST /api/sandbox/v1/calls {from, to}: the simulated customer dials a sandbox line.
@@ -299,10 +285,9 @@ asio::awaitable<response> sandbox_call_event(api_context& ctx, sandbox_limits& l
   if (refused) co_return *refused;
   // A call of another workspace is not the caller's to step, even on their own line.
   if (g.who->workspace_id) {
-    auto find = [sid](store::database& db) { return store::conversations::find_by_external_any(db, "voice", sid); };
-    auto item = co_await ctx.db.read(std::move(find));
-    if (!item) co_return store_error(item.err());
-    if (*item && (*item)->workspace_id != *g.who->workspace_id)
+    auto call_ws = co_await services::sandbox_call_workspace(ctx, sid);
+    if (!call_ws) co_return store_error(call_ws.err());
+    if (*call_ws && **call_ws != *g.who->workspace_id)
       co_return response::error(404, "NOT_FOUND", "no sandbox call " + sid);
   }
 
@@ -418,18 +403,14 @@ asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits,
   if (!ws) co_return ws.err().code == "NOT_FOUND" ? response::from(ws.err()) : store_error(ws.err());
   std::string sid = "SM" + random_hex(16);
   auto at = now_text(ctx);
-  auto record = [w = *ws, sid, f, t, b = text, at](store::database& db) {
-    return nums::record_sandbox_message(db, w, sid, f, t, b, at);
-  };
-  auto id = co_await ctx.db.write(std::move(record));
+  auto id = co_await services::record_sandbox_text(ctx, *ws, sid, f, t, text, at);
   if (!id) co_return store_error(id.err());
   std::string form = "MessageSid=" + sid + "&AccountSid=ACsandbox&From=" + carriers::form_encode(f) +
                      "&To=" + carriers::form_encode(t) + "&Body=" + carriers::form_encode(text) +
                      "&NumMedia=0";
   auto r = co_await deliver_sandbox_webhook(ctx, "/webhooks/sandbox/sms", form);
   if (r.status != 200) {
-    auto undo = [row = *id](store::database& db) { nums::delete_sandbox_message(db, row); };
-    co_await ctx.db.write(std::move(undo));
+    co_await services::forget_sandbox_text(ctx, *id);
     co_return response::error(502, "INTERNAL", "the webhook handler answered " + std::to_string(r.status));
   }
   co_return response::json(201, {{"id", id_str(*id)}, {"sid", sid}, {"from", f}, {"to", t}, {"body", text},
@@ -453,10 +434,10 @@ asio::awaitable<response> sandbox_inbox(api_context& ctx, sandbox_limits& limits
   }
   auto after_param = cursor_param(req);
   if (!after_param) co_return response::from(after_param.err());
-  auto job = [ws = g.who->workspace_id, p = *phone, line, after = *after_param](store::database& db) {
-    return nums::sandbox_messages_to(db, ws, p, line, after, 100);
-  };
-  auto rows = co_await ctx.db.read(std::move(job));
+  auto ws = g.who->workspace_id;
+  auto p = *phone;
+  auto after = *after_param;
+  auto rows = co_await services::sandbox_texts_to(ctx, ws, p, line, after, 100);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& m : *rows)

@@ -9,10 +9,7 @@
 #include "switchboard/core/offload.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
-#include "switchboard/store/auth_data.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/teammates.hpp"
-#include "switchboard/store/teams.hpp"
+#include "switchboard/services/teammates.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -24,8 +21,7 @@ const std::set<std::string> forwarding = {"off", "phone"};
 
 asio::awaitable<response> list_teammates(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_teammates = [ws](store::database& db) { return tm::list(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(read_teammates));
+  auto rows = co_await services::list_teammates(ctx, ws);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& t : *rows) items.push_back(to_json(t));
@@ -86,17 +82,8 @@ asio::awaitable<response> create_teammate(api_context& ctx, request& req, const 
   t.physical_number = number;
   t.password_hash = *hash;
   t.created_at = now_text(ctx);
-  auto p = who;
   auto ip = req.remote;
-  auto insert_teammate = [t, p, ip](store::database& db) {
-    if (t.physical_number && store::numbers::find_active(db, *t.physical_number))
-      throw store::job_error("INVALID_INPUT", "physical_number is one of the business numbers, not a phone of your own");
-    auto id = tm::insert(db, t);
-    store::auth_data::audit(db, p.workspace_id, p.teammate_id, "teammate.created", "teammate", id,
-                            {{"role", t.role}}, ip, t.created_at);
-    return *tm::find(db, t.workspace_id, id);
-  };
-  auto created = co_await ctx.db.write(std::move(insert_teammate));
+  auto created = co_await services::create_teammate(ctx, who, t, ip);
   if (!created) co_return store_error(created.err(), "a teammate with this email exists");
   auto j = to_json(*created);
   if (!generated.empty()) j["initial_password"] = generated;  // shown once
@@ -165,9 +152,9 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req, const p
   if (auto e = require(who, self ? "me.update" : "teammates.manage")) co_return response::from(*e);
   auto in = read_body<patch_teammate_request>(req, ctx.default_country);
   if (!in) co_return response::from(in.err());
-  auto p = in->fields;
-  auto teams_user = in->teams_user;
-  if (teams_user)
+  services::teammate_change change{in->fields, in->teams_user};
+  auto& p = change.fields;
+  if (change.teams_user)
     if (auto e = require(who, "teammates.manage")) co_return response::from(*e);
   if (auto& role = in->role) {
     if (!auth::valid_role(*role))
@@ -179,29 +166,9 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req, const p
   }
   auto me = who;
   auto tid = *id;
-  auto at = now_text(ctx);
   auto ip = req.remote;
-  auto job = [me, tid, p, at, ip, teams_user](store::database& db) {
-    auto before = tm::find(db, me.workspace_id, tid);
-    if (!before) throw store::job_error("NOT_FOUND", "teammate not found");
-    // Nobody changes someone ranked above them; the last owner stays an owner.
-    if (tid != me.teammate_id && auth::role_rank(before->role) > auth::role_rank(me.role))
-      throw store::job_error("PERMISSION_DENIED", "you cannot change a teammate ranked above you");
-    if (p.role && before->role == "owner" && *p.role != "owner") {
-      if (tm::count_owners(db, me.workspace_id) <= 1) throw store::job_error("CONFLICT_STATE", "the last owner cannot be demoted");
-    }
-    // Loop guard: a teammate's own phone can never be one of our lines.
-    if (p.physical_number && *p.physical_number && store::numbers::find_active(db, **p.physical_number))
-      throw store::job_error("INVALID_INPUT", "physical_number is one of the business numbers, not a phone of your own");
-    tm::update(db, me.workspace_id, tid, p, at);
-    if (teams_user) store::teams::set_user(db, me.workspace_id, tid, *teams_user, at);
-    if (p.role && *p.role != before->role)
-      store::auth_data::audit(db, me.workspace_id, me.teammate_id, "teammate.role_changed",
-                              "teammate", tid, {{"from", before->role}, {"to", *p.role}}, ip, at);
-    return std::make_tuple(*tm::find(db, me.workspace_id, tid), store::teams::user_of(db, me.workspace_id, tid),
-                           before->role);
-  };
-  auto updated = co_await ctx.db.write(std::move(job));
+  // The rank and last-owner rules and the loop guard are checked inside the write.
+  auto updated = co_await services::update_teammate(ctx, me, tid, change, ip);
   if (!updated) co_return store_error(updated.err(), "this Teams user is linked to another teammate");
   auto& [after, teams_id, old_role] = *updated;
   // Issue 16 item 8: a lowered role closes the teammate's sockets (1008) so
@@ -224,8 +191,7 @@ asio::awaitable<response> patch_teammate(api_context& ctx, request& req, const p
 
 asio::awaitable<response> list_teams(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto read_teams = [ws](store::database& db) { return tm::list_teams(db, ws); };
-  auto rows = co_await ctx.db.read(std::move(read_teams));
+  auto rows = co_await services::list_teams(ctx, ws);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& t : *rows) items.push_back(to_json(t));
@@ -298,16 +264,7 @@ asio::awaitable<response> create_team(api_context& ctx, request& req, const prin
   auto n = in->name;
   bool round_robin = in->round_robin;
   auto members = in->member_ids;
-  auto at = now_text(ctx);
-  auto insert_team_job = [ws, n, round_robin, at, members](store::database& db) {
-    auto id = tm::insert_team(db, ws, n, round_robin, at);
-    for (auto m : members) {
-      if (!tm::find(db, ws, m)) throw store::job_error("INVALID_INPUT", "member_ids: no such teammate");
-      tm::add_member(db, ws, id, m);
-    }
-    return *tm::find_team(db, ws, id);
-  };
-  auto created = co_await ctx.db.write(std::move(insert_team_job));
+  auto created = co_await services::create_team(ctx, ws, n, round_robin, members);
   if (!created) co_return store_error(created.err(), "a team with this name exists");
   co_return response::json(201, to_json(*created));
 }
@@ -321,12 +278,7 @@ asio::awaitable<response> patch_team(api_context& ctx, request& req, const princ
   auto tid = *id;
   auto n = in->name;
   auto r = in->round_robin;
-  auto update_team_job = [ws, tid, n, r](store::database& db) {
-    if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
-    tm::update_team(db, ws, tid, n, r);
-    return *tm::find_team(db, ws, tid);
-  };
-  auto updated = co_await ctx.db.write(std::move(update_team_job));
+  auto updated = co_await services::update_team(ctx, ws, tid, n, r);
   if (!updated) co_return store_error(updated.err(), "a team with this name exists");
   co_return response::json(200, to_json(*updated));
 }
@@ -346,16 +298,7 @@ asio::awaitable<response> change_member(api_context& ctx, request& req, const pr
   auto ws = who.workspace_id;
   auto tid = *id;
   auto mid = *member;
-  auto change_membership = [ws, tid, mid, add](store::database& db) {
-    if (!tm::find_team(db, ws, tid)) throw store::job_error("NOT_FOUND", "team not found");
-    if (!tm::find(db, ws, mid)) throw store::job_error(add ? "INVALID_INPUT" : "NOT_FOUND", "no such teammate");
-    if (add)
-      tm::add_member(db, ws, tid, mid);
-    else
-      tm::remove_member(db, ws, tid, mid);
-    return *tm::find_team(db, ws, tid);
-  };
-  auto updated = co_await ctx.db.write(std::move(change_membership));
+  auto updated = co_await services::change_team_member(ctx, ws, tid, mid, add);
   if (!updated) co_return store_error(updated.err());
   co_return response::json(200, to_json(*updated));
 }

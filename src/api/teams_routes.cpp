@@ -15,21 +15,14 @@
 #include "switchboard/auth/permissions.hpp"
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/core/validate.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/routing.hpp"
-#include "switchboard/store/teammates.hpp"
-#include "switchboard/store/teams.hpp"
+#include "switchboard/services/teams_bot.hpp"
 #include "switchboard/teams/cards.hpp"
 #include "switchboard/teams/commands.hpp"
 #include "switchboard/teams/connector.hpp"
-#include "switchboard/teams/mirror.hpp"
 
 namespace switchboard::api {
 namespace {
 
-namespace conv = store::conversations;
-namespace nums = store::numbers;
 namespace tms = store::teams;
 
 // The route table's network pieces, made on first use on the io_context.
@@ -90,25 +83,8 @@ json answer_payload(const activity_info& a, const std::string& text) {
 asio::awaitable<void> answer(api_context& ctx, const activity_info& a, store::id_t ws,
                              const std::string& text) {
   auto payload = answer_payload(a, text);
-  auto at = now_text(ctx);
-  auto job = [ws, payload, at](store::unit_of_work& uow) {
-    uow.outbox().enqueue(ws, teams::reply_kind, payload, at);
-  };
-  auto r = co_await ctx.db.write(std::move(job));
-  if (!r) {
-    spdlog::warn("teams: could not queue an answer: {}", r.err().message);
-    co_return;
-  }
-  if (ctx.outbox_ready) ctx.outbox_ready();
-}
-
-// After a write that created or changed a thread item: the same events as the API's.
-void publish_item(api_context& ctx, const store::conversation& c, bool created,
-                  const store::message& m) {
-  ctx.hub.publish(c.workspace_id, "agents",
-                  created ? "conversation.created" : "conversation.updated", to_json(c));
-  ctx.hub.publish(c.workspace_id, "agents", "message.created", to_json(m));
-  if (ctx.outbox_ready) ctx.outbox_ready();
+  auto r = co_await services::queue_teams_answer(ctx, ws, payload);
+  if (!r) spdlog::warn("teams: could not queue an answer: {}", r.err().message);
 }
 
 // ---- in a conversation's thread ------------------------------------------------
@@ -127,27 +103,14 @@ asio::awaitable<void> thread_reply(api_context& ctx, const activity_info& a, con
     co_await answer(ctx, a, p.workspace_id, refusal);
     co_return;
   }
-  auto at = now_text(ctx);
   auto cid = th.conversation_id;
   auto base = answer_payload(a, "");
-  auto job = [p, cid, text, is_private, at, base](store::unit_of_work& uow) {
-    auto r = queue_reply(uow, p, cid, text, is_private, std::nullopt, at);
-    auto confirm = is_private ? std::string("Saved as a private note.")
-                              : "Sent to " + teams::customer_name(r.conversation) + " by " +
-                                    r.message.channel + ".";
-    auto payload = base;
-    payload["activity"] = teams::text_activity(confirm);
-    uow.outbox().enqueue(p.workspace_id, teams::reply_kind, payload, at);
-    return r;
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  // Queued with its confirmation in one write; agents hear the reply after the commit.
+  auto r = co_await services::reply_from_teams(ctx, p, cid, text, is_private, base);
   if (!r) {
     auto why = "Not sent: " + r.err().message + ".";
     co_await answer(ctx, a, p.workspace_id, why);
-    co_return;
   }
-  publish_reply(ctx, *r);
-  if (ctx.outbox_ready) ctx.outbox_ready();
 }
 
 // The card's "Call back" button: click-to-call, as POST /api/v1/conversations/{id}/call.
@@ -161,91 +124,32 @@ asio::awaitable<void> call_back(api_context& ctx, const activity_info& a, const 
     co_await answer(ctx, a, p.workspace_id, refusal);
     co_return;
   }
-  auto at = now_text(ctx);
   auto ws = p.workspace_id;
-  auto tid = p.teammate_id;
   auto id = *cid;
   auto base = answer_payload(a, "");
-  auto job = [ws, tid, id, at, base](store::unit_of_work& uow) {
-    auto item = queue_click_to_call(uow, ws, tid, id, at);
-    auto c = uow.conversations().find(ws, id);
-    auto payload = base;
-    payload["activity"] =
-        teams::text_activity("Calling your phone; answer it and you will be connected to " +
-                             teams::customer_name(*c) + ".");
-    uow.outbox().enqueue(ws, teams::reply_kind, payload, at);
-    return std::make_pair(*c, item);
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  auto r = co_await services::call_back_from_teams(ctx, p, id, base);
   if (!r) {
     auto why = "Cannot call: " + r.err().message + ".";
     co_await answer(ctx, a, ws, why);
-    co_return;
   }
-  publish_item(ctx, r->first, false, r->second);
 }
 
 // ---- commands ------------------------------------------------------------------
 
-// "me", an email or a name (whole or first name, when only one teammate has it).
-std::variant<store::id_t, std::string> find_member(store::unit_of_work& uow, const principal& p,
-                                                   const std::string& who) {
-  if (who == "me") return p.teammate_id;
-  auto low = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-  };
-  auto want = low(who);
-  std::vector<store::id_t> exact, first;
-  for (auto& t : uow.teammates().list(p.workspace_id)) {
-    if (low(t.email) == want || low(t.name) == want) exact.push_back(t.id);
-    auto space = t.name.find(' ');
-    if (low(t.name.substr(0, space)) == want) first.push_back(t.id);
-  }
-  if (exact.size() == 1) return exact.front();
-  if (exact.empty() && first.size() == 1) return first.front();
-  if (exact.empty() && first.empty()) return "No teammate is called " + who + ".";
-  return "More than one teammate matches " + who + "; use their email.";
-}
-
-std::string line_text(const nums::number_row& n) {
+std::string line_text(const store::numbers::number_row& n) {
   return carriers::format_display(n.number) + " (" + n.carrier + ")";
 }
 
 asio::awaitable<std::string> cmd_status(api_context& ctx, const principal& p) {
-  auto job = [p](store::unit_of_work& uow) {
-    auto me = uow.teammates().find(p.workspace_id, p.teammate_id);
-    std::string out =
-        "**" + (me ? me->name : p.name) + "**: " + (me ? me->availability : "unknown") + ".\n\n";
-    std::string lines;
-    for (auto& n : uow.numbers().list(p.workspace_id))
-      if (n.status == "active" && n.owner_teammate_id == p.teammate_id)
-        lines += (lines.empty() ? "" : ", ") + line_text(n);
-    out += "Numbers: " + (lines.empty() ? std::string("none") : lines) + ".\n\n";
-    auto link = uow.teams_links().channel_of(p.workspace_id, "teammate", p.teammate_id);
-    out +=
-        link ? "Your conversations are posted to a linked channel, one thread each."
-             : "No channel is linked: run link in the channel where your conversations should go.";
-    return out;
-  };
-  auto r = co_await ctx.db.read(std::move(job));
+  auto r = co_await services::teams_status(ctx, p);
   co_return r ? *r : "Status is not available right now.";
 }
 
 asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal& p,
                                               const std::string& availability) {
-  auto at = now_text(ctx);
-  auto job = [p, availability, at](store::unit_of_work& uow) {
-    store::teammates::patch patch;
-    patch.availability = availability;
-    uow.teammates().update(p.workspace_id, p.teammate_id, patch, at);
-    return *uow.teammates().find(p.workspace_id, p.teammate_id);
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  // Agents hear teammate.updated and presence after the commit.
+  auto r = co_await services::set_availability(ctx, p, availability);
   if (!r) co_return "Could not change your availability: " + r.err().message + ".";
-  ctx.hub.publish(p.workspace_id, "agents", "teammate.updated", to_json(*r));
-  ctx.hub.publish(p.workspace_id, "agents", "presence",
-                  {{"teammate_id", id_str(p.teammate_id)}, {"availability", availability}});
   co_return availability == "available" ? "You are available."
                                         : "You are away: callers reach your voicemail.";
 }
@@ -253,8 +157,7 @@ asio::awaitable<std::string> cmd_availability(api_context& ctx, const principal&
 asio::awaitable<std::string> cmd_provision(api_context& ctx, teams_link& link, const principal& p,
                                            const teams::command& c) {
   auto who = c.member;
-  auto find = [p, who](store::unit_of_work& uow) { return find_member(uow, p, who); };
-  auto member = co_await ctx.db.read(std::move(find));
+  auto member = co_await services::find_teams_member(ctx, p, who);
   if (!member) co_return "Could not look up " + who + ".";
   if (auto* why = std::get_if<std::string>(&*member)) co_return *why;
   provision_args args;
@@ -279,17 +182,7 @@ asio::awaitable<std::string> cmd_assign(api_context& ctx, const principal& p,
                                         const teams::command& c) {
   auto who = c.member;
   auto number = c.number;
-  auto job = [p, who, number](store::unit_of_work& uow) -> std::string {
-    auto member = find_member(uow, p, who);
-    if (auto* why = std::get_if<std::string>(&member)) return *why;
-    auto n = uow.numbers().find_active(number);
-    if (!n || n->workspace_id != p.workspace_id)
-      return carriers::format_display(number) + " is not one of our numbers.";
-    uow.numbers().set_owner(p.workspace_id, n->id, std::get<store::id_t>(member), std::nullopt);
-    return carriers::format_display(number) + " now belongs to " +
-           (who == "me" ? std::string("you") : who) + ".";
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  auto r = co_await services::assign_number_from_teams(ctx, p, who, number);
   co_return r ? *r : "Could not assign: " + r.err().message + ".";
 }
 
@@ -297,12 +190,7 @@ asio::awaitable<std::string> cmd_unprovision(api_context& ctx, teams_link& link,
                                              const teams::command& c) {
   auto ws = p.workspace_id;
   auto number = c.number;
-  auto look = [ws, number](store::unit_of_work& uow) -> std::optional<store::id_t> {
-    auto n = uow.numbers().find_active(number);
-    if (!n || n->workspace_id != ws) return std::nullopt;
-    return n->id;
-  };
-  auto id = co_await ctx.db.read(std::move(look));
+  auto id = co_await services::active_number_id(ctx, ws, number);
   if (!id || !*id) co_return carriers::format_display(number) + " is not one of our numbers.";
   auto ex = co_await asio::this_coro::executor;
   auto& client = link.get_client(ex);
@@ -318,35 +206,9 @@ asio::awaitable<std::string> cmd_voicemail(api_context& ctx, const principal& p,
                                            const teams::command& c) {
   auto number = c.number;
   auto greeting = c.text;
-  auto at = now_text(ctx);
-  auto job = [p, number, greeting, at](store::unit_of_work& uow) -> std::string {
-    auto n = uow.numbers().find_active(number);
-    if (!n || n->workspace_id != p.workspace_id)
-      return carriers::format_display(number) + " is not one of our numbers.";
-    std::string kind = n->owner_teammate_id ? "teammate" : n->owner_team_id ? "team" : "";
-    if (kind.empty())
-      return carriers::format_display(number) + " has no owner, so no voicemail of its own.";
-    auto owner = n->owner_teammate_id ? *n->owner_teammate_id : *n->owner_team_id;
-    if (greeting.empty()) {
-      auto s = uow.routing().settings_of(p.workspace_id, kind, owner);
-      return s.voicemail_greeting
-                 ? "Voicemail greeting of " + carriers::format_display(number) + ": " +
-                       *s.voicemail_greeting
-                 : carriers::format_display(number) + " uses the default voicemail greeting.";
-    }
-    // The same rule as PATCH …/routing: your own line, or an admin's.
-    auto needed = kind == "team"           ? "teams.manage"
-                  : owner == p.teammate_id ? "me.update"
-                                           : "teammates.manage";
-    if (require(p, needed))
-      return "You may not change the voicemail of " + carriers::format_display(number) + ".";
-    if (greeting.size() > 1000) return "A greeting is at most 1000 characters.";
-    store::routing::settings_patch patch;
-    patch.voicemail_greeting = greeting;
-    uow.routing().update_settings(p.workspace_id, kind, owner, patch, at);
-    return "Voicemail greeting of " + carriers::format_display(number) + " set.";
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  // Asked inside the write, once the line's owner is known.
+  std::function<bool(std::string_view)> may = [p](std::string_view permission) { return !require(p, permission); };
+  auto r = co_await services::voicemail_from_teams(ctx, p, may, number, greeting);
   co_return r ? *r : "Could not change the voicemail: " + r.err().message + ".";
 }
 
@@ -356,48 +218,10 @@ asio::awaitable<std::string> cmd_sms_or_call(api_context& ctx, const principal& 
   bool call = c.kind == teams::command_kind::call;
   auto dest = c.number;
   auto text = c.text;
-  auto at = now_text(ctx);
-  struct done {
-    store::conversation conversation;
-    bool created = false;
-    store::message item;
-    std::string answer;
-  };
-  auto public_url = ctx.carriers.public_url;
-  auto job = [p, call, dest, text, at, public_url](store::unit_of_work& uow) -> done {
-    std::optional<nums::number_row> line;
-    for (auto& n : uow.numbers().list(p.workspace_id))
-      if (n.status == "active" && n.owner_teammate_id == p.teammate_id && !line) line = n;
-    if (!line)
-      throw store::job_error("INVALID_INPUT",
-                             "you have no business number; an admin can provision one");
-    // Loop guard: never one of our lines, never a teammate's own phone.
-    if (uow.numbers().find_active(dest) || uow.numbers().is_physical_number(dest))
-      throw store::job_error("INVALID_INPUT",
-                             carriers::format_display(dest) + " is not a customer's number");
-    auto th = resolve_thread(uow, *line, dest, call ? "voice" : "sms", at);
-    done out;
-    out.created = th.created;
-    if (call) {
-      out.item = queue_click_to_call(uow, p.workspace_id, p.teammate_id, th.conversation_id, at);
-      out.conversation = *uow.conversations().find(p.workspace_id, th.conversation_id);
-      out.answer = "Calling your phone; answer it and you will be connected to " +
-                   teams::customer_name(out.conversation) + " from " +
-                   carriers::format_display(line->number) + ".";
-    } else {
-      auto r = queue_reply(uow, p, th.conversation_id, text, false, std::string("sms"), at);
-      teams::mirror_item(uow, r.message, public_url, at);
-      out.item = r.message;
-      out.conversation = r.conversation;
-      out.answer = "Texted " + teams::customer_name(out.conversation) + " from " +
-                   carriers::format_display(line->number) + ".";
-    }
-    return out;
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  // Agents hear the thread's item after the commit.
+  auto r = co_await services::sms_or_call_from_teams(ctx, p, call, dest, text);
   if (!r) co_return std::string(call ? "Cannot call: " : "Not sent: ") + r.err().message + ".";
-  publish_item(ctx, r->conversation, r->created, r->item);
-  co_return r->answer;
+  co_return *r;
 }
 
 asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, const principal& p,
@@ -407,33 +231,13 @@ asio::awaitable<std::string> cmd_link(api_context& ctx, const activity_info& a, 
               "posted.";
   if (!c.team.empty() && require(p, "teams.manage"))
     co_return "Only admins can link a team's channel.";
-  auto at = now_text(ctx);
   auto team = c.team;
-  auto info = a;
-  auto job = [p, team, info, at](store::unit_of_work& uow) -> std::string {
-    tms::channel_link l;
-    l.workspace_id = p.workspace_id;
-    l.owner_kind = "teammate";
-    l.owner_id = p.teammate_id;
-    std::string whose = "Your";
-    if (!team.empty()) {
-      std::optional<store::team> found;
-      for (auto& t : uow.teams().list(p.workspace_id))
-        if (trim(t.name) == team) found = t;
-      if (!found) return "No team is called " + team + ".";
-      l.owner_kind = "team";
-      l.owner_id = found->id;
-      whose = found->name + "'s";
-    }
-    l.service_url = info.service_url;
-    l.channel_id = info.channel_id;
-    l.team_id = info.team_id;
-    l.tenant_id = info.tenant_id;
-    l.linked_by = p.teammate_id;
-    uow.teams_links().link_channel(l, at);
-    return whose + " customer conversations will be posted here, one thread each.";
-  };
-  auto r = co_await ctx.db.write(std::move(job));
+  tms::channel_link where;
+  where.service_url = a.service_url;
+  where.channel_id = a.channel_id;
+  where.team_id = a.team_id;
+  where.tenant_id = a.tenant_id;
+  auto r = co_await services::link_teams_channel(ctx, p, team, where);
   co_return r ? *r : "Could not link this channel: " + r.err().message + ".";
 }
 
@@ -491,8 +295,7 @@ asio::awaitable<void> run_command(api_context& ctx, teams_link& link, const acti
 // A Teams user who is no teammate yet: say how to become one. Nothing else happens.
 asio::awaitable<void> answer_stranger(api_context& ctx, const activity_info& a) {
   auto tenant = a.tenant_id;
-  auto job = [tenant](store::unit_of_work& uow) { return uow.teams_links().workspace_for_tenant(tenant); };
-  auto ws = co_await ctx.db.read(std::move(job));
+  auto ws = co_await services::workspace_of_tenant(ctx, tenant);
   if (!ws || !*ws) co_return;
   auto text =
       "I don't know you yet, so I can't act for you. Ask an admin to link your Teams account to "
@@ -506,17 +309,7 @@ asio::awaitable<void> answer_stranger(api_context& ctx, const activity_info& a) 
 asio::awaitable<void> on_message(api_context& ctx, teams_link& link, const activity_info& a) {
   auto aad = a.aad_object_id;
   auto thread_id = a.conversation_id;
-  struct sender {
-    std::optional<store::teammate> teammate;
-    std::optional<tms::thread> thread;
-  };
-  auto look = [aad, thread_id](store::unit_of_work& uow) {
-    sender s;
-    if (!aad.empty()) s.teammate = uow.teams_links().teammate_by_user(aad);
-    if (!thread_id.empty()) s.thread = uow.teams_links().thread_by_teams_id(thread_id);
-    return s;
-  };
-  auto who = co_await ctx.db.read(std::move(look));
+  auto who = co_await services::teams_sender_of(ctx, aad, thread_id);
   if (!who) {
     spdlog::warn("teams: could not look up the sender: {}", who.err().message);
     co_return;

@@ -15,7 +15,7 @@
 #include "switchboard/services/inbound_message.hpp"
 #include "switchboard/services/message_status.hpp"
 #include "switchboard/services/voice_call.hpp"
-#include "switchboard/store/routing.hpp"
+#include "switchboard/services/line_routing.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -238,8 +238,7 @@ asio::awaitable<response> list_undeliverable(api_context& ctx, request& req, con
   auto ws = who.workspace_id;
   auto b = *before;
   int n = *limit;
-  auto job = [ws, b, n](store::database& db) { return store::routing::list_undeliverable(db, ws, b, n); };
-  auto rows = co_await ctx.db.read(std::move(job));
+  auto rows = co_await services::list_undeliverable(ctx, ws, b, n);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& u : *rows)

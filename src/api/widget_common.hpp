@@ -6,7 +6,6 @@
 
 #include "common.hpp"
 #include "switchboard/services/widget_chat.hpp"
-#include "switchboard/store/widget.hpp"
 
 namespace switchboard::api {
 
@@ -16,8 +15,6 @@ struct visitor : services::visitor_ref {
   std::optional<std::string> new_token, new_expires_at;
 };
 
-// Inside a store job: whether this session may read and write the conversation.
-using services::visitor_may_see;
 // The hub topic a visitor's sockets listen on (visitor_topic or anonymous_topic).
 std::string socket_topic(const visitor& v);
 

@@ -8,9 +8,8 @@
 #include "widget_common.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
-#include "switchboard/store/contacts.hpp"
-#include "switchboard/store/conversations.hpp"
-#include "switchboard/teams/mirror.hpp"
+#include "switchboard/services/widget_sessions.hpp"
+#include "switchboard/services/widget_settings.hpp"
 #include "switchboard/widget/identity.hpp"
 #include "switchboard/widget/origin.hpp"
 #include "switchboard/widget/token.hpp"
@@ -18,8 +17,8 @@
 
 namespace switchboard::api {
 
-namespace conv = store::conversations;
 namespace wstore = store::widget;
+using services::secrets_of;
 
 // Handlers mark an allowed browser Origin here (never a route parameter name:
 // templates only use {id}); the route wrapper turns it into CORS headers.
@@ -104,17 +103,6 @@ std::optional<id_t> id_value(const json& body, const char* field) {
   return std::nullopt;
 }
 
-bool valid_visitor_id(const std::string& v) {
-  return v.size() == 34 && v.starts_with("v_") &&
-         v.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
-}
-
-widget::identity_secrets secrets_of(const wstore::settings& s) {
-  widget::identity_secrets out{s.identity_secret, s.previous_secret, std::nullopt};
-  if (s.previous_secret_until) out.previous_until = parse_rfc3339(*s.previous_secret_until);
-  return out;
-}
-
 json public_settings(const wstore::settings& s, bool available) {
   return {{"color", s.color},         {"greeting", s.greeting},
           {"reply_time", s.reply_time}, {"office_hours", s.office_hours},
@@ -131,11 +119,7 @@ json visitor_conversation_json(const store::conversation& c) {
 
 // ---- sessions ---------------------------------------------------------------
 
-struct session_in {
-  id_t workspace_id = 0;
-  std::optional<std::string> visitor_id, external_id, email, name, user_hash;
-  bool has_user = false;
-};
+using session_in = services::visitor_session_request;
 
 result<session_in> parse_session(const json& body) {
   session_in in;
@@ -172,88 +156,15 @@ result<session_in> parse_session(const json& body) {
   return in;
 }
 
-struct session_out {
-  id_t contact_id = 0;  // 0: an anonymous visitor that has not written yet
-  std::string visitor_id;
-  std::optional<std::string> name, email;
-};
-
-// Finds the visitor inside the write job. An anonymous visitor gets no contact
-// here (issue 16 item 12): its first message creates one. A verified user's
-// contact is found or created now, as user_hash vouches for it.
-session_out resolve_visitor(store::unit_of_work& uow, const session_in& in, bool verified, const std::string& at) {
-  auto ws = in.workspace_id;
-  session_out out;
-  id_t contact = 0;  // 0: none (a plain id: GCC 12 misreads an optional here as uninitialised)
-  bool known = false;
-  if (in.visitor_id && valid_visitor_id(*in.visitor_id)) {
-    contact = uow.widget().contact_of_visitor(ws, *in.visitor_id).value_or(0);
-    // A visitor id of a verified user is reused only by that same verified user:
-    // a shared computer must not hand one user's history to the next.
-    if (contact) {
-      auto ext = uow.widget().external_id_of(ws, contact);
-      if (ext && !(verified && in.external_id == *ext)) contact = 0;
-      known = contact != 0;
-    } else {
-      known = uow.widget().visitor_known(ws, *in.visitor_id);
-    }
-  }
-  out.visitor_id = known ? *in.visitor_id : "v_" + random_hex(16);
-  if (verified) {
-    // Only the external id is covered by user_hash: merging on the email that comes with it
-    // would let any signed-in user claim another contact's history by naming their email.
-    id_t target = uow.contacts().find_by_identity(ws, "external", *in.external_id).value_or(0);
-    if (target && contact && target != contact) {
-      uow.widget().move_visitor_rows(ws, target, contact);
-      uow.contacts().merge(ws, target, contact, at);
-      contact = target;
-    } else if (target && !contact) {
-      contact = target;
-      uow.widget().add_visitor_identity(ws, contact, out.visitor_id, at);
-    } else if (!contact) {
-      auto pending = uow.widget().pending_profile(ws, out.visitor_id);
-      contact = uow.widget().create_visitor(ws, out.visitor_id, in.name ? in.name : pending.first, at);
-      if (!in.email && pending.second && !uow.contacts().find_by_identity(ws, "email", *pending.second))
-        uow.widget().set_unverified_profile(ws, contact, std::nullopt, pending.second, at);
-    }
-    uow.widget().adopt_visitor_rows(ws, out.visitor_id, contact);
-    store::contacts::patch p;
-    if (!uow.widget().external_id_of(ws, contact)) p.external_id = in.external_id;
-    if (in.email && !uow.contacts().find_by_identity(ws, "email", *in.email)) p.email = in.email;
-    if (in.name) p.name = in.name;
-    uow.contacts().update(ws, contact, p, at);
-  } else if (contact) {
-    if (in.name || in.email) uow.widget().set_unverified_profile(ws, contact, in.name, in.email, at);
-  } else {
-    // No contact yet: what the visitor says about itself waits on its session.
-    auto pending = uow.widget().pending_profile(ws, out.visitor_id);
-    out.name = in.name ? in.name : pending.first;
-    out.email = in.email ? in.email : pending.second;
-    return out;
-  }
-  out.contact_id = contact;
-  if (auto c = uow.contacts().find(ws, contact)) {
-    out.name = c->name;
-    out.email = c->email;
-  }
-  return out;
-}
-
 asio::awaitable<response> create_session(api_context& ctx, request& req) {
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto in = parse_session(*body);
   if (!in) co_return response::from(in.err());
   auto ws = in->workspace_id;
-  auto read_widget_settings = [ws](store::unit_of_work& uow) {
-    std::pair<std::optional<wstore::settings>, std::vector<id_t>> out;
-    out.first = uow.widget().get_settings(ws);
-    if (out.first) out.second = uow.widget().available_teammates(ws);
-    return out;
-  };
-  auto found = co_await ctx.db.read(std::move(read_widget_settings));
+  auto found = co_await services::widget_setup_of(ctx, ws);
   if (!found) co_return store_error(found.err());
-  auto& settings = found->first;
+  auto& settings = found->settings;
   // An unknown workspace and a refused origin look alike to a probing page.
   if (!settings || !origin_permitted(ctx, req, settings->allowed_origins))
     co_return response::error(403, "NOT_AUTHORIZED", "this site may not use the widget of this workspace");
@@ -270,25 +181,11 @@ asio::awaitable<response> create_session(api_context& ctx, request& req) {
   auto expires = format_rfc3339(token.expires_at);
   auto origin = req.headers.get("Origin") ? std::optional<std::string>(*req.headers.get("Origin")) : std::nullopt;
   auto input = *in;
-  auto hash = token.hash;
-  auto open_visitor_session = [input, verified, at, expires, hash, origin](store::unit_of_work& uow) {
-    auto out = resolve_visitor(uow, input, verified, at);
-    wstore::session s;
-    s.workspace_id = input.workspace_id;
-    s.contact_id = out.contact_id;
-    s.visitor_id = out.visitor_id;
-    s.verified = verified;
-    s.created_at = at;
-    s.expires_at = expires;
-    s.name = out.name;
-    s.email = out.email;
-    uow.widget().insert_session(s, hash, origin);
-    return out;
-  };
-  auto out = co_await ctx.db.write(std::move(open_visitor_session));
+  services::new_visitor_session session{verified, at, expires, token.hash, origin};
+  auto out = co_await services::open_visitor_session(ctx, input, session);
   if (!out) co_return store_error(out.err());
   bool available = false;
-  for (auto id : found->second) available = available || ctx.online.count(id);
+  for (auto id : found->available_teammates) available = available || ctx.online.count(id);
   co_return response::json(200, {{"token", token.token},
                                  {"expires_at", expires},
                                  {"visitor",
@@ -305,9 +202,7 @@ asio::awaitable<response> revoke_session(api_context& ctx, request& req) {
   if (!v) co_return response::from(v.err());
   auto ws = v->workspace_id;
   auto sid = v->session_id;
-  auto at = now_text(ctx);
-  auto job = [ws, sid, at](store::unit_of_work& uow) { uow.widget().revoke_session(ws, sid, at); };
-  auto w = co_await ctx.db.write(std::move(job));
+  auto w = co_await services::revoke_visitor_session(ctx, ws, sid);
   if (!w) co_return store_error(w.err());
   // The session's sockets end with it (issue 16 item 8).
   ctx.sockets.revoke_credential(ws, "widget:" + id_str(sid), "widget session ended");
@@ -327,18 +222,9 @@ response with_token(response r, const visitor& v) {
 asio::awaitable<response> list_conversations(api_context& ctx, request& req) {
   auto v = co_await authenticate_visitor(ctx, req, false);
   if (!v) co_return response::from(v.err());
-  auto who = *v;
-  auto job = [who](store::unit_of_work& uow) {
-    auto ws = who.workspace_id;
-    std::vector<store::conversation> out;
-    // Verified: the contact's history. Unverified: only what this visitor id started (issue 16 item 10).
-    auto ids = who.verified && who.contact_id ? uow.widget().conversations_of(ws, who.contact_id, 50)
-                                              : uow.widget().conversations_started_by(ws, who.visitor_id, 50);
-    for (auto id : ids)
-      if (auto c = uow.conversations().find(ws, id)) out.push_back(*c);
-    return out;
-  };
-  auto rows = co_await ctx.db.read(std::move(job));
+  // Verified: the contact's history. Unverified: only what this visitor id started (issue 16 item 10).
+  services::visitor_ref who = *v;
+  auto rows = co_await services::visitor_conversations(ctx, who);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
   for (auto& c : *rows) items.push_back(visitor_conversation_json(c));
@@ -375,17 +261,11 @@ asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) 
   auto q = parse_page(req);
   if (!q) co_return response::from(q.err());
   auto after = q->after;
-  auto who = *v;
+  services::visitor_ref who = *v;
   auto cid = *id;
   int n = q->limit;
-  auto job = [who, cid, after, n](store::unit_of_work& uow) {
-    std::optional<std::vector<store::message>> out;
-    auto c = uow.conversations().find(who.workspace_id, cid);
-    // Another visitor's conversation is simply not found.
-    if (c && visitor_may_see(uow, who, *c)) out = uow.messages().thread(who.workspace_id, cid, after, n, false);
-    return out;
-  };
-  auto rows = co_await ctx.db.read(std::move(job));
+  // Another visitor's conversation is simply not found.
+  auto rows = co_await services::visitor_thread(ctx, who, cid, after, n);
   if (!rows) co_return store_error(rows.err());
   if (!*rows) co_return response::error(404, "NOT_FOUND", "conversation not found");
   json items = json::array();
@@ -411,23 +291,12 @@ asio::awaitable<response> track_event(api_context& ctx, request& req) {
     if (props.dump().size() > 4096) co_return response::error(400, "INVALID_INPUT", "props is larger than 4096 bytes");
   }
   if (auto r = visitor_limited(ctx, *v)) co_return *r;
-  auto ws = v->workspace_id;
-  auto contact = v->contact_id;
-  auto vid = v->visitor_id;
+  services::visitor_ref who = *v;
   auto n = trim(**name);
   auto at = now_text(ctx);
-  // Without a contact yet the event waits on the visitor id (no contact per page view).
-  auto job = [ws, contact, vid, n, props, at](store::unit_of_work& uow) {
-    uow.widget().insert_event(ws, contact, vid, n, props, at);
-  };
-  auto w = co_await ctx.db.write(std::move(job));
+  // Without a contact yet the event waits on the visitor id (no contact per page view); agents hear it.
+  auto w = co_await services::track_visitor_event(ctx, who, n, props, at);
   if (!w) co_return store_error(w.err());
-  ctx.hub.publish(ws, "agents", "visitor.event",
-                  {{"contact_id", contact ? json(id_str(contact)) : json(nullptr)},
-                   {"visitor_id", vid},
-                   {"name", n},
-                   {"props", props},
-                   {"created_at", at}});
   co_return with_token(response::json(201, {{"name", n}, {"props", props}, {"created_at", at}}), *v);
 }
 
@@ -442,8 +311,7 @@ asio::awaitable<response> preflight(api_context& ctx, request& req) {
     r.headers.add("Allow", "GET, POST, DELETE, OPTIONS");
     co_return r;
   }
-  auto job = [](store::unit_of_work& uow) { return uow.widget().all_allowed_origins(); };
-  auto lists = co_await ctx.db.read(std::move(job));
+  auto lists = co_await services::all_allowed_origins(ctx);
   if (!lists) co_return store_error(lists.err());
   if (!origin_permitted(ctx, req, *lists))
     co_return response::error(403, "NOT_AUTHORIZED", "this origin may not use the widget");
@@ -492,8 +360,7 @@ json settings_json(api_context& ctx, const wstore::settings& s) {
 
 asio::awaitable<response> get_settings(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto job = [ws](store::unit_of_work& uow) { return uow.widget().get_settings(ws); };
-  auto s = co_await ctx.db.read(std::move(job));
+  auto s = co_await services::widget_settings_of(ctx, ws);
   if (!s) co_return store_error(s.err());
   if (!*s) co_return response::error(404, "NOT_FOUND", "workspace not found");
   co_return response::json(200, settings_json(ctx, **s));
@@ -546,49 +413,26 @@ struct widget_settings_request {
 asio::awaitable<response> patch_settings(api_context& ctx, request& req, const principal& who) {
   auto in = read_body<widget_settings_request>(req);
   if (!in) co_return response::from(in.err());
-  auto origins = in->allowed_origins;
-  auto texts = in->texts;
+  auto& texts = in->texts;
+  services::widget_settings_change change;
+  change.allowed_origins = in->allowed_origins;
+  change.color = texts.at("color");
+  change.greeting = texts.at("greeting");
+  change.reply_time = texts.at("reply_time");
+  change.office_hours = texts.at("office_hours");
+  change.identity_mode = texts.at("identity_mode");
   auto ws = who.workspace_id;
-  auto at = now_text(ctx);
-  auto job = [ws, origins, texts, at](store::unit_of_work& uow) {
-    auto s = uow.widget().get_settings(ws);
-    if (!s) throw store::job_error("NOT_FOUND", "workspace not found");
-    if (origins) s->allowed_origins = *origins;
-    auto get = [&](const char* k) { return texts.at(k); };
-    if (auto v = get("color")) s->color = *v;
-    if (auto v = get("greeting")) s->greeting = *v;
-    if (auto v = get("reply_time")) s->reply_time = *v;
-    if (auto v = get("office_hours")) s->office_hours = *v;
-    if (auto v = get("identity_mode")) {
-      if (*v != "off" && s->identity_secret.empty())
-        throw store::job_error("INVALID_INPUT", "create an identity secret before turning verification on");
-      s->identity_mode = *v;
-    }
-    uow.widget().save_settings(*s, at);
-    return *s;
-  };
-  auto s = co_await ctx.db.write(std::move(job));
+  // Turning verification on before a secret exists is refused inside the write.
+  auto s = co_await services::update_widget_settings(ctx, ws, change);
   if (!s) co_return store_error(s.err());
   co_return response::json(200, settings_json(ctx, *s));
 }
 
 asio::awaitable<response> rotate_secret(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;
-  auto now = ctx.now();
-  auto at = format_rfc3339(now);
   auto grace = ctx.widget.secret_grace;
   auto fresh = random_hex(32);
-  auto job = [ws, now, at, grace, fresh](store::unit_of_work& uow) {
-    auto s = uow.widget().get_settings(ws);
-    if (!s) throw store::job_error("NOT_FOUND", "workspace not found");
-    auto r = widget::rotate(secrets_of(*s), fresh, now, grace);
-    s->identity_secret = r.current;
-    s->previous_secret = r.previous;
-    s->previous_secret_until = r.previous_until ? std::optional(format_rfc3339(*r.previous_until)) : std::nullopt;
-    uow.widget().save_settings(*s, at);
-    return *s;
-  };
-  auto s = co_await ctx.db.write(std::move(job));
+  auto s = co_await services::rotate_widget_secret(ctx, ws, fresh, grace);
   if (!s) co_return store_error(s.err());
   // Shown once: later reads only say that a secret is set.
   auto j = settings_json(ctx, *s);
@@ -605,21 +449,14 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
   std::vector<std::string> any_lists;
   if (widget::looks_like_token(token)) {
     auto hash = widget::hash_token(token);
-    auto job = [hash](store::unit_of_work& uow) {
-      std::pair<std::optional<wstore::session>, std::optional<wstore::settings>> out;
-      out.first = uow.widget().find_session(hash);
-      if (out.first) out.second = uow.widget().get_settings(out.first->workspace_id);
-      return out;
-    };
-    auto found = co_await ctx.db.read(std::move(job));
+    auto found = co_await services::find_visitor_session(ctx, hash);
     if (!found) co_return error{"INTERNAL", "token lookup failed"};
-    s = found->first;
-    settings = found->second;
+    s = found->session;
+    settings = found->settings;
   }
   if (!s || !settings) {
     // Unknown token: answer readably to a page any workspace allows, so it starts a new session.
-    auto job = [](store::unit_of_work& uow) { return uow.widget().all_allowed_origins(); };
-    auto lists = co_await ctx.db.read(std::move(job));
+    auto lists = co_await services::all_allowed_origins(ctx);
     if (lists && origin_permitted(ctx, req, *lists)) mark_cors(req);
     co_return error{"NOT_AUTHENTICATED", "a valid widget token (Bearer wst_…) is required"};
   }
@@ -649,9 +486,8 @@ asio::awaitable<result<visitor>> authenticate_visitor(api_context& ctx, request&
     ns.created_at = format_rfc3339(now);
     ns.expires_at = format_rfc3339(fresh.expires_at);
     auto hash = fresh.hash;
-    auto job = [ns, hash](store::unit_of_work& uow) { return uow.widget().insert_session(ns, hash, std::nullopt); };
     // The old token stays valid until it expires: requests already in flight keep working.
-    if (auto w = co_await ctx.db.write(std::move(job))) {
+    if (auto w = co_await services::refresh_visitor_session(ctx, ns, hash)) {
       v.new_token = fresh.token;
       v.new_expires_at = ns.expires_at;
     }

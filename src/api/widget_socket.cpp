@@ -14,7 +14,6 @@
 #include "socket_frames.hpp"
 #include "widget_common.hpp"
 #include "switchboard/http/websocket.hpp"
-#include "switchboard/store/conversations.hpp"
 
 namespace switchboard::api {
 namespace {
@@ -24,12 +23,8 @@ void visitor_typing(api_context& ctx, const visitor& v, asio::any_io_executor ex
   asio::co_spawn(
       ex,
       [&ctx, v, ws, cid, typing]() -> asio::awaitable<void> {
-        auto job = [v, ws, cid](store::unit_of_work& uow) {
-          auto c = uow.conversations().find(ws, cid);
-          if (c && !visitor_may_see(uow, v, *c)) c.reset();
-          return c;
-        };
-        auto c = co_await ctx.db.read(std::move(job));
+        services::visitor_ref who = v;
+        auto c = co_await services::visible_conversation(ctx, who, cid);
         // Only the visitor's own conversation: another id is silently ignored.
         if (!c || !*c) co_return;
         ctx.hub.publish(ws, "agents", "typing",

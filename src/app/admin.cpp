@@ -11,7 +11,7 @@
 #include "switchboard/auth/password.hpp"
 #include "switchboard/auth/permissions.hpp"
 #include "switchboard/carriers/phone.hpp"
-#include "switchboard/store/workspaces.hpp"
+#include "switchboard/store/repositories.hpp"
 #include "switchboard/carriers/rest.hpp"
 #include "switchboard/carriers/rest_client.hpp"
 #include "switchboard/core/clock.hpp"
@@ -19,8 +19,6 @@
 #include "switchboard/core/validate.hpp"
 #include "switchboard/http/client.hpp"
 #include "switchboard/http/outbound.hpp"
-#include "switchboard/store/numbers.hpp"
-#include "switchboard/store/teammates.hpp"
 
 namespace switchboard::app {
 namespace {
@@ -31,18 +29,18 @@ int fail(const std::string& message) {
 }
 
 // The workspace an operator command acts on: the first one (created at first start).
-std::optional<store::id_t> first_workspace(store::database& db) { return store::workspaces::first(db); }
+std::optional<store::id_t> first_workspace(store::unit_of_work& uow) { return uow.workspaces().first(); }
 
 // The teammate (by email) or team (by name) given on the command line, inside a job.
-void resolve_owner(store::database& d, store::id_t ws, const admin_args& a,
+void resolve_owner(store::unit_of_work& uow, store::id_t ws, const admin_args& a,
                    store::numbers::number_row& n) {
   if (!a.owner.empty()) {
-    auto t = store::teammates::find_by_email(d, normalize_email(a.owner).value_or(a.owner));
+    auto t = uow.teammates().find_by_email(normalize_email(a.owner).value_or(a.owner));
     if (!t || t->workspace_id != ws) throw store::job_error("NOT_FOUND", "no teammate " + a.owner);
     n.owner_teammate_id = t->id;
   }
   if (!a.team.empty()) {
-    for (auto& team : store::teammates::list_teams(d, ws))
+    for (auto& team : uow.teams().list(ws))
       if (team.name == a.team) n.owner_team_id = team.id;
     if (!n.owner_team_id) throw store::job_error("NOT_FOUND", "--team: no team " + a.team);
   }
@@ -99,12 +97,12 @@ int provision_number(const config& cfg, store::store& db, const admin_args& a,
   n.capabilities = nlohmann::json::array({"sms", "voice"});
   n.created_at = now;
   // Owner and workspace first: nothing is bought for a typo.
-  auto pre = db.read_sync([&](store::database& d) -> std::optional<std::string> {
-    auto ws = first_workspace(d);
+  auto pre = db.read_sync([&](store::unit_of_work& uow) -> std::optional<std::string> {
+    auto ws = first_workspace(uow);
     if (!ws) return "no workspace yet: run `switchboard serve` once";
     n.workspace_id = *ws;
     try {
-      resolve_owner(d, *ws, a, n);
+      resolve_owner(uow, *ws, a, n);
     } catch (const store::job_error& e) {
       return std::string(e.what());
     }
@@ -116,14 +114,14 @@ int provision_number(const config& cfg, store::store& db, const admin_args& a,
   rest::webhooks hooks;
   if (carrier == "sandbox") {
     if (!cfg.sandbox_enabled) return fail("the sandbox carrier is disabled");
-    auto w = db.write_sync([&](store::database& d) {
-      auto pool = store::numbers::sandbox_available(d, a.area_code, 1);
+    auto w = db.write_sync([&](store::unit_of_work& uow) {
+      auto pool = uow.numbers().sandbox_available(a.area_code, 1);
       if (pool.empty())
         throw store::job_error("CONFLICT",
                                "the sandbox has no free number in area code " + a.area_code);
       n.number = pool.front();
       n.carrier_sid = "PN" + random_hex(16);
-      n.id = store::numbers::insert(d, n);
+      n.id = uow.numbers().insert(n);
     });
     if (!w) return fail(w.err().message);
   } else {
@@ -151,7 +149,7 @@ int provision_number(const config& cfg, store::store& db, const admin_args& a,
     n.number = normalized ? *normalized : bought->number;
     n.carrier_sid = bought->sid;
     if (!bought->capabilities.empty()) n.capabilities = bought->capabilities;
-    auto w = db.write_sync([&](store::database& d) { n.id = store::numbers::insert(d, n); });
+    auto w = db.write_sync([&](store::unit_of_work& uow) { n.id = uow.numbers().insert(n); });
     if (!w) {
       // Paid for at the carrier but unknown here: say what is needed to fix it.
       std::fprintf(stderr,
@@ -178,9 +176,9 @@ int provision_number(const config& cfg, store::store& db, const admin_args& a,
 int release_number(const config& cfg, store::store& db, const admin_args& a) {
   auto number = carriers::normalize_e164(a.number, cfg.default_country);
   if (!number) return fail("NUMBER: " + number.err().message);
-  auto row = db.read_sync([&](store::database& d) -> std::optional<store::numbers::number_row> {
-    auto ws = first_workspace(d);
-    auto n = store::numbers::find_active(d, *number);
+  auto row = db.read_sync([&](store::unit_of_work& uow) -> std::optional<store::numbers::number_row> {
+    auto ws = first_workspace(uow);
+    auto n = uow.numbers().find_active(*number);
     if (!ws || !n || n->workspace_id != *ws) return std::nullopt;
     return n;
   });
@@ -202,7 +200,7 @@ int release_number(const config& cfg, store::store& db, const admin_args& a) {
     if (!released) return fail(released.err().message);
   }
   auto w =
-      db.write_sync([&](store::database& d) { store::numbers::release(d, n.workspace_id, n.id); });
+      db.write_sync([&](store::unit_of_work& uow) { uow.numbers().release(n.workspace_id, n.id); });
   if (!w) {
     if (at_carrier)
       std::fprintf(
@@ -229,9 +227,9 @@ int run_admin(const config& cfg, const admin_args& a) {
   auto now = now_rfc3339();
 
   if (a.command == "list-users") {
-    auto rows = db.read_sync([](store::database& d) {
+    auto rows = db.read_sync([](store::unit_of_work& uow) {
       std::vector<store::teammate> out;
-      if (auto ws = first_workspace(d)) out = store::teammates::list(d, *ws);
+      if (auto ws = first_workspace(uow)) out = uow.teammates().list(*ws);
       return out;
     });
     if (!rows) return fail(rows.err().message);
@@ -242,9 +240,9 @@ int run_admin(const config& cfg, const admin_args& a) {
     return 0;
   }
   if (a.command == "list-numbers") {
-    auto rows = db.read_sync([](store::database& d) {
+    auto rows = db.read_sync([](store::unit_of_work& uow) {
       std::vector<store::numbers::number_row> out;
-      if (auto ws = first_workspace(d)) out = store::numbers::list(d, *ws);
+      if (auto ws = first_workspace(uow)) out = uow.numbers().list(*ws);
       return out;
     });
     if (!rows) return fail(rows.err().message);
@@ -272,11 +270,11 @@ int run_admin(const config& cfg, const admin_args& a) {
     t.password_hash = auth::hash_password(password);
     t.created_at = now;
     store::id_t id = 0;
-    auto w = db.write_sync([&](store::database& d) {
-      auto ws = first_workspace(d);
+    auto w = db.write_sync([&](store::unit_of_work& uow) {
+      auto ws = first_workspace(uow);
       if (!ws) throw store::job_error("NOT_FOUND", "no workspace yet: run `switchboard serve` once");
       t.workspace_id = *ws;
-      id = store::teammates::insert(d, t);
+      id = uow.teammates().insert(t);
     });
     if (!w) return fail(w.err().code == "CONFLICT" ? "a teammate with this email exists" : w.err().message);
     std::printf("created teammate %lld %s (%s)\n", static_cast<long long>(id), t.email.c_str(), t.role.c_str());
@@ -288,14 +286,14 @@ int run_admin(const config& cfg, const admin_args& a) {
     auto phone = carriers::normalize_e164(a.phone, cfg.default_country);
     if (!email) return fail("--email: not a valid address");
     if (!phone) return fail("--phone: " + phone.err().message);
-    auto w = db.write_sync([&](store::database& d) {
-      auto t = store::teammates::find_by_email(d, *email);
+    auto w = db.write_sync([&](store::unit_of_work& uow) {
+      auto t = uow.teammates().find_by_email(*email);
       if (!t) throw store::job_error("NOT_FOUND", "no teammate " + *email);
-      if (store::numbers::find_active(d, *phone))
+      if (uow.numbers().find_active(*phone))
         throw store::job_error("CONFLICT", "this is a business number; a physical phone cannot be one");
       store::teammates::patch p;
       p.physical_number = std::optional<std::string>(*phone);
-      store::teammates::update(d, t->workspace_id, t->id, p, now);
+      uow.teammates().update(t->workspace_id, t->id, p, now);
     });
     if (!w) return fail(w.err().message);
     std::printf("%s now rings %s\n", email->c_str(), phone->c_str());
@@ -307,8 +305,8 @@ int run_admin(const config& cfg, const admin_args& a) {
     if (a.carrier != "sandbox" && a.carrier != "twilio" && a.carrier != "signalwire")
       return fail("--carrier must be sandbox, twilio or signalwire");
     store::id_t id = 0;
-    auto w = db.write_sync([&](store::database& d) {
-      auto ws = first_workspace(d);
+    auto w = db.write_sync([&](store::unit_of_work& uow) {
+      auto ws = first_workspace(uow);
       if (!ws) throw store::job_error("NOT_FOUND", "no workspace yet: run `switchboard serve` once");
       store::numbers::number_row n;
       n.workspace_id = *ws;
@@ -316,10 +314,10 @@ int run_admin(const config& cfg, const admin_args& a) {
       n.carrier = a.carrier;
       n.capabilities = nlohmann::json::array({"sms", "voice"});
       n.created_at = now;
-      resolve_owner(d, *ws, a, n);
-      if (store::numbers::is_physical_number(d, n.number))
+      resolve_owner(uow, *ws, a, n);
+      if (uow.numbers().is_physical_number(n.number))
         throw store::job_error("CONFLICT", "this is a teammate's physical phone");
-      id = store::numbers::insert(d, n);
+      id = uow.numbers().insert(n);
     });
     if (!w) return fail(w.err().code == "CONFLICT" && w.err().message.find("physical") == std::string::npos
                             ? "this number is already in use"

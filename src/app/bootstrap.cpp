@@ -3,12 +3,12 @@
 #include "switchboard/auth/password.hpp"
 #include "switchboard/core/clock.hpp"
 #include "switchboard/core/random.hpp"
-#include "switchboard/store/workspaces.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::app {
 
 result<bootstrap_report> ensure_bootstrap(store::store& db, const bootstrap_config& cfg) {
-  auto count = db.read_sync([](store::database& d) { return store::workspaces::count(d); });
+  auto count = db.read_sync([](store::unit_of_work& uow) { return uow.workspaces().count(); });
   if (!count) return count.err();
   bootstrap_report report;
   if (*count > 0) return report;
@@ -22,9 +22,9 @@ result<bootstrap_report> ensure_bootstrap(store::store& db, const bootstrap_conf
     report.admin_password = password;
   }
   std::string hash = auth::hash_password(password);
-  auto written = db.write_sync([&](store::database& d) {
+  auto written = db.write_sync([&](store::unit_of_work& uow) {
     // Re-checked inside the write: two starts racing on one file create one workspace.
-    store::workspaces::create_with_owner(d, cfg.workspace_name, cfg.admin_email, "Admin", hash, now_rfc3339());
+    uow.workspaces().create_with_owner(cfg.workspace_name, cfg.admin_email, "Admin", hash, now_rfc3339());
   });
   if (!written) return written.err();
   return report;

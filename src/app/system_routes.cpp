@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "switchboard/app/app.hpp"
-#include "switchboard/store/workspaces.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::app {
 
@@ -15,7 +15,7 @@ void add_system_routes(http::router& routes, app& a) {
 
   routes.add("GET", "/readyz", [&a](http::request&) -> boost::asio::awaitable<http::response> {
     if (a.stopping()) co_return http::response::json(503, {{"status", "stopping"}});
-    auto r = co_await a.db().read([](store::database& db) { return store::workspaces::answers(db); });
+    auto r = co_await a.db().read([](store::unit_of_work& uow) { return uow.workspaces().answers(); });
     if (!r || !*r) co_return http::response::json(503, {{"status", "store unavailable"}});
     co_return http::response::json(200, {{"status", "ready"}});
   });

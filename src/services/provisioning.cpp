@@ -44,6 +44,11 @@ std::string carrier_name(const std::string& c) {
 // The carrier refused (502, with its code and message) or could not be reached (503).
 }  // namespace
 
+asio::awaitable<result<std::vector<nums::number_row>>> list_numbers(context& ctx, id_t ws) {
+  auto job = [ws](store::unit_of_work& uow) { return uow.numbers().list(ws); };
+  co_return co_await ctx.db.read(std::move(job));
+}
+
 bool valid_carrier(const std::string& c) {
   return c == "sandbox" || c == "twilio" || c == "signalwire";
 }

@@ -1,6 +1,7 @@
 #include "switchboard/services/visitors.hpp"
 
 #include "switchboard/services/wire.hpp"
+#include "switchboard/store/repositories.hpp"
 
 namespace switchboard::services {
 
@@ -17,6 +18,16 @@ void publish_to_visitors(context& ctx, store::id_t ws, store::id_t contact_id, c
   if (!starter) return;
   topic = anonymous_topic(*starter);
   if (ctx.hub.has_subscribers(ws, topic)) ctx.hub.publish(ws, topic, type, data, how);
+}
+
+boost::asio::awaitable<result<std::optional<visitor_audience>>> audience_of(context& ctx, store::id_t ws,
+                                                                            store::id_t cid) {
+  auto job = [ws, cid](store::unit_of_work& uow) {
+    std::optional<visitor_audience> out;
+    if (auto c = uow.conversations().find(ws, cid)) out = visitor_audience{c->contact_id, uow.widget().starter_of(ws, cid)};
+    return out;
+  };
+  co_return co_await ctx.db.read(std::move(job));
 }
 
 json visitor_message_json(const store::message& m) {

@@ -81,4 +81,59 @@ boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, 
   co_return std::move(*p);
 }
 
+boost::asio::awaitable<result<std::vector<store::conversation>>> visitor_conversations(context& ctx, visitor_ref v) {
+  auto job = [v](store::unit_of_work& uow) {
+    auto ws = v.workspace_id;
+    std::vector<store::conversation> out;
+    // Verified: the contact's history. Unverified: only what this visitor id started (issue 16 item 10).
+    auto ids = v.verified && v.contact_id ? uow.widget().conversations_of(ws, v.contact_id, 50)
+                                          : uow.widget().conversations_started_by(ws, v.visitor_id, 50);
+    for (auto id : ids)
+      if (auto c = uow.conversations().find(ws, id)) out.push_back(*c);
+    return out;
+  };
+  co_return co_await ctx.db.read(std::move(job));
+}
+
+boost::asio::awaitable<result<std::optional<store::conversation>>> visible_conversation(context& ctx, visitor_ref v,
+                                                                                        store::id_t cid) {
+  auto job = [v, cid](store::unit_of_work& uow) {
+    auto c = uow.conversations().find(v.workspace_id, cid);
+    if (c && !visitor_may_see(uow, v, *c)) c.reset();
+    return c;
+  };
+  co_return co_await ctx.db.read(std::move(job));
+}
+
+boost::asio::awaitable<result<std::optional<std::vector<store::message>>>> visitor_thread(
+    context& ctx, visitor_ref v, store::id_t cid, std::optional<store::id_t> after, int limit) {
+  auto job = [v, cid, after, limit](store::unit_of_work& uow) {
+    std::optional<std::vector<store::message>> out;
+    auto c = uow.conversations().find(v.workspace_id, cid);
+    // Another visitor's conversation is simply not found.
+    if (c && visitor_may_see(uow, v, *c)) out = uow.messages().thread(v.workspace_id, cid, after, limit, false);
+    return out;
+  };
+  co_return co_await ctx.db.read(std::move(job));
+}
+
+boost::asio::awaitable<result<void>> track_visitor_event(context& ctx, visitor_ref v, std::string name,
+                                                         nlohmann::json props, std::string at) {
+  auto ws = v.workspace_id;
+  auto contact = v.contact_id;
+  auto vid = v.visitor_id;
+  auto job = [ws, contact, vid, name, props, at](store::unit_of_work& uow) {
+    uow.widget().insert_event(ws, contact, vid, name, props, at);
+  };
+  auto w = co_await ctx.db.write(std::move(job));
+  if (!w) co_return w;
+  ctx.hub.publish(ws, "agents", "visitor.event",
+                  {{"contact_id", contact ? nlohmann::json(id_str(contact)) : nlohmann::json(nullptr)},
+                   {"visitor_id", vid},
+                   {"name", name},
+                   {"props", props},
+                   {"created_at", at}});
+  co_return w;
+}
+
 }  // namespace switchboard::services

@@ -17,6 +17,10 @@
 
 namespace switchboard::services {
 
+// The workspace's active numbers, in id order (GET /api/v1/numbers).
+boost::asio::awaitable<result<std::vector<store::numbers::number_row>>> list_numbers(context& ctx,
+                                                                                    store::id_t workspace_id);
+
 bool valid_carrier(const std::string& carrier);  // sandbox | twilio | signalwire
 // The carrier used when none is named: the first with credentials, else the sandbox.
 std::string default_carrier(const carrier_settings& cs);

@@ -5,8 +5,10 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include "switchboard/core/result.hpp"
 #include "switchboard/realtime/hub.hpp"
 #include "switchboard/services/context.hpp"
 #include "switchboard/store/models.hpp"
@@ -23,6 +25,14 @@ std::string anonymous_topic(const std::string& visitor_id);
 void publish_to_visitors(context& ctx, store::id_t workspace_id, store::id_t contact_id,
                          const std::optional<std::string>& starter, std::string_view type, const nlohmann::json& data,
                          realtime::hub::delivery how = realtime::hub::delivery::durable);
+// Who hears a conversation's visitor-facing events: its contact and, for a widget
+// chat, the visitor id that started it. nullopt when there is no such conversation.
+struct visitor_audience {
+  store::id_t contact_id = 0;
+  std::optional<std::string> starter;
+};
+boost::asio::awaitable<result<std::optional<visitor_audience>>> audience_of(context& ctx, store::id_t workspace_id,
+                                                                            store::id_t conversation_id);
 // A message as a visitor sees it (never called for private notes).
 nlohmann::json visitor_message_json(const store::message& m);
 

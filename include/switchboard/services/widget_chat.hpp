@@ -1,9 +1,13 @@
 #pragma once
 // The website widget's visitor writing: a new chat or a message in one of theirs.
 // Stored like an inbound text (a customer item: mirrored to Teams), then heard by
-// the workspace's agents and the visitor's other tabs.
+// the workspace's agents and the visitor's other tabs. Also what a visitor reads
+// (their conversations and a thread) and the events their page tracks.
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -38,5 +42,19 @@ struct visitor_post {
 // NOT_FOUND when the visitor may not see the conversation.
 boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, visitor_ref v,
                                                                   store::id_t conversation_id, std::string text);
+
+// Verified: the contact's conversations; otherwise those this visitor id started (at most 50).
+boost::asio::awaitable<result<std::vector<store::conversation>>> visitor_conversations(context& ctx, visitor_ref v);
+// The conversation when the visitor may see it, else nullopt.
+boost::asio::awaitable<result<std::optional<store::conversation>>> visible_conversation(context& ctx, visitor_ref v,
+                                                                                        store::id_t conversation_id);
+// The conversation's items after `after` (private notes left out by the store),
+// or nullopt when the visitor may not see it.
+boost::asio::awaitable<result<std::optional<std::vector<store::message>>>> visitor_thread(
+    context& ctx, visitor_ref v, store::id_t conversation_id, std::optional<store::id_t> after, int limit);
+// Stores a tracked event (without a contact yet it waits on the visitor id) and,
+// after the commit, tells agents (visitor.event).
+boost::asio::awaitable<result<void>> track_visitor_event(context& ctx, visitor_ref v, std::string name,
+                                                         nlohmann::json props, std::string at);
 
 }  // namespace switchboard::services

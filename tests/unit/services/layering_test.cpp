@@ -3,6 +3,8 @@
 // src/ and include/ and fails, naming the file and line, when a layer reaches up
 // or sideways: the outbox or a service including the API, a routing decision
 // including the store or sockets, the store including a service, Beast outside http/.
+// A second test reads the text of the handlers: none names the store's connection
+// (database&) or a unit of work, so every store job runs in a service, on the unit of work.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -37,6 +39,13 @@ const std::vector<rule>& rules() {
         "store/teammates.hpp", "store/teams.hpp", "store/widget.hpp", "store/workspaces.hpp", "store/outbox.hpp",
         "store/auth_data.hpp", "sqlite3.h"},
        "services and the outbox use the repository interfaces, never a backend"},
+      // Issue 17: handlers parse, authorize, call a service and shape JSON; the
+      // store's aggregates (and their free functions over database&) are the services'.
+      {{"src/api/", "include/switchboard/api/"},
+       {"store/sqlite", "store/conversations.hpp", "store/contacts.hpp", "store/numbers.hpp", "store/routing.hpp",
+        "store/teammates.hpp", "store/teams.hpp", "store/widget.hpp", "store/workspaces.hpp", "store/outbox.hpp",
+        "store/auth_data.hpp", "store/repositories.hpp", "sqlite3.h"},
+       "handlers call services, never the store's aggregates"},
       {{"src/routing/", "include/switchboard/routing/"},
        {"switchboard/store/", "switchboard/services/", "switchboard/api/", "boost/asio", "boost/beast",
         "switchboard/http/"},
@@ -87,4 +96,35 @@ TEST(layering, no_layer_includes_one_above_it) {
   }
   EXPECT_GT(checked, 100) << "the source tree was not found under " << root;
   EXPECT_TRUE(found.empty()) << "a layer reaches up:" << found;
+}
+
+// Issue 17: handlers only parse, authorize, call a service and shape JSON. A job
+// over the connection (`database&`, the free functions of store/*.hpp) in src/api/
+// (or include/switchboard/api/) would bypass the services and the unit of work,
+// and a job over the unit of work is a service's: no line there may name either.
+TEST(layering, handlers_never_reach_the_database) {
+  const fs::path root = SWITCHBOARD_SOURCE_DIR;
+  const std::vector<std::string> forbidden = {"database&", "store::database", "unit_of_work"};
+  std::string found;
+  int files = 0;
+  for (auto top : {"src/api", "include/switchboard/api"}) {
+    for (auto& entry : fs::recursive_directory_iterator(root / top)) {
+      if (!entry.is_regular_file()) continue;
+      auto ext = entry.path().extension();
+      if (ext != ".cpp" && ext != ".hpp") continue;
+      ++files;
+      auto rel = fs::relative(entry.path(), root).generic_string();
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n)
+        for (auto& bad : forbidden)
+          if (line.find(bad) != std::string::npos) {
+            found += "\n  " + rel + ":" + std::to_string(n) + " names " + bad +
+                     " (handlers call a service, whose store jobs take store::unit_of_work&)";
+            break;
+          }
+    }
+  }
+  EXPECT_GT(files, 10) << "src/api was not found under " << root;
+  EXPECT_TRUE(found.empty()) << "a handler reaches the database:" << found;
 }

@@ -1,0 +1,29 @@
+// The snooze waker's write job over the unit of work (issue 17: it used to sit in api/api.cpp).
+#include "switchboard/services/housekeeping.hpp"
+
+#include <vector>
+
+#include "switchboard/services/wire.hpp"
+#include "switchboard/store/repositories.hpp"
+
+namespace switchboard::services {
+
+boost::asio::awaitable<result<housekeeping_done>> wake_and_purge(context& ctx, std::string at,
+                                                                std::optional<std::string> purge_before) {
+  auto job = [at, purge_before](store::unit_of_work& uow) {
+    std::vector<store::conversation> out;
+    for (auto& [ws, id] : uow.conversations().wake_snoozed(at))
+      if (auto c = uow.conversations().find(ws, id)) out.push_back(*c);
+    // The same pass keeps widget_sessions small: a bounded bite of the expired ones.
+    uow.widget().purge_expired_sessions(at, 500);
+    store::widget::purge_counts purged;
+    if (purge_before) purged = uow.widget().purge_unused_visitors(*purge_before, at, 500);
+    return std::make_pair(out, purged);
+  };
+  auto done = co_await ctx.db.write(std::move(job));
+  if (!done) co_return done.err();
+  for (auto& c : done->first) ctx.hub.publish(c.workspace_id, "agents", "conversation.updated", to_json(c));
+  co_return housekeeping_done{done->first.size(), done->second};
+}
+
+}  // namespace switchboard::services
