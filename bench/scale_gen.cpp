@@ -243,8 +243,11 @@ int main(int argc, char** argv) {
       double span = 0;
       for (std::int32_t k = 1; k < count[static_cast<std::size_t>(c)]; ++k)
         span += gaps.emplace_back(c == big ? big_gap : (rng() % 10 == 0 ? long_gap(rng) : short_gap(rng)));
-      // A conversation that would run past the end is compressed to fit, not piled up there.
-      double scale = span > static_cast<double>(t1 - 1 - begin) ? static_cast<double>(t1 - 1 - begin) / span : 1.0;
+      // A conversation that would run past the end is compressed to end at a random
+      // point of the time left, not piled up at the end: thousands of conversations
+      // with the same last activity are no inbox's, and would make every view a tie.
+      const double left = static_cast<double>(t1 - 1 - begin);
+      double scale = span > left ? left * std::uniform_real_distribution<double>(0.05, 1.0)(rng) / span : 1.0;
       double at = static_cast<double>(begin);
       for (std::int32_t k = 0; k < count[static_cast<std::size_t>(c)]; ++k) {
         at += gaps[static_cast<std::size_t>(k)] * scale;

@@ -321,9 +321,33 @@ std::vector<conversation> search(database& db, id_t workspace_id, const list_fil
   auto candidates = trigram_candidates(db, terms, walk_from);
   bool walk = terms.phrase.empty() || candidates.size() >= walk_from;
   std::unordered_set<id_t> contacts;  // every matching contact, when read one by one
+  // A walk checks a row's contact in memory first: the contacts of the index's
+  // candidates (a superset: trigrams fold more case than LIKE) when there are not too
+  // many to read (a few ids per walked row); then only those in it in the store.
+  std::optional<std::unordered_set<id_t>> maybe;
+  if (walk && !terms.phrase.empty()) {
+    const std::size_t most = 8 * walk_from;
+    auto all = trigram_candidates(db, terms, most);
+    std::size_t identities = 0;
+    for (auto rowid : all) identities += rowid > 0;
+    if (all.size() < most && identities <= walk_from) {
+      maybe.emplace();
+      auto& q = db.prepare("SELECT contact_id FROM contact_identities WHERE id = ?1");
+      for (auto rowid : all) {
+        if (rowid < 0) {
+          maybe->insert(-rowid);
+          continue;
+        }
+        q.bind_all(rowid);
+        if (q.step()) maybe->insert(q.column_int(0));
+        q.reset();
+      }
+    }
+  }
   std::unordered_map<id_t, bool> checked;  // a walk's answers, contact -> matches
   auto matches = [&](id_t contact) {
     if (!walk) return contacts.count(contact) > 0;
+    if (maybe && !maybe->count(contact)) return false;
     auto [it, fresh] = checked.try_emplace(contact, false);
     if (fresh) it->second = contact_matches(db, workspace_id, contact, terms);
     return it->second;

@@ -7,13 +7,11 @@
 // (database&) or a unit of work, so every store job runs in a service, on the unit of work.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <regex>
 #include <string>
 #include <vector>
 
-namespace fs = std::filesystem;
+#include "support/source_tree.hpp"
 
 namespace {
 
@@ -64,37 +62,27 @@ const std::vector<rule>& rules() {
 }  // namespace
 
 TEST(layering, no_layer_includes_one_above_it) {
-  const fs::path root = SWITCHBOARD_SOURCE_DIR;
   const std::regex include_line(R"re(^\s*#\s*include\s*[<"]([^>"]+)[>"])re");
   std::string found;
   int checked = 0;
-  for (auto top : {"src", "include/switchboard"}) {
-    for (auto& entry : fs::recursive_directory_iterator(root / top)) {
-      if (!entry.is_regular_file()) continue;
-      auto ext = entry.path().extension();
-      if (ext != ".cpp" && ext != ".hpp") continue;
-      auto rel = fs::relative(entry.path(), root).generic_string();
-      std::ifstream in(entry.path());
-      std::string line;
-      std::smatch m;
-      for (int n = 1; std::getline(in, line); ++n) {
-        if (!std::regex_search(line, m, include_line)) continue;
-        auto target = m[1].str();
-        for (auto& r : rules()) {
-          bool applies = false;
-          for (auto& d : r.dirs) applies = applies || rel.rfind(d, 0) == 0;
-          if (!applies) continue;
-          ++checked;
-          for (auto& bad : r.forbidden)
-            if (target.find(bad) != std::string::npos) {
-              found += "\n  " + rel + ":" + std::to_string(n) + " includes " + target + " (" + r.why + ")";
-              break;
-            }
+  auto every = [](const std::string&) { return true; };
+  sbtest::for_each_source_line({"src", "include/switchboard"}, every, [&](const std::string& rel, int n, const std::string& line) {
+    std::smatch m;
+    if (!std::regex_search(line, m, include_line)) return;
+    auto target = m[1].str();
+    for (auto& r : rules()) {
+      bool applies = false;
+      for (auto& d : r.dirs) applies = applies || rel.rfind(d, 0) == 0;
+      if (!applies) continue;
+      ++checked;
+      for (auto& bad : r.forbidden)
+        if (target.find(bad) != std::string::npos) {
+          found += "\n  " + rel + ":" + std::to_string(n) + " includes " + target + " (" + r.why + ")";
+          break;
         }
-      }
     }
-  }
-  EXPECT_GT(checked, 100) << "the source tree was not found under " << root;
+  });
+  EXPECT_GT(checked, 100) << "the source tree was not found under " << SWITCHBOARD_SOURCE_DIR;
   EXPECT_TRUE(found.empty()) << "a layer reaches up:" << found;
 }
 
@@ -103,28 +91,18 @@ TEST(layering, no_layer_includes_one_above_it) {
 // (or include/switchboard/api/) would bypass the services and the unit of work,
 // and a job over the unit of work is a service's: no line there may name either.
 TEST(layering, handlers_never_reach_the_database) {
-  const fs::path root = SWITCHBOARD_SOURCE_DIR;
   const std::vector<std::string> forbidden = {"database&", "store::database", "unit_of_work"};
   std::string found;
-  int files = 0;
-  for (auto top : {"src/api", "include/switchboard/api"}) {
-    for (auto& entry : fs::recursive_directory_iterator(root / top)) {
-      if (!entry.is_regular_file()) continue;
-      auto ext = entry.path().extension();
-      if (ext != ".cpp" && ext != ".hpp") continue;
-      ++files;
-      auto rel = fs::relative(entry.path(), root).generic_string();
-      std::ifstream in(entry.path());
-      std::string line;
-      for (int n = 1; std::getline(in, line); ++n)
-        for (auto& bad : forbidden)
-          if (line.find(bad) != std::string::npos) {
-            found += "\n  " + rel + ":" + std::to_string(n) + " names " + bad +
-                     " (handlers call a service, whose store jobs take store::unit_of_work&)";
-            break;
-          }
-    }
-  }
-  EXPECT_GT(files, 10) << "src/api was not found under " << root;
+  auto every = [](const std::string&) { return true; };
+  int files = sbtest::for_each_source_line({"src/api", "include/switchboard/api"}, every,
+                                           [&](const std::string& rel, int n, const std::string& line) {
+    for (auto& bad : forbidden)
+      if (line.find(bad) != std::string::npos) {
+        found += "\n  " + rel + ":" + std::to_string(n) + " names " + bad +
+                 " (handlers call a service, whose store jobs take store::unit_of_work&)";
+        break;
+      }
+  });
+  EXPECT_GT(files, 10) << "src/api was not found under " << SWITCHBOARD_SOURCE_DIR;
   EXPECT_TRUE(found.empty()) << "a handler reaches the database:" << found;
 }

@@ -8,41 +8,39 @@
 #include <regex>
 #include <string>
 
+#include "support/source_tree.hpp"
+
 namespace fs = std::filesystem;
 
-TEST(sql_placement, no_sql_outside_the_store) {
-  const fs::path root = SWITCHBOARD_SOURCE_DIR;
-  // A statement's first words inside a string literal, a database's prepare/exec, the C API.
-  const std::regex sql(
+namespace {
+
+// A statement's first words inside a string literal, a database's prepare/exec, the C API.
+const std::regex& sql_pattern() {
+  static const std::regex sql(
       R"re("[^"\n]*\b(SELECT\s+\S|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s+\w|CREATE\s+(TABLE|INDEX)|BEGIN\s+IMMEDIATE|WITH\s+\w+\s+AS))re"
       R"re(|\b(db|d|database|store_db|reader|writer)\s*(\.|->)\s*(prepare|exec)\s*\()re"
       R"re(|\bsqlite3_\w+\s*\()re");
+  return sql;
+}
+
+}  // namespace
+
+TEST(sql_placement, no_sql_outside_the_store) {
   std::string found;
-  int files = 0;
-  for (auto top : {"src", "include/switchboard"}) {
-    for (auto& entry : fs::recursive_directory_iterator(root / top)) {
-      if (!entry.is_regular_file()) continue;
-      auto ext = entry.path().extension();
-      if (ext != ".cpp" && ext != ".hpp") continue;
-      auto rel = fs::relative(entry.path(), root).generic_string();
-      if (rel.rfind("src/store/", 0) == 0 || rel.rfind("include/switchboard/store/", 0) == 0) continue;
-      ++files;
-      std::ifstream in(entry.path());
-      std::string line;
-      for (int n = 1; std::getline(in, line); ++n)
-        if (std::regex_search(line, sql)) found += "\n  " + rel + ":" + std::to_string(n) + ": " + line;
-    }
-  }
-  EXPECT_GT(files, 50) << "the source tree was not found under " << root;
+  auto outside_the_store = [](const std::string& rel) {
+    return rel.rfind("src/store/", 0) != 0 && rel.rfind("include/switchboard/store/", 0) != 0;
+  };
+  int files = sbtest::for_each_source_line({"src", "include/switchboard"}, outside_the_store,
+                                           [&](const std::string& rel, int n, const std::string& line) {
+    if (std::regex_search(line, sql_pattern())) found += "\n  " + rel + ":" + std::to_string(n) + ": " + line;
+  });
+  EXPECT_GT(files, 50) << "the source tree was not found under " << SWITCHBOARD_SOURCE_DIR;
   EXPECT_TRUE(found.empty()) << "SQL outside src/store/ (move it behind a store function):" << found;
 }
 
 // The pattern itself: it must see the shapes SQL took outside the store before.
 TEST(sql_placement, the_pattern_finds_what_it_is_for) {
-  const std::regex sql(
-      R"re("[^"\n]*\b(SELECT\s+\S|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s+\w|CREATE\s+(TABLE|INDEX)|BEGIN\s+IMMEDIATE|WITH\s+\w+\s+AS))re"
-      R"re(|\b(db|d|database|store_db|reader|writer)\s*(\.|->)\s*(prepare|exec)\s*\()re"
-      R"re(|\bsqlite3_\w+\s*\()re");
+  const auto& sql = sql_pattern();
   for (auto bad : {R"(  auto& q = db.prepare("SELECT number_id FROM conversations WHERE id = ?1");)",
                    R"(    db.exec("PRAGMA journal_mode = WAL");)",
                    R"(          " UPDATE outbox SET status = ?2")",
