@@ -243,7 +243,7 @@ response page(json items, std::optional<std::string> next_cursor) {
 response store_error(const error& e, std::string_view conflict_message) {
   if (e.code == "CONFLICT") return response::error(409, "ALREADY_EXISTS", conflict_message);
   if (e.code == "NOT_FOUND" || e.code == "INVALID_INPUT" || e.code == "PERMISSION_DENIED" ||
-      e.code == "CONFLICT_STATE")
+      e.code == "CONFLICT_STATE" || e.code == "OPTED_OUT")
     return response::from(e.code == "CONFLICT_STATE" ? error{"CONFLICT", e.message} : e);
   return response::error(500, "INTERNAL", "the change could not be saved");
 }

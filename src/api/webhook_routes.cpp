@@ -131,6 +131,7 @@ asio::awaitable<response> sms_status(api_context& ctx, request& req) {
   if (r.sid.empty() || routing::message_status_rank(r.reported) < 0)
     co_return response::error(400, "INVALID_INPUT", "MessageSid and a known MessageStatus are required");
   r.error_code = param(v->params, "ErrorCode");
+  r.to = param(v->params, "To");
   auto done = co_await services::record_delivery_report(ctx, std::move(r));
   if (!done) co_return response::error(500, "INTERNAL", done.err().message);
   co_return twiml_response(empty_twiml);

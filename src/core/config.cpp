@@ -68,6 +68,11 @@ const std::vector<key_spec>& specs() {
       {"carriers.signalwire.api_base", kind::string, ""},
       {"routing.sticky_idle_hours", kind::integer, 24, 1, 8760},
       {"routing.after_resolved", kind::string, "reopen", 0, 0, {"reopen", "new"}},
+      {"texting.opt_out_reply", kind::string,
+       "You are unsubscribed from {business} texts and will get no more. Reply START to resubscribe."},
+      {"texting.opt_in_reply", kind::string, "You are resubscribed to {business} texts. Reply STOP to unsubscribe."},
+      {"texting.help_reply", kind::string,
+       "{business}: reply to this text to reach a person. Reply STOP to unsubscribe."},
       // The countries whose national formats carriers/phone.cpp reads (issue 16 item 20).
       {"workspace.default_country", kind::string, "US", 0, 0, {"US", "CA", "GB", "IE", "DE", "FR", "NL", "AU", "NZ"}},
       {"widget.token_ttl_hours", kind::integer, 24, 0, 87600},
@@ -354,6 +359,12 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.sms_per_second_per_number = num("carriers.sms_per_second_per_number");
   c.routing_sticky_idle_hours = num("routing.sticky_idle_hours");
   c.routing_after_resolved = str("routing.after_resolved");
+  c.texting_opt_out_reply = str("texting.opt_out_reply");
+  c.texting_opt_in_reply = str("texting.opt_in_reply");
+  c.texting_help_reply = str("texting.help_reply");
+  if (c.texting_help_reply.empty()) return bad("texting.help_reply", "must not be empty (HELP is always answered)");
+  for (auto* key : {"texting.opt_out_reply", "texting.opt_in_reply", "texting.help_reply"})
+    if (str(key).size() > 320) return bad(key, "is longer than 320 bytes (two SMS segments)");
   c.default_country = str("workspace.default_country");
   c.widget = {num("widget.token_ttl_hours"), num("widget.secret_grace_hours"), num("widget.messages_per_minute"),
               num("widget.requests_per_minute_per_ip"), num("widget.max_message_chars"),

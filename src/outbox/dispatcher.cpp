@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "switchboard/services/message_status.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
 #include "switchboard/core/random.hpp"
@@ -286,6 +287,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           mark("failed", o.error, now);
           if (send.message_id == 0) return std::nullopt;
           uow.messages().set_status(send.message_id, "failed", o.error);
+          if (auto m = uow.messages().find(send.workspace_id, send.message_id))
+            services::record_carrier_refusal(uow, *m, send.to, o.error_code, now);
           break;
       }
       return uow.messages().find(send.workspace_id, send.message_id);

@@ -29,6 +29,7 @@ outcome classify_message_response(int http_status, std::string_view body) {
   if (j.is_object()) {
     auto code = j.contains("code") && j["code"].is_number_integer() ? std::to_string(j["code"].get<int>()) : "";
     auto message = j.value("message", std::string());
+    o.error_code = code;
     if (!code.empty() || !message.empty()) detail = (code.empty() ? detail : code) + ": " + message;
   }
   o.error = detail;

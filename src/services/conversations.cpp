@@ -4,6 +4,7 @@
 
 #include "switchboard/core/validate.hpp"
 #include "switchboard/services/reply.hpp"
+#include "switchboard/services/threads.hpp"
 #include "switchboard/services/visitors.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
@@ -45,6 +46,8 @@ asio::awaitable<result<created_conversation>> create_conversation(context& ctx, 
     created_conversation out;
     auto id = uow.conversations().insert(c);
     if (!trim(first_body).empty()) {
+      if (c.channel == "sms" && opted_out_of_texts(uow, c.workspace_id, *uow.conversations().find(c.workspace_id, id)))
+        throw store::job_error("OPTED_OUT", opted_out_reason);  // and the conversation is not created
       store::message m;
       m.workspace_id = c.workspace_id;
       m.conversation_id = id;

@@ -8,6 +8,7 @@
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/carriers/twiml.hpp"
 #include "switchboard/core/clock.hpp"
+#include "switchboard/routing/consent.hpp"
 #include "switchboard/routing/inbound.hpp"
 #include "switchboard/routing/sms.hpp"
 #include "switchboard/services/click_to_call.hpp"
@@ -25,6 +26,7 @@ struct text_job {
   inbound_text in;
   std::string at;
   routing_settings settings;
+  texting_settings texting;
   std::string public_url;  // for links in the Teams card
   bool want_events = true;
 };
@@ -39,6 +41,7 @@ struct text_outcome {
   std::optional<store::message> message;
   bool wake_outbox = false;  // an SMS was queued (a forward, a reply, an answer to the teammate)
   std::optional<store::message> auto_reply;  // the after-hours reply, when one went out
+  std::vector<store::message> consent_items;  // a keyword's system item and answer
 };
 
 void log_undeliverable(store::unit_of_work& uow, const text_job& j, std::optional<store::id_t> ws, const std::string& why) {
@@ -81,6 +84,59 @@ void answer_after_hours(store::unit_of_work& uow, const nums::number_row& number
   out.wake_outbox = true;
 }
 
+// A keyword's effect (routing/consent.hpp): the ledger entry, the thread's system
+// item, and the answer, which goes out even to someone who just opted out (the one
+// text CTIA expects after STOP).
+void apply_consent(store::unit_of_work& uow, const nums::number_row& number, store::id_t conversation_id,
+                   store::id_t message_id, const routing::consent_plan& plan, const text_job& j, text_outcome& out) {
+  auto ws = number.workspace_id;
+  if (plan.record) {
+    store::consent_entry e;
+    e.workspace_id = ws;
+    e.phone = j.in.from;
+    e.number_id = number.id;
+    e.state = *plan.record;
+    e.source = "keyword";
+    e.message_id = message_id;
+    e.created_at = j.at;
+    uow.consent().record(e);
+  }
+  if (!plan.event.empty()) {
+    store::message m;
+    m.workspace_id = ws;
+    m.conversation_id = conversation_id;
+    m.direction = "internal";
+    m.sender_kind = "system";
+    m.is_private = true;  // for the team: never sent, never shown to a visitor
+    m.kind = "event";
+    m.channel = "sms";
+    m.body = plan.event;
+    m.status = "sent";
+    m.created_at = j.at;
+    out.consent_items.push_back(*uow.messages().find(ws, uow.messages().insert(m)));
+  }
+  using answer = routing::consent_plan::answer;
+  std::string text = plan.reply == answer::opted_out  ? j.texting.opt_out_reply
+                     : plan.reply == answer::opted_in ? j.texting.opt_in_reply
+                     : plan.reply == answer::help     ? j.texting.help_reply
+                                                      : std::string();
+  if (text.empty() || !carriers::country_code(j.in.from)) return;  // none configured, or a short code
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = conversation_id;
+  m.direction = "outbound";
+  m.sender_kind = "bot";
+  m.channel = "sms";
+  m.body = routing::fill_business(text, uow.workspaces().name_of(ws).value_or(""));
+  m.status = "queued";
+  m.created_at = j.at;
+  auto mid = uow.messages().insert(m);
+  uow.outbox().enqueue(ws, "message.send.sms", {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}},
+                       j.at);
+  out.consent_items.push_back(*uow.messages().find(ws, mid));
+  out.wake_outbox = true;
+}
+
 // The owner texting their own line from their own phone: a command (routing/sms.hpp).
 void teammate_speaks(store::unit_of_work& uow, const text_job& j, const nums::number_row& number,
                      const store::teammate& tm, text_outcome& out) {
@@ -104,6 +160,11 @@ void teammate_speaks(store::unit_of_work& uow, const text_job& j, const nums::nu
   auto d = routing::decide_teammate_text(said, pc);
   switch (d.what) {
     case routing::phone_decision::action::reply: {
+      if (auto c = uow.conversations().find(ws, *d.conversation_id); c && opted_out_of_texts(uow, ws, *c)) {
+        queue_relay(uow, ws, number.id, in.from, "Not sent: " + who_of(c, "") + " opted out of texts", j.at,
+                    d.conversation_id);
+        break;
+      }
       store::message m;
       m.workspace_id = ws;
       m.conversation_id = *d.conversation_id;
@@ -199,6 +260,11 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   m.external_id = in.sid;
   m.media = in.media;
   m.created_at = j.at;
+  const bool was_opted_out = uow.consent().opted_out(ws, in.from, number->id);
+  const auto consent = routing::plan_consent(in.body, was_opted_out);
+  // Free text that may revoke consent is marked for an agent to confirm; never applied.
+  if (consent.what == routing::keyword::none && routing::may_revoke_consent(in.body))
+    m.metadata["consent_suggestion"] = "opt_out";
   // The message's own INSERT finds a retry (no lookup before it): the job then
   // fails, and rolls back whatever it did for it (a contact, a conversation).
   auto inserted = uow.messages().insert_once(m, !th.open);
@@ -209,7 +275,10 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   m.id = mid;
   if (teams::mirror_item(uow, m, j.public_url, j.at)) out.wake_outbox = true;
   if (j.want_events) out.message = uow.messages().find(ws, mid);
-  answer_after_hours(uow, *number, th.conversation_id, j, out);
+  apply_consent(uow, *number, th.conversation_id, mid, consent, j, out);
+  // No automated answer to a keyword (it had its own) or to someone opted out.
+  if (consent.what == routing::keyword::none && !was_opted_out)
+    answer_after_hours(uow, *number, th.conversation_id, j, out);
   bool forwards = owner && routing::forwards_to_phone(owner->sms_forwarding, owner->physical_number);
   if (j.want_events || forwards) out.conversation = uow.conversations().find(ws, th.conversation_id);
   if (!owner) return out;
@@ -217,8 +286,10 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   if (!forwards) return out;
   routing::forward_facts fwd{owner->sms_forwarding, owner->physical_number,
                              uow.routing().selector_for(ws, owner->id, th.conversation_id, j.at),
-                             who_of(out.conversation, in.from), in.body,
-                             in.media.is_array() ? in.media.size() : 0};
+                             who_of(out.conversation, in.from),
+                             // A keyword reaches the owner's phone as a notice, never as the customer's words.
+                             consent.what == routing::keyword::none ? in.body : consent.relay_notice,
+                             consent.what == routing::keyword::none && in.media.is_array() ? in.media.size() : 0};
   auto relay = routing::forward_to_phone(fwd);
   queue_relay(uow, ws, number->id, relay->to, relay->body, j.at, th.conversation_id);
   out.wake_outbox = true;
@@ -230,7 +301,7 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
 boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_text in) {
   auto sid = in.sid;
   // With no socket open anywhere the job skips reading rows back for events nobody gets.
-  text_job j{std::move(in), now_text(ctx), ctx.routing, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
+  text_job j{std::move(in), now_text(ctx), ctx.routing, ctx.texting, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
   auto job = [j = std::move(j)](store::unit_of_work& uow) { return store_text(uow, j); };
   auto r = co_await ctx.db.write(std::move(job));
   // A retry of a stored text gets the first answer (a customer's text has no TwiML).
@@ -252,6 +323,7 @@ boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_t
                       to_json(*r->conversation));
     if (r->message) ctx.hub.publish(ws, agents_topic, "message.created", to_json(*r->message));
     if (r->auto_reply) ctx.hub.publish(ws, agents_topic, "message.created", to_json(*r->auto_reply));
+    for (auto& item : r->consent_items) ctx.hub.publish(ws, agents_topic, "message.created", to_json(item));
   }
   if (r->wake_outbox && ctx.outbox_ready) ctx.outbox_ready();
   co_return std::move(r->twiml);

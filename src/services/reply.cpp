@@ -1,5 +1,7 @@
 #include "switchboard/services/reply.hpp"
 
+#include "switchboard/services/threads.hpp"
+
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/services/visitors.hpp"
 #include "switchboard/services/wire.hpp"
@@ -51,6 +53,9 @@ reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, st
     auto plan = plan_reply_for(uow, p.workspace_id, *c, chosen);
     if (!plan.channel) throw store::job_error("CONFLICT_STATE", plan.reason);  // 409 CONFLICT
     m.channel = *plan.channel;
+    // Nothing is queued to someone who opted out (409 OPTED_OUT); calls stay allowed.
+    if (m.channel == "sms" && opted_out_of_texts(uow, p.workspace_id, *c))
+      throw store::job_error("OPTED_OUT", opted_out_reason);
   }
   m.body = expand_canned(uow, p.workspace_id, msg_text);
   // A private note never leaves: no outbox row, nothing queued for a channel.

@@ -103,6 +103,13 @@ void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id
   uow.outbox().enqueue(ws, "sms.relay", payload, at);
 }
 
+bool opted_out_of_texts(store::unit_of_work& uow, store::id_t ws, const store::conversation& c) {
+  auto number = uow.conversations().number_of(ws, c.id);
+  for (auto& phone : uow.conversations().reply_context_of(ws, c).phones)
+    if (carriers::country_code(phone) && uow.consent().opted_out(ws, phone, number)) return true;
+  return false;
+}
+
 bool notify_owner_phone(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id, const std::string& what,
                         const std::string& at) {
   auto number_id = uow.conversations().number_of(ws, conversation_id);

@@ -278,6 +278,10 @@ void erase(database& db, id_t workspace_id, id_t id, const std::vector<std::stri
   // entries through search_changes), widget sessions and events, routing state,
   // Teams threads, and the outbox and sandbox rows of schema 14.
   db.prepare("DELETE FROM contacts WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
+  // Their consent history is about their phone: erased with them (schema 17).
+  db.prepare("DELETE FROM consent_ledger WHERE workspace_id = ?1 AND phone IN (SELECT value FROM json_each(?2))")
+      .bind_all(workspace_id, phones.dump())
+      .run();
   // The triggers of schema 16 deleted their rows from the trigram index, but FTS5
   // keeps a deleted row's trigrams in older segments until they are merged: merge
   // them all now (it rewrites the index: seconds at a million contacts, for a rare act).

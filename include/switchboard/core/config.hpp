@@ -89,6 +89,7 @@ struct config {
   std::int64_t sms_per_second_per_number = 1;  // outbound pacing per sending number
   std::int64_t routing_sticky_idle_hours = 24;  // a teammate's plain text follows the last conversation this long
   std::string routing_after_resolved = "reopen";  // a customer's text after resolution: reopen | new
+  std::string texting_opt_out_reply, texting_opt_in_reply, texting_help_reply;  // texting.*: keyword answers
   std::string default_country = "US";  // workspace.default_country: how national phone formats are read
   widget_config widget;
   twilio_config twilio;

@@ -12,6 +12,7 @@ struct outcome {
   std::string carrier_sid;  // delivered
   std::string status;       // delivered: the carrier's status, mapped to ours (queued/sent/…)
   std::string error;        // retry/failed: "21211: The 'To' number …" or the HTTP status
+  std::string error_code;   // retry/failed: the carrier's code ("21610"), or ""
 };
 
 // Twilio and SignalWire's LaML API answer alike: 2xx with {"sid","status"};

@@ -37,12 +37,21 @@ struct routing_settings {
   bool new_conversation_after_resolved = false;  // else a resolved conversation reopens
 };
 
+// Answers to the texting keywords (texting.*); "{business}" becomes the workspace's
+// name; an empty opt-out or opt-in answer sends none.
+struct texting_settings {
+  std::string opt_out_reply = "You are unsubscribed from {business} texts and will get no more. Reply START to resubscribe.";
+  std::string opt_in_reply = "You are resubscribed to {business} texts. Reply STOP to unsubscribe.";
+  std::string help_reply = "{business}: reply to this text to reach a person. Reply STOP to unsubscribe.";
+};
+
 struct context {
   store::store& db;
   realtime::hub& hub;
   now_fn now = system_now;
   carrier_settings carriers{};
   routing_settings routing{};
+  texting_settings texting{};
   teams::settings teams{};  // Teams is off while teams.app_id is empty
   std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
   std::string default_country = "US";  // workspace.default_country: national phone formats

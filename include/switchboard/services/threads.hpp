@@ -48,4 +48,10 @@ void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id
 bool notify_owner_phone(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id, const std::string& what,
                         const std::string& at);
 
+// Whether texts to the conversation's customer are refused (issue 18): one of their
+// phones opted out on the conversation's line, on every line, or (no line yet) on any.
+bool opted_out_of_texts(store::unit_of_work& uow, store::id_t ws, const store::conversation& c);
+inline constexpr const char* opted_out_reason =
+    "the customer opted out of texts; they can text START to opt in again";
+
 }  // namespace switchboard::services

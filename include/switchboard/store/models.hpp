@@ -89,6 +89,20 @@ struct label {
 };
 
 // Who is calling: resolved from a session token or an API key.
+// A change of a customer phone's texting consent (schema 17's consent_ledger).
+struct consent_entry {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  std::string phone;               // E.164
+  std::optional<id_t> number_id;   // nullopt: every line of the workspace
+  std::string state;               // opted_out | opted_in
+  std::string source;              // keyword | agent | api | carrier
+  std::optional<id_t> message_id;  // the text that caused it
+  std::optional<id_t> teammate_id; // who recorded it
+  std::optional<std::string> note;
+  std::string created_at;
+};
+
 struct principal {
   id_t workspace_id = 0;
   id_t teammate_id = 0;

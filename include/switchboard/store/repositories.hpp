@@ -404,6 +404,20 @@ class workspace_repository {
   ~workspace_repository() = default;
 };
 
+// Texting consent: the ledger of opt-outs and opt-ins per customer phone.
+class consent_repository {
+ public:
+  virtual id_t record(const consent_entry& e) = 0;
+  // Whether the phone's newest entry on this line or on every line says opted_out;
+  // without a line (nullopt), its newest entry on any.
+  virtual bool opted_out(id_t workspace_id, const std::string& phone, std::optional<id_t> number_id) = 0;
+  // Every entry of these phones, newest first.
+  virtual std::vector<consent_entry> history(id_t workspace_id, const std::vector<std::string>& phones) = 0;
+
+ protected:
+  ~consent_repository() = default;
+};
+
 // What a store job works through: every repository, all over the job's one
 // transaction. A backend builds one per job (cheaply: no allocation), so a
 // reference to it or its repositories must not outlive the job.
@@ -421,6 +435,7 @@ class unit_of_work {
   virtual teams_link_repository& teams_links() = 0;
   virtual routing_repository& routing() = 0;
   virtual workspace_repository& workspaces() = 0;
+  virtual consent_repository& consent() = 0;
 
  protected:
   ~unit_of_work() = default;

@@ -323,6 +323,17 @@ class sqlite_workspace_repository final : public workspace_repository {
   database& db_;
 };
 
+class sqlite_consent_repository final : public consent_repository {
+ public:
+  explicit sqlite_consent_repository(database& db) : db_(db) {}
+  id_t record(const consent_entry& e) override;
+  bool opted_out(id_t workspace_id, const std::string& phone, std::optional<id_t> number_id) override;
+  std::vector<consent_entry> history(id_t workspace_id, const std::vector<std::string>& phones) override;
+
+ private:
+  database& db_;
+};
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -340,7 +351,8 @@ class sqlite_unit_of_work final : public unit_of_work {
         widget_(db),
         teams_links_(db),
         routing_(db),
-        workspaces_(db) {}
+        workspaces_(db),
+        consent_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -354,6 +366,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   teams_link_repository& teams_links() override { return teams_links_; }
   routing_repository& routing() override { return routing_; }
   workspace_repository& workspaces() override { return workspaces_; }
+  consent_repository& consent() override { return consent_; }
 
  private:
   sqlite_conversation_repository conversations_;
@@ -368,6 +381,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   sqlite_teams_link_repository teams_links_;
   sqlite_routing_repository routing_;
   sqlite_workspace_repository workspaces_;
+  sqlite_consent_repository consent_;
 };
 
 }  // namespace switchboard::store

@@ -2,6 +2,7 @@
 #include "switchboard/store/sqlite_unit_of_work.hpp"
 
 #include "switchboard/store/auth_data.hpp"
+#include "switchboard/store/consent.hpp"
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -565,6 +566,20 @@ std::vector<outbox::due_row> sqlite_outbox_repository::claim_due(const std::stri
   auto rows = outbox::due(db_, now, limit);
   for (auto& r : rows) outbox::lease(db_, r.id, lease_until, now);
   return rows;
+}
+
+}  // namespace switchboard::store
+
+namespace switchboard::store {
+
+id_t sqlite_consent_repository::record(const consent_entry& e) { return consent::record(db_, e); }
+bool sqlite_consent_repository::opted_out(id_t workspace_id, const std::string& phone,
+                                          std::optional<id_t> number_id) {
+  return consent::opted_out(db_, workspace_id, phone, number_id);
+}
+std::vector<consent_entry> sqlite_consent_repository::history(id_t workspace_id,
+                                                              const std::vector<std::string>& phones) {
+  return consent::history(db_, workspace_id, phones);
 }
 
 }  // namespace switchboard::store

@@ -209,3 +209,94 @@ TEST_F(sms_routing_test, missed_calls_and_voicemails_are_texted_to_the_forwardin
        {{"from", bob}, {"to", line_}, {"url", "/webhooks/sandbox/voice/status"}, {"status", "completed"}});
   EXPECT_EQ(inbox(phone, 3).back(), "@2 +1 415-555-0122: Missed call");
 }
+
+// Issue 18: STOP opts the customer out of this line's texts, answers one
+// confirmation, leaves a system item in the thread, and reaches the owner's phone
+// as a notice; replies (API or phone) are refused with OPTED_OUT until START;
+// HELP always answers.
+TEST_F(sms_routing_test, issue18_stop_start_and_help_keywords) {
+  auto count = [&](const std::string& sql) { return sbtest::count(app_->get(), sql); };
+  text(alice, line_, "Is my order ready?");
+  ASSERT_EQ(inbox(phone, 1).size(), 1u);
+  text(alice, line_, " Stop ");
+  auto to_alice = inbox(alice, 1);
+  ASSERT_EQ(to_alice.size(), 1u);
+  EXPECT_EQ(to_alice[0].rfind("You are unsubscribed from ", 0), 0u) << to_alice[0];
+  EXPECT_EQ(inbox(phone, 2).back(), "@1 +1 415-555-0121: (opted out of texts: STOP)");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger WHERE state = 'opted_out' AND source = 'keyword'"
+                  " AND message_id IS NOT NULL AND number_id IS NOT NULL"),
+            1);
+  auto t = thread_of(alice);
+  bool event = false;
+  for (auto& m : t) event = event || (m["kind"] == "event" && m["body"] == "Opted out by texting STOP");
+  EXPECT_TRUE(event) << t.dump();
+
+  // Refused, and nothing queued: from the API and from the owner's phone.
+  auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
+  auto messages_before = count("SELECT COUNT(*) FROM messages");
+  auto outbox_before = count("SELECT COUNT(*) FROM outbox");
+  auto r = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "But your order is ready!"}});
+  EXPECT_EQ(r.status, 409) << r.raw;
+  EXPECT_EQ(r.body["error"]["code"], "OPTED_OUT") << r.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), messages_before);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox"), outbox_before);
+  // A private note is still fine.
+  EXPECT_EQ(call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "they said stop"}, {"private", true}}).status,
+            201);
+  text(phone, line_, "@1 are you sure?");
+  EXPECT_EQ(inbox(phone, 3).back(), "Not sent: +1 415-555-0121 opted out of texts");
+  // A second STOP: no second confirmation, no second entry.
+  text(alice, line_, "STOP");
+  EXPECT_EQ(inbox(phone, 4).back(), "@1 +1 415-555-0121: (opted out of texts: STOP)");
+  EXPECT_EQ(inbox(alice, 1).size(), 1u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger"), 1);
+
+  // START: in again, confirmed once; replies go out.
+  text(alice, line_, "start");
+  to_alice = inbox(alice, 2);
+  ASSERT_EQ(to_alice.size(), 2u);
+  EXPECT_EQ(to_alice[1].rfind("You are resubscribed to ", 0), 0u) << to_alice[1];
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger WHERE state = 'opted_in'"), 1);
+  r = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "Welcome back"}});
+  EXPECT_EQ(r.status, 201) << r.raw;
+  EXPECT_EQ(inbox(alice, 3).back(), "Welcome back");
+  // HELP is answered every time, whatever the state; Bob was never asked anything.
+  text(alice, line_, "HELP");
+  EXPECT_NE(inbox(alice, 4).back().find("reply to this text to reach a person"), std::string::npos);
+  EXPECT_EQ(inbox(phone, 6).back(), "@1 +1 415-555-0121: (asked for help: HELP; the help text was sent)");
+  text(bob, line_, "please stop texting me");
+  auto b = thread_of(bob);
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(b[0]["metadata"]["consent_suggestion"], "opt_out") << b.dump();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger"), 2);  // a suggestion is never applied
+}
+
+// Issue 18: a carrier's 21610 (the recipient opted out at the carrier) records the
+// opt-out, and the next reply is refused.
+TEST_F(sms_routing_test, issue18_a_carrier_opt_out_error_is_recorded) {
+  auto count = [&](const std::string& sql) { return sbtest::count(app_->get(), sql); };
+  text(alice, line_, "Hello");
+  auto conv = call("GET", "/api/v1/conversations").body["items"][0]["id"].get<std::string>();
+  auto r = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "Hi Alice"}});
+  ASSERT_EQ(r.status, 201) << r.raw;
+  ASSERT_EQ(inbox(alice, 1).size(), 1u);
+  auto id = r.body["id"].get<std::string>();
+  std::string sid;
+  ASSERT_TRUE(sbtest::eventually([&] {
+    auto got = app_->get().db().read_sync([id](sb::store::database& db) {
+      auto& q = db.prepare("SELECT coalesce(external_id, '') FROM messages WHERE id = ?1");
+      q.bind(1, static_cast<std::int64_t>(std::stoll(id)));
+      return q.step() ? q.column_text(0) : std::string();
+    });
+    sid = got ? *got : "";
+    return !sid.empty();
+  }));
+  auto s = sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", "/webhooks/twilio/sms/status",
+                               {{"MessageSid", sid}, {"MessageStatus", "undelivered"}, {"ErrorCode", "21610"},
+                                {"To", alice}});
+  ASSERT_EQ(s.status, 200) << s.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger WHERE state = 'opted_out' AND source = 'carrier'"), 1);
+  r = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "Again?"}});
+  EXPECT_EQ(r.status, 409) << r.raw;
+  EXPECT_EQ(r.body["error"]["code"], "OPTED_OUT");
+}

@@ -1,0 +1,40 @@
+#pragma once
+// Texting consent (CTIA guidelines, FCC 2024 revocation rule) as pure decisions:
+// which texts are opt-out, opt-in or help keywords, what a keyword changes and
+// answers, which free text may revoke consent (a suggestion for an agent, never
+// applied on its own), and which carrier errors mean the recipient opted out.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace switchboard::routing {
+
+enum class keyword { none, opt_out, opt_in, help };
+
+// The whole message, trimmed, in any case: STOP, STOPALL, UNSUBSCRIBE, CANCEL,
+// END, QUIT, REVOKE, OPTOUT; START, UNSTOP, YES; HELP, INFO.
+keyword classify_keyword(std::string_view body);
+
+struct consent_plan {
+  keyword what = keyword::none;
+  std::optional<std::string> record;  // "opted_out" | "opted_in": a ledger entry to write
+  enum class answer { none, opted_out, opted_in, help } reply = answer::none;
+  std::string event;         // the thread's system item ("Opted out by texting STOP"); "" for none
+  std::string relay_notice;  // what the line owner's phone gets instead of the keyword ("" for none)
+};
+// What a text does to the sender's consent on the line, given whether they are
+// opted out now: an opt-out or opt-in is recorded and confirmed once, when it
+// changes the state; HELP is always answered.
+consent_plan plan_consent(std::string_view body, bool opted_out);
+
+// Free text that may revoke consent ("please stop texting me"): flagged to agents.
+bool may_revoke_consent(std::string_view body);
+
+// A carrier's error code meaning the recipient opted out (Twilio 21610, which
+// SignalWire's LaML API reports the same way).
+bool error_means_opted_out(std::string_view error_code);
+
+// "{business}" in a configured answer becomes the workspace's name.
+std::string fill_business(std::string_view text, std::string_view business);
+
+}  // namespace switchboard::routing

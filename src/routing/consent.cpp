@@ -1,0 +1,92 @@
+#include "switchboard/routing/consent.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace switchboard::routing {
+
+namespace {
+
+std::string upper_trimmed(std::string_view s) {
+  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  while (!s.empty() && space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+keyword classify_keyword(std::string_view body) {
+  static constexpr std::array<std::string_view, 8> opt_out = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL",
+                                                               "END",  "QUIT",    "REVOKE",      "OPTOUT"};
+  static constexpr std::array<std::string_view, 3> opt_in = {"START", "UNSTOP", "YES"};
+  static constexpr std::array<std::string_view, 2> help = {"HELP", "INFO"};
+  if (body.size() > 64) return keyword::none;  // a keyword is the whole message
+  auto word = upper_trimmed(body);
+  auto in = [&](const auto& list) { return std::find(list.begin(), list.end(), word) != list.end(); };
+  if (in(opt_out)) return keyword::opt_out;
+  if (in(opt_in)) return keyword::opt_in;
+  if (in(help)) return keyword::help;
+  return keyword::none;
+}
+
+consent_plan plan_consent(std::string_view body, bool opted_out) {
+  consent_plan p;
+  p.what = classify_keyword(body);
+  auto word = upper_trimmed(body);
+  switch (p.what) {
+    case keyword::none:
+      return p;
+    case keyword::opt_out:
+      p.relay_notice = "(opted out of texts: " + word + ")";
+      if (opted_out) return p;  // already: no second entry, no second confirmation
+      p.record = "opted_out";
+      p.reply = consent_plan::answer::opted_out;
+      p.event = "Opted out by texting " + word;
+      return p;
+    case keyword::opt_in:
+      p.relay_notice = "(opted in to texts: " + word + ")";
+      if (!opted_out) return p;  // YES or START from someone never opted out is just a reply
+      p.record = "opted_in";
+      p.reply = consent_plan::answer::opted_in;
+      p.event = "Opted in again by texting " + word;
+      return p;
+    case keyword::help:
+      p.relay_notice = "(asked for help: " + word + "; the help text was sent)";
+      p.reply = consent_plan::answer::help;
+      return p;
+  }
+  return p;
+}
+
+bool may_revoke_consent(std::string_view body) {
+  if (classify_keyword(body) != keyword::none) return false;  // a keyword is applied, not suggested
+  auto text = lower(body);
+  static constexpr std::array<std::string_view, 14> phrases = {
+      "stop texting",     "stop messaging",      "stop sending",    "stop contacting", "don't text",
+      "dont text",        "do not text",         "no more texts",   "no more messages", "unsubscribe",
+      "remove me",        "take me off",         "opt out",         "leave me alone"};
+  return std::any_of(phrases.begin(), phrases.end(),
+                     [&](std::string_view p) { return text.find(p) != std::string::npos; });
+}
+
+bool error_means_opted_out(std::string_view error_code) { return error_code == "21610"; }
+
+std::string fill_business(std::string_view text, std::string_view business) {
+  std::string out(text);
+  static constexpr std::string_view mark = "{business}";
+  for (auto at = out.find(mark); at != std::string::npos; at = out.find(mark, at + business.size()))
+    out.replace(at, mark.size(), business);
+  return out;
+}
+
+}  // namespace switchboard::routing
