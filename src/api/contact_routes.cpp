@@ -4,6 +4,7 @@
 #include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
 #include "switchboard/core/validate.hpp"
+#include "switchboard/services/consent.hpp"
 #include "switchboard/services/contacts.hpp"
 
 namespace switchboard::api {
@@ -84,6 +85,47 @@ struct merge_request {
     return merge_request{*id};
   }
 };
+
+// The body of POST /contacts/{id}/consent: consent obtained elsewhere (issue 18).
+struct consent_request {
+  services::consent_change change;
+
+  static result<consent_request> from_json(const json& body, const std::string& country) {
+    consent_request r;
+    auto state = opt_string(body, "state");
+    if (!state) return state.err();
+    if (!*state) return error{"MISSING_REQUIRED_FIELD", "state (opted_in or opted_out) is required"};
+    if (**state != "opted_in" && **state != "opted_out")
+      return error{"INVALID_INPUT", "state must be opted_in or opted_out"};
+    r.change.state = **state;
+    auto phone = opt_string(body, "phone");
+    if (!phone) return phone.err();
+    if (*phone) {
+      auto e164 = carriers::normalize_e164(**phone, country);
+      if (!e164) return error{"INVALID_FORMAT", "phone: " + e164.err().message};
+      r.change.phone = *e164;
+    }
+    auto number = opt_string(body, "number_id");
+    if (!number) return number.err();
+    if (*number) {
+      auto id = parse_id(**number);
+      if (!id) return error{"INVALID_INPUT", "number_id: no such active number"};
+      r.change.number_id = *id;
+    }
+    auto note = opt_string(body, "note");
+    if (!note) return note.err();
+    if (*note && (*note)->size() > 1000) return error{"INVALID_INPUT", "note is longer than 1000 bytes"};
+    if (*note && !trim(**note).empty()) r.change.note = trim(**note);
+    return r;
+  }
+};
+
+json consent_json(const store::consent_entry& e) {
+  return {{"id", id_str(e.id)},           {"phone", e.phone},           {"number_id", opt_id(e.number_id)},
+          {"state", e.state},             {"source", e.source},         {"message_id", opt_id(e.message_id)},
+          {"teammate_id", opt_id(e.teammate_id)}, {"note", e.note ? json(*e.note) : json(nullptr)},
+          {"created_at", e.created_at}};
+}
 
 asio::awaitable<response> list_contacts(api_context& ctx, request& req, const principal& who) {
   auto page_in = parse_page(req);
@@ -171,6 +213,28 @@ asio::awaitable<response> merge_contact(api_context& ctx, request& req, const pr
   co_return response::json(200, to_json(*merged));
 }
 
+asio::awaitable<response> get_consent(api_context& ctx, request& req, const principal& who) {
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto rows = co_await services::consent_history(ctx, who.workspace_id, *id);
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& e : *rows) items.push_back(consent_json(e));
+  co_return response::json(200, {{"items", std::move(items)}});
+}
+
+asio::awaitable<response> post_consent(api_context& ctx, request& req, const principal& who) {
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto in = read_body<consent_request>(req, ctx.default_country);
+  if (!in) co_return response::from(in.err());
+  auto rows = co_await services::record_consent(ctx, who, *id, in->change, req.remote);
+  if (!rows) co_return store_error(rows.err());
+  json items = json::array();
+  for (auto& e : *rows) items.push_back(consent_json(e));
+  co_return response::json(201, {{"items", std::move(items)}});
+}
+
 std::string csv_field(const std::string& s) {
   // Quote always; double inner quotes; neutralise spreadsheet formulas.
   std::string v = s;
@@ -200,6 +264,23 @@ asio::awaitable<response> export_contacts(api_context& ctx, request&, const prin
   co_return r;
 }
 
+asio::awaitable<response> export_consent(api_context& ctx, request& req, const principal& who) {
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "contact not found");
+  auto rows = co_await services::consent_history(ctx, who.workspace_id, *id);
+  if (!rows) co_return store_error(rows.err());
+  std::string csv = "id,phone,number_id,state,source,message_id,teammate_id,note,created_at\r\n";
+  auto opt = [](const std::optional<id_t>& v) { return v ? id_str(*v) : std::string(); };
+  for (auto& e : *rows)
+    csv += csv_field(id_str(e.id)) + "," + csv_field(e.phone) + "," + csv_field(opt(e.number_id)) + "," +
+           csv_field(e.state) + "," + csv_field(e.source) + "," + csv_field(opt(e.message_id)) + "," +
+           csv_field(opt(e.teammate_id)) + "," + csv_field(e.note.value_or("")) + "," + csv_field(e.created_at) +
+           "\r\n";
+  auto r = response::text(200, std::move(csv), "text/csv; charset=utf-8");
+  r.headers.add("Content-Disposition", "attachment; filename=\"consent-" + id_str(*id) + ".csv\"");
+  co_return r;
+}
+
 }  // namespace
 
 void add_contact_routes(http::router& r, api_context& ctx) {
@@ -210,6 +291,9 @@ void add_contact_routes(http::router& r, api_context& ctx) {
   r.add("PATCH", "/api/v1/contacts/{id}", authorized(ctx, "contacts.update", patch_contact));
   r.add("DELETE", "/api/v1/contacts/{id}", authorized(ctx, "contacts.delete", delete_contact));
   r.add("POST", "/api/v1/contacts/{id}/merge", authorized(ctx, "contacts.merge", merge_contact));
+  r.add("GET", "/api/v1/contacts/{id}/consent", authorized(ctx, "contacts.read", get_consent));
+  r.add("GET", "/api/v1/contacts/{id}/consent.csv", authorized(ctx, "contacts.export", export_consent));
+  r.add("POST", "/api/v1/contacts/{id}/consent", authorized(ctx, "contacts.consent", post_consent));
 }
 
 }  // namespace switchboard::api

@@ -18,7 +18,7 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
         "conversations.note", "contacts.create", "contacts.update", "labels.apply", "canned.use",
         "typing.send", "conversations.export"}},
       {"admin",
-       {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export",
+       {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export", "contacts.consent",
         "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage",
         "widget.manage"}},
       {"owner", {"roles.grant_owner", "workspace.manage"}},

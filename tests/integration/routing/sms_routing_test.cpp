@@ -300,3 +300,43 @@ TEST_F(sms_routing_test, issue18_a_carrier_opt_out_error_is_recorded) {
   EXPECT_EQ(r.status, 409) << r.raw;
   EXPECT_EQ(r.body["error"]["code"], "OPTED_OUT");
 }
+
+// Issue 18: the ledger on the contact, its CSV, and consent an admin obtained
+// elsewhere (audited), which lets replies go out again.
+TEST_F(sms_routing_test, issue18_the_ledger_is_visible_exportable_and_an_admin_records_consent) {
+  text(alice, line_, "STOP");
+  ASSERT_EQ(inbox(alice, 1).size(), 1u);
+  auto conv = call("GET", "/api/v1/conversations").body["items"][0];
+  auto contact = conv["contact_id"].get<std::string>();
+  auto h = call("GET", "/api/v1/contacts/" + contact + "/consent");
+  ASSERT_EQ(h.status, 200) << h.raw;
+  ASSERT_EQ(h.body["items"].size(), 1u) << h.raw;
+  EXPECT_EQ(h.body["items"][0]["state"], "opted_out");
+  EXPECT_EQ(h.body["items"][0]["source"], "keyword");
+  EXPECT_EQ(h.body["items"][0]["phone"], alice);
+  EXPECT_FALSE(h.body["items"][0]["message_id"].is_null());
+
+  auto bad = call("POST", "/api/v1/contacts/" + contact + "/consent", {{"state", "opted_in"}, {"phone", bob}});
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  bad = call("POST", "/api/v1/contacts/" + contact + "/consent", {{"state", "maybe"}});
+  EXPECT_EQ(bad.status, 400) << bad.raw;
+  bad = call("POST", "/api/v1/contacts/" + contact + "/consent", json::object());
+  EXPECT_EQ(bad.body["error"]["code"], "MISSING_REQUIRED_FIELD") << bad.raw;
+  EXPECT_EQ(call("POST", "/api/v1/contacts/999999/consent", {{"state", "opted_in"}}).status, 404);
+
+  auto r = call("POST", "/api/v1/contacts/" + contact + "/consent",
+                {{"state", "opted_in"}, {"note", "signed form at the counter"}});
+  ASSERT_EQ(r.status, 201) << r.raw;
+  ASSERT_EQ(r.body["items"].size(), 1u);
+  EXPECT_EQ(r.body["items"][0]["source"], "agent");
+  EXPECT_TRUE(r.body["items"][0]["number_id"].is_null());  // every line
+  EXPECT_EQ(sbtest::count(app_->get(), "SELECT COUNT(*) FROM audit_log WHERE action = 'contact.consent_recorded'"), 1);
+  auto sent = call("POST", "/api/v1/conversations/" + conv["id"].get<std::string>() + "/messages", {{"body", "Thanks!"}});
+  EXPECT_EQ(sent.status, 201) << sent.raw;
+
+  auto csv = sbtest::api_call(app_->port(), "GET", "/api/v1/contacts/" + contact + "/consent.csv", token_);
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.raw.find("\"opted_in\",\"agent\""), std::string::npos) << csv.raw;
+  EXPECT_NE(csv.raw.find("\"signed form at the counter\""), std::string::npos) << csv.raw;
+  EXPECT_NE(csv.raw.find("\"opted_out\",\"keyword\""), std::string::npos) << csv.raw;
+}

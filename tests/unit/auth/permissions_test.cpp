@@ -49,6 +49,7 @@ const std::vector<expected_row> expected = {
     {"contacts.delete",          Y,    Y,    N,    N},
     {"contacts.merge",           Y,    Y,    N,    N},
     {"contacts.export",          Y,    Y,    N,    N},
+    {"contacts.consent",         Y,    Y,    N,    N},
     {"labels.manage",            Y,    Y,    N,    N},
     {"canned.manage",            Y,    Y,    N,    N},
     {"api_keys.manage",          Y,    Y,    N,    N},
