@@ -187,7 +187,8 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req, const
   auto& plan = (*c)->reply;
   j["reply"] = {{"channel", plan.channel ? json(*plan.channel) : json(nullptr)},
                 {"channels", plan.available},
-                {"reason", plan.reason.empty() ? json(nullptr) : json(plan.reason)}};
+                {"reason", plan.reason.empty() ? json(nullptr) : json(plan.reason)},
+                {"opted_out", (*c)->opted_out}};
   co_return response::json(200, j);
 }
 

@@ -53,4 +53,13 @@ reply_plan plan_reply(const reply_facts& f, const std::optional<std::string>& ch
   return p;
 }
 
+reply_plan without_sms(reply_plan plan, const std::string& reason) {
+  std::erase(plan.available, "sms");
+  if (plan.channel == "sms") {
+    plan.channel = plan.available.empty() ? std::nullopt : std::optional<std::string>(plan.available.front());
+    if (!plan.channel) plan.reason = reason;
+  }
+  return plan;
+}
+
 }  // namespace switchboard::routing

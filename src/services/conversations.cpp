@@ -87,7 +87,9 @@ asio::awaitable<result<std::optional<conversation_view>>> conversation_of(contex
     auto c = uow.conversations().find(ws, cid);
     if (!c) return std::nullopt;
     auto plan = plan_reply_for(uow, ws, *c);
-    return conversation_view{std::move(*c), std::move(plan)};
+    bool opted_out = opted_out_of_texts(uow, ws, *c);
+    if (opted_out) plan = routing::without_sms(std::move(plan), opted_out_reason);
+    return conversation_view{std::move(*c), std::move(plan), opted_out};
   };
   co_return co_await ctx.db.read(std::move(job));
 }

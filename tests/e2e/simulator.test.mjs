@@ -326,3 +326,35 @@ test('issue 16 item 22: the phone keeps its number and its whole conversation ac
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Issue 18: STOP from a phone is confirmed once, leaves a system item in the
+// thread, and the inbox's composer refuses an SMS reply with its reason (a private
+// note still goes).
+test('issue 18: a STOP disables the SMS composer with its reason', async () => {
+  const phone = '+14155550131';
+  const sim = await openSimulator(phone);
+  await sim.page.getByLabel('Text message').fill('Stop');
+  await sim.page.getByRole('button', { name: 'Send' }).click();
+  await sim.page.locator('.bubble.theirs', { hasText: 'You are unsubscribed from' }).waitFor({ timeout: 10000 });
+
+  const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await page.goto(`${daemon.url}/app/`);
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.locator('.conv-item', { hasText: 'You are unsubscribed from' }).click();
+  await page.locator('#thread', { hasText: 'Opted out by texting STOP' }).waitFor();
+  await page.getByText('the customer opted out of texts').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+  await page.getByLabel('Message', { exact: true }).fill('asked us to stop');
+  await page.getByLabel('Private note').check();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), false);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('#thread', { hasText: 'asked us to stop' }).waitFor();
+  await page.getByLabel('Reply', { exact: true }).check();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+  // Nothing more reached the phone than the one confirmation.
+  assert.equal(await sim.page.locator('.bubble.theirs').count(), 1);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(sim.errors, []);
+  await page.close();
+  await sim.page.close();
+});

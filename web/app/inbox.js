@@ -214,7 +214,22 @@ function renderReplyChannel() {
   pick.onchange = () => { inbox.picked = { id: inbox.current.id, channel: pick.value }; };
   pick.hidden = !r.channel;
   pick.disabled = (r.channels || []).length < 2;
-  $('reply-none').textContent = r.channel ? '' : r.reason || 'No channel can deliver a reply.';
+  $('reply-none').textContent = r.channel
+    ? (r.opted_out ? 'Opted out of texts' : '')
+    : r.reason || 'No channel can deliver a reply.';
+  syncSendable();
+}
+
+// A reply nothing can carry (the customer opted out of texts, issue 18; or no
+// channel at all) cannot be sent; a private note always can.
+function syncSendable() {
+  const r = inbox.current?.reply;
+  const note = document.querySelector('input[name=mode]:checked')?.value === 'note';
+  const refused = !note && r && !r.channel;
+  $('send').disabled = !!refused;
+  $('reply-text').placeholder = refused
+    ? `${r.reason || 'No channel can deliver a reply.'} A private note still works.`
+    : 'Reply… (Ctrl+Enter to send, / for canned responses)';
 }
 
 function renderLabels() {
@@ -281,7 +296,7 @@ async function send(event) {
   } catch (e) {
     $('reply-error').textContent = e.message;
   } finally {
-    $('send').disabled = false;
+    syncSendable();
   }
 }
 
@@ -338,7 +353,10 @@ export function wireInbox() {
   });
   attachCanned($('reply-text'), $('canned-list'));
   for (const r of document.querySelectorAll('input[name=mode]')) {
-    r.onchange = () => $('composer').classList.toggle('note', r.value === 'note' && r.checked);
+    r.onchange = () => {
+      $('composer').classList.toggle('note', r.value === 'note' && r.checked);
+      syncSendable();
+    };
   }
   $('label-form').onsubmit = addLabel;
   $('assignee').onchange = () => patch({ assignee_id: $('assignee').value || null });

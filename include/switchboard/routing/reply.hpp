@@ -36,4 +36,8 @@ struct reply_plan {
 // chosen: the channel the agent picked, if any (an unknown name is the caller's 400).
 reply_plan plan_reply(const reply_facts& f, const std::optional<std::string>& chosen = std::nullopt);
 
+// The composer's plan for a customer who opted out of texts (issue 18): SMS is no
+// longer offered; another channel becomes the default, or none with `reason`.
+reply_plan without_sms(reply_plan plan, const std::string& reason);
+
 }  // namespace switchboard::routing

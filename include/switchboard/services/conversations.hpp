@@ -35,6 +35,7 @@ boost::asio::awaitable<result<created_conversation>> create_conversation(context
 struct conversation_view {
   store::conversation conversation;
   routing::reply_plan reply;  // where a reply goes by default, and what else may carry one
+  bool opted_out = false;     // the customer opted out of texts (SMS is not offered)
 };
 // nullopt when there is no such conversation.
 boost::asio::awaitable<result<std::optional<conversation_view>>> conversation_of(context& ctx,

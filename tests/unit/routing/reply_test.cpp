@@ -73,3 +73,20 @@ TEST(reply_channel, issue16_item15_table) {
     }
   }
 }
+
+// Issue 18: for a customer who opted out of texts the composer is not offered SMS;
+// chat takes over when the contact has it, else nothing, with the reason.
+TEST(routing_reply, an_opted_out_customer_is_not_offered_sms) {
+  rt::reply_plan both{"sms", {"sms", "chat"}, ""};
+  auto p = rt::without_sms(both, "opted out");
+  EXPECT_EQ(p.channel, "chat");
+  EXPECT_EQ(p.available, std::vector<std::string>{"chat"});
+  EXPECT_TRUE(p.reason.empty());
+  auto only = rt::without_sms({"sms", {"sms"}, ""}, "opted out");
+  EXPECT_FALSE(only.channel);
+  EXPECT_TRUE(only.available.empty());
+  EXPECT_EQ(only.reason, "opted out");
+  auto chat = rt::without_sms({"chat", {"chat", "sms"}, ""}, "opted out");
+  EXPECT_EQ(chat.channel, "chat");
+  EXPECT_EQ(chat.available, std::vector<std::string>{"chat"});
+}
