@@ -287,11 +287,12 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           mark("failed", o.error, now);
           if (send.message_id == 0) return std::nullopt;
           uow.messages().set_status(send.message_id, "failed", o.error);
-          if (auto m = uow.messages().find(send.workspace_id, send.message_id))
-            services::record_carrier_refusal(uow, *m, send.to, o.error_code, now);
           break;
       }
-      return uow.messages().find(send.workspace_id, send.message_id);
+      auto m = uow.messages().find(send.workspace_id, send.message_id);
+      // A refusal meaning the recipient opted out goes into the consent ledger too.
+      if (m && o.what == outcome::kind::failed) services::record_carrier_refusal(uow, *m, send.to, o.error_code, now);
+      return m;
     };
     auto saved = co_await self->ctx.db.write(std::move(record));
     // Not recorded: the row stays leased and is sent again when the lease ends (a

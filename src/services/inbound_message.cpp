@@ -67,20 +67,8 @@ void answer_after_hours(store::unit_of_work& uow, const nums::number_row& number
   f.configured_reply = line.settings.after_hours_reply;
   auto reply = routing::after_hours_reply(f);
   if (!reply) return;
-  store::message m;
-  m.workspace_id = ws;
-  m.conversation_id = conversation_id;
-  m.direction = "outbound";
-  m.sender_kind = "bot";
-  m.channel = "sms";
-  m.body = *reply;
-  m.status = "queued";
-  m.created_at = j.at;
-  auto mid = uow.messages().insert(m);
-  uow.outbox().enqueue(ws, "message.send.sms",
-                       {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, j.at);
+  out.auto_reply = queue_sms(uow, ws, conversation_id, "bot", std::nullopt, *reply, j.at);
   uow.routing().set_after_hours_replied(ws, conversation_id, j.at);
-  out.auto_reply = uow.messages().find(ws, mid);
   out.wake_outbox = true;
 }
 
@@ -121,19 +109,8 @@ void apply_consent(store::unit_of_work& uow, const nums::number_row& number, sto
                      : plan.reply == answer::help     ? j.texting.help_reply
                                                       : std::string();
   if (text.empty() || !carriers::country_code(j.in.from)) return;  // none configured, or a short code
-  store::message m;
-  m.workspace_id = ws;
-  m.conversation_id = conversation_id;
-  m.direction = "outbound";
-  m.sender_kind = "bot";
-  m.channel = "sms";
-  m.body = routing::fill_business(text, uow.workspaces().name_of(ws).value_or(""));
-  m.status = "queued";
-  m.created_at = j.at;
-  auto mid = uow.messages().insert(m);
-  uow.outbox().enqueue(ws, "message.send.sms", {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}},
-                       j.at);
-  out.consent_items.push_back(*uow.messages().find(ws, mid));
+  out.consent_items.push_back(queue_sms(uow, ws, conversation_id, "bot", std::nullopt,
+                                        routing::fill_business(text, uow.workspaces().name_of(ws).value_or("")), j.at));
   out.wake_outbox = true;
 }
 
@@ -165,21 +142,8 @@ void teammate_speaks(store::unit_of_work& uow, const text_job& j, const nums::nu
                     d.conversation_id);
         break;
       }
-      store::message m;
-      m.workspace_id = ws;
-      m.conversation_id = *d.conversation_id;
-      m.direction = "outbound";
-      m.sender_kind = "teammate";
-      m.sender_id = tm.id;
-      m.channel = "sms";
-      m.body = d.text;
-      m.status = "queued";
-      m.created_at = j.at;
-      auto mid = uow.messages().insert(m);
-      uow.outbox().enqueue(ws, "message.send.sms",
-                           {{"message_id", mid}, {"conversation_id", *d.conversation_id}, {"channel", "sms"}}, j.at);
+      out.message = queue_sms(uow, ws, *d.conversation_id, "teammate", tm.id, d.text, j.at);
       uow.routing().set_sticky(ws, tm.id, *d.conversation_id, j.at);
-      out.message = uow.messages().find(ws, mid);
       out.conversation = uow.conversations().find(ws, *d.conversation_id);
       break;
     }

@@ -96,6 +96,25 @@ std::string who_of(const std::optional<store::conversation>& c, const std::strin
   return carriers::format_display(c && c->contact_phone ? *c->contact_phone : phone);
 }
 
+store::message queue_sms(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id,
+                         const std::string& sender_kind, std::optional<store::id_t> sender_id, const std::string& body,
+                         const std::string& at) {
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = conversation_id;
+  m.direction = "outbound";
+  m.sender_kind = sender_kind;
+  m.sender_id = sender_id;
+  m.channel = "sms";
+  m.body = body;
+  m.status = "queued";
+  m.created_at = at;
+  auto mid = uow.messages().insert(m);
+  uow.outbox().enqueue(ws, "message.send.sms",
+                       {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, at);
+  return *uow.messages().find(ws, mid);
+}
+
 void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,
                  const std::string& body, const std::string& at, std::optional<store::id_t> about) {
   nlohmann::json payload{{"number_id", number_id}, {"to", to}, {"body", routing::clip_sms(body)}};

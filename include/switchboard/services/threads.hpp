@@ -40,6 +40,12 @@ std::string who_of(const std::optional<store::conversation>& c, const std::strin
 // A text the system sends on its own from a line (a forward to a teammate's phone,
 // an answer to the teammate's command): an outbox row, no thread item. `about`:
 // the conversation it tells of, if any (an erasure removes the row with it).
+// A text to the customer as a thread item (outbound, queued) and its outbox row:
+// a bot's answer (sender_id nullopt) or a teammate's reply. Returns the stored item.
+store::message queue_sms(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id,
+                         const std::string& sender_kind, std::optional<store::id_t> sender_id, const std::string& body,
+                         const std::string& at);
+
 void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,
                  const std::string& body, const std::string& at, std::optional<store::id_t> about = std::nullopt);
 
