@@ -31,6 +31,10 @@ class fake_messages_api {
                 [this](sb::http::request& req) -> boost::asio::awaitable<sb::http::response> {
                   std::lock_guard lock(mu_);
                   bodies_.push_back(req.body);
+                  // This recipient opted out at the carrier (Twilio answers 400 with code 21610).
+                  if (req.body.find("To=%2B14155550666") != std::string::npos)
+                    co_return sb::http::response::json(
+                        400, {{"code", 21610}, {"message", "Attempt to send to unsubscribed recipient"}, {"status", 400}});
                   co_return sb::http::response::json(
                       201, {{"sid", "SMfake" + std::to_string(bodies_.size())}, {"status", "sent"}});
                 });
@@ -352,4 +356,24 @@ TEST_F(messaging_test, issue16_item21_search_finds_conversations_by_their_contac
   EXPECT_EQ(call("GET", "/api/v1/conversations?q=%25").body["items"].size(), 0u);
   EXPECT_EQ(call("GET", "/api/v1/conversations?q=_").body["items"].size(), 0u);
   EXPECT_EQ(call("GET", "/api/v1/conversations?q=Mulder").body["items"].size(), 0u);
+}
+
+// Issue 18: the carrier refuses a send with 21610 (the recipient opted out at the
+// carrier): the message fails, the consent ledger records the opt-out, and the
+// next reply is refused before anything is queued.
+TEST_F(messaging_test, issue18_a_send_refused_with_21610_records_the_opt_out) {
+  add_line();
+  ASSERT_EQ(text("SM21610", "+14155550666", "Hello").status, 200);
+  auto conv = only_conversation();
+  auto r = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "Hi there"}});
+  ASSERT_EQ(r.status, 201) << r.raw;
+  auto id = r.body["id"].get<std::string>();
+  ASSERT_TRUE(eventually([&] { return message_status(id) == "failed"; })) << message_status(id);
+  ASSERT_TRUE(eventually([&] {
+    return count("SELECT COUNT(*) FROM consent_ledger WHERE state = 'opted_out' AND source = 'carrier'"
+                 " AND phone = '+14155550666'") == 1;
+  }));
+  auto again = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "Hello?"}});
+  EXPECT_EQ(again.status, 409) << again.raw;
+  EXPECT_EQ(again.body["error"]["code"], "OPTED_OUT");
 }
