@@ -25,7 +25,7 @@
     token: null, expires: 0, visitor: null, settings: {}, user: null,
     conv: null, msgs: [], seen: {}, outbox: [], sending: false,
     unread: 0, open: false, agent: null, ws: null, tries: 0, timer: null, ping: null,
-    typingTimer: null, lastTyping: 0, dead: false, starting: null, asked: false,
+    typingTimer: null, lastTyping: 0, dead: false, starting: null, asked: false, media: {},
   };
 
   // ---- storage (a blocked localStorage must not break the widget) ----
@@ -61,6 +61,9 @@
     'form{display:flex;gap:6px;padding:8px;border-top:1px solid #e5e7eb;background:#fff}',
     'textarea,input{flex:1;resize:none;border:1px solid #cbd5e1;border-radius:8px;padding:8px;min-height:38px;max-height:120px;color:#111;background:#fff}',
     '.send{border:0;border-radius:8px;background:var(--c);color:#fff;padding:0 14px}',
+    '.attach{border:1px solid #cbd5e1;border-radius:8px;background:#fff;color:#111;padding:0 10px;font-size:18px}',
+    '.media{display:block;margin-top:4px}.media img{display:block;max-width:100%;max-height:220px;border-radius:8px}',
+    '.media a{color:inherit;text-decoration:underline}',
     '.ask{flex-direction:column;align-items:stretch}.ask label{font-size:12px;color:#333}.ask div{display:flex;gap:6px}',
     '.away{margin:0;font-size:13px;color:#111}',
     '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}}',
@@ -110,7 +113,15 @@
     el('div', {}, [emailInput, el('button', { class: 'send', type: 'submit', text: 'Save' })]),
   ]);
   var input = el('textarea', { rows: '1', 'aria-label': 'Message', placeholder: 'Write a message…', maxlength: '4000' });
-  var compose = el('form', { onsubmit: function (e) { e.preventDefault(); submit(); } }, [input, el('button', { class: 'send', type: 'submit', text: 'Send' })]);
+  // Visitors may attach images and PDFs (the server checks too).
+  var fileInput = el('input', { type: 'file', accept: 'image/*,application/pdf', hidden: '', 'aria-label': 'Attach a file' });
+  fileInput.addEventListener('change', function () {
+    var files = Array.prototype.slice.call(fileInput.files || []);
+    fileInput.value = '';
+    files.forEach(attach);
+  });
+  var attachBtn = el('button', { class: 'attach', type: 'button', 'aria-label': 'Attach a file', title: 'Attach an image or PDF', text: '+', onclick: function () { fileInput.click(); } });
+  var compose = el('form', { onsubmit: function (e) { e.preventDefault(); submit(); } }, [attachBtn, fileInput, input, el('button', { class: 'send', type: 'submit', text: 'Send' })]);
   var panel = el('div', { class: 'panel', role: 'dialog', 'aria-labelledby': 'sb-title', 'aria-describedby': 'sb-sub', hidden: '' }, [
     el('header', {}, [el('div', { class: 't' }, [title, sub]), closeBtn]), log, typingLine, statusLine, ask, compose,
   ]);
@@ -164,8 +175,51 @@
     var mine = m.sender && m.sender.kind === 'contact';
     var kids = [];
     if (!mine && m.sender && m.sender.name) kids.push(el('span', { class: 'who', text: m.sender.name }));
-    kids.push(d.createTextNode(m.body));
+    if (m.body) kids.push(d.createTextNode(m.body));
+    (m.media || []).forEach(function (item) { kids.push(mediaNode(item)); });
     return el('div', { class: 'm ' + (mine ? 'in' : 'out') + (m.pending ? ' pending' : '') + (m.failed ? ' failed' : ''), 'data-id': m.id || '' }, kids);
+  }
+  // An attachment: fetched with the visitor's token (the page can't send it on an <img>).
+  function mediaUrl(id) {
+    if (!st.media[id]) {
+      st.media[id] = fetch(base + '/api/widget/v1/media/' + encodeURIComponent(id), {
+        headers: { Authorization: 'Bearer ' + st.token }, mode: 'cors', credentials: 'omit',
+      }).then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.blob();
+      }).then(function (b) { return URL.createObjectURL(b); });
+      st.media[id].catch(function () { delete st.media[id]; });
+    }
+    return st.media[id];
+  }
+  function mediaNode(item) {
+    var box = el('span', { class: 'media' });
+    if (!item.id) { box.textContent = item.pending ? 'File arriving…' : 'A file could not be received.'; return box; }
+    var image = (item.content_type || '').indexOf('image/') === 0;
+    var node = image ? el('img', { alt: item.name || 'Image' }) : el('a', { download: item.name || 'file', text: item.name || 'File' });
+    box.appendChild(node);
+    mediaUrl(item.id).then(function (u) { if (image) node.src = u; else node.href = u; }, function () { node.replaceWith(d.createTextNode((item.name || 'File') + ' (could not be loaded)')); });
+    return box;
+  }
+  function attach(file) {
+    status('Uploading ' + (file.name || 'file') + '…');
+    ensure().then(function () {
+      var headers = { 'Content-Type': file.type || 'application/octet-stream' };
+      if (st.token) headers.Authorization = 'Bearer ' + st.token;
+      return fetch(base + '/api/widget/v1/media?name=' + encodeURIComponent(file.name || 'file'), {
+        method: 'POST', headers: headers, mode: 'cors', credentials: 'omit', body: file,
+      });
+    }).then(function (r) {
+      return r.json().catch(function () { return null; }).then(function (data) {
+        if (r.status !== 201) { status((data && data.error && data.error.message) || 'The file could not be sent.'); return; }
+        status('');
+        var m = { body: '', media_ids: [data.id], media: [data], pending: true, sender: { kind: 'contact' } };
+        st.msgs.push(m);
+        st.outbox.push(m);
+        renderLog();
+        flush();
+      });
+    }, function () { status('The file could not be sent; check your connection.'); });
   }
   function renderLog() {
     var nodes = st.msgs.map(bubble);
@@ -272,7 +326,7 @@
     st.sending = true;
     var m = st.outbox[0];
     var path = st.conv ? '/api/widget/v1/conversations/' + encodeURIComponent(st.conv) + '/messages' : '/api/widget/v1/conversations';
-    call('POST', path, { body: m.body }).then(function (r) {
+    call('POST', path, m.media_ids ? { body: m.body, media_ids: m.media_ids } : { body: m.body }).then(function (r) {
       st.sending = false;
       if (r.status === 201) {
         st.outbox.shift();

@@ -228,6 +228,22 @@ result<json> object_body(const request& req) {
   return std::move(*j);
 }
 
+result<std::vector<id_t>> media_ids_of(const json& body) {
+  std::vector<id_t> ids;
+  auto it = body.find("media_ids");
+  if (it == body.end() || it->is_null()) return ids;
+  if (!it->is_array()) return error{"INVALID_FORMAT", "media_ids must be an array of ids"};
+  if (it->size() > 10) return error{"INVALID_INPUT", "a message carries at most 10 attachments"};
+  for (auto& v : *it) {
+    std::optional<id_t> id;
+    if (v.is_string()) id = parse_id(v.get<std::string>());
+    else if (v.is_number_unsigned()) id = v.get<id_t>();
+    if (!id) return error{"INVALID_FORMAT", "media_ids must be an array of ids"};
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
 result<std::optional<std::string>> opt_string(const json& body, const char* field) {
   auto it = body.find(field);
   if (it == body.end() || it->is_null()) return std::optional<std::string>();

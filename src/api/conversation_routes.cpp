@@ -285,6 +285,7 @@ asio::awaitable<response> list_messages(api_context& ctx, request& req, const pr
 struct post_message_request {
   std::string text;
   bool is_private = false;
+  std::vector<id_t> media_ids;
   json channel_field = json::object();  // {"channel": …} as sent, or {}
 
   std::string_view permission() const { return is_private ? "conversations.note" : "conversations.reply"; }
@@ -300,9 +301,14 @@ struct post_message_request {
     post_message_request in;
     auto text = opt_string(body, "body");
     if (!text) return text.err();
-    if (!*text || trim(**text).empty()) return error{"MISSING_REQUIRED_FIELD", "body is required"};
-    if ((*text)->size() > 16 * 1024) return error{"INVALID_INPUT", "body is longer than 16384 bytes"};
-    in.text = **text;
+    auto media = media_ids_of(body);
+    if (!media) return media.err();
+    in.media_ids = std::move(*media);
+    // An attachment may go alone, without words.
+    if ((!*text || trim(**text).empty()) && in.media_ids.empty())
+      return error{"MISSING_REQUIRED_FIELD", "body is required"};
+    if (*text && (*text)->size() > 16 * 1024) return error{"INVALID_INPUT", "body is longer than 16384 bytes"};
+    in.text = text->value_or("");
     if (auto it = body.find("private"); it != body.end() && !it->is_null()) {
       if (!it->is_boolean()) return error{"INVALID_FORMAT", "private must be true or false"};
       in.is_private = it->get<bool>();
@@ -321,7 +327,7 @@ asio::awaitable<response> post_message(api_context& ctx, request& req, const pri
   auto channel = in->channel();
   if (!channel) co_return response::from(channel.err());
 
-  auto r = co_await services::send_reply(ctx, who, *id, in->text, in->is_private, *channel);
+  auto r = co_await services::send_reply(ctx, who, *id, in->text, in->is_private, *channel, in->media_ids);
   if (!r) co_return store_error(r.err());
   auto mj = to_json(r->message);
   co_return response::json(201, mj);

@@ -31,6 +31,7 @@ void add_routing_routes(http::router& r, api_context& ctx);
 void add_teams_routes(http::router& r, api_context& ctx);
 void add_widget_routes(http::router& r, api_context& ctx);
 void add_widget_socket(http::router& r, api_context& ctx);
+void add_media_routes(http::router& r, api_context& ctx);
 // Shared with the services: the widget visitors' topics and message shape.
 using services::anonymous_topic;
 using services::publish_to_visitors;

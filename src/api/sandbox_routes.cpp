@@ -19,6 +19,7 @@
 #include <boost/url/parse.hpp>
 
 #include "common.hpp"
+#include "switchboard/services/media.hpp"
 #include "routes.hpp"
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/carriers/signature.hpp"
@@ -194,6 +195,7 @@ struct call_step_request {
 // The body of POST /api/sandbox/v1/messages.
 struct text_request {
   std::string from, to, body;  // phones in E.164
+  std::vector<id_t> media_ids;  // uploads (POST /api/v1/media) the phone sends as MMS
 
   static result<text_request> from_json(const json& body, std::string_view default_country) {
     auto from = opt_string(body, "from");
@@ -201,6 +203,9 @@ struct text_request {
     auto text = opt_string(body, "body");
     for (auto* r : {&from, &to, &text})
       if (!*r) return r->err();
+    auto media = media_ids_of(body);
+    if (!media) return media.err();
+    if (!*text && !media->empty()) *text = std::string();  // a picture alone
     if (!*from || !*to || !*text) return error{"MISSING_REQUIRED_FIELD", "from, to and body are required"};
     if (utf8_length(**text) > max_text_chars)
       return error{"INVALID_INPUT", "body is longer than " + std::to_string(max_text_chars) + " characters"};
@@ -208,7 +213,7 @@ struct text_request {
     auto t = carriers::normalize_e164(**to, default_country);
     if (!f) return f.err();
     if (!t) return t.err();
-    return text_request{*f, *t, **text};
+    return text_request{*f, *t, **text, std::move(*media)};
   }
 };
 
@@ -405,9 +410,20 @@ asio::awaitable<response> sandbox_send(api_context& ctx, sandbox_limits& limits,
   auto at = now_text(ctx);
   auto id = co_await services::record_sandbox_text(ctx, *ws, sid, f, t, text, at);
   if (!id) co_return store_error(id.err());
+  // An MMS from the simulator names its files as a carrier does: URLs (signed ones of
+  // our own) that the dispatcher downloads like any carrier's.
+  std::vector<services::shared_media> media;
+  if (!in->media_ids.empty()) {
+    auto urls = co_await services::signed_uploads(ctx, *ws, in->media_ids);
+    if (!urls) co_return store_error(urls.err());
+    media = std::move(*urls);
+  }
   std::string form = "MessageSid=" + sid + "&AccountSid=ACsandbox&From=" + carriers::form_encode(f) +
                      "&To=" + carriers::form_encode(t) + "&Body=" + carriers::form_encode(text) +
-                     "&NumMedia=0";
+                     "&NumMedia=" + std::to_string(media.size());
+  for (std::size_t i = 0; i < media.size(); ++i)
+    form += "&MediaUrl" + std::to_string(i) + "=" + carriers::form_encode(media[i].url) + "&MediaContentType" +
+            std::to_string(i) + "=" + carriers::form_encode(media[i].content_type);
   auto r = co_await deliver_sandbox_webhook(ctx, "/webhooks/sandbox/sms", form);
   if (r.status != 200) {
     co_await services::forget_sandbox_text(ctx, *id);

@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "routes.hpp"
 #include "widget_common.hpp"
+#include "media_common.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/services/widget_sessions.hpp"
@@ -84,10 +85,11 @@ std::optional<response> visitor_limited(api_context& ctx, const visitor& v) {
   return std::nullopt;
 }
 
-// The body field of a visitor's message: present, not blank, not too long.
-result<std::string> message_text(api_context& ctx, const json& body) {
+// The body field of a visitor's message: present (unless attachments go alone), not blank, not too long.
+result<std::string> message_text(api_context& ctx, const json& body, bool has_media = false) {
   auto text = opt_string(body, "body");
   if (!text) return text.err();
+  if (has_media && (!*text || trim(**text).empty())) return std::string();
   if (!*text || trim(**text).empty()) return error{"MISSING_REQUIRED_FIELD", "body is required"};
   if (utf8_length(**text) > ctx.widget.max_message_chars)
     return error{"INVALID_INPUT",
@@ -242,15 +244,40 @@ asio::awaitable<response> post_visitor_message(api_context& ctx, request& req, b
   }
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
-  auto text = message_text(ctx, *body);
+  auto media = media_ids_of(*body);
+  if (!media) co_return response::from(media.err());
+  auto text = message_text(ctx, *body, !media->empty());
   if (!text) co_return response::from(text.err());
   if (auto r = visitor_limited(ctx, *v)) co_return *r;
-  auto p = co_await services::post_visitor_message(ctx, *v, cid, *text);
+  auto p = co_await services::post_visitor_message(ctx, *v, cid, *text, std::move(*media));
   if (!p) co_return store_error(p.err());
   if (!create) co_return with_token(response::json(201, visitor_message_json(p->message)), *v);
   auto cj = visitor_conversation_json(p->conversation);
   cj["messages"] = json::array({visitor_message_json(p->message)});
   co_return with_token(response::json(201, cj), *v);
+}
+
+// A visitor's attachment (an image or a PDF), raw bytes with their Content-Type;
+// ?name= is the file's name. A message then carries it in media_ids.
+asio::awaitable<response> upload_visitor_media(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  if (auto r = visitor_limited(ctx, *v)) co_return *r;
+  services::upload u{std::move(req.body), std::string(req.headers.get("Content-Type").value_or("")),
+                     req.query_param("name").value_or("")};
+  auto m = co_await services::upload_by_visitor(ctx, *v, std::move(u));
+  if (!m) co_return response::from(m.err());
+  co_return with_token(response::json(201, services::media_json(*m)), *v);
+}
+
+asio::awaitable<response> get_visitor_media(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "attachment not found");
+  auto m = co_await services::media_for_visitor(ctx, *v, *id);
+  if (!m) co_return response::from(m.err());
+  co_return media_response(std::move(*m));
 }
 
 asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) {
@@ -517,8 +544,12 @@ void add_widget_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/widget/v1/conversations/{id}/messages",
         wrap([](api_context& c, request& q) { return post_visitor_message(c, q, false); }), small);
   r.add("POST", "/api/widget/v1/events", wrap(track_event), small);
+  r.add("POST", "/api/widget/v1/media", wrap(upload_visitor_media),
+        http::route_options{static_cast<std::size_t>(ctx.media.max_bytes)});
+  r.add("GET", "/api/widget/v1/media/{id}", wrap(get_visitor_media));
   for (auto path : {"/api/widget/v1/sessions", "/api/widget/v1/sessions/current", "/api/widget/v1/conversations",
-                    "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/events"})
+                    "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/events", "/api/widget/v1/media",
+                    "/api/widget/v1/media/{id}"})
     r.add("OPTIONS", path, wrap(preflight));
 
   r.add("GET", "/api/v1/widget/settings", authorized(ctx, "widget.manage", get_settings));

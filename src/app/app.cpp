@@ -13,6 +13,7 @@
 
 #include "switchboard/app/system_routes.hpp"
 #include "switchboard/core/random.hpp"
+#include "switchboard/media/files.hpp"
 #include "switchboard/web/static_files.hpp"
 
 namespace switchboard::app {
@@ -43,15 +44,20 @@ std::string sandbox_key_path(const std::string& data_dir) {
 
 namespace {
 
-// The data directory's sandbox key (created 0600 on first use): whoever can
-// read it may drive the sandbox for every workspace, as `simulate sms` does.
-result<std::string> load_or_create_sandbox_key(const std::string& data_dir) {
-  auto path = sandbox_key_path(data_dir);
-  if (auto key = read_sandbox_key(data_dir)) return *key;
+std::optional<std::string> read_key_file(const std::string& path) {
+  std::ifstream in(path);
+  std::string key;
+  if (!in || !std::getline(in, key) || key.size() != 64) return std::nullopt;
+  return key;
+}
+
+// A random key kept in the data directory (created 0600 on first use).
+result<std::string> load_or_create_key_file(const std::string& path) {
+  if (auto key = read_key_file(path)) return *key;
   auto key = random_hex(32);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
-    if (auto again = read_sandbox_key(data_dir)) return *again;  // another process won the race
+    if (auto again = read_key_file(path)) return *again;  // another process won the race
     return error{"INVALID_CONFIG", "data_dir: cannot create " + path};
   }
   bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
@@ -63,10 +69,7 @@ result<std::string> load_or_create_sandbox_key(const std::string& data_dir) {
 }  // namespace
 
 std::optional<std::string> read_sandbox_key(const std::string& data_dir) {
-  std::ifstream in(sandbox_key_path(data_dir));
-  std::string key;
-  if (!in || !std::getline(in, key) || key.size() != 64) return std::nullopt;
-  return key;
+  return read_key_file(sandbox_key_path(data_dir));
 }
 
 app::app(const config& cfg) : cfg_(cfg) {}
@@ -95,7 +98,8 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
       new api::api_context{{*a->store_, a->hub_, opts.now}, a->cpu_, std::chrono::hours(cfg.auth_session_ttl_hours)});
   std::string sandbox_local_key;
   if (cfg.sandbox_enabled) {
-    auto key = load_or_create_sandbox_key(*dir);
+    // Whoever can read it may drive the sandbox for every workspace, as `simulate sms` does.
+    auto key = load_or_create_key_file(sandbox_key_path(*dir));
     if (!key) return key.err();
     sandbox_local_key = *key;
   }
@@ -114,6 +118,16 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_->routing.new_conversation_after_resolved = cfg.routing_after_resolved == "new";
   a->api_->texting = {cfg.texting_opt_out_reply, cfg.texting_opt_in_reply, cfg.texting_help_reply};
   a->api_->default_country = cfg.default_country;
+  {
+    auto files = media::file_store::open((fs::path(*dir) / "media").string());
+    if (!files) return files.err();
+    a->media_files_ = std::move(*files);
+    // Signs the expiring URLs of outbound MMS; kept so they survive a restart.
+    auto key = load_or_create_key_file((fs::path(*dir) / "media.key").string());
+    if (!key) return key.err();
+    a->api_->media = {cfg.media_max_bytes, cfg.twilio_delete_media_after_download, *key, std::chrono::hours(24)};
+    a->api_->media_files = a->media_files_.get();
+  }
   a->api_->teams = {cfg.teams.app_id, cfg.teams.app_password, cfg.teams.tenant_id, cfg.teams.openid_metadata_url,
                     cfg.teams.token_url};
   a->api_->widget.token_ttl = std::chrono::hours(cfg.widget.token_ttl_hours);

@@ -62,6 +62,8 @@ const std::vector<key_spec>& specs() {
       {"carriers.twilio.account_sid", kind::string, ""},
       {"carriers.twilio.auth_token", kind::string, ""},
       {"carriers.twilio.api_base", kind::string, "https://api.twilio.com"},
+      {"carriers.twilio.delete_media_after_download", kind::boolean, false},
+      {"media.max_bytes", kind::integer, 5'242'880, 1024, 100LL * 1024 * 1024},
       {"carriers.signalwire.project_id", kind::string, ""},
       {"carriers.signalwire.api_token", kind::string, ""},
       {"carriers.signalwire.signing_key", kind::string, ""},
@@ -371,6 +373,8 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
               num("widget.anonymous_retention_days")};
   c.twilio = {str("carriers.twilio.account_sid"), str("carriers.twilio.auth_token"),
               str("carriers.twilio.api_base")};
+  c.twilio_delete_media_after_download = values["carriers.twilio.delete_media_after_download"].get<bool>();
+  c.media_max_bytes = num("media.max_bytes");
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),
                   str("carriers.signalwire.signing_key"), str("carriers.signalwire.api_base")};
   // `auto`: the sandbox is on only while no real carrier is configured, so a

@@ -95,7 +95,7 @@ int status_for_code(std::string_view code) {
       {"CONFLICT", 409},           {"INVALID_INPUT", 400},       {"MISSING_REQUIRED_FIELD", 400},
       {"INVALID_FORMAT", 400},     {"PAYLOAD_TOO_LARGE", 413},   {"HEADERS_TOO_LARGE", 431},
       {"RATE_LIMITED", 429},       {"INTERNAL", 500},            {"UNAVAILABLE", 503},
-      {"OPTED_OUT", 409},
+      {"OPTED_OUT", 409},         {"UNSUPPORTED_MEDIA_TYPE", 415},
   };
   auto it = table.find(code);
   return it == table.end() ? 400 : it->second;

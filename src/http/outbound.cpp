@@ -1,5 +1,6 @@
 #include "switchboard/http/outbound.hpp"
 
+#include <cctype>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -209,7 +210,7 @@ struct exchanged {
 
 template <class Stream>
 asio::awaitable<exchanged> round_trip(Stream& stream,
-                                      const bhttp::request<bhttp::string_body>& req) {
+                                      const bhttp::request<bhttp::string_body>& req, std::size_t max_body) {
   exchanged x;
   auto [wec, wn] = co_await bhttp::async_write(stream, req, use_tuple);
   if (wec) {
@@ -219,15 +220,21 @@ asio::awaitable<exchanged> round_trip(Stream& stream,
   }
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(1 << 20);
+  parser.body_limit(max_body);
   auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+  if (rec == bhttp::error::body_limit) {
+    x.out = error{"PAYLOAD_TOO_LARGE", "the answer is larger than " + std::to_string(max_body) + " bytes"};
+    co_return x;
+  }
   if (rec) {
     x.out = error{"UNAVAILABLE", "read: " + rec.message()};
     co_return x;
   }
   auto& res = parser.get();
   x.reusable = res.keep_alive() && parser.is_done() && buffer.size() == 0;
-  x.out = outbound_response{static_cast<int>(res.result_int()), std::move(res.body())};
+  outbound_response out{static_cast<int>(res.result_int()), std::move(res.body()), {}};
+  for (auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  x.out = std::move(out);
   co_return x;
 }
 
@@ -288,9 +295,9 @@ asio::awaitable<result<outbound_response>> outbound_client::request(const outbou
     conn->lowest().expires_after(r.timeout);
     exchanged x;
     if (use_tls)
-      x = co_await round_trip(*conn->tls, req);
+      x = co_await round_trip(*conn->tls, req, r.max_body);
     else
-      x = co_await round_trip(*conn->plain, req);
+      x = co_await round_trip(*conn->plain, req, r.max_body);
     if (x.out && x.reusable) {
       pool->put(key, std::move(conn));
     } else {
@@ -304,6 +311,22 @@ asio::awaitable<result<outbound_response>> outbound_client::request(const outbou
     }
     co_return std::move(x.out);
   }
+}
+
+}  // namespace switchboard::http
+
+namespace switchboard::http {
+
+std::string outbound_response::header(std::string_view name) const {
+  auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+  };
+  for (auto& [k, v] : headers)
+    if (same(k, name)) return v;
+  return "";
 }
 
 }  // namespace switchboard::http

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "switchboard/services/media.hpp"
 #include "switchboard/services/message_status.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
@@ -53,6 +54,13 @@ struct rest_send {
   int attempts = 0;
   std::string carrier, from, to, body;
   std::string call_url;  // set for a call (Calls.json): what the carrier requests when answered
+  std::vector<std::string> media_urls;  // an MMS: signed, expiring URLs the carrier fetches
+};
+
+// An inbound MMS whose files the dispatcher downloads (services::fetch_inbound_media).
+struct media_fetch {
+  id_t outbox_id = 0, workspace_id = 0, message_id = 0;
+  int attempts = 0;
 };
 
 struct pass_result {
@@ -67,7 +75,21 @@ struct pass_result {
   std::vector<sandbox_event> sandbox_calls;  // calls
   std::vector<rest_send> sends;
   std::vector<teams_send> teams_posts;
+  std::vector<media_fetch> media_fetches;
 };
+
+// The attachments a reply carries, as URLs a carrier (or the simulator) can fetch.
+std::vector<std::string> media_urls_of(const services::context& ctx, const store::message& m) {
+  std::vector<std::string> urls;
+  if (!m.media.is_array()) return urls;
+  for (auto& item : m.media) {
+    auto id = item.is_object() && item.contains("id") && item["id"].is_string()
+                  ? std::strtoll(item["id"].get<std::string>().c_str(), nullptr, 10)
+                  : 0;
+    if (id > 0) urls.push_back(services::signed_media_url(ctx, m.workspace_id, id));
+  }
+  return urls;
+}
 
 // Twilio's Messages.json and Calls.json, and SignalWire's LaML twins of them.
 http::outbound_request message_request(const services::carrier_settings& cs, const rest_send& s) {
@@ -95,6 +117,7 @@ http::outbound_request message_request(const services::carrier_settings& cs, con
   r.body = "To=" + carriers::form_encode(s.to) + "&From=" + carriers::form_encode(s.from) +
            "&Body=" + carriers::form_encode(s.body) + "&StatusCallback=" +
            carriers::form_encode(cs.public_url + "/webhooks/" + s.carrier + "/sms/status");
+  for (auto& url : s.media_urls) r.body += "&MediaUrl=" + carriers::form_encode(url);
   return r;
 }
 
@@ -106,7 +129,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto self_public_url = self->ctx.carriers.public_url;
   auto later = format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(1));
   bool teams_enabled = self->ctx.teams.enabled();
-  auto job = [at, lease_until, self_public_url, later, teams_enabled](store::unit_of_work& uow) {
+  const services::context* ctx = &self->ctx;  // signs media URLs; only its settings are read
+  auto job = [at, lease_until, self_public_url, later, teams_enabled, ctx](store::unit_of_work& uow) {
     pass_result out;
     auto& changed = out.changed;
     for (auto& row : uow.outbox().due(at, 50)) {
@@ -119,6 +143,12 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         if (auto post = lease_teams_row(uow, outbox_id, row.workspace_id, row.kind, payload, row.attempts,
                                         teams_enabled, at, lease_until, later))
           out.teams_posts.push_back(std::move(*post));
+        continue;
+      }
+      if (row.kind == services::media_fetch_kind) {
+        id_t message_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
+        uow.outbox().lease(outbox_id, lease_until, at);
+        out.media_fetches.push_back({outbox_id, row.workspace_id, message_id, row.attempts});
         continue;
       }
       if (row.kind == "call.create") {
@@ -145,7 +175,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         if (number->carrier != "sandbox") {
           uow.outbox().lease(outbox_id, lease_until, at);
           out.sends.push_back({outbox_id, item_id, row.workspace_id, row.attempts, number->carrier, number->number, to,
-                               "", url});
+                               "", url, {}});
           continue;
         }
         std::string sid = "CA" + random_hex(16);
@@ -172,7 +202,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         }
         if (number->carrier != "sandbox") {
           uow.outbox().lease(outbox_id, lease_until, at);
-          out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body, ""});
+          out.sends.push_back({outbox_id, 0, row.workspace_id, row.attempts, number->carrier, number->number, to, body, "", {}});
           continue;
         }
         std::string sid = "SM" + random_hex(16);
@@ -208,10 +238,20 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         fail("the conversation has no active business number to send from");
         continue;
       }
+      std::vector<std::string> media_urls;
+      nlohmann::json sandbox_media = nlohmann::json::array();  // what the simulator's phone shows
+      if (auto item = uow.messages().find(ws, message_id)) {
+        media_urls = media_urls_of(*ctx, *item);
+        for (std::size_t i = 0; i < media_urls.size() && i < item->media.size(); ++i)
+          sandbox_media.push_back({{"url", media_urls[i]},
+                                   {"content_type", item->media[i].value("content_type", "")},
+                                   {"name", item->media[i].value("name", "")}});
+      }
       if (number->carrier != "sandbox") {
         int attempts = uow.outbox().attempts(outbox_id);
         uow.outbox().lease(outbox_id, lease_until, at);
-        out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body, ""});
+        out.sends.push_back({outbox_id, message_id, ws, attempts, number->carrier, number->number, *phone, body, "",
+                             std::move(media_urls)});
         continue;
       }
       std::string sid = "SM" + random_hex(16);
@@ -219,7 +259,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
                                                           row.conversation_id);
       out.sandbox_sent.push_back({ws, *phone, nlohmann::json{{"id", std::to_string(rid)}, {"sid", sid},
                                                              {"from", number->number}, {"to", *phone},
-                                                             {"body", body}, {"created_at", at}}});
+                                                             {"body", body}, {"media", sandbox_media},
+                                                             {"created_at", at}}});
       uow.messages().set_status(message_id, "sent", std::nullopt, sid);
       finish("done", std::nullopt, at);
       if (auto m = uow.messages().find(ws, message_id)) changed.push_back(*m);
@@ -237,6 +278,25 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 
   for (auto& post : r->teams_posts)
     co_await deliver_teams(self->ctx, self->client, self->teams_tokens, post, self->retry_base);
+
+  static thread_local std::mt19937_64 fetch_rng{std::random_device{}()};
+  for (auto& f : r->media_fetches) {
+    int attempt = f.attempts + 1;
+    auto o = co_await services::fetch_inbound_media(self->ctx, self->client, f.workspace_id, f.message_id,
+                                                    attempt >= max_attempts);
+    auto delay = backoff(attempt, self->retry_base, std::chrono::minutes(10),
+                         std::uniform_real_distribution<double>(0, 1)(fetch_rng));
+    auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
+    auto now = services::now_text(self->ctx);
+    if (o.retry) spdlog::warn("outbox: media of message {}: attempt {} will retry: {}", f.message_id, attempt, o.error);
+    auto settle = [f, o, retry_at, now](store::unit_of_work& uow) {
+      if (o.retry) uow.outbox().settle(f.outbox_id, "pending", o.error, retry_at, now);
+      else uow.outbox().settle(f.outbox_id, "done", std::nullopt, now, now);
+    };
+    if (auto saved = co_await self->ctx.db.write(std::move(settle)); !saved)
+      spdlog::error("outbox: media row {} was not settled; it runs again after its lease: {}", f.outbox_id,
+                    saved.err().message);
+  }
 
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (auto& send : r->sends) {

@@ -1,6 +1,7 @@
 // Contacts' store jobs, moved out of the handlers (issue 17): each composes the
 // repositories inside one job, so a check and the change it guards commit together.
 #include "switchboard/services/contacts.hpp"
+#include "switchboard/media/files.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -66,12 +67,25 @@ asio::awaitable<result<bool>> erase_contact(context& ctx, store::principal who, 
     // Their phone as the system writes it into texts (a forward reads "+1 415-555-0121: ...").
     std::vector<std::string> shown;
     for (auto& phone : c->phones) shown.push_back(carriers::format_display(phone));
+    auto files = uow.media().erase_of_contact(ws, id);
     uow.contacts().erase(ws, id, shown);
     // The audit row names the id only: the erased person's data is gone.
     uow.auth().audit(ws, who.teammate_id, "contact.erased", "contact", id, json::object(), ip, at);
+    return files;
   };
   auto w = co_await ctx.db.write(std::move(job));
   if (!w) co_return w.err();
+  // Their attachments' files, unless another row names the same bytes: on the
+  // writer, after the commit, so no upload of the same bytes slips between.
+  if (!w->empty() && ctx.media_files) {
+    auto* files = ctx.media_files;
+    auto remove = [names = std::move(*w), files](store::unit_of_work& uow) {
+      for (auto& sha : names)
+        if (!uow.media().file_in_use(sha)) files->remove_now(sha);
+    };
+    if (auto removed = co_await ctx.db.write(std::move(remove)); !removed)
+      spdlog::warn("contacts: erased contact {}, but their attachments' files remain: {}", id, removed.err().message);
+  }
   // Committed: the rows are gone. Then no file keeps their bytes (search index merged,
   // WALs truncated); if that cannot finish now it is said, and a later erasure's scrub covers it.
   auto scrubbed = co_await ctx.db.scrub();

@@ -2,6 +2,7 @@
 // the customer's thread, the line's hours) are read inside the write job that
 // applies what routing/ decides, so the decision and its rows commit together.
 #include "switchboard/services/inbound_message.hpp"
+#include "switchboard/services/media.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -222,7 +223,22 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   m.body = in.body;
   m.status = "received";
   m.external_id = in.sid;
-  m.media = in.media;
+  // A carrier's files are downloaded by the outbox (media.fetch) after this commit:
+  // the text is never held up or lost for them; until then each item is pending.
+  bool media_pending = false;
+  m.media = nlohmann::json::array();
+  for (auto& item : in.media) {
+    if (!item.is_object()) continue;
+    if (item.contains("id")) {  // already stored (the sandbox's own uploads)
+      m.media.push_back(item);
+      continue;
+    }
+    m.media.push_back({{"pending", true},
+                       {"url", item.value("url", std::string())},
+                       {"content_type", item.value("content_type", std::string())},
+                       {"carrier", in.carrier}});
+    media_pending = true;
+  }
   m.created_at = j.at;
   const bool was_opted_out = uow.consent().opted_out(ws, in.from, number->id);
   const auto consent = routing::plan_consent(in.body, was_opted_out);
@@ -237,6 +253,10 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   out.workspace_id = ws;
   out.conversation_id = th.conversation_id;
   m.id = mid;
+  if (media_pending) {
+    uow.outbox().enqueue(ws, media_fetch_kind, {{"message_id", mid}, {"conversation_id", th.conversation_id}}, j.at);
+    out.wake_outbox = true;
+  }
   if (teams::mirror_item(uow, m, j.public_url, j.at)) out.wake_outbox = true;
   if (j.want_events) out.message = uow.messages().find(ws, mid);
   apply_consent(uow, *number, th.conversation_id, mid, consent, j, out);

@@ -1,6 +1,7 @@
 #include "switchboard/services/reply.hpp"
 
 #include "switchboard/services/threads.hpp"
+#include "switchboard/services/media.hpp"
 
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/services/visitors.hpp"
@@ -35,7 +36,8 @@ std::string expand_canned(store::unit_of_work& uow, store::id_t ws, const std::s
 }
 
 reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, store::id_t cid, const std::string& msg_text,
-                         bool is_private, const std::optional<std::string>& chosen, const std::string& at) {
+                         bool is_private, const std::optional<std::string>& chosen, const std::string& at,
+                         const std::vector<store::id_t>& media_ids) {
   auto c = uow.conversations().find(p.workspace_id, cid);
   if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
   store::message m;
@@ -64,7 +66,9 @@ reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, st
   bool chat = !is_private && m.channel == "chat";
   m.status = is_private ? "sent" : chat ? "delivered" : "queued";
   m.created_at = at;
+  if (!media_ids.empty()) m.media = take_uploads(uow, p.workspace_id, media_ids, std::nullopt);
   auto mid = uow.messages().insert(m);
+  attach_uploads(uow, p.workspace_id, media_ids, cid, mid);
   if (!is_private && !chat)
     uow.outbox().enqueue(p.workspace_id, "message.send." + m.channel,
                          {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
@@ -86,12 +90,13 @@ void publish_reply(context& ctx, const reply_result& r) {
 
 boost::asio::awaitable<result<reply_result>> send_reply(context& ctx, store::principal who,
                                                         store::id_t conversation_id, std::string text,
-                                                        bool is_private, std::optional<std::string> channel) {
+                                                        bool is_private, std::optional<std::string> channel,
+                                                        std::vector<store::id_t> media_ids) {
   auto at = now_text(ctx);
   auto public_url = ctx.carriers.public_url;
-  auto job = [who, conversation_id, at, text = std::move(text), channel, is_private,
-              public_url](store::unit_of_work& uow) {
-    auto r = queue_reply(uow, who, conversation_id, text, is_private, channel, at);
+  auto job = [who, conversation_id, at, text = std::move(text), channel, is_private, public_url,
+              media_ids = std::move(media_ids)](store::unit_of_work& uow) {
+    auto r = queue_reply(uow, who, conversation_id, text, is_private, channel, at, media_ids);
     // Written in the inbox: the conversation's Teams thread shows it too.
     r.teams_queued = teams::mirror_item(uow, r.message, public_url, at);
     return r;

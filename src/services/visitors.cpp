@@ -1,4 +1,5 @@
 #include "switchboard/services/visitors.hpp"
+#include "switchboard/services/media.hpp"
 
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
@@ -43,6 +44,7 @@ json visitor_message_json(const store::message& m) {
             {"id", m.sender_kind == "teammate" ? opt_id(m.sender_id) : json(nullptr)},
             {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
           {"status", m.status},
+          {"media", public_media(m.media)},
           {"created_at", m.created_at}};
 }
 

@@ -1,6 +1,7 @@
 #include "switchboard/services/widget_chat.hpp"
 
 #include "switchboard/services/visitors.hpp"
+#include "switchboard/services/media.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/teams/mirror.hpp"
 
@@ -20,7 +21,8 @@ bool visitor_may_see(store::unit_of_work& uow, const visitor_ref& v, const store
 namespace {
 
 visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& v, store::id_t cid,
-                                   const std::string& text, const std::string& public_url, const std::string& at) {
+                                   const std::string& text, const std::vector<store::id_t>& media_ids,
+                                   const std::string& public_url, const std::string& at) {
   visitor_post out;
   store::id_t contact = v.contact_id;
   if (cid == 0) {
@@ -49,7 +51,9 @@ visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& 
   m.body = text;
   m.status = "received";
   m.created_at = at;
+  if (!media_ids.empty()) m.media = take_uploads(uow, v.workspace_id, media_ids, v.visitor_id);
   auto mid = uow.messages().insert(m);
+  attach_uploads(uow, v.workspace_id, media_ids, cid, mid);
   m.id = mid;
   // A customer item: the conversation's Teams thread gets it like an inbound SMS.
   out.teams_queued = teams::mirror_item(uow, m, public_url, at);
@@ -62,11 +66,13 @@ visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& 
 }  // namespace
 
 boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, visitor_ref v,
-                                                                  store::id_t conversation_id, std::string text) {
+                                                                  store::id_t conversation_id, std::string text,
+                                                                  std::vector<store::id_t> media_ids) {
   auto at = now_text(ctx);
   auto public_url = ctx.carriers.public_url;
-  auto job = [v, conversation_id, text = std::move(text), public_url, at](store::unit_of_work& uow) {
-    return store_visitor_message(uow, v, conversation_id, text, public_url, at);
+  auto job = [v, conversation_id, text = std::move(text), media_ids = std::move(media_ids), public_url,
+              at](store::unit_of_work& uow) {
+    return store_visitor_message(uow, v, conversation_id, text, media_ids, public_url, at);
   };
   auto p = co_await ctx.db.write(std::move(job));
   if (!p) co_return p.err();

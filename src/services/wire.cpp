@@ -1,4 +1,5 @@
 #include "switchboard/services/wire.hpp"
+#include "switchboard/services/media.hpp"
 
 namespace switchboard::services {
 
@@ -76,7 +77,7 @@ json to_json(const store::message& m) {
             {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
           {"status", m.status},
           {"error", opt_str(m.error)},
-          {"media", m.media},
+          {"media", public_media(m.media)},
           {"metadata", m.metadata},
           {"created_at", m.created_at}};
 }

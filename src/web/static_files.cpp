@@ -30,7 +30,7 @@ std::string etag_of(std::string_view data) {
 
 // Pages load only their own scripts and styles and talk only to this server.
 constexpr std::string_view page_csp =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "media-src 'self' blob: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'";
 

@@ -358,3 +358,41 @@ test('issue 18: a STOP disables the SMS composer with its reason', async () => {
   await page.close();
   await sim.page.close();
 });
+
+// A real 1×1 PNG: the inbox and the phone must decode it, not just show a box.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+const decoded = (img) => img.evaluate((i) => i.complete && i.naturalWidth > 0);
+
+test('issue 18: an image texted from the simulator shows in the inbox, and one the agent attaches reaches the phone', async () => {
+  const phone = '+14155550141';
+  const sim = await openSimulator(phone);
+  await sim.page.locator('#photo').setInputFiles({ name: 'broken-part.png', mimeType: 'image/png', buffer: png });
+  await sim.page.getByLabel('Text message').fill('This part arrived broken');
+  await sim.page.getByRole('button', { name: 'Send' }).click();
+  await sim.page.locator('.bubble.mine', { hasText: 'This part arrived broken' }).locator('img.mms').waitFor();
+
+  const conv = await eventually(() => conversationOf(phone), { what: 'the conversation' });
+  const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await page.goto(`${daemon.url}/app/#/conversations/${conv.id}`);
+  // The dispatcher downloads the MMS file; the thread shows it once stored (message.updated).
+  const inboundImage = page.locator('.msg.inbound', { hasText: 'This part arrived broken' }).locator('img.media-image');
+  await inboundImage.waitFor({ timeout: 15000 });
+  await eventually(() => decoded(inboundImage), { what: 'the texted image decoded in the inbox' });
+
+  // The agent attaches a picture (the file picker behind "Attach") and sends it with words.
+  await page.locator('#attach-input').setInputFiles({ name: 'replacement.png', mimeType: 'image/png', buffer: png });
+  await page.locator('#attachments', { hasText: 'replacement.png' }).waitFor();
+  await page.getByLabel('Message', { exact: true }).fill('A replacement is on its way');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('.msg.outbound', { hasText: 'A replacement is on its way' }).locator('img.media-image').waitFor();
+  assert.equal(await page.locator('#attachments').isHidden(), true);
+
+  // The phone gets it as an MMS whose picture loads from the signed URL.
+  const mms = sim.page.locator('.bubble.theirs', { hasText: 'A replacement is on its way' }).locator('img.mms');
+  await mms.waitFor({ timeout: 10000 });
+  await eventually(() => decoded(mms), { what: 'the MMS picture decoded on the phone' });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(sim.errors, []);
+  await page.close();
+  await sim.page.close();
+});

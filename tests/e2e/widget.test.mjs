@@ -270,3 +270,48 @@ test('the Widget settings page shows the snippet, saves origins and rotates the 
   assert.deepEqual(errors.filter((e) => !e.includes('status of 400')), []);
   await page.close();
 });
+
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+const decoded = (img) => img.evaluate((i) => i.complete && i.naturalWidth > 0);
+
+test('issue 18: a visitor attaches an image, the agent sees it and attaches one that reaches the widget', async () => {
+  const { context, page, errors } = await visit(`${shop.url}/`);
+  await page.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await page.getByLabel('Message', { exact: true }).fill('The lid is cracked');
+  await page.keyboard.press('Enter');
+  await page.locator('.m.in:not(.pending)', { hasText: 'The lid is cracked' }).waitFor();
+  // A visitor may attach images and PDFs.
+  await page.locator('#switchboard-widget input[type=file]').setInputFiles({ name: 'lid.png', mimeType: 'image/png', buffer: png });
+  const sent = page.locator('.m.in:not(.pending) img');
+  await sent.waitFor();
+  await eventually(() => decoded(sent), { what: 'the visitor\'s image in the widget' });
+
+  const conv = await eventually(async () => {
+    const { items } = await admin.call('GET', '/api/v1/conversations?status=all&limit=100');
+    for (const c of items.filter((x) => x.channel === 'chat')) {
+      const thread = await admin.call('GET', `/api/v1/conversations/${c.id}/messages`);
+      if (thread.items.some((m) => m.body === 'The lid is cracked') && thread.items.some((m) => m.media.length)) return c;
+    }
+    return null;
+  }, { what: 'the chat with the image' });
+  const agent = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await agent.page.goto(`${daemon.url}/app/#/conversations/${conv.id}`);
+  const seen = agent.page.locator('.msg.inbound img.media-image');
+  await seen.waitFor();
+  await eventually(() => decoded(seen), { what: 'the visitor\'s image in the inbox' });
+
+  await agent.page.locator('#attach-input').setInputFiles({ name: 'new-lid.png', mimeType: 'image/png', buffer: png });
+  await agent.page.locator('#attachments', { hasText: 'new-lid.png' }).waitFor();
+  await agent.page.getByRole('button', { name: 'Send' }).click();
+  await agent.page.locator('.msg.outbound img.media-image').waitFor();
+
+  // Live in the widget, fetched with the visitor's own token.
+  const reply = page.locator('.m.out img');
+  await reply.waitFor({ timeout: 10000 });
+  await eventually(() => decoded(reply), { what: 'the agent\'s image in the widget' });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(agent.errors, []);
+  await agent.page.close();
+  await context.close();
+});

@@ -4,6 +4,7 @@
 import { newerMessage } from './status.js';
 import { api, can, session } from './api.js';
 import { attachCanned } from './canned.js';
+import { mediaList, outgoing, renderOutgoing, wireAttachments } from './attachments.js';
 import { showContact } from './contact.js';
 import { el, formatPhone, select, shortTime } from './ui.js';
 
@@ -267,7 +268,9 @@ function messageItem(m) {
   const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer' : m.sender?.kind);
   const status = m.direction === 'outbound' && m.kind === 'text' ? ` · ${m.status}${m.error ? `: ${m.error}` : ''}` : '';
   return el('li', { 'data-id': m.id, class: `msg ${m.direction} kind-${m.kind}${m.private ? ' note' : ''}` },
-    el('div', { class: 'body' }, m.kind === 'voicemail' ? voicemailBody(m) : m.body),
+    m.body || m.kind !== 'text' || !m.media?.length
+      ? el('div', { class: 'body' }, m.kind === 'voicemail' ? voicemailBody(m) : m.body) : null,
+    mediaList(m.media),
     el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`));
 }
 
@@ -282,17 +285,19 @@ export function upsertMessage(m) {
 async function send(event) {
   event.preventDefault();
   const text = $('reply-text').value.trim();
-  if (!text || !inbox.current) return;
+  if ((!text && outgoing.items.length === 0) || !inbox.current || outgoing.uploading) return;
   const note = document.querySelector('input[name=mode]:checked').value === 'note';
   $('send').disabled = true;
   $('reply-error').textContent = '';
   try {
     const body = { body: text, private: note };
+    if (outgoing.items.length) body.media_ids = outgoing.ids();
     // Only the agent's own pick is sent: otherwise the server decides, from the newest state.
     if (!note && inbox.picked?.id === inbox.current.id) body.channel = inbox.picked.channel;
     const m = await api('POST', `/api/v1/conversations/${inbox.current.id}/messages`, body);
     upsertMessage(m);
     $('reply-text').value = '';
+    outgoing.clear();
   } catch (e) {
     $('reply-error').textContent = e.message;
   } finally {
@@ -348,6 +353,11 @@ export function wireInbox() {
     if (entries.some((e) => e.isIntersecting)) loadList(true).catch(() => {});
   }, { root: $('list-scroll'), rootMargin: '150px' }).observe($('more'));
   $('composer').onsubmit = send;
+  outgoing.onChange = () => renderOutgoing($('attachments'));
+  wireAttachments({
+    button: $('attach'), input: $('attach-input'), dropTarget: $('composer'), textarea: $('reply-text'),
+    onError: (message) => { $('reply-error').textContent = message; },
+  });
   $('reply-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('composer').requestSubmit();
   });

@@ -144,10 +144,28 @@ function renderThread() {
     const text = document.createElement('span');
     text.className = 'body';
     text.textContent = m.body;
+    if (!m.body) text.hidden = true;
+    // An MMS: pictures shown, other files as links (the business's come as signed URLs).
+    const pictures = (m.media || []).map((item) => {
+      // Signed URLs name public_url; this page loads them from its own origin.
+      const src = /^https?:/.test(item.url) ? (() => { const u = new URL(item.url); return u.pathname + u.search; })() : item.url;
+      if ((item.content_type || '').startsWith('image/')) {
+        const img = document.createElement('img');
+        img.className = 'mms';
+        img.alt = item.name || 'Picture';
+        img.src = src;
+        return img;
+      }
+      const a = document.createElement('a');
+      a.href = src;
+      a.textContent = item.name || 'Attachment';
+      a.target = '_blank';
+      return a;
+    });
     const meta = document.createElement('span');
     meta.className = 'meta';
     meta.textContent = `${mine ? 'You' : 'Business'} · ${new Date(m.created_at).toLocaleTimeString()}`;
-    li.append(text, meta);
+    li.append(text, ...pictures, meta);
     list.append(li);
   }
   list.scrollTop = list.scrollHeight;
@@ -206,11 +224,31 @@ function connect() {
   };
 }
 
+// The photo picked to go with the next text: uploaded as the signed-in teammate
+// (POST /api/v1/media), then named by the sandbox text, which arrives as an MMS.
+async function uploadPhoto(file) {
+  const res = await fetch(`/api/v1/media?name=${encodeURIComponent(file.name || 'photo')}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${state.token}`, 'Content-Type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error?.message || `HTTP ${res.status}`);
+  return data;
+}
+
+function photoChosen() {
+  const file = $('photo').files[0];
+  $('photo-chosen').hidden = !file;
+  $('photo-chosen').textContent = file ? `Photo: ${file.name}` : '';
+}
+
 async function send(event) {
   event.preventDefault();
   const text = $('text').value.trim();
+  const photo = $('photo').files[0];
   $('send-error').textContent = '';
-  if (!text) return;
+  if (!text && !photo) return;
   const from = checkNumber();
   if (!from) {
     $('send-error').textContent = 'Not sent: your phone number is not valid.';
@@ -223,9 +261,18 @@ async function send(event) {
   }
   $('send').disabled = true;
   try {
-    const r = await api('POST', '/api/sandbox/v1/messages', { from, to: state.line, body: text });
-    remember({ id: r.id, sid: r.sid, from: r.from, to: r.to, body: r.body, created_at: r.created_at });
+    const body = { from, to: state.line, body: text };
+    let media = [];
+    if (photo) {
+      const up = await uploadPhoto(photo);
+      body.media_ids = [up.id];
+      media = [{ url: URL.createObjectURL(photo), content_type: up.content_type, name: up.name }];
+    }
+    const r = await api('POST', '/api/sandbox/v1/messages', body);
+    remember({ id: r.id, sid: r.sid, from: r.from, to: r.to, body: r.body, created_at: r.created_at, media });
     $('text').value = '';
+    $('photo').value = '';
+    photoChosen();
     renderThread();
   } catch (e) {
     if (!(e instanceof SignedOut)) $('send-error').textContent = `Not sent: ${e.message}`;
@@ -516,6 +563,7 @@ function wire() {
     });
   }
   $('compose').onsubmit = send;
+  $('photo').onchange = photoChosen;
   $('text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();

@@ -18,6 +18,7 @@
 #include "switchboard/core/clock.hpp"
 #include <boost/asio/thread_pool.hpp>
 #include "switchboard/store/store.hpp"
+#include "switchboard/media/files.hpp"
 
 namespace switchboard::app {
 
@@ -72,6 +73,7 @@ class app {
   boost::asio::io_context io_{1};
   realtime::hub hub_;
   boost::asio::thread_pool cpu_{1};  // Argon2id, off the io_context
+  std::unique_ptr<media::file_store> media_files_;  // data_dir/media
   std::unique_ptr<api::api_context> api_;
   std::unique_ptr<api::snooze_waker> waker_;
   std::unique_ptr<outbox::dispatcher> outbox_;

@@ -90,6 +90,8 @@ struct config {
   std::int64_t routing_sticky_idle_hours = 24;  // a teammate's plain text follows the last conversation this long
   std::string routing_after_resolved = "reopen";  // a customer's text after resolution: reopen | new
   std::string texting_opt_out_reply, texting_opt_in_reply, texting_help_reply;  // texting.*: keyword answers
+  std::int64_t media_max_bytes = 5'242'880;  // media.max_bytes: per attachment
+  bool twilio_delete_media_after_download = false;  // carriers.twilio.delete_media_after_download
   std::string default_country = "US";  // workspace.default_country: how national phone formats are read
   widget_config widget;
   twilio_config twilio;

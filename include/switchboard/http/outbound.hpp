@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,11 +24,15 @@ struct outbound_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds timeout{15'000};  // connect + TLS + write + read, per attempt
+  std::size_t max_body = 1 << 20;  // a longer answer is PAYLOAD_TOO_LARGE (and not read further)
 };
 
 struct outbound_response {
   int status = 0;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // as received
+  // The first value of a header, any case; "" when absent.
+  std::string header(std::string_view name) const;
 };
 
 struct outbound_options {
@@ -52,7 +57,8 @@ class outbound_client {
   outbound_client& operator=(const outbound_client&) = delete;
 
   // `req` must outlive the await. Errors: INVALID_INPUT (bad URL, plain http
-  // to a non-loopback host), UNAVAILABLE (DNS, connect, TLS, timeout, I/O).
+  // to a non-loopback host), UNAVAILABLE (DNS, connect, TLS, timeout, I/O),
+  // PAYLOAD_TOO_LARGE (the answer's body is over req.max_body).
   // Run it on the executor the client was made with (one thread); the client
   // must outlive its requests.
   boost::asio::awaitable<result<outbound_response>> request(const outbound_request& req);

@@ -4,6 +4,7 @@
 // context (api/api.hpp) extends it with what only handlers need (sessions, login
 // throttling, the widget's limiters, open sockets).
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -11,6 +12,10 @@
 #include "switchboard/realtime/hub.hpp"
 #include "switchboard/store/store.hpp"
 #include "switchboard/teams/settings.hpp"
+
+namespace switchboard::media {
+class file_store;
+}
 
 namespace switchboard::services {
 
@@ -45,6 +50,14 @@ struct texting_settings {
   std::string help_reply = "{business}: reply to this text to reach a person. Reply STOP to unsubscribe.";
 };
 
+// Attachments (media.*, carriers.twilio.delete_media_after_download).
+struct media_settings {
+  std::int64_t max_bytes = 5 * 1024 * 1024;  // per attachment, uploads and downloads alike
+  bool delete_after_download = false;        // delete the carrier's copy of an inbound MMS once stored
+  std::string url_key;                       // signs the expiring URLs carriers fetch outbound MMS from
+  std::chrono::seconds url_ttl{std::chrono::hours(24)};
+};
+
 struct context {
   store::store& db;
   realtime::hub& hub;
@@ -52,6 +65,8 @@ struct context {
   carrier_settings carriers{};
   routing_settings routing{};
   texting_settings texting{};
+  media_settings media{};
+  media::file_store* media_files = nullptr;  // data_dir/media; null where a caller stores no files
   teams::settings teams{};  // Teams is off while teams.app_id is empty
   std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
   std::string default_country = "US";  // workspace.default_country: national phone formats

@@ -5,6 +5,7 @@
 // refused (409) rather than queued forever, and a note never leaves.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -31,9 +32,10 @@ std::string expand_canned(store::unit_of_work& uow, store::id_t workspace_id, co
 // Inside a write job: the message row and, for a reply, its outbox row
 // (message.send.<channel>; a chat reply is delivered by the commit). Throws
 // job_error NOT_FOUND, or CONFLICT_STATE when no channel can deliver it.
+// `media_ids`: uploads (POST /api/v1/media) the item carries; by SMS they go as MMS.
 reply_result queue_reply(store::unit_of_work& uow, const store::principal& who, store::id_t conversation_id,
                          const std::string& text, bool is_private, const std::optional<std::string>& channel,
-                         const std::string& at);
+                         const std::string& at, const std::vector<store::id_t>& media_ids = {});
 // After the commit: events to agents and the visitor's widget, and the outbox woken.
 void publish_reply(context& ctx, const reply_result& r);
 
@@ -41,6 +43,7 @@ void publish_reply(context& ctx, const reply_result& r);
 // thread, commit, publish. Errors carry the store's codes (NOT_FOUND, CONFLICT_STATE).
 boost::asio::awaitable<result<reply_result>> send_reply(context& ctx, store::principal who,
                                                         store::id_t conversation_id, std::string text,
-                                                        bool is_private, std::optional<std::string> channel);
+                                                        bool is_private, std::optional<std::string> channel,
+                                                        std::vector<store::id_t> media_ids = {});
 
 }  // namespace switchboard::services

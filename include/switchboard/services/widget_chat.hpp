@@ -40,8 +40,10 @@ struct visitor_post {
 };
 // conversation_id 0 starts a chat (and, for an anonymous visitor, their contact).
 // NOT_FOUND when the visitor may not see the conversation.
+// `media_ids`: the visitor's own uploads (POST /api/widget/v1/media) the message carries.
 boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, visitor_ref v,
-                                                                  store::id_t conversation_id, std::string text);
+                                                                  store::id_t conversation_id, std::string text,
+                                                                  std::vector<store::id_t> media_ids = {});
 
 // Verified: the contact's conversations; otherwise those this visitor id started (at most 50).
 boost::asio::awaitable<result<std::vector<store::conversation>>> visitor_conversations(context& ctx, visitor_ref v);

@@ -103,6 +103,20 @@ struct consent_entry {
   std::string created_at;
 };
 
+// An attachment (schema 18): its bytes are the file named by sha256 in the media store.
+struct media_item {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  std::string sha256;        // hex; the file's name
+  std::string content_type;  // from the allow-list (routing/media.hpp)
+  std::int64_t size = 0;
+  std::string name;          // a safe file name for Content-Disposition
+  std::optional<id_t> conversation_id, message_id;  // nullopt: uploaded, not sent yet
+  std::optional<id_t> teammate_id;       // uploaded by this teammate
+  std::optional<std::string> visitor_id;  // or by this widget visitor
+  std::string created_at;
+};
+
 struct principal {
   id_t workspace_id = 0;
   id_t teammate_id = 0;

@@ -418,6 +418,28 @@ class consent_repository {
   ~consent_repository() = default;
 };
 
+// Attachments: their rows (the bytes are files, see media/files.hpp).
+class media_repository {
+ public:
+  virtual id_t add(const media_item& m) = 0;
+  virtual std::optional<media_item> find(id_t workspace_id, id_t id) = 0;
+  // Ties uploaded items to the message that carries them.
+  virtual void attach(id_t workspace_id, const std::vector<id_t>& ids, id_t conversation_id, id_t message_id) = 0;
+  virtual std::vector<media_item> of_message(id_t workspace_id, id_t message_id) = 0;
+  // Replaces a message's media list (an inbound MMS once its files are stored).
+  virtual void set_message_media(id_t workspace_id, id_t message_id, const nlohmann::json& media) = 0;
+  // Whether any row still names this file (an erasure deletes a file only when none does).
+  virtual bool file_in_use(const std::string& sha256) = 0;
+  // The rows of a contact's conversations, deleted (an erasure); returns the files they named.
+  virtual std::vector<std::string> erase_of_contact(id_t workspace_id, id_t contact_id) = 0;
+  // Uploads no message took, created before `before`: at most `limit` rows deleted;
+  // returns the files they named.
+  virtual std::vector<std::string> purge_unsent(const std::string& before, int limit) = 0;
+
+ protected:
+  ~media_repository() = default;
+};
+
 // What a store job works through: every repository, all over the job's one
 // transaction. A backend builds one per job (cheaply: no allocation), so a
 // reference to it or its repositories must not outlive the job.
@@ -436,6 +458,7 @@ class unit_of_work {
   virtual routing_repository& routing() = 0;
   virtual workspace_repository& workspaces() = 0;
   virtual consent_repository& consent() = 0;
+  virtual media_repository& media() = 0;
 
  protected:
   ~unit_of_work() = default;

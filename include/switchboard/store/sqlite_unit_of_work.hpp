@@ -334,6 +334,22 @@ class sqlite_consent_repository final : public consent_repository {
   database& db_;
 };
 
+class sqlite_media_repository final : public media_repository {
+ public:
+  explicit sqlite_media_repository(database& db) : db_(db) {}
+  id_t add(const media_item& m) override;
+  std::optional<media_item> find(id_t workspace_id, id_t id) override;
+  void attach(id_t workspace_id, const std::vector<id_t>& ids, id_t conversation_id, id_t message_id) override;
+  std::vector<media_item> of_message(id_t workspace_id, id_t message_id) override;
+  void set_message_media(id_t workspace_id, id_t message_id, const nlohmann::json& media) override;
+  bool file_in_use(const std::string& sha256) override;
+  std::vector<std::string> erase_of_contact(id_t workspace_id, id_t contact_id) override;
+  std::vector<std::string> purge_unsent(const std::string& before, int limit) override;
+
+ private:
+  database& db_;
+};
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -352,7 +368,8 @@ class sqlite_unit_of_work final : public unit_of_work {
         teams_links_(db),
         routing_(db),
         workspaces_(db),
-        consent_(db) {}
+        consent_(db),
+        media_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -367,6 +384,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   routing_repository& routing() override { return routing_; }
   workspace_repository& workspaces() override { return workspaces_; }
   consent_repository& consent() override { return consent_; }
+  media_repository& media() override { return media_; }
 
  private:
   sqlite_conversation_repository conversations_;
@@ -382,6 +400,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   sqlite_routing_repository routing_;
   sqlite_workspace_repository workspaces_;
   sqlite_consent_repository consent_;
+  sqlite_media_repository media_;
 };
 
 }  // namespace switchboard::store

@@ -3,6 +3,7 @@
 
 #include "switchboard/store/auth_data.hpp"
 #include "switchboard/store/consent.hpp"
+#include "switchboard/store/media.hpp"
 #include "switchboard/store/contacts.hpp"
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/numbers.hpp"
@@ -580,6 +581,32 @@ bool sqlite_consent_repository::opted_out(id_t workspace_id, const std::string& 
 std::vector<consent_entry> sqlite_consent_repository::history(id_t workspace_id,
                                                               const std::vector<std::string>& phones) {
   return consent::history(db_, workspace_id, phones);
+}
+
+}  // namespace switchboard::store
+
+namespace switchboard::store {
+
+id_t sqlite_media_repository::add(const media_item& m) { return media::add(db_, m); }
+std::optional<media_item> sqlite_media_repository::find(id_t workspace_id, id_t id) {
+  return media::find(db_, workspace_id, id);
+}
+void sqlite_media_repository::attach(id_t workspace_id, const std::vector<id_t>& ids, id_t conversation_id,
+                                     id_t message_id) {
+  media::attach(db_, workspace_id, ids, conversation_id, message_id);
+}
+std::vector<media_item> sqlite_media_repository::of_message(id_t workspace_id, id_t message_id) {
+  return media::of_message(db_, workspace_id, message_id);
+}
+void sqlite_media_repository::set_message_media(id_t workspace_id, id_t message_id, const nlohmann::json& media) {
+  media::set_message_media(db_, workspace_id, message_id, media);
+}
+bool sqlite_media_repository::file_in_use(const std::string& sha256) { return media::file_in_use(db_, sha256); }
+std::vector<std::string> sqlite_media_repository::erase_of_contact(id_t workspace_id, id_t contact_id) {
+  return media::erase_of_contact(db_, workspace_id, contact_id);
+}
+std::vector<std::string> sqlite_media_repository::purge_unsent(const std::string& before, int limit) {
+  return media::purge_unsent(db_, before, limit);
 }
 
 }  // namespace switchboard::store

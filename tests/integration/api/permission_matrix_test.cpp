@@ -258,7 +258,8 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
   const std::string nowhere = "999999";
   const std::map<std::string, std::string> by_collection = {
       {"conversations", conversation}, {"contacts", contact},  {"teammates", other},  {"teams", team},
-      {"numbers", number},             {"canned_responses", canned}, {"labels", nowhere}, {"api_keys", nowhere}};
+      {"numbers", number},             {"canned_responses", canned}, {"labels", nowhere}, {"api_keys", nowhere},
+      {"media", nowhere}};
   const std::map<std::string, std::string> by_name = {
       {"teammate_id", other}, {"carrier", "twilio"}, {"step", "voicemail"}, {"sid", "CAmatrix"}, {"name", "RE1.wav"}};
   auto fill = [&](const route_info& rt, std::string& error) {

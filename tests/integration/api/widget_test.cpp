@@ -629,3 +629,57 @@ TEST_F(widget_api_retention, issue16_item12_the_periodic_pass_purges_after_the_r
   EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), contacts);
   EXPECT_EQ(count("SELECT COUNT(*) FROM conversations"), 1);
 }
+
+// Issue 18: a visitor attaches images and PDFs only, and reads the attachments of
+// their own conversations' public items and their own uploads, nobody else's.
+TEST_F(widget_api, issue18_a_visitor_reads_only_their_own_conversations_attachments) {
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "pixels";
+  auto up = [&](const std::string& token, const std::string& type, const std::string& bytes) {
+    return sbtest::to_api_reply(sbtest::http_request(
+        app_->port(), "POST", "/api/widget/v1/media?name=lid.png", bytes,
+        "Authorization: Bearer " + token + "\r\nContent-Type: " + type + "\r\nOrigin: " + shop + "\r\n"));
+  };
+  auto get = [&](const std::string& path, const std::string& token) {
+    return sbtest::to_api_reply(sbtest::http_request(app_->port(), "GET", path, "",
+                                                     "Authorization: Bearer " + token + "\r\nOrigin: " + shop + "\r\n"));
+  };
+  auto a = visitor_token(), b = visitor_token();
+  auto vcard = up(a, "text/vcard", "BEGIN:VCARD");
+  EXPECT_EQ(vcard.status, 415) << vcard.raw;  // teammates may send vCards; visitors images and PDFs
+  EXPECT_EQ(vcard.code(), "UNSUPPORTED_MEDIA_TYPE");
+  auto image = up(a, "image/png", png);
+  ASSERT_EQ(image.status, 201) << image.raw;
+  EXPECT_EQ(image.header("access-control-allow-origin"), shop);
+  auto id = image.body["id"].get<std::string>();
+  auto chat = call("POST", "/api/widget/v1/conversations", a, {{"media_ids", {id}}}, shop);
+  ASSERT_EQ(chat.status, 201) << chat.raw;
+  EXPECT_EQ(chat.body["messages"][0]["media"][0]["id"], id) << chat.raw;
+
+  auto own = get("/api/widget/v1/media/" + id, a);
+  EXPECT_EQ(own.status, 200) << own.raw;
+  EXPECT_EQ(own.raw, png);
+  EXPECT_EQ(get("/api/v1/media/" + id, a).status, 200);
+  EXPECT_EQ(get("/api/widget/v1/media/" + id, b).status, 404);
+  EXPECT_EQ(get("/api/v1/media/" + id, b).status, 404);
+  EXPECT_EQ(get("/api/v1/media/" + id, admin_).status, 200);  // the workspace's teammates
+
+  // Another visitor's upload, not sent yet, can be neither read nor sent by b.
+  auto unsent = up(a, "image/png", png + "2");
+  ASSERT_EQ(unsent.status, 201) << unsent.raw;
+  auto unsent_id = unsent.body["id"].get<std::string>();
+  EXPECT_EQ(get("/api/widget/v1/media/" + unsent_id, b).status, 404);
+  EXPECT_EQ(call("POST", "/api/widget/v1/conversations", b, {{"media_ids", {unsent_id}}}, shop).status, 400);
+
+  // A teammate's private note with a file: the visitor never gets the file.
+  auto note_file = sbtest::to_api_reply(sbtest::http_request(
+      app_->port(), "POST", "/api/v1/media?name=internal.png", png + "3",
+      "Authorization: Bearer " + admin_ + "\r\nContent-Type: image/png\r\n"));
+  ASSERT_EQ(note_file.status, 201) << note_file.raw;
+  auto note_id = note_file.body["id"].get<std::string>();
+  auto conv = chat.body["id"].get<std::string>();
+  auto note = call("POST", "/api/v1/conversations/" + conv + "/messages", admin_,
+                   {{"body", "internal"}, {"private", true}, {"media_ids", {note_id}}});
+  ASSERT_EQ(note.status, 201) << note.raw;
+  EXPECT_EQ(get("/api/widget/v1/media/" + note_id, a).status, 404);
+  EXPECT_EQ(get("/api/v1/media/" + note_id, admin_).status, 200);
+}

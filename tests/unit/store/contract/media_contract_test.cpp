@@ -1,0 +1,93 @@
+// Contract: attachments (issue 18). An upload waits unattached until a message
+// carries it; rows are scoped to their workspace; a message's media list can be
+// replaced; an erasure takes a contact's rows and names the files that remain
+// in use by nobody else's rows.
+#include "switchboard/store/repositories.hpp"
+#include "unit/store/contract/backend.hpp"
+
+namespace contract {
+namespace {
+
+class media_contract : public contract_test {
+ protected:
+  id_t add(id_t ws, const std::string& sha, std::optional<id_t> conversation = std::nullopt,
+           std::optional<id_t> message = std::nullopt, std::optional<std::string> visitor = std::nullopt) {
+    st::media_item m;
+    m.workspace_id = ws;
+    m.sha256 = sha;
+    m.content_type = "image/png";
+    m.size = 10;
+    m.name = "a.png";
+    m.conversation_id = conversation;
+    m.message_id = message;
+    m.teammate_id = visitor ? std::nullopt : std::optional<id_t>(owner_);
+    m.visitor_id = visitor;
+    m.created_at = t(1);
+    return write([&](st::unit_of_work& u) { return u.media().add(m); });
+  }
+};
+
+TEST_P(media_contract, an_upload_is_found_in_its_workspace_and_attached_to_one_message) {
+  auto other = store_->add_workspace("Other");
+  auto contact = add_contact(ws_, "Dana", {"+14155550177"});
+  auto conv = add_conversation(ws_, contact, 1);
+  auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "see", 2, "teammate")); });
+  auto id = add(ws_, std::string(64, 'a'));
+  auto found = read([&](st::unit_of_work& u) { return u.media().find(ws_, id); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->sha256, std::string(64, 'a'));
+  EXPECT_EQ(found->teammate_id, owner_);
+  EXPECT_FALSE(found->message_id);
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.media().find(other, id); }));
+
+  write([&](st::unit_of_work& u) { u.media().attach(ws_, {id}, conv, mid); });
+  auto rows = read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); });
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].conversation_id, conv);
+  EXPECT_EQ(rows[0].message_id, mid);
+  EXPECT_TRUE(read([&](st::unit_of_work& u) { return u.media().of_message(other, mid); }).empty());
+
+  nlohmann::json list = nlohmann::json::array({{{"id", std::to_string(id)}, {"content_type", "image/png"}}});
+  write([&](st::unit_of_work& u) { u.media().set_message_media(ws_, mid, list); });
+  auto m = read([&](st::unit_of_work& u) { return u.messages().find(ws_, mid); });
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->media, list);
+}
+
+TEST_P(media_contract, an_erasure_takes_the_contacts_rows_and_a_file_stays_in_use_while_any_row_names_it) {
+  auto dana = add_contact(ws_, "Dana", {"+14155550177"});
+  auto lee = add_contact(ws_, "Lee", {"+14155550178"});
+  auto dana_conv = add_conversation(ws_, dana, 1);
+  auto lee_conv = add_conversation(ws_, lee, 1);
+  const std::string shared(64, 'b'), own(64, 'c');
+  add(ws_, shared, dana_conv);
+  add(ws_, own, dana_conv);
+  add(ws_, shared, lee_conv);
+  auto files = write([&](st::unit_of_work& u) { return u.media().erase_of_contact(ws_, dana); });
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{shared, own}));
+  EXPECT_TRUE(read([&](st::unit_of_work& u) { return u.media().file_in_use(shared); }));
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.media().file_in_use(own); }));
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.media().erase_of_contact(ws_, dana); }).empty());
+}
+
+TEST_P(media_contract, uploads_no_message_took_are_purged_after_their_time_and_sent_ones_stay) {
+  auto dana = add_contact(ws_, "Dana", {"+14155550177"});
+  auto conv = add_conversation(ws_, dana, 1);
+  auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "see", 2, "teammate")); });
+  const std::string sent(64, 'd'), unsent(64, 'e');
+  add(ws_, sent, conv, mid);
+  add(ws_, unsent);  // created at minute 1, never sent
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.media().purge_unsent(t(0), 10); }).empty());  // not old enough
+  auto files = write([&](st::unit_of_work& u) { return u.media().purge_unsent(t(5), 10); });
+  EXPECT_EQ(files, std::vector<std::string>{unsent});
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.media().file_in_use(unsent); }));
+  EXPECT_TRUE(read([&](st::unit_of_work& u) { return u.media().file_in_use(sent); }));
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); }).size(), 1u);
+}
+
+}  // namespace
+
+CONTRACT_SUITE(media_contract);
+
+}  // namespace contract
