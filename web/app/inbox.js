@@ -263,12 +263,38 @@ function voicemailBody(m) {
   ];
 }
 
+// A failed reply says why in words (the server's error_explanation, with the
+// carrier's own text after it) and, for a text, offers Retry (issue 18).
+function deliveryError(m) {
+  const retry = m.channel === 'sms' && can('conversations.reply')
+    ? el('button', { type: 'button', class: 'retry', onclick: (e) => retryMessage(m, e.currentTarget) }, 'Retry')
+    : null;
+  return el('div', { class: 'delivery-error', role: 'note' },
+    el('span', { class: 'why' }, m.error_explanation || 'The message could not be delivered.'),
+    m.error ? el('span', { class: 'detail' }, ` (${m.error})`) : null,
+    retry);
+}
+
 function messageItem(m) {
   const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer' : m.sender?.kind);
-  const status = m.direction === 'outbound' && m.kind === 'text' ? ` · ${m.status}${m.error ? `: ${m.error}` : ''}` : '';
-  return el('li', { 'data-id': m.id, class: `msg ${m.direction} kind-${m.kind}${m.private ? ' note' : ''}` },
+  const reply = m.direction === 'outbound' && m.kind === 'text';
+  const failed = reply && m.status === 'failed';
+  const status = reply ? ` · ${m.status}` : '';
+  return el('li', { 'data-id': m.id, class: `msg ${m.direction} kind-${m.kind}${m.private ? ' note' : ''}${failed ? ' failed' : ''}` },
     el('div', { class: 'body' }, m.kind === 'voicemail' ? voicemailBody(m) : m.body),
-    el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`));
+    el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`),
+    failed ? deliveryError(m) : null);
+}
+
+async function retryMessage(m, button) {
+  button.disabled = true;
+  $('reply-error').textContent = '';
+  try {
+    upsertMessage(await api('POST', `/api/v1/conversations/${m.conversation_id}/messages/${m.id}/retry`));
+  } catch (e) {
+    $('reply-error').textContent = e.message;
+    button.disabled = false;
+  }
 }
 
 export function upsertMessage(m) {
