@@ -1,20 +1,30 @@
-// Issue 18, delivery and composing, in headless Chromium: a failed text
-// explained with a Retry that sends it again (Twilio's REST API faked in this
-// process, its status callbacks signed here).
+// Issue 18, delivery and composing, in headless Chromium: the SMS segment counter
+// (web/app/segments.js and the composer), and a failed text explained with a
+// Retry that sends it again (Twilio's REST API faked in this process, its status
+// callbacks signed here).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { eventually, launchBrowser, login, signIn, startDaemon } from './support.mjs';
+import {
+  customerTexts, eventually, launchBrowser, login, shown, signIn, startDaemon,
+} from './support.mjs';
 
+let daemon;
+let admin;
 let browser;
+let line; // a sandbox line the admin owns
 
 before(async () => {
+  daemon = await startDaemon();
+  admin = await login(daemon.url, daemon.email, daemon.password);
+  line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
+  await daemon?.stop();
 });
 
 function listen(handler) {
@@ -24,12 +34,84 @@ function listen(handler) {
   }));
 }
 
-const open = (url, email, password) => signIn(browser, url, email, password);
+const open = (url, email = daemon.email, password = daemon.password) => signIn(browser, url, email, password);
 
 async function openConversation(page, id) {
   await page.evaluate((cid) => { location.hash = `#/conversations/${cid}`; }, id);
   await page.locator('#detail:not([hidden])').waitFor();
 }
+
+test('segments.js counts GSM-7 septets and UCS-2 code units into segments', async () => {
+  const { page, errors } = await open(daemon.url);
+  const cases = await page.evaluate(async () => {
+    const { smsSegments } = await import('/app/segments.js');
+    const of = (text) => {
+      const s = smsSegments(text);
+      return [s.encoding, s.units, s.segments];
+    };
+    return {
+      ascii160: of('a'.repeat(160)),
+      ascii161: of('a'.repeat(161)),
+      euro80: of('€'.repeat(80)),
+      euro81: of('€'.repeat(81)),
+      bracket: of(`${'a'.repeat(159)}[`),
+      greek: of('ΔΦΓ'),
+      emoji: of('Hi 😀'),
+      emoji35: of('😀'.repeat(35)),
+      emoji36: of('😀'.repeat(36)),
+      accent: of('ê'),
+      straddle: of(`${'a'.repeat(152)}€${'a'.repeat(152)}`),
+      pairNotSplit: of(`${'a'.repeat(66)}😀b`),
+      empty: of(''),
+    };
+  });
+  assert.deepEqual(cases.ascii160, ['GSM-7', 160, 1], 'plain ASCII: 160 fit one segment');
+  assert.deepEqual(cases.ascii161, ['GSM-7', 161, 2], '161 take two (153 each)');
+  assert.deepEqual(cases.euro80, ['GSM-7', 160, 1], '€ is an extension character: 2 septets');
+  assert.deepEqual(cases.euro81, ['GSM-7', 162, 2]);
+  assert.deepEqual(cases.bracket, ['GSM-7', 161, 2], '[ counts double');
+  assert.deepEqual(cases.greek, ['GSM-7', 3, 1], 'the basic set has Greek capitals');
+  assert.deepEqual(cases.emoji, ['UCS-2', 5, 1], 'an emoji forces UCS-2; its surrogate pair counts 2');
+  assert.deepEqual(cases.emoji35, ['UCS-2', 70, 1], '70 code units fit one segment');
+  assert.deepEqual(cases.emoji36, ['UCS-2', 72, 2], 'then 67 per segment');
+  assert.deepEqual(cases.accent, ['UCS-2', 1, 1], 'ê is not in GSM-7');
+  assert.deepEqual(cases.straddle, ['GSM-7', 306, 3], 'an escape pair is never split across segments');
+  assert.deepEqual(cases.pairNotSplit, ['UCS-2', 69, 1]);
+  assert.deepEqual(cases.empty, ['GSM-7', 0, 0]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the composer shows characters, encoding and segments while an SMS reply is typed', async () => {
+  await customerTexts(daemon.url, '+14155550161', line, 'Can you send the details?');
+  const conv = await eventually(async () => (await admin.call('GET', '/api/v1/conversations?status=all')).items
+    .find((c) => c.contact.phone === '+14155550161'), { what: 'the conversation' });
+  const { page, errors } = await open(daemon.url);
+  await openConversation(page, conv.id);
+  await page.locator('#contact-name', { hasText: shown('+14155550161') }).waitFor();
+  const counter = page.locator('#segments');
+  const box = page.getByLabel('Message', { exact: true });
+  assert.equal(await counter.isVisible(), false, 'nothing typed yet');
+  await box.fill('a'.repeat(160));
+  await counter.filter({ hasText: '160 characters · GSM-7 · 1 segment' }).waitFor();
+  await box.press('End');
+  await box.pressSequentially('b');
+  await counter.filter({ hasText: '161 characters · GSM-7 · 2 segments' }).waitFor();
+  await box.fill('Price: 5€ [incl. tax]');
+  await counter.filter({ hasText: '21 characters · GSM-7 · 1 segment' }).waitFor();
+  await box.fill('Thanks 🙏');
+  await counter.filter({ hasText: '8 characters · UCS-2 · 1 segment' }).waitFor();
+  // A private note is not a text: no counter.
+  await page.getByLabel('Private note').check();
+  await counter.waitFor({ state: 'hidden' });
+  await page.getByLabel('Reply', { exact: true }).check();
+  await counter.waitFor();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.locator('.msg.outbound', { hasText: 'Thanks 🙏' }).waitFor();
+  await counter.waitFor({ state: 'hidden' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 // Twilio's Messages.json on loopback: every send is accepted ("sent", so the test
 // can see the SID was stored) with a new SID; the delivery reports come later, as

@@ -1,10 +1,12 @@
 // The inbox: the conversation list (views, status, team inbox, label, search,
 // keyset paging as it scrolls), the open conversation (thread, reply/note,
-// assign, priority, labels, resolve, snooze, call) and live updates.
+// assign, priority, labels, resolve, snooze, call, Retry of a failed text, the
+// SMS segment counter) and live updates.
 import { newerMessage } from './status.js';
 import { api, can, session } from './api.js';
 import { attachCanned } from './canned.js';
 import { showContact } from './contact.js';
+import { describeSegments } from './segments.js';
 import { el, formatPhone, select, shortTime } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -154,6 +156,16 @@ export function renderFilters() {
 
 // ---------- conversation ----------
 
+// ---------- SMS segments ----------
+
+// Characters, encoding and segments of a reply that goes by SMS, as it is typed.
+function renderSegments() {
+  const text = $('reply-text').value;
+  const sms = document.querySelector('input[name=mode]:checked')?.value !== 'note' && !$('reply-via').hidden && $('reply-channel').value === 'sms';
+  $('segments').hidden = !sms || !text;
+  $('segments').textContent = sms && text ? describeSegments(text) : '';
+}
+
 export async function openConversation(id) {
   const [c, thread] = await Promise.all([
     api('GET', `/api/v1/conversations/${id}`),
@@ -211,13 +223,14 @@ function renderReplyChannel() {
   pick.replaceChildren(...(r.channels || []).map((c) => new Option(channelNames[c] || c, c)));
   const picked = inbox.picked?.id === inbox.current.id && (r.channels || []).includes(inbox.picked.channel);
   pick.value = picked ? inbox.picked.channel : r.channel || '';
-  pick.onchange = () => { inbox.picked = { id: inbox.current.id, channel: pick.value }; };
+  pick.onchange = () => { inbox.picked = { id: inbox.current.id, channel: pick.value }; renderSegments(); };
   pick.hidden = !r.channel;
   pick.disabled = (r.channels || []).length < 2;
   $('reply-none').textContent = r.channel
     ? (r.opted_out ? 'Opted out of texts' : '')
     : r.reason || 'No channel can deliver a reply.';
   syncSendable();
+  renderSegments();
 }
 
 // A reply nothing can carry (the customer opted out of texts, issue 18; or no
@@ -319,6 +332,7 @@ async function send(event) {
     const m = await api('POST', `/api/v1/conversations/${inbox.current.id}/messages`, body);
     upsertMessage(m);
     $('reply-text').value = '';
+    renderSegments();
   } catch (e) {
     $('reply-error').textContent = e.message;
   } finally {
@@ -377,11 +391,13 @@ export function wireInbox() {
   $('reply-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('composer').requestSubmit();
   });
+  $('reply-text').addEventListener('input', renderSegments);
   attachCanned($('reply-text'), $('canned-list'));
   for (const r of document.querySelectorAll('input[name=mode]')) {
     r.onchange = () => {
       $('composer').classList.toggle('note', r.value === 'note' && r.checked);
       syncSendable();
+      renderSegments();
     };
   }
   $('label-form').onsubmit = addLabel;
