@@ -1,7 +1,7 @@
 // Issue 18, delivery and composing, in headless Chromium: the SMS segment counter
-// (web/app/segments.js and the composer), and a failed text explained with a
-// Retry that sends it again (Twilio's REST API faked in this process, its status
-// callbacks signed here).
+// (web/app/segments.js and the composer), a failed text explained with a Retry
+// that sends it again (Twilio's REST API faked in this process, its status
+// callbacks signed here), and typing indicators between the widget and the inbox.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -14,16 +14,24 @@ let daemon;
 let admin;
 let browser;
 let line; // a sandbox line the admin owns
+let shop; // a host page embedding the widget
 
 before(async () => {
   daemon = await startDaemon();
   admin = await login(daemon.url, daemon.email, daemon.password);
   line = (await admin.call('POST', '/api/v1/numbers', { carrier: 'sandbox', owner_teammate_id: admin.user.id })).number;
+  shop = await listen((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
+      <script src="${daemon.url}/widget.js" data-workspace="${admin.user.workspace_id}" async></script></body></html>`);
+  });
+  await admin.call('PATCH', '/api/v1/widget/settings', { allowed_origins: [shop.url] });
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
+  shop?.server.close();
   await daemon?.stop();
 });
 
@@ -212,4 +220,56 @@ test('a text the carrier could not deliver says why, and Retry sends it again', 
     await d.stop();
     twilio.server.close();
   }
+});
+
+test('a visitor typing shows in the inbox, and the agent typing shows in the widget', async () => {
+  const visitor = await browser.newContext();
+  const widget = await visitor.newPage();
+  await widget.goto(`${shop.url}/`);
+  await widget.locator('#switchboard-widget[data-state="ready"]').waitFor({ state: 'attached' });
+  await widget.getByRole('button', { name: 'Open chat' }).click();
+  const visitorBox = widget.getByLabel('Message', { exact: true });
+  await visitorBox.fill('Hello, a question about sizes');
+  await widget.keyboard.press('Enter');
+  const conv = await eventually(async () => (await admin.call('GET', '/api/v1/conversations?status=all')).items
+    .find((c) => c.preview === 'Hello, a question about sizes'), { what: 'the widget conversation' });
+
+  const { page, errors } = await open(daemon.url);
+  await openConversation(page, conv.id);
+  await page.locator('.msg.inbound', { hasText: 'Hello, a question about sizes' }).waitFor();
+  const typing = page.locator('#typing');
+
+  // The visitor types: the inbox says so; their message ends it.
+  await visitorBox.pressSequentially('Do you have');
+  await typing.filter({ hasText: /is typing…/ }).waitFor();
+  await widget.keyboard.press('Enter');
+  await page.locator('.msg.inbound', { hasText: 'Do you have' }).waitFor();
+  await eventually(async () => (await typing.textContent()) === '', { what: 'the indicator to clear' });
+
+  // The agent types a reply: the widget shows their name; the inbox ignores its own echo.
+  const box = page.getByLabel('Message', { exact: true });
+  await box.pressSequentially('Yes, all sizes');
+  await widget.getByText(`${admin.user.name} is typing…`).waitFor();
+  assert.equal(await typing.textContent(), '', 'your own typing is not shown to you');
+  // Leaving the box says typing:false at once.
+  await page.getByRole('button', { name: 'Resolve' }).focus();
+  await widget.getByText(`${admin.user.name} is typing…`).waitFor({ state: 'detached' });
+
+  // A teammate typing in the same conversation shows by name, and clears with typing:false.
+  await admin.call('POST', '/api/v1/teammates', {
+    email: 'bo@example.com', name: 'Bo', password: 'bo-password-123', role: 'agent',
+  });
+  const bo = await login(daemon.url, 'bo@example.com', 'bo-password-123');
+  await page.evaluate(([t, cid]) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${location.host}/ws/agent?token=${encodeURIComponent(t)}`);
+    ws.onopen = () => { ws.send(JSON.stringify({ type: 'typing', conversation_id: cid, typing: true })); window.boSocket = ws; resolve(); };
+    ws.onerror = reject;
+  }), [bo.token, conv.id]);
+  await typing.filter({ hasText: 'Bo is typing…' }).waitFor();
+  await page.evaluate((cid) => window.boSocket.send(JSON.stringify({ type: 'typing', conversation_id: cid, typing: false })), conv.id);
+  await eventually(async () => (await typing.textContent()) === '', { what: "Bo's indicator to clear" });
+  await page.evaluate(() => window.boSocket.close());
+  assert.deepEqual(errors, []);
+  await page.close();
+  await visitor.close();
 });

@@ -1,7 +1,7 @@
 // The inbox: the conversation list (views, status, team inbox, label, search,
 // keyset paging as it scrolls), the open conversation (thread, reply/note,
 // assign, priority, labels, resolve, snooze, call, Retry of a failed text, the
-// SMS segment counter) and live updates.
+// SMS segment counter, typing indicators) and live updates.
 import { newerMessage } from './status.js';
 import { api, can, session } from './api.js';
 import { attachCanned } from './canned.js';
@@ -27,6 +27,7 @@ export const inbox = {
   current: null, // the open conversation
   live: null, // conversations updated live while a list request is in flight
   thread: [],
+  sendFrame: null, // (frame) => sends a JSON frame on /ws/agent when it is open (app.js)
 };
 
 export function who(c) {
@@ -156,12 +157,86 @@ export function renderFilters() {
 
 // ---------- conversation ----------
 
+// ---------- typing ----------
+
+// Ours, sent on /ws/agent: at most one typing:true per 2 s while the agent types
+// a reply, and typing:false on send, blur, another conversation or 4 s idle. A
+// private note is never announced (the server forwards typing to the visitor).
+const TYPING_EVERY_MS = 2000;
+const TYPING_IDLE_MS = 4000;
+const typingOut = { conversation: null, sentAt: 0, idle: null };
+
+const writingNote = () => document.querySelector('input[name=mode]:checked')?.value === 'note';
+
+export function stopTyping() {
+  clearTimeout(typingOut.idle);
+  if (typingOut.conversation) inbox.sendFrame?.({ type: 'typing', conversation_id: typingOut.conversation, typing: false });
+  typingOut.conversation = null;
+  typingOut.sentAt = 0;
+}
+
+function noteTyping() {
+  const c = inbox.current;
+  if (!c || !can('typing.send') || writingNote() || !$('reply-text').value.trim()) {
+    stopTyping();
+    return;
+  }
+  if (typingOut.conversation !== c.id) stopTyping();
+  const now = Date.now();
+  if (typingOut.conversation !== c.id || now - typingOut.sentAt >= TYPING_EVERY_MS) {
+    inbox.sendFrame?.({ type: 'typing', conversation_id: c.id, typing: true });
+    typingOut.conversation = c.id;
+    typingOut.sentAt = now;
+  }
+  clearTimeout(typingOut.idle);
+  typingOut.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+// Theirs: who is typing where, from `typing` events (a visitor's or a teammate's;
+// our own echo is ignored). An entry ends with typing:false, their message, or
+// after 6 s without news.
+const TYPING_SHOWN_MS = 6000;
+const typingIn = new Map(); // "v<contact>:<conversation>" or "t<teammate>:<conversation>" -> {conversation, name, timer}
+
+function dropTyping(key) {
+  clearTimeout(typingIn.get(key)?.timer);
+  typingIn.delete(key);
+}
+
+export function showTyping(d) {
+  if (!d?.conversation_id || (!d.visitor && d.teammate_id === session.me?.id)) return;
+  const key = `${d.visitor ? `v${d.contact_id}` : `t${d.teammate_id}`}:${d.conversation_id}`;
+  dropTyping(key);
+  if (d.typing !== false) {
+    const timer = setTimeout(() => { typingIn.delete(key); renderTyping(); }, TYPING_SHOWN_MS);
+    typingIn.set(key, { conversation: d.conversation_id, visitor: !!d.visitor, name: d.name, timer });
+  }
+  renderTyping();
+}
+
+function renderTyping() {
+  const c = inbox.current;
+  const names = c ? [...typingIn.values()].filter((t) => t.conversation === c.id)
+    .map((t) => (t.visitor ? c.contact?.name || formatPhone(c.contact?.phone) || 'The visitor' : t.name || 'A teammate')) : [];
+  $('typing').textContent = names.length ? `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…` : '';
+}
+
+// Their message arrived: they are no longer typing it.
+function typingEndedBy(m) {
+  const key = m.sender?.kind === 'contact' ? null : m.sender?.kind === 'teammate' ? `t${m.sender.id}:${m.conversation_id}` : undefined;
+  if (key === undefined) return;
+  for (const k of [...typingIn.keys()]) {
+    if (key ? k === key : k.startsWith('v') && k.endsWith(`:${m.conversation_id}`)) dropTyping(k);
+  }
+  renderTyping();
+}
+
 // ---------- SMS segments ----------
 
 // Characters, encoding and segments of a reply that goes by SMS, as it is typed.
 function renderSegments() {
   const text = $('reply-text').value;
-  const sms = document.querySelector('input[name=mode]:checked')?.value !== 'note' && !$('reply-via').hidden && $('reply-channel').value === 'sms';
+  const sms = !writingNote() && !$('reply-via').hidden && $('reply-channel').value === 'sms';
   $('segments').hidden = !sms || !text;
   $('segments').textContent = sms && text ? describeSegments(text) : '';
 }
@@ -171,12 +246,14 @@ export async function openConversation(id) {
     api('GET', `/api/v1/conversations/${id}`),
     api('GET', `/api/v1/conversations/${id}/messages?limit=100`),
   ]);
+  if (inbox.current?.id !== c.id) stopTyping();
   inbox.current = c;
   inbox.thread = thread.items;
   $('placeholder').hidden = true;
   $('detail').hidden = false;
   renderHeader();
   renderThread();
+  renderTyping();
   renderList();
   showContact(c);
   if (c.unread_count > 0 && can('conversations.update')) {
@@ -186,6 +263,7 @@ export async function openConversation(id) {
 }
 
 export function closeConversation() {
+  stopTyping();
   inbox.current = null;
   inbox.thread = [];
   $('detail').hidden = true;
@@ -310,7 +388,8 @@ async function retryMessage(m, button) {
   }
 }
 
-export function upsertMessage(m) {
+export function upsertMessage(m, created = false) {
+  if (created) typingEndedBy(m);
   if (inbox.current?.id !== m.conversation_id) return;
   const i = inbox.thread.findIndex((x) => x.id === m.id);
   if (i >= 0) inbox.thread[i] = newerMessage(inbox.thread[i], m);
@@ -323,6 +402,7 @@ async function send(event) {
   const text = $('reply-text').value.trim();
   if (!text || !inbox.current) return;
   const note = document.querySelector('input[name=mode]:checked').value === 'note';
+  stopTyping();
   $('send').disabled = true;
   $('reply-error').textContent = '';
   try {
@@ -391,13 +471,15 @@ export function wireInbox() {
   $('reply-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('composer').requestSubmit();
   });
-  $('reply-text').addEventListener('input', renderSegments);
+  $('reply-text').addEventListener('input', () => { renderSegments(); noteTyping(); });
+  $('reply-text').addEventListener('blur', stopTyping);
   attachCanned($('reply-text'), $('canned-list'));
   for (const r of document.querySelectorAll('input[name=mode]')) {
     r.onchange = () => {
       $('composer').classList.toggle('note', r.value === 'note' && r.checked);
       syncSendable();
       renderSegments();
+      if (writingNote()) stopTyping();
     };
   }
   $('label-form').onsubmit = addLabel;
