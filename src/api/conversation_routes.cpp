@@ -333,6 +333,18 @@ asio::awaitable<response> post_message(api_context& ctx, request& req, const pri
   co_return response::json(201, mj);
 }
 
+// POST /conversations/{id}/messages/{message_id}/retry: a failed SMS reply is
+// queued again as the same message (issue 18).
+asio::awaitable<response> retry_message(api_context& ctx, request& req, const principal& who) {
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  auto mid = parse_id(req.params.at("message_id"));
+  if (!mid) co_return response::error(404, "NOT_FOUND", "message not found");
+  auto r = co_await services::resend_reply(ctx, who, *id, *mid);
+  if (!r) co_return store_error(r.err());
+  co_return response::json(200, to_json(*r));
+}
+
 asio::awaitable<response> export_conversation(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
@@ -506,6 +518,8 @@ void add_conversation_routes(http::router& r, api_context& ctx) {
   r.add("GET", "/api/v1/conversations/{id}/messages", authorized(ctx, "conversations.read", list_messages));
   // The permission (reply or note) depends on the body: post_message requires it.
   r.add("POST", "/api/v1/conversations/{id}/messages", authenticated(ctx, post_message));
+  r.add("POST", "/api/v1/conversations/{id}/messages/{message_id}/retry",
+        authorized(ctx, "conversations.reply", retry_message));
   r.add("GET", "/api/v1/conversations/{id}/export", authorized(ctx, "conversations.export", export_conversation));
   r.add("GET", "/api/v1/canned_responses", authorized(ctx, "canned.read", list_canned));
   r.add("POST", "/api/v1/canned_responses", authorized(ctx, "canned.manage", create_canned));

@@ -4,6 +4,7 @@
 #include "switchboard/services/media.hpp"
 
 #include "switchboard/carriers/phone.hpp"
+#include "switchboard/routing/delivery.hpp"
 #include "switchboard/services/visitors.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/teams/mirror.hpp"
@@ -104,6 +105,31 @@ boost::asio::awaitable<result<reply_result>> send_reply(context& ctx, store::pri
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return r.err();
   publish_reply(ctx, *r);
+  co_return std::move(*r);
+}
+
+boost::asio::awaitable<result<store::message>> resend_reply(context& ctx, store::principal who,
+                                                           store::id_t conversation_id, store::id_t message_id) {
+  auto at = now_text(ctx);
+  auto job = [who, conversation_id, message_id, at](store::unit_of_work& uow) {
+    auto ws = who.workspace_id;
+    auto c = uow.conversations().find(ws, conversation_id);
+    if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
+    auto m = uow.messages().find(ws, message_id);
+    if (!m || m->conversation_id != conversation_id) throw store::job_error("NOT_FOUND", "message not found");
+    if (auto why = routing::why_not_resend({m->direction, m->is_private, m->kind, m->channel, m->status}))
+      throw store::job_error("CONFLICT_STATE", *why);  // 409 CONFLICT
+    // The same consent rule as a new reply: nothing is queued to someone who opted out.
+    if (opted_out_of_texts(uow, ws, *c)) throw store::job_error("OPTED_OUT", opted_out_reason);
+    uow.messages().requeue(ws, message_id);
+    uow.outbox().enqueue(ws, "message.send.sms",
+                         {{"message_id", message_id}, {"conversation_id", conversation_id}, {"channel", "sms"}}, at);
+    return *uow.messages().find(ws, message_id);
+  };
+  auto r = co_await ctx.db.write(std::move(job));
+  if (!r) co_return r.err();
+  if (ctx.outbox_ready) ctx.outbox_ready();
+  ctx.hub.publish(r->workspace_id, agents_topic, "message.updated", to_json(*r));
   co_return std::move(*r);
 }
 

@@ -1,6 +1,8 @@
 #include "switchboard/services/wire.hpp"
 #include "switchboard/services/media.hpp"
 
+#include "switchboard/routing/delivery.hpp"
+
 namespace switchboard::services {
 
 using json = nlohmann::json;
@@ -64,6 +66,15 @@ json to_json(const store::conversation& c) {
 }
 
 json to_json(const store::message& m) {
+  // A failed item says why in words (issue 18); the carrier's code is kept in
+  // `error` as it came ("21211: …" or "carrier error 30003").
+  json code = nullptr, explanation = nullptr;
+  if (m.status == "failed" && m.kind == "text") {
+    const std::string error = m.error.value_or("");
+    auto c = routing::delivery_error_code(error);  // a view into `error`
+    if (!c.empty()) code = std::string(c);
+    explanation = std::string(routing::explain_delivery_error(c));
+  }
   return {{"id", id_str(m.id)},
           {"conversation_id", id_str(m.conversation_id)},
           {"body", m.body},
@@ -77,6 +88,8 @@ json to_json(const store::message& m) {
             {"name", m.sender_name.empty() ? json(nullptr) : json(m.sender_name)}}},
           {"status", m.status},
           {"error", opt_str(m.error)},
+          {"error_code", std::move(code)},
+          {"error_explanation", std::move(explanation)},
           {"media", public_media(m.media)},
           {"metadata", m.metadata},
           {"created_at", m.created_at}};

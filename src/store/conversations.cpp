@@ -889,6 +889,15 @@ void set_message_status(database& db, id_t message_id, const std::string& status
       .run();
 }
 
+bool requeue_message(database& db, id_t workspace_id, id_t message_id) {
+  db.prepare("UPDATE messages SET status = 'queued', error = NULL, external_id = NULL,"
+             " metadata = json_set(metadata, '$.retries', COALESCE(json_extract(metadata, '$.retries'), 0) + 1)"
+             " WHERE workspace_id = ?1 AND id = ?2")
+      .bind_all(workspace_id, message_id)
+      .run();
+  return db.changes() > 0;
+}
+
 void set_call_sid(database& db, id_t message_id, const std::string& sid) {
   db.prepare("UPDATE messages SET status = 'sent', external_id = ?2,"
              " metadata = json_set(metadata, '$.call_sid', ?2) WHERE id = ?1")

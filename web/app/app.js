@@ -7,7 +7,7 @@ import { api, can, session, setToken, signIn } from './api.js';
 import { loadCanned } from './canned.js';
 import { wireContact } from './contact.js';
 import {
-  closeConversation, inbox, loadDirectory, loadList, openConversation, upsert, upsertMessage, who, wireInbox,
+  closeConversation, inbox, loadDirectory, loadList, openConversation, showTyping, upsert, upsertMessage, who, wireInbox,
 } from './inbox.js';
 
 const $ = (id) => document.getElementById(id);
@@ -86,8 +86,9 @@ function connect() {
   ws.onmessage = (e) => {
     const ev = JSON.parse(e.data);
     if (ev.type === 'conversation.created' || ev.type === 'conversation.updated') upsert(ev.data);
+    if (ev.type === 'typing') showTyping(ev.data);
     if (ev.type === 'message.created' || ev.type === 'message.updated') {
-      upsertMessage(ev.data);
+      upsertMessage(ev.data, ev.type === 'message.created');
       if (ev.type === 'message.created' && ev.data.sender?.kind === 'contact') notify(ev.data);
     }
   };
@@ -127,6 +128,9 @@ function wire() {
     { availability: $('available').checked ? 'available' : 'away' }).catch(() => {});
   $('notify').onclick = () => Notification.requestPermission().then(renderNotifyButton, renderNotifyButton);
   wireInbox();
+  inbox.sendFrame = (frame) => {
+    if (app.socket?.readyState === WebSocket.OPEN) app.socket.send(JSON.stringify(frame));
+  };
   wireContact({
     onChanged: (contact) => {
       for (const c of [...inbox.items, inbox.current].filter((x) => x?.contact_id === contact.id)) {

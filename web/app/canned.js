@@ -68,6 +68,8 @@ export function attachCanned(textarea, listbox) {
     textarea.setRangeText(c.body, token.start, end, 'end');
     close();
     textarea.focus();
+    // setRangeText fires no input event; the composer's counters listen for one.
+    textarea.dispatchEvent(new Event('input'));
   }
 
   textarea.addEventListener('input', update);

@@ -1,11 +1,13 @@
 // The inbox: the conversation list (views, status, team inbox, label, search,
 // keyset paging as it scrolls), the open conversation (thread, reply/note,
-// assign, priority, labels, resolve, snooze, call) and live updates.
+// assign, priority, labels, resolve, snooze, call, Retry of a failed text, the
+// SMS segment counter, typing indicators) and live updates.
 import { newerMessage } from './status.js';
 import { api, can, session } from './api.js';
 import { attachCanned } from './canned.js';
 import { mediaList, outgoing, renderOutgoing, wireAttachments } from './attachments.js';
 import { showContact } from './contact.js';
+import { describeSegments } from './segments.js';
 import { el, formatPhone, select, shortTime } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +28,7 @@ export const inbox = {
   current: null, // the open conversation
   live: null, // conversations updated live while a list request is in flight
   thread: [],
+  sendFrame: null, // (frame) => sends a JSON frame on /ws/agent when it is open (app.js)
 };
 
 export function who(c) {
@@ -155,17 +158,103 @@ export function renderFilters() {
 
 // ---------- conversation ----------
 
+// ---------- typing ----------
+
+// Ours, sent on /ws/agent: at most one typing:true per 2 s while the agent types
+// a reply, and typing:false on send, blur, another conversation or 4 s idle. A
+// private note is never announced (the server forwards typing to the visitor).
+const TYPING_EVERY_MS = 2000;
+const TYPING_IDLE_MS = 4000;
+const typingOut = { conversation: null, sentAt: 0, idle: null };
+
+const writingNote = () => document.querySelector('input[name=mode]:checked')?.value === 'note';
+
+export function stopTyping() {
+  clearTimeout(typingOut.idle);
+  if (typingOut.conversation) inbox.sendFrame?.({ type: 'typing', conversation_id: typingOut.conversation, typing: false });
+  typingOut.conversation = null;
+  typingOut.sentAt = 0;
+}
+
+function noteTyping() {
+  const c = inbox.current;
+  if (!c || !can('typing.send') || writingNote() || !$('reply-text').value.trim()) {
+    stopTyping();
+    return;
+  }
+  if (typingOut.conversation !== c.id) stopTyping();
+  const now = Date.now();
+  if (typingOut.conversation !== c.id || now - typingOut.sentAt >= TYPING_EVERY_MS) {
+    inbox.sendFrame?.({ type: 'typing', conversation_id: c.id, typing: true });
+    typingOut.conversation = c.id;
+    typingOut.sentAt = now;
+  }
+  clearTimeout(typingOut.idle);
+  typingOut.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+// Theirs: who is typing where, from `typing` events (a visitor's or a teammate's;
+// our own echo is ignored). An entry ends with typing:false, their message, or
+// after 6 s without news.
+const TYPING_SHOWN_MS = 6000;
+const typingIn = new Map(); // "v<contact>:<conversation>" or "t<teammate>:<conversation>" -> {conversation, name, timer}
+
+function dropTyping(key) {
+  clearTimeout(typingIn.get(key)?.timer);
+  typingIn.delete(key);
+}
+
+export function showTyping(d) {
+  if (!d?.conversation_id || (!d.visitor && d.teammate_id === session.me?.id)) return;
+  const key = `${d.visitor ? `v${d.contact_id}` : `t${d.teammate_id}`}:${d.conversation_id}`;
+  dropTyping(key);
+  if (d.typing !== false) {
+    const timer = setTimeout(() => { typingIn.delete(key); renderTyping(); }, TYPING_SHOWN_MS);
+    typingIn.set(key, { conversation: d.conversation_id, visitor: !!d.visitor, name: d.name, timer });
+  }
+  renderTyping();
+}
+
+function renderTyping() {
+  const c = inbox.current;
+  const names = c ? [...typingIn.values()].filter((t) => t.conversation === c.id)
+    .map((t) => (t.visitor ? c.contact?.name || formatPhone(c.contact?.phone) || 'The visitor' : t.name || 'A teammate')) : [];
+  $('typing').textContent = names.length ? `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…` : '';
+}
+
+// Their message arrived: they are no longer typing it.
+function typingEndedBy(m) {
+  const key = m.sender?.kind === 'contact' ? null : m.sender?.kind === 'teammate' ? `t${m.sender.id}:${m.conversation_id}` : undefined;
+  if (key === undefined) return;
+  for (const k of [...typingIn.keys()]) {
+    if (key ? k === key : k.startsWith('v') && k.endsWith(`:${m.conversation_id}`)) dropTyping(k);
+  }
+  renderTyping();
+}
+
+// ---------- SMS segments ----------
+
+// Characters, encoding and segments of a reply that goes by SMS, as it is typed.
+function renderSegments() {
+  const text = $('reply-text').value;
+  const sms = !writingNote() && !$('reply-via').hidden && $('reply-channel').value === 'sms';
+  $('segments').hidden = !sms || !text;
+  $('segments').textContent = sms && text ? describeSegments(text) : '';
+}
+
 export async function openConversation(id) {
   const [c, thread] = await Promise.all([
     api('GET', `/api/v1/conversations/${id}`),
     api('GET', `/api/v1/conversations/${id}/messages?limit=100`),
   ]);
+  if (inbox.current?.id !== c.id) stopTyping();
   inbox.current = c;
   inbox.thread = thread.items;
   $('placeholder').hidden = true;
   $('detail').hidden = false;
   renderHeader();
   renderThread();
+  renderTyping();
   renderList();
   showContact(c);
   if (c.unread_count > 0 && can('conversations.update')) {
@@ -175,6 +264,7 @@ export async function openConversation(id) {
 }
 
 export function closeConversation() {
+  stopTyping();
   inbox.current = null;
   inbox.thread = [];
   $('detail').hidden = true;
@@ -212,13 +302,14 @@ function renderReplyChannel() {
   pick.replaceChildren(...(r.channels || []).map((c) => new Option(channelNames[c] || c, c)));
   const picked = inbox.picked?.id === inbox.current.id && (r.channels || []).includes(inbox.picked.channel);
   pick.value = picked ? inbox.picked.channel : r.channel || '';
-  pick.onchange = () => { inbox.picked = { id: inbox.current.id, channel: pick.value }; };
+  pick.onchange = () => { inbox.picked = { id: inbox.current.id, channel: pick.value }; renderSegments(); };
   pick.hidden = !r.channel;
   pick.disabled = (r.channels || []).length < 2;
   $('reply-none').textContent = r.channel
     ? (r.opted_out ? 'Opted out of texts' : '')
     : r.reason || 'No channel can deliver a reply.';
   syncSendable();
+  renderSegments();
 }
 
 // A reply nothing can carry (the customer opted out of texts, issue 18; or no
@@ -264,17 +355,44 @@ function voicemailBody(m) {
   ];
 }
 
+// A failed reply says why in words (the server's error_explanation, with the
+// carrier's own text after it) and, for a text, offers Retry (issue 18).
+function deliveryError(m) {
+  const retry = m.channel === 'sms' && can('conversations.reply')
+    ? el('button', { type: 'button', class: 'retry', onclick: (e) => retryMessage(m, e.currentTarget) }, 'Retry')
+    : null;
+  return el('div', { class: 'delivery-error', role: 'note' },
+    el('span', { class: 'why' }, m.error_explanation || 'The message could not be delivered.'),
+    m.error ? el('span', { class: 'detail' }, ` (${m.error})`) : null,
+    retry);
+}
+
 function messageItem(m) {
   const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer' : m.sender?.kind);
-  const status = m.direction === 'outbound' && m.kind === 'text' ? ` · ${m.status}${m.error ? `: ${m.error}` : ''}` : '';
-  return el('li', { 'data-id': m.id, class: `msg ${m.direction} kind-${m.kind}${m.private ? ' note' : ''}` },
+  const reply = m.direction === 'outbound' && m.kind === 'text';
+  const failed = reply && m.status === 'failed';
+  const status = reply ? ` · ${m.status}` : '';
+  return el('li', { 'data-id': m.id, class: `msg ${m.direction} kind-${m.kind}${m.private ? ' note' : ''}${failed ? ' failed' : ''}` },
     m.body || m.kind !== 'text' || !m.media?.length
       ? el('div', { class: 'body' }, m.kind === 'voicemail' ? voicemailBody(m) : m.body) : null,
     mediaList(m.media),
-    el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`));
+    el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`),
+    failed ? deliveryError(m) : null);
 }
 
-export function upsertMessage(m) {
+async function retryMessage(m, button) {
+  button.disabled = true;
+  $('reply-error').textContent = '';
+  try {
+    upsertMessage(await api('POST', `/api/v1/conversations/${m.conversation_id}/messages/${m.id}/retry`));
+  } catch (e) {
+    $('reply-error').textContent = e.message;
+    button.disabled = false;
+  }
+}
+
+export function upsertMessage(m, created = false) {
+  if (created) typingEndedBy(m);
   if (inbox.current?.id !== m.conversation_id) return;
   const i = inbox.thread.findIndex((x) => x.id === m.id);
   if (i >= 0) inbox.thread[i] = newerMessage(inbox.thread[i], m);
@@ -287,6 +405,7 @@ async function send(event) {
   const text = $('reply-text').value.trim();
   if ((!text && outgoing.items.length === 0) || !inbox.current || outgoing.uploading) return;
   const note = document.querySelector('input[name=mode]:checked').value === 'note';
+  stopTyping();
   $('send').disabled = true;
   $('reply-error').textContent = '';
   try {
@@ -298,6 +417,7 @@ async function send(event) {
     upsertMessage(m);
     $('reply-text').value = '';
     outgoing.clear();
+    renderSegments();
   } catch (e) {
     $('reply-error').textContent = e.message;
   } finally {
@@ -361,11 +481,15 @@ export function wireInbox() {
   $('reply-text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('composer').requestSubmit();
   });
+  $('reply-text').addEventListener('input', () => { renderSegments(); noteTyping(); });
+  $('reply-text').addEventListener('blur', stopTyping);
   attachCanned($('reply-text'), $('canned-list'));
   for (const r of document.querySelectorAll('input[name=mode]')) {
     r.onchange = () => {
       $('composer').classList.toggle('note', r.value === 'note' && r.checked);
       syncSendable();
+      renderSegments();
+      if (writingNote()) stopTyping();
     };
   }
   $('label-form').onsubmit = addLabel;

@@ -8,10 +8,22 @@ export function statusRank(status) {
   return status in rank ? rank[status] : -1;
 }
 
-// The copy of a message to keep when another arrives for the same id.
+const retries = (m) => m.metadata?.retries ?? 0;
+
+// The copy of a message to keep when another arrives for the same id. A Retry
+// (issue 18) starts delivery over, back at "queued": the copy of the later
+// attempt wins whatever its status.
 export function newerMessage(have, incoming) {
   if (!have) return incoming;
+  if (retries(incoming) !== retries(have)) return retries(incoming) > retries(have) ? incoming : have;
   if (statusRank(incoming.status) >= statusRank(have.status)) return incoming;
   // Other fields (a transcript, metadata) may be newer; the status is not.
-  return { ...incoming, status: have.status, error: have.error, external_id: have.external_id };
+  return {
+    ...incoming,
+    status: have.status,
+    error: have.error,
+    error_code: have.error_code,
+    error_explanation: have.error_explanation,
+    external_id: have.external_id,
+  };
 }

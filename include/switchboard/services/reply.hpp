@@ -46,4 +46,12 @@ boost::asio::awaitable<result<reply_result>> send_reply(context& ctx, store::pri
                                                         bool is_private, std::optional<std::string> channel,
                                                         std::vector<store::id_t> media_ids = {});
 
+// Retry on a failed SMS reply (issue 18): the same message goes back to queued
+// with a new outbox row, so the failed bubble becomes the one being sent again;
+// publishes message.updated. Errors: NOT_FOUND (the conversation, or a message not
+// in it), CONFLICT_STATE (not a failed public SMS reply: routing::why_not_resend),
+// OPTED_OUT (the customer opted out of texts since).
+boost::asio::awaitable<result<store::message>> resend_reply(context& ctx, store::principal who,
+                                                           store::id_t conversation_id, store::id_t message_id);
+
 }  // namespace switchboard::services

@@ -58,6 +58,10 @@ void update_item(database& db, id_t workspace_id, id_t id, const std::string& bo
 void set_message_status(database& db, id_t message_id, const std::string& status,
                         const std::optional<std::string>& error = std::nullopt,
                         const std::optional<std::string>& external_id = std::nullopt);
+// A failed reply sent again (issue 18): queued, its error and the old send's SID
+// cleared (a late callback for that send finds nothing), metadata.retries counted.
+// False when the workspace has no such message.
+bool requeue_message(database& db, id_t workspace_id, id_t message_id);
 // A placed call the carrier accepted: sent, known by its call SID (also in its metadata).
 void set_call_sid(database& db, id_t message_id, const std::string& sid);
 void set_external_id(database& db, id_t workspace_id, id_t message_id, const std::string& external_id);

@@ -96,6 +96,10 @@ class message_repository {
   virtual void set_status(id_t message_id, const std::string& status,
                           const std::optional<std::string>& error = std::nullopt,
                           const std::optional<std::string>& external_id = std::nullopt) = 0;
+  // A failed reply sent again: queued, error and external_id cleared, and
+  // metadata.retries one more (clients tell the new "queued" from a stale one by
+  // it). False when the workspace has no such message.
+  virtual bool requeue(id_t workspace_id, id_t message_id) = 0;
   virtual void set_call_sid(id_t message_id, const std::string& sid) = 0;
   virtual void set_external_id(id_t workspace_id, id_t message_id,
                                const std::string& external_id) = 0;

@@ -61,6 +61,7 @@ class sqlite_message_repository final : public message_repository {
   void set_status(id_t message_id, const std::string& status,
                   const std::optional<std::string>& error,
                   const std::optional<std::string>& external_id) override;
+  bool requeue(id_t workspace_id, id_t message_id) override;
   void set_call_sid(id_t message_id, const std::string& sid) override;
   void set_external_id(id_t workspace_id, id_t message_id, const std::string& external_id) override;
 

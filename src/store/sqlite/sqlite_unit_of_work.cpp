@@ -114,6 +114,9 @@ void sqlite_message_repository::set_status(id_t message_id, const std::string& s
                                            const std::optional<std::string>& external_id) {
   return conversations::set_message_status(db_, message_id, status, error, external_id);
 }
+bool sqlite_message_repository::requeue(id_t workspace_id, id_t message_id) {
+  return conversations::requeue_message(db_, workspace_id, message_id);
+}
 void sqlite_message_repository::set_call_sid(id_t message_id, const std::string& sid) {
   return conversations::set_call_sid(db_, message_id, sid);
 }

@@ -396,3 +396,127 @@ TEST(dispatcher_crash, a_send_cut_off_by_a_crash_is_not_repeated_at_restart) {
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(), 0);
 }
+
+namespace {
+
+// The carrier SID a message was last sent under (no API shows it).
+std::string sid_of(sbtest::running_app& app, const std::string& message_id) {
+  auto r = app.get().db().read_sync([message_id](sb::store::database& db) {
+    auto& q = db.prepare("SELECT COALESCE(external_id, '') FROM messages WHERE id = ?1");
+    q.bind(1, static_cast<std::int64_t>(std::stoll(message_id)));
+    std::string out = q.step() ? q.column_text(0) : "";
+    q.reset();
+    return out;
+  });
+  return r ? *r : "";
+}
+
+}  // namespace
+
+// Issue 18: the carrier reports a reply undelivered with 30003; the message says
+// why in words, Retry sends the same message again through the carrier, a late
+// report about the failed send changes nothing, and the new send is delivered.
+TEST_F(dispatcher_test, issue18_an_undelivered_reply_is_explained_and_retry_delivers_it) {
+  auto c = carriers()[0];
+  auto conv = customer_texts(c, "Where is my parcel?");
+  auto id = agent_replies(conv, "It left our warehouse today");
+  std::string first_sid;
+  ASSERT_TRUE(eventually([&] { return !(first_sid = sid_of(*app_, id)).empty(); })) << outbox_rows();
+  auto report = [&](const std::string& sid, const std::string& status, const std::string& code) {
+    sb::carriers::param_list p{{"MessageSid", sid}, {"MessageStatus", status}, {"AccountSid", c.account},
+                               {"To", c.customer}, {"From", c.line}};
+    if (!code.empty()) p.push_back({"ErrorCode", code});
+    auto r = signed_webhook(app_->port(), c.name, "/webhooks/" + c.name + "/sms/status", p);
+    EXPECT_EQ(r.status, 200) << r.raw;
+  };
+  report(first_sid, "undelivered", "30003");
+  auto m = message(conv, id);
+  EXPECT_EQ(m["status"], "failed") << m.dump();
+  EXPECT_EQ(m["error"], "carrier error 30003") << m.dump();
+  EXPECT_EQ(m["error_code"], "30003") << m.dump();
+  EXPECT_NE(m.value("error_explanation", "").find("unreachable"), std::string::npos) << m.dump();
+
+  auto retried = call("POST", "/api/v1/conversations/" + conv + "/messages/" + id + "/retry");
+  ASSERT_EQ(retried.status, 200) << retried.raw;
+  EXPECT_EQ(retried.body["id"], id) << "the same message is sent again";
+  EXPECT_EQ(retried.body["status"], "queued");
+  EXPECT_TRUE(retried.body["error"].is_null()) << retried.raw;
+  EXPECT_TRUE(retried.body["error_code"].is_null()) << retried.raw;
+  EXPECT_TRUE(retried.body["error_explanation"].is_null()) << retried.raw;
+  EXPECT_EQ(retried.body["metadata"].value("retries", 0), 1) << retried.raw;
+
+  ASSERT_TRUE(eventually([&] { return requests_to(twilio_, "message", c.customer).size() == 2; })) << outbox_rows();
+  auto again = requests_to(twilio_, "message", c.customer)[1];
+  EXPECT_EQ(again.field("Body"), "It left our warehouse today");
+  EXPECT_EQ(again.field("From"), c.line);
+  std::string second_sid;
+  ASSERT_TRUE(eventually([&] {
+    second_sid = sid_of(*app_, id);
+    return !second_sid.empty() && second_sid != first_sid;
+  })) << outbox_rows();
+  // A late report about the failed send no longer finds the message.
+  report(first_sid, "failed", "30003");
+  EXPECT_EQ(message(conv, id)["status"], "queued");
+  report(second_sid, "delivered", "");
+  m = message(conv, id);
+  EXPECT_EQ(m["status"], "delivered") << m.dump();
+  EXPECT_TRUE(m["error_code"].is_null()) << m.dump();
+  EXPECT_EQ(requests_to(twilio_, "message", c.customer).size(), 2u) << "sent once per Retry, no more";
+  // Delivered: nothing to retry.
+  auto twice = call("POST", "/api/v1/conversations/" + conv + "/messages/" + id + "/retry");
+  EXPECT_EQ(twice.status, 409) << twice.raw;
+  EXPECT_EQ(twice.body["error"]["code"], "CONFLICT") << twice.raw;
+}
+
+// Issue 18: a send the carrier refuses carries its code and explanation; Retry
+// refuses what is not a failed public SMS reply, and a customer who opted out
+// (21610) is not texted again.
+TEST_F(dispatcher_test, issue18_retry_refuses_all_but_a_failed_reply_and_honours_an_opt_out) {
+  auto c = carriers()[1];  // SignalWire answers with Twilio's codes
+  c.fake->fail_next("message", 400, R"({"code":21211,"message":"The 'To' number is not a valid phone number.","status":400})");
+  auto conv = customer_texts(c, "Hello?");
+  auto id = agent_replies(conv, "Hi, how can we help?");
+  json m;
+  ASSERT_TRUE(eventually([&] {
+    m = message(conv, id);
+    return m["status"] == "failed";
+  })) << m.dump();
+  EXPECT_EQ(m["error_code"], "21211") << m.dump();
+  EXPECT_NE(m.value("error_explanation", "").find("not a valid phone number"), std::string::npos) << m.dump();
+
+  auto retry = [&](const std::string& cid, const std::string& mid) {
+    return call("POST", "/api/v1/conversations/" + cid + "/messages/" + mid + "/retry");
+  };
+  auto thread = call("GET", "/api/v1/conversations/" + conv + "/messages").body["items"];
+  auto inbound = thread[0]["id"].get<std::string>();
+  ASSERT_EQ(thread[0]["direction"], "inbound");
+  auto note = call("POST", "/api/v1/conversations/" + conv + "/messages", {{"body", "check the number"}, {"private", true}});
+  ASSERT_EQ(note.status, 201) << note.raw;
+  for (auto& mid : {inbound, note.body["id"].get<std::string>()}) {
+    auto r = retry(conv, mid);
+    EXPECT_EQ(r.status, 409) << mid << " " << r.raw;
+    EXPECT_EQ(r.body["error"]["code"], "CONFLICT") << r.raw;
+  }
+  EXPECT_EQ(retry(conv, "999999").status, 404);
+  auto other = customer_texts(carriers()[0], "Another customer");
+  auto elsewhere = retry(other, id);
+  EXPECT_EQ(elsewhere.status, 404) << "a message of another conversation: " << elsewhere.raw;
+
+  // The carrier now says the customer opted out: the retry fails with 21610, which
+  // the consent ledger records, and the next Retry queues nothing.
+  c.fake->fail_next("message", 400, R"({"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400})");
+  ASSERT_EQ(retry(conv, id).status, 200);
+  ASSERT_TRUE(eventually([&] {
+    m = message(conv, id);
+    return m["status"] == "failed";
+  })) << m.dump();
+  EXPECT_EQ(m["error_code"], "21610") << m.dump();
+  EXPECT_NE(m.value("error_explanation", "").find("opted out"), std::string::npos) << m.dump();
+  auto sent = requests_to(*c.fake, "message", c.customer).size();
+  auto refused = retry(conv, id);
+  EXPECT_EQ(refused.status, 409) << refused.raw;
+  EXPECT_EQ(refused.body["error"]["code"], "OPTED_OUT") << refused.raw;
+  EXPECT_EQ(message(conv, id)["status"], "failed");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(requests_to(*c.fake, "message", c.customer).size(), sent);
+}

@@ -181,6 +181,29 @@ TEST_P(messages_contract, delivery_status_keeps_what_is_not_given) {
   EXPECT_EQ(ref->status, "failed");
 }
 
+// Issue 18: Retry on a failed reply queues the same message again; the old
+// send's SID no longer finds it, and metadata.retries counts the resends.
+TEST_P(messages_contract, a_failed_reply_is_queued_again_without_its_error_or_old_sid) {
+  auto reply = text(ws_, conv_, "reply", 1, "teammate");
+  reply.metadata = {{"keep", true}};
+  auto id = write([&](st::unit_of_work& u) { return u.messages().insert(reply); });
+  write([&](st::unit_of_work& u) { u.messages().set_status(id, "failed", std::string("carrier error 30003"), std::string("SM30003")); });
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.messages().requeue(ws_, id); }));
+  auto m = read([&](st::unit_of_work& u) { return *u.messages().find(ws_, id); });
+  EXPECT_EQ(m.status, "queued");
+  EXPECT_FALSE(m.error);
+  EXPECT_FALSE(m.external_id);
+  EXPECT_EQ(m.metadata, (nlohmann::json{{"keep", true}, {"retries", 1}}));
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.messages().find_sms_by_external_id("SM30003"); }));
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.messages().requeue(ws_, id); }));
+  m = read([&](st::unit_of_work& u) { return *u.messages().find(ws_, id); });
+  EXPECT_EQ(m.metadata.value("retries", 0), 2);
+  // Another workspace's id is not found, and nothing changes.
+  auto other = store_->add_workspace("Other");
+  EXPECT_FALSE(write([&](st::unit_of_work& u) { return u.messages().requeue(other, id); }));
+  EXPECT_FALSE(write([&](st::unit_of_work& u) { return u.messages().requeue(ws_, id + 1000); }));
+}
+
 TEST_P(messages_contract, call_items_grow_with_the_carrier_callbacks) {
   auto call = text(ws_, conv_, "Outgoing call", 1, "teammate");
   call.kind = "call";
