@@ -81,6 +81,8 @@ bool may_revoke_consent(std::string_view body) {
 
 bool error_means_opted_out(std::string_view error_code) { return error_code == "21610"; }
 
+bool refused_at_send(bool opted_out, bool answers_keyword) { return opted_out && !answers_keyword; }
+
 std::string fill_business(std::string_view text, std::string_view business) {
   std::string out(text);
   static constexpr std::string_view mark = "{business}";

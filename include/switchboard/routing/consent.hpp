@@ -34,6 +34,12 @@ bool may_revoke_consent(std::string_view body);
 // SignalWire's LaML API reports the same way).
 bool error_means_opted_out(std::string_view error_code);
 
+// Whether a text to a customer, queued earlier, is refused when its turn to go
+// comes (issue 18): they opted out since it was queued. The answer to their own
+// keyword still goes (the one confirmation CTIA expects after STOP).
+bool refused_at_send(bool opted_out, bool answers_keyword);
+inline constexpr const char* opted_out_at_send = "OPTED_OUT: the recipient opted out of texts";
+
 // "{business}" in a configured answer becomes the workspace's name.
 std::string fill_business(std::string_view text, std::string_view business);
 

@@ -67,3 +67,18 @@ TEST(routing_consent, carrier_errors_and_the_business_name) {
   EXPECT_EQ(sb::routing::fill_business("{business}: reply STOP. {business}", "Acme"), "Acme: reply STOP. Acme");
   EXPECT_EQ(sb::routing::fill_business("no name", "Acme"), "no name");
 }
+
+TEST(routing_consent, a_queued_text_is_refused_at_send_time_once_opted_out_except_a_keywords_answer) {
+  struct row {
+    bool opted_out, answers_keyword, refused;
+  };
+  const row rows[] = {
+      {false, false, false},  // an ordinary reply
+      {true, false, true},    // opted out after it was queued
+      {true, true, false},    // the confirmation of the STOP itself
+      {false, true, false},   // HELP's answer, or START's
+  };
+  for (const auto& r : rows)
+    EXPECT_EQ(sb::routing::refused_at_send(r.opted_out, r.answers_keyword), r.refused)
+        << r.opted_out << " " << r.answers_keyword;
+}
