@@ -1,6 +1,7 @@
 // Inbox additions in headless Chromium: canned responses through "/", labels
 // and the label filter, the team inbox filter, the contact sidebar (phones,
-// past conversations, edit, merge, erase) and keyset paging as the list scrolls.
+// past conversations, edit, merge, erase), keyset paging as the list scrolls, and
+// an agent confirming an opt-out the customer asked for.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { customerTexts, shown, signIn, startInbox } from './support.mjs';
@@ -215,6 +216,55 @@ test('a late POST answer never takes a reply back to queued, and the composer sh
   const conv = await conversationOf('+14155550161');
   const thread = await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`);
   assert.equal(thread.items.at(-1).status, 'sent');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// An agent (not an admin) for the consent tests; made once.
+let agentLogin;
+async function agentAccount() {
+  if (!agentLogin) {
+    agentLogin = { email: 'consent-agent@example.com', password: 'agent-password-1' };
+    await admin.call('POST', '/api/v1/teammates', { ...agentLogin, name: 'Casey Agent', role: 'agent' });
+  }
+  return agentLogin;
+}
+
+test('issue 18: an agent records the opt-out a customer asked for in their words, or dismisses it', async () => {
+  const { email, password } = await agentAccount();
+  await text('+14155550191', 'please stop texting me');
+  await text('+14155550192', 'Can you remove me from the waitlist? I got a table elsewhere');
+  const { page, errors } = await signIn(browser, daemon.url, email, password);
+  await openFromAll(page, '+14155550191');
+  const notice = page.getByRole('group', { name: 'Possible opt-out' });
+  await notice.getByText('This may be a request to stop texting.').waitFor();
+  // Shown, never applied on its own.
+  const conv = await conversationOf('+14155550191');
+  assert.deepEqual((await admin.call('GET', `/api/v1/contacts/${conv.contact_id}/consent`)).items, []);
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), false);
+  await notice.getByRole('button', { name: 'Record opt-out' }).click();
+  await page.locator('#thread .msg.kind-event', { hasText: 'Opted out by Casey Agent (from the message "please stop texting me")' }).waitFor();
+  await notice.waitFor({ state: 'detached' });
+  // The SMS composer is off at once, with its reason; a note still works.
+  await page.getByText('the customer opted out of texts').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+  const ledger = (await admin.call('GET', `/api/v1/contacts/${conv.contact_id}/consent`)).items;
+  assert.equal(ledger.length, 1);
+  assert.equal(ledger[0].state, 'opted_out');
+  assert.equal(ledger[0].source, 'agent');
+  const thread = (await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`)).items;
+  assert.equal(ledger[0].message_id, thread.find((m) => m.body === 'please stop texting me').id);
+
+  // Dismissed: the notice goes, and stays gone after a reload; texts still go.
+  await openFromAll(page, '+14155550192');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await notice.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.locator('.msg', { hasText: 'remove me from the waitlist' }).waitFor();
+  assert.equal(await notice.count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), false);
+  const other = await conversationOf('+14155550192');
+  assert.deepEqual((await admin.call('GET', `/api/v1/contacts/${other.contact_id}/consent`)).items, []);
   assert.deepEqual(errors, []);
   await page.close();
 });
