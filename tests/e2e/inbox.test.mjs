@@ -1,10 +1,11 @@
 // Inbox additions in headless Chromium: canned responses through "/", labels
 // and the label filter, the team inbox filter, the contact sidebar (phones,
-// past conversations, edit, merge, erase), keyset paging as the list scrolls, and
-// an agent confirming an opt-out the customer asked for.
+// past conversations, edit, merge, erase, texting consent), keyset paging as the
+// list scrolls, and an agent confirming an opt-out the customer asked for.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customerTexts, shown, signIn, startInbox } from './support.mjs';
+import { readFile } from 'node:fs/promises';
+import { customerTexts, eventually, shown, signIn, startInbox } from './support.mjs';
 
 let inbox;
 let daemon;
@@ -254,6 +255,9 @@ test('issue 18: an agent records the opt-out a customer asked for in their words
   assert.equal(ledger[0].source, 'agent');
   const thread = (await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`)).items;
   assert.equal(ledger[0].message_id, thread.find((m) => m.body === 'please stop texting me').id);
+  // The contact panel shows it too.
+  const sidebar = page.getByRole('complementary', { name: 'Contact' });
+  await sidebar.getByRole('list', { name: 'Current consent' }).getByText('Opted out').waitFor();
 
   // Dismissed: the notice goes, and stays gone after a reload; texts still go.
   await openFromAll(page, '+14155550192');
@@ -267,4 +271,60 @@ test('issue 18: an agent records the opt-out a customer asked for in their words
   assert.deepEqual((await admin.call('GET', `/api/v1/contacts/${other.contact_id}/consent`)).items, []);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('issue 18: the contact panel shows the consent ledger, exports it, and an admin records consent', async () => {
+  await text('+14155550193', 'STOP');
+  const conv = await eventually(async () => {
+    const c = await conversationOf('+14155550193');
+    const h = c && (await admin.call('GET', `/api/v1/contacts/${c.contact_id}/consent`)).items;
+    return h?.length ? c : null;
+  }, { what: 'the opt-out in the ledger' });
+  const { page, errors } = await open(daemon.url);
+  await openFromAll(page, '+14155550193');
+  const sidebar = page.getByRole('complementary', { name: 'Contact' });
+  const consent = sidebar.getByRole('region', { name: 'Texting consent' });
+  await consent.getByRole('list', { name: 'Current consent' }).getByText(`Opted out on ${shown(line)}`).waitFor();
+  await consent.getByText('History (1)').click();
+  await consent.getByRole('list', { name: 'Consent history' }).getByText(/texted a keyword/).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+
+  // The CSV, with the Bearer token a plain link could not carry.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    consent.getByRole('button', { name: 'Export as CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `consent-${conv.contact_id}.csv`);
+  const csv = await readFile(await download.path(), 'utf8');
+  assert.match(csv, /^id,phone,number_id,state,source,message_id,teammate_id,note,created_at/);
+  assert.match(csv, /"opted_out","keyword"/);
+
+  // Consent obtained elsewhere, with a note: SMS comes back at once.
+  await consent.getByLabel('Consent', { exact: true }).selectOption('opted_in');
+  await consent.getByLabel('Line').selectOption({ label: 'Every line' });
+  await consent.getByLabel('Note').fill('signed form at the counter');
+  await consent.getByRole('button', { name: 'Record consent' }).click();
+  await sidebar.getByText('Consent recorded.').waitFor();
+  await sidebar.getByRole('list', { name: 'Current consent' }).getByText(`Opted in on ${shown(line)}`).waitFor();
+  await sidebar.getByRole('list', { name: 'Current consent' }).getByText('Opted in on every line').waitFor();
+  await sidebar.getByText('History (2)').click();
+  await sidebar.getByRole('list', { name: 'Consent history' }).getByText(/signed form at the counter/).waitFor();
+  await eventually(async () => !(await page.getByRole('button', { name: 'Send' }).isDisabled()), { what: 'SMS back on' });
+  const ledger = (await admin.call('GET', `/api/v1/contacts/${conv.contact_id}/consent`)).items;
+  assert.equal(ledger[0].state, 'opted_in');
+  assert.equal(ledger[0].number_id, null);
+  assert.equal(ledger[0].note, 'signed form at the counter');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // An agent sees the ledger, but neither the export nor the form.
+  const { email, password } = await agentAccount();
+  const agent = await signIn(browser, daemon.url, email, password);
+  await openFromAll(agent.page, '+14155550193');
+  const theirs = agent.page.getByRole('region', { name: 'Texting consent' });
+  await theirs.getByRole('list', { name: 'Current consent' }).getByText('Opted in on every line').waitFor();
+  assert.equal(await theirs.getByRole('button', { name: 'Export as CSV' }).count(), 0);
+  assert.equal(await theirs.getByRole('button', { name: 'Record consent' }).count(), 0);
+  assert.deepEqual(agent.errors, []);
+  await agent.page.close();
 });
