@@ -97,6 +97,7 @@ suggestion_plan plan_suggestion(const suggestion_facts& f) {
     p.resolved = "dismissed";
     return p;
   }
+  if (!f.textable) return refuse("INVALID_INPUT", "the contact has no phone that takes texts");
   p.resolved = "confirmed";
   if (f.opted_out) return p;  // already out (a STOP since): no second entry, as with a repeated STOP
   p.record = "opted_out";

@@ -89,6 +89,13 @@ asio::awaitable<result<resolved_suggestion>> resolve_consent_suggestion(context&
     f.suggestion = meta.value("consent_suggestion", std::string());
     f.resolved = meta.contains("consent_suggestion_resolved");
     f.opted_out = opted_out_of_texts(uow, ws, *c);
+    // The line the customer texted, as a STOP applies to it; each of their phones,
+    // since the message does not say which one it came from.
+    auto number = uow.conversations().number_of(ws, conversation_id);
+    std::vector<std::string> phones;
+    for (auto& p : uow.conversations().reply_context_of(ws, *c).phones)
+      if (carriers::country_code(p)) phones.push_back(p);
+    f.textable = !phones.empty();
     f.teammate = who.name;
     f.words = m->body;
     auto plan = routing::plan_suggestion(f);
@@ -102,12 +109,6 @@ asio::awaitable<result<resolved_suggestion>> resolve_consent_suggestion(context&
     resolved_suggestion out;
     out.message = *uow.messages().find(ws, message_id);
     if (plan.record) {
-      // The line the customer texted, as a STOP applies to it; each of their phones,
-      // since the message does not say which one it came from.
-      auto number = uow.conversations().number_of(ws, conversation_id);
-      std::vector<std::string> phones;
-      for (auto& p : uow.conversations().reply_context_of(ws, *c).phones)
-        if (carriers::country_code(p)) phones.push_back(p);
       for (auto& phone : phones) {
         store::consent_entry e;
         e.workspace_id = ws;

@@ -47,6 +47,7 @@ struct suggestion_facts {
   std::string suggestion;   // the message's metadata.consent_suggestion ("" for none)
   bool resolved = false;    // it was confirmed or dismissed already
   bool opted_out = false;   // the customer is opted out on the line already
+  bool textable = true;     // the customer has a phone that takes texts (a short code has none)
   std::string teammate;     // who confirms, named in the thread's item
   std::string words;        // the customer's message
 };

@@ -87,25 +87,27 @@ TEST(routing_consent, an_agent_confirms_or_dismisses_a_suggestion_once) {
   struct row {
     const char* action;
     const char* suggestion;
-    bool resolved, opted_out;
+    bool resolved, opted_out, textable;
     const char* error_code;
     const char* resolution;
     bool records;
     const char* event;
   };
   const row rows[] = {
-      {"confirm", "opt_out", false, false, "", "confirmed", true,
+      {"confirm", "opt_out", false, false, true, "", "confirmed", true,
        "Opted out by Dana Smith (from the message \"please stop texting me\")"},
-      {"dismiss", "opt_out", false, false, "", "dismissed", false, ""},
-      {"confirm", "opt_out", false, true, "", "confirmed", false, ""},  // a STOP came first
-      {"confirm", "opt_out", true, false, "CONFLICT", "", false, ""},
-      {"dismiss", "opt_out", true, false, "CONFLICT", "", false, ""},
-      {"confirm", "", false, false, "INVALID_INPUT", "", false, ""},   // no suggestion on the message
-      {"opt_in", "opt_out", false, false, "INVALID_INPUT", "", false, ""},
-      {"", "opt_out", false, false, "INVALID_INPUT", "", false, ""},
+      {"dismiss", "opt_out", false, false, true, "", "dismissed", false, ""},
+      {"confirm", "opt_out", false, true, true, "", "confirmed", false, ""},  // a STOP came first
+      {"confirm", "opt_out", true, false, true, "CONFLICT", "", false, ""},
+      {"dismiss", "opt_out", true, false, true, "CONFLICT", "", false, ""},
+      {"confirm", "", false, false, true, "INVALID_INPUT", "", false, ""},   // no suggestion on the message
+      {"opt_in", "opt_out", false, false, true, "INVALID_INPUT", "", false, ""},
+      {"", "opt_out", false, false, true, "INVALID_INPUT", "", false, ""},
+      {"confirm", "opt_out", false, false, false, "INVALID_INPUT", "", false, ""},  // a short code: nothing to opt out
+      {"dismiss", "opt_out", false, false, false, "", "dismissed", false, ""},
   };
   for (const auto& r : rows) {
-    sb::routing::suggestion_facts f{r.action, r.suggestion, r.resolved, r.opted_out, "Dana Smith",
+    sb::routing::suggestion_facts f{r.action, r.suggestion, r.resolved, r.opted_out, r.textable, "Dana Smith",
                                     "please stop texting me"};
     auto p = sb::routing::plan_suggestion(f);
     SCOPED_TRACE(std::string(r.action) + " " + r.suggestion + (r.resolved ? " resolved" : "") +
@@ -124,6 +126,6 @@ TEST(routing_consent, an_agent_confirms_or_dismisses_a_suggestion_once) {
 TEST(routing_consent, a_long_message_is_clipped_in_the_thread_item_on_a_character_boundary) {
   std::string words(56, 'a');
   words += "ééé and more words after";  // é is two bytes: byte 57 falls inside one
-  auto p = sb::routing::plan_suggestion({"confirm", "opt_out", false, false, "Dana", words});
+  auto p = sb::routing::plan_suggestion({"confirm", "opt_out", false, false, true, "Dana", words});
   EXPECT_EQ(p.event, "Opted out by Dana (from the message \"" + std::string(56, 'a') + "…\")");
 }
