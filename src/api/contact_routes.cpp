@@ -120,13 +120,6 @@ struct consent_request {
   }
 };
 
-json consent_json(const store::consent_entry& e) {
-  return {{"id", id_str(e.id)},           {"phone", e.phone},           {"number_id", opt_id(e.number_id)},
-          {"state", e.state},             {"source", e.source},         {"message_id", opt_id(e.message_id)},
-          {"teammate_id", opt_id(e.teammate_id)}, {"note", e.note ? json(*e.note) : json(nullptr)},
-          {"created_at", e.created_at}};
-}
-
 asio::awaitable<response> list_contacts(api_context& ctx, request& req, const principal& who) {
   auto page_in = parse_page(req);
   if (!page_in) co_return response::from(page_in.err());
@@ -219,7 +212,7 @@ asio::awaitable<response> get_consent(api_context& ctx, request& req, const prin
   auto rows = co_await services::consent_history(ctx, who.workspace_id, *id);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
-  for (auto& e : *rows) items.push_back(consent_json(e));
+  for (auto& e : *rows) items.push_back(to_json(e));
   co_return response::json(200, {{"items", std::move(items)}});
 }
 
@@ -231,7 +224,7 @@ asio::awaitable<response> post_consent(api_context& ctx, request& req, const pri
   auto rows = co_await services::record_consent(ctx, who, *id, in->change, req.remote);
   if (!rows) co_return store_error(rows.err());
   json items = json::array();
-  for (auto& e : *rows) items.push_back(consent_json(e));
+  for (auto& e : *rows) items.push_back(to_json(e));
   co_return response::json(201, {{"items", std::move(items)}});
 }
 

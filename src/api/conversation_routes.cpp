@@ -6,6 +6,7 @@
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/routing/reply.hpp"
+#include "switchboard/services/consent.hpp"
 #include "switchboard/services/conversations.hpp"
 
 namespace switchboard::api {
@@ -345,6 +346,37 @@ asio::awaitable<response> retry_message(api_context& ctx, request& req, const pr
   co_return response::json(200, to_json(*r));
 }
 
+// The body of POST …/messages/{message_id}/consent-suggestion (issue 18).
+struct suggestion_request {
+  std::string action;
+
+  static result<suggestion_request> from_json(const json& body) {
+    auto action = opt_string(body, "action");
+    if (!action) return action.err();
+    if (!*action) return error{"MISSING_REQUIRED_FIELD", "action (confirm or dismiss) is required"};
+    if (**action != "confirm" && **action != "dismiss")
+      return error{"INVALID_INPUT", "action must be confirm or dismiss"};
+    return suggestion_request{**action};
+  }
+};
+
+// An agent confirms the opt-out a customer asked for in their own words, or dismisses it.
+asio::awaitable<response> resolve_suggestion(api_context& ctx, request& req, const principal& who) {
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  auto mid = parse_id(req.params.at("message_id"));
+  if (!mid) co_return response::error(404, "NOT_FOUND", "message not found");
+  auto in = read_body<suggestion_request>(req);
+  if (!in) co_return response::from(in.err());
+  auto r = co_await services::resolve_consent_suggestion(ctx, who, *id, *mid, in->action, req.remote);
+  if (!r) co_return store_error(r.err());
+  json entries = json::array();
+  for (auto& e : r->entries) entries.push_back(to_json(e));
+  co_return response::json(200, {{"message", to_json(r->message)},
+                                 {"event", r->event ? to_json(*r->event) : json(nullptr)},
+                                 {"consent", std::move(entries)}});
+}
+
 asio::awaitable<response> export_conversation(api_context& ctx, request& req, const principal& who) {
   auto id = parse_id(req.params.at("id"));
   if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
@@ -520,6 +552,8 @@ void add_conversation_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/v1/conversations/{id}/messages", authenticated(ctx, post_message));
   r.add("POST", "/api/v1/conversations/{id}/messages/{message_id}/retry",
         authorized(ctx, "conversations.reply", retry_message));
+  r.add("POST", "/api/v1/conversations/{id}/messages/{message_id}/consent-suggestion",
+        authorized(ctx, "contacts.opt_out", resolve_suggestion));
   r.add("GET", "/api/v1/conversations/{id}/export", authorized(ctx, "conversations.export", export_conversation));
   r.add("GET", "/api/v1/canned_responses", authorized(ctx, "canned.read", list_canned));
   r.add("POST", "/api/v1/canned_responses", authorized(ctx, "canned.manage", create_canned));

@@ -16,7 +16,7 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
       {"agent",
        {"me.update", "conversations.create", "conversations.update", "conversations.reply",
         "conversations.note", "contacts.create", "contacts.update", "labels.apply", "canned.use",
-        "typing.send", "conversations.export"}},
+        "typing.send", "conversations.export", "contacts.opt_out"}},
       {"admin",
        {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export", "contacts.consent",
         "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage",

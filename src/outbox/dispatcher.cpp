@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "switchboard/services/media.hpp"
+#include "switchboard/routing/consent.hpp"
 #include "switchboard/services/message_status.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
@@ -236,6 +237,17 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       auto number = number_id ? uow.numbers().find(ws, *number_id) : std::nullopt;
       if (!number || number->status != "active") {
         fail("the conversation has no active business number to send from");
+        continue;
+      }
+      // The customer may have opted out since this was queued (a STOP, an agent's
+      // confirmation, a carrier's refusal): checked here, in the write that sends it.
+      bool opted_out = uow.consent().opted_out(ws, *phone, number_id);
+      bool answers_keyword = false;
+      if (opted_out)
+        if (auto item = uow.messages().find(ws, message_id))
+          answers_keyword = item->metadata.is_object() && item->metadata.contains("consent_answer");
+      if (routing::refused_at_send(opted_out, answers_keyword)) {
+        fail(routing::opted_out_at_send);
         continue;
       }
       std::vector<std::string> media_urls;

@@ -81,6 +81,38 @@ bool may_revoke_consent(std::string_view body) {
 
 bool error_means_opted_out(std::string_view error_code) { return error_code == "21610"; }
 
+bool refused_at_send(bool opted_out, bool answers_keyword) { return opted_out && !answers_keyword; }
+
+suggestion_plan plan_suggestion(const suggestion_facts& f) {
+  suggestion_plan p;
+  auto refuse = [&](const char* code, std::string why) {
+    p.error_code = code;
+    p.error = std::move(why);
+    return p;
+  };
+  if (f.action != "confirm" && f.action != "dismiss") return refuse("INVALID_INPUT", "action must be confirm or dismiss");
+  if (f.suggestion != "opt_out") return refuse("INVALID_INPUT", "the message has no consent suggestion");
+  if (f.resolved) return refuse("CONFLICT", "the suggestion was already confirmed or dismissed");
+  if (f.action == "dismiss") {
+    p.resolved = "dismissed";
+    return p;
+  }
+  if (!f.textable) return refuse("INVALID_INPUT", "the contact has no phone that takes texts");
+  p.resolved = "confirmed";
+  if (f.opted_out) return p;  // already out (a STOP since): no second entry, as with a repeated STOP
+  p.record = "opted_out";
+  // The customer's words, short enough for one line of the thread.
+  std::string words = f.words;
+  if (words.size() > 60) {
+    auto cut = std::size_t{57};
+    while (cut > 0 && (static_cast<unsigned char>(words[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    words = words.substr(0, cut) + "…";
+  }
+  p.event = "Opted out by " + (f.teammate.empty() ? std::string("a teammate") : f.teammate) + " (from the message \"" +
+            words + "\")";
+  return p;
+}
+
 std::string fill_business(std::string_view text, std::string_view business) {
   std::string out(text);
   static constexpr std::string_view mark = "{business}";

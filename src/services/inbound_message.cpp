@@ -90,28 +90,20 @@ void apply_consent(store::unit_of_work& uow, const nums::number_row& number, sto
     e.created_at = j.at;
     uow.consent().record(e);
   }
-  if (!plan.event.empty()) {
-    store::message m;
-    m.workspace_id = ws;
-    m.conversation_id = conversation_id;
-    m.direction = "internal";
-    m.sender_kind = "system";
-    m.is_private = true;  // for the team: never sent, never shown to a visitor
-    m.kind = "event";
-    m.channel = "sms";
-    m.body = plan.event;
-    m.status = "sent";
-    m.created_at = j.at;
-    out.consent_items.push_back(*uow.messages().find(ws, uow.messages().insert(m)));
-  }
+  if (!plan.event.empty()) out.consent_items.push_back(add_system_event(uow, ws, conversation_id, "sms", plan.event, j.at));
   using answer = routing::consent_plan::answer;
   std::string text = plan.reply == answer::opted_out  ? j.texting.opt_out_reply
                      : plan.reply == answer::opted_in ? j.texting.opt_in_reply
                      : plan.reply == answer::help     ? j.texting.help_reply
                                                       : std::string();
+  const char* what = plan.reply == answer::opted_out  ? "opted_out"
+                     : plan.reply == answer::opted_in ? "opted_in"
+                                                      : "help";
   if (text.empty() || !carriers::country_code(j.in.from)) return;  // none configured, or a short code
+  // Marked, so the dispatcher's send-time check lets the confirmation of a STOP go.
   out.consent_items.push_back(queue_sms(uow, ws, conversation_id, "bot", std::nullopt,
-                                        routing::fill_business(text, uow.workspaces().name_of(ws).value_or("")), j.at));
+                                        routing::fill_business(text, uow.workspaces().name_of(ws).value_or("")), j.at,
+                                        {{"consent_answer", what}}));
   out.wake_outbox = true;
 }
 

@@ -98,7 +98,7 @@ std::string who_of(const std::optional<store::conversation>& c, const std::strin
 
 store::message queue_sms(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id,
                          const std::string& sender_kind, std::optional<store::id_t> sender_id, const std::string& body,
-                         const std::string& at) {
+                         const std::string& at, const nlohmann::json& metadata) {
   store::message m;
   m.workspace_id = ws;
   m.conversation_id = conversation_id;
@@ -109,10 +109,27 @@ store::message queue_sms(store::unit_of_work& uow, store::id_t ws, store::id_t c
   m.body = body;
   m.status = "queued";
   m.created_at = at;
+  if (metadata.is_object()) m.metadata = metadata;
   auto mid = uow.messages().insert(m);
   uow.outbox().enqueue(ws, "message.send.sms",
                        {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, at);
   return *uow.messages().find(ws, mid);
+}
+
+store::message add_system_event(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id,
+                                const std::string& channel, const std::string& body, const std::string& at) {
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = conversation_id;
+  m.direction = "internal";
+  m.sender_kind = "system";
+  m.is_private = true;  // for the team: never sent, never shown to a visitor
+  m.kind = "event";
+  m.channel = channel;
+  m.body = body;
+  m.status = "sent";
+  m.created_at = at;
+  return *uow.messages().find(ws, uow.messages().insert(m));
 }
 
 void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,

@@ -95,4 +95,16 @@ json to_json(const store::message& m) {
           {"created_at", m.created_at}};
 }
 
+nlohmann::json to_json(const store::consent_entry& e) {
+  return {{"id", id_str(e.id)},
+          {"phone", e.phone},
+          {"number_id", opt_id(e.number_id)},
+          {"state", e.state},
+          {"source", e.source},
+          {"message_id", opt_id(e.message_id)},
+          {"teammate_id", opt_id(e.teammate_id)},
+          {"note", opt_str(e.note)},
+          {"created_at", e.created_at}};
+}
+
 }  // namespace switchboard::services

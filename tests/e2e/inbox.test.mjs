@@ -1,9 +1,11 @@
 // Inbox additions in headless Chromium: canned responses through "/", labels
 // and the label filter, the team inbox filter, the contact sidebar (phones,
-// past conversations, edit, merge, erase) and keyset paging as the list scrolls.
+// past conversations, edit, merge, erase, texting consent), keyset paging as the
+// list scrolls, and an agent confirming an opt-out the customer asked for.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { customerTexts, shown, signIn, startInbox } from './support.mjs';
+import { readFile } from 'node:fs/promises';
+import { customerTexts, eventually, shown, signIn, startInbox } from './support.mjs';
 
 let inbox;
 let daemon;
@@ -217,4 +219,112 @@ test('a late POST answer never takes a reply back to queued, and the composer sh
   assert.equal(thread.items.at(-1).status, 'sent');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+// An agent (not an admin) for the consent tests; made once.
+let agentLogin;
+async function agentAccount() {
+  if (!agentLogin) {
+    agentLogin = { email: 'consent-agent@example.com', password: 'agent-password-1' };
+    await admin.call('POST', '/api/v1/teammates', { ...agentLogin, name: 'Casey Agent', role: 'agent' });
+  }
+  return agentLogin;
+}
+
+test('issue 18: an agent records the opt-out a customer asked for in their words, or dismisses it', async () => {
+  const { email, password } = await agentAccount();
+  await text('+14155550191', 'please stop texting me');
+  await text('+14155550192', 'Can you remove me from the waitlist? I got a table elsewhere');
+  const { page, errors } = await signIn(browser, daemon.url, email, password);
+  await openFromAll(page, '+14155550191');
+  const notice = page.getByRole('group', { name: 'Possible opt-out' });
+  await notice.getByText('This may be a request to stop texting.').waitFor();
+  // Shown, never applied on its own.
+  const conv = await conversationOf('+14155550191');
+  assert.deepEqual((await admin.call('GET', `/api/v1/contacts/${conv.contact_id}/consent`)).items, []);
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), false);
+  await notice.getByRole('button', { name: 'Record opt-out' }).click();
+  await page.locator('#thread .msg.kind-event', { hasText: 'Opted out by Casey Agent (from the message "please stop texting me")' }).waitFor();
+  await notice.waitFor({ state: 'detached' });
+  // The SMS composer is off at once, with its reason; a note still works.
+  await page.getByText('the customer opted out of texts').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+  const ledger = (await admin.call('GET', `/api/v1/contacts/${conv.contact_id}/consent`)).items;
+  assert.equal(ledger.length, 1);
+  assert.equal(ledger[0].state, 'opted_out');
+  assert.equal(ledger[0].source, 'agent');
+  const thread = (await admin.call('GET', `/api/v1/conversations/${conv.id}/messages`)).items;
+  assert.equal(ledger[0].message_id, thread.find((m) => m.body === 'please stop texting me').id);
+  // The contact panel shows it too.
+  const sidebar = page.getByRole('complementary', { name: 'Contact' });
+  await sidebar.getByRole('list', { name: 'Current consent' }).getByText('Opted out').waitFor();
+
+  // Dismissed: the notice goes, and stays gone after a reload; texts still go.
+  await openFromAll(page, '+14155550192');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await notice.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.locator('.msg', { hasText: 'remove me from the waitlist' }).waitFor();
+  assert.equal(await notice.count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), false);
+  const other = await conversationOf('+14155550192');
+  assert.deepEqual((await admin.call('GET', `/api/v1/contacts/${other.contact_id}/consent`)).items, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('issue 18: the contact panel shows the consent ledger, exports it, and an admin records consent', async () => {
+  await text('+14155550193', 'STOP');
+  const conv = await eventually(async () => {
+    const c = await conversationOf('+14155550193');
+    const h = c && (await admin.call('GET', `/api/v1/contacts/${c.contact_id}/consent`)).items;
+    return h?.length ? c : null;
+  }, { what: 'the opt-out in the ledger' });
+  const { page, errors } = await open(daemon.url);
+  await openFromAll(page, '+14155550193');
+  const sidebar = page.getByRole('complementary', { name: 'Contact' });
+  const consent = sidebar.getByRole('region', { name: 'Texting consent' });
+  await consent.getByRole('list', { name: 'Current consent' }).getByText(`Opted out on ${shown(line)}`).waitFor();
+  await consent.getByText('History (1)').click();
+  await consent.getByRole('list', { name: 'Consent history' }).getByText(/texted a keyword/).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+
+  // The CSV, with the Bearer token a plain link could not carry.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    consent.getByRole('button', { name: 'Export as CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `consent-${conv.contact_id}.csv`);
+  const csv = await readFile(await download.path(), 'utf8');
+  assert.match(csv, /^id,phone,number_id,state,source,message_id,teammate_id,note,created_at/);
+  assert.match(csv, /"opted_out","keyword"/);
+
+  // Consent obtained elsewhere, with a note: SMS comes back at once.
+  await consent.getByLabel('Consent', { exact: true }).selectOption('opted_in');
+  await consent.getByLabel('Line').selectOption({ label: 'Every line' });
+  await consent.getByLabel('Note').fill('signed form at the counter');
+  await consent.getByRole('button', { name: 'Record consent' }).click();
+  await sidebar.getByText('Consent recorded.').waitFor();
+  await sidebar.getByRole('list', { name: 'Current consent' }).getByText(`Opted in on ${shown(line)}`).waitFor();
+  await sidebar.getByRole('list', { name: 'Current consent' }).getByText('Opted in on every line').waitFor();
+  await sidebar.getByText('History (2)').click();
+  await sidebar.getByRole('list', { name: 'Consent history' }).getByText(/signed form at the counter/).waitFor();
+  await eventually(async () => !(await page.getByRole('button', { name: 'Send' }).isDisabled()), { what: 'SMS back on' });
+  const ledger = (await admin.call('GET', `/api/v1/contacts/${conv.contact_id}/consent`)).items;
+  assert.equal(ledger[0].state, 'opted_in');
+  assert.equal(ledger[0].number_id, null);
+  assert.equal(ledger[0].note, 'signed form at the counter');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // An agent sees the ledger, but neither the export nor the form.
+  const { email, password } = await agentAccount();
+  const agent = await signIn(browser, daemon.url, email, password);
+  await openFromAll(agent.page, '+14155550193');
+  const theirs = agent.page.getByRole('region', { name: 'Texting consent' });
+  await theirs.getByRole('list', { name: 'Current consent' }).getByText('Opted in on every line').waitFor();
+  assert.equal(await theirs.getByRole('button', { name: 'Export as CSV' }).count(), 0);
+  assert.equal(await theirs.getByRole('button', { name: 'Record consent' }).count(), 0);
+  assert.deepEqual(agent.errors, []);
+  await agent.page.close();
 });

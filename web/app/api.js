@@ -65,3 +65,21 @@ export async function api(method, path, body) {
 // The permission names come from the server (GET /api/v1/me); they only hide
 // controls: the server refuses anyway.
 export const can = (perm) => Boolean(session.me?.permissions?.includes(perm));
+
+// A file the server makes (a CSV export), saved under `filename`: fetched with the
+// Bearer token, which a plain link cannot carry.
+export async function download(path, filename) {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${session.token}` } });
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    throw new ApiError(res.status, data?.error?.code, data?.error?.message || `HTTP ${res.status}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -7,7 +7,8 @@ import { api, can, session, setToken, signIn } from './api.js';
 import { loadCanned } from './canned.js';
 import { wireContact } from './contact.js';
 import {
-  closeConversation, inbox, loadDirectory, loadList, openConversation, showTyping, upsert, upsertMessage, who, wireInbox,
+  closeConversation, inbox, loadDirectory, loadList, openConversation, refreshReply, showTyping, upsert, upsertMessage,
+  who, wireInbox,
 } from './inbox.js';
 
 const $ = (id) => document.getElementById(id);
@@ -138,6 +139,7 @@ function wire() {
       }
       if (inbox.current) upsert(inbox.current);
     },
+    onConsentChanged: () => { if (inbox.current) refreshReply(inbox.current.id, { contact: false }); },
     onErased: (contactId) => {
       inbox.items = inbox.items.filter((c) => c.contact_id !== contactId);
       closeConversation();

@@ -1,7 +1,8 @@
 // The contact sidebar of the open conversation: identities (phones, email,
-// external id), custom attributes, the contact's other conversations, and
-// edit (PATCH), merge a duplicate into it (POST …/merge) and erase (DELETE).
-import { api, can } from './api.js';
+// external id), custom attributes, texting consent (the ledger, its CSV, and consent
+// an admin obtained elsewhere), the contact's other conversations, and edit (PATCH),
+// merge a duplicate into it (POST …/merge) and erase (DELETE).
+import { api, can, download } from './api.js';
 import { confirmDialog, el, form, formatPhone, shortTime } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -9,7 +10,9 @@ const $ = (id) => document.getElementById(id);
 const panel = {
   contact: null,
   conversationId: null,
-  hooks: { onChanged: (_contact) => {}, onErased: (_contactId) => {} },
+  consent: [], // the ledger's entries for the contact's phones, newest first
+  names: { lines: new Map(), teammates: new Map() }, // ids in the ledger, as people read them
+  hooks: { onChanged: (_contact) => {}, onConsentChanged: () => {}, onErased: (_contactId) => {} },
 };
 
 export function wireContact(hooks) {
@@ -26,12 +29,21 @@ export async function showContact(conversation) {
   const body = $('contact-body');
   body.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
   try {
-    const [contact, convs] = await Promise.all([
+    const none = { items: [] };
+    const [contact, convs, consent, lines, people] = await Promise.all([
       api('GET', `/api/v1/contacts/${conversation.contact_id}`),
       api('GET', `/api/v1/conversations?contact_id=${conversation.contact_id}&status=all&limit=20`),
+      api('GET', `/api/v1/contacts/${conversation.contact_id}/consent`).catch(() => none),
+      api('GET', '/api/v1/numbers').catch(() => none),
+      api('GET', '/api/v1/teammates').catch(() => none),
     ]);
     if (panel.conversationId !== conversation.id) return; // another conversation opened meanwhile
     panel.contact = contact;
+    panel.consent = consent.items;
+    panel.names = {
+      lines: new Map(lines.items.map((n) => [n.id, formatPhone(n.number)])),
+      teammates: new Map(people.items.map((t) => [t.id, t.name])),
+    };
     render(convs.items.filter((c) => c.id !== conversation.id));
   } catch (e) {
     body.replaceChildren(el('p', { class: 'error', role: 'alert' }, e.message));
@@ -66,10 +78,99 @@ function render(others) {
   $('contact-body').replaceChildren(
     el('p', { class: 'contact-title' }, c.name || formatPhone(c.phones[0]) || c.email || `Contact ${c.id}`),
     details(c),
+    consentSection(others),
     el('h4', {}, 'Past conversations'),
     pastConversations(others),
     actions,
     can('contacts.merge') ? mergeSection(others) : null);
+}
+
+// ---------- texting consent (issue 18) ----------
+
+const stateNames = { opted_out: 'Opted out', opted_in: 'Opted in' };
+const sourceNames = { keyword: 'texted a keyword', agent: 'by a teammate', api: 'through the API', carrier: 'the carrier refused a text' };
+const lineName = (id) => (id ? `on ${panel.names.lines.get(id) || `line ${id}`}` : 'on every line');
+
+// Per phone, the state on each line the ledger names, and on every other line: on a
+// line the newest entry for that line or for every line decides (routing.md).
+function currentStates(entries) {
+  const out = [];
+  for (const phone of [...new Set(entries.map((e) => e.phone))]) {
+    const mine = entries.filter((e) => e.phone === phone);
+    for (const line of [...new Set(mine.map((e) => e.number_id).filter(Boolean))]) {
+      const e = mine.find((x) => x.number_id === line || x.number_id === null);
+      out.push({ phone, line, entry: e });
+    }
+    const everywhere = mine.find((x) => x.number_id === null);
+    if (everywhere) out.push({ phone, line: null, entry: everywhere });
+  }
+  return out;
+}
+
+function consentEntry(e) {
+  const who = e.teammate_id ? panel.names.teammates.get(e.teammate_id) || `teammate ${e.teammate_id}` : null;
+  const how = [sourceNames[e.source] || e.source, who, e.note].filter(Boolean).join(' · ');
+  return el('li', {},
+    el('span', { class: `state-${e.state}` }, stateNames[e.state] || e.state),
+    ` ${lineName(e.number_id)}, ${formatPhone(e.phone)} · ${how} · `,
+    el('time', { datetime: e.created_at, title: new Date(e.created_at).toLocaleString() }, shortTime(e.created_at)));
+}
+
+function consentSection(others) {
+  const c = panel.contact;
+  const entries = panel.consent;
+  const states = currentStates(entries);
+  const exportButton = can('contacts.export') && entries.length
+    ? el('button', { type: 'button', class: 'link', onclick: () => exportConsent(c) }, 'Export as CSV') : null;
+  return el('section', { class: 'consent', 'aria-label': 'Texting consent' },
+    el('h4', {}, 'Texting consent'),
+    states.length
+      ? el('ul', { class: 'history', role: 'list', 'aria-label': 'Current consent' }, states.map(({ phone, line, entry }) => el('li', {},
+        el('span', { class: `state-${entry.state}` }, stateNames[entry.state] || entry.state),
+        ` ${lineName(line)}${c.phones.length > 1 ? `, ${formatPhone(phone)}` : ''}`)))
+      : el('p', { class: 'muted' }, c.phones.length ? 'No opt-out or opt-in recorded: texts may be sent.' : 'No phone that takes texts.'),
+    entries.length ? el('details', {},
+      el('summary', {}, `History (${entries.length})`),
+      el('ul', { class: 'history', role: 'list', 'aria-label': 'Consent history' }, entries.map(consentEntry))) : null,
+    exportButton,
+    can('contacts.consent') && c.phones.length ? consentForm(others) : null);
+}
+
+async function exportConsent(c) {
+  try {
+    await download(`/api/v1/contacts/${c.id}/consent.csv`, `consent-${c.id}.csv`);
+  } catch (e) {
+    $('contact-body').append(el('p', { class: 'error', role: 'alert' }, e.message));
+  }
+}
+
+// Consent obtained elsewhere (a signed form, a call), with a note; admins only.
+function consentForm(others) {
+  const c = panel.contact;
+  const lines = [['', 'Every line'], ...[...panel.names.lines].map(([id, number]) => [id, number])];
+  const fields = [
+    { name: 'state', label: 'Consent', type: 'select', options: [['opted_in', 'Opted in'], ['opted_out', 'Opted out']], value: 'opted_in' },
+  ];
+  if (c.phones.length > 1) fields.push({ name: 'phone', label: 'Phone', type: 'select', options: [['', 'Each phone'], ...c.phones.map((p) => [p, formatPhone(p)])] });
+  fields.push({ name: 'number_id', label: 'Line', type: 'select', options: lines },
+    { name: 'note', label: 'Note', placeholder: 'e.g. signed form at the counter', hint: 'How and when the customer said so.' });
+  return form({
+    title: 'Record consent',
+    submit: 'Record consent',
+    className: 'compact',
+    fields,
+    onSubmit: async (v) => {
+      const body = { state: v.state };
+      if (v.phone) body.phone = v.phone;
+      if (v.number_id) body.number_id = v.number_id;
+      if (v.note) body.note = v.note;
+      await api('POST', `/api/v1/contacts/${c.id}/consent`, body);
+      panel.consent = (await api('GET', `/api/v1/contacts/${c.id}/consent`)).items;
+      panel.hooks.onConsentChanged();
+      render(others);
+      $('contact-body').append(el('p', { class: 'status', role: 'status' }, 'Consent recorded.'));
+    },
+  });
 }
 
 function parseAttributes(text) {

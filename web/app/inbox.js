@@ -367,6 +367,48 @@ function deliveryError(m) {
     retry);
 }
 
+// A customer's words that may revoke consent ("please stop texting me", issue 18):
+// never applied on its own; an agent records the opt-out or dismisses the notice.
+function consentSuggestion(m) {
+  const meta = m.metadata || {};
+  if (m.direction !== 'inbound' || meta.consent_suggestion !== 'opt_out' || meta.consent_suggestion_resolved) return null;
+  const error = el('span', { class: 'error', role: 'alert' });
+  const buttons = [];
+  const resolve = (action) => async () => {
+    for (const b of buttons) b.disabled = true;
+    error.textContent = '';
+    try {
+      const r = await api('POST', `/api/v1/conversations/${m.conversation_id}/messages/${m.id}/consent-suggestion`, { action });
+      upsertMessage(r.message);
+      if (r.event) upsertMessage(r.event);
+    } catch (e) {
+      error.textContent = e.message;
+      for (const b of buttons) b.disabled = false;
+    }
+  };
+  if (can('contacts.opt_out')) {
+    buttons.push(el('button', { type: 'button', class: 'danger', onclick: resolve('confirm') }, 'Record opt-out'),
+      el('button', { type: 'button', onclick: resolve('dismiss') }, 'Dismiss'));
+  }
+  return el('div', { class: 'consent-suggestion', role: 'group', 'aria-label': 'Possible opt-out' },
+    el('span', {}, 'This may be a request to stop texting.'), buttons, error);
+}
+
+// The composer's channels again (GET /conversations/{id}): a consent change (a STOP,
+// START, or an agent's confirmation) turns SMS off or on at once; and the contact
+// panel's consent unless the change came from there.
+export async function refreshReply(id, { contact = true } = {}) {
+  try {
+    const c = await api('GET', `/api/v1/conversations/${id}`);
+    if (inbox.current?.id !== id) return;
+    inbox.current = { ...inbox.current, ...c };
+    renderHeader();
+    if (contact) showContact(inbox.current);
+  } catch {
+    // the next open reads it again
+  }
+}
+
 function messageItem(m) {
   const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer' : m.sender?.kind);
   const reply = m.direction === 'outbound' && m.kind === 'text';
@@ -377,7 +419,8 @@ function messageItem(m) {
       ? el('div', { class: 'body' }, m.kind === 'voicemail' ? voicemailBody(m) : m.body) : null,
     mediaList(m.media),
     el('div', { class: 'meta' }, `${m.private ? 'Note · ' : ''}${sender} · ${shortTime(m.created_at)}${status}`),
-    failed ? deliveryError(m) : null);
+    failed ? deliveryError(m) : null,
+    consentSuggestion(m));
 }
 
 async function retryMessage(m, button) {
@@ -398,6 +441,8 @@ export function upsertMessage(m, created = false) {
   if (i >= 0) inbox.thread[i] = newerMessage(inbox.thread[i], m);
   else inbox.thread.push(m);
   renderThread();
+  // A new system item is how a consent change shows in the thread.
+  if (i < 0 && m.kind === 'event' && m.sender?.kind === 'system') refreshReply(m.conversation_id);
 }
 
 async function send(event) {

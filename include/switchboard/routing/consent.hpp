@@ -34,6 +34,31 @@ bool may_revoke_consent(std::string_view body);
 // SignalWire's LaML API reports the same way).
 bool error_means_opted_out(std::string_view error_code);
 
+// Whether a text to a customer, queued earlier, is refused when its turn to go
+// comes (issue 18): they opted out since it was queued. The answer to their own
+// keyword still goes (the one confirmation CTIA expects after STOP).
+bool refused_at_send(bool opted_out, bool answers_keyword);
+inline constexpr const char* opted_out_at_send = "OPTED_OUT: the recipient opted out of texts";
+
+// An agent resolving a free-text suggestion ("please stop texting me"): confirm
+// records the opt-out the customer asked for, dismiss only clears the notice.
+struct suggestion_facts {
+  std::string action;       // confirm | dismiss
+  std::string suggestion;   // the message's metadata.consent_suggestion ("" for none)
+  bool resolved = false;    // it was confirmed or dismissed already
+  bool opted_out = false;   // the customer is opted out on the line already
+  bool textable = true;     // the customer has a phone that takes texts (a short code has none)
+  std::string teammate;     // who confirms, named in the thread's item
+  std::string words;        // the customer's message
+};
+struct suggestion_plan {
+  std::string error_code, error;      // refused (INVALID_INPUT, CONFLICT); "" otherwise
+  std::string resolved;               // confirmed | dismissed: metadata.consent_suggestion_resolved
+  std::optional<std::string> record;  // "opted_out": a ledger entry to write
+  std::string event;                  // the thread's system item ("" for none)
+};
+suggestion_plan plan_suggestion(const suggestion_facts& f);
+
 // "{business}" in a configured answer becomes the workspace's name.
 std::string fill_business(std::string_view text, std::string_view business);
 

@@ -32,4 +32,21 @@ boost::asio::awaitable<result<std::vector<store::consent_entry>>> record_consent
                                                                                  store::id_t contact_id,
                                                                                  consent_change change, std::string ip);
 
+struct resolved_suggestion {
+  store::message message;                    // the customer's text, with its resolution in metadata
+  std::optional<store::message> event;       // the thread's system item, when an opt-out was recorded
+  std::vector<store::consent_entry> entries; // the ledger's new entries
+  std::optional<store::conversation> conversation;
+};
+// An agent confirms ("confirm": records the opt-out the customer asked for, on the
+// conversation's line, for each of their phones, with the message that caused it;
+// audited) or dismisses ("dismiss") a free-text suggestion on an inbound message
+// (routing::plan_suggestion). NOT_FOUND without the conversation or the message in
+// it; INVALID_INPUT for no suggestion or an unknown action; CONFLICT when resolved.
+// Agents hear message.updated (and message.created for the item).
+boost::asio::awaitable<result<resolved_suggestion>> resolve_consent_suggestion(context& ctx, store::principal who,
+                                                                              store::id_t conversation_id,
+                                                                              store::id_t message_id,
+                                                                              std::string action, std::string ip);
+
 }  // namespace switchboard::services

@@ -42,9 +42,16 @@ std::string who_of(const std::optional<store::conversation>& c, const std::strin
 // the conversation it tells of, if any (an erasure removes the row with it).
 // A text to the customer as a thread item (outbound, queued) and its outbox row:
 // a bot's answer (sender_id nullopt) or a teammate's reply. Returns the stored item.
+// `metadata` marks an answer to a consent keyword ({"consent_answer": …}), which the
+// dispatcher sends even to someone opted out.
 store::message queue_sms(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id,
                          const std::string& sender_kind, std::optional<store::id_t> sender_id, const std::string& body,
-                         const std::string& at);
+                         const std::string& at, const nlohmann::json& metadata = nlohmann::json::object());
+
+// A system item in the thread for the team (kind event, private, never sent):
+// "Opted out by texting STOP". Returns the stored item.
+store::message add_system_event(store::unit_of_work& uow, store::id_t ws, store::id_t conversation_id,
+                                const std::string& channel, const std::string& body, const std::string& at);
 
 void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,
                  const std::string& body, const std::string& at, std::optional<store::id_t> about = std::nullopt);

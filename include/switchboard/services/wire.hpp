@@ -21,6 +21,7 @@ nlohmann::json to_json(const store::team& t);
 nlohmann::json to_json(const store::contact& c);
 nlohmann::json to_json(const store::conversation& c);
 nlohmann::json to_json(const store::message& m);
+nlohmann::json to_json(const store::consent_entry& e);
 
 // Hub topics (under a workspace).
 inline constexpr const char* agents_topic = "agents";  // every agent socket of the workspace

@@ -334,6 +334,47 @@ TEST_F(dispatcher_test, a_slow_carrier_gets_exactly_one_request_per_message) {
   EXPECT_EQ(twilio_.requests("message").size(), 3u);
 }
 
+// Issue 18: a reply queued before the customer opted out is not sent when its turn
+// comes: it fails with the reason, and the carrier never hears of it. The answers
+// to the customer's own keywords go, though they are opted out by then.
+TEST_F(dispatcher_test, a_reply_queued_before_an_opt_out_is_refused_at_send_time_but_keyword_answers_go) {
+  auto tw = carriers()[0];
+  auto conv = customer_texts(tw, "Two questions");
+  twilio_.delay("message", 1500ms);  // holds the dispatcher on the first send
+  auto first = agent_replies(conv, "Answer one");
+  ASSERT_TRUE(eventually([&] { return count_body(twilio_, "Answer one") == 1; }));
+  auto second = agent_replies(conv, "Answer two");  // accepted: not opted out yet
+  ASSERT_FALSE(second.empty());
+  auto contact = call("GET", "/api/v1/conversations/" + conv).body["contact_id"].get<std::string>();
+  auto out = call("POST", "/api/v1/contacts/" + contact + "/consent", {{"state", "opted_out"}, {"note", "on the phone"}});
+  ASSERT_EQ(out.status, 201) << out.raw;
+  ASSERT_EQ(row_of(second).status, "pending") << "the opt-out must land before the dispatcher reaches it";
+  EXPECT_TRUE(eventually([&] { return row_of(second).status == "failed"; })) << outbox_rows();
+  EXPECT_EQ(row_of(second).last_error, "OPTED_OUT: the recipient opted out of texts");
+  auto m = message(conv, second);
+  EXPECT_EQ(m["status"], "failed") << m.dump();
+  EXPECT_EQ(m["error"], "OPTED_OUT: the recipient opted out of texts") << m.dump();
+  EXPECT_TRUE(eventually([&] { return row_of(first).status == "done"; }));
+  EXPECT_EQ(count_body(twilio_, "Answer two"), 0u);
+  EXPECT_EQ(requests_to(twilio_, "message", tw.customer).size(), 1u);
+
+  // STOP, then HELP: both answered through the carrier though the sender is opted out.
+  auto sw = carriers()[1];
+  auto stop_conv = customer_texts(sw, "STOP");
+  ASSERT_TRUE(eventually([&] { return requests_to(signalwire_, "message", sw.customer).size() == 1; }))
+      << outbox_rows();
+  EXPECT_EQ(requests_to(signalwire_, "message", sw.customer)[0].field("Body").rfind("You are unsubscribed from", 0), 0u);
+  customer_texts(sw, "HELP");
+  ASSERT_TRUE(eventually([&] { return requests_to(signalwire_, "message", sw.customer).size() == 2; }))
+      << outbox_rows();
+  auto thread = call("GET", "/api/v1/conversations/" + stop_conv + "/messages").body["items"];
+  for (auto& item : thread) {
+    if (item["direction"] == "outbound") {
+      EXPECT_NE(item["status"], "failed") << item.dump();
+    }
+  }
+}
+
 namespace {
 
 std::uint16_t port_from(const std::string& line) {

@@ -4,6 +4,8 @@
 // ?), and the answers reach the right customers from the virtual number. Also
 // the loop guard and the undeliverable log.
 #include <gtest/gtest.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "support/api_client.hpp"
@@ -339,4 +341,121 @@ TEST_F(sms_routing_test, issue18_the_ledger_is_visible_exportable_and_an_admin_r
   EXPECT_NE(csv.raw.find("\"opted_in\",\"agent\""), std::string::npos) << csv.raw;
   EXPECT_NE(csv.raw.find("\"signed form at the counter\""), std::string::npos) << csv.raw;
   EXPECT_NE(csv.raw.find("\"opted_out\",\"keyword\""), std::string::npos) << csv.raw;
+}
+
+// Issue 18: an agent confirms the opt-out a customer asked for in their own words:
+// the ledger gets it (source agent, the teammate, the message), the thread a system
+// item, and SMS replies are refused from then on. Dismissing only clears the notice.
+// A viewer may do neither; recording an opt-in stays an admin's.
+TEST_F(sms_routing_test, issue18_an_agent_confirms_or_dismisses_a_suggested_opt_out) {
+  auto count = [&](const std::string& sql) { return sbtest::count(app_->get(), sql); };
+  std::map<std::string, std::string> token, id;
+  for (std::string role : {"agent", "viewer"}) {
+    auto made = call("POST", "/api/v1/teammates", {{"email", role + "@example.com"}, {"name", "Dana " + role},
+                                                   {"role", role}, {"password", role + "-password-1"}});
+    ASSERT_EQ(made.status, 201) << made.raw;
+    id[role] = made.body["id"].get<std::string>();
+    token[role] = sbtest::login(app_->port(), role + "@example.com", role + "-password-1");
+  }
+  auto as = [&](const std::string& role, const std::string& method, const std::string& path, const json& body) {
+    return sbtest::api_call(app_->port(), method, path, token[role], body);
+  };
+  auto conversation_of = [&](const std::string& who) {
+    auto list = call("GET", "/api/v1/conversations");
+    for (auto& c : list.body["items"])
+      if (c["contact"]["phone"] == who) return c;
+    ADD_FAILURE() << "no conversation with " << who << ": " << list.raw;
+    return json::object();
+  };
+
+  text(alice, line_, "please stop texting me");
+  auto conv = conversation_of(alice);
+  auto cid = conv["id"].get<std::string>();
+  auto t = thread_of(alice);
+  ASSERT_EQ(t.size(), 1u) << t.dump();
+  ASSERT_EQ(t[0]["metadata"]["consent_suggestion"], "opt_out") << t.dump();
+  auto mid = t[0]["id"].get<std::string>();
+  auto path = "/api/v1/conversations/" + cid + "/messages/" + mid + "/consent-suggestion";
+  EXPECT_EQ(call("GET", "/api/v1/conversations/" + cid).body["reply"]["opted_out"], false);
+
+  // Who may, and what is refused.
+  auto r = as("viewer", "POST", path, {{"action", "confirm"}});
+  EXPECT_EQ(r.status, 403) << r.raw;
+  r = as("agent", "POST", "/api/v1/contacts/" + conv["contact_id"].get<std::string>() + "/consent",
+         {{"state", "opted_in"}});
+  EXPECT_EQ(r.status, 403) << "an opt-in stays admin-only: " << r.raw;
+  r = as("agent", "POST", path, json::object());
+  EXPECT_EQ(r.body["error"]["code"], "MISSING_REQUIRED_FIELD") << r.raw;
+  r = as("agent", "POST", path, {{"action", "opt_in"}});
+  EXPECT_EQ(r.status, 400) << r.raw;
+  r = as("agent", "POST", "/api/v1/conversations/" + cid + "/messages/999999/consent-suggestion", {{"action", "confirm"}});
+  EXPECT_EQ(r.status, 404) << r.raw;
+  r = as("agent", "POST", "/api/v1/conversations/999999/messages/" + mid + "/consent-suggestion", {{"action", "confirm"}});
+  EXPECT_EQ(r.status, 404) << r.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger"), 0);
+
+  // The agent confirms.
+  r = as("agent", "POST", path, {{"action", "confirm"}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["message"]["metadata"]["consent_suggestion_resolved"], "confirmed") << r.raw;
+  EXPECT_EQ(r.body["message"]["metadata"]["consent_suggestion_resolved_by"], id["agent"]) << r.raw;
+  EXPECT_EQ(r.body["event"]["kind"], "event") << r.raw;
+  EXPECT_EQ(r.body["event"]["private"], true) << r.raw;
+  EXPECT_EQ(r.body["event"]["body"], "Opted out by Dana agent (from the message \"please stop texting me\")") << r.raw;
+  ASSERT_EQ(r.body["consent"].size(), 1u) << r.raw;
+  auto entry = r.body["consent"][0];
+  EXPECT_EQ(entry["state"], "opted_out");
+  EXPECT_EQ(entry["source"], "agent");
+  EXPECT_EQ(entry["phone"], alice);
+  EXPECT_EQ(entry["message_id"], mid);
+  EXPECT_EQ(entry["teammate_id"], id["agent"]);
+  EXPECT_FALSE(entry["number_id"].is_null()) << "the line the customer texted, as a STOP";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'contact.consent_recorded'"), 1);
+  auto h = call("GET", "/api/v1/contacts/" + conv["contact_id"].get<std::string>() + "/consent");
+  ASSERT_EQ(h.body["items"].size(), 1u) << h.raw;
+  EXPECT_EQ(h.body["items"][0]["source"], "agent");
+  t = thread_of(alice);
+  ASSERT_EQ(t.size(), 2u) << t.dump();
+  EXPECT_EQ(t[0]["metadata"]["consent_suggestion_resolved"], "confirmed");
+  EXPECT_EQ(t[1]["body"], r.body["event"]["body"]);
+  // SMS is off at once: the composer is told, and a reply is refused.
+  auto got = call("GET", "/api/v1/conversations/" + cid);
+  EXPECT_EQ(got.body["reply"]["opted_out"], true) << got.raw;
+  r = as("agent", "POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "One more thing"}});
+  EXPECT_EQ(r.body["error"]["code"], "OPTED_OUT") << r.raw;
+  // Once only.
+  r = as("agent", "POST", path, {{"action", "confirm"}});
+  EXPECT_EQ(r.status, 409) << r.raw;
+  EXPECT_EQ(r.body["error"]["code"], "CONFLICT") << r.raw;
+  r = as("agent", "POST", path, {{"action", "dismiss"}});
+  EXPECT_EQ(r.status, 409) << r.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger"), 1);
+
+  // Dismissed: nothing recorded, texts still go.
+  text(bob, line_, "remove me from the list?");
+  auto bconv = conversation_of(bob)["id"].get<std::string>();
+  auto bt = thread_of(bob);
+  ASSERT_EQ(bt[0]["metadata"]["consent_suggestion"], "opt_out") << bt.dump();
+  auto bpath = "/api/v1/conversations/" + bconv + "/messages/" + bt[0]["id"].get<std::string>() + "/consent-suggestion";
+  // The message must be in the conversation named.
+  r = as("agent", "POST", "/api/v1/conversations/" + cid + "/messages/" + bt[0]["id"].get<std::string>() +
+                              "/consent-suggestion", {{"action", "dismiss"}});
+  EXPECT_EQ(r.status, 404) << r.raw;
+  r = as("agent", "POST", bpath, {{"action", "dismiss"}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_TRUE(r.body["event"].is_null()) << r.raw;
+  EXPECT_TRUE(r.body["consent"].empty()) << r.raw;
+  EXPECT_EQ(r.body["message"]["metadata"]["consent_suggestion_resolved"], "dismissed") << r.raw;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM consent_ledger"), 1);
+  EXPECT_EQ(thread_of(bob).size(), 1u) << "no system item for a dismissal";
+  EXPECT_EQ(call("GET", "/api/v1/conversations/" + bconv).body["reply"]["opted_out"], false);
+  r = as("agent", "POST", "/api/v1/conversations/" + bconv + "/messages", {{"body", "Sure, noted"}});
+  EXPECT_EQ(r.status, 201) << r.raw;
+  EXPECT_EQ(inbox(bob, 1).back(), "Sure, noted");
+  // A message without a suggestion has nothing to confirm.
+  text(bob, line_, "Thanks");
+  bt = thread_of(bob);
+  r = as("agent", "POST", "/api/v1/conversations/" + bconv + "/messages/" + bt.back()["id"].get<std::string>() +
+                              "/consent-suggestion", {{"action", "confirm"}});
+  EXPECT_EQ(r.status, 400) << r.raw;
 }

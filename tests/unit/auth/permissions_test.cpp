@@ -44,6 +44,7 @@ const std::vector<expected_row> expected = {
     {"canned.use",               Y,    Y,    Y,    N},
     {"typing.send",              Y,    Y,    Y,    N},
     {"conversations.export",     Y,    Y,    Y,    N},
+    {"contacts.opt_out",         Y,    Y,    Y,    N},
     {"teammates.manage",         Y,    Y,    N,    N},
     {"teams.manage",             Y,    Y,    N,    N},
     {"contacts.delete",          Y,    Y,    N,    N},

@@ -67,3 +67,65 @@ TEST(routing_consent, carrier_errors_and_the_business_name) {
   EXPECT_EQ(sb::routing::fill_business("{business}: reply STOP. {business}", "Acme"), "Acme: reply STOP. Acme");
   EXPECT_EQ(sb::routing::fill_business("no name", "Acme"), "no name");
 }
+
+TEST(routing_consent, a_queued_text_is_refused_at_send_time_once_opted_out_except_a_keywords_answer) {
+  struct row {
+    bool opted_out, answers_keyword, refused;
+  };
+  const row rows[] = {
+      {false, false, false},  // an ordinary reply
+      {true, false, true},    // opted out after it was queued
+      {true, true, false},    // the confirmation of the STOP itself
+      {false, true, false},   // HELP's answer, or START's
+  };
+  for (const auto& r : rows)
+    EXPECT_EQ(sb::routing::refused_at_send(r.opted_out, r.answers_keyword), r.refused)
+        << r.opted_out << " " << r.answers_keyword;
+}
+
+TEST(routing_consent, an_agent_confirms_or_dismisses_a_suggestion_once) {
+  struct row {
+    const char* action;
+    const char* suggestion;
+    bool resolved, opted_out, textable;
+    const char* error_code;
+    const char* resolution;
+    bool records;
+    const char* event;
+  };
+  const row rows[] = {
+      {"confirm", "opt_out", false, false, true, "", "confirmed", true,
+       "Opted out by Dana Smith (from the message \"please stop texting me\")"},
+      {"dismiss", "opt_out", false, false, true, "", "dismissed", false, ""},
+      {"confirm", "opt_out", false, true, true, "", "confirmed", false, ""},  // a STOP came first
+      {"confirm", "opt_out", true, false, true, "CONFLICT", "", false, ""},
+      {"dismiss", "opt_out", true, false, true, "CONFLICT", "", false, ""},
+      {"confirm", "", false, false, true, "INVALID_INPUT", "", false, ""},   // no suggestion on the message
+      {"opt_in", "opt_out", false, false, true, "INVALID_INPUT", "", false, ""},
+      {"", "opt_out", false, false, true, "INVALID_INPUT", "", false, ""},
+      {"confirm", "opt_out", false, false, false, "INVALID_INPUT", "", false, ""},  // a short code: nothing to opt out
+      {"dismiss", "opt_out", false, false, false, "", "dismissed", false, ""},
+  };
+  for (const auto& r : rows) {
+    sb::routing::suggestion_facts f{r.action, r.suggestion, r.resolved, r.opted_out, r.textable, "Dana Smith",
+                                    "please stop texting me"};
+    auto p = sb::routing::plan_suggestion(f);
+    SCOPED_TRACE(std::string(r.action) + " " + r.suggestion + (r.resolved ? " resolved" : "") +
+                 (r.opted_out ? " opted out" : ""));
+    EXPECT_EQ(p.error_code, r.error_code);
+    EXPECT_EQ(p.error.empty(), std::string(r.error_code).empty());
+    EXPECT_EQ(p.resolved, r.resolution);
+    EXPECT_EQ(p.record.has_value(), r.records);
+    if (r.records) {
+      EXPECT_EQ(*p.record, "opted_out");
+    }
+    EXPECT_EQ(p.event, r.event);
+  }
+}
+
+TEST(routing_consent, a_long_message_is_clipped_in_the_thread_item_on_a_character_boundary) {
+  std::string words(56, 'a');
+  words += "ééé and more words after";  // é is two bytes: byte 57 falls inside one
+  auto p = sb::routing::plan_suggestion({"confirm", "opt_out", false, false, true, "Dana", words});
+  EXPECT_EQ(p.event, "Opted out by Dana (from the message \"" + std::string(56, 'a') + "…\")");
+}
