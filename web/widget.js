@@ -62,7 +62,7 @@
     'textarea,input{flex:1;resize:none;border:1px solid #cbd5e1;border-radius:8px;padding:8px;min-height:38px;max-height:120px;color:#111;background:#fff}',
     '.send{border:0;border-radius:8px;background:var(--c);color:#fff;padding:0 14px}',
     '.attach{border:1px solid #cbd5e1;border-radius:8px;background:#fff;color:#111;padding:0 10px;font-size:18px}',
-    '.media{display:block;margin-top:4px}.media img{display:block;max-width:100%;max-height:220px;border-radius:8px}',
+    '.media{display:block;margin-top:4px}.media img,.media video{display:block;max-width:100%;max-height:220px;border-radius:8px}.media audio{max-width:100%}',
     '.media a{color:inherit;text-decoration:underline}',
     '.ask{flex-direction:column;align-items:stretch}.ask label{font-size:12px;color:#333}.ask div{display:flex;gap:6px}',
     '.away{margin:0;font-size:13px;color:#111}',
@@ -195,10 +195,13 @@
   function mediaNode(item) {
     var box = el('span', { class: 'media' });
     if (!item.id) { box.textContent = item.pending ? 'File arriving…' : 'A file could not be received.'; return box; }
-    var image = (item.content_type || '').indexOf('image/') === 0;
-    var node = image ? el('img', { alt: item.name || 'Image' }) : el('a', { download: item.name || 'file', text: item.name || 'File' });
+    // Images in place, audio and video with players, anything else as a download link.
+    var kind = (item.content_type || '').split('/')[0];
+    var node = kind === 'image' ? el('img', { alt: item.name || 'Image' })
+      : kind === 'audio' || kind === 'video' ? el(kind, { controls: '', preload: 'none', title: item.name || kind })
+        : el('a', { download: item.name || 'file', text: item.name || 'File' });
     box.appendChild(node);
-    mediaUrl(item.id).then(function (u) { if (image) node.src = u; else node.href = u; }, function () { node.replaceWith(d.createTextNode((item.name || 'File') + ' (could not be loaded)')); });
+    mediaUrl(item.id).then(function (u) { if (node.tagName === 'A') node.href = u; else node.src = u; }, function () { node.replaceWith(d.createTextNode((item.name || 'File') + ' (could not be loaded)')); });
     return box;
   }
   function attach(file) {
