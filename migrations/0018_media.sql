@@ -18,3 +18,5 @@ CREATE TABLE media (
 CREATE INDEX media_message ON media(message_id);
 CREATE INDEX media_conversation ON media(conversation_id);
 CREATE INDEX media_sha256 ON media(sha256);
+-- What visitors uploaded lately (their budget per workspace and hour).
+CREATE INDEX media_visitor ON media(workspace_id, visitor_id, created_at) WHERE visitor_id IS NOT NULL;

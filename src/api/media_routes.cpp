@@ -38,8 +38,10 @@ asio::awaitable<response> get_media(api_context& ctx, request& req) {
   if (auto signature = req.query_param("signature")) {
     auto ws = parse_id(req.query_param("workspace").value_or(""));
     if (!ws) co_return response::error(403, "NOT_AUTHORIZED", "this link is not valid or has expired");
-    auto m = co_await services::media_for_signed_url(ctx, *ws, *id, req.query_param("expires").value_or(""),
-                                                     *signature);
+    // Named: a temporary inside the co_await is destroyed twice by GCC 12.
+    std::string expires = req.query_param("expires").value_or("");
+    std::string sig = *signature;
+    auto m = co_await services::media_for_signed_url(ctx, *ws, *id, std::move(expires), std::move(sig));
     if (!m) co_return response::from(m.err());
     co_return media_response(std::move(*m));
   }

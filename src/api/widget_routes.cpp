@@ -266,6 +266,11 @@ asio::awaitable<response> upload_visitor_media(api_context& ctx, request& req) {
   services::upload u{std::move(req.body), std::string(req.headers.get("Content-Type").value_or("")),
                      req.query_param("name").value_or("")};
   auto m = co_await services::upload_by_visitor(ctx, *v, std::move(u));
+  if (!m && m.err().code == "RATE_LIMITED") {  // a budget, not a burst: try again in a minute
+    auto r = response::from(m.err());
+    r.headers.add("Retry-After", "60");
+    co_return with_token(std::move(r), *v);
+  }
   if (!m) co_return response::from(m.err());
   co_return with_token(response::json(201, services::media_json(*m)), *v);
 }

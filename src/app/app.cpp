@@ -125,7 +125,10 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
     // Signs the expiring URLs of outbound MMS; kept so they survive a restart.
     auto key = load_or_create_key_file((fs::path(*dir) / "media.key").string());
     if (!key) return key.err();
-    a->api_->media = {cfg.media_max_bytes, cfg.twilio_delete_media_after_download, *key, std::chrono::hours(24)};
+    a->api_->media.max_bytes = cfg.media_max_bytes;
+    a->api_->media.visitor_bytes_per_hour = cfg.media_visitor_bytes_per_hour;
+    a->api_->media.delete_after_download = cfg.twilio_delete_media_after_download;
+    a->api_->media.url_key = *key;
     a->api_->media_files = a->media_files_.get();
   }
   a->api_->teams = {cfg.teams.app_id, cfg.teams.app_password, cfg.teams.tenant_id, cfg.teams.openid_metadata_url,

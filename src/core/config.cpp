@@ -64,6 +64,7 @@ const std::vector<key_spec>& specs() {
       {"carriers.twilio.api_base", kind::string, "https://api.twilio.com"},
       {"carriers.twilio.delete_media_after_download", kind::boolean, false},
       {"media.max_bytes", kind::integer, 5'242'880, 1024, 100LL * 1024 * 1024},
+      {"media.visitor_bytes_per_hour", kind::integer, 268'435'456, 1024, 1LL << 40},
       {"carriers.signalwire.project_id", kind::string, ""},
       {"carriers.signalwire.api_token", kind::string, ""},
       {"carriers.signalwire.signing_key", kind::string, ""},
@@ -375,6 +376,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
               str("carriers.twilio.api_base")};
   c.twilio_delete_media_after_download = values["carriers.twilio.delete_media_after_download"].get<bool>();
   c.media_max_bytes = num("media.max_bytes");
+  c.media_visitor_bytes_per_hour = num("media.visitor_bytes_per_hour");
   c.signalwire = {str("carriers.signalwire.project_id"), str("carriers.signalwire.api_token"),
                   str("carriers.signalwire.signing_key"), str("carriers.signalwire.api_base")};
   // `auto`: the sandbox is on only while no real carrier is configured, so a

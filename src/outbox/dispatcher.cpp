@@ -79,17 +79,29 @@ struct pass_result {
   std::vector<media_fetch> media_fetches;
 };
 
-// The attachments a reply carries, as URLs a carrier (or the simulator) can fetch.
-std::vector<std::string> media_urls_of(const services::context& ctx, const store::message& m) {
+// The attachments a reply carries, as URLs a carrier can fetch, and as the
+// simulator's phone shows them ({url, content_type, name}), in one pass so the
+// two lists agree; items without a stored id are skipped in both.
+struct reply_media {
   std::vector<std::string> urls;
-  if (!m.media.is_array()) return urls;
+  nlohmann::json shown = nlohmann::json::array();
+};
+reply_media media_of(const services::context& ctx, const store::message& m) {
+  reply_media out;
+  if (!m.media.is_array()) return out;
+  auto text = [](const nlohmann::json& item, const char* key) {
+    auto it = item.find(key);
+    return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   for (auto& item : m.media) {
-    auto id = item.is_object() && item.contains("id") && item["id"].is_string()
-                  ? std::strtoll(item["id"].get<std::string>().c_str(), nullptr, 10)
-                  : 0;
-    if (id > 0) urls.push_back(services::signed_media_url(ctx, m.workspace_id, id));
+    if (!item.is_object()) continue;
+    auto id = std::strtoll(text(item, "id").c_str(), nullptr, 10);
+    if (id <= 0) continue;
+    auto url = services::signed_media_url(ctx, m.workspace_id, id);
+    out.shown.push_back({{"url", url}, {"content_type", text(item, "content_type")}, {"name", text(item, "name")}});
+    out.urls.push_back(std::move(url));
   }
-  return urls;
+  return out;
 }
 
 // Twilio's Messages.json and Calls.json, and SignalWire's LaML twins of them.
@@ -127,11 +139,12 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   // A lease: a row being sent is not picked again by the next pass; if the
   // process dies mid-send, the row is due again when the lease ends.
   auto lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(2));
+  auto media_lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(30));
   auto self_public_url = self->ctx.carriers.public_url;
   auto later = format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(1));
   bool teams_enabled = self->ctx.teams.enabled();
   const services::context* ctx = &self->ctx;  // signs media URLs; only its settings are read
-  auto job = [at, lease_until, self_public_url, later, teams_enabled, ctx](store::unit_of_work& uow) {
+  auto job = [at, lease_until, media_lease_until, self_public_url, later, teams_enabled, ctx](store::unit_of_work& uow) {
     pass_result out;
     auto& changed = out.changed;
     for (auto& row : uow.outbox().due(at, 50)) {
@@ -148,7 +161,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       }
       if (row.kind == services::media_fetch_kind) {
         id_t message_id = payload.is_object() ? payload.value("message_id", id_t{0}) : 0;
-        uow.outbox().lease(outbox_id, lease_until, at);
+        // Up to 10 files, each with its own timeouts: a longer hold than a send's.
+        uow.outbox().lease(outbox_id, media_lease_until, at);
         out.media_fetches.push_back({outbox_id, row.workspace_id, message_id, row.attempts});
         continue;
       }
@@ -250,15 +264,10 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         fail(routing::opted_out_at_send);
         continue;
       }
-      std::vector<std::string> media_urls;
-      nlohmann::json sandbox_media = nlohmann::json::array();  // what the simulator's phone shows
-      if (auto item = uow.messages().find(ws, message_id)) {
-        media_urls = media_urls_of(*ctx, *item);
-        for (std::size_t i = 0; i < media_urls.size() && i < item->media.size(); ++i)
-          sandbox_media.push_back({{"url", media_urls[i]},
-                                   {"content_type", item->media[i].value("content_type", "")},
-                                   {"name", item->media[i].value("name", "")}});
-      }
+      reply_media media;
+      if (auto item = uow.messages().find(ws, message_id)) media = media_of(*ctx, *item);
+      auto& media_urls = media.urls;
+      auto& sandbox_media = media.shown;  // what the simulator's phone shows
       if (number->carrier != "sandbox") {
         int attempts = uow.outbox().attempts(outbox_id);
         uow.outbox().lease(outbox_id, lease_until, at);
@@ -290,25 +299,6 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 
   for (auto& post : r->teams_posts)
     co_await deliver_teams(self->ctx, self->client, self->teams_tokens, post, self->retry_base);
-
-  static thread_local std::mt19937_64 fetch_rng{std::random_device{}()};
-  for (auto& f : r->media_fetches) {
-    int attempt = f.attempts + 1;
-    auto o = co_await services::fetch_inbound_media(self->ctx, self->client, f.workspace_id, f.message_id,
-                                                    attempt >= max_attempts);
-    auto delay = backoff(attempt, self->retry_base, std::chrono::minutes(10),
-                         std::uniform_real_distribution<double>(0, 1)(fetch_rng));
-    auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
-    auto now = services::now_text(self->ctx);
-    if (o.retry) spdlog::warn("outbox: media of message {}: attempt {} will retry: {}", f.message_id, attempt, o.error);
-    auto settle = [f, o, retry_at, now](store::unit_of_work& uow) {
-      if (o.retry) uow.outbox().settle(f.outbox_id, "pending", o.error, retry_at, now);
-      else uow.outbox().settle(f.outbox_id, "done", std::nullopt, now, now);
-    };
-    if (auto saved = co_await self->ctx.db.write(std::move(settle)); !saved)
-      spdlog::error("outbox: media row {} was not settled; it runs again after its lease: {}", f.outbox_id,
-                    saved.err().message);
-  }
 
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   for (auto& send : r->sends) {
@@ -375,6 +365,26 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     if (saved && *saved)
       self->ctx.hub.publish((*saved)->workspace_id, services::agents_topic, "message.updated", services::to_json(**saved));
   }
+  // Inbound MMS files last: a slow carrier CDN never holds up the replies above.
+  static thread_local std::mt19937_64 fetch_rng{std::random_device{}()};
+  for (auto& f : r->media_fetches) {
+    int attempt = f.attempts + 1;
+    auto o = co_await services::fetch_inbound_media(self->ctx, self->client, f.workspace_id, f.message_id,
+                                                    attempt >= max_attempts);
+    auto delay = backoff(attempt, self->retry_base, std::chrono::minutes(10),
+                         std::uniform_real_distribution<double>(0, 1)(fetch_rng));
+    auto retry_at = format_rfc3339(std::chrono::system_clock::now() + delay);
+    auto now = services::now_text(self->ctx);
+    if (o.retry) spdlog::warn("outbox: media of message {}: attempt {} will retry: {}", f.message_id, attempt, o.error);
+    auto settle = [f, o, retry_at, now](store::unit_of_work& uow) {
+      if (o.retry) uow.outbox().settle(f.outbox_id, "pending", o.error, retry_at, now);
+      else uow.outbox().settle(f.outbox_id, "done", std::nullopt, now, now);
+    };
+    if (auto saved = co_await self->ctx.db.write(std::move(settle)); !saved)
+      spdlog::error("outbox: media row {} was not settled; it runs again after its lease: {}", f.outbox_id,
+                    saved.err().message);
+  }
+
 }
 
 // Replies queued for a channel that has no sender (voice, email: stored before

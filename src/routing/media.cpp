@@ -88,14 +88,15 @@ std::string safe_media_name(std::string_view name, std::string_view type) {
   }
   while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(out.begin());
   while (!out.empty() && out.back() == ' ') out.pop_back();
+  // The type decides the extension, never the client: "invoice.hta" sent as a PDF
+  // is saved as invoice.pdf, so no download runs as something else.
   auto ext = media_extension(type);
+  if (auto dot = out.rfind('.'); dot != std::string::npos) out.resize(dot);
+  while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
   bool only_underscores = std::all_of(out.begin(), out.end(), [](char ch) { return ch == '_' || ch == '.'; });
   if (out.empty() || only_underscores) return "attachment." + ext;
-  if (out.find('.') == std::string::npos) {
-    if (out.size() > 100 - ext.size() - 1) out.resize(100 - ext.size() - 1);
-    out += "." + ext;
-  }
-  return out;
+  if (out.size() > 100 - ext.size() - 1) out.resize(100 - ext.size() - 1);
+  return out + "." + ext;
 }
 
 bool media_shown_inline(std::string_view type) {
@@ -119,8 +120,9 @@ bool credentials_for_media_url(std::string_view url, std::string_view carrier, s
     }
   }
   if (scheme != "https" || !port.empty()) return false;
+  // SignalWire's media lives on the project's own space (its api_base); another
+  // space under signalwire.com is someone else's.
   if (carrier == "twilio") return host == "api.twilio.com" || ends_with(host, ".twilio.com");
-  if (carrier == "signalwire") return ends_with(host, ".signalwire.com");
   return false;
 }
 

@@ -53,6 +53,19 @@ asio::awaitable<result<store::media_item>> store_upload(context& ctx, id_t ws, s
                     visitor ? "only images and PDF files can be attached"
                             : "this type of file can't be attached (images, audio, video, PDF and vCard can)"};
   if (!ctx.media_files) co_return error{"UNAVAILABLE", "attachments are not stored here"};
+  if (visitor) {
+    // Budgets checked before a byte is written (a race may pass one file over them).
+    auto since = format_rfc3339(ctx.now() - std::chrono::hours(1));
+    auto usage = [ws, visitor, since](store::unit_of_work& uow) {
+      return std::make_pair(uow.media().unsent_of_visitor(ws, *visitor), uow.media().visitor_bytes_since(ws, since));
+    };
+    auto used = co_await ctx.db.read(std::move(usage));
+    if (!used) co_return used.err();
+    if (used->first >= ctx.media.visitor_unsent_max)
+      co_return error{"RATE_LIMITED", "send or wait for the files already attached before adding more"};
+    if (used->second + static_cast<std::int64_t>(u.bytes.size()) > ctx.media.visitor_bytes_per_hour)
+      co_return error{"RATE_LIMITED", "too many files were sent to this workspace in the last hour; try again later"};
+  }
   auto stored = co_await ctx.media_files->put(std::move(u.bytes));
   if (!stored) co_return stored.err();
   store::media_item m;
@@ -85,12 +98,17 @@ asio::awaitable<result<media_body>> with_bytes(context& ctx, result<std::optiona
 
 }  // namespace
 
+// Arguments named before the co_await: GCC 12 destroys temporaries made inside one twice.
 asio::awaitable<result<store::media_item>> upload_by_teammate(context& ctx, store::principal who, upload u) {
-  co_return co_await store_upload(ctx, who.workspace_id, who.teammate_id, std::nullopt, std::move(u));
+  std::optional<id_t> teammate = who.teammate_id;
+  std::optional<std::string> visitor;
+  co_return co_await store_upload(ctx, who.workspace_id, std::move(teammate), std::move(visitor), std::move(u));
 }
 
 asio::awaitable<result<store::media_item>> upload_by_visitor(context& ctx, visitor_ref v, upload u) {
-  co_return co_await store_upload(ctx, v.workspace_id, std::nullopt, v.visitor_id, std::move(u));
+  std::optional<id_t> teammate;
+  std::optional<std::string> visitor = v.visitor_id;
+  co_return co_await store_upload(ctx, v.workspace_id, std::move(teammate), std::move(visitor), std::move(u));
 }
 
 json take_uploads(store::unit_of_work& uow, id_t ws, const std::vector<id_t>& ids,
@@ -164,7 +182,9 @@ asio::awaitable<result<std::vector<shared_media>>> signed_uploads(context& ctx, 
     std::vector<store::media_item> out;
     for (auto id : ids) {
       auto m = uow.media().find(ws, id);
-      if (!m) return error{"INVALID_INPUT", "media_ids: " + std::to_string(id) + " is not an upload"};
+      // Only a teammate's upload not sent yet: never a note's file or a visitor's.
+      if (!m || m->message_id || m->visitor_id)
+        return error{"INVALID_INPUT", "media_ids: " + std::to_string(id) + " is not an unsent upload"};
       out.push_back(std::move(*m));
     }
     return out;
@@ -294,9 +314,9 @@ asio::awaitable<media_fetch_outcome> fetch_inbound_media(context& ctx, http::out
   struct stored_at {
     std::size_t index;
     store::media_item row;
+    std::string url, carrier;  // the carrier's copy, deleted once ours is committed (if asked)
   };
   std::vector<stored_at> stored;
-  std::vector<std::pair<std::string, std::string>> carrier_copies;  // (url, carrier) to delete once stored
   bool changed = false;
   for (std::size_t i = 0; i < media.size(); ++i) {
     auto& item = media[i];
@@ -330,6 +350,10 @@ asio::awaitable<media_fetch_outcome> fetch_inbound_media(context& ctx, http::out
     if (!ctx.media_files) co_return media_fetch_outcome{true, "attachments are not stored here"};
     auto file = co_await ctx.media_files->put(std::move(*d.bytes));
     if (!file) {
+      if (last_attempt) {  // the disk keeps failing: say so rather than try for ever
+        refuse("could not be stored: " + file.err().message);
+        continue;
+      }
       out.retry = true;
       out.error = file.err().message;
       continue;
@@ -343,31 +367,52 @@ asio::awaitable<media_fetch_outcome> fetch_inbound_media(context& ctx, http::out
     row.conversation_id = message.conversation_id;
     row.message_id = message_id;
     row.created_at = now_text(ctx);
-    stored.push_back({i, std::move(row)});
-    carrier_copies.emplace_back(url, carrier);
+    stored.push_back({i, std::move(row), url, carrier});
     changed = true;
   }
   if (!changed) co_return out;
   auto* files = ctx.media_files;
-  auto job = [ws, message_id, media, stored, files](store::unit_of_work& uow) -> std::optional<store::message> {
-    auto m = uow.messages().find(ws, message_id);
-    if (!m) return std::nullopt;  // erased while downloading
+  struct saved_items {
+    std::optional<store::message> message;
+    std::vector<std::size_t> kept;  // indexes into `stored` whose rows were written
+  };
+  auto conversation_id = message.conversation_id;
+  auto external_id = message.external_id;
+  auto job = [ws, message_id, conversation_id, external_id, media, stored, files](store::unit_of_work& uow) {
+    saved_items out;
+    // Erased meanwhile, or its id taken by a newer message since: this download is nobody's.
+    auto now_there = uow.messages().find(ws, message_id);
+    if (!now_there || now_there->conversation_id != conversation_id || now_there->external_id != external_id) {
+      // Erased while downloading: the files just stored belong to nobody; none may outlive the erasure.
+      for (auto& s : stored)
+        if (files && !uow.media().file_in_use(s.row.sha256)) files->remove_now(s.row.sha256);
+      return out;
+    }
     json list = media;
-    for (auto& s : stored) {
-      if (!files || !files->exists_now(s.row.sha256)) continue;  // removed meanwhile: left pending, fetched again
+    for (std::size_t k = 0; k < stored.size(); ++k) {
+      auto& s = stored[k];
+      if (!files || !files->exists_now(s.row.sha256)) continue;  // removed meanwhile: stays pending, fetched again
       auto row = s.row;
       row.id = uow.media().add(row);
       list[s.index] = media_json(row);
+      out.kept.push_back(k);
     }
     uow.media().set_message_media(ws, message_id, list);
-    return uow.messages().find(ws, message_id);
+    out.message = uow.messages().find(ws, message_id);
+    return out;
   };
   auto saved = co_await ctx.db.write(std::move(job));
   if (!saved) co_return media_fetch_outcome{true, saved.err().message};
-  if (*saved) ctx.hub.publish(ws, agents_topic, "message.updated", to_json(**saved));
+  if (saved->message) ctx.hub.publish(ws, agents_topic, "message.updated", to_json(*saved->message));
+  if (saved->message && saved->kept.size() < stored.size()) {
+    out.retry = true;
+    out.error = "a stored file was removed before its row was written";
+  }
   // Optional: the carrier's copy goes once ours is committed (Twilio keeps media until deleted).
   if (ctx.media.delete_after_download) {
-    for (auto& [url, carrier] : carrier_copies) {
+    for (auto k : saved->kept) {
+      const auto& url = stored[k].url;
+      const auto& carrier = stored[k].carrier;
       if (carrier != "twilio") continue;
       auto auth = basic_auth_for(ctx, url, carrier);
       if (!auth) continue;

@@ -105,4 +105,23 @@ std::vector<std::string> purge_unsent(database& db, const std::string& before, i
   return files;
 }
 
+std::int64_t unsent_of_visitor(database& db, id_t workspace_id, const std::string& visitor_id) {
+  auto& q = db.prepare(
+      "SELECT COUNT(*) FROM media WHERE workspace_id = ?1 AND visitor_id = ?2 AND message_id IS NULL");
+  q.bind_all(workspace_id, visitor_id);
+  std::int64_t n = q.step() ? q.column_int(0) : 0;
+  q.reset();
+  return n;
+}
+
+std::int64_t visitor_bytes_since(database& db, id_t workspace_id, const std::string& since) {
+  auto& q = db.prepare(
+      "SELECT COALESCE(SUM(size), 0) FROM media WHERE workspace_id = ?1 AND visitor_id IS NOT NULL"
+      " AND created_at >= ?2");
+  q.bind_all(workspace_id, since);
+  std::int64_t n = q.step() ? q.column_int(0) : 0;
+  q.reset();
+  return n;
+}
+
 }  // namespace switchboard::store::media

@@ -91,6 +91,7 @@ struct config {
   std::string routing_after_resolved = "reopen";  // a customer's text after resolution: reopen | new
   std::string texting_opt_out_reply, texting_opt_in_reply, texting_help_reply;  // texting.*: keyword answers
   std::int64_t media_max_bytes = 5'242'880;  // media.max_bytes: per attachment
+  std::int64_t media_visitor_bytes_per_hour = 268'435'456;  // media.visitor_bytes_per_hour: per workspace
   bool twilio_delete_media_after_download = false;  // carriers.twilio.delete_media_after_download
   std::string default_country = "US";  // workspace.default_country: how national phone formats are read
   widget_config widget;

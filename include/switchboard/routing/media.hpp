@@ -19,17 +19,17 @@ bool visitor_may_attach(std::string_view type);
 std::string media_extension(std::string_view type);
 // A name safe in a Content-Disposition header and on a disk: letters, digits,
 // '.', '-', '_' and spaces kept (others become '_'), at most 100 bytes, never
-// starting with '.', with the type's extension when it has none;
-// "attachment.<ext>" when nothing is left.
+// starting with '.', and always the type's own extension (the client's is
+// dropped); "attachment.<ext>" when nothing is left.
 std::string safe_media_name(std::string_view name, std::string_view type);
 // Images, audio and video are shown in place; PDFs and vCards are downloaded.
 bool media_shown_inline(std::string_view type);
 // `inline; filename="x.png"` or `attachment; filename="x.pdf"`.
 std::string media_disposition(std::string_view type, std::string_view safe_name);
 
-// Whether a carrier's media URL may be sent the account's credentials: https on
-// the carrier's own domain (api.twilio.com, *.signalwire.com), or the configured
-// API base's origin (a fake on loopback in tests). Anything else is fetched
+// Whether a carrier's media URL may be sent the account's credentials: the
+// configured API base's origin (a SignalWire space, a fake on loopback in tests),
+// or https on Twilio's own domain (*.twilio.com). Anything else is fetched
 // without them, so a forged URL never learns the secret.
 bool credentials_for_media_url(std::string_view url, std::string_view carrier, std::string_view api_base);
 

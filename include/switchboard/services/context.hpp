@@ -53,6 +53,10 @@ struct texting_settings {
 // Attachments (media.*, carriers.twilio.delete_media_after_download).
 struct media_settings {
   std::int64_t max_bytes = 5 * 1024 * 1024;  // per attachment, uploads and downloads alike
+  // What all widget visitors of a workspace may upload in an hour, and what one
+  // visitor may hold unsent: anonymous callers never fill the disk.
+  std::int64_t visitor_bytes_per_hour = 256LL * 1024 * 1024;
+  std::int64_t visitor_unsent_max = 10;
   bool delete_after_download = false;        // delete the carrier's copy of an inbound MMS once stored
   std::string url_key;                       // signs the expiring URLs carriers fetch outbound MMS from
   std::chrono::seconds url_ttl{std::chrono::hours(24)};

@@ -17,5 +17,7 @@ void set_message_media(database& db, id_t workspace_id, id_t message_id, const n
 bool file_in_use(database& db, const std::string& sha256);
 std::vector<std::string> erase_of_contact(database& db, id_t workspace_id, id_t contact_id);
 std::vector<std::string> purge_unsent(database& db, const std::string& before, int limit);
+std::int64_t unsent_of_visitor(database& db, id_t workspace_id, const std::string& visitor_id);
+std::int64_t visitor_bytes_since(database& db, id_t workspace_id, const std::string& since);
 
 }  // namespace switchboard::store::media

@@ -436,6 +436,10 @@ class media_repository {
   virtual bool file_in_use(const std::string& sha256) = 0;
   // The rows of a contact's conversations, deleted (an erasure); returns the files they named.
   virtual std::vector<std::string> erase_of_contact(id_t workspace_id, id_t contact_id) = 0;
+  // A visitor's uploads not sent yet, and the bytes every visitor of the workspace
+  // uploaded since `since` (the budgets that bound what anonymous callers store).
+  virtual std::int64_t unsent_of_visitor(id_t workspace_id, const std::string& visitor_id) = 0;
+  virtual std::int64_t visitor_bytes_since(id_t workspace_id, const std::string& since) = 0;
   // Uploads no message took, created before `before`: at most `limit` rows deleted;
   // returns the files they named.
   virtual std::vector<std::string> purge_unsent(const std::string& before, int limit) = 0;

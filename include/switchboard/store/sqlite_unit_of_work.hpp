@@ -346,6 +346,8 @@ class sqlite_media_repository final : public media_repository {
   bool file_in_use(const std::string& sha256) override;
   std::vector<std::string> erase_of_contact(id_t workspace_id, id_t contact_id) override;
   std::vector<std::string> purge_unsent(const std::string& before, int limit) override;
+  std::int64_t unsent_of_visitor(id_t workspace_id, const std::string& visitor_id) override;
+  std::int64_t visitor_bytes_since(id_t workspace_id, const std::string& since) override;
 
  private:
   database& db_;

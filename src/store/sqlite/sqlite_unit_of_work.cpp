@@ -611,5 +611,11 @@ std::vector<std::string> sqlite_media_repository::erase_of_contact(id_t workspac
 std::vector<std::string> sqlite_media_repository::purge_unsent(const std::string& before, int limit) {
   return media::purge_unsent(db_, before, limit);
 }
+std::int64_t sqlite_media_repository::unsent_of_visitor(id_t workspace_id, const std::string& visitor_id) {
+  return media::unsent_of_visitor(db_, workspace_id, visitor_id);
+}
+std::int64_t sqlite_media_repository::visitor_bytes_since(id_t workspace_id, const std::string& since) {
+  return media::visitor_bytes_since(db_, workspace_id, since);
+}
 
 }  // namespace switchboard::store

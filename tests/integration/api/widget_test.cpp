@@ -1,5 +1,6 @@
 // The website widget's API over real HTTP and WebSocket on port 0 (issue 6):
 // CORS, visitor isolation, private notes, rate limits, tokens, identity.
+#include <filesystem>
 #include <atomic>
 #include <thread>
 
@@ -682,4 +683,37 @@ TEST_F(widget_api, issue18_a_visitor_reads_only_their_own_conversations_attachme
   ASSERT_EQ(note.status, 201) << note.raw;
   EXPECT_EQ(get("/api/widget/v1/media/" + note_id, a).status, 404);
   EXPECT_EQ(get("/api/v1/media/" + note_id, admin_).status, 200);
+}
+
+namespace {
+class widget_api_media_budget : public widget_api {
+ protected:
+  void configure(sb::config& cfg) override { cfg.media_visitor_bytes_per_hour = 1024; }
+};
+}  // namespace
+
+// Issue 18: anonymous visitors can't fill the disk: what a workspace's visitors
+// upload in an hour is bounded (media.visitor_bytes_per_hour), answered 429 with
+// Retry-After, before a byte is stored; teammates are not bound by it.
+TEST_F(widget_api_media_budget, issue18_visitor_uploads_stop_at_the_workspace_budget_per_hour) {
+  auto up = [&](const std::string& token, char fill) {
+    return sbtest::to_api_reply(sbtest::http_request(
+        app_->port(), "POST", "/api/widget/v1/media?name=a.png", std::string(600, fill),
+        "Authorization: Bearer " + token + "\r\nContent-Type: image/png\r\nOrigin: " + shop + "\r\n"));
+  };
+  auto a = visitor_token(), b = visitor_token();
+  ASSERT_EQ(up(a, 'a').status, 201);
+  auto over = up(b, 'b');  // another visitor: the budget is the workspace's
+  EXPECT_EQ(over.status, 429) << over.raw;
+  EXPECT_EQ(over.code(), "RATE_LIMITED");
+  EXPECT_EQ(over.header("retry-after"), "60");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM media"), 1);
+  std::size_t files = 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
+    if (e.is_regular_file()) ++files;
+  EXPECT_EQ(files, 1u);
+  auto teammate = sbtest::to_api_reply(sbtest::http_request(
+      app_->port(), "POST", "/api/v1/media?name=b.png", std::string(600, 'c'),
+      "Authorization: Bearer " + admin_ + "\r\nContent-Type: image/png\r\n"));
+  EXPECT_EQ(teammate.status, 201) << teammate.raw;
 }

@@ -8,6 +8,9 @@
 #include <mutex>
 #include <thread>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -58,8 +61,16 @@ class fake_twilio {
                   deleted_.push_back(req.params.at("media"));
                   co_return sb::http::response::text(204, "");
                 });
-    routes_.add("GET", "/cdn/{media}", [](sb::http::request& req) -> boost::asio::awaitable<sb::http::response> {
-      auto& name = req.params.at("media");
+    routes_.add("GET", "/cdn/{media}", [this](sb::http::request& req) -> boost::asio::awaitable<sb::http::response> {
+      auto name = req.params.at("media");
+      if (name == "SLOW") {  // answers only once the test lets it
+        slow_started_ = true;
+        while (!release_slow_) {
+          boost::asio::steady_timer pause(io_, std::chrono::milliseconds(10));
+          co_await pause.async_wait(boost::asio::use_awaitable);
+        }
+        co_return sb::http::response::text(200, png_bytes + "slow", "image/png");
+      }
       if (name == "BIG") co_return sb::http::response::text(200, std::string(4096, 'b'), "image/jpeg");
       if (name == "FLAKY") co_return sb::http::response::error(503, "UNAVAILABLE", "try later");
       co_return sb::http::response::text(200, png_bytes, "image/png");
@@ -101,6 +112,9 @@ class fake_twilio {
   std::thread thread_;
   std::mutex mu_;
   std::vector<std::string> sends_, media_auth_, deleted_;
+
+ public:
+  std::atomic<bool> slow_started_{false}, release_slow_{false};
 };
 
 std::string form_value(const std::string& body, const std::string& key) {
@@ -309,7 +323,21 @@ TEST_F(media_test, an_outbound_mms_carries_a_signed_url_the_carrier_can_fetch_un
 
 TEST_F(media_test, erasing_the_contact_removes_their_attachments_files) {
   ASSERT_EQ(mms("MM5", {{twilio_.media_url("ME5"), "image/png"}}).status, 200);
-  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; }));
+  bool stored = eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; });
+  if (!stored) {
+    auto rows = app_->get().db().read_sync([](sb::store::database& db) {
+      std::string out;
+      auto& q = db.prepare("SELECT id, payload, status, COALESCE(last_error, ''), attempts FROM outbox");
+      while (q.step()) out += q.column_text(0) + " " + q.column_text(1) + " " + q.column_text(2) + " " + q.column_text(3) + "; ";
+      q.reset();
+      auto& m = db.prepare("SELECT id, external_id, media FROM messages");
+      while (m.step()) out += "msg " + m.column_text(0) + " " + m.column_text(1) + " " + m.column_text(2) + "; ";
+      m.reset();
+      return out;
+    });
+    ADD_FAILURE() << (rows ? *rows : "");
+  }
+  ASSERT_TRUE(stored);
   auto contacts = call("GET", "/api/v1/contacts");
   ASSERT_FALSE(contacts.body["items"].empty());
   auto cid = contacts.body["items"][0]["id"].get<std::string>();
@@ -320,4 +348,40 @@ TEST_F(media_test, erasing_the_contact_removes_their_attachments_files) {
   for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
     if (e.is_regular_file()) ++files;
   EXPECT_EQ(files, 0u);
+}
+
+// An erasure while a file is still downloading: the file arrives for a message that
+// no longer exists, and must not stay on disk (erased data never outlives the erasure).
+TEST_F(media_test, a_file_that_arrives_after_its_contact_was_erased_is_not_kept) {
+  ASSERT_EQ(mms("MM6", {{twilio_.media_url("SLOW"), "image/png"}}).status, 200);
+  ASSERT_TRUE(eventually([&] { return twilio_.slow_started_.load(); }));
+  auto contacts = call("GET", "/api/v1/contacts");
+  ASSERT_FALSE(contacts.body["items"].empty());
+  auto erased = call("DELETE", "/api/v1/contacts/" + contacts.body["items"][0]["id"].get<std::string>());
+  ASSERT_EQ(erased.status, 200) << erased.raw;
+  twilio_.release_slow_ = true;
+  // The dispatcher fetches one MMS after another: once a later MMS's file is stored,
+  // the slow one has finished (into a message that no longer exists).
+  ASSERT_EQ(mms("MM7", {{twilio_.media_url("ME7"), "image/png"}}).status, 200);
+  bool stored = eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; });
+  if (!stored) {
+    auto rows = app_->get().db().read_sync([](sb::store::database& db) {
+      std::string out;
+      auto& q = db.prepare("SELECT id, payload, status, COALESCE(last_error, ''), attempts FROM outbox");
+      while (q.step()) out += q.column_text(0) + " " + q.column_text(1) + " " + q.column_text(2) + " " + q.column_text(3) + "; ";
+      q.reset();
+      auto& m = db.prepare("SELECT id, external_id, media FROM messages");
+      while (m.step()) out += "msg " + m.column_text(0) + " " + m.column_text(1) + " " + m.column_text(2) + "; ";
+      m.reset();
+      return out;
+    });
+    ADD_FAILURE() << (rows ? *rows : "");
+  }
+  ASSERT_TRUE(stored)
+      << first_message_media() << " outbox rows: " << count("SELECT COUNT(*) FROM outbox WHERE kind = 'media.fetch'")
+      << " pending: " << count("SELECT COUNT(*) FROM outbox WHERE kind = 'media.fetch' AND status = 'pending'") << " done: " << count("SELECT COUNT(*) FROM outbox WHERE kind = 'media.fetch' AND status = 'done'") << " attempts: " << count("SELECT attempts FROM outbox WHERE kind = 'media.fetch'");
+  std::size_t files = 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
+    if (e.is_regular_file()) ++files;
+  EXPECT_EQ(files, 1u);  // MM7's; the erased contact's late file is not kept
 }

@@ -47,6 +47,12 @@ TEST(routing_media, names_are_safe_for_headers_and_disks) {
   EXPECT_EQ(r::safe_media_name("C:\\Users\\me\\scan.pdf", "application/pdf"), "scan.pdf");
   EXPECT_EQ(r::safe_media_name("a\"b\r\nc.jpg", "image/jpeg"), "a_b__c.jpg");
   EXPECT_EQ(r::safe_media_name(".hidden", "image/png"), "hidden.png");
+  // The type decides the extension: a client's own never reaches a download.
+  EXPECT_EQ(r::safe_media_name("invoice.hta", "application/pdf"), "invoice.pdf");
+  EXPECT_EQ(r::safe_media_name("statement.html", "application/pdf"), "statement.pdf");
+  EXPECT_EQ(r::safe_media_name("photo.jpeg", "image/jpeg"), "photo.jpg");
+  EXPECT_EQ(r::safe_media_name("a.b.c.png", "image/png"), "a.b.c.png");
+  EXPECT_EQ(r::safe_media_name("...", "image/png"), "attachment.png");
   EXPECT_EQ(r::safe_media_name("", "video/mp4"), "attachment.mp4");
   EXPECT_EQ(r::safe_media_name("\xE2\x9C\x93", "image/png"), "attachment.png");
   EXPECT_LE(r::safe_media_name(std::string(300, 'x'), "image/png").size(), 100u);
@@ -76,6 +82,7 @@ TEST(routing_media, carrier_credentials_go_only_to_the_carrier_or_its_configured
       {"https://api.twilio.com:8443/x", "twilio", "https://api.twilio.com", false},
       {"https://acme.signalwire.com/api/laml/x", "signalwire", "https://acme.signalwire.com", true},
       {"https://api.twilio.com/x", "signalwire", "https://acme.signalwire.com", false},
+      {"https://other.signalwire.com/api/laml/x", "signalwire", "https://acme.signalwire.com", false},
       {"http://127.0.0.1:4100/media/1", "twilio", "http://127.0.0.1:4100", true},
       {"http://127.0.0.1:4101/media/1", "twilio", "http://127.0.0.1:4100", false},
       {"not a url", "twilio", "https://api.twilio.com", false},
