@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include "switchboard/core/encoding.hpp"
@@ -202,27 +203,17 @@ namespace {
 // A signed URL of our own (the simulator's MMS): read from the store, not over the network.
 asio::awaitable<std::optional<std::string>> own_media(context& ctx, const std::string& url) {
   auto prefix = ctx.carriers.public_url + "/api/v1/media/";
-  if (url.rfind(prefix, 0) != 0) co_return std::nullopt;
-  auto rest = url.substr(prefix.size());
-  auto q = rest.find('?');
-  if (q == std::string::npos) co_return std::nullopt;
-  auto id = std::strtoll(rest.substr(0, q).c_str(), nullptr, 10);
-  std::string ws, expires, signature;
-  std::string query = rest.substr(q + 1);
-  for (std::size_t at = 0; at <= query.size();) {
-    auto end = query.find('&', at);
-    if (end == std::string::npos) end = query.size();
-    auto pair = query.substr(at, end - at);
-    auto eq = pair.find('=');
-    if (eq != std::string::npos) {
-      auto key = pair.substr(0, eq), value = pair.substr(eq + 1);
-      if (key == "workspace") ws = value;
-      else if (key == "expires") expires = value;
-      else if (key == "signature") signature = value;
-    }
-    at = end + 1;
-  }
-  auto workspace = std::strtoll(ws.c_str(), nullptr, 10);
+  auto u = boost::urls::parse_uri(url);
+  if (!u || url.rfind(prefix, 0) != 0) co_return std::nullopt;
+  auto id = std::strtoll(url.c_str() + prefix.size(), nullptr, 10);
+  auto params = u->params();
+  auto param = [&](const char* key) {
+    auto it = params.find(key);
+    return it == params.end() ? std::string() : std::string((*it).value);
+  };
+  auto expires = param("expires");
+  auto signature = param("signature");
+  auto workspace = std::strtoll(param("workspace").c_str(), nullptr, 10);
   if (id <= 0 || workspace <= 0) co_return std::nullopt;
   auto m = co_await media_for_signed_url(ctx, workspace, id, expires, signature);
   if (!m) co_return std::nullopt;

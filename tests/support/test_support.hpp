@@ -168,6 +168,16 @@ inline std::optional<http_reply> http_request(std::uint16_t port, const std::str
   return c.read_reply();
 }
 
+// Regular files anywhere under `dir` (0 when it does not exist).
+inline std::size_t regular_files_under(const std::string& dir) {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec); !ec && it != std::filesystem::end(it);
+       it.increment(ec))
+    if (it->is_regular_file()) ++n;
+  return n;
+}
+
 // Waits until `pred` holds, polling (background work: the outbox, the indexer, sockets).
 template <class P>
 bool eventually(P pred, std::chrono::milliseconds limit = std::chrono::seconds(10),

@@ -6,6 +6,8 @@
 
 namespace switchboard {
 
+// Lower-case hex of any bytes.
+std::string hex(std::string_view bytes);
 // Lower-case hex of SHA-256(bytes).
 std::string sha256_hex(std::string_view bytes);
 // Raw 32-byte HMAC-SHA256(key, data).

@@ -708,10 +708,7 @@ TEST_F(widget_api_media_budget, issue18_visitor_uploads_stop_at_the_workspace_bu
   EXPECT_EQ(over.code(), "RATE_LIMITED");
   EXPECT_EQ(over.header("retry-after"), "60");
   EXPECT_EQ(count("SELECT COUNT(*) FROM media"), 1);
-  std::size_t files = 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
-    if (e.is_regular_file()) ++files;
-  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(sbtest::regular_files_under(dir_.path() + "/media"), 1u);
   auto teammate = sbtest::to_api_reply(sbtest::http_request(
       app_->port(), "POST", "/api/v1/media?name=b.png", std::string(600, 'c'),
       "Authorization: Bearer " + admin_ + "\r\nContent-Type: image/png\r\n"));

@@ -238,10 +238,7 @@ TEST_F(media_test, an_inbound_mms_is_downloaded_with_basic_auth_stored_and_serve
   EXPECT_EQ(served.header("content-disposition").rfind("inline; filename=", 0), 0u) << served.header("content-disposition");
   EXPECT_NE(served.header("content-security-policy").find("sandbox"), std::string::npos);
   // Stored under data_dir/media by its SHA-256.
-  std::size_t files = 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
-    if (e.is_regular_file()) ++files;
-  EXPECT_EQ(files, 1u);
+  EXPECT_EQ(sbtest::regular_files_under(dir_.path() + "/media"), 1u);
   EXPECT_EQ(raw("GET", "/api/v1/media/999999", "", "Authorization: Bearer " + token_ + "\r\n").status, 404);
 }
 
@@ -323,31 +320,14 @@ TEST_F(media_test, an_outbound_mms_carries_a_signed_url_the_carrier_can_fetch_un
 
 TEST_F(media_test, erasing_the_contact_removes_their_attachments_files) {
   ASSERT_EQ(mms("MM5", {{twilio_.media_url("ME5"), "image/png"}}).status, 200);
-  bool stored = eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; });
-  if (!stored) {
-    auto rows = app_->get().db().read_sync([](sb::store::database& db) {
-      std::string out;
-      auto& q = db.prepare("SELECT id, payload, status, COALESCE(last_error, ''), attempts FROM outbox");
-      while (q.step()) out += q.column_text(0) + " " + q.column_text(1) + " " + q.column_text(2) + " " + q.column_text(3) + "; ";
-      q.reset();
-      auto& m = db.prepare("SELECT id, external_id, media FROM messages");
-      while (m.step()) out += "msg " + m.column_text(0) + " " + m.column_text(1) + " " + m.column_text(2) + "; ";
-      m.reset();
-      return out;
-    });
-    ADD_FAILURE() << (rows ? *rows : "");
-  }
-  ASSERT_TRUE(stored);
+  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; })) << first_message_media();
   auto contacts = call("GET", "/api/v1/contacts");
   ASSERT_FALSE(contacts.body["items"].empty());
   auto cid = contacts.body["items"][0]["id"].get<std::string>();
   auto erased = call("DELETE", "/api/v1/contacts/" + cid);
   ASSERT_EQ(erased.status, 200) << erased.raw;
   EXPECT_EQ(count("SELECT COUNT(*) FROM media"), 0);
-  std::size_t files = 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
-    if (e.is_regular_file()) ++files;
-  EXPECT_EQ(files, 0u);
+  EXPECT_EQ(sbtest::regular_files_under(dir_.path() + "/media"), 0u);
 }
 
 // An erasure while a file is still downloading: the file arrives for a message that
@@ -363,25 +343,6 @@ TEST_F(media_test, a_file_that_arrives_after_its_contact_was_erased_is_not_kept)
   // The dispatcher fetches one MMS after another: once a later MMS's file is stored,
   // the slow one has finished (into a message that no longer exists).
   ASSERT_EQ(mms("MM7", {{twilio_.media_url("ME7"), "image/png"}}).status, 200);
-  bool stored = eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; });
-  if (!stored) {
-    auto rows = app_->get().db().read_sync([](sb::store::database& db) {
-      std::string out;
-      auto& q = db.prepare("SELECT id, payload, status, COALESCE(last_error, ''), attempts FROM outbox");
-      while (q.step()) out += q.column_text(0) + " " + q.column_text(1) + " " + q.column_text(2) + " " + q.column_text(3) + "; ";
-      q.reset();
-      auto& m = db.prepare("SELECT id, external_id, media FROM messages");
-      while (m.step()) out += "msg " + m.column_text(0) + " " + m.column_text(1) + " " + m.column_text(2) + "; ";
-      m.reset();
-      return out;
-    });
-    ADD_FAILURE() << (rows ? *rows : "");
-  }
-  ASSERT_TRUE(stored)
-      << first_message_media() << " outbox rows: " << count("SELECT COUNT(*) FROM outbox WHERE kind = 'media.fetch'")
-      << " pending: " << count("SELECT COUNT(*) FROM outbox WHERE kind = 'media.fetch' AND status = 'pending'") << " done: " << count("SELECT COUNT(*) FROM outbox WHERE kind = 'media.fetch' AND status = 'done'") << " attempts: " << count("SELECT attempts FROM outbox WHERE kind = 'media.fetch'");
-  std::size_t files = 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/media"))
-    if (e.is_regular_file()) ++files;
-  EXPECT_EQ(files, 1u);  // MM7's; the erased contact's late file is not kept
+  ASSERT_TRUE(eventually([&] { return count("SELECT COUNT(*) FROM media") == 1; })) << first_message_media();
+  EXPECT_EQ(sbtest::regular_files_under(dir_.path() + "/media"), 1u);  // MM7's; the erased contact's late file is not kept
 }
