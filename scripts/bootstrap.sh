@@ -15,6 +15,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   ccache sqlite3 curl wrk python3
   chromium nodejs
+  postgresql libpq-dev
 )
 
 missing=()
