@@ -11,6 +11,10 @@ struct embedded_file {
 namespace embedded::migrations {
 std::span<const embedded_file> files();
 }
+// migrations/postgres/: PostgreSQL's own numbered files (issue 19).
+namespace embedded::postgres_migrations {
+std::span<const embedded_file> files();
+}
 // web/ (the simulator, the agent app, the widget): names are paths under web/.
 namespace embedded::web {
 std::span<const embedded_file> files();

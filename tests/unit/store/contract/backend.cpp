@@ -4,8 +4,14 @@
 
 #include <stdlib.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 
+#include "switchboard/store/postgres/connection.hpp"
+#include "switchboard/store/postgres/migrations.hpp"
+#include "switchboard/store/postgres/unit_of_work.hpp"
 #include "switchboard/store/store.hpp"
 
 namespace contract {
@@ -58,13 +64,91 @@ class sqlite_store final : public store_under_test {
   std::unique_ptr<st::store> store_;
 };
 
+// PostgreSQL: a schema of its own on the server scripts/pg.sh started, named for
+// this process and store (ctest runs tests in parallel processes), migrated with
+// the embedded migrations, dropped afterwards. Jobs run as the store runs them: one
+// transaction each on one connection, a pg_unit_of_work built over it.
+class postgres_store final : public store_under_test {
+ public:
+  explicit postgres_store(const std::string& url) {
+    static int opened = 0;
+    schema_ = "sbc_" + std::to_string(::getpid()) + "_" + std::to_string(++opened);
+    writer_ = std::make_unique<st::pg::connection>(url);
+    // Extensions live once per database, in public; the migration's CREATE
+    // EXTENSION IF NOT EXISTS then finds them.
+    writer_->exec("SELECT pg_advisory_lock(42)");
+    writer_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
+    writer_->exec("SELECT pg_advisory_unlock(42)");
+    writer_->exec("CREATE SCHEMA " + schema_);
+    writer_->exec("SET search_path TO " + schema_ + ", public");
+    auto m = st::pg::migrate(*writer_, st::pg::embedded_migrations());
+    if (!m) throw std::runtime_error(m.err().message);
+    reader_ = std::make_unique<st::pg::connection>(url);
+    reader_->exec("SET search_path TO " + schema_ + ", public");
+  }
+  ~postgres_store() override {
+    try {
+      writer_->rollback_quietly();
+      writer_->exec("DROP SCHEMA " + schema_ + " CASCADE");
+    } catch (const std::exception&) {
+      // A schema left behind goes with the throwaway cluster.
+    }
+  }
+
+  void run_write(const std::function<void(st::unit_of_work&)>& f) override { run(*writer_, f); }
+  void run_read(const std::function<void(st::unit_of_work&)>& f) override { run(*reader_, f); }
+  id_t add_workspace(const std::string& name) override {
+    return writer_
+        ->run("INSERT INTO workspaces(name, created_at) VALUES ($1, $2) RETURNING id", name,
+              std::string("2026-03-01T00:00:00Z"))
+        .integer(0, 0);
+  }
+
+ private:
+  static void run(st::pg::connection& c, const std::function<void(st::unit_of_work&)>& f) {
+    c.exec("BEGIN");
+    try {
+      st::pg_unit_of_work u(c);
+      f(u);
+      c.exec("COMMIT");
+    } catch (const st::job_error& e) {
+      c.rollback_quietly();
+      throw write_failed(e.code(), e.what());
+    } catch (const st::pg::pg_error& e) {
+      c.rollback_quietly();
+      throw write_failed(e.is_constraint() ? "CONFLICT" : "INTERNAL", e.what());
+    } catch (const std::exception& e) {
+      c.rollback_quietly();
+      throw write_failed("INTERNAL", e.what());
+    }
+  }
+
+  std::string schema_;
+  std::unique_ptr<st::pg::connection> writer_, reader_;
+};
+
 }  // namespace
 
+std::optional<std::string> postgres_url() {
+  const char* url = std::getenv("SWITCHBOARD_TEST_POSTGRES_URL");
+  if (url && *url) return std::string(url);
+  return std::nullopt;
+}
+
 const std::vector<backend>& backends() {
-  static const std::vector<backend> all = {
-      {"sqlite",
-       [] { return std::unique_ptr<store_under_test>(std::make_unique<sqlite_store>()); }},
-  };
+  static const std::vector<backend> all = [] {
+    std::vector<backend> out = {
+        {"sqlite",
+         [] { return std::unique_ptr<store_under_test>(std::make_unique<sqlite_store>()); }},
+    };
+    // scripts/test.sh starts a throwaway server and sets the URL; CI fails without one
+    // (postgres_connection_test), a developer's bare ctest runs SQLite alone.
+    if (auto url = postgres_url())
+      out.push_back({"postgres", [u = *url] {
+                       return std::unique_ptr<store_under_test>(std::make_unique<postgres_store>(u));
+                     }});
+    return out;
+  }();
   return all;
 }
 

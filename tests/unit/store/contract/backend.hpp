@@ -78,8 +78,10 @@ struct backend {
   std::string name;
   std::function<std::unique_ptr<store_under_test>()> open;
 };
-// Every backend the suite runs against.
+// Every backend the suite runs against: SQLite, and PostgreSQL when
+// SWITCHBOARD_TEST_POSTGRES_URL names a server (postgres_url()).
 const std::vector<backend>& backends();
+std::optional<std::string> postgres_url();
 // A failing test names its backend (not the bytes of the struct).
 inline void PrintTo(const backend& b, std::ostream* os) { *os << b.name; }
 
