@@ -1,29 +1,41 @@
 // PostgreSQL: workspaces (repositories.hpp; the SQLite twin is src/store/workspaces.cpp).
-#include <stdexcept>
-
 #include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
 
 namespace switchboard::store {
 
 std::int64_t pg_workspace_repository::count() {
-  throw std::logic_error("postgres: workspaces.count is not written yet");
+  return db_.run("SELECT count(*) FROM workspaces").integer(0, 0);
 }
 
-std::optional<id_t> pg_workspace_repository::create_with_owner(const std::string& name, const std::string& owner_email, const std::string& owner_name, const std::string& password_hash, const std::string& now) {
-  throw std::logic_error("postgres: workspaces.create_with_owner is not written yet");
+std::optional<id_t> pg_workspace_repository::create_with_owner(const std::string& name,
+                                                               const std::string& owner_email,
+                                                               const std::string& owner_name,
+                                                               const std::string& password_hash,
+                                                               const std::string& now) {
+  // Instances starting together on an empty database: the transaction's advisory
+  // lock lets one create the workspace; the others then see it and create none.
+  db_.run("SELECT pg_advisory_xact_lock(7161400645331214709)");
+  if (count() > 0) return std::nullopt;
+  id_t ws = db_.run("INSERT INTO workspaces(name, created_at) VALUES ($1, $2) RETURNING id", name, now)
+                .integer(0, 0);
+  db_.run(
+      "INSERT INTO teammates(workspace_id, email, name, role, password_hash, created_at)"
+      " VALUES ($1, $2, $3, 'owner', $4, $5)",
+      ws, owner_email, owner_name, password_hash, now);
+  return ws;
 }
 
 std::optional<id_t> pg_workspace_repository::first() {
-  throw std::logic_error("postgres: workspaces.first is not written yet");
+  return db_.run("SELECT id FROM workspaces ORDER BY id LIMIT 1").opt_integer_or_none();
 }
 
 std::optional<std::string> pg_workspace_repository::name_of(id_t workspace_id) {
-  throw std::logic_error("postgres: workspaces.name_of is not written yet");
+  auto r = db_.run("SELECT name FROM workspaces WHERE id = $1", workspace_id);
+  if (r.empty()) return std::nullopt;
+  return r.text(0, 0);
 }
 
-bool pg_workspace_repository::answers() {
-  throw std::logic_error("postgres: workspaces.answers is not written yet");
-}
+bool pg_workspace_repository::answers() { return db_.run("SELECT 1").integer(0, 0) == 1; }
 
 }  // namespace switchboard::store

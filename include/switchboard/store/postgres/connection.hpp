@@ -90,6 +90,13 @@ class query_result {
   bool boolean(int row, int col) const;  // "t"/"true"/"1"
   std::optional<std::string> opt_text(int row, int col) const;
   std::optional<std::int64_t> opt_integer(int row, int col) const;
+  // The first column of the first row; nullopt when there is no row (or it is NULL).
+  std::optional<std::int64_t> opt_integer_or_none() const {
+    return empty() ? std::nullopt : opt_integer(0, 0);
+  }
+  std::optional<std::string> opt_text_or_none() const {
+    return empty() ? std::nullopt : opt_text(0, 0);
+  }
 
  private:
   struct deleter {
