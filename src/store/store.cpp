@@ -8,6 +8,8 @@
 #include <iterator>
 
 #include "switchboard/store/conversations.hpp"
+#include "switchboard/store/postgres/connection.hpp"
+#include "switchboard/store/postgres/migrations.hpp"
 
 namespace switchboard::store {
 namespace {
@@ -35,6 +37,9 @@ void configure(database& db, std::chrono::milliseconds busy, bool writer) {
 store::store(const store_options& opts) : opts_(opts), read_pool_(opts.read_connections) {}
 
 result<std::unique_ptr<store>> store::open(const store_options& opts) {
+  if (opts.backend == "postgres") return open_postgres(opts);
+  if (opts.backend != "sqlite")
+    return error{"STORE_OPEN_FAILED", "store.backend: must be sqlite or postgres, not " + opts.backend};
   std::unique_ptr<store> s(new store(opts));
   try {
     s->writer_db_ = std::make_unique<database>(opts.path, database::mode::read_write);
@@ -85,12 +90,37 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
       configure(*r, opts.busy_timeout, false);
       r->exec("PRAGMA mmap_size = " + std::to_string(opts.mmap_bytes));
       if (s->search_) s->search_->attach(*r);
-      s->readers_.push_back(std::move(r));
+      s->readers_.push_back(reader{std::move(r), nullptr});
     }
   } catch (const sqlite_error& e) {
     return error{"STORE_OPEN_FAILED", e.what()};
   }
   s->checkpointer_ = std::thread([p = s.get()] { p->checkpointer_loop(); });
+  s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
+  return s;
+}
+
+// PostgreSQL: one writer connection (group commit as on SQLite: a batch is one
+// transaction, so a busy instance pays one WAL flush for many jobs) and a pool of
+// read connections. No search index or checkpointer: the server has its own.
+result<std::unique_ptr<store>> store::open_postgres(const store_options& opts) {
+  std::unique_ptr<store> s(new store(opts));
+  try {
+    s->pg_writer_ = std::make_unique<pg::connection>(opts.postgres_url);
+    auto migrated = pg::migrate(*s->pg_writer_, opts.migrations.empty()
+                                                    ? std::span<const migration>(pg::embedded_migrations())
+                                                    : opts.migrations);
+    if (!migrated) return migrated.err();
+    if (migrated->applied > 0)
+      spdlog::info("store: migrated PostgreSQL from schema {} to {}", migrated->from_version,
+                   migrated->to_version);
+    // Acknowledged means committed and flushed, whatever the server's default.
+    s->pg_writer_->exec("SET synchronous_commit = on");
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, opts.read_connections); ++i)
+      s->readers_.push_back(reader{nullptr, std::make_unique<pg::connection>(opts.postgres_url)});
+  } catch (const pg::pg_error& e) {
+    return error{"STORE_OPEN_FAILED", e.what()};
+  }
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
   return s;
 }
@@ -142,16 +172,20 @@ namespace {
 
 // submit(job, done): completes on the writer thread.
 struct function_op final : store::write_op {
-  function_op(store::job j, store::done_fn d) : fn(std::move(j)), done(std::move(d)) {}
-  store::job fn;
+  function_op(store::site_job j, store::done_fn d) : fn(std::move(j)), done(std::move(d)) {}
+  store::site_job fn;
   store::done_fn done;
-  void run(database& db) override { fn(db); }
+  void run(job_site site) override { fn(site); }
   void complete(result<void> r) override { done(std::move(r)); }
 };
 
 }  // namespace
 
 void store::submit(job j, done_fn done) {
+  submit_on_site([j = std::move(j)](job_site s) { j(s.need_sqlite()); }, std::move(done));
+}
+
+void store::submit_on_site(site_job j, done_fn done) {
   submit(std::make_unique<function_op>(std::move(j), std::move(done)));
 }
 
@@ -163,6 +197,22 @@ void store::submit_flush(done_fn done) {
 }
 
 void store::submit_scrub(done_fn done) {
+  if (on_postgres()) {
+    // The server keeps deleted rows until VACUUM reclaims them; an erasure asks for
+    // it at once on the tables that hold a person's data (off the caller's thread:
+    // VACUUM cannot run in a transaction and takes a while).
+    asio::post(read_pool_, [url = opts_.postgres_url, done = std::move(done)] {
+      try {
+        pg::connection c(url);
+        c.exec("VACUUM contacts, contact_identities, conversations, messages, widget_sessions,"
+               " widget_events, media, consent_ledger, sandbox_messages, audit_log");
+        done({});
+      } catch (const std::exception& e) {
+        done(error{"UNAVAILABLE", e.what()});
+      }
+    });
+    return;
+  }
   auto then_truncate = [this, done = std::move(done)](result<void> r) mutable {
     if (!r) return done(std::move(r));
     std::lock_guard lock(checkpoint_mu_);
@@ -184,9 +234,13 @@ result<void> store::flush_sync() {
 }
 
 result<void> store::write_sync(job j) {
+  return write_sync_on_site([j = std::move(j)](job_site s) { j(s.need_sqlite()); });
+}
+
+result<void> store::write_sync_on_site(site_job j) {
   std::promise<result<void>> p;
   auto f = p.get_future();
-  submit(std::move(j), [&p](result<void> r) { p.set_value(std::move(r)); });
+  submit_on_site(std::move(j), [&p](result<void> r) { p.set_value(std::move(r)); });
   return f.get();
 }
 
@@ -211,11 +265,19 @@ namespace {
 
 error job_failure(const std::exception& e) {
   auto* se = dynamic_cast<const sqlite_error*>(&e);
+  auto* pe = dynamic_cast<const pg::pg_error*>(&e);
   auto* je = dynamic_cast<const job_error*>(&e);
   return error{je                          ? je->code()
                : se && se->is_constraint() ? std::string("CONFLICT")
+               : pe && pe->is_constraint() ? std::string("CONFLICT")
+               : pe && pe->is_connection_lost() ? std::string("UNAVAILABLE")
                                            : std::string("INTERNAL"),
                e.what()};
+}
+
+bool retryable(const std::exception& e) {
+  auto* pe = dynamic_cast<const pg::pg_error*>(&e);
+  return pe && pe->is_retryable();
 }
 
 }  // namespace
@@ -232,7 +294,7 @@ void store::commit_batch(batch_t& batch) {
   std::optional<error> batch_error;
   bool isolated = batch.size() == 1;  // a lone job's savepoint is the transaction itself
   for (;;) {
-    auto run = run_batch(batch, isolated);
+    auto run = on_postgres() ? run_batch_pg(batch, isolated) : run_batch(batch, isolated);
     if (run == batch_run::replay) {
       isolated = true;
       continue;
@@ -267,7 +329,7 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
     bool savepoint = isolated && !lone;
     try {
       if (savepoint) db.prepare("SAVEPOINT job").run();
-      op->run(db);
+      op->run(job_site{&db, nullptr});
       db.reset_all();
       if (savepoint) db.prepare("RELEASE job").run();
     } catch (const std::exception& e) {
@@ -306,6 +368,66 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
   } catch (const sqlite_error& e) {
     db.rollback_quietly();
     run_error_ = error{"INTERNAL", std::string("commit failed: ") + e.what()};
+    return batch_run::failed;
+  }
+  return batch_run::done;
+}
+
+// The same on PostgreSQL. A job that fails rolls the batch back and it runs again
+// with a savepoint per job (a lone job gets one too: PostgreSQL's are cheap). A
+// deadlock or serialization failure against another instance retries the job,
+// up to three times. A lost connection fails the batch UNAVAILABLE (nothing of it
+// committed, or the COMMIT's answer was lost: callers retry, writes that come
+// from outside are idempotent); the next batch connects again.
+store::batch_run store::run_batch_pg(batch_t& batch, bool isolated) {
+  try {
+    if (!pg_writer_ || !pg_writer_->ok()) {
+      pg_writer_.reset();
+      pg_writer_ = std::make_unique<pg::connection>(opts_.postgres_url);
+      pg_writer_->exec("SET synchronous_commit = on");
+    }
+    pg_writer_->exec("BEGIN");
+  } catch (const pg::pg_error& e) {
+    run_error_ = error{"UNAVAILABLE", e.what()};
+    return batch_run::failed;
+  }
+  auto& db = *pg_writer_;
+  for (auto& op : batch) {
+    for (int attempt = 1;; ++attempt) {
+      op->outcome = {};
+      try {
+        if (isolated) db.exec("SAVEPOINT job");
+        op->run(job_site{nullptr, &db});
+        if (isolated) db.exec("RELEASE SAVEPOINT job");
+        break;
+      } catch (const std::exception& e) {
+        op->outcome = job_failure(e);
+        if (!db.ok()) {
+          run_error_ = error{"UNAVAILABLE", e.what()};
+          return batch_run::failed;
+        }
+        if (!isolated) {
+          db.rollback_quietly();
+          return batch_run::replay;
+        }
+        try {
+          db.exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+        } catch (const pg::pg_error& re) {
+          db.rollback_quietly();
+          run_error_ = error{"INTERNAL", re.what()};
+          return batch_run::failed;
+        }
+        if (retryable(e) && attempt < 3) continue;
+        break;
+      }
+    }
+  }
+  try {
+    db.exec("COMMIT");
+  } catch (const pg::pg_error& e) {
+    db.rollback_quietly();
+    run_error_ = error{e.is_connection_lost() ? "UNAVAILABLE" : "INTERNAL",
+                       std::string("commit failed: ") + e.what()};
     return batch_run::failed;
   }
   return batch_run::done;
@@ -431,25 +553,47 @@ bool store::healthy() {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
   }
-  auto r = read_sync([](database& db) {
-    auto& st = db.prepare("SELECT 1");
-    return st.step() && st.column_int(0) == 1;
-  });
+  auto r = read_sync([](unit_of_work& u) { return u.workspaces().answers(); });
   return r && *r;
 }
 
-std::unique_ptr<database> store::checkout_reader() {
+store::reader store::checkout_reader() {
   std::unique_lock lock(readers_mu_);
   readers_cv_.wait(lock, [&] { return !readers_.empty(); });
-  auto db = std::move(readers_.back());
+  auto r = std::move(readers_.back());
   readers_.pop_back();
-  return db;
+  return r;
 }
 
-void store::checkin_reader(std::unique_ptr<database> db) {
+void store::checkin_reader(reader r) {
   std::lock_guard lock(readers_mu_);
-  readers_.push_back(std::move(db));
+  readers_.push_back(std::move(r));
   readers_cv_.notify_one();
+}
+
+std::optional<error> store::begin_pg_read(reader& r) {
+  try {
+    if (!r.postgres->ok()) r.postgres = std::make_unique<pg::connection>(opts_.postgres_url);
+    // One snapshot for the whole job, as SQLite's read transaction gives.
+    r.postgres->exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    return std::nullopt;
+  } catch (const pg::pg_error& e) {
+    return error{"UNAVAILABLE", e.what()};
+  } catch (const std::exception& e) {
+    return error{"UNAVAILABLE", e.what()};
+  }
+}
+
+void store::end_pg_read(reader& r, bool ok) {
+  if (!ok) {
+    r.postgres->rollback_quietly();
+    return;
+  }
+  try {
+    r.postgres->exec("COMMIT");
+  } catch (const pg::pg_error&) {
+    r.postgres->rollback_quietly();
+  }
 }
 
 }  // namespace switchboard::store

@@ -1,9 +1,11 @@
 #pragma once
-// The store: SQLite in WAL mode. Writes go to one writer thread that commits
-// every queued job in one transaction (group commit), each job inside its own
+// The store: SQLite in WAL mode (the embedded default) or PostgreSQL (issue 19,
+// store.backend = postgres). Writes go to one writer thread that commits every
+// queued job in one transaction (group commit), each job inside its own
 // SAVEPOINT so a failing job rolls back alone. Callers resume after COMMIT,
 // i.e. after the fsync, on their own executor. Reads run on a small pool of
-// read-only connections, off the io_context thread.
+// read-only connections, off the io_context thread. Jobs on a unit_of_work& run
+// on either backend; jobs on SQLite's database& only on SQLite.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -32,6 +34,7 @@
 #include "switchboard/store/search_index.hpp"
 #include "switchboard/store/sqlite.hpp"
 #include "switchboard/store/sqlite_unit_of_work.hpp"
+#include "switchboard/store/postgres/unit_of_work.hpp"
 
 namespace switchboard::store {
 
@@ -49,10 +52,13 @@ class job_error : public std::runtime_error {
 };
 
 struct store_options {
-  std::string path;  // database file
+  // "sqlite" (path) or "postgres" (postgres_url, a libpq URI).
+  std::string backend = "sqlite";
+  std::string postgres_url;
+  std::string path;  // database file (SQLite)
   std::size_t max_batch = 1024;
   std::chrono::milliseconds busy_timeout{5000};
-  std::size_t read_connections = 2;
+  std::size_t read_connections = 2;  // on PostgreSQL: store.postgres.pool_size
   // Readers map this much of the file (PRAGMA mmap_size): a lookup's page is read
   // from the OS's cache without a pread. Address space, not memory; 0 turns it off.
   std::int64_t mmap_bytes = 4096LL * 1024 * 1024;
@@ -89,20 +95,35 @@ struct job_result<F, false> {
 template <class F>
 using job_result_t = typename job_result<F>::type;
 
+// What a job runs on: the SQLite connection, or the PostgreSQL one.
+struct job_site {
+  database* sqlite = nullptr;
+  pg::connection* postgres = nullptr;
+  // A job written against SQLite's connection (tests, SQLite's own upkeep).
+  database& need_sqlite() const {
+    if (!sqlite) throw job_error("INTERNAL", "this job needs the SQLite backend");
+    return *sqlite;
+  }
+};
+
 // Calls job f on the connection, or on a unit of work over it (on the stack: cheap).
 template <class F>
-job_result_t<F&&> call_job(F&& f, database& db) {
+job_result_t<F&&> call_job(F&& f, job_site site) {
   if constexpr (std::is_invocable_v<F&&, database&>) {
-    return std::forward<F>(f)(db);
+    return std::forward<F>(f)(site.need_sqlite());
+  } else if (site.sqlite) {
+    sqlite_unit_of_work uow(*site.sqlite);
+    return std::forward<F>(f)(static_cast<unit_of_work&>(uow));
   } else {
-    sqlite_unit_of_work uow(db);
+    pg_unit_of_work uow(*site.postgres);
     return std::forward<F>(f)(static_cast<unit_of_work&>(uow));
   }
 }
 
 class store {
  public:
-  using job = std::function<void(database&)>;
+  using job = std::function<void(database&)>;  // SQLite only
+  using site_job = std::function<void(job_site)>;
   using done_fn = std::function<void(result<void>)>;
 
   // Opens (creating if needed), applies pending migrations, starts the writer.
@@ -115,7 +136,7 @@ class store {
   // caller's thread when they have a home, so the writer frees nothing of theirs.
   struct write_op {
     virtual ~write_op() = default;
-    virtual void run(database& db) = 0;
+    virtual void run(job_site site) = 0;
     virtual void complete(result<void> r) = 0;
     std::optional<asio::any_io_executor> home;
     result<void> outcome;
@@ -125,12 +146,13 @@ class store {
   // Queues a write job; `done` runs on the writer thread after the batch commits
   // (or with the job's error). Low level: prefer write(). The job may run twice.
   void submit(job j, done_fn done);
-  // The same for a job on a unit of work.
+  void submit_on_site(site_job j, done_fn done);
+  // The same for a job on a unit of work (either backend).
   template <class F>
     requires(!std::is_invocable_v<const F&, database&> &&
              std::is_invocable_v<const F&, unit_of_work&>)
   void submit(F f, done_fn done) {
-    submit(job([f = std::move(f)](database& db) { call_job(f, db); }), std::move(done));
+    submit_on_site(site_job([f = std::move(f)](job_site s) { call_job(f, s); }), std::move(done));
   }
 
   // co_await store.write([](database& db) { ...; return value; }) -> result<T>, or
@@ -158,12 +180,12 @@ class store {
       F fn;
       std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> out{};
       std::optional<handler_t> handler;
-      void run(database& db) override {
+      void run(job_site site) override {
         const F& f = fn;
         if constexpr (std::is_void_v<T>)
-          call_job(f, db);
+          call_job(f, site);
         else
-          out.emplace(call_job(f, db));
+          out.emplace(call_job(f, site));
       }
       void complete(result<void> r) override {
         R value = [&]() -> R {
@@ -224,11 +246,12 @@ class store {
 
   // Blocking write for command-line tools and start-up; never on the io_context.
   result<void> write_sync(job j);  // j may run twice, as with submit()
+  result<void> write_sync_on_site(site_job j);
   template <class F>
     requires(!std::is_invocable_v<const F&, database&> &&
              std::is_invocable_v<const F&, unit_of_work&>)
   result<void> write_sync(F f) {
-    return write_sync(job([f = std::move(f)](database& db) { call_job(f, db); }));
+    return write_sync_on_site(site_job([f = std::move(f)](job_site s) { call_job(f, s); }));
   }
 
   // Runs f on a read-only connection on the read pool; resumes on the caller's
@@ -263,6 +286,7 @@ class store {
   // True while the writer runs and a read connection answers.
   bool healthy();
   const std::string& path() const { return opts_.path; }
+  bool on_postgres() const { return opts_.backend == "postgres"; }
 
  private:
   void submit_flush(done_fn done);
@@ -276,32 +300,65 @@ class store {
   void finish(batch_t& ops);  // completes each op where it belongs
   enum class batch_run { done, replay, failed };
   batch_run run_batch(batch_t& batch, bool isolated);
+  batch_run run_batch_pg(batch_t& batch, bool isolated);
+  static result<std::unique_ptr<store>> open_postgres(const store_options& opts);
   void merge_threads(database& db);  // message_threads, before a batch's COMMIT
 
-  std::unique_ptr<database> checkout_reader();
-  void checkin_reader(std::unique_ptr<database> db);
+  // A read connection of either backend.
+  struct reader {
+    std::unique_ptr<database> sqlite;
+    std::unique_ptr<pg::connection> postgres;
+  };
+  reader checkout_reader();
+  void checkin_reader(reader r);
+  // PostgreSQL: BEGIN a read-only snapshot on the reader (reconnecting a lost one),
+  // and its end; errors are values.
+  std::optional<error> begin_pg_read(reader& r);
+  void end_pg_read(reader& r, bool ok);
 
   template <class F>
   auto run_read(F& f) -> result<job_result_t<F&>> {
     using T = job_result_t<F&>;
-    auto db = checkout_reader();
+    auto rd = checkout_reader();
     struct returner {
       store* s;
-      std::unique_ptr<database>& db;
-      ~returner() { s->checkin_reader(std::move(db)); }
-    } give_back{this, db};
+      reader& r;
+      ~returner() { s->checkin_reader(std::move(r)); }
+    } give_back{this, rd};
+    if (rd.postgres) {
+      if (auto e = begin_pg_read(rd)) return *e;
+      try {
+        job_site site{nullptr, rd.postgres.get()};
+        if constexpr (std::is_void_v<T>) {
+          call_job(f, site);
+          end_pg_read(rd, true);
+          return {};
+        } else {
+          T v = call_job(f, site);
+          end_pg_read(rd, true);
+          return v;
+        }
+      } catch (const job_error& e) {
+        end_pg_read(rd, false);
+        return error{e.code(), e.what()};
+      } catch (const std::exception& e) {
+        end_pg_read(rd, false);
+        return error{"INTERNAL", e.what()};
+      }
+    }
+    auto& db = rd.sqlite;
     // One read transaction per job: its statements see one snapshot, and SQLite
     // takes the WAL's read lock once instead of once per statement (a search of
     // thousands of small lookups spent a fifth of its time in those locks).
     try {
       db->exec("BEGIN");
       if constexpr (std::is_void_v<T>) {
-        call_job(f, *db);
+        call_job(f, job_site{db.get(), nullptr});
         db->reset_all();
         db->exec("COMMIT");
         return {};
       } else {
-        T v = call_job(f, *db);
+        T v = call_job(f, job_site{db.get(), nullptr});
         db->reset_all();
         db->exec("COMMIT");
         return v;
@@ -336,7 +393,8 @@ class store {
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
-  std::vector<std::unique_ptr<database>> readers_;
+  std::vector<reader> readers_;
+  std::unique_ptr<pg::connection> pg_writer_;  // PostgreSQL's writer connection
   asio::thread_pool read_pool_;
 };
 

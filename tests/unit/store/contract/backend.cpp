@@ -15,6 +15,7 @@
 #include "switchboard/store/store.hpp"
 
 namespace contract {
+std::string with_search_path(const std::string& url, const std::string& schema);
 namespace {
 
 // SQLite: a store on the embedded migrations in a temporary directory, written
@@ -65,69 +66,67 @@ class sqlite_store final : public store_under_test {
 };
 
 // PostgreSQL: a schema of its own on the server scripts/pg.sh started, named for
-// this process and store (ctest runs tests in parallel processes), migrated with
-// the embedded migrations, dropped afterwards. Jobs run as the store runs them: one
-// transaction each on one connection, a pg_unit_of_work built over it.
+// this process and store (ctest runs tests in parallel processes), dropped
+// afterwards. The store itself (store.backend = postgres) migrates it and runs
+// the jobs, with the schema first on the search path of every connection it opens.
 class postgres_store final : public store_under_test {
  public:
   explicit postgres_store(const std::string& url) {
     static int opened = 0;
     schema_ = "sbc_" + std::to_string(::getpid()) + "_" + std::to_string(++opened);
-    writer_ = std::make_unique<st::pg::connection>(url);
+    admin_ = std::make_unique<st::pg::connection>(url);
     // Extensions live once per database, in public; the migration's CREATE
     // EXTENSION IF NOT EXISTS then finds them.
-    writer_->exec("SELECT pg_advisory_lock(42)");
-    writer_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
-    writer_->exec("SELECT pg_advisory_unlock(42)");
-    writer_->exec("CREATE SCHEMA " + schema_);
-    writer_->exec("SET search_path TO " + schema_ + ", public");
-    auto m = st::pg::migrate(*writer_, st::pg::embedded_migrations());
-    if (!m) throw std::runtime_error(m.err().message);
-    reader_ = std::make_unique<st::pg::connection>(url);
-    reader_->exec("SET search_path TO " + schema_ + ", public");
+    admin_->exec("SELECT pg_advisory_lock(42)");
+    admin_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
+    admin_->exec("SELECT pg_advisory_unlock(42)");
+    admin_->exec("CREATE SCHEMA " + schema_);
+    admin_->exec("SET search_path TO " + schema_ + ", public");
+    st::store_options o;
+    o.backend = "postgres";
+    o.postgres_url = with_search_path(url, schema_);
+    auto s = st::store::open(o);
+    if (!s) throw std::runtime_error(s.err().message);
+    store_ = std::move(*s);
   }
   ~postgres_store() override {
+    store_->stop();
+    store_.reset();
     try {
-      writer_->rollback_quietly();
-      writer_->exec("DROP SCHEMA " + schema_ + " CASCADE");
+      admin_->exec("DROP SCHEMA " + schema_ + " CASCADE");
     } catch (const std::exception&) {
       // A schema left behind goes with the throwaway cluster.
     }
   }
 
-  void run_write(const std::function<void(st::unit_of_work&)>& f) override { run(*writer_, f); }
-  void run_read(const std::function<void(st::unit_of_work&)>& f) override { run(*reader_, f); }
+  void run_write(const std::function<void(st::unit_of_work&)>& f) override {
+    auto r = store_->write_sync([&f](st::unit_of_work& u) { f(u); });
+    if (!r) throw write_failed(r.err().code, r.err().message);
+  }
+  void run_read(const std::function<void(st::unit_of_work&)>& f) override {
+    auto r = store_->read_sync([&f](st::unit_of_work& u) { f(u); });
+    if (!r) throw write_failed(r.err().code, r.err().message);
+  }
   id_t add_workspace(const std::string& name) override {
-    return writer_
+    return admin_
         ->run("INSERT INTO workspaces(name, created_at) VALUES ($1, $2) RETURNING id", name,
               std::string("2026-03-01T00:00:00Z"))
         .integer(0, 0);
   }
 
  private:
-  static void run(st::pg::connection& c, const std::function<void(st::unit_of_work&)>& f) {
-    c.exec("BEGIN");
-    try {
-      st::pg_unit_of_work u(c);
-      f(u);
-      c.exec("COMMIT");
-    } catch (const st::job_error& e) {
-      c.rollback_quietly();
-      throw write_failed(e.code(), e.what());
-    } catch (const st::pg::pg_error& e) {
-      c.rollback_quietly();
-      throw write_failed(e.is_constraint() ? "CONFLICT" : "INTERNAL", e.what());
-    } catch (const std::exception& e) {
-      c.rollback_quietly();
-      throw write_failed("INTERNAL", e.what());
-    }
-  }
-
   std::string schema_;
-  std::unique_ptr<st::pg::connection> writer_, reader_;
+  std::unique_ptr<st::pg::connection> admin_;
+  std::unique_ptr<st::store> store_;
 };
 
 }  // namespace
+
+std::string with_search_path(const std::string& url, const std::string& schema) {
+  // libpq's `options`: -c search_path=<schema>,public, URI-encoded.
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema +
+         "%2Cpublic";
+}
 
 std::optional<std::string> postgres_url() {
   const char* url = std::getenv("SWITCHBOARD_TEST_POSTGRES_URL");
