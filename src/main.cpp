@@ -11,6 +11,7 @@
 #include "switchboard/core/config.hpp"
 #include "switchboard/core/logging.hpp"
 #include "switchboard/store/migrations.hpp"
+#include "switchboard/store/postgres/migrations.hpp"
 #include "switchboard/store/sqlite.hpp"
 
 namespace sb = switchboard;
@@ -57,7 +58,8 @@ int migrate(const sb::config_flags& flags) {
   sb::init_logging(cfg->log);
   auto dir = sb::app::prepare_data_dir(cfg->store.data_dir);
   if (!dir) return fail(dir.err(), exit_config);
-  auto r = sb::store::migrate_file(sb::app::database_path(*dir));
+  auto r = cfg->store.backend == "postgres" ? sb::store::pg::migrate_url(cfg->store.postgres_url)
+                                            : sb::store::migrate_file(sb::app::database_path(*dir));
   if (!r) return fail(r.err(), exit_failure);
   std::printf("schema version %d -> %d (%d migration%s applied)\n", r->from_version, r->to_version, r->applied,
               r->applied == 1 ? "" : "s");

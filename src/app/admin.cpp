@@ -219,9 +219,7 @@ int release_number(const config& cfg, store::store& db, const admin_args& a) {
 int run_admin(const config& cfg, const admin_args& a) {
   auto dir = prepare_data_dir(cfg.store.data_dir);
   if (!dir) return fail(dir.err().message);
-  store::store_options so;
-  so.path = database_path(*dir);
-  auto opened = store::store::open(so);
+  auto opened = store::store::open(store_options_for(cfg, *dir));
   if (!opened) return fail(opened.err().message);
   auto& db = **opened;
   auto now = now_rfc3339();

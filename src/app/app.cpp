@@ -72,6 +72,19 @@ std::optional<std::string> read_sandbox_key(const std::string& data_dir) {
   return read_key_file(sandbox_key_path(data_dir));
 }
 
+store::store_options store_options_for(const config& cfg, const std::string& data_dir) {
+  store::store_options so;
+  so.path = database_path(data_dir);
+  so.max_batch = cfg.store.max_batch;
+  so.busy_timeout = cfg.store.busy_timeout;
+  so.read_connections = cfg.store.read_connections;
+  so.mmap_bytes = cfg.store.mmap_bytes;
+  so.backend = cfg.store.backend;
+  so.postgres_url = cfg.store.postgres_url;
+  if (so.backend == "postgres") so.read_connections = cfg.store.postgres_pool_size;
+  return so;
+}
+
 app::app(const config& cfg) : cfg_(cfg) {}
 
 app::~app() {
@@ -83,12 +96,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   auto dir = prepare_data_dir(cfg.store.data_dir);
   if (!dir) return dir.err();
   std::unique_ptr<app> a(new app(cfg));
-  store::store_options so;
-  so.path = database_path(*dir);
-  so.max_batch = cfg.store.max_batch;
-  so.busy_timeout = cfg.store.busy_timeout;
-  so.read_connections = cfg.store.read_connections;
-  so.mmap_bytes = cfg.store.mmap_bytes;
+  auto so = store_options_for(cfg, *dir);
   so.stats = &a->stats_;
   auto st = store::store::open(so);
   if (!st) return st.err();

@@ -52,6 +52,10 @@ const std::vector<key_spec>& specs() {
       {"store.busy_timeout_ms", kind::integer, 5000, 0, 600'000},
       {"store.read_connections", kind::integer, 2, 1, 64},
       {"store.mmap_size_mb", kind::integer, 4096, 0, 1'048'576},
+      // Issue 19: several instances on one PostgreSQL instead of the embedded SQLite file.
+      {"store.backend", kind::string, "sqlite", 0, 0, {"sqlite", "postgres"}},
+      {"store.postgres.url", kind::string, ""},
+      {"store.postgres.pool_size", kind::integer, 4, 1, 256},
       {"auth.session_ttl_hours", kind::integer, 720, 1, 87600},
       {"auth.login_max_failures", kind::integer, 5, 1, 1000},
       {"auth.login_address_block_max_seconds", kind::integer, 900, 1, 86400},
@@ -355,6 +359,11 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.store.busy_timeout = ms("store.busy_timeout_ms");
   c.store.read_connections = static_cast<std::size_t>(num("store.read_connections"));
   c.store.mmap_bytes = num("store.mmap_size_mb") * 1024 * 1024;
+  c.store.backend = str("store.backend");
+  c.store.postgres_url = str("store.postgres.url");
+  c.store.postgres_pool_size = static_cast<std::size_t>(num("store.postgres.pool_size"));
+  if (c.store.backend == "postgres" && c.store.postgres_url.empty())
+    return bad("store.postgres.url", "required when store.backend is postgres (a libpq URI, e.g. postgres://user@host/db)");
   c.auth_session_ttl_hours = num("auth.session_ttl_hours");
   c.auth_login = {num("auth.login_max_failures"), num("auth.login_address_block_max_seconds"),
                   num("auth.login_account_delay_max_seconds")};

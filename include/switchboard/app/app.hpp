@@ -38,6 +38,9 @@ struct app_options {
 // Creates the data directory if needed; the error names data_dir.
 result<std::string> prepare_data_dir(const std::string& data_dir);
 std::string database_path(const std::string& data_dir);
+// The store's options from the configuration (store.*): SQLite's file in the data
+// directory, or PostgreSQL's URL and pool.
+store::store_options store_options_for(const config& cfg, const std::string& data_dir);
 // <data_dir>/sandbox.key: lets `simulate sms` use the sandbox without a login.
 std::string sandbox_key_path(const std::string& data_dir);
 std::optional<std::string> read_sandbox_key(const std::string& data_dir);

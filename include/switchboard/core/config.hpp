@@ -43,6 +43,9 @@ struct store_config {
   std::chrono::milliseconds busy_timeout{5'000};
   std::size_t read_connections = 2;
   std::int64_t mmap_bytes = 4096LL * 1024 * 1024;
+  std::string backend = "sqlite";  // or "postgres"
+  std::string postgres_url;
+  std::size_t postgres_pool_size = 4;
 };
 
 struct twilio_config {

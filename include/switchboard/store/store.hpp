@@ -34,6 +34,7 @@
 #include "switchboard/store/search_index.hpp"
 #include "switchboard/store/sqlite.hpp"
 #include "switchboard/store/sqlite_unit_of_work.hpp"
+#include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
 
 namespace switchboard::store {
