@@ -80,6 +80,8 @@ void snooze_waker::start() {
           self->timer.expires_after(self->interval);
           auto [ec] = co_await self->timer.async_wait(asio::as_tuple(asio::use_awaitable));
           if (ec || self->stopped) co_return;
+          // Several instances on one PostgreSQL: only the leader wakes and purges.
+          if (!self->ctx.db.leads()) continue;
           co_await wake_pass(self);
         }
       },

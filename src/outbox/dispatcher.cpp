@@ -147,7 +147,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto job = [at, lease_until, media_lease_until, self_public_url, later, teams_enabled, ctx](store::unit_of_work& uow) {
     pass_result out;
     auto& changed = out.changed;
-    for (auto& row : uow.outbox().due(at, 50)) {
+    // Claimed, not just read: another instance on the same database skips these rows.
+    for (auto& row : uow.outbox().claim_due(at, lease_until, 50)) {
       auto outbox_id = row.id;
       auto finish = [&](const char* status, std::optional<std::string> err, std::string next) {
         uow.outbox().settle(outbox_id, status, err, next, at);

@@ -121,8 +121,39 @@ result<std::unique_ptr<store>> store::open_postgres(const store_options& opts) {
   } catch (const pg::pg_error& e) {
     return error{"STORE_OPEN_FAILED", e.what()};
   }
+  s->leader_ = false;
+  s->leader_thread_ = std::thread([p = s.get()] { p->leader_loop(); });
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
   return s;
+}
+
+void store::leader_loop() {
+  // "sblead" in ASCII: the leader's session lock, distinct from the migrations'.
+  constexpr const char* lock = "SELECT pg_try_advisory_lock(126910284046692)";
+  std::unique_ptr<pg::connection> c;
+  for (;;) {
+    try {
+      if (!c || !c->ok()) {
+        leader_ = false;
+        c = std::make_unique<pg::connection>(opts_.postgres_url);
+      }
+      if (!leader_) {
+        if (c->run(lock).boolean(0, 0)) {
+          leader_ = true;
+          spdlog::info("store: this instance now leads (housekeeping, snooze waker)");
+        }
+      } else {
+        c->exec("SELECT 1");  // still connected, so still holding the lock
+      }
+    } catch (const std::exception& e) {
+      if (leader_) spdlog::warn("store: lost the leader's lock: {}", e.what());
+      leader_ = false;
+      c.reset();
+    }
+    std::unique_lock l(leader_mu_);
+    if (leader_cv_.wait_for(l, std::chrono::seconds(1), [&] { return leader_stopping_; })) break;
+  }
+  leader_ = false;
 }
 
 store::~store() {
@@ -459,6 +490,12 @@ void store::stop() {
     cv_.notify_all();
   }
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(leader_mu_);
+    leader_stopping_ = true;
+    leader_cv_.notify_all();
+  }
+  if (leader_thread_.joinable()) leader_thread_.join();
   if (search_) search_->stop();
   {
     std::lock_guard lock(checkpoint_mu_);

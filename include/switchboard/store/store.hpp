@@ -16,6 +16,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -288,6 +289,11 @@ class store {
   bool healthy();
   const std::string& path() const { return opts_.path; }
   bool on_postgres() const { return opts_.backend == "postgres"; }
+  // Whether this process runs the work that must happen once across instances
+  // (housekeeping, the snooze waker). Always on SQLite (one process per file); on
+  // PostgreSQL the instance holding a session advisory lock leads, and another
+  // takes the lock within about a second of the leader's connection ending.
+  bool leads() const { return leader_.load(std::memory_order_relaxed); }
 
  private:
   void submit_flush(done_fn done);
@@ -396,6 +402,12 @@ class store {
   std::condition_variable readers_cv_;
   std::vector<reader> readers_;
   std::unique_ptr<pg::connection> pg_writer_;  // PostgreSQL's writer connection
+  void leader_loop();  // PostgreSQL: tries for, then keeps, the leader's lock
+  std::atomic<bool> leader_{true};
+  std::thread leader_thread_;
+  std::mutex leader_mu_;
+  std::condition_variable leader_cv_;
+  bool leader_stopping_ = false;
   asio::thread_pool read_pool_;
 };
 
