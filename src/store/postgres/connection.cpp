@@ -174,6 +174,44 @@ query_result connection::query(std::string_view sql, const params& p) {
   return query_result(r);
 }
 
+std::int64_t connection::copy_in(const std::string& target,
+                                 const std::function<bool(std::string&)>& rows) {
+  std::string sql = "COPY " + target + " FROM STDIN";
+  PGresult* r = PQexec(conn_, sql.c_str());
+  if (!r || PQresultStatus(r) != PGRES_COPY_IN) fail(r, sql);
+  PQclear(r);
+  std::string buf;
+  bool more = true;
+  while (more) {
+    buf.clear();
+    more = rows(buf);
+    if (!buf.empty() && PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1)
+      throw pg_error("08006", "COPY failed: " + message_of(conn_));
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) throw pg_error("08006", "COPY failed: " + message_of(conn_));
+  PGresult* done = PQgetResult(conn_);
+  if (!done || PQresultStatus(done) != PGRES_COMMAND_OK) {
+    // Drain what is left so the connection can go on (or be rolled back).
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    fail(done, sql);
+  }
+  query_result out(done);
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  return out.affected();
+}
+
+void connection::copy_field(std::string& line, std::string_view v) {
+  for (char ch : v) {
+    switch (ch) {
+      case '\\': line += "\\\\"; break;
+      case '\t': line += "\\t"; break;
+      case '\n': line += "\\n"; break;
+      case '\r': line += "\\r"; break;
+      default: line += ch;
+    }
+  }
+}
+
 void connection::rollback_quietly() noexcept {
   if (!conn_) return;
   if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;

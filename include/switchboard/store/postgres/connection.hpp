@@ -6,6 +6,7 @@
 // Everything here blocks: it runs on the store's own threads, never on the
 // io_context. Failures throw pg_error, which the store turns into a job's error.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -123,6 +124,14 @@ class connection {
     (p.add(a), ...);
     return query(sql, p);
   }
+  // COPY `target` (a table and its column list) FROM STDIN in text format: rows()
+  // is called until it returns false, each time appending whole lines (tab-separated
+  // fields escaped with copy_field, "\\N" for NULL, '\n' at the end) to its buffer.
+  // Returns the rows the server copied.
+  std::int64_t copy_in(const std::string& target, const std::function<bool(std::string&)>& rows);
+  // A field of a COPY text line: backslash, tab, newline and CR escaped.
+  static void copy_field(std::string& line, std::string_view v);
+
   // Rolls back whatever transaction is open; never throws (error paths).
   void rollback_quietly() noexcept;
   // True when the server still answers (libpq's status, no round trip).
