@@ -207,6 +207,72 @@ TEST_P(widget_teams_contract, a_conversations_teams_thread_goes_pending_created_
   });
 }
 
+TEST_P(widget_teams_contract, a_teams_tenant_finds_its_workspace_else_the_first) {
+  auto other = store_->add_workspace("Other");
+  auto link = [&](id_t ws, id_t owner, const std::string& tenant) {
+    st::teams::channel_link l;
+    l.workspace_id = ws;
+    l.owner_kind = "team";
+    l.owner_id = owner;
+    l.service_url = "https://smba.example.test/";
+    l.channel_id = "19:" + std::to_string(owner);
+    l.tenant_id = tenant;
+    return write([&](st::unit_of_work& u) { return u.teams_links().link_channel(l, t(1)); });
+  };
+  auto first = link(other, 1, "tenant-2");
+  auto second = link(other, 2, "");
+  EXPECT_NE(first, second);
+  read([&](st::unit_of_work& u) {
+    EXPECT_EQ(u.teams_links().workspace_for_tenant("tenant-2"), other);
+    EXPECT_EQ(u.teams_links().workspace_for_tenant("tenant-9"), ws_);  // unknown: the first
+    EXPECT_EQ(u.teams_links().workspace_for_tenant(""), ws_);          // an empty tenant names none
+    auto l = u.teams_links().channel_of(other, "team", 2);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->id, second);
+    EXPECT_EQ(l->tenant_id, "");
+    EXPECT_EQ(l->team_id, "");
+    EXPECT_FALSE(l->linked_by);
+  });
+}
+
+TEST_P(widget_teams_contract, a_teams_user_names_the_whole_teammate_and_a_conversation_its_line) {
+  auto ann = add_teammate(ws_, "ann@acme.test");
+  write([&](st::unit_of_work& u) {
+    u.teams_links().set_user(ws_, ann, std::string("aad-ann"), t(1));
+  });
+  write([&](st::unit_of_work& u) {
+    u.teams_links().set_user(ws_, ann, std::string("aad-ann-2"), t(2));  // replaced
+  });
+  read([&](st::unit_of_work& u) {
+    auto who = u.teams_links().teammate_by_user("aad-ann-2");
+    ASSERT_TRUE(who);
+    EXPECT_EQ(who->id, ann);
+    EXPECT_EQ(who->workspace_id, ws_);
+    EXPECT_EQ(who->email, "ann@acme.test");
+    EXPECT_EQ(who->role, "agent");
+    EXPECT_FALSE(u.teams_links().teammate_by_user("aad-ann"));
+    EXPECT_FALSE(u.teams_links().user_of(ws_, owner_));
+    EXPECT_FALSE(u.teams_links().user_of(ws_ + 1, ann));
+    EXPECT_FALSE(u.teams_links().thread_by_teams_id("19:none;messageid=1"));
+  });
+  auto k = add_contact(ws_, "Ada", {"+14155550100"});
+  auto on_line = add_conversation(ws_, k, 1), chat = add_conversation(ws_, k, 2);
+  write([&](st::unit_of_work& u) {
+    st::numbers::number_row n;
+    n.workspace_id = ws_;
+    n.number = "+14155550199";
+    n.carrier = "sandbox";
+    n.status = "active";
+    n.created_at = t(0);
+    u.conversations().set_number(on_line, u.numbers().insert(n));
+  });
+  read([&](st::unit_of_work& u) {
+    EXPECT_EQ(u.teams_links().line_of_conversation(ws_, on_line), "+14155550199");
+    EXPECT_FALSE(u.teams_links().line_of_conversation(ws_, chat));
+    EXPECT_FALSE(u.teams_links().line_of_conversation(ws_ + 1, on_line));
+  });
+}
+
 }  // namespace
 
 CONTRACT_SUITE(widget_teams_contract);
