@@ -99,6 +99,26 @@ TEST_P(auth_contract, the_audit_log_lists_newest_first_with_a_cursor) {
               }).empty());
 }
 
+TEST_P(auth_contract, the_audit_log_keeps_absent_targets_null_and_pages_by_the_limit) {
+  write([&](st::unit_of_work& u) {
+    for (int i = 0; i < 5; ++i)
+      u.auth().audit(ws_, owner_, "login", "", std::nullopt, {{"n", i}}, "10.0.0.1", t(i));
+  });
+  auto page = read([&](st::unit_of_work& u) { return u.auth().list_audit(ws_, std::nullopt, 2); });
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0]["details"]["n"], 4);
+  EXPECT_EQ(page[1]["details"]["n"], 3);
+  EXPECT_TRUE(page[0]["target_id"].is_null());
+  EXPECT_EQ(page[0]["target_kind"], "");
+  EXPECT_EQ(page[0]["ip"], "10.0.0.1");
+  EXPECT_EQ(page[0]["created_at"], t(4));
+  auto next = read([&](st::unit_of_work& u) {
+    return u.auth().list_audit(ws_, std::stoll(page[1]["id"].get<std::string>()), 10);
+  });
+  ASSERT_EQ(next.size(), 3u);
+  EXPECT_EQ(next[2]["details"]["n"], 0);
+}
+
 }  // namespace
 
 CONTRACT_SUITE(auth_contract);

@@ -76,6 +76,34 @@ TEST_P(consent_contract, history_is_newest_first_and_scoped_to_the_workspace) {
   EXPECT_FALSE(out(ws_ + 100, "+14155550177", a));
 }
 
+TEST_P(consent_contract, history_of_no_phones_is_empty_and_each_entry_carries_its_message_and_teammate) {
+  auto a = line(ws_, "+14155550100");
+  auto conv = add_conversation(ws_, add_contact(ws_, "Dana", {"+14155550177"}), 1);
+  auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "STOP", 2)); });
+  st::consent_entry e;
+  e.workspace_id = ws_;
+  e.phone = "+14155550177";
+  e.number_id = a;
+  e.state = "opted_out";
+  e.source = "keyword";
+  e.message_id = mid;
+  e.teammate_id = owner_;
+  e.created_at = t(2);
+  auto id = write([&](st::unit_of_work& u) { return u.consent().record(e); });
+  read([&](st::unit_of_work& u) {
+    EXPECT_TRUE(u.consent().history(ws_, {}).empty());
+    auto h = u.consent().history(ws_, {"+14155550177"});
+    ASSERT_EQ(h.size(), 1u);
+    EXPECT_EQ(h[0].id, id);
+    EXPECT_EQ(h[0].workspace_id, ws_);
+    EXPECT_EQ(h[0].message_id, mid);
+    EXPECT_EQ(h[0].teammate_id, owner_);
+    EXPECT_FALSE(h[0].note);
+    EXPECT_EQ(h[0].state, "opted_out");
+    EXPECT_EQ(h[0].source, "keyword");
+  });
+}
+
 }  // namespace
 
 CONTRACT_SUITE(consent_contract);

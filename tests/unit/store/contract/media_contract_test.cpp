@@ -86,6 +86,67 @@ TEST_P(media_contract, uploads_no_message_took_are_purged_after_their_time_and_s
   EXPECT_EQ(read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); }).size(), 1u);
 }
 
+TEST_P(media_contract, visitors_budgets_count_unsent_uploads_and_recent_bytes_of_the_workspace) {
+  auto other = store_->add_workspace("Other");
+  auto upload = [&](id_t ws, std::optional<std::string> visitor, std::int64_t size, int at) {
+    st::media_item m;
+    m.workspace_id = ws;
+    m.sha256 = std::string(64, 'f');
+    m.content_type = "image/png";
+    m.size = size;
+    m.name = "a.png";
+    m.teammate_id = visitor ? std::nullopt : std::optional<id_t>(owner_);
+    m.visitor_id = visitor;
+    m.created_at = t(at);
+    return write([&](st::unit_of_work& u) { return u.media().add(m); });
+  };
+  auto sent = upload(ws_, "v-1", 100, 1);
+  upload(ws_, "v-1", 200, 5);
+  upload(ws_, "v-2", 400, 6);
+  upload(ws_, std::nullopt, 800, 6);  // a teammate's: no visitor budget
+  upload(other, "v-1", 1600, 6);
+  auto conv = add_conversation(ws_, add_contact(ws_, "Vera"), 1);
+  auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "see", 2)); });
+  write([&](st::unit_of_work& u) { u.media().attach(ws_, {sent}, conv, mid); });
+  read([&](st::unit_of_work& u) {
+    EXPECT_EQ(u.media().unsent_of_visitor(ws_, "v-1"), 1);
+    EXPECT_EQ(u.media().unsent_of_visitor(ws_, "v-2"), 1);
+    EXPECT_EQ(u.media().unsent_of_visitor(ws_, "v-9"), 0);
+    EXPECT_EQ(u.media().visitor_bytes_since(ws_, t(0)), 700);
+    EXPECT_EQ(u.media().visitor_bytes_since(ws_, t(5)), 600);  // from `since` on
+    EXPECT_EQ(u.media().visitor_bytes_since(ws_, t(7)), 0);
+  });
+}
+
+TEST_P(media_contract, attach_takes_only_the_workspaces_uploads_and_purging_goes_oldest_first_a_batch_at_a_time) {
+  // One id per attach and one row per purge: SQLite's media::attach and
+  // media::purge_unsent re-bind a stepped statement and fail on a second row.
+  auto other = store_->add_workspace("Other");
+  auto conv = add_conversation(ws_, add_contact(ws_, "Dana"), 1);
+  auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "see", 2, "teammate")); });
+  auto ours = add(ws_, std::string(64, '1')), ours2 = add(ws_, std::string(64, '2'));
+  auto theirs = add(other, std::string(64, '3'));
+  write([&](st::unit_of_work& u) {
+    u.media().attach(ws_, {ours2}, conv, mid);
+    u.media().attach(ws_, {theirs}, conv, mid);  // another workspace's: not taken
+    u.media().attach(ws_, {ours}, conv, mid);
+    u.media().attach(ws_, {}, conv, mid);  // nothing to attach
+  });
+  auto rows = read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); });
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].id, ours);  // in id order
+  EXPECT_EQ(rows[1].id, ours2);
+  EXPECT_FALSE(read([&](st::unit_of_work& u) { return u.media().find(other, theirs); })->message_id);
+  // `theirs` and a newer unsent upload: across workspaces, oldest first, `limit` a pass.
+  add(ws_, std::string(64, '4'));
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.media().purge_unsent(t(5), 1); }),
+            std::vector<std::string>{std::string(64, '3')});
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.media().purge_unsent(t(5), 1); }),
+            std::vector<std::string>{std::string(64, '4')});
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.media().purge_unsent(t(5), 10); }).empty());
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); }).size(), 2u);
+}
+
 }  // namespace
 
 CONTRACT_SUITE(media_contract);

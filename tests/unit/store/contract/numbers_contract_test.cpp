@@ -1,4 +1,6 @@
 // Contract: business numbers (lines), webhook idempotency, the sandbox carrier's log.
+#include <set>
+
 #include "switchboard/store/repositories.hpp"
 #include "unit/store/contract/backend.hpp"
 
@@ -168,6 +170,76 @@ TEST_P(numbers_contract, the_sandbox_log_keeps_both_directions_in_order) {
   EXPECT_EQ(bodies(std::nullopt, line, std::nullopt).size(), 3u);  // every workspace
   write([&](st::unit_of_work& u) { u.numbers().delete_sandbox_message(second); });
   EXPECT_EQ(bodies(ws_, line, std::nullopt), std::vector<std::string>{"to the phone"});
+}
+
+TEST_P(numbers_contract, the_sandbox_offers_only_numbers_no_one_holds) {
+  add_line(ws_, "+14155550107");
+  write([&](st::unit_of_work& u) {
+    st::teammates::patch p;
+    p.physical_number = std::optional<std::string>("+14155550142");
+    u.teammates().update(ws_, owner_, p, t(1));
+  });
+  auto offered =
+      read([&](st::unit_of_work& u) { return u.numbers().sandbox_available("415", 100); });
+  EXPECT_EQ(offered.size(), 98u);  // 555-0100 … 555-0199 but the line and the phone
+  std::set<std::string> distinct(offered.begin(), offered.end());
+  EXPECT_EQ(distinct.size(), offered.size());
+  EXPECT_FALSE(distinct.count("+14155550107"));
+  EXPECT_FALSE(distinct.count("+14155550142"));
+  for (auto& n : offered) EXPECT_EQ(n.rfind("+141555501", 0), 0u) << n;
+  EXPECT_EQ(
+      read([&](st::unit_of_work& u) { return u.numbers().sandbox_available("415", 3); }).size(),
+      3u);
+  auto pool = read([&](st::unit_of_work& u) { return u.numbers().sandbox_available("", 5); });
+  EXPECT_EQ(pool.size(), 5u);
+  for (auto& n : pool) {
+    EXPECT_EQ(n.rfind("+1555", 0), 0u) << n;
+    EXPECT_EQ(n.size(), 12u) << n;
+  }
+}
+
+TEST_P(numbers_contract, the_latest_conversation_of_a_contact_on_a_line) {
+  auto k = add_contact(ws_, "Ada", {"+14155550100"});
+  auto other_contact = add_contact(ws_, "Bob", {"+14155550101"});
+  auto line_id = add_line(ws_, "+14155550199"), other_line = add_line(ws_, "+14155550198");
+  auto a = add_conversation(ws_, k, 1), b = add_conversation(ws_, k, 2, "resolved"),
+       c = add_conversation(ws_, k, 3);
+  write([&](st::unit_of_work& u) {
+    u.conversations().set_number(a, line_id);
+    u.conversations().set_number(b, line_id);
+    u.conversations().set_number(c, other_line);
+  });
+  read([&](st::unit_of_work& u) {
+    auto latest = u.numbers().latest_conversation(ws_, k, line_id);
+    ASSERT_TRUE(latest);
+    EXPECT_EQ(latest->id, b);  // the newest, resolved or not
+    EXPECT_EQ(latest->status, "resolved");
+    EXPECT_EQ(u.numbers().latest_conversation(ws_, k, other_line)->id, c);
+    EXPECT_FALSE(u.numbers().latest_conversation(ws_, other_contact, line_id));
+    EXPECT_FALSE(u.numbers().latest_conversation(ws_ + 1, k, line_id));
+  });
+}
+
+TEST_P(numbers_contract, sandbox_lines_are_the_active_sandbox_ones_with_their_owners_name) {
+  auto other = store_->add_workspace("Other");
+  auto owned = add_line(ws_, "+14155550199");
+  add_line(ws_, "+14155550198");  // nobody's
+  auto released = add_line(ws_, "+14155550196");
+  write([&](st::unit_of_work& u) {
+    u.numbers().set_owner(ws_, owned, owner_, std::nullopt);
+    u.numbers().insert(line(ws_, "+14155550197", "twilio"));
+    u.numbers().release(ws_, released);
+  });
+  add_line(other, "+14155550195");
+  auto lines = read([&](st::unit_of_work& u) { return u.numbers().sandbox_lines(ws_); });
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].number, "+14155550199");
+  EXPECT_EQ(lines[0].owner_name, "Olive Owner");
+  EXPECT_EQ(lines[1].number, "+14155550198");
+  EXPECT_FALSE(lines[1].owner_name);
+  auto all = read([&](st::unit_of_work& u) { return u.numbers().sandbox_lines(std::nullopt); });
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].number, "+14155550195");
 }
 
 }  // namespace

@@ -134,6 +134,25 @@ TEST_P(outbox_contract, replies_on_channels_without_a_sender_fail) {
   (void)row;
 }
 
+TEST_P(outbox_contract, a_claim_takes_only_due_pending_rows_by_their_next_attempt) {
+  auto a = enqueue("sms.relay", 1), b = enqueue("teams.reply", 2), c = enqueue("call.create", 3);
+  enqueue("message.send.chat", 1);  // no sender
+  auto done = enqueue("media.fetch", 1);
+  write([&](st::unit_of_work& u) {
+    u.outbox().settle(a, "pending", std::string("busy"), t(5), t(2));  // retried later
+    u.outbox().settle(done, "done", std::nullopt, t(1), t(2));
+  });
+  EXPECT_EQ(claim_at(4, 30), (std::vector<id_t>{b, c}));
+  auto rows = write([&](st::unit_of_work& u) { return u.outbox().claim_due(t(6), t(30), 10); });
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].id, a);
+  EXPECT_EQ(rows[0].kind, "sms.relay");
+  EXPECT_EQ(rows[0].workspace_id, ws_);
+  EXPECT_EQ(rows[0].attempts, 1);
+  // Every lease ends at t(30): then all three again, in id order (equal times).
+  EXPECT_EQ(claim_at(30, 40), (std::vector<id_t>{a, b, c}));
+}
+
 }  // namespace
 
 CONTRACT_SUITE(outbox_contract);
