@@ -47,7 +47,10 @@ std::optional<media_item> find(database& db, id_t workspace_id, id_t id) {
 
 void attach(database& db, id_t workspace_id, const std::vector<id_t>& ids, id_t conversation_id, id_t message_id) {
   auto& q = db.prepare("UPDATE media SET conversation_id = ?1, message_id = ?2 WHERE id = ?3 AND workspace_id = ?4");
-  for (auto id : ids) q.bind_all(conversation_id, message_id, id, workspace_id).run();
+  for (auto id : ids) {
+    q.bind_all(conversation_id, message_id, id, workspace_id).run();
+    q.reset();  // a stepped statement takes no new bindings until reset
+  }
 }
 
 std::vector<media_item> of_message(database& db, id_t workspace_id, id_t message_id) {
@@ -99,7 +102,10 @@ std::vector<std::string> purge_unsent(database& db, const std::string& before, i
   }
   q.reset();
   auto& del = db.prepare("DELETE FROM media WHERE id = ?1");
-  for (auto id : ids) del.bind_all(id).run();
+  for (auto id : ids) {
+    del.bind_all(id).run();
+    del.reset();
+  }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;

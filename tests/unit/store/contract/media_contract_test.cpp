@@ -147,6 +147,19 @@ TEST_P(media_contract, attach_takes_only_the_workspaces_uploads_and_purging_goes
   EXPECT_EQ(read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); }).size(), 2u);
 }
 
+TEST_P(media_contract, several_uploads_are_attached_and_purged_in_one_call) {
+  auto conv = add_conversation(ws_, add_contact(ws_, "Dana"), 1);
+  auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "see", 2, "teammate")); });
+  auto a = add(ws_, std::string(64, '1')), b = add(ws_, std::string(64, '2'));
+  write([&](st::unit_of_work& u) { u.media().attach(ws_, {a, b}, conv, mid); });
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.media().of_message(ws_, mid); }).size(), 2u);
+  add(ws_, std::string(64, '4'));
+  add(ws_, std::string(64, '4'));
+  add(ws_, std::string(64, '5'));
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.media().purge_unsent(t(5), 10); }),
+            (std::vector<std::string>{std::string(64, '4'), std::string(64, '5')}));
+}
+
 }  // namespace
 
 CONTRACT_SUITE(media_contract);
