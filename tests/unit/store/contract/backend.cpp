@@ -13,9 +13,9 @@
 #include "switchboard/store/postgres/migrations.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
 #include "switchboard/store/store.hpp"
+#include "unit/store/postgres/server.hpp"
 
 namespace contract {
-std::string with_search_path(const std::string& url, const std::string& schema);
 namespace {
 
 // SQLite: a store on the embedded migrations in a temporary directory, written
@@ -84,7 +84,7 @@ class postgres_store final : public store_under_test {
     admin_->exec("SET search_path TO " + schema_ + ", public");
     st::store_options o;
     o.backend = "postgres";
-    o.postgres_url = with_search_path(url, schema_);
+    o.postgres_url = sbtest::with_search_path(url, schema_);
     auto s = st::store::open(o);
     if (!s) throw std::runtime_error(s.err().message);
     store_ = std::move(*s);
@@ -122,18 +122,6 @@ class postgres_store final : public store_under_test {
 
 }  // namespace
 
-std::string with_search_path(const std::string& url, const std::string& schema) {
-  // libpq's `options`: -c search_path=<schema>,public, URI-encoded.
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema +
-         "%2Cpublic";
-}
-
-std::optional<std::string> postgres_url() {
-  const char* url = std::getenv("SWITCHBOARD_TEST_POSTGRES_URL");
-  if (url && *url) return std::string(url);
-  return std::nullopt;
-}
-
 const std::vector<backend>& backends() {
   static const std::vector<backend> all = [] {
     std::vector<backend> out = {
@@ -142,7 +130,7 @@ const std::vector<backend>& backends() {
     };
     // scripts/test.sh starts a throwaway server and sets the URL; CI fails without one
     // (postgres_connection_test), a developer's bare ctest runs SQLite alone.
-    if (auto url = postgres_url())
+    if (auto url = sbtest::postgres_url())
       out.push_back({"postgres", [u = *url] {
                        return std::unique_ptr<store_under_test>(std::make_unique<postgres_store>(u));
                      }});

@@ -78,12 +78,8 @@ struct backend {
   std::string name;
   std::function<std::unique_ptr<store_under_test>()> open;
 };
-// Every backend the suite runs against: SQLite, and PostgreSQL when
-// SWITCHBOARD_TEST_POSTGRES_URL names a server (postgres_url()).
+// Every backend the suite runs against (backend.cpp says which, and when).
 const std::vector<backend>& backends();
-std::optional<std::string> postgres_url();
-// The URL with `schema` first on every connection's search path (a test's own schema).
-std::string with_search_path(const std::string& url, const std::string& schema);
 // A failing test names its backend (not the bytes of the struct).
 inline void PrintTo(const backend& b, std::ostream* os) { *os << b.name; }
 

@@ -24,7 +24,7 @@
 #include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/migrations.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
-#include "unit/store/contract/backend.hpp"
+#include "unit/store/postgres/server.hpp"
 
 namespace {
 
@@ -35,14 +35,7 @@ using st::id_t;
 class postgres_concurrency : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto url = contract::postgres_url();
-    if (!url) {
-      const char* ci = std::getenv("CI");
-      if (ci && *ci)
-        FAIL() << "CI runs the PostgreSQL tests: SWITCHBOARD_TEST_POSTGRES_URL is not set";
-      GTEST_SKIP() << "no SWITCHBOARD_TEST_POSTGRES_URL (scripts/test.sh starts a server)";
-    }
-    url_ = *url;
+    SBTEST_REQUIRE_POSTGRES(url_);
     static int made = 0;
     schema_ = "sbconc_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
     db_ = std::make_unique<pg::connection>(url_);

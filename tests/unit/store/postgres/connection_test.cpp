@@ -9,7 +9,7 @@
 
 #include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/migrations.hpp"
-#include "unit/store/contract/backend.hpp"
+#include "unit/store/postgres/server.hpp"
 
 namespace {
 
@@ -19,13 +19,7 @@ namespace st = switchboard::store;
 class postgres_connection : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto url = contract::postgres_url();
-    if (!url) {
-      const char* ci = std::getenv("CI");
-      if (ci && *ci) FAIL() << "CI runs the PostgreSQL tests: SWITCHBOARD_TEST_POSTGRES_URL is not set";
-      GTEST_SKIP() << "no SWITCHBOARD_TEST_POSTGRES_URL (scripts/test.sh starts a server)";
-    }
-    url_ = *url;
+    SBTEST_REQUIRE_POSTGRES(url_);
     schema_ = "sbconn_" + std::to_string(::getpid());
     db_ = std::make_unique<pg::connection>(url_);
     db_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
