@@ -102,6 +102,22 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   if (!st) return st.err();
   a->store_ = std::move(*st);
 
+  if (a->store_->on_postgres()) {
+    // Several instances (issue 19): every event this instance's sockets get goes to
+    // the others through the database, and theirs come back to ours.
+    auto* st = a->store_.get();
+    a->hub_.set_relay([st](std::int64_t ws, std::string_view topic, const std::string& event,
+                           realtime::hub::delivery how) {
+      st->relay_event(ws, std::string(topic), event, how == realtime::hub::delivery::ephemeral);
+    });
+    st->listen_events([io = &a->io_, hub = &a->hub_](std::vector<store::remote_event> events) {
+      boost::asio::post(*io, [hub, events = std::move(events)]() mutable {
+        for (auto& e : events)
+          hub->publish_local(e.workspace_id, e.topic, std::make_shared<const std::string>(std::move(e.event)),
+                             e.ephemeral ? realtime::hub::delivery::ephemeral : realtime::hub::delivery::durable);
+      });
+    });
+  }
   a->api_ = std::unique_ptr<api::api_context>(
       new api::api_context{{*a->store_, a->hub_, opts.now}, a->cpu_, std::chrono::hours(cfg.auth_session_ttl_hours)});
   std::string sandbox_local_key;

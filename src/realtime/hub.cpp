@@ -49,6 +49,7 @@ void hub::compact() {
 }
 
 bool hub::has_subscribers(std::int64_t workspace_id, std::string_view topic) const {
+  if (relay_) return true;
   auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));
   return idx != index_.end() && !idx->second.empty();
 }
@@ -56,13 +57,24 @@ bool hub::has_subscribers(std::int64_t workspace_id, std::string_view topic) con
 std::size_t hub::publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
                          const nlohmann::json& data, delivery how) {
   auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));
-  if (idx == index_.end()) return 0;
+  if (idx == index_.end() && !relay_) return 0;
   auto text = std::make_shared<const std::string>(event_text(type, data));
+  if (relay_) relay_(workspace_id, topic, *text, how);
+  return idx == index_.end() ? 0 : deliver(idx->second, text, how);
+}
+
+std::size_t hub::publish_local(std::int64_t workspace_id, std::string_view topic,
+                               std::shared_ptr<const std::string> event, delivery how) {
+  auto idx = index_.find(std::make_pair(workspace_id, std::string(topic)));
+  return idx == index_.end() ? 0 : deliver(idx->second, event, how);
+}
+
+std::size_t hub::deliver(std::vector<target>& list, const std::shared_ptr<const std::string>& text,
+                         delivery how) {
   ++publishing_;
   std::size_t n = 0;
   // By index and up to the size at the start: a subscription made meanwhile
   // (which may grow the vector) gets the next event, not this one.
-  auto& list = idx->second;
   for (std::size_t i = 0, end = list.size(); i < end; ++i) {
     auto* c = list[i].conn;
     if (!c) continue;

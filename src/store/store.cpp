@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <future>
 #include <iterator>
+#include <random>
 
 #include "switchboard/store/conversations.hpp"
 #include "switchboard/store/postgres/connection.hpp"
@@ -121,6 +122,13 @@ result<std::unique_ptr<store>> store::open_postgres(const store_options& opts) {
   } catch (const pg::pg_error& e) {
     return error{"STORE_OPEN_FAILED", e.what()};
   }
+  {
+    // Unique enough among instances: 16 random hex digits from the OS.
+    std::random_device rd;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    s->instance_id_ = buf;
+  }
   s->leader_ = false;
   s->leader_thread_ = std::thread([p = s.get()] { p->leader_loop(); });
   s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
@@ -131,6 +139,7 @@ void store::leader_loop() {
   // "sblead" in ASCII: the leader's session lock, distinct from the migrations'.
   constexpr const char* lock = "SELECT pg_try_advisory_lock(126910284046692)";
   std::unique_ptr<pg::connection> c;
+  int ticks = 0;
   for (;;) {
     try {
       if (!c || !c->ok()) {
@@ -144,6 +153,8 @@ void store::leader_loop() {
         }
       } else {
         c->exec("SELECT 1");  // still connected, so still holding the lock
+        // The leader forgets realtime events every instance has had time to read.
+        if (++ticks % 60 == 0) pg::delete_old_events(*c, 300);
       }
     } catch (const std::exception& e) {
       if (leader_) spdlog::warn("store: lost the leader's lock: {}", e.what());
@@ -154,6 +165,67 @@ void store::leader_loop() {
     if (leader_cv_.wait_for(l, std::chrono::seconds(1), [&] { return leader_stopping_; })) break;
   }
   leader_ = false;
+}
+
+void store::relay_event(std::int64_t workspace_id, std::string topic, std::string event, bool ephemeral) {
+  if (!on_postgres()) return;
+  submit_on_site(
+      [origin = instance_id_, workspace_id, topic = std::move(topic), event = std::move(event),
+       ephemeral](job_site s) {
+        pg::insert_event(*s.postgres, origin, workspace_id, topic, event, ephemeral);
+      },
+      [](result<void> r) {
+        if (!r) spdlog::warn("realtime: an event for the other instances was not written: {}", r.err().message);
+      });
+}
+
+void store::listen_events(std::function<void(std::vector<remote_event>)> on) {
+  if (!on_postgres() || listener_.joinable()) return;
+  listener_ = std::thread([this, on = std::move(on)] { listener_loop(on); });
+}
+
+void store::listener_loop(std::function<void(std::vector<remote_event>)> on) {
+  std::unique_ptr<pg::connection> c;
+  std::int64_t seen = -1;  // the newest id read; -1 before the first connection
+  auto stopping = [&] {
+    std::lock_guard l(leader_mu_);
+    return leader_stopping_;
+  };
+  while (!stopping()) {
+    try {
+      if (!c) {
+        c = std::make_unique<pg::connection>(opts_.postgres_url);
+        c->exec(std::string("LISTEN ") + pg::events_channel);
+        if (seen < 0) {
+          seen = pg::newest_event(*c);
+        } else {
+          // Reconnected: what was committed meanwhile, while its rows last.
+          for (;;) {
+            auto missed = pg::events_after(*c, seen, instance_id_, 1000);
+            if (missed.empty()) break;
+            seen = missed.back().id;
+            on(std::move(missed));
+          }
+        }
+      }
+      auto notes = c->wait_notifications(250);
+      std::vector<std::int64_t> ids;
+      for (auto& [channel, payload] : notes) {
+        char* end = nullptr;
+        auto id = std::strtoll(payload.c_str(), &end, 10);
+        if (end && *end == 0 && id > 0) ids.push_back(id);
+      }
+      if (ids.empty()) continue;
+      auto events = pg::events_by_id(*c, ids, instance_id_);
+      for (auto id : ids) seen = std::max(seen, id);
+      if (!events.empty()) on(std::move(events));
+    } catch (const std::exception& e) {
+      spdlog::warn("realtime: listening for other instances' events failed, reconnecting: {}", e.what());
+      c.reset();
+      std::unique_lock l(leader_mu_);
+      leader_cv_.wait_for(l, std::chrono::seconds(1), [&] { return leader_stopping_; });
+    }
+  }
 }
 
 store::~store() {
@@ -496,6 +568,7 @@ void store::stop() {
     leader_cv_.notify_all();
   }
   if (leader_thread_.joinable()) leader_thread_.join();
+  if (listener_.joinable()) listener_.join();
   if (search_) search_->stop();
   {
     std::lock_guard lock(checkpoint_mu_);

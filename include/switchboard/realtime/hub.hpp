@@ -6,6 +6,7 @@
 // simulator listens on a topic per phone number (api::sandbox_topic).
 // Lives on the io_context thread; not thread-safe by design.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
@@ -36,7 +37,18 @@ class hub {
   std::size_t publish(std::int64_t workspace_id, std::string_view topic, std::string_view type,
                       const nlohmann::json& data, delivery how = delivery::durable);
   std::size_t subscribers() const { return subs_.size(); }
-  // Lets a publisher skip building an event that nobody would receive.
+
+  // Several instances on one PostgreSQL (issue 19): every event published here is
+  // also handed, serialized, to `relay`, which carries it to the other instances;
+  // their events arrive through publish_local(), which relays nothing.
+  using relay_fn = std::function<void(std::int64_t workspace_id, std::string_view topic,
+                                      const std::string& event, delivery how)>;
+  void set_relay(relay_fn relay) { relay_ = std::move(relay); }
+  // An event already serialized ({"type","data"}), for this instance's sockets only.
+  std::size_t publish_local(std::int64_t workspace_id, std::string_view topic,
+                            std::shared_ptr<const std::string> event, delivery how);
+  // Lets a publisher skip building an event that nobody would receive (with a
+  // relay, another instance may have subscribers: always true).
   bool has_subscribers(std::int64_t workspace_id, std::string_view topic) const;
 
  private:
@@ -50,6 +62,9 @@ class hub {
     http::ws_connection* conn;  // owned by subs_; null once unsubscribed during a publish
   };
   void compact();
+  std::size_t deliver(std::vector<target>& list, const std::shared_ptr<const std::string>& text,
+                      delivery how);
+  relay_fn relay_;
 
   subscription_id next_ = 0;
   std::unordered_map<subscription_id, sub> subs_;

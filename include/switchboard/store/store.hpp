@@ -36,6 +36,7 @@
 #include "switchboard/store/sqlite.hpp"
 #include "switchboard/store/sqlite_unit_of_work.hpp"
 #include "switchboard/store/postgres/connection.hpp"
+#include "switchboard/store/postgres/events.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
 
 namespace switchboard::store {
@@ -295,6 +296,17 @@ class store {
   // takes the lock within about a second of the leader's connection ending.
   bool leads() const { return leader_.load(std::memory_order_relaxed); }
 
+  // Realtime fan-out across instances on PostgreSQL (issue 19). relay_event queues
+  // an event for the other instances' sockets (a row and a NOTIFY of its id, written
+  // by the writer with whatever else is queued: no commit of its own). listen_events
+  // starts a thread that LISTENs and calls `on` (on that thread) with the other
+  // instances' events as they commit; after a lost connection it catches up on what
+  // it missed while the rows last (five minutes). No-ops on SQLite.
+  void relay_event(std::int64_t workspace_id, std::string topic, std::string event, bool ephemeral);
+  void listen_events(std::function<void(std::vector<remote_event>)> on);
+  // This instance's name among the others (random per start).
+  const std::string& instance_id() const { return instance_id_; }
+
  private:
   void submit_flush(done_fn done);
   void submit_scrub(done_fn done);
@@ -404,6 +416,9 @@ class store {
   std::unique_ptr<pg::connection> pg_writer_;  // PostgreSQL's writer connection
   void leader_loop();  // PostgreSQL: tries for, then keeps, the leader's lock
   std::atomic<bool> leader_{true};
+  std::string instance_id_;
+  void listener_loop(std::function<void(std::vector<remote_event>)> on);
+  std::thread listener_;
   std::thread leader_thread_;
   std::mutex leader_mu_;
   std::condition_variable leader_cv_;

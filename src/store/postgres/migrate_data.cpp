@@ -17,6 +17,8 @@ namespace {
 // SQLite's derived tables: rebuilt by SQLite itself, meaningless on PostgreSQL.
 const std::set<std::string> sqlite_only = {"search_changes", "message_threads", "thread_progress",
                                            "sqlite_sequence"};
+// PostgreSQL's transient ones: realtime events in flight between instances.
+const std::set<std::string> postgres_only = {"realtime_events"};
 
 std::vector<std::string> sqlite_columns(database& db, const std::string& table) {
   std::vector<std::string> out;
@@ -94,7 +96,7 @@ result<migrate_data_report> migrate_data(const std::string& sqlite_path, const s
       auto pg_tables = dst->run(
           "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'");
       for (int i = 0; i < pg_tables.rows(); ++i)
-        if (!order.count(pg_tables.text(i, 0)))
+        if (!order.count(pg_tables.text(i, 0)) && !postgres_only.count(pg_tables.text(i, 0)))
           return error{"SCHEMA_MISMATCH", "PostgreSQL table " + pg_tables.text(i, 0) + " has no place in the copy"};
     }
 

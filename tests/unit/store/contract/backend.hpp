@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -76,6 +77,9 @@ class store_under_test {
 
 struct backend {
   std::string name;
+  // A fresh store, or nullptr when the backend's server is not there (the test
+  // skips on a developer's machine and fails in CI). Every backend is listed
+  // whether or not its server is there: ctest learns the tests when it builds.
   std::function<std::unique_ptr<store_under_test>()> open;
 };
 // Every backend the suite runs against (backend.cpp says which, and when).
@@ -89,6 +93,12 @@ class contract_test : public ::testing::TestWithParam<backend> {
  protected:
   void SetUp() override {
     store_ = GetParam().open();
+    if (!store_) {
+      // A backend whose server this run has not got (backend.cpp says which).
+      const char* ci = std::getenv("CI");
+      if (ci && *ci) FAIL() << GetParam().name << ": CI runs every backend, and its server is missing";
+      GTEST_SKIP() << GetParam().name << ": no server for this backend here";
+    }
     ws_ = store_->write([](st::unit_of_work& u) {
       return u.workspaces()
           .create_with_owner("Acme", "owner@acme.test", "Olive Owner", "hash", t(0))

@@ -119,8 +119,6 @@ TEST_P(media_contract, visitors_budgets_count_unsent_uploads_and_recent_bytes_of
 }
 
 TEST_P(media_contract, attach_takes_only_the_workspaces_uploads_and_purging_goes_oldest_first_a_batch_at_a_time) {
-  // One id per attach and one row per purge: SQLite's media::attach and
-  // media::purge_unsent re-bind a stepped statement and fail on a second row.
   auto other = store_->add_workspace("Other");
   auto conv = add_conversation(ws_, add_contact(ws_, "Dana"), 1);
   auto mid = write([&](st::unit_of_work& u) { return u.messages().insert(text(ws_, conv, "see", 2, "teammate")); });
