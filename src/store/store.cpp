@@ -97,26 +97,34 @@ result<std::unique_ptr<store>> store::open(const store_options& opts) {
     return error{"STORE_OPEN_FAILED", e.what()};
   }
   s->checkpointer_ = std::thread([p = s.get()] { p->checkpointer_loop(); });
-  s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
+  s->writers_.emplace_back([p = s.get()] { p->writer_loop(0); });
   return s;
 }
 
-// PostgreSQL: one writer connection (group commit as on SQLite: a batch is one
+// PostgreSQL: writer connections (group commit as on SQLite: a batch is one
 // transaction, so a busy instance pays one WAL flush for many jobs) and a pool of
 // read connections. No search index or checkpointer: the server has its own.
 result<std::unique_ptr<store>> store::open_postgres(const store_options& opts) {
   std::unique_ptr<store> s(new store(opts));
   try {
-    s->pg_writer_ = std::make_unique<pg::connection>(opts.postgres_url);
-    auto migrated = pg::migrate(*s->pg_writer_, opts.migrations.empty()
+    auto first = std::make_unique<pg::connection>(opts.postgres_url);
+    auto migrated = pg::migrate(*first, opts.migrations.empty()
                                                     ? std::span<const migration>(pg::embedded_migrations())
                                                     : opts.migrations);
     if (!migrated) return migrated.err();
     if (migrated->applied > 0)
       spdlog::info("store: migrated PostgreSQL from schema {} to {}", migrated->from_version,
                    migrated->to_version);
-    // Acknowledged means committed and flushed, whatever the server's default.
-    s->pg_writer_->exec("SET synchronous_commit = on");
+    // Writers: each commits whole batches on its own connection (group commit per
+    // writer), so the server works on several at once instead of waiting for one
+    // connection's round trips. Acknowledged means committed and flushed, whatever
+    // the server's default.
+    first->exec("SET synchronous_commit = on");
+    s->pg_writers_.push_back(std::move(first));
+    for (std::size_t i = 1; i < std::max<std::size_t>(1, opts.read_connections); ++i) {
+      s->pg_writers_.push_back(std::make_unique<pg::connection>(opts.postgres_url));
+      s->pg_writers_.back()->exec("SET synchronous_commit = on");
+    }
     for (std::size_t i = 0; i < std::max<std::size_t>(1, opts.read_connections); ++i)
       s->readers_.push_back(reader{nullptr, std::make_unique<pg::connection>(opts.postgres_url)});
   } catch (const pg::pg_error& e) {
@@ -131,7 +139,8 @@ result<std::unique_ptr<store>> store::open_postgres(const store_options& opts) {
   }
   s->leader_ = false;
   s->leader_thread_ = std::thread([p = s.get()] { p->leader_loop(); });
-  s->writer_ = std::thread([p = s.get()] { p->writer_loop(); });
+  for (std::size_t i = 0; i < s->pg_writers_.size(); ++i)
+    s->writers_.emplace_back([p = s.get(), i] { p->writer_loop(i); });
   return s;
 }
 
@@ -169,14 +178,30 @@ void store::leader_loop() {
 
 void store::relay_event(std::int64_t workspace_id, std::string topic, std::string event, bool ephemeral) {
   if (!on_postgres()) return;
-  submit_on_site(
-      [origin = instance_id_, workspace_id, topic = std::move(topic), event = std::move(event),
-       ephemeral](job_site s) {
-        pg::insert_event(*s.postgres, origin, workspace_id, topic, event, ephemeral);
-      },
-      [](result<void> r) {
-        if (!r) spdlog::warn("realtime: an event for the other instances was not written: {}", r.err().message);
-      });
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  pending_events_.push_back({0, workspace_id, std::move(topic), std::move(event), ephemeral});
+  cv_.notify_one();
+}
+
+void store::flush_events(std::size_t slot, std::vector<remote_event>& events) {
+  auto& conn = pg_writers_[slot];
+  for (std::size_t at = 0; at < events.size(); at += pg::max_events_per_insert) {
+    auto end = std::min(events.size(), at + pg::max_events_per_insert);
+    std::vector<remote_event> part(std::make_move_iterator(events.begin() + at),
+                                   std::make_move_iterator(events.begin() + end));
+    try {
+      if (!conn || !conn->ok()) {
+        conn.reset();
+        conn = std::make_unique<pg::connection>(opts_.postgres_url);
+        conn->exec("SET synchronous_commit = on");
+      }
+      pg::insert_events(*conn, instance_id_, part);  // its own transaction (autocommit)
+    } catch (const std::exception& e) {
+      spdlog::warn("realtime: {} events for the other instances were not written: {}", part.size(), e.what());
+    }
+  }
+  events.clear();
 }
 
 void store::listen_events(std::function<void(std::vector<remote_event>)> on) {
@@ -209,11 +234,12 @@ void store::listener_loop(std::function<void(std::vector<remote_event>)> on) {
         }
       }
       auto notes = c->wait_notifications(250);
-      std::vector<std::int64_t> ids;
+      std::vector<std::int64_t> ids, some;
+      std::string origin;
       for (auto& [channel, payload] : notes) {
-        char* end = nullptr;
-        auto id = std::strtoll(payload.c_str(), &end, 10);
-        if (end && *end == 0 && id > 0) ids.push_back(id);
+        if (!pg::parse_notification(payload, origin, some)) continue;
+        for (auto id : some) seen = std::max(seen, id);
+        if (origin != instance_id_) ids.insert(ids.end(), some.begin(), some.end());  // not our own
       }
       if (ids.empty()) continue;
       auto events = pg::events_by_id(*c, ids, instance_id_);
@@ -347,20 +373,30 @@ result<void> store::write_sync_on_site(site_job j) {
   return f.get();
 }
 
-void store::writer_loop() {
+void store::writer_loop(std::size_t slot) {
   batch_t batch;
+  std::vector<remote_event> events;
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && batch.size() < opts_.max_batch) {
+      ++idle_writers_;
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || !pending_events_.empty(); });
+      --idle_writers_;
+      if (queue_.empty() && pending_events_.empty() && stopping_) return;
+      events.swap(pending_events_);
+      // Several writers (PostgreSQL): this one takes its share of what is queued,
+      // leaving the rest to the idle ones; alone, it takes everything (up to max_batch).
+      std::size_t share = (queue_.size() + idle_writers_) / (idle_writers_ + 1);
+      share = std::clamp<std::size_t>(share, 1, opts_.max_batch);
+      while (!queue_.empty() && batch.size() < share) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      if (!queue_.empty()) cv_.notify_one();
     }
-    commit_batch(batch);
+    if (!batch.empty()) commit_batch(batch, slot);
     batch.clear();
+    if (!events.empty()) flush_events(slot, events);
   }
 }
 
@@ -392,17 +428,17 @@ bool retryable(const std::exception& e) {
 // each job in its own savepoint, so only the failing job is lost. Jobs may
 // therefore run twice, against the same database state; write() accepts only
 // callables invocable as const for that reason.
-void store::commit_batch(batch_t& batch) {
+void store::commit_batch(batch_t& batch, std::size_t slot) {
   auto started = std::chrono::steady_clock::now();
-  std::optional<error> batch_error;
+  std::optional<error> batch_error, why;
   bool isolated = batch.size() == 1;  // a lone job's savepoint is the transaction itself
   for (;;) {
-    auto run = on_postgres() ? run_batch_pg(batch, isolated) : run_batch(batch, isolated);
+    auto run = on_postgres() ? run_batch_pg(batch, isolated, slot, why) : run_batch(batch, isolated, why);
     if (run == batch_run::replay) {
       isolated = true;
       continue;
     }
-    if (run == batch_run::failed) batch_error = std::move(run_error_);
+    if (run == batch_run::failed) batch_error = std::move(why);
     break;
   }
   double seconds =
@@ -417,13 +453,13 @@ void store::commit_batch(batch_t& batch) {
   finish(batch);
 }
 
-store::batch_run store::run_batch(batch_t& batch, bool isolated) {
+store::batch_run store::run_batch(batch_t& batch, bool isolated, std::optional<error>& why) {
   database& db = *writer_db_;
   try {
     db.prepare("BEGIN IMMEDIATE").run();
     db.forget_memos_if_others_wrote();  // e.g. `switchboard admin add-number` meanwhile
   } catch (const sqlite_error& e) {
-    run_error_ = error{"UNAVAILABLE", e.what()};
+    why = error{"UNAVAILABLE", e.what()};
     return batch_run::failed;
   }
   bool lone = batch.size() == 1;
@@ -451,7 +487,7 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
       // ROLLBACK TO would only fail with "no such savepoint").
       if (sqlite3_get_autocommit(db.handle())) {
         db.rollback_quietly();
-        run_error_ = op->outcome.err();
+        why = op->outcome.err();
         return batch_run::failed;
       }
       try {
@@ -460,7 +496,7 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
         db.prepare("RELEASE job").run();
       } catch (const sqlite_error& re) {
         db.rollback_quietly();
-        run_error_ = error{"INTERNAL", re.what()};
+        why = error{"INTERNAL", re.what()};
         return batch_run::failed;
       }
     }
@@ -470,54 +506,70 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
     db.prepare("COMMIT").run();
   } catch (const sqlite_error& e) {
     db.rollback_quietly();
-    run_error_ = error{"INTERNAL", std::string("commit failed: ") + e.what()};
+    why = error{"INTERNAL", std::string("commit failed: ") + e.what()};
     return batch_run::failed;
   }
   return batch_run::done;
 }
 
 // The same on PostgreSQL. A job that fails rolls the batch back and it runs again
-// with a savepoint per job (a lone job gets one too: PostgreSQL's are cheap). A
-// deadlock or serialization failure against another instance retries the job,
-// up to three times. A lost connection fails the batch UNAVAILABLE (nothing of it
-// committed, or the COMMIT's answer was lost: callers retry, writes that come
-// from outside are idempotent); the next batch connects again.
-store::batch_run store::run_batch_pg(batch_t& batch, bool isolated) {
-  try {
-    if (!pg_writer_ || !pg_writer_->ok()) {
-      pg_writer_.reset();
-      pg_writer_ = std::make_unique<pg::connection>(opts_.postgres_url);
-      pg_writer_->exec("SET synchronous_commit = on");
+// with a savepoint per job (a lone job's transaction is its savepoint: each
+// SAVEPOINT and RELEASE is a round trip to the server). A deadlock or
+// serialization failure against another instance retries the job, up to three
+// times. A lost connection fails the batch UNAVAILABLE (nothing of it committed,
+// or the COMMIT's answer was lost: callers retry, writes that come from outside
+// are idempotent); the next batch connects again.
+store::batch_run store::run_batch_pg(batch_t& batch, bool isolated, std::size_t slot,
+                                     std::optional<error>& why) {
+  auto& conn = pg_writers_[slot];
+  auto begin = [&]() -> bool {
+    try {
+      if (!conn || !conn->ok()) {
+        conn.reset();
+        conn = std::make_unique<pg::connection>(opts_.postgres_url);
+        conn->exec("SET synchronous_commit = on");
+      }
+      conn->exec("BEGIN");
+      return true;
+    } catch (const pg::pg_error& e) {
+      why = error{"UNAVAILABLE", e.what()};
+      return false;
     }
-    pg_writer_->exec("BEGIN");
-  } catch (const pg::pg_error& e) {
-    run_error_ = error{"UNAVAILABLE", e.what()};
-    return batch_run::failed;
-  }
-  auto& db = *pg_writer_;
+  };
+  if (!begin()) return batch_run::failed;
+  const bool lone = batch.size() == 1;
+  const bool savepoints = isolated && !lone;
   for (auto& op : batch) {
     for (int attempt = 1;; ++attempt) {
       op->outcome = {};
       try {
-        if (isolated) db.exec("SAVEPOINT job");
-        op->run(job_site{nullptr, &db});
-        if (isolated) db.exec("RELEASE SAVEPOINT job");
+        if (savepoints) conn->exec("SAVEPOINT job");
+        op->run(job_site{nullptr, conn.get()});
+        if (savepoints) conn->exec("RELEASE SAVEPOINT job");
         break;
       } catch (const std::exception& e) {
         op->outcome = job_failure(e);
-        if (!db.ok()) {
-          run_error_ = error{"UNAVAILABLE", e.what()};
+        if (!conn->ok()) {
+          why = error{"UNAVAILABLE", e.what()};
           return batch_run::failed;
         }
         if (!isolated) {
-          db.rollback_quietly();
+          conn->rollback_quietly();
           return batch_run::replay;
         }
+        if (lone) {
+          conn->rollback_quietly();
+          if (retryable(e) && attempt < 3) {
+            if (!begin()) return batch_run::failed;
+            continue;
+          }
+          return batch_run::done;
+        }
         try {
-          db.exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+          conn->exec("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
         } catch (const pg::pg_error& re) {
-          db.rollback_quietly();
-          run_error_ = error{"INTERNAL", re.what()};
+          conn->rollback_quietly();
+          why = error{"INTERNAL", re.what()};
           return batch_run::failed;
         }
         if (retryable(e) && attempt < 3) continue;
@@ -526,11 +578,10 @@ store::batch_run store::run_batch_pg(batch_t& batch, bool isolated) {
     }
   }
   try {
-    db.exec("COMMIT");
+    conn->exec("COMMIT");
   } catch (const pg::pg_error& e) {
-    db.rollback_quietly();
-    run_error_ = error{e.is_connection_lost() ? "UNAVAILABLE" : "INTERNAL",
-                       std::string("commit failed: ") + e.what()};
+    conn->rollback_quietly();
+    why = error{e.is_connection_lost() ? "UNAVAILABLE" : "INTERNAL", std::string("commit failed: ") + e.what()};
     return batch_run::failed;
   }
   return batch_run::done;
@@ -557,11 +608,12 @@ void store::merge_threads(database& db) {
 void store::stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && !writer_.joinable()) return;
+    if (stopping_ && writers_.empty()) return;
     stopping_ = true;
     cv_.notify_all();
   }
-  if (writer_.joinable()) writer_.join();
+  for (auto& w : writers_) w.join();
+  writers_.clear();
   {
     std::lock_guard lock(leader_mu_);
     leader_stopping_ = true;

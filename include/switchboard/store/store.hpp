@@ -297,8 +297,9 @@ class store {
   bool leads() const { return leader_.load(std::memory_order_relaxed); }
 
   // Realtime fan-out across instances on PostgreSQL (issue 19). relay_event queues
-  // an event for the other instances' sockets (a row and a NOTIFY of its id, written
-  // by the writer with whatever else is queued: no commit of its own). listen_events
+  // an event for the other instances' sockets; a writer inserts what is queued in one
+  // statement with one NOTIFY of the ids, after its batch (the table is unlogged:
+  // no WAL flush to wait for). listen_events
   // starts a thread that LISTENs and calls `on` (on that thread) with the other
   // instances' events as they commit; after a lost connection it catches up on what
   // it missed while the rows last (five minutes). No-ops on SQLite.
@@ -313,13 +314,13 @@ class store {
 
 
   explicit store(const store_options& opts);
-  void writer_loop();
+  void writer_loop(std::size_t slot);
   using batch_t = std::vector<std::unique_ptr<write_op>>;
-  void commit_batch(batch_t& batch);
+  void commit_batch(batch_t& batch, std::size_t slot);
   void finish(batch_t& ops);  // completes each op where it belongs
   enum class batch_run { done, replay, failed };
-  batch_run run_batch(batch_t& batch, bool isolated);
-  batch_run run_batch_pg(batch_t& batch, bool isolated);
+  batch_run run_batch(batch_t& batch, bool isolated, std::optional<error>& why);
+  batch_run run_batch_pg(batch_t& batch, bool isolated, std::size_t slot, std::optional<error>& why);
   static result<std::unique_ptr<store>> open_postgres(const store_options& opts);
   void merge_threads(database& db);  // message_threads, before a batch's COMMIT
 
@@ -394,7 +395,10 @@ class store {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<write_op>> queue_;
   bool stopping_ = false;
-  std::thread writer_;
+  std::vector<std::thread> writers_;  // one on SQLite; store.postgres.pool_size on PostgreSQL
+  std::size_t idle_writers_ = 0;      // under mu_
+  std::vector<remote_event> pending_events_;  // under mu_: relay_event's, for a writer
+  void flush_events(std::size_t slot, std::vector<remote_event>& events);
   // The checkpointer: woken by the writer's WAL hook, stopped after the writer.
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
   void checkpointer_loop();
@@ -406,14 +410,13 @@ class store {
   bool checkpoint_stopping_ = false;
   std::vector<done_fn> truncate_waiters_;  // scrub(): waiting for a TRUNCATE checkpoint
   int checkpoint_log_ = 0, checkpoint_copied_ = 0;  // WAL frames at the last checkpoint, and copied
-  std::optional<error> run_error_;                  // why run_batch() failed; writer thread only
   std::unique_ptr<search_index> search_;            // with the embedded schema
   bool merges_threads_ = false;                     // the schema has message_threads
 
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   std::vector<reader> readers_;
-  std::unique_ptr<pg::connection> pg_writer_;  // PostgreSQL's writer connection
+  std::vector<std::unique_ptr<pg::connection>> pg_writers_;  // one per writer thread
   void leader_loop();  // PostgreSQL: tries for, then keeps, the leader's lock
   std::atomic<bool> leader_{true};
   std::string instance_id_;

@@ -24,9 +24,14 @@ class connection;
 // The NOTIFY channel; its payload is the event's id.
 inline constexpr const char* events_channel = "sb_events";
 
-// Inserts the event and notifies its id (delivered when the transaction commits).
-void insert_event(connection& db, const std::string& origin, std::int64_t workspace_id,
-                  const std::string& topic, const std::string& event, bool ephemeral);
+// Inserts the events (one statement) and notifies their ids in one NOTIFY whose
+// payload is "<origin> <id>,<id>,…" (delivered when the transaction commits), so
+// an instance skips its own without a query. At most 500 events per call (a
+// NOTIFY's payload is under 8000 bytes).
+void insert_events(connection& db, const std::string& origin, const std::vector<remote_event>& events);
+inline constexpr std::size_t max_events_per_insert = 500;
+// Parses a NOTIFY payload of insert_events: its origin and ids (false when malformed).
+bool parse_notification(const std::string& payload, std::string& origin, std::vector<std::int64_t>& ids);
 // The events of these ids written by other instances than `origin`, in id order.
 std::vector<remote_event> events_by_id(connection& db, const std::vector<std::int64_t>& ids,
                                        const std::string& origin);
