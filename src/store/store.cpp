@@ -378,9 +378,15 @@ error job_failure(const std::exception& e) {
                e.what()};
 }
 
+// A deadlock or serialization failure; or a unique violation, which on PostgreSQL
+// is often a race with another instance rather than a conflict: two instances that
+// found no contact for a new phone number both insert one, and the second waits for
+// the first to commit and then fails. Run again, the job finds the row the other
+// committed (READ COMMITTED: each statement sees what is committed when it starts).
+// A real conflict fails the same way each time and is CONFLICT.
 bool retryable(const std::exception& e) {
   auto* pe = dynamic_cast<const pg::pg_error*>(&e);
-  return pe && pe->is_retryable();
+  return pe && (pe->is_retryable() || pe->is_unique_violation());
 }
 
 }  // namespace
@@ -478,8 +484,8 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated) {
 
 // The same on PostgreSQL. A job that fails rolls the batch back and it runs again
 // with a savepoint per job (a lone job gets one too: PostgreSQL's are cheap). A
-// deadlock or serialization failure against another instance retries the job,
-// up to three times. A lost connection fails the batch UNAVAILABLE (nothing of it
+// deadlock, serialization failure or unique violation (a race with another
+// instance, see retryable()) retries the job, up to three times. A lost connection fails the batch UNAVAILABLE (nothing of it
 // committed, or the COMMIT's answer was lost: callers retry, writes that come
 // from outside are idempotent); the next batch connects again.
 store::batch_run store::run_batch_pg(batch_t& batch, bool isolated) {
