@@ -18,11 +18,20 @@
 #   BUILD_DIR     default build
 #   SWITCHBOARD_BIN, GEN_BIN  binaries (default $BUILD_DIR/switchboard,
 #                 $BUILD_DIR/bench/bench_scale_gen; built when not given)
+#   BACKEND       sqlite (default) or postgres (issue 19): the generated SQLite file
+#                 is copied with `switchboard migrate-data` into a fresh database of
+#                 SWITCHBOARD_TEST_POSTGRES_URL (the script runs itself under
+#                 scripts/pg.sh when that is unset), timed and its counts verified,
+#                 and the daemon serves from PostgreSQL.
 # Targets: every query p95 < 50 ms at the large size, growth ratio < 1.5x.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+backend="${BACKEND:-sqlite}"
+if [[ "$backend" == postgres && -z "${SWITCHBOARD_TEST_POSTGRES_URL:-}" ]]; then
+  exec scripts/pg.sh run "$0" "$@"
+fi
 
 sizes="${SIZES:-small large}"
 small="${SMALL:-100000/2000000}"
@@ -70,9 +79,22 @@ for size in $sizes; do
       | grep -v '=' || true
   fi
   echo "== $size: $convs conversations, $msgs messages ($(du -sh "$dir" | cut -f1) on disk)"
+  backend_env=()
+  if [[ "$backend" == postgres ]]; then
+    db="scale_${size}_$RANDOM$RANDOM"
+    psql "$SWITCHBOARD_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null
+    url="${SWITCHBOARD_TEST_POSTGRES_URL%/*}/$db"
+    echo "== migrate-data into PostgreSQL ($db)"
+    started=$(date +%s.%N)
+    "$SWITCHBOARD_BIN" migrate-data --from "sqlite:$dir/switchboard.db" --to "postgres:$url" >"$work_dir/copy.log"
+    grep -E '^(conversations|messages|contacts|contact_identities) |copied' "$work_dir/copy.log" | sed 's/^/   /'
+    echo "   took $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s; every table's count matched"
+    psql "$url" -qc "ANALYZE" >/dev/null
+    backend_env=(SWITCHBOARD_STORE_BACKEND=postgres SWITCHBOARD_STORE_POSTGRES_URL="$url")
+  fi
   port="$(free_port)"
-  env -u SWITCHBOARD_BIN SWITCHBOARD_LOG_LEVEL=warn SWITCHBOARD_LOG_ACCESS=false \
-    "$SWITCHBOARD_BIN" serve --listen "127.0.0.1:$port" --data-dir "$dir" >"$work_dir/daemon.log" 2>&1 &
+  env -u SWITCHBOARD_BIN -u SWITCHBOARD_TEST_POSTGRES_URL SWITCHBOARD_LOG_LEVEL=warn SWITCHBOARD_LOG_ACCESS=false \
+    "${backend_env[@]}" "$SWITCHBOARD_BIN" serve --listen "127.0.0.1:$port" --data-dir "$dir" >"$work_dir/daemon.log" 2>&1 &
   server_pid=$!
   for _ in {1..600}; do
     curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" 2>/dev/null && break

@@ -241,6 +241,62 @@ TEST_P(messages_contract, the_reply_context_names_the_customers_last_messaging_c
   EXPECT_FALSE(r.visitor);
 }
 
+TEST_P(messages_contract, only_a_customer_message_counts_and_moves_the_channel) {
+  auto chat = text(ws_, conv_, "from the widget", 1);
+  chat.channel = "chat";
+  write([&](st::unit_of_work& u) { u.messages().insert(chat); });
+  auto c = read([&](st::unit_of_work& u) { return *u.conversations().find(ws_, conv_); });
+  EXPECT_EQ(c.channel, "chat");  // the customer's newest item's channel
+  EXPECT_EQ(c.unread_count, 1);
+  write([&](st::unit_of_work& u) {
+    auto reply = text(ws_, conv_, "by sms", 2, "teammate");
+    u.messages().insert(reply);
+    auto note = text(ws_, conv_, "a note", 3, "teammate");
+    note.is_private = true;
+    note.direction = "internal";
+    u.messages().insert(note);
+  });
+  c = read([&](st::unit_of_work& u) { return *u.conversations().find(ws_, conv_); });
+  EXPECT_EQ(c.channel, "chat");   // a reply does not move it
+  EXPECT_EQ(c.unread_count, 1);   // nor count
+  EXPECT_EQ(c.last_message_at, t(3));  // but every item is activity
+  EXPECT_EQ(c.updated_at, t(3));
+  EXPECT_EQ(c.first_response_at, t(2));
+  EXPECT_EQ(c.preview, "by sms");
+  // A later reply keeps the first response.
+  write([&](st::unit_of_work& u) { u.messages().insert(text(ws_, conv_, "again", 4, "teammate")); });
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.conversations().find(ws_, conv_)->first_response_at; }), t(2));
+}
+
+TEST_P(messages_contract, a_customer_message_wakes_a_snoozed_conversation) {
+  st::conversations::patch p;
+  p.status = "snoozed";
+  p.snoozed_until = t(90);
+  write([&](st::unit_of_work& u) { u.conversations().update(ws_, conv_, p, t(1)); });
+  // A teammate's message does not.
+  write([&](st::unit_of_work& u) { u.messages().insert(text(ws_, conv_, "noted", 2, "teammate")); });
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.conversations().find(ws_, conv_)->status; }), "snoozed");
+  write([&](st::unit_of_work& u) { u.messages().insert(text(ws_, conv_, "hello?", 3)); });
+  auto c = read([&](st::unit_of_work& u) { return *u.conversations().find(ws_, conv_); });
+  EXPECT_EQ(c.status, "open");
+  EXPECT_FALSE(c.snoozed_until);
+}
+
+TEST_P(messages_contract, insert_once_twice_in_one_job_writes_once) {
+  auto m = text(ws_, conv_, "hi", 1);
+  m.external_id = "SM5";
+  auto ids = write([&](st::unit_of_work& u) {
+    auto first = u.messages().insert_once(m);
+    auto second = u.messages().insert_once(m);
+    return std::make_pair(first, second);
+  });
+  EXPECT_TRUE(ids.first);
+  EXPECT_FALSE(ids.second);
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.conversations().find(ws_, conv_)->unread_count; }), 1);
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.messages().find_by_external(ws_, "sms", "SM5")->id; }),
+            *ids.first);
+}
+
 }  // namespace
 
 CONTRACT_SUITE(messages_contract);
