@@ -1,10 +1,12 @@
 // Issue 19's acceptance test "three instances": three `switchboard serve`
 // processes on loopback ports and one PostgreSQL database, a fake Twilio, load
 // spread over all three (signed inbound-SMS webhooks, some retried on another
-// instance with the same MessageSid, agent replies, widget messages), one
-// instance killed with SIGKILL mid-load. Afterwards:
+// instance with the same MessageSid or sent to two at once, a new customer's first
+// two texts taken by two instances at once, agent replies, widget messages); the
+// first instance (it bootstrapped the workspace and leads) killed with SIGKILL
+// mid-load. Afterwards:
 //   - every acknowledged write is stored exactly once (PostgreSQL and the REST API
-//     of a surviving instance agree);
+//     of a surviving instance agree), and each customer's texts are in one thread;
 //   - the fake carrier received each outbound text exactly once (see "The killed
 //     instance's leases" below for the one window where twice is allowed);
 //   - agent sockets on the surviving instances received the events of texts that
@@ -21,7 +23,7 @@
 // everything else, the rows still leased from before the kill can only be the
 // dead instance's, and the test ends their leases in the database (what two
 // minutes would do). MULTI_WAIT_LEASE=1 waits the real lease out instead (about
-// three minutes more). A text whose carrier request the killed instance had
+// two minutes more). A text whose carrier request the killed instance had
 // already made, but whose outcome it never recorded, is sent again by the
 // takeover: the documented crash window of an at-least-once outbox (the carrier
 // has no idempotency key). Each instance reaches the fake carrier under its own
