@@ -15,8 +15,13 @@ cmake --build build -j"$(nproc)"
 echo "build: $(( $(date +%s) - start ))s"
 
 # A throwaway PostgreSQL (scripts/pg.sh) for the tests that need a server: the
-# repository contract suite runs on both backends (issue 19). It is stopped after.
-scripts/pg.sh run bash -c 'cd build && ctest --output-on-failure -j"$(nproc)" --timeout 300'
+# repository contract suite runs on both backends, and the three-instance test
+# (scripts/multi.sh) runs three daemons on it, one killed mid-load (issue 19). Both
+# run even if the first fails; it is stopped after.
+scripts/pg.sh run bash -c 'status=0
+  (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 300) || status=1
+  scripts/multi.sh || status=1
+  exit $status'
 
 shopt -s nullglob
 e2e=(tests/e2e/*.test.mjs)

@@ -414,9 +414,15 @@ error job_failure(const std::exception& e) {
                e.what()};
 }
 
+// A deadlock or serialization failure; or a unique violation, which on PostgreSQL
+// is often a race with another instance rather than a conflict: two instances that
+// found no contact for a new phone number both insert one, and the second waits for
+// the first to commit and then fails. Run again, the job finds the row the other
+// committed (READ COMMITTED: each statement sees what is committed when it starts).
+// A real conflict fails the same way each time and is CONFLICT.
 bool retryable(const std::exception& e) {
   auto* pe = dynamic_cast<const pg::pg_error*>(&e);
-  return pe && pe->is_retryable();
+  return pe && (pe->is_retryable() || pe->is_unique_violation());
 }
 
 }  // namespace
@@ -514,9 +520,9 @@ store::batch_run store::run_batch(batch_t& batch, bool isolated, std::optional<e
 
 // The same on PostgreSQL. A job that fails rolls the batch back and it runs again
 // with a savepoint per job (a lone job's transaction is its savepoint: each
-// SAVEPOINT and RELEASE is a round trip to the server). A deadlock or
-// serialization failure against another instance retries the job, up to three
-// times. A lost connection fails the batch UNAVAILABLE (nothing of it committed,
+// SAVEPOINT and RELEASE is a round trip to the server). A deadlock, serialization
+// failure or unique violation (a race with another instance, see retryable())
+// retries the job, up to three times. A lost connection fails the batch UNAVAILABLE (nothing of it committed,
 // or the COMMIT's answer was lost: callers retry, writes that come from outside
 // are idempotent); the next batch connects again.
 store::batch_run store::run_batch_pg(batch_t& batch, bool isolated, std::size_t slot,
