@@ -388,6 +388,14 @@ void store::writer_loop(std::size_t slot) {
       // leaving the rest to the idle ones; alone, it takes everything (up to max_batch).
       std::size_t share = (queue_.size() + idle_writers_) / (idle_writers_ + 1);
       share = std::clamp<std::size_t>(share, 1, opts_.max_batch);
+      // PostgreSQL: one job per transaction, on several connections at once. The
+      // server flushes the WAL once for the commits that arrive together (group
+      // commit by concurrency), and a transaction never holds locks for other jobs:
+      // batches locked rows in whatever order their jobs came and deadlocked
+      // against other instances' (a second's stall each). Measured with
+      // bench/postgres.sh: three instances 643 req/s, p99 370 ms, against 280 req/s,
+      // p99 10 s batched; one instance 1044 against 1177.
+      if (on_postgres()) share = 1;
       while (!queue_.empty() && batch.size() < share) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
