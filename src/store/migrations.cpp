@@ -38,6 +38,15 @@ const std::vector<migration>& embedded_migrations() {
   return all;
 }
 
+std::optional<error> refuse_newer(int version, std::span<const migration> migrations) {
+  int newest = 0;
+  for (auto& m : migrations) newest = std::max(newest, m.version);
+  if (version <= newest) return std::nullopt;
+  return error{"SCHEMA_TOO_NEW", "database schema version " + std::to_string(version) +
+                                     " is newer than this binary supports (" + std::to_string(newest) +
+                                     "); run a newer switchboard or restore a backup"};
+}
+
 int schema_version(database& db) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -53,13 +62,7 @@ result<migrate_report> migrate(database& db, std::span<const migration> migratio
   migrate_report report;
   try {
     report.from_version = schema_version(db);
-    int newest = 0;
-    for (auto& m : migrations) newest = std::max(newest, m.version);
-    if (report.from_version > newest)
-      return error{"SCHEMA_TOO_NEW",
-                   "database schema version " + std::to_string(report.from_version) +
-                       " is newer than this binary supports (" + std::to_string(newest) +
-                       "); run a newer switchboard or restore a backup"};
+    if (auto too_new = refuse_newer(report.from_version, migrations)) return *too_new;
     report.to_version = report.from_version;
     for (auto& m : migrations) {
       if (m.version <= report.from_version) continue;

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ result<migrate_report> migrate(database& db, std::span<const migration> migratio
 // `switchboard migrate`: opens the database file (WAL, synchronous FULL, foreign
 // keys on) and applies the embedded migrations. STORE_OPEN_FAILED when it cannot.
 result<migrate_report> migrate_file(const std::string& path);
+
+// SCHEMA_TOO_NEW when a database at `version` is ahead of the newest of `migrations`
+// (either backend: a binary never runs on a schema it does not know).
+std::optional<error> refuse_newer(int version, std::span<const migration> migrations);
 
 // Highest applied version, 0 for a new database.
 int schema_version(database& db);

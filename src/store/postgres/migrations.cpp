@@ -59,13 +59,7 @@ result<migrate_report> migrate(connection& db, std::span<const migration> migrat
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
     report.from_version = schema_version(db);
-    int newest = 0;
-    for (auto& m : migrations) newest = std::max(newest, m.version);
-    if (report.from_version > newest)
-      return error{"SCHEMA_TOO_NEW",
-                   "database schema version " + std::to_string(report.from_version) +
-                       " is newer than this binary supports (" + std::to_string(newest) +
-                       "); run a newer switchboard or restore a backup"};
+    if (auto too_new = refuse_newer(report.from_version, migrations)) return *too_new;
     report.to_version = report.from_version;
     for (auto& m : migrations) {
       if (m.version <= report.from_version) continue;
