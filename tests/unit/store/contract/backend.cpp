@@ -75,12 +75,7 @@ class postgres_store final : public store_under_test {
     static int opened = 0;
     schema_ = "sbc_" + std::to_string(::getpid()) + "_" + std::to_string(++opened);
     admin_ = std::make_unique<st::pg::connection>(url);
-    // Extensions live once per database, in public; the migration's CREATE
-    // EXTENSION IF NOT EXISTS then finds them.
-    admin_->exec("SELECT pg_advisory_lock(42)");
-    admin_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
-    admin_->exec("SELECT pg_advisory_unlock(42)");
-    admin_->exec("CREATE SCHEMA " + schema_);
+    sbtest::fresh_schema(*admin_, schema_);
     admin_->exec("SET search_path TO " + schema_ + ", public");
     st::store_options o;
     o.backend = "postgres";

@@ -39,13 +39,7 @@ class postgres_concurrency : public ::testing::Test {
     static int made = 0;
     schema_ = "sbconc_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
     db_ = std::make_unique<pg::connection>(url_);
-    // Extensions live once per database, in public (as the contract backend does it).
-    db_->exec("SELECT pg_advisory_lock(42)");
-    db_->exec(
-        "CREATE EXTENSION IF NOT EXISTS citext SCHEMA public;"
-        " CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
-    db_->exec("SELECT pg_advisory_unlock(42)");
-    db_->exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+    sbtest::fresh_schema(*db_, schema_);
     db_->exec("SET search_path TO " + schema_ + ", public");
     auto m = pg::migrate(*db_, pg::embedded_migrations());
     ASSERT_TRUE(m) << m.err().message;

@@ -22,8 +22,7 @@ class postgres_connection : public ::testing::Test {
     SBTEST_REQUIRE_POSTGRES(url_);
     schema_ = "sbconn_" + std::to_string(::getpid());
     db_ = std::make_unique<pg::connection>(url_);
-    db_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
-    db_->exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+    sbtest::fresh_schema(*db_, schema_);
     db_->exec("SET search_path TO " + schema_ + ", public");
   }
   void TearDown() override {

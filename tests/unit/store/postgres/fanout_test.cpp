@@ -37,8 +37,7 @@ class postgres_fanout : public ::testing::Test {
     SBTEST_REQUIRE_POSTGRES(url_);
     schema_ = "sbfan_" + std::to_string(::getpid());
     admin_ = std::make_unique<st::pg::connection>(url_);
-    admin_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
-    admin_->exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+    sbtest::fresh_schema(*admin_, schema_);
   }
   void TearDown() override {
     for (auto& s : stores_) s->stop();

@@ -6,11 +6,19 @@
 #include <optional>
 #include <string>
 
+namespace switchboard::store::pg {
+class connection;
+}
+
 namespace sbtest {
 
 std::optional<std::string> postgres_url();
 // The URL with `schema` first on every connection's search path (a test's own schema).
 std::string with_search_path(const std::string& url, const std::string& schema);
+// An empty schema of a test's own (dropped first if a crashed run left it), with the
+// extensions the migrations need created once per database in public, under an
+// advisory lock: ctest's parallel processes would otherwise race to create them.
+void fresh_schema(switchboard::store::pg::connection& db, const std::string& schema);
 
 }  // namespace sbtest
 

@@ -27,10 +27,7 @@ class postgres_writer : public ::testing::Test {
     SBTEST_REQUIRE_POSTGRES(url_);
     schema_ = "sbwriter_" + std::to_string(::getpid());
     other_ = std::make_unique<st::pg::connection>(url_);
-    other_->exec("SELECT pg_advisory_lock(42)");
-    other_->exec("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public; CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
-    other_->exec("SELECT pg_advisory_unlock(42)");
-    other_->exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+    sbtest::fresh_schema(*other_, schema_);
     st::store_options o;
     o.backend = "postgres";
     o.postgres_url = sbtest::with_search_path(url_, schema_);
