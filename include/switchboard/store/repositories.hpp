@@ -183,6 +183,8 @@ class number_repository {
   virtual std::vector<std::string> sandbox_available(const std::string& area_code, int limit) = 0;
   virtual bool is_physical_number(const std::string& e164) = 0;
   virtual numbers::sender_facts classify_sender(const std::string& e164) = 0;
+  // Atomic, in a write job only: holds the contact until the job ends, so that
+  // concurrent first texts of one contact on one line open one conversation.
   virtual std::optional<numbers::conversation_ref> latest_conversation(id_t workspace_id,
                                                                        id_t contact_id,
                                                                        id_t number_id) = 0;

@@ -125,6 +125,12 @@ numbers::sender_facts pg_number_repository::classify_sender(const std::string& e
 
 std::optional<numbers::conversation_ref> pg_number_repository::latest_conversation(
     id_t workspace_id, id_t contact_id, id_t number_id) {
+  // The contact's row is locked first, until the job commits: two first texts of one
+  // contact on one line, taken by two instances at once, would otherwise both find
+  // no conversation and open one each. The second waits here, and under READ
+  // COMMITTED its next statement sees the conversation the first one opened.
+  db_.run("SELECT 1 FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE", workspace_id,
+          contact_id);
   auto r = db_.run(
       "SELECT id, status FROM conversations"
       " WHERE workspace_id = $1 AND contact_id = $2 AND number_id = $3 ORDER BY id DESC LIMIT 1",

@@ -220,6 +220,37 @@ TEST_F(postgres_concurrency, one_of_several_concurrent_claims_of_a_webhook_wins)
   }
 }
 
+TEST_F(postgres_concurrency, concurrent_first_texts_of_one_contact_on_one_line_open_one_conversation) {
+  // What services::resolve_thread does with a known contact: the latest conversation
+  // on the line, and a new one when there is none. Instances taking the contact's
+  // texts at once must agree on one conversation.
+  constexpr int texts = 8;
+  auto number = db_->run(
+                       "INSERT INTO numbers(workspace_id, number, carrier, owner_teammate_id, created_at)"
+                       " VALUES ($1, '+15550100', 'twilio', $2, $3) RETURNING id",
+                       ws_, ann_, t(0))
+                    .integer(0, 0);
+  std::vector<id_t> used(texts);
+  auto errors = race(texts, [&](int i, pg::connection& c) {
+    job(c, [&](st::unit_of_work& u) {
+      if (auto latest = u.numbers().latest_conversation(ws_, contact_, number)) {
+        used[i] = latest->id;
+        return;
+      }
+      st::conversation cv;
+      cv.workspace_id = ws_;
+      cv.contact_id = contact_;
+      cv.channel = "sms";
+      cv.created_at = t(1);
+      used[i] = u.conversations().insert(cv);
+      u.conversations().set_number(used[i], number);
+    });
+  });
+  ASSERT_TRUE(errors.empty()) << joined(errors);
+  EXPECT_EQ(db_->run("SELECT count(*) FROM conversations WHERE contact_id = $1", contact_).integer(0, 0), 1);
+  for (int i = 1; i < texts; ++i) EXPECT_EQ(used[i], used[0]) << "text " << i;
+}
+
 TEST_F(postgres_concurrency, concurrent_allocations_for_one_teammate_get_distinct_selectors) {
   constexpr int allocators = 8;
   auto convs = add_conversations(allocators);
