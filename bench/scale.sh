@@ -89,7 +89,6 @@ for size in $sizes; do
     "$SWITCHBOARD_BIN" migrate-data --from "sqlite:$dir/switchboard.db" --to "postgres:$url" >"$work_dir/copy.log"
     grep -E '^(conversations|messages|contacts|contact_identities) |copied' "$work_dir/copy.log" | sed 's/^/   /'
     echo "   took $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s; every table's count matched"
-    psql "$url" -qc "ANALYZE" >/dev/null
     backend_env=(SWITCHBOARD_STORE_BACKEND=postgres SWITCHBOARD_STORE_POSTGRES_URL="$url")
   fi
   port="$(free_port)"
