@@ -365,4 +365,69 @@ struct api_key_row {
 
 }  // namespace auth_data
 
+// The knowledge base (issue 20).
+namespace kb {
+
+struct collection {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  std::optional<id_t> parent_id;  // one level: a parent has none
+  std::string name, slug, description;
+  std::int64_t position = 0;
+  std::string created_at, updated_at;
+};
+
+struct article {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  std::optional<id_t> collection_id;
+  std::string title, slug, excerpt;
+  std::string body;       // Markdown as written
+  std::string body_html;  // rendered when saved, raw HTML left out
+  std::string body_text;  // the visible text (search, passages)
+  std::string status = "draft";  // draft, published, archived
+  std::optional<id_t> author_id;
+  std::int64_t position = 0;
+  std::int64_t views = 0, helpful_yes = 0, helpful_no = 0;
+  std::string created_at, updated_at;
+  std::optional<std::string> published_at;
+};
+
+struct revision {
+  id_t id = 0;
+  id_t workspace_id = 0;
+  id_t article_id = 0;
+  std::string title, excerpt, body;
+  std::optional<id_t> author_id;
+  std::string created_at;
+};
+
+// Which articles a list returns: newest id first, after the cursor.
+struct article_filter {
+  std::optional<std::string> status;
+  std::optional<id_t> collection_id;
+  std::optional<id_t> before;  // id cursor
+  int limit = 25;
+  bool with_body = false;  // body, body_html and body_text are left empty otherwise
+};
+
+// A full-text query: each word a stemmed term (a prefix when `prefix`), all of them
+// (match_all) or any; best first. Highlights are marked with \x01 … \x02 around
+// each matched word, for the caller to escape and mark up.
+struct article_query {
+  std::vector<std::string> words;
+  bool prefix_last = false;  // the last word as a prefix (typing)
+  bool match_all = true;
+  std::optional<std::string> status = std::string("published");
+  int limit = 10;
+};
+
+struct article_hit {
+  article a;            // without body, body_html or body_text
+  double score = 0;     // higher is better; comparable within one result only
+  std::string snippet;  // a window of the visible text with marks
+};
+
+}  // namespace kb
+
 }  // namespace switchboard::store

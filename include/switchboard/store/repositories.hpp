@@ -450,6 +450,49 @@ class media_repository {
   ~media_repository() = default;
 };
 
+// The knowledge base (issue 20): collections, articles and their revisions, and
+// the articles' full-text search. A duplicate slug fails the job with CONFLICT.
+class article_repository {
+ public:
+  // Top-level collections first, then each level by position, then id.
+  virtual std::vector<kb::collection> collections(id_t workspace_id) = 0;
+  virtual std::optional<kb::collection> find_collection(id_t workspace_id, id_t id) = 0;
+  virtual std::optional<kb::collection> find_collection_by_slug(id_t workspace_id, const std::string& slug) = 0;
+  virtual id_t insert_collection(const kb::collection& c) = 0;
+  // Every field but id, workspace_id and created_at; false when unknown.
+  virtual bool update_collection(const kb::collection& c) = 0;
+  // Its sub-collections go with it; its articles stay, in no collection.
+  virtual bool delete_collection(id_t workspace_id, id_t id) = 0;
+
+  virtual std::optional<kb::article> find(id_t workspace_id, id_t id) = 0;
+  virtual std::optional<kb::article> find_by_slug(id_t workspace_id, const std::string& slug) = 0;
+  virtual std::vector<kb::article> list(id_t workspace_id, const kb::article_filter& f) = 0;
+  // Published articles of a collection (or of none), by position then id, with body.
+  virtual std::vector<kb::article> published_in(id_t workspace_id, std::optional<id_t> collection_id,
+                                                int limit) = 0;
+  // The most viewed published articles.
+  virtual std::vector<kb::article> popular(id_t workspace_id, int limit) = 0;
+  virtual id_t insert(const kb::article& a) = 0;
+  // Every field but id, workspace_id, created_at and the counters; false when unknown.
+  virtual bool update(const kb::article& a) = 0;
+  virtual bool remove(id_t workspace_id, id_t id) = 0;
+  // Positions 0, 1, … in the order given, among the workspace's own articles.
+  virtual void reorder(id_t workspace_id, const std::vector<id_t>& ids) = 0;
+  // Atomic counters.
+  virtual void add_view(id_t workspace_id, id_t id) = 0;
+  virtual void add_vote(id_t workspace_id, id_t id, bool helpful) = 0;
+
+  virtual id_t add_revision(const kb::revision& r) = 0;
+  // Newest first.
+  virtual std::vector<kb::revision> revisions(id_t workspace_id, id_t article_id) = 0;
+  virtual std::optional<kb::revision> find_revision(id_t workspace_id, id_t article_id, id_t id) = 0;
+
+  virtual std::vector<kb::article_hit> search(id_t workspace_id, const kb::article_query& q) = 0;
+
+ protected:
+  ~article_repository() = default;
+};
+
 // What a store job works through: every repository, all over the job's one
 // transaction. A backend builds one per job (cheaply: no allocation), so a
 // reference to it or its repositories must not outlive the job.
@@ -469,6 +512,7 @@ class unit_of_work {
   virtual workspace_repository& workspaces() = 0;
   virtual consent_repository& consent() = 0;
   virtual media_repository& media() = 0;
+  virtual article_repository& articles() = 0;
 
  protected:
   ~unit_of_work() = default;

@@ -353,6 +353,35 @@ class sqlite_media_repository final : public media_repository {
   database& db_;
 };
 
+class sqlite_article_repository final : public article_repository {
+ public:
+  explicit sqlite_article_repository(database& db) : db_(db) {}
+  std::vector<kb::collection> collections(id_t workspace_id) override;
+  std::optional<kb::collection> find_collection(id_t workspace_id, id_t id) override;
+  std::optional<kb::collection> find_collection_by_slug(id_t workspace_id, const std::string& slug) override;
+  id_t insert_collection(const kb::collection& c) override;
+  bool update_collection(const kb::collection& c) override;
+  bool delete_collection(id_t workspace_id, id_t id) override;
+  std::optional<kb::article> find(id_t workspace_id, id_t id) override;
+  std::optional<kb::article> find_by_slug(id_t workspace_id, const std::string& slug) override;
+  std::vector<kb::article> list(id_t workspace_id, const kb::article_filter& f) override;
+  std::vector<kb::article> published_in(id_t workspace_id, std::optional<id_t> collection_id, int limit) override;
+  std::vector<kb::article> popular(id_t workspace_id, int limit) override;
+  id_t insert(const kb::article& a) override;
+  bool update(const kb::article& a) override;
+  bool remove(id_t workspace_id, id_t id) override;
+  void reorder(id_t workspace_id, const std::vector<id_t>& ids) override;
+  void add_view(id_t workspace_id, id_t id) override;
+  void add_vote(id_t workspace_id, id_t id, bool helpful) override;
+  id_t add_revision(const kb::revision& r) override;
+  std::vector<kb::revision> revisions(id_t workspace_id, id_t article_id) override;
+  std::optional<kb::revision> find_revision(id_t workspace_id, id_t article_id, id_t id) override;
+  std::vector<kb::article_hit> search(id_t workspace_id, const kb::article_query& q) override;
+
+ private:
+  database& db_;
+};
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -372,7 +401,8 @@ class sqlite_unit_of_work final : public unit_of_work {
         routing_(db),
         workspaces_(db),
         consent_(db),
-        media_(db) {}
+        media_(db),
+        articles_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -388,6 +418,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   workspace_repository& workspaces() override { return workspaces_; }
   consent_repository& consent() override { return consent_; }
   media_repository& media() override { return media_; }
+  article_repository& articles() override { return articles_; }
 
  private:
   sqlite_conversation_repository conversations_;
@@ -404,6 +435,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   sqlite_workspace_repository workspaces_;
   sqlite_consent_repository consent_;
   sqlite_media_repository media_;
+  sqlite_article_repository articles_;
 };
 
 }  // namespace switchboard::store

@@ -48,7 +48,8 @@ const std::vector<std::string>& copied_tables() {
       "sandbox_messages", "routing_selectors",   "routing_sticky",  "undeliverable_events",
       "line_settings",    "teams_users",         "teams_channels",  "teams_threads",
       "widget_settings",  "widget_sessions",     "widget_events",   "widget_conversations",
-      "consent_ledger",   "media",               "outbox"};
+      "consent_ledger",   "media",               "outbox",          "kb_collections",
+      "articles",         "article_revisions"};
   return order;
 }
 

@@ -358,6 +358,35 @@ class pg_media_repository final : public media_repository {
   pg::connection& db_;
 };
 
+class pg_article_repository final : public article_repository {
+ public:
+  explicit pg_article_repository(pg::connection& db) : db_(db) {}
+  std::vector<kb::collection> collections(id_t workspace_id) override;
+  std::optional<kb::collection> find_collection(id_t workspace_id, id_t id) override;
+  std::optional<kb::collection> find_collection_by_slug(id_t workspace_id, const std::string& slug) override;
+  id_t insert_collection(const kb::collection& c) override;
+  bool update_collection(const kb::collection& c) override;
+  bool delete_collection(id_t workspace_id, id_t id) override;
+  std::optional<kb::article> find(id_t workspace_id, id_t id) override;
+  std::optional<kb::article> find_by_slug(id_t workspace_id, const std::string& slug) override;
+  std::vector<kb::article> list(id_t workspace_id, const kb::article_filter& f) override;
+  std::vector<kb::article> published_in(id_t workspace_id, std::optional<id_t> collection_id, int limit) override;
+  std::vector<kb::article> popular(id_t workspace_id, int limit) override;
+  id_t insert(const kb::article& a) override;
+  bool update(const kb::article& a) override;
+  bool remove(id_t workspace_id, id_t id) override;
+  void reorder(id_t workspace_id, const std::vector<id_t>& ids) override;
+  void add_view(id_t workspace_id, id_t id) override;
+  void add_vote(id_t workspace_id, id_t id, bool helpful) override;
+  id_t add_revision(const kb::revision& r) override;
+  std::vector<kb::revision> revisions(id_t workspace_id, id_t article_id) override;
+  std::optional<kb::revision> find_revision(id_t workspace_id, id_t article_id, id_t id) override;
+  std::vector<kb::article_hit> search(id_t workspace_id, const kb::article_query& q) override;
+
+ private:
+  pg::connection& db_;
+};
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -377,7 +406,8 @@ class pg_unit_of_work final : public unit_of_work {
         routing_(db),
         workspaces_(db),
         consent_(db),
-        media_(db) {}
+        media_(db),
+        articles_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -393,6 +423,7 @@ class pg_unit_of_work final : public unit_of_work {
   workspace_repository& workspaces() override { return workspaces_; }
   consent_repository& consent() override { return consent_; }
   media_repository& media() override { return media_; }
+  article_repository& articles() override { return articles_; }
 
  private:
   pg_conversation_repository conversations_;
@@ -409,6 +440,7 @@ class pg_unit_of_work final : public unit_of_work {
   pg_workspace_repository workspaces_;
   pg_consent_repository consent_;
   pg_media_repository media_;
+  pg_article_repository articles_;
 };
 
 }  // namespace switchboard::store
