@@ -251,6 +251,17 @@ result<std::optional<std::string>> opt_string(const json& body, const char* fiel
   return std::optional<std::string>(it->get<std::string>());
 }
 
+result<std::optional<std::optional<id_t>>> id_field(const json& body, const char* field) {
+  auto it = body.find(field);
+  if (it == body.end()) return std::optional<std::optional<id_t>>();
+  if (it->is_null()) return std::optional<std::optional<id_t>>(std::optional<id_t>());
+  std::optional<id_t> id;
+  if (it->is_string()) id = parse_id(it->get<std::string>());
+  if (it->is_number_integer() && it->get<std::int64_t>() > 0) id = it->get<std::int64_t>();
+  if (!id) return error{"INVALID_FORMAT", std::string(field) + " must be an id"};
+  return std::optional<std::optional<id_t>>(id);
+}
+
 response page(json items, std::optional<std::string> next_cursor) {
   return response::json(200, {{"items", std::move(items)},
                               {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}});

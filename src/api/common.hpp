@@ -106,6 +106,8 @@ result<T> read_body(const request& req, const Args&... args) {
 // "media_ids": ["12", …] (ids as strings, as every id in JSON): at most 10; absent or null is none.
 result<std::vector<id_t>> media_ids_of(const json& body);
 result<std::optional<std::string>> opt_string(const json& body, const char* field);
+// An optional id field: absent, null (clear), or a string/number id.
+result<std::optional<std::optional<id_t>>> id_field(const json& body, const char* field);
 response page(json items, std::optional<std::string> next_cursor);
 // Maps a store error (CONFLICT from a unique index) to the API's code.
 response store_error(const error& e, std::string_view conflict_message = "already exists");

@@ -29,18 +29,6 @@ result<std::vector<std::string>> parse_labels(const json& v) {
   return out;
 }
 
-// An optional id field: absent, null (clear), or a string/number id.
-result<std::optional<std::optional<id_t>>> id_field(const json& body, const char* field) {
-  auto it = body.find(field);
-  if (it == body.end()) return std::optional<std::optional<id_t>>();
-  if (it->is_null()) return std::optional<std::optional<id_t>>(std::optional<id_t>());
-  std::optional<id_t> id;
-  if (it->is_string()) id = parse_id(it->get<std::string>());
-  if (it->is_number_integer() && it->get<std::int64_t>() > 0) id = it->get<std::int64_t>();
-  if (!id) return error{"INVALID_FORMAT", std::string(field) + " must be an id"};
-  return std::optional<std::optional<id_t>>(id);
-}
-
 // The inbox's cursor: the last item's position in (last activity, id) order, as
 // "t<activity time>~<id>" (opaque to clients).
 std::string make_activity_cursor(const store::conversation& c) {

@@ -12,7 +12,7 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
   static const std::map<std::string_view, std::vector<std::string_view>> table = {
       {"viewer",
        {"me.read", "conversations.read", "contacts.read", "teammates.read", "teams.read",
-        "labels.read", "canned.read", "events.subscribe", "numbers.read"}},
+        "labels.read", "canned.read", "events.subscribe", "numbers.read", "articles.read"}},
       {"agent",
        {"me.update", "conversations.create", "conversations.update", "conversations.reply",
         "conversations.note", "contacts.create", "contacts.update", "labels.apply", "canned.use",
@@ -20,7 +20,7 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
       {"admin",
        {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export", "contacts.consent",
         "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage",
-        "widget.manage"}},
+        "widget.manage", "articles.write"}},
       {"owner", {"roles.grant_owner", "workspace.manage"}},
   };
   return table;
