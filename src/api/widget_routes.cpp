@@ -9,6 +9,8 @@
 #include "media_common.hpp"
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
+#include "switchboard/services/articles.hpp"
+#include "switchboard/services/help_center.hpp"
 #include "switchboard/services/widget_sessions.hpp"
 #include "switchboard/services/widget_settings.hpp"
 #include "switchboard/widget/identity.hpp"
@@ -307,6 +309,62 @@ asio::awaitable<response> list_visitor_messages(api_context& ctx, request& req) 
   co_return with_token(page(std::move(items), next), *v);
 }
 
+// The Help tab (issue 20): published articles matching what the visitor types
+// (a prefix while typing; any word when none has them all), or the most read
+// ones without q; and one article, which counts a view.
+asio::awaitable<response> list_visitor_articles(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto ws = v->workspace_id;
+  auto text = req.query_param("q").value_or("");
+  if (text.size() > 200) co_return response::error(400, "INVALID_INPUT", "q is longer than 200 bytes");
+  auto limit = parse_limit(req);
+  if (!limit) co_return response::from(limit.err());
+  int n = std::min(*limit, 10);
+  std::vector<store::kb::article> rows;
+  if (trim(text).empty()) {
+    auto popular = co_await services::popular_articles(ctx, ws, n);
+    if (!popular) co_return store_error(popular.err());
+    rows = std::move(*popular);
+  } else {
+    services::article_search q;
+    q.text = text;
+    q.limit = n;
+    auto hits = co_await services::search_articles(ctx, ws, q);
+    if (hits && hits->empty()) {
+      q.any = true;
+      hits = co_await services::search_articles(ctx, ws, q);
+    }
+    if (!hits) co_return store_error(hits.err());
+    for (auto& h : *hits) rows.push_back(std::move(h.a));
+  }
+  json items = json::array();
+  for (auto& a : rows)
+    items.push_back({{"slug", a.slug},
+                     {"title", a.title},
+                     {"excerpt", a.excerpt},
+                     {"url", ctx.carriers.public_url + "/help/articles/" + a.slug}});
+  co_return with_token(response::json(200, {{"items", std::move(items)}}), *v);
+}
+
+asio::awaitable<response> get_visitor_article(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto ws = v->workspace_id;
+  auto slug = req.params.at("slug");
+  auto a = co_await services::published_article(ctx, ws, slug);
+  if (!a) co_return store_error(a.err());
+  if (!*a) co_return response::error(404, "NOT_FOUND", "article not found");
+  auto& row = **a;
+  co_return with_token(response::json(200, {{"slug", row.slug},
+                                            {"title", row.title},
+                                            {"excerpt", row.excerpt},
+                                            {"body_html", row.body_html},
+                                            {"updated_at", row.updated_at},
+                                            {"url", ctx.carriers.public_url + "/help/articles/" + row.slug}}),
+                       *v);
+}
+
 asio::awaitable<response> track_event(api_context& ctx, request& req) {
   auto v = co_await authenticate_visitor(ctx, req, false);
   if (!v) co_return response::from(v.err());
@@ -552,9 +610,11 @@ void add_widget_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/widget/v1/media", wrap(upload_visitor_media),
         http::route_options{static_cast<std::size_t>(ctx.media.max_bytes)});
   r.add("GET", "/api/widget/v1/media/{id}", wrap(get_visitor_media));
+  r.add("GET", "/api/widget/v1/articles", wrap(list_visitor_articles));
+  r.add("GET", "/api/widget/v1/articles/{slug}", wrap(get_visitor_article));
   for (auto path : {"/api/widget/v1/sessions", "/api/widget/v1/sessions/current", "/api/widget/v1/conversations",
                     "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/events", "/api/widget/v1/media",
-                    "/api/widget/v1/media/{id}"})
+                    "/api/widget/v1/media/{id}", "/api/widget/v1/articles", "/api/widget/v1/articles/{slug}"})
     r.add("OPTIONS", path, wrap(preflight));
 
   r.add("GET", "/api/v1/widget/settings", authorized(ctx, "widget.manage", get_settings));

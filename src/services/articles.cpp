@@ -219,6 +219,11 @@ asio::awaitable<result<std::vector<skb::article_hit>>> search_articles(context& 
   co_return co_await ctx.db.read(std::move(job));
 }
 
+asio::awaitable<result<std::vector<skb::article>>> popular_articles(context& ctx, id_t ws, int limit) {
+  auto job = [ws, limit](store::unit_of_work& uow) { return uow.articles().popular(ws, limit); };
+  co_return co_await ctx.db.read(std::move(job));
+}
+
 asio::awaitable<result<std::vector<skb::collection>>> list_collections(context& ctx, id_t ws) {
   auto job = [ws](store::unit_of_work& uow) { return uow.articles().collections(ws); };
   co_return co_await ctx.db.read(std::move(job));

@@ -62,6 +62,8 @@ struct article_search {
   std::optional<std::string> status = std::string("published");
   int limit = 10;
 };
+// The most read published articles (the Help tab before anything is typed).
+boost::asio::awaitable<result<std::vector<store::kb::article>>> popular_articles(context& ctx, store::id_t ws, int limit);
 boost::asio::awaitable<result<std::vector<store::kb::article_hit>>> search_articles(context& ctx, store::id_t ws,
                                                                                     article_search q);
 

@@ -251,7 +251,13 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
   auto canned = call("POST", "/api/v1/canned_responses", token["owner"], {{"shortcut", "hi"}, {"body", "Hello"}}).value("id", "");
   auto number = call("POST", "/api/v1/numbers", token["owner"], {{"owner_teammate_id", owner_id}}).value("id", "");
   auto workspace = call("GET", "/api/v1/me", token["owner"]).value("workspace_id", "");
-  for (auto* v : {&owner_id, &other, &contact, &conversation, &team, &canned, &number, &workspace}) ASSERT_FALSE(v->empty());
+  // Slug "matrix" for both, published: the public help center's pages exist.
+  auto collection = call("POST", "/api/v1/collections", token["owner"], {{"name", "Matrix"}}).value("id", "");
+  auto article = call("POST", "/api/v1/articles", token["owner"],
+                      {{"title", "Matrix"}, {"body", "Text."}, {"status", "published"}, {"collection_id", collection}})
+                     .value("id", "");
+  for (auto* v : {&owner_id, &other, &contact, &conversation, &team, &canned, &number, &workspace, &article, &collection})
+    ASSERT_FALSE(v->empty());
 
   // Path parameters: real objects, by the collection the parameter follows; a
   // DELETE gets an id that exists nowhere, so nothing the requests need is removed.
@@ -259,10 +265,10 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
   const std::map<std::string, std::string> by_collection = {
       {"conversations", conversation}, {"contacts", contact},  {"teammates", other},  {"teams", team},
       {"numbers", number},             {"canned_responses", canned}, {"labels", nowhere}, {"api_keys", nowhere},
-      {"media", nowhere}};
+      {"media", nowhere},              {"articles", article},   {"collections", collection}};
   const std::map<std::string, std::string> by_name = {
       {"teammate_id", other}, {"carrier", "twilio"}, {"step", "voicemail"}, {"sid", "CAmatrix"}, {"name", "RE1.wav"},
-      {"message_id", nowhere}};
+      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}};
   auto fill = [&](const route_info& rt, std::string& error) {
     std::string out, previous;
     std::size_t i = 1;

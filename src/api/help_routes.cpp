@@ -1,0 +1,147 @@
+// The public help center (issue 20): server-rendered pages under /help/ that work
+// without JavaScript (helpcenter/pages.hpp), for the installation's workspace.
+// Nobody signs in here: every page and vote is limited per client address like
+// the widget's API, and only published articles are ever shown.
+#include "api/common.hpp"
+#include "api/routes.hpp"
+#include "switchboard/core/validate.hpp"
+#include "switchboard/helpcenter/pages.hpp"
+#include "switchboard/services/help_center.hpp"
+
+namespace switchboard::api {
+
+namespace {
+
+namespace hc = switchboard::helpcenter;
+
+hc::site site_of(const api_context& ctx, const services::help_site_facts& f) {
+  hc::site s;
+  s.name = f.name;
+  s.base_url = ctx.carriers.public_url + "/help";
+  s.color = f.color;
+  s.chat_enabled = f.chat_enabled;
+  // The widget opens on the help center's own pages (same origin) at #chat.
+  if (f.chat_enabled) s.chat_url = "#chat";
+  return s;
+}
+
+response html(int status, std::string body) {
+  auto r = response::text(status, std::move(body), "text/html; charset=utf-8");
+  r.headers.add("Cache-Control", "public, max-age=60");
+  r.headers.add("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; "
+                "frame-ancestors 'none'; base-uri 'none'");
+  r.headers.add("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+response not_found(const api_context& ctx, const std::optional<services::help_site_facts>& f) {
+  if (!f) return html(404, hc::not_found_page(hc::site{"Help center", ctx.carriers.public_url + "/help"}));
+  return html(404, hc::not_found_page(site_of(ctx, *f)));
+}
+
+std::optional<response> limited(api_context& ctx, const request& req) {
+  if (auto wait = ctx.widget.per_ip.hit(req.remote, ctx.now())) {
+    auto r = response::text(429, "Too many requests from this address; retry later.\n");
+    r.headers.add("Retry-After", std::to_string(wait));
+    return r;
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<response> home(api_context& ctx, request&) {
+  auto v = co_await services::help_home(ctx);
+  if (!v) co_return response::text(500, "The help center could not be read.\n");
+  if (!*v) co_return not_found(ctx, std::nullopt);
+  co_return html(200, hc::home_page(site_of(ctx, (*v)->site), (*v)->collections, (*v)->article_counts, (*v)->popular));
+}
+
+asio::awaitable<response> collection(api_context& ctx, request& req) {
+  auto slug = req.params.at("slug");
+  auto v = co_await services::help_collection(ctx, slug);
+  if (!v) co_return response::text(500, "The help center could not be read.\n");
+  if (!*v) co_return not_found(ctx, std::nullopt);
+  auto& c = **v;
+  co_return html(200, hc::collection_page(site_of(ctx, c.site), c.collection, c.children, c.articles, c.parent));
+}
+
+asio::awaitable<response> article(api_context& ctx, request& req) {
+  auto slug = req.params.at("slug");
+  auto v = co_await services::help_article(ctx, slug);
+  if (!v) co_return response::text(500, "The help center could not be read.\n");
+  if (!*v) co_return not_found(ctx, std::nullopt);
+  auto& a = **v;
+  co_return html(200, hc::article_page(site_of(ctx, a.site), a.article, a.collection, a.related));
+}
+
+asio::awaitable<response> search(api_context& ctx, request& req) {
+  auto q = trim(req.query_param("q").value_or(""));
+  if (q.size() > 200) q = q.substr(0, 200);
+  std::optional<services::help_search_view> view;
+  if (q.empty()) {
+    auto home_view = co_await services::help_home(ctx);
+    if (!home_view) co_return response::text(500, "The help center could not be read.\n");
+    if (!*home_view) co_return not_found(ctx, std::nullopt);
+    co_return html(200, hc::search_page(site_of(ctx, (*home_view)->site), "", {}));
+  }
+  auto v = co_await services::help_search(ctx, q, 20);
+  if (!v) co_return response::text(500, "The help center could not be read.\n");
+  if (!*v) co_return not_found(ctx, std::nullopt);
+  auto r = html(200, hc::search_page(site_of(ctx, (*v)->site), q, (*v)->hits));
+  co_return r;
+}
+
+asio::awaitable<response> sitemap(api_context& ctx, request&) {
+  auto v = co_await services::help_sitemap(ctx);
+  if (!v) co_return response::text(500, "The help center could not be read.\n");
+  if (!*v) co_return not_found(ctx, std::nullopt);
+  co_return response::text(200, hc::sitemap_xml(site_of(ctx, (*v)->site), (*v)->collections, (*v)->articles),
+                           "application/xml; charset=utf-8");
+}
+
+// "Was this helpful?" from the article page's form: counted, then back to the
+// article (303, so a reload does not post again).
+asio::awaitable<response> vote(api_context& ctx, request& req) {
+  auto slug = req.params.at("slug");
+  std::string choice;
+  std::size_t start = 0;
+  while (start <= req.body.size()) {
+    auto end = req.body.find('&', start);
+    if (end == std::string::npos) end = req.body.size();
+    auto part = req.body.substr(start, end - start);
+    if (part == "helpful=yes" || part == "helpful=no") choice = part.substr(8);
+    start = end + 1;
+  }
+  if (choice.empty()) co_return response::text(400, "helpful must be yes or no.\n");
+  bool helpful = choice == "yes";
+  auto counted = co_await services::help_vote(ctx, slug, helpful);
+  if (!counted) co_return response::text(500, "The vote could not be saved.\n");
+  if (!*counted) co_return not_found(ctx, std::nullopt);
+  auto r = response::text(303, "");
+  r.headers.add("Location", "/help/articles/" + slug + "?voted=" + choice);
+  co_return r;
+}
+
+}  // namespace
+
+void add_help_routes(http::router& r, api_context& ctx) {
+  auto wrap = [&ctx](auto fn) {
+    return [&ctx, fn](request& q) -> asio::awaitable<response> {
+      if (auto l = limited(ctx, q)) co_return std::move(*l);
+      co_return co_await fn(ctx, q);
+    };
+  };
+  r.add("GET", "/help", [](request&) -> asio::awaitable<response> {
+    auto res = response::text(301, "");
+    res.headers.add("Location", "/help/");
+    co_return res;
+  });
+  r.add("GET", "/help/", wrap(home));
+  r.add("GET", "/help/collections/{slug}", wrap(collection));
+  r.add("GET", "/help/articles/{slug}", wrap(article));
+  r.add("POST", "/help/articles/{slug}/vote", wrap(vote), http::route_options{1024});
+  r.add("GET", "/help/search", wrap(search));
+  r.add("GET", "/help/sitemap.xml", wrap(sitemap));
+}
+
+}  // namespace switchboard::api

@@ -1,0 +1,196 @@
+// The knowledge base's admin API (issue 20): articles written in Markdown come
+// back rendered without raw HTML, with a slug made from the title, published,
+// revised and restored; collections nest one level; search ranks and marks;
+// every refusal is a JSON error; viewers read but do not write; changes are
+// audited.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/api_client.hpp"
+#include "support/test_support.hpp"
+
+namespace sb = switchboard;
+using json = nlohmann::json;
+
+namespace {
+
+class articles_api : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cfg_ = sbtest::test_config(dir_.path());
+    cfg_.bootstrap.admin_password = "admin-password-1";
+    cfg_.public_url = "https://support.example.com";
+    app_ = std::make_unique<sbtest::running_app>(cfg_, sb::app::app_options{false, {}});
+    token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
+    ASSERT_FALSE(token_.empty());
+  }
+  sbtest::api_reply call(const std::string& method, const std::string& path, const json& body = nullptr,
+                         const std::string& token = "") {
+    return sbtest::api_call(app_->port(), method, path, token.empty() ? token_ : token, body);
+  }
+
+  sbtest::temp_dir dir_;
+  sb::config cfg_;
+  std::unique_ptr<sbtest::running_app> app_;
+  std::string token_;
+};
+
+TEST_F(articles_api, an_article_is_written_in_markdown_published_revised_and_restored) {
+  auto made = call("POST", "/api/v1/articles",
+                   {{"title", "Reset your router"},
+                    {"body", "Hold **reset** for ten seconds.\n\n<script>alert(1)</script>\n\n| light | means |\n|---|---|\n| red | down |"}});
+  ASSERT_EQ(made.status, 201) << made.raw;
+  const std::string id = made.body["id"];
+  EXPECT_EQ(made.body["slug"], "reset-your-router");
+  EXPECT_EQ(made.body["status"], "draft");
+  EXPECT_TRUE(made.body["published_at"].is_null());
+  EXPECT_EQ(made.body["url"], "https://support.example.com/help/articles/reset-your-router");
+  const std::string html = made.body["body_html"];
+  EXPECT_NE(html.find("<strong>reset</strong>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<table>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(made.body["excerpt"], "Hold reset for ten seconds.");
+
+  // The same title again gets the next free slug; a slug asked for that is taken conflicts.
+  auto again = call("POST", "/api/v1/articles", {{"title", "Reset your router"}, {"body", "Other."}});
+  ASSERT_EQ(again.status, 201) << again.raw;
+  EXPECT_EQ(again.body["slug"], "reset-your-router-2");
+  auto taken = call("POST", "/api/v1/articles", {{"title", "X"}, {"slug", "reset-your-router"}});
+  EXPECT_EQ(taken.status, 409) << taken.raw;
+  EXPECT_EQ(taken.code(), "ALREADY_EXISTS");
+
+  auto published = call("PATCH", "/api/v1/articles/" + id, {{"status", "published"}});
+  ASSERT_EQ(published.status, 200) << published.raw;
+  EXPECT_EQ(published.body["status"], "published");
+  EXPECT_TRUE(published.body["published_at"].is_string());
+
+  auto edited = call("PATCH", "/api/v1/articles/" + id, {{"body", "Unplug it for a minute."}});
+  ASSERT_EQ(edited.status, 200) << edited.raw;
+  EXPECT_EQ(edited.body["excerpt"], "Unplug it for a minute.");
+  auto revs = call("GET", "/api/v1/articles/" + id + "/revisions");
+  ASSERT_EQ(revs.status, 200) << revs.raw;
+  ASSERT_EQ(revs.body["items"].size(), 2u);  // created, then the new body (publishing changed no words)
+  const std::string first = revs.body["items"][1]["id"];
+  auto restored = call("POST", "/api/v1/articles/" + id + "/revisions/" + first + "/restore");
+  ASSERT_EQ(restored.status, 200) << restored.raw;
+  EXPECT_NE(restored.body["body"].get<std::string>().find("Hold **reset**"), std::string::npos);
+  EXPECT_NE(restored.body["body_html"].get<std::string>().find("<strong>reset</strong>"), std::string::npos);
+  EXPECT_EQ(call("GET", "/api/v1/articles/" + id + "/revisions").body["items"].size(), 3u);
+  EXPECT_EQ(call("POST", "/api/v1/articles/" + id + "/revisions/999999/restore").status, 404);
+
+  // Listed without bodies; found by its words with the match marked.
+  auto list = call("GET", "/api/v1/articles?status=published");
+  ASSERT_EQ(list.status, 200) << list.raw;
+  ASSERT_EQ(list.body["items"].size(), 1u);
+  EXPECT_FALSE(list.body["items"][0].contains("body"));
+  auto found = call("GET", "/api/v1/articles?q=reset");
+  ASSERT_EQ(found.status, 200) << found.raw;
+  ASSERT_GE(found.body["items"].size(), 1u);
+  EXPECT_EQ(found.body["items"][0]["id"], id);
+  EXPECT_NE(found.body["items"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos) << found.raw;
+
+  // The audit log has the story.
+  auto audit = call("GET", "/api/v1/audit_log?limit=50");
+  ASSERT_EQ(audit.status, 200) << audit.raw;
+  std::set<std::string> actions;
+  for (auto& e : audit.body["items"]) actions.insert(e["action"].get<std::string>());
+  EXPECT_TRUE(actions.count("article.created"));
+  EXPECT_TRUE(actions.count("article.published"));
+  EXPECT_TRUE(actions.count("article.updated"));
+
+  EXPECT_EQ(call("DELETE", "/api/v1/articles/" + id).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/articles/" + id).status, 404);
+  EXPECT_EQ(call("DELETE", "/api/v1/articles/" + id).status, 404);
+}
+
+TEST_F(articles_api, bad_input_gets_a_json_error_and_nothing_is_written) {
+  struct bad {
+    json body;
+    int status;
+    std::string code;
+  };
+  std::vector<bad> cases = {
+      {json::object(), 400, "MISSING_REQUIRED_FIELD"},
+      {{{"title", "   "}}, 400, "MISSING_REQUIRED_FIELD"},
+      {{{"title", 5}}, 400, "INVALID_FORMAT"},
+      {{{"title", std::string(201, 'x')}}, 400, "INVALID_INPUT"},
+      {{{"title", "T"}, {"body", std::string(200001, 'x')}}, 400, "INVALID_INPUT"},
+      {{{"title", "T"}, {"status", "live"}}, 400, "INVALID_FORMAT"},
+      {{{"title", "T"}, {"slug", "Not A Slug"}}, 400, "INVALID_FORMAT"},
+      {{{"title", "T"}, {"slug", "a--b"}}, 400, "INVALID_FORMAT"},
+      {{{"title", "T"}, {"collection_id", "abc"}}, 400, "INVALID_FORMAT"},
+      {{{"title", "T"}, {"collection_id", "99999"}}, 404, "NOT_FOUND"},
+  };
+  for (auto& c : cases) {
+    auto r = call("POST", "/api/v1/articles", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.dump().substr(0, 80) << " -> " << r.raw.substr(0, 200);
+    EXPECT_EQ(r.code(), c.code) << c.body.dump().substr(0, 80);
+  }
+  EXPECT_EQ(call("GET", "/api/v1/articles").body["items"].size(), 0u);
+  auto junk = sbtest::to_api_reply(sbtest::http_request(app_->port(), "POST", "/api/v1/articles", "{not json",
+                                                        "Authorization: Bearer " + token_ +
+                                                            "\r\nContent-Type: application/json\r\n"));
+  EXPECT_EQ(junk.status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/articles?status=nope").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/articles?q=" + std::string(201, 'a')).status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/articles/abc").status, 404);
+  EXPECT_EQ(call("PATCH", "/api/v1/articles/12345", {{"title", "x"}}).status, 404);
+  EXPECT_EQ(call("POST", "/api/v1/articles/reorder", {{"ids", {"1", "1"}}}).status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/articles/reorder", {{"ids", {"777"}}}).status, 404);
+}
+
+TEST_F(articles_api, collections_nest_one_level_and_articles_file_into_them) {
+  auto billing = call("POST", "/api/v1/collections", {{"name", "Billing & payments"}, {"description", "Bills"}});
+  ASSERT_EQ(billing.status, 201) << billing.raw;
+  EXPECT_EQ(billing.body["slug"], "billing-payments");
+  const std::string bid = billing.body["id"];
+  auto cards = call("POST", "/api/v1/collections", {{"name", "Cards"}, {"parent_id", bid}});
+  ASSERT_EQ(cards.status, 201) << cards.raw;
+  const std::string cid = cards.body["id"];
+  auto deeper = call("POST", "/api/v1/collections", {{"name", "Visa"}, {"parent_id", cid}});
+  EXPECT_EQ(deeper.status, 400) << deeper.raw;
+  EXPECT_EQ(deeper.code(), "INVALID_INPUT");
+  // A collection with sub-collections cannot become one.
+  auto other = call("POST", "/api/v1/collections", {{"name", "Setup"}});
+  ASSERT_EQ(other.status, 201);
+  EXPECT_EQ(call("PATCH", "/api/v1/collections/" + bid, {{"parent_id", other.body["id"]}}).status, 400);
+  EXPECT_EQ(call("PATCH", "/api/v1/collections/" + bid, {{"parent_id", bid}}).status, 400);
+
+  auto a = call("POST", "/api/v1/articles", {{"title", "Pay by card"}, {"body", "Add a card."}, {"collection_id", cid}});
+  ASSERT_EQ(a.status, 201) << a.raw;
+  EXPECT_EQ(a.body["collection_id"], cid);
+  auto in = call("GET", "/api/v1/articles?collection_id=" + cid);
+  EXPECT_EQ(in.body["items"].size(), 1u);
+  auto listed = call("GET", "/api/v1/collections");
+  ASSERT_EQ(listed.body["items"].size(), 3u);
+  // Deleting the parent takes the sub-collection; the article stays, in none.
+  EXPECT_EQ(call("DELETE", "/api/v1/collections/" + bid).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/collections").body["items"].size(), 1u);
+  auto kept = call("GET", "/api/v1/articles/" + a.body["id"].get<std::string>());
+  ASSERT_EQ(kept.status, 200);
+  EXPECT_TRUE(kept.body["collection_id"].is_null());
+}
+
+TEST_F(articles_api, viewers_read_the_knowledge_base_and_do_not_change_it) {
+  auto v = call("POST", "/api/v1/teammates",
+                {{"email", "vera@example.com"}, {"name", "Vera"}, {"role", "viewer"}, {"password", "viewer-password-1"}});
+  ASSERT_EQ(v.status, 201) << v.raw;
+  auto viewer = sbtest::login(app_->port(), "vera@example.com", "viewer-password-1");
+  ASSERT_FALSE(viewer.empty());
+  auto a = call("POST", "/api/v1/articles", {{"title", "Hello"}, {"body", "World."}});
+  ASSERT_EQ(a.status, 201);
+  EXPECT_EQ(call("GET", "/api/v1/articles", nullptr, viewer).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/collections", nullptr, viewer).status, 200);
+  auto refused = call("POST", "/api/v1/articles", {{"title", "Mine"}}, viewer);
+  EXPECT_EQ(refused.status, 403) << refused.raw;
+  EXPECT_EQ(call("PATCH", "/api/v1/articles/" + a.body["id"].get<std::string>(), {{"status", "published"}}, viewer).status,
+            403);
+  EXPECT_EQ(call("POST", "/api/v1/articles/preview", {{"body", "x"}}, viewer).status, 403);
+  auto preview = call("POST", "/api/v1/articles/preview", {{"body", "# Hi\n\n<iframe src=x></iframe>"}});
+  ASSERT_EQ(preview.status, 200);
+  EXPECT_NE(preview.body["html"].get<std::string>().find("<h1>Hi</h1>"), std::string::npos);
+  EXPECT_EQ(preview.body["html"].get<std::string>().find("<iframe"), std::string::npos);
+}
+
+}  // namespace
