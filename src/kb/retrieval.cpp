@@ -20,8 +20,8 @@ const std::unordered_set<std::string_view>& function_words() {
       "than",   "thanks", "that", "the",   "their", "them",  "then",  "there", "these", "they",  "this",
       "those",  "to",    "too",   "up",    "us",    "very",  "want",  "was",   "we",    "were",  "what",
       "whats",  "when",  "where", "which", "while", "who",   "why",   "will",  "with",  "would", "you",
-      "your",   "yours", "ok",    "okay",  "thx",   "pls",   "u",     "ur",    "hey",   "way",   "there",
-      "theres", "isnt",  "cant",  "wont",  "doesnt", "dosnt", "ive",  "id",    "ill",   "yes",   "any",
+      "your",   "yours", "ok",    "okay",  "thx",   "pls",   "u",     "ur",    "hey",   "way",
+      "theres", "isnt",  "cant",  "wont",  "doesnt", "dosnt", "ive",  "id",    "ill",   "yes",
       "anything", "something", "know", "tell", "like", "still", "now", "one", "thing", "stuff", "guy"};
   return words;
 }
