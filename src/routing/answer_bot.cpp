@@ -60,7 +60,8 @@ bot_reply classify_bot_reply(std::string_view text) {
   auto words = static_cast<std::size_t>(std::count(t.begin(), t.end(), ' ') + (t.empty() ? 0 : 1));
   if (words == 0 || words > 6) return bot_reply::other;
   for (auto w : no)
-    if (t == w || t.rfind(std::string(w) + " ", 0) == 0) return bot_reply::no;
+    if (t == w || t.rfind(std::string(w) + " ", 0) == 0 || (w.find(' ') != std::string_view::npos && has_word(t, w)))
+      return bot_reply::no;
   for (auto w : yes)
     if (t == w || t.rfind(std::string(w) + " ", 0) == 0) return bot_reply::yes;
   return bot_reply::other;

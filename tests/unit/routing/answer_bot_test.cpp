@@ -24,7 +24,7 @@ TEST(classify_bot_reply, reads_short_replies_and_leaves_questions_alone) {
            {"no", r::bot_reply::no},
            {"Nope.", r::bot_reply::no},
            {"not really", r::bot_reply::no},
-           {"it didn't help", r::bot_reply::other},
+           {"it didn't help", r::bot_reply::no},
            {"didn't help", r::bot_reply::no},
            {"I want to talk to a human", r::bot_reply::human},
            {"AGENT", r::bot_reply::human},
