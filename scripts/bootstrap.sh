@@ -11,6 +11,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libcli11-dev libargon2-dev
   libjemalloc-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev
   googletest libgtest-dev libgmock-dev
   libhowardhinnant-date-dev tzdata
   ccache sqlite3 curl wrk python3
