@@ -2,6 +2,9 @@
 // the SQLite twin is src/store/sqlite/articles.cpp). Search: the weighted tsvector
 // column and its GIN index, ts_rank with the title ten times the body (as SQLite's
 // bm25 weights), ts_headline for the snippet.
+#include <algorithm>
+#include <cmath>
+
 #include "switchboard/store/article_search.hpp"
 #include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
@@ -258,16 +261,62 @@ std::optional<kb::revision> pg_article_repository::find_revision(id_t workspace_
 std::vector<kb::article_hit> pg_article_repository::search(id_t workspace_id, const kb::article_query& query) {
   auto terms = kb::search_terms(query.words);
   if (terms.empty() || query.limit <= 0) return {};
-  // Weights {D, C, B, A}: the title (A) ten times the body (B); rank divided by
-  // 1 + log(length), as bm25 favours the shorter of two equal matches.
+  // Ranked by BM25 as SQLite's FTS5 ranks (ts_rank counts a common word as much as
+  // a rare one): each term's stemmed lexeme, how many of the articles searched have
+  // it (its inverse document frequency), its occurrences in each matching article's
+  // tsvector — the title's (weight A) counted ten times — saturated (k1 = 1.2) and
+  // normalized by the article's length against the average (b = 0.75). First the
+  // statistics, one index probe per term.
+  const bool prefix = query.prefix_last;
+  std::vector<std::string> term_queries;
+  for (std::size_t i = 0; i < terms.size(); ++i)
+    term_queries.push_back(ts_query({terms[i]}, prefix && i + 1 == terms.size(), true));
+  auto stats = db_.run(
+      "SELECT (SELECT count(*) FROM articles a WHERE a.workspace_id = $1 AND ($3::text IS NULL OR a.status = $3)),"
+      " (SELECT coalesce(avg(length(a.search_vector)), 1) FROM articles a WHERE a.workspace_id = $1"
+      "  AND ($3::text IS NULL OR a.status = $3)),"
+      " array_agg((SELECT count(*) FROM articles a WHERE a.workspace_id = $1 AND ($3::text IS NULL OR a.status = $3)"
+      "  AND a.search_vector @@ to_tsquery('english', q)) ORDER BY n),"
+      " array_agg(coalesce((SELECT lexeme FROM unnest(to_tsvector('english', t)) LIMIT 1), '') ORDER BY n)"
+      " FROM unnest($2::text[], $4::text[]) WITH ORDINALITY AS u(q, t, n)",
+      workspace_id, term_queries, query.status, terms);
+  const double total = static_cast<double>(stats.integer(0, 0));
+  const double average_length = std::max(1.0, stats.real(0, 1));
+  // array_agg's text: {3,0,12} and {router,light,""}; lexemes hold no commas or quotes.
+  auto split_array = [](const std::string& a) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (std::size_t i = 1; i + 1 < a.size(); ++i) {
+      if (a[i] == ',') out.push_back(std::move(cur)), cur.clear();
+      else if (a[i] != '"') cur += a[i];
+    }
+    out.push_back(cur);
+    return out;
+  };
+  auto counts = split_array(stats.text(0, 2));
+  auto lexemes = split_array(stats.text(0, 3));
+  std::vector<std::string> idf, prefixes;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    double n = i < counts.size() ? std::stod(counts[i]) : 0;
+    idf.push_back(std::to_string(std::log((total - n + 0.5) / (n + 0.5) + 1.0)));
+    prefixes.push_back(prefix && i + 1 == terms.size() ? "1" : "0");
+  }
+  lexemes.resize(terms.size());
   auto r = db_.run("SELECT " + article_columns(false) +
-                       ", ts_rank('{0.1, 0.1, 0.1, 1.0}', a.search_vector, q, 1) AS score,"
-                       " ts_headline('english', a.body_text, q, 'StartSel=\x01, StopSel=\x02, MaxWords=24, MinWords=8,"
-                       " MaxFragments=1, FragmentDelimiter=…')"
-                       " FROM articles a, to_tsquery('english', $2) q"
+                       ", s.score, ts_headline('english', a.body_text, q, 'StartSel=\x01, StopSel=\x02, MaxWords=24,"
+                       " MinWords=8, MaxFragments=1, FragmentDelimiter=…')"
+                       " FROM articles a CROSS JOIN to_tsquery('english', $2) q"
+                       " CROSS JOIN LATERAL (SELECT coalesce(sum(t.idf * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 *"
+                       "   length(a.search_vector) / $8::float8))), 0) AS score FROM ("
+                       "  SELECT x.idf::float8 AS idf, sum(CASE WHEN w = 'A' THEN 10 ELSE 1 END) AS tf"
+                       "  FROM unnest($5::text[], $6::text[], $7::text[]) AS x(lex, idf, pre)"
+                       "  JOIN unnest(a.search_vector) AS v ON x.lex <> '' AND (v.lexeme = x.lex OR"
+                       "   (x.pre = '1' AND starts_with(v.lexeme, x.lex)))"
+                       "  CROSS JOIN unnest(v.weights) AS w GROUP BY x.lex, x.idf) t) s"
                        " WHERE a.workspace_id = $1 AND a.search_vector @@ q AND ($3::text IS NULL OR a.status = $3)"
-                       " ORDER BY score DESC, a.id DESC LIMIT $4",
-                   workspace_id, ts_query(terms, query.prefix_last, query.match_all), query.status, query.limit);
+                       " ORDER BY s.score DESC, a.id DESC LIMIT $4",
+                   workspace_id, ts_query(terms, query.prefix_last, query.match_all), query.status, query.limit,
+                   lexemes, idf, prefixes, std::to_string(average_length));
   std::vector<kb::article_hit> out;
   for (int i = 0; i < r.rows(); ++i) {
     kb::article_hit h;
