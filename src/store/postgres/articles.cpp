@@ -266,22 +266,22 @@ std::vector<kb::article_hit> pg_article_repository::search(id_t workspace_id, co
   // it (its inverse document frequency), its occurrences in each matching article's
   // tsvector — the title's (weight A) counted ten times — saturated (k1 = 1.2) and
   // normalized by the article's length against the average (b = 0.75). First the
-  // statistics, one index probe per term.
+  // statistics, one index probe per term; then BM25 over the 100 best matches by
+  // ts_rank (cheap), not over every match of a common word, their lengths against
+  // their own average (reading every article's to average them cost more than the rest).
   const bool prefix = query.prefix_last;
   std::vector<std::string> term_queries;
   for (std::size_t i = 0; i < terms.size(); ++i)
     term_queries.push_back(ts_query({terms[i]}, prefix && i + 1 == terms.size(), true));
   auto stats = db_.run(
       "SELECT (SELECT count(*) FROM articles a WHERE a.workspace_id = $1 AND ($3::text IS NULL OR a.status = $3)),"
-      " (SELECT coalesce(avg(length(a.search_vector)), 1) FROM articles a WHERE a.workspace_id = $1"
-      "  AND ($3::text IS NULL OR a.status = $3)),"
+      " 0,"
       " array_agg((SELECT count(*) FROM articles a WHERE a.workspace_id = $1 AND ($3::text IS NULL OR a.status = $3)"
       "  AND a.search_vector @@ to_tsquery('english', q)) ORDER BY n),"
       " array_agg(coalesce((SELECT lexeme FROM unnest(to_tsvector('english', t)) LIMIT 1), '') ORDER BY n)"
       " FROM unnest($2::text[], $4::text[]) WITH ORDINALITY AS u(q, t, n)",
       workspace_id, term_queries, query.status, terms);
   const double total = static_cast<double>(stats.integer(0, 0));
-  const double average_length = std::max(1.0, stats.real(0, 1));
   // array_agg's text: {3,0,12} and {router,light,""}; lexemes hold no commas or quotes.
   auto split_array = [](const std::string& a) {
     std::vector<std::string> out;
@@ -305,18 +305,22 @@ std::vector<kb::article_hit> pg_article_repository::search(id_t workspace_id, co
   auto r = db_.run("SELECT " + article_columns(false) +
                        ", s.score, ts_headline('english', a.body_text, q, 'StartSel=\x01, StopSel=\x02, MaxWords=24,"
                        " MinWords=8, MaxFragments=1, FragmentDelimiter=…')"
-                       " FROM articles a CROSS JOIN to_tsquery('english', $2) q"
+                       " FROM (SELECT c.id, greatest(avg(length(c.search_vector)) OVER (), 1)::float8 AS average"
+                       "   FROM articles c WHERE c.workspace_id = $1 AND c.search_vector @@ to_tsquery('english', $2)"
+                       "   AND ($3::text IS NULL OR c.status = $3)"
+                       "   ORDER BY ts_rank('{0.1, 0.1, 0.1, 1.0}', c.search_vector, to_tsquery('english', $2), 1) DESC,"
+                       "   c.id DESC LIMIT 100) k"
+                       " JOIN articles a ON a.id = k.id CROSS JOIN to_tsquery('english', $2) q"
                        " CROSS JOIN LATERAL (SELECT coalesce(sum(t.idf * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 *"
-                       "   length(a.search_vector) / $8::float8))), 0) AS score FROM ("
+                       "   length(a.search_vector) / k.average))), 0) AS score FROM ("
                        "  SELECT x.idf::float8 AS idf, sum(CASE WHEN w = 'A' THEN 10 ELSE 1 END) AS tf"
                        "  FROM unnest($5::text[], $6::text[], $7::text[]) AS x(lex, idf, pre)"
                        "  JOIN unnest(a.search_vector) AS v ON x.lex <> '' AND (v.lexeme = x.lex OR"
                        "   (x.pre = '1' AND starts_with(v.lexeme, x.lex)))"
                        "  CROSS JOIN unnest(v.weights) AS w GROUP BY x.lex, x.idf) t) s"
-                       " WHERE a.workspace_id = $1 AND a.search_vector @@ q AND ($3::text IS NULL OR a.status = $3)"
                        " ORDER BY s.score DESC, a.id DESC LIMIT $4",
                    workspace_id, ts_query(terms, query.prefix_last, query.match_all), query.status, query.limit,
-                   lexemes, idf, prefixes, std::to_string(average_length));
+                   lexemes, idf, prefixes);
   std::vector<kb::article_hit> out;
   for (int i = 0; i < r.rows(); ++i) {
     kb::article_hit h;
