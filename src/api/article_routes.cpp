@@ -4,8 +4,8 @@
 // the public URL on the help center.
 #include <set>
 
-#include "api/common.hpp"
-#include "api/routes.hpp"
+#include "common.hpp"
+#include "routes.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/helpcenter/pages.hpp"
 #include "switchboard/services/articles.hpp"

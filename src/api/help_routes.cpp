@@ -2,8 +2,8 @@
 // without JavaScript (helpcenter/pages.hpp), for the installation's workspace.
 // Nobody signs in here: every page and vote is limited per client address like
 // the widget's API, and only published articles are ever shown.
-#include "api/common.hpp"
-#include "api/routes.hpp"
+#include "common.hpp"
+#include "routes.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/helpcenter/pages.hpp"
 #include "switchboard/services/help_center.hpp"
@@ -71,7 +71,7 @@ asio::awaitable<response> article(api_context& ctx, request& req) {
   if (!v) co_return response::text(500, "The help center could not be read.\n");
   if (!*v) co_return not_found(ctx, std::nullopt);
   auto& a = **v;
-  co_return html(200, hc::article_page(site_of(ctx, a.site), a.article, a.collection, a.related));
+  co_return html(200, hc::article_page(site_of(ctx, a.site), a.article, a.collection, a.related, a.parent));
 }
 
 asio::awaitable<response> search(api_context& ctx, request& req) {

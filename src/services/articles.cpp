@@ -76,7 +76,8 @@ asio::awaitable<result<skb::article>> create_article(context& ctx, kb_actor by, 
   std::string base = in.slug ? *in.slug : kb::slugify(a.title);
   if (base.empty()) base = "article";
   const bool slug_given = in.slug.has_value();
-  auto job = [a, by, at, base, slug_given](store::unit_of_work& uow) mutable {
+  auto job = [draft = a, by, at, base, slug_given](store::unit_of_work& uow) {
+    auto a = draft;
     check_collection(uow, a.workspace_id, a.collection_id);
     // A slug asked for is taken as it is (CONFLICT when in use); a made one is unique.
     a.slug = slug_given ? base : free_slug(uow.articles(), a.workspace_id, base, 0);
@@ -259,7 +260,8 @@ asio::awaitable<result<skb::collection>> create_collection(context& ctx, kb_acto
   std::string base = in.slug ? *in.slug : kb::slugify(c.name);
   if (base.empty()) base = "collection";
   const bool slug_given = in.slug.has_value();
-  auto job = [c, by, at, base, slug_given](store::unit_of_work& uow) mutable {
+  auto job = [draft = c, by, at, base, slug_given](store::unit_of_work& uow) {
+    auto c = draft;
     check_parent(uow, c.workspace_id, 0, c.parent_id);
     c.slug = base;
     if (!slug_given)

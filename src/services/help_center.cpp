@@ -98,6 +98,8 @@ asio::awaitable<result<std::optional<help_article_view>>> help_article(context& 
     v.article = *a;
     if (a->collection_id) {
       v.collection = uow.articles().find_collection(ws, *a->collection_id);
+      if (v.collection && v.collection->parent_id)
+        v.parent = uow.articles().find_collection(ws, *v.collection->parent_id);
       for (auto& other : uow.articles().published_in(ws, a->collection_id, 6))
         if (other.id != a->id && v.related.size() < 5) v.related.push_back(other);
     }

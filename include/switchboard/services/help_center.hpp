@@ -39,6 +39,7 @@ struct help_article_view {
   help_site_facts site;
   store::kb::article article;
   std::optional<store::kb::collection> collection;
+  std::optional<store::kb::collection> parent;  // the collection's
   std::vector<store::kb::article> related;  // others of its collection
 };
 struct help_search_view {
