@@ -343,12 +343,14 @@ asio::awaitable<response> delete_collection(api_context& ctx, request& req, cons
 }  // namespace
 
 void add_article_routes(http::router& r, api_context& ctx) {
+  // An article's Markdown may be up to article_body_max bytes, more once in JSON.
+  const http::route_options article_body{2 * services::article_body_max + 64 * 1024};
   r.add("GET", "/api/v1/articles", authorized(ctx, "articles.read", list_articles));
-  r.add("POST", "/api/v1/articles", authorized(ctx, "articles.write", create_article));
+  r.add("POST", "/api/v1/articles", authorized(ctx, "articles.write", create_article), article_body);
   r.add("POST", "/api/v1/articles/reorder", authorized(ctx, "articles.write", reorder_articles));
-  r.add("POST", "/api/v1/articles/preview", authorized(ctx, "articles.write", preview_article));
+  r.add("POST", "/api/v1/articles/preview", authorized(ctx, "articles.write", preview_article), article_body);
   r.add("GET", "/api/v1/articles/{id}", authorized(ctx, "articles.read", get_article));
-  r.add("PATCH", "/api/v1/articles/{id}", authorized(ctx, "articles.write", patch_article));
+  r.add("PATCH", "/api/v1/articles/{id}", authorized(ctx, "articles.write", patch_article), article_body);
   r.add("DELETE", "/api/v1/articles/{id}", authorized(ctx, "articles.write", delete_article));
   r.add("GET", "/api/v1/articles/{id}/revisions", authorized(ctx, "articles.read", list_revisions));
   r.add("POST", "/api/v1/articles/{id}/revisions/{revision_id}/restore",

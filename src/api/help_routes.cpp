@@ -36,7 +36,12 @@ response html(int status, std::string body) {
 }
 
 response not_found(const api_context& ctx, const std::optional<services::help_site_facts>& f) {
-  if (!f) return html(404, hc::not_found_page(hc::site{"Help center", ctx.carriers.public_url + "/help"}));
+  if (!f) {
+    hc::site bare;
+    bare.name = "Help center";
+    bare.base_url = ctx.carriers.public_url + "/help";
+    return html(404, hc::not_found_page(bare));
+  }
   return html(404, hc::not_found_page(site_of(ctx, *f)));
 }
 

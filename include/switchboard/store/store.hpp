@@ -383,6 +383,9 @@ class store {
         db->exec("COMMIT");
         return v;
       }
+    } catch (const job_error& e) {  // the job's own refusal (NOT_FOUND, …), as on PostgreSQL
+      db->rollback_quietly();
+      return error{e.code(), e.what()};
     } catch (const std::exception& e) {
       db->rollback_quietly();
       return error{"INTERNAL", e.what()};

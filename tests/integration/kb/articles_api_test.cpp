@@ -84,11 +84,12 @@ TEST_F(articles_api, an_article_is_written_in_markdown_published_revised_and_res
   ASSERT_EQ(list.status, 200) << list.raw;
   ASSERT_EQ(list.body["items"].size(), 1u);
   EXPECT_FALSE(list.body["items"][0].contains("body"));
-  auto found = call("GET", "/api/v1/articles?q=reset");
+  auto found = call("GET", "/api/v1/articles?q=hold%20reset");
   ASSERT_EQ(found.status, 200) << found.raw;
-  ASSERT_GE(found.body["items"].size(), 1u);
+  ASSERT_EQ(found.body["items"].size(), 1u) << found.raw;  // the other "Reset your router" says nothing of holding
   EXPECT_EQ(found.body["items"][0]["id"], id);
-  EXPECT_NE(found.body["items"][0]["snippet"].get<std::string>().find("<mark>"), std::string::npos) << found.raw;
+  EXPECT_NE(found.body["items"][0]["snippet"].get<std::string>().find("<mark>Hold</mark>"), std::string::npos)
+      << found.raw;
 
   // The audit log has the story.
   auto audit = call("GET", "/api/v1/audit_log?limit=50");
@@ -191,6 +192,90 @@ TEST_F(articles_api, viewers_read_the_knowledge_base_and_do_not_change_it) {
   ASSERT_EQ(preview.status, 200);
   EXPECT_NE(preview.body["html"].get<std::string>().find("<h1>Hi</h1>"), std::string::npos);
   EXPECT_EQ(preview.body["html"].get<std::string>().find("<iframe"), std::string::npos);
+}
+
+TEST_F(articles_api, the_public_help_center_and_the_widget_show_published_articles_only) {
+  auto c = call("POST", "/api/v1/collections", {{"name", "Wi-Fi"}, {"description", "Your network"}});
+  ASSERT_EQ(c.status, 201) << c.raw;
+  auto pub = call("POST", "/api/v1/articles",
+                  {{"title", "Change your Wi-Fi password"},
+                   {"body", "Open the **app** and pick a new passphrase for the network."},
+                   {"status", "published"},
+                   {"collection_id", c.body["id"]}});
+  ASSERT_EQ(pub.status, 201) << pub.raw;
+  auto draft = call("POST", "/api/v1/articles", {{"title", "Secret plans"}, {"body", "Not yet."}});
+  ASSERT_EQ(draft.status, 201);
+  auto page = [&](const std::string& path) { return sbtest::http_request(app_->port(), "GET", path, "", ""); };
+
+  auto home = page("/help/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_NE(home->header("content-type").find("text/html"), std::string::npos);
+  EXPECT_NE(home->body.find("Change your Wi-Fi password"), std::string::npos);
+  EXPECT_NE(home->body.find("Wi-Fi"), std::string::npos);
+  EXPECT_EQ(home->body.find("Secret plans"), std::string::npos);
+  EXPECT_EQ(home->body.find("<script"), std::string::npos);
+  auto article = page("/help/articles/change-your-wi-fi-password");
+  ASSERT_TRUE(article);
+  EXPECT_EQ(article->status, 200);
+  EXPECT_NE(article->body.find("<strong>app</strong>"), std::string::npos);
+  EXPECT_NE(article->body.find("https://support.example.com/help/articles/change-your-wi-fi-password"),
+            std::string::npos);  // canonical
+  EXPECT_EQ(page("/help/articles/secret-plans")->status, 404);
+  EXPECT_EQ(page("/help/articles/nothing-here")->status, 404);
+  EXPECT_EQ(page("/help/collections/wi-fi")->status, 200);
+  auto search = page("/help/search?q=passphrase");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  EXPECT_NE(search->body.find("<mark>passphrase</mark>"), std::string::npos) << search->body.substr(0, 400);
+  EXPECT_EQ(page("/help/search?q=secret")->body.find("Secret plans"), std::string::npos);
+  auto sitemap = page("/help/sitemap.xml");
+  EXPECT_NE(sitemap->body.find("/help/articles/change-your-wi-fi-password"), std::string::npos);
+  EXPECT_EQ(sitemap->body.find("secret-plans"), std::string::npos);
+
+  // Reading counted a view; a vote is a form without JavaScript, answered 303.
+  auto vote = sbtest::http_request(app_->port(), "POST", "/help/articles/change-your-wi-fi-password/vote",
+                                   "helpful=yes", "Content-Type: application/x-www-form-urlencoded\r\n");
+  ASSERT_TRUE(vote);
+  EXPECT_EQ(vote->status, 303);
+  EXPECT_EQ(sbtest::http_request(app_->port(), "POST", "/help/articles/change-your-wi-fi-password/vote", "helpful=maybe",
+                                 "Content-Type: application/x-www-form-urlencoded\r\n")
+                ->status,
+            400);
+  EXPECT_EQ(sbtest::http_request(app_->port(), "POST", "/help/articles/secret-plans/vote", "helpful=yes",
+                                 "Content-Type: application/x-www-form-urlencoded\r\n")
+                ->status,
+            404);
+  auto counted = call("GET", "/api/v1/articles/" + pub.body["id"].get<std::string>());
+  EXPECT_EQ(counted.body["views"], 1);
+  EXPECT_EQ(counted.body["helpful_yes"], 1);
+
+  // The widget's Help tab, with a visitor's token from an allowed page.
+  const std::string shop = "https://shop.example.com";
+  ASSERT_EQ(call("PATCH", "/api/v1/widget/settings", {{"allowed_origins", {shop}}}).status, 200);
+  auto me = call("GET", "/api/v1/me");
+  auto session = sbtest::api_call(app_->port(), "POST", "/api/widget/v1/sessions", "",
+                                  {{"workspace_id", me.body["workspace_id"]}}, "Origin: " + shop + "\r\n");
+  ASSERT_EQ(session.status, 200) << session.raw;
+  const std::string visitor = session.body["token"];
+  auto widget = [&](const std::string& path) {
+    return sbtest::api_call(app_->port(), "GET", path, visitor, nullptr, "Origin: " + shop + "\r\n");
+  };
+  auto typed = widget("/api/widget/v1/articles?q=wi-fi%20pass");
+  ASSERT_EQ(typed.status, 200) << typed.raw;
+  ASSERT_EQ(typed.body["items"].size(), 1u) << typed.raw;
+  EXPECT_EQ(typed.body["items"][0]["slug"], "change-your-wi-fi-password");
+  EXPECT_EQ(typed.body["items"][0]["url"], "https://support.example.com/help/articles/change-your-wi-fi-password");
+  EXPECT_EQ(typed.header("access-control-allow-origin"), shop);
+  EXPECT_EQ(widget("/api/widget/v1/articles?q=secret").body["items"].size(), 0u);
+  EXPECT_EQ(widget("/api/widget/v1/articles").body["items"].size(), 1u);  // the most read
+  auto one = widget("/api/widget/v1/articles/change-your-wi-fi-password");
+  ASSERT_EQ(one.status, 200) << one.raw;
+  EXPECT_NE(one.body["body_html"].get<std::string>().find("<strong>app</strong>"), std::string::npos);
+  EXPECT_EQ(widget("/api/widget/v1/articles/secret-plans").status, 404);
+  EXPECT_EQ(sbtest::api_call(app_->port(), "GET", "/api/widget/v1/articles", "", nullptr, "Origin: " + shop + "\r\n")
+                .status,
+            401);
 }
 
 }  // namespace
