@@ -33,6 +33,7 @@ const std::vector<expected_row> expected = {
     {"canned.read",              Y,    Y,    Y,    Y},
     {"events.subscribe",         Y,    Y,    Y,    Y},
     {"numbers.read",             Y,    Y,    Y,    Y},
+    {"articles.read",            Y,    Y,    Y,    Y},
     {"me.update",                Y,    Y,    Y,    N},
     {"conversations.create",     Y,    Y,    Y,    N},
     {"conversations.update",     Y,    Y,    Y,    N},
@@ -57,6 +58,7 @@ const std::vector<expected_row> expected = {
     {"audit.read",               Y,    Y,    N,    N},
     {"numbers.manage",           Y,    Y,    N,    N},
     {"widget.manage",            Y,    Y,    N,    N},
+    {"articles.write",           Y,    Y,    N,    N},
     {"roles.grant_owner",        Y,    N,    N,    N},
     {"workspace.manage",         Y,    N,    N,    N},
 };

@@ -103,12 +103,11 @@ TEST_F(postgres_migrate_data, copies_an_installation_that_postgres_then_serves) 
   EXPECT_EQ(count("messages"), 3);
   EXPECT_EQ(count("contacts"), 1);
 
-  // Vacuumed and analyzed: the planner has the copied tables' sizes (never
-  // analyzed is -1) and every page is in the visibility map.
-  auto vacuumed = admin_->run(
-      "SELECT reltuples::bigint, relallvisible = relpages FROM pg_class WHERE oid = 'messages'::regclass");
-  EXPECT_EQ(vacuumed.integer(0, 0), 3);
-  EXPECT_TRUE(vacuumed.boolean(0, 1));
+  // Analyzed (by the VACUUM (FREEZE, ANALYZE) pass): the planner has the copied
+  // tables' sizes (never analyzed is -1). Whether the pages were marked all-visible
+  // depends on other sessions' snapshots (ctest runs tests side by side), so only
+  // the statistics are checked.
+  EXPECT_EQ(admin_->run("SELECT reltuples::bigint FROM pg_class WHERE oid = 'messages'::regclass").integer(0, 0), 3);
 
   // A second copy into the same database is refused.
   auto again = st::pg::migrate_data(path, target);
