@@ -14,7 +14,7 @@ RUN apt-get update \
       cmake g++ make \
       libboost1.81-dev libboost-url1.81-dev \
       nlohmann-json3-dev libspdlog-dev libsqlite3-dev libssl-dev libcli11-dev libargon2-dev libhowardhinnant-date-dev \
-      libjemalloc-dev \
+      libjemalloc-dev pkg-config libpq-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -35,7 +35,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libspdlog1.10 libfmt9 libsqlite3-0 libssl3 libargon2-1 libboost-url1.81.0 libdate-tz3 \
-      libjemalloc2 \
+      libjemalloc2 libpq5 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 
