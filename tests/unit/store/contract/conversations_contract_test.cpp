@@ -126,10 +126,22 @@ TEST_P(conversations_contract, another_workspace_does_not_see_it) {
   write([&](st::unit_of_work& u) {
     st::conversations::patch p;
     p.status = "resolved";
+    p.labels = std::vector<std::string>{"vip"};
     u.conversations().update(other, id, p, t(9));
   });
   EXPECT_EQ(read([&](st::unit_of_work& u) { return u.conversations().find(ws_, id)->status; }),
             "open");
+  // Not even a label row under the other workspace: the conversation's own workspace
+  // can still give it that label.
+  st::conversations::patch mine;
+  mine.labels = std::vector<std::string>{"vip"};
+  patch(id, mine);
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.conversations().find(ws_, id)->labels; }),
+            std::vector<std::string>{"vip"});
+  st::conversations::list_filter f;
+  f.label = "vip";
+  EXPECT_EQ(list_ids(f), std::vector<id_t>{id});
+  EXPECT_TRUE(list_ids(f, other).empty());
 }
 
 TEST_P(conversations_contract, update_applies_only_the_fields_given) {
