@@ -3,6 +3,8 @@
  * Commands (queued in window.Switchboard.q when called before this loads):
  *   Switchboard('identify', {external_id, email, name, user_hash})
  *   Switchboard('track', name, props)   Switchboard('open')   Switchboard('shutdown')
+ * Two tabs: the chat, and Help (the published help-center articles, searched as
+ * the visitor types; the chat composer suggests some too).
  * Everything renders inside a Shadow DOM, so no style leaks either way.
  * No dependencies; talks to the server this script was loaded from. */
 (function () {
@@ -49,7 +51,7 @@
     'header .t{flex:1}header h2{margin:0;font-size:16px;font-weight:600}header p{margin:2px 0 0;font-size:12px;opacity:.9}',
     'button{cursor:pointer}',
     '.x{background:none;border:0;color:#fff;font-size:22px;line-height:1;padding:2px 6px;border-radius:4px}',
-    'button:focus-visible,textarea:focus-visible,input:focus-visible{outline:2px solid #f59e0b;outline-offset:2px}',
+    'button:focus-visible,textarea:focus-visible,input:focus-visible,a:focus-visible,h3:focus-visible{outline:2px solid #f59e0b;outline-offset:2px}',
     '.log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:6px;background:#f8fafc}',
     '.m{max-width:80%;padding:8px 10px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}',
     '.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}',
@@ -66,6 +68,26 @@
     '.media a{color:inherit;text-decoration:underline}',
     '.ask{flex-direction:column;align-items:stretch}.ask label{font-size:12px;color:#333}.ask div{display:flex;gap:6px}',
     '.away{margin:0;font-size:13px;color:#111}',
+    '.tabs{display:flex;background:#fff;border-bottom:1px solid #e5e7eb}',
+    '.tabs button{flex:1;border:0;border-bottom:2px solid transparent;background:none;padding:8px;color:#4b5563}',
+    '.tabs button[aria-selected=true]{border-bottom-color:var(--c);color:#111;font-weight:600}',
+    '.pane{flex:1;display:flex;flex-direction:column;min-height:0}',
+    '.help{overflow-y:auto;background:#f8fafc}',
+    '.search{border:0;border-bottom:1px solid #e5e7eb}',
+    '.rt{margin:0;padding:10px 12px 0;font-size:12px;font-weight:600;color:#4b5563}',
+    '.hits{list-style:none;margin:0;padding:0 8px 10px}',
+    '.hit{display:block;width:100%;text-align:left;border:1px solid #e5e7eb;border-radius:8px;background:#fff;color:#111;padding:8px 10px;margin-top:6px}',
+    '.hit:hover{border-color:var(--c)}.ht{display:block;font-weight:600}.hx{display:block;font-size:12px;color:#4b5563;margin-top:2px}',
+    '.art{padding:10px 14px 16px}.art h3{margin:6px 0 8px;font-size:17px;font-weight:600}',
+    '.back{border:0;background:none;color:var(--c);padding:2px 0}.back::before{content:"\\2190  "}',
+    '.ab{line-height:1.5;overflow-wrap:anywhere}.ab strong,.ab b,.ab th{font-weight:700}.ab em,.ab i{font-style:italic}',
+    '.ab h1,.ab h2,.ab h3,.ab h4{font-size:15px;font-weight:600;margin:14px 0 6px}.ab code,.ab pre{font-family:ui-monospace,monospace;font-size:13px}',
+    '.ab pre{overflow-x:auto;background:#f1f5f9;padding:8px;border-radius:6px}.ab img{max-width:100%;height:auto}.ab a,.ext{color:var(--c)}',
+    '.ab table{border-collapse:collapse}.ab td,.ab th{border:1px solid #e5e7eb;padding:3px 6px}.ab blockquote{margin:0;padding-left:10px;border-left:3px solid #e5e7eb}',
+    '.ext{display:inline-block;margin-top:12px}',
+    '.suggest{border-top:1px solid #e5e7eb;background:#fff;padding:6px 8px 0}.suggest p{margin:0;font-size:12px;color:#4b5563}',
+    '.suggest ul{list-style:none;margin:0;padding:0}.suggest .hit{padding:5px 8px;margin-top:4px}',
+    '.dx{float:right;border:0;background:none;color:#4b5563;font-size:16px;line-height:1;padding:0 4px}',
     '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}}',
   ].join('\n');
   if (root.adoptedStyleSheets !== undefined && w.CSSStyleSheet && 'replaceSync' in CSSStyleSheet.prototype) {
@@ -122,8 +144,39 @@
   });
   var attachBtn = el('button', { class: 'attach', type: 'button', 'aria-label': 'Attach a file', title: 'Attach an image or PDF', text: '+', onclick: function () { fileInput.click(); } });
   var compose = el('form', { onsubmit: function (e) { e.preventDefault(); submit(); } }, [attachBtn, fileInput, input, el('button', { class: 'send', type: 'submit', text: 'Send' })]);
+  // Articles suggested while the visitor writes (issue 20).
+  var suggestList = el('ul');
+  var suggest = el('div', { class: 'suggest', role: 'region', 'aria-labelledby': 'sb-sg', hidden: '' }, [
+    el('button', { class: 'dx', type: 'button', 'aria-label': 'Hide suggestions', text: '\u00d7', onclick: function () { sg.off = true; hideSuggest(); input.focus(); } }),
+    el('p', { id: 'sb-sg', text: 'These articles may help:' }), suggestList,
+  ]);
+  var chatPane = el('div', { class: 'pane', id: 'sb-chat', role: 'tabpanel', 'aria-labelledby': 'sb-tab-chat' }, [log, typingLine, statusLine, ask, suggest, compose]);
+
+  // ---- the Help tab (issue 20): a search box, results, one article at a time ----
+  var searchBox = el('input', { type: 'search', 'aria-label': 'Search help articles', placeholder: 'Search help articles', maxlength: '200', autocomplete: 'off' });
+  var hitsTitle = el('h3', { class: 'rt', id: 'sb-rt', 'aria-live': 'polite' });
+  var hits = el('ul', { class: 'hits', 'aria-labelledby': 'sb-rt' });
+  var listView = el('div', {}, [el('form', { class: 'search', role: 'search', onsubmit: function (e) { e.preventDefault(); search(); } }, [searchBox]), hitsTitle, hits]);
+  var artTitle = el('h3', { id: 'sb-at', tabindex: '-1' });
+  var artBody = el('div', { class: 'ab' });
+  var artLink = el('a', { class: 'ext', target: '_blank', rel: 'noopener', text: 'Open in help center' });
+  var artView = el('article', { class: 'art', 'aria-labelledby': 'sb-at', hidden: '' }, [
+    el('button', { class: 'back', type: 'button', text: 'Back', onclick: function () { back(); } }), artTitle, artBody, artLink,
+  ]);
+  var helpPane = el('div', { class: 'pane help', id: 'sb-help', role: 'tabpanel', 'aria-labelledby': 'sb-tab-help', hidden: '' }, [listView, artView]);
+  var chatTab = el('button', { type: 'button', role: 'tab', id: 'sb-tab-chat', 'aria-selected': 'true', 'aria-controls': 'sb-chat', text: 'Chat', onclick: function () { showTab('chat'); } });
+  var helpTab = el('button', { type: 'button', role: 'tab', id: 'sb-tab-help', 'aria-selected': 'false', 'aria-controls': 'sb-help', tabindex: '-1', text: 'Help', onclick: function () { showTab('help'); } });
+  var tabs = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Chat or help articles' }, [chatTab, helpTab]);
+  // Arrow keys, Home and End move between the tabs (one tab stop).
+  tabs.addEventListener('keydown', function (e) {
+    var to = { ArrowLeft: 1, ArrowRight: 1, Home: 'chat', End: 'help' }[e.key];
+    if (!to) return;
+    e.preventDefault();
+    showTab(to === 1 ? (help.tab === 'chat' ? 'help' : 'chat') : to, true);
+  });
+
   var panel = el('div', { class: 'panel', role: 'dialog', 'aria-labelledby': 'sb-title', 'aria-describedby': 'sb-sub', hidden: '' }, [
-    el('header', {}, [el('div', { class: 't' }, [title, sub]), closeBtn]), log, typingLine, statusLine, ask, compose,
+    el('header', {}, [el('div', { class: 't' }, [title, sub]), closeBtn]), tabs, chatPane, helpPane,
   ]);
   root.appendChild(launcher);
   root.appendChild(panel);
@@ -131,7 +184,8 @@
   input.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
   });
-  input.addEventListener('input', function () { sendTyping(); });
+  input.addEventListener('input', function () { sendTyping(); suggestSoon(); });
+  searchBox.addEventListener('input', function () { clearTimeout(help.timer); help.timer = setTimeout(search, 250); });
   panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') toggle(false); });
 
   function mount() { if (!host.isConnected) (d.body || d.documentElement).appendChild(host); }
@@ -148,7 +202,8 @@
     if (st.open) {
       st.unread = 0;
       renderBadge();
-      input.focus();
+      if (help.tab === 'chat') input.focus();
+      else (artView.hidden ? searchBox : artTitle).focus();
       log.scrollTop = log.scrollHeight;
     } else {
       launcher.focus();
@@ -311,11 +366,112 @@
     });
   }
 
+  // ---- the Help tab and the composer's suggestions (issue 20) ----
+  var help = { tab: 'chat', seq: 0, aseq: 0, timer: null, loaded: false, from: null };
+  var sg = { seq: 0, timer: null, off: false };
+  var ids = 0;
+  function showTab(name, focus) {
+    var chat = name === 'chat';
+    help.tab = name;
+    chatTab.setAttribute('aria-selected', String(chat));
+    helpTab.setAttribute('aria-selected', String(!chat));
+    chatTab.tabIndex = chat ? 0 : -1;
+    helpTab.tabIndex = chat ? -1 : 0;
+    chatPane.hidden = !chat;
+    helpPane.hidden = chat;
+    if (!chat && !help.loaded) search();
+    if (focus) (chat ? chatTab : helpTab).focus();
+  }
+  // The API takes q up to 200 bytes.
+  function clip(text) {
+    text = text.trim();
+    while (text && new TextEncoder().encode(text).length > 200) text = text.slice(0, -1);
+    return text;
+  }
+  function findArticles(text) {
+    return call('GET', '/api/widget/v1/articles' + (text ? '?q=' + encodeURIComponent(text) : '')).then(function (r) {
+      if (r.status !== 200) throw new Error('HTTP ' + r.status);
+      return r.data.items || [];
+    });
+  }
+  function hitButton(a, brief) {
+    var id = 'sb-x' + (++ids);
+    return el('li', {}, [el('button', { class: 'hit', type: 'button', 'aria-describedby': brief || !a.excerpt ? null : id, onclick: function (e) { openArticle(a.slug, e.currentTarget); } }, [
+      el('span', { class: 'ht', text: a.title }), brief || !a.excerpt ? null : el('span', { class: 'hx', id: id, text: a.excerpt }),
+    ])]);
+  }
+  // An empty box lists the most read articles.
+  function search() {
+    var text = clip(searchBox.value), n = ++help.seq;
+    help.loaded = true;
+    findArticles(text).then(function (items) {
+      if (n !== help.seq) return;
+      hitsTitle.textContent = items.length ? (text ? 'Articles' : 'Popular articles') : (text ? 'No article matches \u201c' + text + '\u201d.' : 'No articles yet.');
+      hits.replaceChildren.apply(hits, items.map(function (a) { return hitButton(a, false); }));
+    }, function () {
+      if (n !== help.seq) return;
+      help.loaded = false;
+      hitsTitle.textContent = 'The articles could not be loaded.';
+      hits.replaceChildren();
+    });
+  }
+  function openArticle(slug, from) {
+    var n = ++help.aseq;
+    help.from = from;
+    showTab('help');
+    listView.hidden = true;
+    artView.hidden = false;
+    artTitle.textContent = 'Loading\u2026';
+    artBody.replaceChildren();
+    artLink.hidden = true;
+    call('GET', '/api/widget/v1/articles/' + encodeURIComponent(slug)).then(function (r) {
+      if (n !== help.aseq) return;
+      if (r.status !== 200) { artTitle.textContent = r.status === 404 ? 'This article is no longer available.' : 'The article could not be loaded.'; return; }
+      artTitle.textContent = r.data.title;
+      artBody.innerHTML = r.data.body_html; // rendered by the server, which leaves raw HTML and script links out
+      Array.prototype.forEach.call(artBody.querySelectorAll('a[href]'), function (a) { a.target = '_blank'; a.rel = 'noopener'; });
+      artLink.href = r.data.url;
+      artLink.hidden = false;
+      helpPane.scrollTop = 0;
+      artTitle.focus();
+    }, function () { if (n === help.aseq) artTitle.textContent = 'The article could not be loaded.'; });
+  }
+  function back() {
+    help.aseq++;
+    artView.hidden = true;
+    listView.hidden = false;
+    artBody.replaceChildren();
+    if (!help.loaded) search();
+    // Back to the result that was opened; from a suggestion, to the search box.
+    if (help.from && helpPane.contains(help.from)) help.from.focus(); else searchBox.focus();
+  }
+  // While the visitor writes (3 words or 12 characters), up to 3 matching articles.
+  function suggestSoon() {
+    var text = input.value.trim();
+    clearTimeout(sg.timer);
+    if (sg.off || (text.length < 12 && text.split(/\s+/).filter(Boolean).length < 3)) { hideSuggest(); return; }
+    sg.timer = setTimeout(function () {
+      var n = ++sg.seq;
+      findArticles(clip(text)).then(function (items) {
+        if (n !== sg.seq) return;
+        suggestList.replaceChildren.apply(suggestList, items.slice(0, 3).map(function (a) { return hitButton(a, true); }));
+        suggest.hidden = !items.length;
+      }, function () { /* suggestions are best effort */ });
+    }, 400);
+  }
+  function hideSuggest() {
+    sg.seq++;
+    clearTimeout(sg.timer);
+    suggest.hidden = true;
+  }
+
   // ---- sending, with a queue while offline ----
   function submit() {
     var text = input.value.trim();
     if (!text) return;
     input.value = '';
+    hideSuggest();
+    sg.off = false;
     var m = { body: text, pending: true, sender: { kind: 'contact' } };
     st.msgs.push(m);
     st.outbox.push(m);

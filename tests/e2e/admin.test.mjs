@@ -186,8 +186,8 @@ test('a viewer sees no reply box, no label or contact editing and no settings pa
 
 test('the settings pages fit a phone-sized screen', async () => {
   const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password, { viewport: { width: 390, height: 844 } });
-  for (const name of ['Teammates', 'Numbers', 'Teams', 'Business hours', 'Canned responses', 'Labels', 'Widget']) {
-    await page.goto(`${daemon.url}/app/#/settings/${{ 'Business hours': 'hours', 'Canned responses': 'canned' }[name] || name.toLowerCase()}`);
+  for (const name of ['Teammates', 'Numbers', 'Teams', 'Business hours', 'Canned responses', 'Labels', 'Widget', 'Help center']) {
+    await page.goto(`${daemon.url}/app/#/settings/${{ 'Business hours': 'hours', 'Canned responses': 'canned', 'Help center': 'helpcenter' }[name] || name.toLowerCase()}`);
     await page.getByRole('heading', { name, level: 2 }).waitFor();
     const width = await eventually(() => page.evaluate(() => document.documentElement.scrollWidth));
     assert.ok(width <= 390, `${name} is ${width}px wide at 390px`);

@@ -1,9 +1,11 @@
 // Settings pages (#/settings/<page>): teammates, numbers, teams, business
-// hours and greetings, canned responses, labels, the website widget. Each page is shown only with
-// its permission; the server checks again. Every page is built from the same
+// hours and greetings, canned responses, labels, the website widget, the help
+// center (helpcenter.js). Each page is shown only with its permission; the
+// server checks again. Every page is built from the same
 // form() and table() helpers and one page frame (title, messages, editor slot).
 import { api, can, session } from './api.js';
 import { setCanned } from './canned.js';
+import { helpCenterPage } from './helpcenter.js';
 import { loadDirectory } from './inbox.js';
 import { confirmDialog, el, form, formatPhone, select, table } from './ui.js';
 
@@ -17,6 +19,7 @@ const pages = [
   { id: 'canned', title: 'Canned responses', allowed: () => can('canned.manage'), render: cannedPage },
   { id: 'labels', title: 'Labels', allowed: () => can('labels.manage'), render: labelsPage },
   { id: 'widget', title: 'Widget', allowed: () => can('widget.manage'), render: widgetPage },
+  { id: 'helpcenter', title: 'Help center', allowed: () => can('articles.write'), render: helpCenterPage },
 ];
 
 export const settingsPages = () => pages.filter((p) => p.allowed());
