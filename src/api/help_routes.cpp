@@ -82,7 +82,6 @@ asio::awaitable<response> article(api_context& ctx, request& req) {
 asio::awaitable<response> search(api_context& ctx, request& req) {
   auto q = trim(req.query_param("q").value_or(""));
   if (q.size() > 200) q = q.substr(0, 200);
-  std::optional<services::help_search_view> view;
   if (q.empty()) {
     auto home_view = co_await services::help_home(ctx);
     if (!home_view) co_return response::text(500, "The help center could not be read.\n");
@@ -92,8 +91,7 @@ asio::awaitable<response> search(api_context& ctx, request& req) {
   auto v = co_await services::help_search(ctx, q, 20);
   if (!v) co_return response::text(500, "The help center could not be read.\n");
   if (!*v) co_return not_found(ctx, std::nullopt);
-  auto r = html(200, hc::search_page(site_of(ctx, (*v)->site), q, (*v)->hits));
-  co_return r;
+  co_return html(200, hc::search_page(site_of(ctx, (*v)->site), q, (*v)->hits));
 }
 
 asio::awaitable<response> sitemap(api_context& ctx, request&) {
