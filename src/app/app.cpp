@@ -163,6 +163,25 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
   a->api_->widget.anonymous_retention = std::chrono::hours(24 * cfg.widget.anonymous_retention_days);
   a->api_->widget.per_visitor.set_limit(static_cast<int>(cfg.widget.messages_per_minute));
   a->api_->widget.per_ip.set_limit(static_cast<int>(cfg.widget.requests_per_minute_per_ip));
+  {
+    // The answer bot (issue 20): answer_bot.* are every workspace's defaults.
+    a->answer_bot_ = std::make_unique<services::answer_bot_runtime>();
+    auto& bot = *a->answer_bot_;
+    auto& c = cfg.answer_bot;
+    bot.defaults.enabled = c.enabled;
+    bot.defaults.threshold = c.threshold;
+    bot.defaults.channels = c.channels;
+    bot.defaults.business_hours = c.business_hours;
+    bot.defaults.handoff_message = c.handoff_message;
+    bot.llm_url = c.llm_url;
+    bot.llm_model = c.llm_model;
+    bot.llm_api_key = c.llm_api_key;
+    bot.llm_timeout = c.llm_timeout;
+    a->bot_client_ = std::make_unique<http::outbound_client>(a->io_);
+    bot.client = a->bot_client_.get();
+    bot.executor = a->io_.get_executor();
+    a->api_->answer_bot = a->answer_bot_.get();
+  }
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
   a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll,
                                                      opts.outbox_retry_base);

@@ -21,7 +21,8 @@ void add_system_routes(http::router& routes, app& a) {
   });
 
   routes.add("GET", "/metrics", [&a](http::request&) -> boost::asio::awaitable<http::response> {
-    co_return http::response::text(200, a.stats().render(), "text/plain; version=0.0.4");
+    co_return http::response::text(200, a.stats().render() + a.answer_bot().render_metrics(),
+                                   "text/plain; version=0.0.4");
   });
 }
 

@@ -18,7 +18,8 @@ namespace {
 
 using json = nlohmann::json;
 
-enum class kind { string, boolean, integer, string_list, auto_boolean };  // auto_boolean: true, false or "auto"
+// auto_boolean: true, false or "auto"; number: any JSON number within [min, max].
+enum class kind { string, boolean, integer, number, string_list, auto_boolean };
 
 struct key_spec {
   std::string key;
@@ -95,6 +96,18 @@ const std::vector<key_spec>& specs() {
        "https://login.botframework.com/v1/.well-known/openidconfiguration"},
       {"teams.token_url", kind::string,
        "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"},
+      // Issue 20: the answer bot's defaults for every workspace (its admins change them in
+      // the app), and the language model it may ask (installation-wide: a secret).
+      {"answer_bot.enabled", kind::boolean, false},
+      {"answer_bot.threshold", kind::number, 0.5, 0, 1},
+      {"answer_bot.channels", kind::string_list, json::array({"widget"})},
+      {"answer_bot.business_hours", kind::string, "always", 0, 0, {"always", "outside"}},
+      {"answer_bot.handoff_message", kind::string,
+       "Thanks! I'm passing you to the team; someone will reply here as soon as they can."},
+      {"answer_bot.llm.url", kind::string, ""},
+      {"answer_bot.llm.model", kind::string, ""},
+      {"answer_bot.llm.api_key", kind::string, ""},
+      {"answer_bot.llm.timeout_ms", kind::integer, 10000, 100, 120'000},
       {"bootstrap.admin_email", kind::string, "admin@switchboard.local"},
       {"bootstrap.admin_password", kind::string, ""},
       {"bootstrap.workspace_name", kind::string, "Demo workspace"},
@@ -152,6 +165,11 @@ std::optional<error> check(const key_spec& s, const json& v) {
         return bad(s.key, "must be between " + std::to_string(s.min) + " and " +
                               std::to_string(s.max));
       return std::nullopt;
+    case kind::number:
+      if (!v.is_number()) return bad(s.key, "must be a number");
+      if (v.get<double>() < static_cast<double>(s.min) || v.get<double>() > static_cast<double>(s.max))
+        return bad(s.key, "must be between " + std::to_string(s.min) + " and " + std::to_string(s.max));
+      return std::nullopt;
     case kind::string_list:
       if (!v.is_array()) return bad(s.key, "must be a list of strings");
       for (auto& item : v)
@@ -185,6 +203,17 @@ result<json> parse_env_value(const key_spec& s, const std::string& text) {
       }
       if (used == 0 || used != text.size())
         return bad(s.key, "must be an integer (from " + env_name(s.key) + ")");
+      return json(n);
+    }
+    case kind::number: {
+      double n = 0;
+      std::size_t used = 0;
+      try {
+        n = std::stod(text, &used);
+      } catch (...) {
+        used = 0;
+      }
+      if (used == 0 || used != text.size()) return bad(s.key, "must be a number (from " + env_name(s.key) + ")");
       return json(n);
     }
     case kind::string_list: {
@@ -400,6 +429,32 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   }
   c.teams = {str("teams.app_id"), str("teams.app_password"), str("teams.tenant_id"),
              str("teams.openid_metadata_url"), str("teams.token_url")};
+  c.answer_bot.enabled = values["answer_bot.enabled"].get<bool>();
+  c.answer_bot.threshold = values["answer_bot.threshold"].get<double>();
+  c.answer_bot.channels.clear();
+  for (auto& item : values["answer_bot.channels"]) {
+    auto ch = item.get<std::string>();
+    if (ch != "widget" && ch != "sms") return bad("answer_bot.channels", "each must be widget or sms (got \"" + ch + "\")");
+    c.answer_bot.channels.push_back(ch);
+  }
+  c.answer_bot.business_hours = str("answer_bot.business_hours");
+  c.answer_bot.handoff_message = str("answer_bot.handoff_message");
+  c.answer_bot.llm_url = str("answer_bot.llm.url");
+  c.answer_bot.llm_model = str("answer_bot.llm.model");
+  c.answer_bot.llm_api_key = str("answer_bot.llm.api_key");
+  c.answer_bot.llm_timeout = ms("answer_bot.llm.timeout_ms");
+  if (!c.answer_bot.llm_url.empty()) {
+    // Through the outbound client: https, or plain http to this machine only.
+    auto& u = c.answer_bot.llm_url;
+    bool https = u.rfind("https://", 0) == 0, http = u.rfind("http://", 0) == 0;
+    if (!https && !http) return bad("answer_bot.llm.url", "must be an http(s) URL (got \"" + u + "\")");
+    if (http) {
+      auto host = u.substr(7, u.find_first_of(":/", 7) - 7);
+      if (host != "127.0.0.1" && host != "localhost" && host != "[::1]" && host.rfind("127.", 0) != 0)
+        return bad("answer_bot.llm.url", "plain http only to this machine (127.0.0.1, localhost); use https");
+    }
+    if (c.answer_bot.llm_model.empty()) return bad("answer_bot.llm.model", "must be set with answer_bot.llm.url");
+  }
   c.bootstrap = {str("bootstrap.admin_email"), str("bootstrap.admin_password"),
                  str("bootstrap.workspace_name")};
   if (c.bootstrap.admin_email.find('@') == std::string::npos)

@@ -2,6 +2,8 @@
 // the customer's thread, the line's hours) are read inside the write job that
 // applies what routing/ decides, so the decision and its rows commit together.
 #include "switchboard/services/inbound_message.hpp"
+
+#include "switchboard/services/answer_bot.hpp"
 #include "switchboard/services/media.hpp"
 
 #include <spdlog/spdlog.h>
@@ -302,6 +304,8 @@ boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_t
     for (auto& item : r->consent_items) ctx.hub.publish(ws, agents_topic, "message.created", to_json(item));
   }
   if (r->wake_outbox && ctx.outbox_ready) ctx.outbox_ready();
+  // The answer bot, when on for SMS, answers a customer's text in the background.
+  if (r->conversation_id) after_customer_message(ctx, ws, r->conversation_id);
   co_return std::move(r->twiml);
 }
 

@@ -77,6 +77,32 @@ reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, st
                       is_private ? std::nullopt : uow.widget().starter_of(p.workspace_id, cid)};
 }
 
+reply_result queue_bot_message(store::unit_of_work& uow, store::id_t ws, store::id_t cid, const std::string& text,
+                               const nlohmann::json& metadata, const std::string& at) {
+  auto c = uow.conversations().find(ws, cid);
+  if (!c) throw store::job_error("NOT_FOUND", "conversation not found");
+  auto plan = plan_reply_for(uow, ws, *c, std::nullopt);
+  if (!plan.channel) throw store::job_error("CONFLICT_STATE", plan.reason);
+  if (*plan.channel == "sms" && opted_out_of_texts(uow, ws, *c)) throw store::job_error("OPTED_OUT", opted_out_reason);
+  store::message m;
+  m.workspace_id = ws;
+  m.conversation_id = cid;
+  m.direction = "outbound";
+  m.sender_kind = "bot";
+  m.channel = *plan.channel;
+  m.body = text;
+  bool chat = m.channel == "chat";
+  m.status = chat ? "delivered" : "queued";
+  m.metadata = metadata;
+  m.created_at = at;
+  auto mid = uow.messages().insert(m);
+  if (!chat)
+    uow.outbox().enqueue(ws, "message.send." + m.channel, {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}},
+                         at);
+  return reply_result{*uow.messages().find(ws, mid), *uow.conversations().find(ws, cid), false,
+                      uow.widget().starter_of(ws, cid)};
+}
+
 void publish_reply(context& ctx, const reply_result& r) {
   auto ws = r.message.workspace_id;
   if (((!r.message.is_private && r.message.channel == "sms") || r.teams_queued) && ctx.outbox_ready)

@@ -32,7 +32,7 @@ boost::asio::awaitable<result<std::optional<visitor_audience>>> audience_of(cont
 }
 
 json visitor_message_json(const store::message& m) {
-  return {{"id", id_str(m.id)},
+  json j = {{"id", id_str(m.id)},
           {"conversation_id", id_str(m.conversation_id)},
           {"body", m.body},
           {"private", false},
@@ -46,6 +46,18 @@ json visitor_message_json(const store::message& m) {
           {"status", m.status},
           {"media", public_media(m.media)},
           {"created_at", m.created_at}};
+  // The answer bot's step and the article it quoted: the widget offers "Yes" and
+  // "Talk to a person" under an answer, and links the article.
+  if (m.sender_kind == "bot" && m.metadata.is_object() && m.metadata.contains("answer_bot")) {
+    auto& b = m.metadata["answer_bot"];
+    if (b.is_object()) {
+      json out = {{"step", b.value("step", std::string())}};
+      if (auto a = b.find("article"); a != b.end() && a->is_object())
+        out["article"] = {{"title", a->value("title", std::string())}, {"url", a->value("url", std::string())}};
+      j["answer_bot"] = std::move(out);
+    }
+  }
+  return j;
 }
 
 }  // namespace switchboard::services

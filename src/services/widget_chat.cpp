@@ -1,5 +1,6 @@
 #include "switchboard/services/widget_chat.hpp"
 
+#include "switchboard/services/answer_bot.hpp"
 #include "switchboard/services/visitors.hpp"
 #include "switchboard/services/media.hpp"
 #include "switchboard/services/wire.hpp"
@@ -84,6 +85,8 @@ boost::asio::awaitable<result<visitor_post>> post_visitor_message(context& ctx, 
   // The visitor's other tabs.
   publish_to_visitors(ctx, ws, p->conversation.contact_id, p->starter, "message.created",
                       visitor_message_json(p->message));
+  // The answer bot, when on, answers in the background (issue 20).
+  after_customer_message(ctx, ws, p->conversation.id);
   co_return std::move(*p);
 }
 

@@ -19,6 +19,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include "switchboard/store/store.hpp"
 #include "switchboard/media/files.hpp"
+#include "switchboard/http/outbound.hpp"
+#include "switchboard/services/answer_bot.hpp"
 
 namespace switchboard::app {
 
@@ -64,6 +66,7 @@ class app {
   bool stopping() const { return server_->stopping(); }
   realtime::hub& hub() { return hub_; }
   api::api_context& api() { return *api_; }
+  services::answer_bot_runtime& answer_bot() { return *answer_bot_; }
 
  private:
   app(const config& cfg);
@@ -80,6 +83,8 @@ class app {
   std::unique_ptr<api::api_context> api_;
   std::unique_ptr<api::snooze_waker> waker_;
   std::unique_ptr<outbox::dispatcher> outbox_;
+  std::unique_ptr<http::outbound_client> bot_client_;  // the answer bot's language model
+  std::unique_ptr<services::answer_bot_runtime> answer_bot_;
   std::unique_ptr<http::server> server_;
   struct signals;
   std::unique_ptr<signals> signals_;

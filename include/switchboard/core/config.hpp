@@ -78,6 +78,18 @@ struct login_throttle_config {
   std::int64_t account_delay_max_seconds = 60;   // an account's delay doubles up to this
 };
 
+// The answer bot (answer_bot.*, issue 20): defaults every workspace starts from, and
+// the OpenAI-compatible chat-completions endpoint it may ask (none: extractive answers).
+struct answer_bot_config {
+  bool enabled = false;
+  double threshold = 0.5;
+  std::vector<std::string> channels{"widget"};  // widget, sms
+  std::string business_hours = "always";         // always | outside
+  std::string handoff_message;
+  std::string llm_url, llm_model, llm_api_key;
+  std::chrono::milliseconds llm_timeout{10'000};
+};
+
 struct config {
   std::string listen;
   std::string public_url;
@@ -101,6 +113,7 @@ struct config {
   twilio_config twilio;
   signalwire_config signalwire;
   teams_config teams;
+  answer_bot_config answer_bot;
   bootstrap_config bootstrap;
 };
 

@@ -19,6 +19,8 @@ class file_store;
 
 namespace switchboard::services {
 
+struct answer_bot_runtime;  // services/answer_bot.hpp
+
 // The carriers: webhook signature keys, REST credentials, the sandbox.
 struct carrier_settings {
   std::string public_url;  // signatures are computed over public_url + path + query
@@ -74,6 +76,7 @@ struct context {
   teams::settings teams{};  // Teams is off while teams.app_id is empty
   std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
   std::string default_country = "US";  // workspace.default_country: national phone formats
+  answer_bot_runtime* answer_bot = nullptr;  // null: no answer bot in this process (tools, some tests)
 };
 
 // The context's clock as RFC 3339 text, the store's time format.

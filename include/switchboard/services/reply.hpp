@@ -36,6 +36,11 @@ std::string expand_canned(store::unit_of_work& uow, store::id_t workspace_id, co
 reply_result queue_reply(store::unit_of_work& uow, const store::principal& who, store::id_t conversation_id,
                          const std::string& text, bool is_private, const std::optional<std::string>& channel,
                          const std::string& at, const std::vector<store::id_t>& media_ids = {});
+// Inside a write job: the answer bot's item (sender kind bot) on the channel a
+// reply would take, queued like a reply (a chat item is delivered by the commit).
+// Throws job_error NOT_FOUND, CONFLICT_STATE (no channel) or OPTED_OUT.
+reply_result queue_bot_message(store::unit_of_work& uow, store::id_t workspace_id, store::id_t conversation_id,
+                               const std::string& text, const nlohmann::json& metadata, const std::string& at);
 // After the commit: events to agents and the visitor's widget, and the outbox woken.
 void publish_reply(context& ctx, const reply_result& r);
 

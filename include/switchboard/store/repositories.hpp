@@ -405,6 +405,11 @@ class workspace_repository {
   virtual std::optional<id_t> first() = 0;
   virtual std::optional<std::string> name_of(id_t workspace_id) = 0;
   virtual bool answers() = 0;  // the backend answers a trivial query (readiness)
+  // A workspace's setting changed in the app (answer_bot, …): its JSON text, or
+  // nullopt when never set. put replaces the whole value.
+  virtual std::optional<std::string> setting(id_t workspace_id, const std::string& name) = 0;
+  virtual void put_setting(id_t workspace_id, const std::string& name, const std::string& value,
+                           const std::string& now) = 0;
 
  protected:
   ~workspace_repository() = default;

@@ -36,6 +36,20 @@ std::optional<std::string> pg_workspace_repository::name_of(id_t workspace_id) {
   return r.text(0, 0);
 }
 
+std::optional<std::string> pg_workspace_repository::setting(id_t workspace_id, const std::string& name) {
+  auto r = db_.run("SELECT value FROM workspace_settings WHERE workspace_id = $1 AND name = $2", workspace_id, name);
+  if (r.empty()) return std::nullopt;
+  return r.text(0, 0);
+}
+
+void pg_workspace_repository::put_setting(id_t workspace_id, const std::string& name, const std::string& value,
+                                          const std::string& now) {
+  db_.run(
+      "INSERT INTO workspace_settings(workspace_id, name, value, updated_at) VALUES ($1, $2, $3, $4)"
+      " ON CONFLICT (workspace_id, name) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at",
+      workspace_id, name, value, now);
+}
+
 bool pg_workspace_repository::answers() { return db_.run("SELECT 1").integer(0, 0) == 1; }
 
 }  // namespace switchboard::store

@@ -561,6 +561,23 @@ std::optional<std::string> sqlite_workspace_repository::name_of(id_t workspace_i
   return workspaces::name_of(db_, workspace_id);
 }
 bool sqlite_workspace_repository::answers() { return workspaces::answers(db_); }
+std::optional<std::string> sqlite_workspace_repository::setting(id_t workspace_id, const std::string& name) {
+  auto& q = db_.prepare("SELECT value FROM workspace_settings WHERE workspace_id = ?1 AND name = ?2");
+  q.bind(1, workspace_id);
+  q.bind(2, name);
+  std::optional<std::string> value;
+  if (q.step()) value = q.column_text(0);
+  q.reset();
+  return value;
+}
+void sqlite_workspace_repository::put_setting(id_t workspace_id, const std::string& name, const std::string& value,
+                                              const std::string& now) {
+  db_.prepare(
+        "INSERT INTO workspace_settings(workspace_id, name, value, updated_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (workspace_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+      .bind_all(workspace_id, name, value, now)
+      .run();
+}
 
 // One writer: reading the due rows and leasing them in the same transaction is
 // the claim (the dispatcher's due() then lease(), in one call).

@@ -324,6 +324,9 @@ class pg_workspace_repository final : public workspace_repository {
   std::optional<id_t> first() override;
   std::optional<std::string> name_of(id_t workspace_id) override;
   bool answers() override;
+  std::optional<std::string> setting(id_t workspace_id, const std::string& name) override;
+  void put_setting(id_t workspace_id, const std::string& name, const std::string& value,
+                   const std::string& now) override;
 
  private:
   pg::connection& db_;
