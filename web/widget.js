@@ -57,6 +57,8 @@
     '.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}',
     '.out{align-self:flex-start;background:#e5e7eb;border-bottom-left-radius:4px}',
     '.who{display:block;font-size:11px;opacity:.75;margin-bottom:2px}',
+    '.quick{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}.quick button{border:1px solid var(--c);background:#fff;color:#111;border-radius:14px;padding:4px 10px;font-size:13px}',
+    '.src{display:block;margin-top:4px;background:none;border:0;padding:0;color:inherit;text-decoration:underline;text-align:left}',
     '.pending{opacity:.6}.failed{outline:1px solid #dc2626}',
     '.note{font-size:12px;color:#555;padding:0 12px 4px;min-height:18px}',
     '.status{font-size:12px;color:#b45309;padding:4px 12px}',
@@ -229,8 +231,15 @@
   function bubble(m) {
     var mine = m.sender && m.sender.kind === 'contact';
     var kids = [];
-    if (!mine && m.sender && m.sender.name) kids.push(el('span', { class: 'who', text: m.sender.name }));
+    var bot = m.sender && m.sender.kind === 'bot';
+    if (!mine && (bot || (m.sender && m.sender.name))) kids.push(el('span', { class: 'who', text: bot ? 'Answer bot' : m.sender.name }));
     if (m.body) kids.push(d.createTextNode(m.body));
+    // The answer bot's source: opened here, in the Help tab.
+    var art = bot && m.answer_bot && m.answer_bot.article;
+    if (art && art.url) {
+      var slug = art.url.split('/').pop();
+      kids.push(el('button', { type: 'button', class: 'src', text: 'Read \u201c' + art.title + '\u201d', onclick: function (e) { openArticle(slug, e.currentTarget); } }));
+    }
     (m.media || []).forEach(function (item) { kids.push(mediaNode(item)); });
     return el('div', { class: 'm ' + (mine ? 'in' : 'out') + (m.pending ? ' pending' : '') + (m.failed ? ' failed' : ''), 'data-id': m.id || '' }, kids);
   }
@@ -282,6 +291,14 @@
   function renderLog() {
     var nodes = st.msgs.map(bubble);
     if (!nodes.length && st.settings.greeting) nodes.push(el('div', { class: 'm out', text: st.settings.greeting }));
+    // After the answer bot's answer, the two replies it understands best.
+    var last = st.msgs[st.msgs.length - 1];
+    if (last && last.answer_bot && last.answer_bot.step === 'answer') {
+      nodes.push(el('div', { class: 'quick', role: 'group', 'aria-label': 'Did that answer your question?' }, [
+        el('button', { type: 'button', text: 'Yes, that helped', onclick: function () { submit('Yes, that helped'); } }),
+        el('button', { type: 'button', text: 'Talk to a person', onclick: function () { submit('Talk to a person'); } }),
+      ]));
+    }
     log.replaceChildren.apply(log, nodes);
     log.scrollTop = log.scrollHeight;
   }
@@ -466,10 +483,11 @@
   }
 
   // ---- sending, with a queue while offline ----
-  function submit() {
-    var text = input.value.trim();
+  // `preset`: a quick reply's text (the box keeps what the visitor was writing).
+  function submit(preset) {
+    var text = typeof preset === 'string' ? preset : input.value.trim();
     if (!text) return;
-    input.value = '';
+    if (typeof preset !== 'string') input.value = '';
     hideSuggest();
     sg.off = false;
     var m = { body: text, pending: true, sender: { kind: 'contact' } };

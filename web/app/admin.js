@@ -1,6 +1,6 @@
 // Settings pages (#/settings/<page>): teammates, numbers, teams, business
 // hours and greetings, canned responses, labels, the website widget, the help
-// center (helpcenter.js). Each page is shown only with its permission; the
+// center (helpcenter.js), the answer bot. Each page is shown only with its permission; the
 // server checks again. Every page is built from the same
 // form() and table() helpers and one page frame (title, messages, editor slot).
 import { api, can, session } from './api.js';
@@ -20,6 +20,7 @@ const pages = [
   { id: 'labels', title: 'Labels', allowed: () => can('labels.manage'), render: labelsPage },
   { id: 'widget', title: 'Widget', allowed: () => can('widget.manage'), render: widgetPage },
   { id: 'helpcenter', title: 'Help center', allowed: () => can('articles.write'), render: helpCenterPage },
+  { id: 'answerbot', title: 'Answer bot', allowed: () => can('answer_bot.manage'), render: answerBotPage },
 ];
 
 export const settingsPages = () => pages.filter((p) => p.allowed());
@@ -472,4 +473,67 @@ async function widgetPage(ctx) {
     el('button', { type: 'button', onclick: rotate }, w.identity_secret_set ? 'Rotate secret' : 'Create secret'),
     secretOut);
   return [snippet, settings, identity];
+}
+
+// ---------- answer bot ----------
+
+const thresholds = [['0.3', 'Answer often (0.3)'], ['0.4', '0.4'], ['0.5', 'Balanced (0.5)'], ['0.6', '0.6'], ['0.7', '0.7'], ['0.8', 'Answer only when sure (0.8)'], ['0.9', '0.9']];
+const handoffReasons = {
+  asked_for_human: 'asked for a person', not_helpful: 'said the answer did not help', low_confidence: 'confidence too low',
+  no_source: 'no article matched', llm_unavailable: 'language model unavailable', llm_declined: 'language model declined',
+  llm_uncited: 'language model cited nothing', undeliverable: 'could not be delivered',
+};
+
+async function answerBotPage(ctx) {
+  const s = await api('GET', '/api/v1/answer_bot/settings');
+  const h = s.schedule;
+  const level = String(s.threshold);
+  const levels = thresholds.some(([v]) => v === level) ? thresholds : [...thresholds, [level, level]];
+  const settings = form({
+    title: 'Answer bot',
+    submit: 'Save answer bot settings',
+    fields: [
+      { name: 'enabled', label: 'Answer customers from the help center before the team does', type: 'checkbox', value: s.enabled },
+      { name: 'widget', label: 'On the website widget', type: 'checkbox', value: s.channels.includes('widget') },
+      { name: 'sms', label: 'By SMS', type: 'checkbox', value: s.channels.includes('sms') },
+      { name: 'threshold', label: 'Confidence needed to answer', type: 'select', options: levels, value: level,
+        hint: 'Below it the conversation goes straight to the team.' },
+      { name: 'business_hours', label: 'When', type: 'select', value: s.business_hours,
+        options: [['always', 'Always'], ['outside', 'Only outside business hours']] },
+      { name: 'timezone', label: 'Time zone (for business hours)', value: h?.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone, list: 'timezones' },
+      ...days.map(([key, day]) => ({ name: key, label: day, value: spansText(h?.weekly?.[key]), placeholder: 'Closed',
+        hint: key === 'mon' ? 'Used with "Only outside business hours": hours like 09:00-17:00; empty means closed.' : null })),
+      { name: 'handoff_message', label: 'Handoff message', type: 'textarea', value: s.handoff_message, required: true,
+        hint: 'Sent when the bot passes the conversation to the team.' },
+    ],
+    onSubmit: async (v) => {
+      const weekly = {};
+      for (const [key, day] of days) {
+        const spans = parseSpans(v[key], day);
+        if (spans.length) weekly[key] = spans;
+      }
+      const anyHours = Object.keys(weekly).length > 0;
+      await api('PATCH', '/api/v1/answer_bot/settings', {
+        enabled: v.enabled,
+        channels: [...(v.widget ? ['widget'] : []), ...(v.sms ? ['sms'] : [])],
+        threshold: Number(v.threshold),
+        business_hours: v.business_hours,
+        schedule: anyHours ? { timezone: v.timezone, weekly, holidays: h?.holidays || [] } : null,
+        handoff_message: v.handoff_message,
+      });
+      await ctx.reload('Answer bot settings saved.');
+    },
+  });
+  const c = s.counters || { answers: 0, resolutions: 0, handoffs: {} };
+  const handoffs = Object.entries(c.handoffs || {}).filter(([, n]) => n > 0);
+  const about = el('section', { 'aria-label': 'How the answer bot works' },
+    el('h3', {}, 'How it answers'),
+    el('p', {}, s.llm.configured
+      ? `Answers are written by the language model ${s.llm.model} from the best passages of your published articles, citing them; when it declines, fails or is slow, the team takes over.`
+      : 'Answers quote the best passage of your published articles with a link to the article. (A language model can write them instead: answer_bot.llm.* in the configuration.)'),
+    el('p', {}, 'After an answer it asks "Did that answer your question?": yes closes the conversation, no or a request for a person hands it to the team, who are notified. It stays out of conversations a teammate has answered.'),
+    el('h3', {}, 'Since this server started'),
+    el('p', { id: 'answer-bot-counters' }, `${c.answers} answered, ${c.resolutions} resolved by the bot, ${handoffs.reduce((n, [, k]) => n + k, 0)} handed to the team`
+      + (handoffs.length ? ` (${handoffs.map(([r, n]) => `${n} ${handoffReasons[r] || r}`).join(', ')}).` : '.')));
+  return [settings, about, timezoneList()];
 }

@@ -92,6 +92,9 @@ function connect() {
       upsertMessage(ev.data, ev.type === 'message.created');
       if (ev.type === 'message.created' && ev.data.sender?.kind === 'contact') notify(ev.data);
     }
+    // The answer bot handed a conversation over: the team is told even if the
+    // customer's words were already notified.
+    if (ev.type === 'conversation.handoff') notify({ conversation_id: ev.data.conversation_id, body: 'The answer bot handed this conversation to the team.' });
   };
   ws.onclose = () => {
     if (app.socket !== ws) return; // signed out

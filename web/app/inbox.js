@@ -410,7 +410,8 @@ export async function refreshReply(id, { contact = true } = {}) {
 }
 
 function messageItem(m) {
-  const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer' : m.sender?.kind);
+  const sender = m.sender?.name || (m.sender?.kind === 'contact' ? 'Customer'
+    : m.sender?.kind === 'bot' ? (m.metadata?.answer_bot ? 'Answer bot' : 'Auto-reply') : m.sender?.kind);
   const reply = m.direction === 'outbound' && m.kind === 'text';
   const failed = reply && m.status === 'failed';
   const status = reply ? ` · ${m.status}` : '';
