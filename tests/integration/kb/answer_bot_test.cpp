@@ -257,6 +257,53 @@ TEST_F(answer_bot, a_model_slower_than_the_timeout_hands_over) {
   EXPECT_EQ(items[0]["metadata"]["answer_bot"]["reason"], "llm_unavailable");
 }
 
+TEST_F(answer_bot, answers_texts_only_when_sms_is_among_its_channels_and_sends_by_sms) {
+  start();
+  auto line = call("POST", "/api/v1/numbers", {{"carrier", "sandbox"}});
+  ASSERT_EQ(line.status, 201) << line.raw;
+  const std::string number = line.body["number"];
+  auto text = [&](const std::string& from, const std::string& body) {
+    auto r = call("POST", "/api/sandbox/v1/messages", {{"from", from}, {"to", number}, {"body", body}});
+    ASSERT_EQ(r.status, 201) << r.raw;
+  };
+  auto conversation_of = [&](const std::string& phone) {
+    std::string id;
+    sbtest::eventually([&] {
+      auto list = call("GET", "/api/v1/conversations?status=all");  // kept: the loop reads into it
+      for (auto& c : list.body["items"])
+        if (c["contact"]["phone"] == phone) id = c["id"].get<std::string>();
+      return !id.empty();
+    });
+    return id;
+  };
+  // The widget only (the default channels): a text gets no bot answer.
+  enable();
+  text("+14155550401", "How do I reset my password? I forgot it");
+  auto quiet = conversation_of("+14155550401");
+  ASSERT_FALSE(quiet.empty()) << call("GET", "/api/v1/conversations?status=all").raw;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(bot_items(quiet).empty());
+
+  enable({{"channels", {"widget", "sms"}}});
+  text("+14155550402", "How do I reset my password? I forgot it");
+  auto c = conversation_of("+14155550402");
+  auto items = wait_bot(c, 1);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["channel"], "sms");
+  EXPECT_EQ(items[0]["metadata"]["answer_bot"]["step"], "answer");
+  EXPECT_NE(items[0]["body"].get<std::string>().find("https://support.example.com/help/articles/reset-your-password"),
+            std::string::npos);
+  // Sent through the outbox like a reply.
+  EXPECT_TRUE(sbtest::eventually([&] {
+    auto now = bot_items(c);
+    return !now.empty() && (now[0]["status"] == "sent" || now[0]["status"] == "delivered");
+  })) << bot_items(c)[0].dump();
+  text("+14155550402", "agent please");
+  auto two = wait_bot(c, 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[1]["metadata"]["answer_bot"]["reason"], "asked_for_human");
+}
+
 TEST_F(answer_bot, is_off_by_default_and_its_settings_are_for_admins_and_checked) {
   start();
   auto v = visitor();
