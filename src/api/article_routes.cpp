@@ -290,12 +290,15 @@ asio::awaitable<response> reorder_articles(api_context& ctx, request& req, const
   co_return response::json(200, {{"ok", true}});
 }
 
-asio::awaitable<response> preview_article(api_context&, request& req, const principal&) {
+asio::awaitable<response> preview_article(api_context& ctx, request& req, const principal&) {
   auto body = object_body(req);
   if (!body) co_return response::from(body.err());
   auto text = bounded_text(*body, "body", services::article_body_max, false, false);
   if (!text) co_return response::from(text.err());
-  co_return response::json(200, {{"html", services::preview_html(text->value_or(""))}});
+  auto markdown = text->value_or("");
+  auto html = co_await services::preview_html(ctx, std::move(markdown));
+  if (!html) co_return store_error(html.err());
+  co_return response::json(200, {{"html", *html}});
 }
 
 asio::awaitable<response> list_collections(api_context& ctx, request&, const principal& who) {

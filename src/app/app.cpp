@@ -181,6 +181,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
     bot.client = a->bot_client_.get();
     bot.executor = a->io_.get_executor();
     a->api_->answer_bot = a->answer_bot_.get();
+  a->api_->cpu_pool = &a->cpu_;
   }
   a->waker_ = std::make_unique<api::snooze_waker>(a->io_, *a->api_, opts.snooze_interval);
   a->outbox_ = std::make_unique<outbox::dispatcher>(a->io_, *a->api_, opts.outbox_poll,

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "switchboard/core/offload.hpp"
 #include "switchboard/kb/markdown.hpp"
 #include "switchboard/store/repositories.hpp"
 
@@ -15,12 +16,21 @@ namespace skb = store::kb;
 
 namespace {
 
-// The article's derived columns from its Markdown: HTML, visible text, and (when
-// none was written) the excerpt.
-void render(skb::article& a, bool excerpt_given) {
-  a.body_html = kb::render_html(a.body);
-  a.body_text = kb::plain_text(a.body);
-  if (!excerpt_given) a.excerpt = kb::excerpt(a.body);
+// What an article's Markdown makes: HTML, visible text and the excerpt.
+struct rendering {
+  std::string html, text, excerpt;
+};
+
+// Rendered on the CPU pool when the context has one: never on the io_context
+// thread (up to article_body_max of Markdown) nor the writer's (shared by every write).
+asio::awaitable<result<rendering>> render(context& ctx, std::string markdown) {
+  auto work = [markdown = std::move(markdown)] {
+    return rendering{kb::render_html(markdown), kb::plain_text(markdown), kb::excerpt(markdown)};
+  };
+  if (!ctx.cpu_pool) co_return work();
+  auto done = co_await offload(*ctx.cpu_pool, std::move(work));
+  if (!done) co_return error{"INTERNAL", "the article could not be rendered"};
+  co_return std::move(*done);
 }
 
 // `base`, else base-2, base-3, … : the first slug no other article of the
@@ -58,7 +68,11 @@ void add_revision(store::unit_of_work& uow, const skb::article& a, const kb_acto
 
 }  // namespace
 
-std::string preview_html(const std::string& markdown) { return kb::render_html(markdown); }
+asio::awaitable<result<std::string>> preview_html(context& ctx, std::string markdown) {
+  auto r = co_await render(ctx, std::move(markdown));
+  if (!r) co_return r.err();
+  co_return std::move(r->html);
+}
 
 asio::awaitable<result<skb::article>> create_article(context& ctx, kb_actor by, article_fields in) {
   auto at = now_text(ctx);
@@ -71,8 +85,11 @@ asio::awaitable<result<skb::article>> create_article(context& ctx, kb_actor by, 
   a.author_id = by.who.teammate_id;
   a.created_at = a.updated_at = at;
   if (a.status == "published") a.published_at = at;
-  if (in.excerpt) a.excerpt = *in.excerpt;
-  render(a, in.excerpt.has_value());  // on the caller's thread: bounded by article_body_max
+  auto made = co_await render(ctx, a.body);
+  if (!made) co_return made.err();
+  a.body_html = made->html;
+  a.body_text = made->text;
+  a.excerpt = in.excerpt ? *in.excerpt : made->excerpt;
   std::string base = in.slug ? *in.slug : kb::slugify(a.title);
   if (base.empty()) base = "article";
   const bool slug_given = in.slug.has_value();
@@ -91,27 +108,38 @@ asio::awaitable<result<skb::article>> create_article(context& ctx, kb_actor by, 
 
 asio::awaitable<result<skb::article>> update_article(context& ctx, kb_actor by, id_t id, article_fields in) {
   auto at = now_text(ctx);
-  // Rendered here, not in the job: the writer's thread is shared by every write.
-  std::optional<std::string> html, text, made_excerpt;
+  // Rendered before the job: the writer's thread is shared by every write.
+  std::optional<rendering> made;
+  // The old body and the excerpt it made, read (and rendered) on a reader: the
+  // excerpt follows the body unless one was written by hand (it then differs).
+  std::optional<std::pair<std::string, std::string>> old;
   if (in.body) {
-    html = kb::render_html(*in.body);
-    text = kb::plain_text(*in.body);
-    made_excerpt = kb::excerpt(*in.body);
+    auto ws = by.who.workspace_id;
+    auto read_old = [ws, id](store::unit_of_work& uow) {
+      std::optional<std::pair<std::string, std::string>> out;
+      if (auto row = uow.articles().find(ws, id)) out.emplace(row->body, kb::excerpt(row->body));
+      return out;
+    };
+    auto was = co_await ctx.db.read(std::move(read_old));
+    if (!was) co_return was.err();
+    old = std::move(*was);
+    auto r = co_await render(ctx, *in.body);
+    if (!r) co_return r.err();
+    made = std::move(*r);
   }
-  auto job = [by, id, in, at, html, text, made_excerpt](store::unit_of_work& uow) {
+  auto job = [by, id, in, at, made, old](store::unit_of_work& uow) {
     auto ws = by.who.workspace_id;
     auto row = uow.articles().find(ws, id);
     if (!row) throw store::job_error("NOT_FOUND", "article not found");
     auto a = *row;
     if (in.title) a.title = *in.title;
     if (in.body) {
-      // The excerpt follows the body unless one was written by hand (it then differs
-      // from what the old body made).
-      bool hand_written = a.excerpt != kb::excerpt(a.body);
+      // A body changed since it was read keeps its excerpt (rare; nothing rendered here).
+      bool hand_written = !old || a.body != old->first || a.excerpt != old->second;
       a.body = *in.body;
-      a.body_html = *html;
-      a.body_text = *text;
-      if (!hand_written) a.excerpt = *made_excerpt;
+      a.body_html = made->html;
+      a.body_text = made->text;
+      if (!hand_written) a.excerpt = made->excerpt;
     }
     if (in.excerpt) a.excerpt = *in.excerpt;
     if (in.collection_id) {

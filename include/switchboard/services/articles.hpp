@@ -81,7 +81,7 @@ boost::asio::awaitable<result<store::kb::collection>> update_collection(context&
                                                                         collection_fields in);
 boost::asio::awaitable<result<void>> delete_collection(context& ctx, kb_actor by, store::id_t id);
 
-// Renders Markdown as the article pages show it (the editor's preview).
-std::string preview_html(const std::string& markdown);
+// Renders Markdown as the article pages show it (the editor's preview), off the io_context.
+boost::asio::awaitable<result<std::string>> preview_html(context& ctx, std::string markdown);
 
 }  // namespace switchboard::services

@@ -13,6 +13,9 @@
 #include "switchboard/store/store.hpp"
 #include "switchboard/teams/settings.hpp"
 
+namespace boost::asio {
+class thread_pool;
+}
 namespace switchboard::media {
 class file_store;
 }
@@ -77,6 +80,8 @@ struct context {
   std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
   std::string default_country = "US";  // workspace.default_country: national phone formats
   answer_bot_runtime* answer_bot = nullptr;  // null: no answer bot in this process (tools, some tests)
+  // CPU-heavy work (Markdown rendering) goes here, off the io_context; null: done in place (tools, tests).
+  boost::asio::thread_pool* cpu_pool = nullptr;
 };
 
 // The context's clock as RFC 3339 text, the store's time format.
