@@ -648,7 +648,8 @@ std::string fit_headings(std::string_view html) {
   if (highest == 7 || highest == 2) return out;
   const int shift = 2 - highest;
   for (std::size_t i = 0; i < html.size(); ++i)
-    if (auto d = digit_at(i)) out[*d] = static_cast<char>('0' + std::min(6, html[*d] - '0' + shift));
+    if (auto d = digit_at(i))
+      out[*d] = static_cast<char>('0' + std::min(6, html[*d] - '0' + shift));
   return out;
 }
 
