@@ -160,9 +160,13 @@ test('arrow keys and a click pick an article at the caret; Escape closes and ret
   await popover.getByRole('status').getByText('No published article matches.').waitFor();
   await search.press('Enter');
   assert.equal(await popover.isVisible(), true);
-  // A click elsewhere closes it.
+  // A click elsewhere closes it; so does Tab out of it.
   await page.locator('#thread').click();
   await popover.waitFor({ state: 'hidden' });
+  await button.click();
+  await search.press('Tab');
+  await popover.waitFor({ state: 'hidden' });
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
 
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await page.locator('.msg.outbound', { hasText: gift.url }).waitFor();

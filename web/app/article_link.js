@@ -124,9 +124,13 @@ export function attachArticleLink({ button, popover, input, listbox, status, tex
       if (items.length) insert(items[active]);
     }
   });
-  // A click elsewhere closes it without taking focus back.
+  // A click elsewhere, or Tab out of it, closes it without taking focus back.
+  const outside = (node) => !node || (!popover.contains(node) && !button.contains(node));
   document.addEventListener('mousedown', (e) => {
-    if (isOpen() && !popover.contains(e.target) && !button.contains(e.target)) close({ refocus: false });
+    if (isOpen() && outside(e.target)) close({ refocus: false });
+  });
+  popover.addEventListener('focusout', (e) => {
+    if (isOpen() && e.relatedTarget && outside(e.relatedTarget)) close({ refocus: false });
   });
   // Another conversation: the popover belongs to the old one's reply.
   return { close: () => close({ refocus: false }) };
