@@ -1,5 +1,6 @@
 #include "switchboard/helpcenter/pages.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -411,7 +412,12 @@ palette palette_for(std::string_view color) {
   rgb brand = parse_color(color).value_or(*parse_color(default_color));
   palette p;
   p.brand = to_hex(brand);
-  p.on_brand = ratio(brand, white) >= min_contrast ? "#ffffff" : "#111111";
+  // White when it reaches 4.5:1, else near-black, else black: on a mid grey such as #777777
+  // neither white (4.48:1) nor #111111 (4.22:1) does, and black always does when white fails.
+  constexpr rgb near_black{0x11, 0x11, 0x11};
+  p.on_brand = ratio(brand, white) >= min_contrast        ? "#ffffff"
+               : ratio(brand, near_black) >= min_contrast ? "#111111"
+                                                          : "#000000";
   // Darken in steps of 1 % toward black (which has 21:1) until the link passes on white.
   rgb link = brand;
   for (int step = 1; ratio(link, white) < min_contrast && step <= 100; ++step)
@@ -544,7 +550,7 @@ std::string article_page(const site& s, const kb::article& a,
     main += "<p class=\"muted\">Updated <time datetime=\"" + *day + "\">" + display_date(*day) +
             "</time></p>\n";
   main += "<div class=\"article-body\">\n";
-  main += a.body_html;
+  main += fit_headings(a.body_html);
   main += "\n</div>\n</article>\n";
   main +=
       "<section class=\"feedback\" aria-labelledby=\"feedback-title\"><h2 id=\"feedback-title\">"
@@ -622,6 +628,29 @@ std::string not_found_page(const site& s) {
   h.description = "This page of the " + site_title(s) + " does not exist.";
   h.noindex = true;
   return document(s, h, {{"Home", home_url(s)}, {"Page not found", ""}}, std::string_view{}, main);
+}
+
+std::string fit_headings(std::string_view html) {
+  // Where a heading tag's digit is: "<h3>", "<h3 …>" or "</h3>" starting at i.
+  auto digit_at = [&](std::size_t i) -> std::optional<std::size_t> {
+    if (html[i] != '<') return std::nullopt;
+    std::size_t j = i + 1;
+    if (j < html.size() && html[j] == '/') ++j;
+    if (j + 2 >= html.size() || html[j] != 'h' || html[j + 1] < '1' || html[j + 1] > '6')
+      return std::nullopt;
+    if (html[j + 2] != '>' && html[j + 2] != ' ') return std::nullopt;
+    return j + 1;
+  };
+  int highest = 7;
+  for (std::size_t i = 0; i < html.size(); ++i)
+    if (auto d = digit_at(i)) highest = std::min(highest, html[*d] - '0');
+  std::string out(html);
+  if (highest == 7 || highest == 2) return out;
+  const int shift = 2 - highest;
+  for (std::size_t i = 0; i < html.size(); ++i)
+    if (auto d = digit_at(i))
+      out[*d] = static_cast<char>('0' + std::min(6, html[*d] - '0' + shift));
+  return out;
 }
 
 std::string sitemap_xml(const site& s, const std::vector<kb::collection>& collections,

@@ -4,6 +4,7 @@
 // SMS segment counter, typing indicators) and live updates.
 import { newerMessage } from './status.js';
 import { api, can, session } from './api.js';
+import { attachArticleLink } from './article_link.js';
 import { attachCanned } from './canned.js';
 import { mediaList, outgoing, renderOutgoing, wireAttachments } from './attachments.js';
 import { showContact } from './contact.js';
@@ -232,6 +233,9 @@ function typingEndedBy(m) {
   renderTyping();
 }
 
+// The composer's "Article" button (article_link.js), wired once.
+let articleLink = null;
+
 // ---------- SMS segments ----------
 
 // Characters, encoding and segments of a reply that goes by SMS, as it is typed.
@@ -247,7 +251,10 @@ export async function openConversation(id) {
     api('GET', `/api/v1/conversations/${id}`),
     api('GET', `/api/v1/conversations/${id}/messages?limit=100`),
   ]);
-  if (inbox.current?.id !== c.id) stopTyping();
+  if (inbox.current?.id !== c.id) {
+    stopTyping();
+    articleLink?.close();
+  }
   inbox.current = c;
   inbox.thread = thread.items;
   $('placeholder').hidden = true;
@@ -265,6 +272,7 @@ export async function openConversation(id) {
 
 export function closeConversation() {
   stopTyping();
+  articleLink?.close();
   inbox.current = null;
   inbox.thread = [];
   $('detail').hidden = true;
@@ -285,6 +293,7 @@ function renderHeader() {
   const writable = can('conversations.update');
   for (const el_ of [sel, $('priority'), $('resolve'), $('snooze')]) el_.disabled = !writable;
   $('call').hidden = !c.contact?.phone || !can('conversations.reply');
+  $('insert-article').hidden = !can('articles.read');
   $('composer').hidden = !can('conversations.reply');
   renderReplyChannel();
   renderLabels();
@@ -530,6 +539,10 @@ export function wireInbox() {
   $('reply-text').addEventListener('input', () => { renderSegments(); noteTyping(); });
   $('reply-text').addEventListener('blur', stopTyping);
   attachCanned($('reply-text'), $('canned-list'));
+  articleLink = attachArticleLink({
+    button: $('insert-article'), popover: $('article-popover'), input: $('article-search'),
+    listbox: $('article-list'), status: $('article-status'), textarea: $('reply-text'),
+  });
   for (const r of document.querySelectorAll('input[name=mode]')) {
     r.onchange = () => {
       $('composer').classList.toggle('note', r.value === 'note' && r.checked);

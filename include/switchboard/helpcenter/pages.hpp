@@ -8,7 +8,8 @@
 //   search {base}/search?q=…   vote (POST) {base}/articles/{slug}/vote   sitemap {base}/sitemap.xml
 // Slugs and the query are percent-encoded in URLs; every user-provided string is
 // HTML-escaped; an article's body_html is trusted (the Markdown renderer sanitised it)
-// and placed as is inside <div class="article-body">.
+// and placed inside <div class="article-body"> with its headings fitted under the
+// page's h1 (fit_headings below).
 //
 // Each page: <html lang="en">, charset, viewport, <title>, description, canonical,
 // OpenGraph tags, one inline <style> (stylesheet() below) and no script or external
@@ -52,7 +53,8 @@ std::string collection_page(const site& s, const store::kb::collection& c,
                             const std::vector<store::kb::article>& articles,
                             const std::optional<store::kb::collection>& parent);
 
-// An article: h1 its title, "Updated <time>", body_html, "Was this helpful?" (a POST
+// An article: h1 its title, "Updated <time>", body_html (fit_headings: the body's own
+// "#" headings do not make a second h1), "Was this helpful?" (a POST
 // form to {base}/articles/{slug}/vote with buttons helpful=yes / helpful=no), the chat
 // block when s.chat_enabled, related articles. Breadcrumb Home › parent › collection ›
 // article; `parent` is the collection's parent, when it has one (the trailing
@@ -69,6 +71,14 @@ std::string search_page(const site& s, const std::string& query,
 
 // The 404 page (robots noindex; no canonical URL, as it has no address of its own).
 std::string not_found_page(const site& s);
+
+// An article body's headings moved so that its highest level is h2, under the page's
+// h1: in a body whose highest heading is "#" every heading goes one level down
+// (# → h2, ## → h3), in one whose highest is "###" one level up; h6 is the lowest
+// (levels pushed past it stay h6). Relative levels, and any level the author skipped
+// inside the body, are kept. Only the renderer's <hN> and </hN> tags are touched (raw
+// HTML never reaches body_html, and a "<" in text is escaped).
+std::string fit_headings(std::string_view body_html);
 
 // sitemaps.org XML: home, each collection, each article whose status is "published"
 // (others are skipped) with <lastmod> the date of updated_at.
@@ -87,7 +97,9 @@ std::string url_component(std::string_view text);
 // The colours a brand colour gives the pages (#rrggbb, lower case).
 struct palette {
   std::string brand;     // the header's background: the site's colour, or the default
-  std::string on_brand;  // the header's text: #ffffff when white reaches 4.5:1 on it, else #111111
+  std::string on_brand;  // the header's text: #ffffff when white reaches 4.5:1 on it, else
+                         // #111111 when that does, else #000000 (mid greys such as #777777,
+                         // on which neither white nor #111111 reaches 4.5:1)
   std::string link;      // links on white: the brand colour when it reaches 4.5:1 on white,
                          // else the brand colour darkened until it does
 };

@@ -330,12 +330,40 @@ TEST(helpcenter_document, one_h1_and_no_skipped_heading_levels_on_every_page) {
     SCOPED_TRACE(name);
     EXPECT_EQ(heading_problems(without_article_body(page)), "") << page;
   }
-  // The article's own headings are left as the Markdown wrote them, inside its div.
+  // The article's own headings are fitted under the page's h1, one level down here (its
+  // highest is an h1); the level it skipped itself (h1 then h4) stays skipped.
   auto pages = render_all(brightline()).pages;
   auto& article = pages[5].second;
-  ASSERT_TRUE(has(
-      article, "<div class=\"article-body\">\n<h1>Body h1</h1><div class=\"note\"><h4>deep</h4>"));
-  EXPECT_NE(heading_problems(article), "");  // counted, the body's h1 would be a second one
+  ASSERT_TRUE(has(article,
+                  "<div class=\"article-body\">\n<h2>Body h1</h2><div class=\"note\"><h5>deep</h5>"
+                  "<div>x</div></div><h3>Body h2</h3>"));
+  EXPECT_EQ(count(article, "<h1"), 1u);
+  EXPECT_EQ(heading_problems(article), "h2 then h5");
+}
+
+TEST(helpcenter_document, an_article_body_starting_at_any_level_fits_under_the_title) {
+  auto s = brightline();
+  auto page_with = [&](std::string body_html) {
+    auto a = article(1, "Title", "title");
+    a.body_html = std::move(body_html);
+    return hc::article_page(s, a, std::nullopt, {});
+  };
+  // "#" sections under the title, "##" as they are, "###" up a level: no second h1, no skip.
+  for (auto body : {"<h1>A</h1><p>x</p><h2>B</h2><h1>C</h1>", "<h2>A</h2><h3>B</h3><h2>C</h2>",
+                    "<h3>A</h3><h4>B</h4><h3>C</h3>", "<p>No headings</p>"}) {
+    SCOPED_TRACE(body);
+    EXPECT_EQ(heading_problems(page_with(body)), "");
+  }
+  EXPECT_EQ(hc::fit_headings("<h1>A</h1><h2>B</h2><h6>Z</h6>"), "<h2>A</h2><h3>B</h3><h6>Z</h6>");
+  EXPECT_EQ(hc::fit_headings("<h2>A</h2><h3>B</h3>"), "<h2>A</h2><h3>B</h3>");
+  EXPECT_EQ(hc::fit_headings("<h4>A</h4>\n<h5>B</h5>"), "<h2>A</h2>\n<h3>B</h3>");
+  // Attributes kept; rules, escaped text and code are not headings.
+  EXPECT_EQ(hc::fit_headings("<h1 id=\"a\">A</h1><hr />"), "<h2 id=\"a\">A</h2><hr />");
+  EXPECT_EQ(hc::fit_headings("<p>&lt;h1&gt;</p><pre><code>&lt;h1&gt;x&lt;/h1&gt;</code></pre>"),
+            "<p>&lt;h1&gt;</p><pre><code>&lt;h1&gt;x&lt;/h1&gt;</code></pre>");
+  EXPECT_EQ(hc::fit_headings(""), "");
+  EXPECT_EQ(hc::fit_headings("<h"), "<h");
+  EXPECT_EQ(hc::fit_headings("</h1"), "</h1");
 }
 
 TEST(helpcenter_document, a_breadcrumb_names_the_collection_and_its_parent) {
@@ -387,6 +415,32 @@ TEST(helpcenter_colors, dark_blue_gets_white_text_and_is_its_own_link_colour) {
   EXPECT_EQ(p.on_brand, "#ffffff");
   EXPECT_EQ(p.link, "#1e3a8a");
   EXPECT_GE(independent_contrast("#1e3a8a", "#ffffff"), 4.5);
+}
+
+TEST(helpcenter_colors, header_text_reaches_4_5_to_1_on_every_grey) {
+  // On mid greys neither white nor #111111 reaches 4.5:1; black does.
+  EXPECT_LT(independent_contrast("#777777", "#ffffff"), 4.5);
+  EXPECT_LT(independent_contrast("#777777", "#111111"), 4.5);
+  EXPECT_EQ(hc::palette_for("#777777").on_brand, "#000000");
+  EXPECT_EQ(hc::palette_for("#ffff00").on_brand, "#111111");
+  EXPECT_EQ(hc::palette_for("#1e3a8a").on_brand, "#ffffff");
+  static constexpr char digits[] = "0123456789abcdef";
+  for (int v = 0; v < 256; ++v) {
+    std::string grey = "#";
+    for (int i = 0; i < 3; ++i) grey += std::string{digits[v / 16], digits[v % 16]};
+    auto p = hc::palette_for(grey);
+    EXPECT_GE(independent_contrast(p.on_brand, p.brand), 4.5) << grey << " with " << p.on_brand;
+    EXPECT_GE(independent_contrast(p.link, "#ffffff"), 4.5) << grey << " link " << p.link;
+  }
+  // And on a sample of colours across the cube.
+  for (int r = 0; r < 256; r += 17)
+    for (int g = 0; g < 256; g += 17)
+      for (int b = 0; b < 256; b += 17) {
+        std::string c = "#";
+        for (int v : {r, g, b}) c += std::string{digits[v / 16], digits[v % 16]};
+        auto p = hc::palette_for(c);
+        EXPECT_GE(independent_contrast(p.on_brand, p.brand), 4.5) << c << " with " << p.on_brand;
+      }
 }
 
 TEST(helpcenter_colors, anything_but_rrggbb_falls_back_to_the_default) {
