@@ -26,7 +26,8 @@ using store::id_t;
 namespace {
 
 constexpr const char* setting_name = "answer_bot";
-constexpr int thread_window = 200;       // the items the bot reads to know where the conversation stands
+constexpr int thread_window = 200;       // items per page the bot reads to know where the conversation stands
+constexpr int thread_pages_max = 10;     // past 2,000 items the bot stays out
 constexpr int candidate_articles = 3;    // searched; the passages a language model gets
 constexpr std::size_t quote_max = 700;   // bytes of a quoted passage
 
@@ -89,34 +90,38 @@ bot_read read_conversation(store::unit_of_work& uow, id_t ws, id_t cid) {
   if (!c) return out;
   out.found = true;
   out.channel = c->channel;
-  // The newest items (the thread reads forward from a cursor: start near the end).
-  auto items = uow.messages().thread(ws, cid, std::nullopt, thread_window, false);
-  while (static_cast<int>(items.size()) == thread_window) {
-    auto more = uow.messages().thread(ws, cid, items.back().id, thread_window, false);
-    if (more.empty()) break;
-    items = std::move(more);
-  }
-  if (items.empty() || items.back().sender_kind != "contact" || items.back().kind != "text" ||
-      items.back().body.empty())
-    return out;  // the newest item is not a customer's words: nothing to answer
-  auto& last = items.back();
-  out.message_id = last.id;
-  out.question = last.body;
+  // The whole thread, page by page (forward from a cursor), for whether a teammate
+  // answered or the bot handed over; the last two items for where it stands now.
   auto& f = out.facts;
-  f.text = last.body;
-  for (auto& m : items) {
-    if (m.sender_kind == "teammate" && !m.is_private && m.direction == "outbound") f.human_replied = true;
-    if (bot_step(m) == "handoff") f.handed_off = true;
+  std::optional<store::message> last, before_last;
+  std::optional<id_t> after;
+  for (int pages = 0;; ++pages) {
+    // A very long conversation is the team's: bounded work per message.
+    if (pages == thread_pages_max) return out;
+    auto page = uow.messages().thread(ws, cid, after, thread_window, false);
+    for (auto& m : page) {
+      if (m.sender_kind == "teammate" && !m.is_private && m.direction == "outbound") f.human_replied = true;
+      if (bot_step(m) == "handoff") f.handed_off = true;
+      before_last = std::move(last);
+      last = std::move(m);
+    }
+    if (static_cast<int>(page.size()) < thread_window) break;
+    after = last->id;
   }
+  if (!last || last->sender_kind != "contact" || last->kind != "text" || last->body.empty())
+    return out;  // the newest item is not a customer's words: nothing to answer
+  out.message_id = last->id;
+  out.question = last->body;
+  f.text = last->body;
   // Asked "did that answer?" just before this message.
-  if (items.size() >= 2) f.awaiting_feedback = bot_step(items[items.size() - 2]) == "answer";
-  auto reply = routing::classify_bot_reply(last.body);
+  f.awaiting_feedback = before_last && bot_step(*before_last) == "answer";
+  auto reply = routing::classify_bot_reply(last->body);
   if (f.human_replied || f.handed_off || reply == routing::bot_reply::human ||
       (f.awaiting_feedback && reply != routing::bot_reply::other))
     return out;  // no question to look up
   // Retrieval: the question's content words, any of them, ranked by the store.
   store::kb::article_query q;
-  q.words = kb::question_terms(last.body);
+  q.words = kb::question_terms(last->body);
   q.match_all = false;
   q.limit = candidate_articles;
   if (q.words.empty()) return out;
