@@ -9,6 +9,7 @@
 #include "switchboard/core/validate.hpp"
 #include "switchboard/helpcenter/pages.hpp"
 #include "switchboard/services/articles.hpp"
+#include "switchboard/services/help_center.hpp"
 
 namespace switchboard::api {
 
@@ -21,9 +22,13 @@ using services::kb_actor;
 
 const std::set<std::string> article_statuses = {"draft", "published", "archived"};
 
-std::string help_url(const api_context& ctx) { return ctx.carriers.public_url + "/help"; }
+// The workspace's help center address (help_center settings), for articles' public URLs.
+asio::awaitable<std::string> help_base(api_context& ctx, id_t ws) {
+  auto s = co_await services::help_center_settings_of(ctx, ws);
+  co_return services::help_center_url(ctx.carriers.public_url, s ? *s : services::help_center_settings{});
+}
 
-json article_json(const api_context& ctx, const skb::article& a, bool with_body) {
+json article_json(const std::string& base, const skb::article& a, bool with_body) {
   json j = {{"id", id_str(a.id)},
             {"slug", a.slug},
             {"title", a.title},
@@ -38,7 +43,7 @@ json article_json(const api_context& ctx, const skb::article& a, bool with_body)
             {"created_at", a.created_at},
             {"updated_at", a.updated_at},
             {"published_at", opt_str(a.published_at)},
-            {"url", help_url(ctx) + "/articles/" + a.slug}};
+            {"url", base + "/articles/" + a.slug}};
   if (with_body) {
     j["body"] = a.body;
     j["body_html"] = a.body_html;
@@ -178,9 +183,10 @@ asio::awaitable<response> list_articles(api_context& ctx, request& req, const pr
     s.limit = *limit;
     auto hits = co_await services::search_articles(ctx, ws, s);
     if (!hits) co_return store_error(hits.err());
+    auto base = co_await help_base(ctx, ws);
     json items = json::array();
     for (auto& h : *hits) {
-      auto j = article_json(ctx, h.a, false);
+      auto j = article_json(base, h.a, false);
       j["snippet"] = helpcenter::snippet_html(h.snippet);
       j["score"] = h.score;
       items.push_back(std::move(j));
@@ -200,8 +206,9 @@ asio::awaitable<response> list_articles(api_context& ctx, request& req, const pr
   }
   auto rows = co_await services::list_articles(ctx, ws, f);
   if (!rows) co_return store_error(rows.err());
+  auto base = co_await help_base(ctx, ws);
   json items = json::array();
-  for (auto& a : *rows) items.push_back(article_json(ctx, a, false));
+  for (auto& a : *rows) items.push_back(article_json(base, a, false));
   co_return page(items, next_cursor(*rows, f.limit));
 }
 
@@ -212,7 +219,8 @@ asio::awaitable<response> create_article(api_context& ctx, request& req, const p
   auto fields = in->f;
   auto a = co_await services::create_article(ctx, by, fields);
   if (!a) co_return store_error(a.err(), "an article with this slug exists");
-  co_return response::json(201, article_json(ctx, *a, true));
+  auto base = co_await help_base(ctx, who.workspace_id);
+  co_return response::json(201, article_json(base, *a, true));
 }
 
 asio::awaitable<response> get_article(api_context& ctx, request& req, const principal& who) {
@@ -222,7 +230,8 @@ asio::awaitable<response> get_article(api_context& ctx, request& req, const prin
   auto aid = *id;
   auto a = co_await services::get_article(ctx, ws, aid);
   if (!a) co_return store_error(a.err());
-  co_return response::json(200, article_json(ctx, *a, true));
+  auto base = co_await help_base(ctx, who.workspace_id);
+  co_return response::json(200, article_json(base, *a, true));
 }
 
 asio::awaitable<response> patch_article(api_context& ctx, request& req, const principal& who) {
@@ -235,7 +244,8 @@ asio::awaitable<response> patch_article(api_context& ctx, request& req, const pr
   auto fields = in->f;
   auto a = co_await services::update_article(ctx, by, aid, fields);
   if (!a) co_return store_error(a.err(), "an article with this slug exists");
-  co_return response::json(200, article_json(ctx, *a, true));
+  auto base = co_await help_base(ctx, who.workspace_id);
+  co_return response::json(200, article_json(base, *a, true));
 }
 
 asio::awaitable<response> delete_article(api_context& ctx, request& req, const principal& who) {
@@ -275,7 +285,8 @@ asio::awaitable<response> restore_revision(api_context& ctx, request& req, const
   auto rev = *rid;
   auto a = co_await services::restore_revision(ctx, by, aid, rev);
   if (!a) co_return store_error(a.err());
-  co_return response::json(200, article_json(ctx, *a, true));
+  auto base = co_await help_base(ctx, who.workspace_id);
+  co_return response::json(200, article_json(base, *a, true));
 }
 
 asio::awaitable<response> reorder_articles(api_context& ctx, request& req, const principal& who) {
@@ -343,6 +354,27 @@ asio::awaitable<response> delete_collection(api_context& ctx, request& req, cons
   co_return response::json(200, {{"ok", true}});
 }
 
+json help_settings_json(const api_context& ctx, const services::help_center_settings& s) {
+  return {{"slug", s.slug ? json(*s.slug) : json(nullptr)},
+          {"host_names", s.host_names},
+          {"url", services::help_center_url(ctx.carriers.public_url, s) + "/"}};
+}
+
+asio::awaitable<response> get_help_settings(api_context& ctx, request&, const principal& who) {
+  auto s = co_await services::help_center_settings_of(ctx, who.workspace_id);
+  if (!s) co_return store_error(s.err());
+  co_return response::json(200, help_settings_json(ctx, *s));
+}
+
+asio::awaitable<response> patch_help_settings(api_context& ctx, request& req, const principal& who) {
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto ip = req.remote;
+  auto s = co_await services::update_help_center_settings(ctx, who, ip, *body);
+  if (!s) co_return store_error(s.err(), "another workspace's help center has it");
+  co_return response::json(200, help_settings_json(ctx, *s));
+}
+
 }  // namespace
 
 void add_article_routes(http::router& r, api_context& ctx) {
@@ -362,6 +394,8 @@ void add_article_routes(http::router& r, api_context& ctx) {
   r.add("POST", "/api/v1/collections", authorized(ctx, "articles.write", create_collection));
   r.add("PATCH", "/api/v1/collections/{id}", authorized(ctx, "articles.write", patch_collection));
   r.add("DELETE", "/api/v1/collections/{id}", authorized(ctx, "articles.write", delete_collection));
+  r.add("GET", "/api/v1/help_center/settings", authorized(ctx, "articles.write", get_help_settings));
+  r.add("PATCH", "/api/v1/help_center/settings", authorized(ctx, "articles.write", patch_help_settings));
 }
 
 }  // namespace switchboard::api

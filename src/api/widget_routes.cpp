@@ -338,12 +338,11 @@ asio::awaitable<response> list_visitor_articles(api_context& ctx, request& req) 
     if (!hits) co_return store_error(hits.err());
     for (auto& h : *hits) rows.push_back(std::move(h.a));
   }
+  auto settings = co_await services::help_center_settings_of(ctx, ws);
+  auto base = services::help_center_url(ctx.carriers.public_url, settings ? *settings : services::help_center_settings{});
   json items = json::array();
   for (auto& a : rows)
-    items.push_back({{"slug", a.slug},
-                     {"title", a.title},
-                     {"excerpt", a.excerpt},
-                     {"url", ctx.carriers.public_url + "/help/articles/" + a.slug}});
+    items.push_back({{"slug", a.slug}, {"title", a.title}, {"excerpt", a.excerpt}, {"url", base + "/articles/" + a.slug}});
   co_return with_token(response::json(200, {{"items", std::move(items)}}), *v);
 }
 
@@ -356,12 +355,14 @@ asio::awaitable<response> get_visitor_article(api_context& ctx, request& req) {
   if (!a) co_return store_error(a.err());
   if (!*a) co_return response::error(404, "NOT_FOUND", "article not found");
   auto& row = **a;
+  auto settings = co_await services::help_center_settings_of(ctx, ws);
+  auto base = services::help_center_url(ctx.carriers.public_url, settings ? *settings : services::help_center_settings{});
   co_return with_token(response::json(200, {{"slug", row.slug},
                                             {"title", row.title},
                                             {"excerpt", row.excerpt},
                                             {"body_html", row.body_html},
                                             {"updated_at", row.updated_at},
-                                            {"url", ctx.carriers.public_url + "/help/articles/" + row.slug}}),
+                                            {"url", base + "/articles/" + row.slug}}),
                        *v);
 }
 

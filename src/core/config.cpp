@@ -1,5 +1,7 @@
 #include "switchboard/core/config.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -166,7 +168,7 @@ std::optional<error> check(const key_spec& s, const json& v) {
                               std::to_string(s.max));
       return std::nullopt;
     case kind::number:
-      if (!v.is_number()) return bad(s.key, "must be a number");
+      if (!v.is_number() || !std::isfinite(v.get<double>())) return bad(s.key, "must be a number");
       if (v.get<double>() < static_cast<double>(s.min) || v.get<double>() > static_cast<double>(s.max))
         return bad(s.key, "must be between " + std::to_string(s.min) + " and " + std::to_string(s.max));
       return std::nullopt;
@@ -443,15 +445,23 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   c.answer_bot.llm_model = str("answer_bot.llm.model");
   c.answer_bot.llm_api_key = str("answer_bot.llm.api_key");
   c.answer_bot.llm_timeout = ms("answer_bot.llm.timeout_ms");
+  if (c.answer_bot.handoff_message.empty() || c.answer_bot.handoff_message.size() > 1000)
+    return bad("answer_bot.handoff_message", "must be text of 1 to 1000 bytes");
   if (!c.answer_bot.llm_url.empty()) {
     // Through the outbound client: https, or plain http to this machine only.
     auto& u = c.answer_bot.llm_url;
     bool https = u.rfind("https://", 0) == 0, http = u.rfind("http://", 0) == 0;
     if (!https && !http) return bad("answer_bot.llm.url", "must be an http(s) URL (got \"" + u + "\")");
     if (http) {
-      auto host = u.substr(7, u.find_first_of(":/", 7) - 7);
-      if (host != "127.0.0.1" && host != "localhost" && host != "[::1]" && host.rfind("127.", 0) != 0)
-        return bad("answer_bot.llm.url", "plain http only to this machine (127.0.0.1, localhost); use https");
+      auto rest = u.substr(7);
+      std::string host = rest.substr(0, rest.find('/'));
+      if (!host.empty() && host.front() == '[') host = host.substr(0, host.find(']') + 1);
+      else host = host.substr(0, host.find(':'));
+      // 127.x.y.z in digits, localhost or [::1]: what the outbound client allows in plain http.
+      bool v4 = host.rfind("127.", 0) == 0 && std::count(host.begin(), host.end(), '.') == 3 &&
+                host.find_first_not_of("0123456789.") == std::string::npos;
+      if (!v4 && host != "localhost" && host != "[::1]")
+        return bad("answer_bot.llm.url", "plain http only to this machine (127.0.0.1, localhost, [::1]); use https");
     }
     if (c.answer_bot.llm_model.empty()) return bad("answer_bot.llm.model", "must be set with answer_bot.llm.url");
   }

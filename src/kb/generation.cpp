@@ -7,6 +7,8 @@ namespace switchboard::kb {
 
 namespace {
 
+constexpr std::size_t passage_max = 2000;  // bytes of one passage in the prompt
+
 std::string trimmed(std::string_view s) {
   auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
@@ -27,7 +29,9 @@ nlohmann::json chat_request(const std::string& model, std::string_view question,
   system += " and nothing else. Never use other knowledge and never invent steps, prices or links.";
   std::string user = "Passages:\n";
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    user += "[" + std::to_string(i + 1) + "] " + sources[i].title + "\n" + sources[i].text + "\n\n";
+    // Each passage bounded: one long table or code block must not fill the model's context.
+    auto text = sources[i].text.size() > passage_max ? sources[i].text.substr(0, passage_max) : sources[i].text;
+    user += "[" + std::to_string(i + 1) + "] " + sources[i].title + "\n" + text + "\n\n";
   }
   user += "Question: ";
   user += question;

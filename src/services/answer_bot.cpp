@@ -12,6 +12,7 @@
 #include "switchboard/kb/retrieval.hpp"
 #include "switchboard/routing/answer_bot.hpp"
 #include "switchboard/routing/hours.hpp"
+#include "switchboard/services/help_center.hpp"
 #include "switchboard/services/reply.hpp"
 #include "switchboard/services/threads.hpp"
 #include "switchboard/services/wire.hpp"
@@ -30,10 +31,12 @@ constexpr int thread_window = 200;       // items per page the bot reads to know
 constexpr int thread_pages_max = 10;     // past 2,000 items the bot stays out
 constexpr int candidate_articles = 3;    // searched; the passages a language model gets
 constexpr std::size_t quote_max = 700;   // bytes of a quoted passage
+constexpr std::size_t generated_max = 2000, generated_sms_max = 900;  // bytes of a model's answer (SMS: with links, one message)
+constexpr int llm_concurrency_max = 8;   // requests to the language model at once, per process
 
 const std::vector<std::string>& handoff_reasons() {
-  static const std::vector<std::string> all = {"asked_for_human", "not_helpful",   "low_confidence", "no_source",
-                                               "llm_unavailable", "llm_declined", "llm_uncited",    "undeliverable"};
+  static const std::vector<std::string> all = {"asked_for_human", "not_helpful",  "low_confidence", "no_source",
+                                               "llm_unavailable", "llm_declined", "llm_uncited"};
   return all;
 }
 
@@ -56,22 +59,25 @@ std::string cut(const std::string& text, std::size_t max) {
   return text.substr(0, at) + "…";
 }
 
-std::string article_url(const std::string& public_url, const std::string& slug) {
-  std::string base = public_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/help/articles/" + slug;
+std::string article_url(const std::string& help_base, const std::string& slug) {
+  return help_base + "/articles/" + slug;
 }
 
-result<answer_bot_settings> parse_stored(answer_bot_settings base, const std::string& text) {
+// Field by field: a stored value this version refuses keeps that field's default
+// and no other (one bad field never turns the bot off).
+answer_bot_settings parse_stored(answer_bot_settings base, const std::string& text) {
   auto j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return base;  // unreadable: the defaults
-  return patched(std::move(base), j);
+  for (auto& [k, v] : j.items())
+    if (auto next = patched(base, json{{k, v}})) base = std::move(*next);
+  return base;
 }
 
 // What a run learns in one read: where the conversation stands, the customer's
 // message, and the retrieval of its question.
 struct bot_read {
   bool found = false;
+  help_center_settings help;  // where the articles' public pages are
   std::string channel;
   routing::bot_facts facts;
   std::optional<id_t> message_id;  // the customer's message
@@ -84,12 +90,16 @@ struct bot_read {
   std::vector<source> sources;  // best article first
 };
 
-bot_read read_conversation(store::unit_of_work& uow, id_t ws, id_t cid) {
+bot_read read_conversation(store::unit_of_work& uow, id_t ws, id_t cid, const std::vector<std::string>& channels) {
   bot_read out;
   auto c = uow.conversations().find(ws, cid);
   if (!c) return out;
   out.found = true;
   out.channel = c->channel;
+  // A channel the bot does not answer on: nothing more to read.
+  auto bot_channel = c->channel == "chat" ? std::string("widget") : c->channel;
+  if (std::find(channels.begin(), channels.end(), bot_channel) == channels.end()) return out;
+  out.help = parse_help_center_settings(uow.workspaces().setting(ws, "help_center"));
   // The whole thread, page by page (forward from a cursor), for whether a teammate
   // answered or the bot handed over; the last two items for where it stands now.
   auto& f = out.facts;
@@ -113,11 +123,12 @@ bot_read read_conversation(store::unit_of_work& uow, id_t ws, id_t cid) {
   out.message_id = last->id;
   out.question = last->body;
   f.text = last->body;
+  f.short_message = kb::question_terms(last->body).size() <= 3 &&
+                    std::count(last->body.begin(), last->body.end(), ' ') < 3;
   // Asked "did that answer?" just before this message.
   f.awaiting_feedback = before_last && bot_step(*before_last) == "answer";
   auto reply = routing::classify_bot_reply(last->body);
-  if (f.human_replied || f.handed_off || reply == routing::bot_reply::human ||
-      (f.awaiting_feedback && reply != routing::bot_reply::other))
+  if (f.human_replied || f.handed_off || reply != routing::bot_reply::other)
     return out;  // no question to look up
   // Retrieval: the question's content words, any of them, ranked by the store.
   store::kb::article_query q;
@@ -188,10 +199,18 @@ asio::awaitable<std::optional<kb::generated_answer>> ask_model(context& ctx, con
   req.url = kb::completions_url(bot.llm_url);
   req.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
   if (!bot.llm_api_key.empty()) req.headers.emplace_back("Authorization", "Bearer " + bot.llm_api_key);
-  req.body = kb::chat_request(bot.llm_model, question, sources).dump();
+  // Invalid UTF-8 in a customer's text (an SMS body is taken as it came) is replaced, not thrown.
+  req.body = kb::chat_request(bot.llm_model, question, sources).dump(-1, ' ', false, json::error_handler_t::replace);
   req.timeout = bot.llm_timeout;
   req.max_body = 256 * 1024;
+  // A burst of questions must not bury a small model server: past the cap, hand over.
+  if (bot.llm_in_flight >= llm_concurrency_max) {
+    spdlog::warn("answer bot: {} requests to the language model already in flight; handing over", bot.llm_in_flight);
+    co_return std::nullopt;
+  }
+  ++bot.llm_in_flight;
   auto res = co_await bot.client->request(req);
+  --bot.llm_in_flight;
   if (!res) {
     spdlog::warn("answer bot: the language model at {} did not answer: {}", req.url, res.err().message);
     co_return std::nullopt;
@@ -208,7 +227,13 @@ asio::awaitable<std::optional<kb::generated_answer>> ask_model(context& ctx, con
 asio::awaitable<void> run_until_settled(context& ctx, id_t ws, id_t cid) {
   auto& running = ctx.answer_bot->running;
   for (;;) {
-    auto o = co_await run_answer_bot(ctx, ws, cid);
+    bot_outcome o;
+    try {
+      o = co_await run_answer_bot(ctx, ws, cid);
+    } catch (const std::exception& e) {
+      // Never leaves the conversation marked as running: the next message runs again.
+      spdlog::error("answer bot: conversation {}: {}", cid, e.what());
+    }
     if (o.action != "none")
       spdlog::info("answer bot: conversation {} {} ({})", cid, o.action, o.reason);
     auto it = running.find(cid);
@@ -317,10 +342,9 @@ asio::awaitable<result<answer_bot_settings>> answer_bot_settings_of(context& ctx
   auto job = [ws](store::unit_of_work& uow) { return uow.workspaces().setting(ws, setting_name); };
   auto stored = co_await ctx.db.read(std::move(job));
   if (!stored) co_return stored.err();
-  auto s = *stored ? parse_stored(defaults, **stored) : result<answer_bot_settings>(defaults);
-  if (!s) s = defaults;  // a stored value this version no longer accepts: the defaults
-  if (ctx.answer_bot) ctx.answer_bot->settings_cache[ws] = {*s, std::chrono::steady_clock::now()};
-  co_return *s;
+  auto s = *stored ? parse_stored(defaults, **stored) : defaults;
+  if (ctx.answer_bot) ctx.answer_bot->settings_cache[ws] = {s, std::chrono::steady_clock::now()};
+  co_return s;
 }
 
 asio::awaitable<result<answer_bot_settings>> update_answer_bot_settings(context& ctx, store::principal who,
@@ -347,7 +371,8 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
   bot_outcome out;
   auto settings = co_await answer_bot_settings_of(ctx, ws);
   if (!settings || !settings->enabled) co_return out;
-  auto job = [ws, cid](store::unit_of_work& uow) { return read_conversation(uow, ws, cid); };
+  auto channels = settings->channels;
+  auto job = [ws, cid, channels](store::unit_of_work& uow) { return read_conversation(uow, ws, cid, channels); };
   auto read = co_await ctx.db.read(std::move(job));
   if (!read || !read->found || !read->message_id) co_return out;
   auto& r = *read;
@@ -367,9 +392,10 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
 
   bot_write w;
   out.reason = plan.reason;
+  auto help_base = help_center_url(ctx.carriers.public_url, r.help);
   if (plan.what == action::answer) {
     auto& best = r.sources.front();
-    auto url = article_url(ctx.carriers.public_url, best.slug);
+    auto url = article_url(help_base, best.slug);
     json article = {{"id", std::to_string(best.article_id)}, {"title", best.title}, {"url", url}};
     w.metadata = {{"answer_bot",
                    {{"step", "answer"}, {"confidence", f.confidence}, {"article", article}, {"generated", false}}}};
@@ -377,7 +403,7 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
     if (ctx.answer_bot && !ctx.answer_bot->llm_url.empty() && ctx.answer_bot->client) {
       std::vector<kb::source_passage> sources;
       for (auto& s : r.sources)
-        sources.push_back({s.title, article_url(ctx.carriers.public_url, s.slug), passage_text(s.best)});
+        sources.push_back({s.title, article_url(help_base, s.slug), passage_text(s.best)});
       auto g = co_await ask_model(ctx, r.question, sources);
       routing::llm_outcome o;
       o.answered = g.has_value();
@@ -396,7 +422,7 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
           cited.push_back({{"id", std::to_string(src.article_id)}, {"title", s.title}, {"url", s.url}, {"n", n}});
         }
         auto& first = cited.front();
-        w.text = cut(g->text, 2000) + "\n" + links;
+        w.text = cut(g->text, r.channel == "sms" ? generated_sms_max : generated_max) + "\n" + links;
         w.metadata = {{"answer_bot",
                        {{"step", "answer"},
                         {"confidence", f.confidence},
@@ -421,7 +447,9 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
   if (!wrote) {
     // The conversation moved on (the next run answers that), or nothing can carry
     // the bot's text (an opted-out phone): nothing was written.
-    if (wrote.err().code != "CONFLICT_STATE" && wrote.err().code != "OPTED_OUT")
+    if (wrote.err().code == "CONFLICT_STATE" || wrote.err().code == "OPTED_OUT")
+      spdlog::info("answer bot: conversation {}: nothing written: {}", cid, wrote.err().message);
+    else
       spdlog::warn("answer bot: conversation {}: {}", cid, wrote.err().message);
     co_return out;
   }

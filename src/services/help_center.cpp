@@ -14,10 +14,31 @@ namespace skb = store::kb;
 
 namespace {
 
-// The installation's workspace and what its pages show of it.
-std::optional<help_site_facts> site_of(store::unit_of_work& uow) {
-  auto ws = uow.workspaces().first();
-  if (!ws) return std::nullopt;
+constexpr const char* help_setting = "help_center";
+
+// The workspace a public request is for, and what its pages show of it.
+std::optional<help_site_facts> site_of(store::unit_of_work& uow, const help_scope& scope,
+                                       const std::string& public_url) {
+  std::optional<id_t> ws;
+  help_center_settings chosen;
+  std::string base;
+  for (auto& [id, text] : uow.workspaces().settings_named(help_setting)) {
+    auto s = parse_help_center_settings(text);
+    bool match = scope.slug ? s.slug == scope.slug
+                            : std::find(s.host_names.begin(), s.host_names.end(), scope.host) != s.host_names.end();
+    if (!match) continue;
+    ws = id;
+    chosen = s;
+    break;
+  }
+  if (scope.slug && !ws) return std::nullopt;
+  if (!ws) {
+    ws = uow.workspaces().first();
+    if (!ws) return std::nullopt;
+    chosen = parse_help_center_settings(uow.workspaces().setting(*ws, help_setting));
+    chosen.slug.reset();  // served at /help/ here
+    chosen.host_names.clear();
+  }
   help_site_facts s;
   s.workspace_id = *ws;
   s.name = uow.workspaces().name_of(*ws).value_or("Help center");
@@ -25,6 +46,10 @@ std::optional<help_site_facts> site_of(store::unit_of_work& uow) {
     s.color = w->color;
     s.chat_enabled = true;
   }
+  // The address asked for: /hc/{slug}, or the host a custom domain came in on.
+  if (scope.slug) chosen.host_names.clear();
+  else if (!chosen.host_names.empty()) chosen.host_names = {scope.host};
+  s.base_url = help_center_url(public_url, chosen);
   return s;
 }
 
@@ -39,9 +64,10 @@ std::optional<skb::article> published(store::unit_of_work& uow, id_t ws, const s
 
 }  // namespace
 
-asio::awaitable<result<std::optional<help_home_view>>> help_home(context& ctx) {
-  auto job = [](store::unit_of_work& uow) -> std::optional<help_home_view> {
-    auto site = site_of(uow);
+asio::awaitable<result<std::optional<help_home_view>>> help_home(context& ctx, help_scope scope) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [scope, public_url](store::unit_of_work& uow) -> std::optional<help_home_view> {
+    auto site = site_of(uow, scope, public_url);
     if (!site) return std::nullopt;
     help_home_view v;
     v.site = *site;
@@ -67,9 +93,11 @@ asio::awaitable<result<std::optional<help_home_view>>> help_home(context& ctx) {
   co_return co_await ctx.db.read(std::move(job));
 }
 
-asio::awaitable<result<std::optional<help_collection_view>>> help_collection(context& ctx, std::string slug) {
-  auto job = [slug](store::unit_of_work& uow) -> std::optional<help_collection_view> {
-    auto site = site_of(uow);
+asio::awaitable<result<std::optional<help_collection_view>>> help_collection(context& ctx, help_scope scope,
+                                                                             std::string slug) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [scope, public_url, slug](store::unit_of_work& uow) -> std::optional<help_collection_view> {
+    auto site = site_of(uow, scope, public_url);
     if (!site) return std::nullopt;
     auto ws = site->workspace_id;
     auto c = uow.articles().find_collection_by_slug(ws, slug);
@@ -86,9 +114,11 @@ asio::awaitable<result<std::optional<help_collection_view>>> help_collection(con
   co_return co_await ctx.db.read(std::move(job));
 }
 
-asio::awaitable<result<std::optional<help_article_view>>> help_article(context& ctx, std::string slug) {
-  auto job = [slug](store::unit_of_work& uow) -> std::optional<help_article_view> {
-    auto site = site_of(uow);
+asio::awaitable<result<std::optional<help_article_view>>> help_article(context& ctx, help_scope scope,
+                                                                       std::string slug) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [scope, public_url, slug](store::unit_of_work& uow) -> std::optional<help_article_view> {
+    auto site = site_of(uow, scope, public_url);
     if (!site) return std::nullopt;
     auto ws = site->workspace_id;
     auto a = published(uow, ws, slug);
@@ -115,8 +145,10 @@ asio::awaitable<result<std::optional<help_article_view>>> help_article(context& 
   co_return view;
 }
 
-asio::awaitable<result<std::optional<help_search_view>>> help_search(context& ctx, std::string text, int limit) {
-  auto job = [](store::unit_of_work& uow) { return site_of(uow); };
+asio::awaitable<result<std::optional<help_search_view>>> help_search(context& ctx, help_scope scope, std::string text,
+                                                                     int limit) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [scope, public_url](store::unit_of_work& uow) { return site_of(uow, scope, public_url); };
   auto site = co_await ctx.db.read(std::move(job));
   if (!site) co_return site.err();
   if (!*site) co_return std::optional<help_search_view>();
@@ -138,9 +170,10 @@ asio::awaitable<result<std::optional<help_search_view>>> help_search(context& ct
   co_return std::optional<help_search_view>(std::move(v));
 }
 
-asio::awaitable<result<std::optional<help_sitemap_view>>> help_sitemap(context& ctx) {
-  auto job = [](store::unit_of_work& uow) -> std::optional<help_sitemap_view> {
-    auto site = site_of(uow);
+asio::awaitable<result<std::optional<help_sitemap_view>>> help_sitemap(context& ctx, help_scope scope) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [scope, public_url](store::unit_of_work& uow) -> std::optional<help_sitemap_view> {
+    auto site = site_of(uow, scope, public_url);
     if (!site) return std::nullopt;
     help_sitemap_view v;
     v.site = *site;
@@ -154,9 +187,10 @@ asio::awaitable<result<std::optional<help_sitemap_view>>> help_sitemap(context& 
   co_return co_await ctx.db.read(std::move(job));
 }
 
-asio::awaitable<result<bool>> help_vote(context& ctx, std::string slug, bool helpful) {
-  auto job = [slug, helpful](store::unit_of_work& uow) {
-    auto site = site_of(uow);
+asio::awaitable<result<bool>> help_vote(context& ctx, help_scope scope, std::string slug, bool helpful) {
+  auto public_url = ctx.carriers.public_url;
+  auto job = [scope, public_url, slug, helpful](store::unit_of_work& uow) {
+    auto site = site_of(uow, scope, public_url);
     if (!site) return false;
     auto a = published(uow, site->workspace_id, slug);
     if (!a) return false;
@@ -174,6 +208,114 @@ asio::awaitable<result<std::optional<skb::article>>> published_article(context& 
   auto count = [ws, id](store::unit_of_work& uow) { uow.articles().add_view(ws, id); };
   co_await ctx.db.write(std::move(count));
   co_return a;
+}
+
+std::string help_center_url(const std::string& public_url, const help_center_settings& s) {
+  std::string base = public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!s.host_names.empty()) {
+    auto scheme = base.rfind("http://", 0) == 0 ? std::string("http://") : std::string("https://");
+    return scheme + s.host_names.front() + "/help";
+  }
+  if (s.slug) return base + "/hc/" + *s.slug;
+  return base + "/help";
+}
+
+help_center_settings parse_help_center_settings(const std::optional<std::string>& text) {
+  help_center_settings s;
+  if (!text) return s;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) return s;
+  if (auto it = j.find("slug"); it != j.end() && it->is_string()) s.slug = it->get<std::string>();
+  if (auto it = j.find("host_names"); it != j.end() && it->is_array())
+    for (auto& h : *it)
+      if (h.is_string()) s.host_names.push_back(h.get<std::string>());
+  return s;
+}
+
+namespace {
+
+bool valid_slug(const std::string& s) {
+  if (s.empty() || s.size() > 60 || s.front() == '-' || s.back() == '-' || s.find("--") != std::string::npos)
+    return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// A DNS name as typed in a browser, lower-cased, without scheme, port or path.
+bool valid_host(const std::string& h) {
+  if (h.empty() || h.size() > 253 || h.front() == '.' || h.back() == '.' || h.find("..") != std::string::npos)
+    return false;
+  std::size_t label = 0;
+  for (char c : h) {
+    if (c == '.') {
+      label = 0;
+      continue;
+    }
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') || ++label > 63) return false;
+  }
+  return h.find('.') != std::string::npos;
+}
+
+nlohmann::json settings_json(const help_center_settings& s) {
+  return {{"slug", s.slug ? nlohmann::json(*s.slug) : nlohmann::json(nullptr)}, {"host_names", s.host_names}};
+}
+
+}  // namespace
+
+asio::awaitable<result<help_center_settings>> help_center_settings_of(context& ctx, id_t ws) {
+  auto job = [ws](store::unit_of_work& uow) { return uow.workspaces().setting(ws, help_setting); };
+  auto text = co_await ctx.db.read(std::move(job));
+  if (!text) co_return text.err();
+  co_return parse_help_center_settings(*text);
+}
+
+asio::awaitable<result<help_center_settings>> update_help_center_settings(context& ctx, store::principal who,
+                                                                         std::string ip, nlohmann::json body) {
+  if (!body.is_object()) co_return error{"INVALID_INPUT", "the body must be a JSON object"};
+  for (auto& [k, v] : body.items())
+    if (k != "slug" && k != "host_names") co_return error{"INVALID_INPUT", k + ": unknown field"};
+  std::optional<std::optional<std::string>> slug;
+  if (auto it = body.find("slug"); it != body.end()) {
+    if (it->is_null()) {
+      slug = std::optional<std::string>();
+    } else if (!it->is_string() || !valid_slug(it->get<std::string>())) {
+      co_return error{"INVALID_INPUT", "slug: lowercase letters, digits and single hyphens, at most 60, or null"};
+    } else {
+      slug = it->get<std::string>();
+    }
+  }
+  std::optional<std::vector<std::string>> hosts;
+  if (auto it = body.find("host_names"); it != body.end()) {
+    if (!it->is_array() || it->size() > help_host_names_max)
+      co_return error{"INVALID_INPUT", "host_names: a list of at most 10 host names"};
+    std::vector<std::string> list;
+    for (auto& h : *it) {
+      if (!h.is_string() || !valid_host(h.get<std::string>()))
+        co_return error{"INVALID_INPUT", "host_names: each a lower-case host name like help.example.com (no scheme or port)"};
+      if (std::find(list.begin(), list.end(), h.get<std::string>()) == list.end()) list.push_back(h.get<std::string>());
+    }
+    hosts = std::move(list);
+  }
+  auto ws = who.workspace_id;
+  auto at = now_text(ctx);
+  auto job = [ws, who, ip, body, slug, hosts, at](store::unit_of_work& uow) {
+    auto s = parse_help_center_settings(uow.workspaces().setting(ws, help_setting));
+    if (slug) s.slug = *slug;
+    if (hosts) s.host_names = *hosts;
+    // A slug or host name is one workspace's.
+    for (auto& [other, text] : uow.workspaces().settings_named(help_setting)) {
+      if (other == ws) continue;
+      auto o = parse_help_center_settings(text);
+      if (s.slug && o.slug == s.slug) throw store::job_error("CONFLICT", "another workspace's help center has this slug");
+      for (auto& h : s.host_names)
+        if (std::find(o.host_names.begin(), o.host_names.end(), h) != o.host_names.end())
+          throw store::job_error("CONFLICT", "another workspace's help center has the host name " + h);
+    }
+    uow.workspaces().put_setting(ws, help_setting, settings_json(s).dump(), at);
+    uow.auth().audit(ws, who.teammate_id, "help_center.updated", "workspace", ws, body, ip, at);
+    return s;
+  };
+  co_return co_await ctx.db.write(std::move(job));
 }
 
 }  // namespace switchboard::services

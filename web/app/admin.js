@@ -512,13 +512,15 @@ async function answerBotPage(ctx) {
         const spans = parseSpans(v[key], day);
         if (spans.length) weekly[key] = spans;
       }
-      const anyHours = Object.keys(weekly).length > 0;
+      // "Only outside business hours" with no hours: closed every day, so the bot always answers.
+      const schedule = v.business_hours === 'outside' || Object.keys(weekly).length > 0
+        ? { timezone: v.timezone, weekly, holidays: h?.holidays || [] } : null;
       await api('PATCH', '/api/v1/answer_bot/settings', {
         enabled: v.enabled,
         channels: [...(v.widget ? ['widget'] : []), ...(v.sms ? ['sms'] : [])],
         threshold: Number(v.threshold),
         business_hours: v.business_hours,
-        schedule: anyHours ? { timezone: v.timezone, weekly, holidays: h?.holidays || [] } : null,
+        schedule,
         handoff_message: v.handoff_message,
       });
       await ctx.reload('Answer bot settings saved.');

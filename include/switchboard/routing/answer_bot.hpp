@@ -14,7 +14,8 @@ namespace switchboard::routing {
 enum class bot_reply { yes, no, human, other };
 
 // "yes", "yep", "that helped", "thanks!" → yes; "no", "nope", "not really" → no;
-// "human", "agent", "talk to a person", "representative" → human (in any reply);
+// "human", "agent", "representative" in a message of up to 4 words, or with a
+// request ("talk to", "speak with", "connect me", …) in any message → human;
 // anything else is a new question. Case, punctuation and emoji around are ignored.
 bot_reply classify_bot_reply(std::string_view text);
 
@@ -27,6 +28,7 @@ struct bot_facts {
   bool in_business_hours = true;
   bool answer_outside_hours_only = false;  // answer_bot.business_hours: "outside" (else "always")
   std::string text;              // the customer's message
+  bool short_message = false;    // three words or fewer (a greeting, an acknowledgement)
   // The retrieval of `text` (when it is a question): whether an article passage was
   // found, and how sure the match is (0..1).
   bool has_source = false;

@@ -69,6 +69,7 @@ struct answer_bot_runtime {
   std::atomic<std::uint64_t> answers{0}, generated{0}, resolutions{0};
   std::map<std::string, std::atomic<std::uint64_t>> handoffs;  // by reason; keys made at start
   std::unordered_map<store::id_t, bool> running;               // conversation -> run again after
+  int llm_in_flight = 0;                                        // requests to the language model now
   struct cached {
     answer_bot_settings settings;
     std::chrono::steady_clock::time_point at;

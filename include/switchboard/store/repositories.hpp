@@ -410,6 +410,9 @@ class workspace_repository {
   virtual std::optional<std::string> setting(id_t workspace_id, const std::string& name) = 0;
   virtual void put_setting(id_t workspace_id, const std::string& name, const std::string& value,
                            const std::string& now) = 0;
+  // Every workspace's value of one setting, by workspace id (the help center's host
+  // names and slugs are looked up across workspaces).
+  virtual std::vector<std::pair<id_t, std::string>> settings_named(const std::string& name) = 0;
 
  protected:
   ~workspace_repository() = default;

@@ -322,6 +322,7 @@ class sqlite_workspace_repository final : public workspace_repository {
   std::optional<std::string> setting(id_t workspace_id, const std::string& name) override;
   void put_setting(id_t workspace_id, const std::string& name, const std::string& value,
                    const std::string& now) override;
+  std::vector<std::pair<id_t, std::string>> settings_named(const std::string& name) override;
 
  private:
   database& db_;

@@ -50,6 +50,13 @@ void pg_workspace_repository::put_setting(id_t workspace_id, const std::string& 
       workspace_id, name, value, now);
 }
 
+std::vector<std::pair<id_t, std::string>> pg_workspace_repository::settings_named(const std::string& name) {
+  auto r = db_.run("SELECT workspace_id, value FROM workspace_settings WHERE name = $1 ORDER BY workspace_id", name);
+  std::vector<std::pair<id_t, std::string>> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.integer(i, 0), r.text(i, 1));
+  return out;
+}
+
 bool pg_workspace_repository::answers() { return db_.run("SELECT 1").integer(0, 0) == 1; }
 
 }  // namespace switchboard::store

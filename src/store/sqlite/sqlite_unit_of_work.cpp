@@ -570,6 +570,14 @@ std::optional<std::string> sqlite_workspace_repository::setting(id_t workspace_i
   q.reset();
   return value;
 }
+std::vector<std::pair<id_t, std::string>> sqlite_workspace_repository::settings_named(const std::string& name) {
+  auto& q = db_.prepare("SELECT workspace_id, value FROM workspace_settings WHERE name = ?1 ORDER BY workspace_id");
+  q.bind(1, name);
+  std::vector<std::pair<id_t, std::string>> out;
+  while (q.step()) out.emplace_back(q.column_int(0), q.column_text(1));
+  q.reset();
+  return out;
+}
 void sqlite_workspace_repository::put_setting(id_t workspace_id, const std::string& name, const std::string& value,
                                               const std::string& now) {
   db_.prepare(

@@ -258,6 +258,8 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
                      .value("id", "");
   for (auto* v : {&owner_id, &other, &contact, &conversation, &team, &canned, &number, &workspace, &article, &collection})
     ASSERT_FALSE(v->empty());
+  // The workspace's help center also at /hc/matrix/.
+  ASSERT_EQ(call("PATCH", "/api/v1/help_center/settings", token["owner"], {{"slug", "matrix"}}).value("slug", ""), "matrix");
 
   // Path parameters: real objects, by the collection the parameter follows; a
   // DELETE gets an id that exists nowhere, so nothing the requests need is removed.
@@ -268,7 +270,7 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
       {"media", nowhere},              {"articles", article},   {"collections", collection}};
   const std::map<std::string, std::string> by_name = {
       {"teammate_id", other}, {"carrier", "twilio"}, {"step", "voicemail"}, {"sid", "CAmatrix"}, {"name", "RE1.wav"},
-      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}};
+      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}, {"hc", "matrix"}};
   auto fill = [&](const route_info& rt, std::string& error) {
     std::string out, previous;
     std::size_t i = 1;

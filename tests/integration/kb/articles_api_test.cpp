@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/api_client.hpp"
+#include "switchboard/auth/password.hpp"
 #include "support/test_support.hpp"
 
 namespace sb = switchboard;
@@ -276,6 +277,77 @@ TEST_F(articles_api, the_public_help_center_and_the_widget_show_published_articl
   EXPECT_EQ(sbtest::api_call(app_->port(), "GET", "/api/widget/v1/articles", "", nullptr, "Origin: " + shop + "\r\n")
                 .status,
             401);
+}
+
+TEST_F(articles_api, several_workspaces_have_their_own_help_center_by_slug_and_host_name) {
+  ASSERT_EQ(call("POST", "/api/v1/articles", {{"title", "Ours"}, {"body", "First workspace."}, {"status", "published"}}).status,
+            201);
+  // A second workspace with its own owner, seeded directly.
+  auto hash = sb::auth::hash_password("other-password");
+  ASSERT_TRUE(app_->get().db().write_sync([&](sb::store::database& db) {
+    db.prepare("INSERT INTO workspaces(name, created_at) VALUES ('Acme', '2026-01-01T00:00:00.000Z')").run();
+    auto ws = db.last_insert_rowid();
+    db.prepare("INSERT INTO teammates(workspace_id, email, name, role, password_hash, created_at)"
+               " VALUES (?1, 'owner@acme.example', 'Olga', 'owner', ?2, '2026-01-01T00:00:00.000Z')")
+        .bind_all(ws, hash)
+        .run();
+  }));
+  auto acme = sbtest::login(app_->port(), "owner@acme.example", "other-password");
+  ASSERT_FALSE(acme.empty());
+  auto theirs = call("POST", "/api/v1/articles", {{"title", "Acme returns"}, {"body", "Send it back."}, {"status", "published"}},
+                     acme);
+  ASSERT_EQ(theirs.status, 201) << theirs.raw;
+  EXPECT_EQ(theirs.body["url"], "https://support.example.com/help/articles/acme-returns");  // no address yet
+
+  auto none = call("GET", "/api/v1/help_center/settings", nullptr, acme);
+  ASSERT_EQ(none.status, 200) << none.raw;
+  EXPECT_TRUE(none.body["slug"].is_null());
+  EXPECT_EQ(none.body["url"], "https://support.example.com/help/");
+  auto set = call("PATCH", "/api/v1/help_center/settings", {{"slug", "acme"}, {"host_names", {"help.acme.example"}}}, acme);
+  ASSERT_EQ(set.status, 200) << set.raw;
+  EXPECT_EQ(set.body["url"], "https://help.acme.example/help/");
+  // One workspace's slug or host name is nobody else's; bad ones are refused.
+  EXPECT_EQ(call("PATCH", "/api/v1/help_center/settings", {{"slug", "acme"}}).status, 409);
+  EXPECT_EQ(call("PATCH", "/api/v1/help_center/settings", {{"host_names", {"help.acme.example"}}}).status, 409);
+  for (auto bad : {json{{"slug", "Acme!"}}, json{{"slug", 7}}, json{{"host_names", {"https://x.example"}}},
+                   json{{"host_names", {"x.example:8080"}}}, json{{"host_names", "x.example"}}, json{{"colour", "red"}}}) {
+    auto r = call("PATCH", "/api/v1/help_center/settings", bad);
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.raw;
+    EXPECT_EQ(r.code(), "INVALID_INPUT") << r.raw;
+  }
+
+  // By slug: /hc/acme/ is Acme's, with its links there; an unknown slug is 404.
+  auto page = [&](const std::string& path, const std::string& host = "127.0.0.1") {
+    sbtest::raw_conn c(app_->port());
+    c.send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+    return c.read_reply();
+  };
+  auto home = page("/hc/acme/");
+  ASSERT_EQ(home->status, 200);
+  EXPECT_NE(home->body.find("Acme returns"), std::string::npos);
+  EXPECT_EQ(home->body.find(">Ours<"), std::string::npos);
+  EXPECT_NE(home->body.find("https://support.example.com/hc/acme/"), std::string::npos);
+  EXPECT_EQ(page("/hc/acme/articles/acme-returns")->status, 200);
+  EXPECT_EQ(page("/hc/acme/articles/ours")->status, 404);  // the first workspace's article
+  EXPECT_EQ(page("/hc/nobody/")->status, 404);
+  EXPECT_EQ(page("/hc/acme")->status, 301);
+  EXPECT_NE(page("/hc/acme/search?q=returns")->body.find("Acme returns"), std::string::npos);
+  EXPECT_NE(page("/hc/acme/sitemap.xml")->body.find("https://support.example.com/hc/acme/articles/acme-returns"),
+            std::string::npos);
+  // By host name: /help/ on Acme's domain is Acme's; any other host gets the first workspace's.
+  auto on_domain = page("/help/", "help.acme.example:443");
+  ASSERT_EQ(on_domain->status, 200);
+  EXPECT_NE(on_domain->body.find("Acme returns"), std::string::npos);
+  EXPECT_NE(on_domain->body.find("https://help.acme.example/help/"), std::string::npos);
+  auto elsewhere = page("/help/", "support.example.com");
+  EXPECT_NE(elsewhere->body.find("Ours"), std::string::npos);
+  EXPECT_EQ(elsewhere->body.find("Acme returns"), std::string::npos);
+  // Articles' public URLs follow the address.
+  EXPECT_EQ(call("GET", "/api/v1/articles/" + theirs.body["id"].get<std::string>(), nullptr, acme).body["url"],
+            "https://help.acme.example/help/articles/acme-returns");
+  EXPECT_EQ(call("PATCH", "/api/v1/help_center/settings", {{"host_names", json::array()}}, acme).status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/articles/" + theirs.body["id"].get<std::string>(), nullptr, acme).body["url"],
+            "https://support.example.com/hc/acme/articles/acme-returns");
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ TEST(classify_bot_reply, reads_short_replies_and_leaves_questions_alone) {
            {"AGENT", r::bot_reply::human},
            {"can i speak to a real person please", r::bot_reply::human},
            {"how do I reset my router", r::bot_reply::other},
+           {"How do I add an agent to my account?", r::bot_reply::other},
+           {"someone used my card without asking", r::bot_reply::other},
+           {"agent please", r::bot_reply::human},
+           {"I'd like to speak with someone about my bill", r::bot_reply::human},
            {"no internet since this morning and the lights are red what do i do", r::bot_reply::other},
            {"", r::bot_reply::other},
        })
@@ -86,6 +90,18 @@ TEST(plan_bot, reads_the_answer_to_did_that_answer_your_question) {
   EXPECT_EQ(r::plan_bot(f).what, action::answer);
 }
 
+TEST(plan_bot, a_greeting_or_thanks_with_nothing_to_answer_waits_instead_of_handing_over) {
+  auto f = question(0.9, false);
+  f.text = "hi there";
+  f.short_message = true;
+  EXPECT_EQ(r::plan_bot(f).what, action::none);
+  f = question(0.9);
+  f.text = "thanks!";  // not after an answer: an acknowledgement
+  EXPECT_EQ(r::plan_bot(f).what, action::none);
+  f = question(0.9, false);  // a real question nothing answers still goes to the team
+  EXPECT_EQ(r::plan_bot(f).reason, "no_source");
+}
+
 TEST(plan_bot, asking_for_a_person_hands_over_at_any_point) {
   auto f = question(0.99);
   f.text = "let me talk to an agent";
@@ -99,6 +115,10 @@ TEST(plan_bot, set_to_answer_outside_business_hours_leaves_the_hours_to_the_team
   f.answer_outside_hours_only = true;
   f.in_business_hours = true;
   EXPECT_EQ(r::plan_bot(f).what, action::none);
+  f.text = "talk to a person";  // in open hours the team has it anyway: no handoff message
+  EXPECT_EQ(r::plan_bot(f).what, action::none);
+  f = question(0.9);
+  f.answer_outside_hours_only = true;
   f.in_business_hours = false;
   EXPECT_EQ(r::plan_bot(f).what, action::answer);
 }

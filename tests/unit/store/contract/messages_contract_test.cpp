@@ -9,7 +9,7 @@ class messages_contract : public contract_test {
  protected:
   void SetUp() override {
     contract_test::SetUp();
-    if (IsSkipped()) return;  // no PostgreSQL here: the base skipped
+    if (IsSkipped()) return;  // the base skipped: this backend is not available here
     contact_ = add_contact(ws_, "Ada", {"+14155550100"});
     conv_ = add_conversation(ws_, contact_, 0);
   }

@@ -26,6 +26,15 @@ TEST_P(settings_contract, a_setting_is_absent_until_put_then_replaced_and_scoped
             std::optional<std::string>(R"({"enabled":false,"threshold":0.7})"));
   EXPECT_EQ(read([&](st::unit_of_work& u) { return u.workspaces().setting(other, "answer_bot"); }),
             std::optional<std::string>(R"({"enabled":true})"));
+
+  // Every workspace's value of one name, by workspace.
+  write([&](st::unit_of_work& u) { u.workspaces().put_setting(other, "help_center", R"({"slug":"o"})", t(3)); });
+  using rows = std::vector<std::pair<id_t, std::string>>;
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.workspaces().settings_named("answer_bot"); }),
+            (rows{{ws_, R"({"enabled":false,"threshold":0.7})"}, {other, R"({"enabled":true})"}}));
+  EXPECT_EQ(read([&](st::unit_of_work& u) { return u.workspaces().settings_named("help_center"); }),
+            (rows{{other, R"({"slug":"o"})"}}));
+  EXPECT_TRUE(read([&](st::unit_of_work& u) { return u.workspaces().settings_named("none"); }).empty());
 }
 
 CONTRACT_SUITE(settings_contract);
