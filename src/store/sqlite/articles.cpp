@@ -335,8 +335,8 @@ std::vector<kb::article_hit> sqlite_article_repository::search(id_t workspace_id
     v.reset();
     if (found || prefix) return found;
     auto& f = db_.prepare(
-        "SELECT EXISTS (SELECT 1 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-        " WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2)");
+        "SELECT EXISTS (SELECT 1 FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"
+        " WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2)");  // the matches first: none for a typo
     f.bind_all('"' + term + '"', workspace_id);
     found = f.step() && f.column_int(0) != 0;
     f.reset();
