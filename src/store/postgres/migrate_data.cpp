@@ -17,8 +17,9 @@ namespace {
 // SQLite's derived tables: rebuilt by SQLite itself, meaningless on PostgreSQL.
 const std::set<std::string> sqlite_only = {"search_changes", "message_threads", "thread_progress",
                                            "sqlite_sequence"};
-// PostgreSQL's transient ones: realtime events in flight between instances.
-const std::set<std::string> postgres_only = {"realtime_events"};
+// PostgreSQL's transient ones (realtime events in flight between instances) and
+// derived ones (article_postings: the articles' COPY fills it through its trigger).
+const std::set<std::string> postgres_only = {"realtime_events", "article_postings"};
 
 std::vector<std::string> sqlite_columns(database& db, const std::string& table) {
   std::vector<std::string> out;
