@@ -329,12 +329,9 @@ asio::awaitable<response> list_visitor_articles(api_context& ctx, request& req) 
   } else {
     services::article_search q;
     q.text = text;
+    q.any_if_none = true;
     q.limit = n;
     auto hits = co_await services::search_articles(ctx, ws, q);
-    if (hits && hits->empty()) {
-      q.any = true;
-      hits = co_await services::search_articles(ctx, ws, q);
-    }
     if (!hits) co_return store_error(hits.err());
     for (auto& h : *hits) rows.push_back(std::move(h.a));
   }

@@ -242,9 +242,18 @@ asio::awaitable<result<std::vector<skb::article_hit>>> search_articles(context& 
   // A prefix only for a word being typed at the end (not after a space).
   query.prefix_last = q.typing && !q.text.empty() && q.text.back() != ' ';
   query.match_all = !q.any;
+  query.fix_typos = q.fix_typos;
   query.status = q.status;
   query.limit = q.limit;
-  auto job = [ws, query](store::unit_of_work& uow) { return uow.articles().search(ws, query); };
+  const bool any_if_none = q.any_if_none && !q.any;
+  auto job = [ws, query, any_if_none](store::unit_of_work& uow) {
+    auto hits = uow.articles().search(ws, query);
+    if (!hits.empty() || !any_if_none) return hits;
+    // Nothing has every word: the articles with any of them, best first.
+    auto any = query;
+    any.match_all = false;
+    return uow.articles().search(ws, any);
+  };
   co_return co_await ctx.db.read(std::move(job));
 }
 

@@ -157,15 +157,10 @@ asio::awaitable<result<std::optional<help_search_view>>> help_search(context& ct
   article_search q;
   q.text = text;
   q.typing = false;
+  q.any_if_none = true;
   q.limit = limit;
   auto hits = co_await search_articles(ctx, v.site.workspace_id, q);
   if (!hits) co_return hits.err();
-  // Nothing has every word: the articles with any of them, best first.
-  if (hits->empty()) {
-    q.any = true;
-    hits = co_await search_articles(ctx, v.site.workspace_id, q);
-    if (!hits) co_return hits.err();
-  }
   v.hits = std::move(*hits);
   co_return std::optional<help_search_view>(std::move(v));
 }

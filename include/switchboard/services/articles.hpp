@@ -54,11 +54,16 @@ boost::asio::awaitable<result<void>> reorder_articles(context& ctx, kb_actor by,
 
 // Full-text search. `text` is what a person typed: its last word is also a prefix
 // while `typing`; `any` ranks articles with any of the words (questions) rather
-// than all of them (a search box).
+// than all of them (a search box); `any_if_none` searches every word and, when no
+// article has them all, any of them (in the same read). `fix_typos`: in a short
+// query, a word that matches nothing is replaced by the closest words of the
+// articles (store/article_search.hpp, term_groups).
 struct article_search {
   std::string text;
   bool typing = true;
   bool any = false;
+  bool any_if_none = false;
+  bool fix_typos = true;
   std::optional<std::string> status = std::string("published");
   int limit = 10;
 };

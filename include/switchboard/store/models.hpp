@@ -418,6 +418,9 @@ struct article_query {
   std::vector<std::string> words;
   bool prefix_last = false;  // the last word as a prefix (typing)
   bool match_all = true;
+  // A word of 4 letters or more matching nothing: its closest vocabulary words
+  // instead (article_search.hpp, term_groups).
+  bool fix_typos = false;
   std::optional<std::string> status = std::string("published");
   int limit = 10;
 };

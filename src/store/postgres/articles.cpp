@@ -1,9 +1,9 @@
-// PostgreSQL: the knowledge base (repositories.hpp, migrations/postgres/0003_articles.sql;
-// the SQLite twin is src/store/sqlite/articles.cpp). Search: the weighted tsvector
-// column and its GIN index, ts_rank with the title ten times the body (as SQLite's
-// bm25 weights), ts_headline for the snippet.
+// PostgreSQL: the knowledge base (repositories.hpp, migrations/postgres/0003_articles.sql
+// and 0005_article_search.sql; the SQLite twin is src/store/sqlite/articles.cpp).
+// Search: BM25 over article_postings (the weighted tsvector's lexemes as rows, the
+// title ten times the body, as SQLite's bm25 weights), ts_headline for the snippet,
+// article_terms for typo tolerance.
 #include <algorithm>
-#include <cmath>
 
 #include "switchboard/store/article_search.hpp"
 #include "switchboard/store/postgres/connection.hpp"
@@ -92,16 +92,40 @@ std::vector<kb::revision> revisions_of(const pg::query_result& r) {
   return out;
 }
 
-// A tsquery text of the terms: each one quoted (a prefix when asked), all or any.
-// The terms hold letters and digits only (search_terms), so quoting is enough.
-std::string ts_query(const std::vector<std::string>& terms, bool prefix_last, bool match_all) {
+// A tsquery text of the term groups: each term quoted (a prefix when asked), a
+// group's corrections joined by |, the groups all (&) or any (|). The terms hold
+// letters and digits only (search_terms), so quoting is enough.
+std::string ts_query(const std::vector<std::vector<std::string>>& groups, bool prefix_last, bool match_all) {
   std::string out;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
+  for (std::size_t i = 0; i < groups.size(); ++i) {
     if (i) out += match_all ? " & " : " | ";
-    out += "'" + terms[i] + "'";
-    if (prefix_last && i + 1 == terms.size()) out += ":*";
+    const bool prefix = prefix_last && i + 1 == groups.size();
+    if (groups[i].size() > 1) out += '(';
+    for (std::size_t j = 0; j < groups[i].size(); ++j) {
+      if (j) out += " | ";
+      out += "'" + groups[i][j] + "'";
+      if (prefix) out += ":*";
+    }
+    if (groups[i].size() > 1) out += ')';
   }
   return out;
+}
+
+// The vocabulary's counts (article_terms, typo tolerance): +1 for each word an
+// article gains, -1 for each it loses, a word gone from every article deleted.
+// Sorted words: concurrent writers lock the rows in one order.
+void count_words(pg::connection& db, id_t workspace_id, const std::vector<std::string>& words, int delta) {
+  if (words.empty()) return;
+  if (delta > 0) {
+    db.run("INSERT INTO article_terms(workspace_id, term, articles) SELECT $1, t, 1 FROM unnest($2::text[]) AS t"
+           " ON CONFLICT (workspace_id, term) DO UPDATE SET articles = article_terms.articles + 1",
+           workspace_id, words);
+    return;
+  }
+  db.run("UPDATE article_terms SET articles = articles - 1 WHERE workspace_id = $1 AND term = ANY($2::text[])",
+         workspace_id, words);
+  db.run("DELETE FROM article_terms WHERE workspace_id = $1 AND term = ANY($2::text[]) AND articles <= 0",
+         workspace_id, words);
 }
 
 }  // namespace
@@ -190,7 +214,7 @@ std::vector<kb::article> pg_article_repository::popular(id_t workspace_id, int l
 }
 
 id_t pg_article_repository::insert(const kb::article& a) {
-  return db_
+  auto id = db_
       .run(
           "INSERT INTO articles(workspace_id, collection_id, title, slug, excerpt, body, body_html, body_text, status,"
           " author_id, position, created_at, updated_at, published_at)"
@@ -198,21 +222,33 @@ id_t pg_article_repository::insert(const kb::article& a) {
           a.workspace_id, a.collection_id, a.title, a.slug, a.excerpt, a.body, a.body_html, a.body_text, a.status,
           a.author_id, a.position, a.created_at, a.updated_at, a.published_at)
       .integer(0, 0);
+  count_words(db_, a.workspace_id, kb::vocabulary_words(a.title, a.body_text), 1);
+  return id;
 }
 
 bool pg_article_repository::update(const kb::article& a) {
-  return db_
-             .run(
-                 "UPDATE articles SET collection_id = $1, title = $2, slug = $3, excerpt = $4, body = $5,"
-                 " body_html = $6, body_text = $7, status = $8, author_id = $9, position = $10, updated_at = $11,"
-                 " published_at = $12 WHERE workspace_id = $13 AND id = $14",
-                 a.collection_id, a.title, a.slug, a.excerpt, a.body, a.body_html, a.body_text, a.status,
-                 a.author_id, a.position, a.updated_at, a.published_at, a.workspace_id, a.id)
-             .affected() > 0;
+  // The words before the change, from the row the update locks.
+  auto r = db_.run(
+      "UPDATE articles a SET collection_id = $1, title = $2, slug = $3, excerpt = $4, body = $5,"
+      " body_html = $6, body_text = $7, status = $8, author_id = $9, position = $10, updated_at = $11,"
+      " published_at = $12 FROM (SELECT id, title, body_text FROM articles WHERE workspace_id = $13 AND id = $14"
+      " FOR UPDATE) o WHERE a.id = o.id RETURNING o.title, o.body_text",
+      a.collection_id, a.title, a.slug, a.excerpt, a.body, a.body_html, a.body_text, a.status, a.author_id,
+      a.position, a.updated_at, a.published_at, a.workspace_id, a.id);
+  if (r.empty()) return false;
+  auto before = kb::vocabulary_words(r.text(0, 0), r.text(0, 1));
+  auto after = kb::vocabulary_words(a.title, a.body_text);
+  count_words(db_, a.workspace_id, kb::words_missing_from(after, before), 1);
+  count_words(db_, a.workspace_id, kb::words_missing_from(before, after), -1);
+  return true;
 }
 
 bool pg_article_repository::remove(id_t workspace_id, id_t id) {
-  return db_.run("DELETE FROM articles WHERE workspace_id = $1 AND id = $2", workspace_id, id).affected() > 0;
+  auto r = db_.run("DELETE FROM articles WHERE workspace_id = $1 AND id = $2 RETURNING title, body_text",
+                   workspace_id, id);
+  if (r.empty()) return false;
+  count_words(db_, workspace_id, kb::vocabulary_words(r.text(0, 0), r.text(0, 1)), -1);
+  return true;
 }
 
 void pg_article_repository::reorder(id_t workspace_id, const std::vector<id_t>& ids) {
@@ -261,66 +297,73 @@ std::optional<kb::revision> pg_article_repository::find_revision(id_t workspace_
 std::vector<kb::article_hit> pg_article_repository::search(id_t workspace_id, const kb::article_query& query) {
   auto terms = kb::search_terms(query.words);
   if (terms.empty() || query.limit <= 0) return {};
-  // Ranked by BM25 as SQLite's FTS5 ranks (ts_rank counts a common word as much as
-  // a rare one): each term's stemmed lexeme, how many of the articles searched have
-  // it (its inverse document frequency), its occurrences in each matching article's
-  // tsvector — the title's (weight A) counted ten times — saturated (k1 = 1.2) and
-  // normalized by the article's length against the average (b = 0.75). First the
-  // statistics, one index probe per term; then BM25 over the 100 best matches by
-  // ts_rank (cheap), not over every match of a common word, their lengths against
-  // their own average (reading every article's to average them cost more than the rest).
-  const bool prefix = query.prefix_last;
-  std::vector<std::string> term_queries;
-  for (std::size_t i = 0; i < terms.size(); ++i)
-    term_queries.push_back(ts_query({terms[i]}, prefix && i + 1 == terms.size(), true));
-  auto stats = db_.run(
-      "SELECT (SELECT count(*) FROM articles a WHERE a.workspace_id = $1 AND ($3::text IS NULL OR a.status = $3)),"
-      " 0,"
-      " array_agg((SELECT count(*) FROM articles a WHERE a.workspace_id = $1 AND ($3::text IS NULL OR a.status = $3)"
-      "  AND a.search_vector @@ to_tsquery('english', q)) ORDER BY n),"
-      " array_agg(coalesce((SELECT lexeme FROM unnest(to_tsvector('english', t)) LIMIT 1), '') ORDER BY n)"
-      " FROM unnest($2::text[], $4::text[]) WITH ORDINALITY AS u(q, t, n)",
-      workspace_id, term_queries, query.status, terms);
-  const double total = static_cast<double>(stats.integer(0, 0));
-  // array_agg's text: {3,0,12} and {router,light,""}; lexemes hold no commas or quotes.
-  auto split_array = [](const std::string& a) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (std::size_t i = 1; i + 1 < a.size(); ++i) {
-      if (a[i] == ',') out.push_back(std::move(cur)), cur.clear();
-      else if (a[i] != '"') cur += a[i];
-    }
-    out.push_back(cur);
+  // Typo tolerance: a word is known when the vocabulary has it (a word being typed:
+  // a word starting with it) or its stem is indexed ("refunds"), or when it is a
+  // stop word (searched for by nothing); otherwise its closest vocabulary words of
+  // the same first letter replace it.
+  auto known = [&](const std::string& term, bool prefix) {
+    return db_
+        .run("SELECT EXISTS (SELECT 1 FROM article_terms WHERE workspace_id = $1 AND term >= $2 AND term < $3"
+             "  AND ($4::int = 1 OR term = $2))"
+             " OR ($4::int = 0 AND (numnode(plainto_tsquery('english', $2)) = 0 OR EXISTS (SELECT 1"
+             "  FROM unnest(to_tsvector('english', $2)) AS v JOIN article_postings p ON p.workspace_id = $1"
+             "  AND p.lexeme = v.lexeme COLLATE \"C\")))",
+             workspace_id, term, kb::prefix_end(term), prefix)
+        .boolean(0, 0);
+  };
+  auto candidates = [&](const kb::candidate_range& range) {
+    auto r = db_.run(
+        "SELECT term, articles FROM article_terms WHERE workspace_id = $1 AND term >= $2 AND term < $3"
+        " AND length(term) BETWEEN $4 AND $5",
+        workspace_id, range.from, range.to, static_cast<std::int64_t>(range.min_length),
+        static_cast<std::int64_t>(range.max_length));
+    std::vector<kb::vocabulary_term> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.integer(i, 1)});
     return out;
   };
-  auto counts = split_array(stats.text(0, 2));
-  auto lexemes = split_array(stats.text(0, 3));
-  std::vector<std::string> idf, prefixes;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    double n = i < counts.size() ? std::stod(counts[i]) : 0;
-    idf.push_back(std::to_string(std::log((total - n + 0.5) / (n + 0.5) + 1.0)));
-    prefixes.push_back(prefix && i + 1 == terms.size() ? "1" : "0");
-  }
-  lexemes.resize(terms.size());
-  auto r = db_.run("SELECT " + article_columns(false) +
-                       ", s.score, ts_headline('english', a.body_text, q, 'StartSel=\x01, StopSel=\x02, MaxWords=24,"
-                       " MinWords=8, MaxFragments=1, FragmentDelimiter=…')"
-                       " FROM (SELECT c.id, greatest(avg(length(c.search_vector)) OVER (), 1)::float8 AS average"
-                       "   FROM articles c WHERE c.workspace_id = $1 AND c.search_vector @@ to_tsquery('english', $2)"
-                       "   AND ($3::text IS NULL OR c.status = $3)"
-                       "   ORDER BY ts_rank('{0.1, 0.1, 0.1, 1.0}', c.search_vector, to_tsquery('english', $2), 1) DESC,"
-                       "   c.id DESC LIMIT 100) k"
-                       " JOIN articles a ON a.id = k.id CROSS JOIN to_tsquery('english', $2) q"
-                       " CROSS JOIN LATERAL (SELECT coalesce(sum(t.idf * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 *"
-                       "   length(a.search_vector) / k.average))), 0) AS score FROM ("
-                       "  SELECT x.idf::float8 AS idf, sum(CASE WHEN w = 'A' THEN 10 ELSE 1 END) AS tf"
-                       "  FROM unnest($5::text[], $6::text[], $7::text[]) AS x(lex, idf, pre)"
-                       "  JOIN unnest(a.search_vector) AS v ON x.lex <> '' AND (v.lexeme = x.lex OR"
-                       "   (x.pre = '1' AND starts_with(v.lexeme, x.lex)))"
-                       "  CROSS JOIN unnest(v.weights) AS w GROUP BY x.lex, x.idf) t) s"
-                       " ORDER BY s.score DESC, a.id DESC LIMIT $4",
-                   workspace_id, ts_query(terms, query.prefix_last, query.match_all), query.status, query.limit,
-                   lexemes, idf, prefixes);
+  auto groups = kb::term_groups(terms, query.prefix_last, query.fix_typos, known, candidates);
+  // BM25 as SQLite's FTS5 ranks (ts_rank counts a common word as much as a rare
+  // one), over every match, from article_postings (migration 0005): each term's
+  // stemmed lexeme (a range of lexemes for the word being typed), its postings in
+  // one index range, their weighted counts — the title's counted ten times —
+  // summed per group of corrections, saturated (k1 = 1.2) and normalized by the
+  // article's length against the matches' average (b = 0.75); inverse document
+  // frequency from the group's matches among the articles searched. Stop words
+  // have no lexeme and count in no group. Only the page's rows read articles
+  // (their columns and the snippet).
+  std::vector<std::string> flat;
+  std::vector<std::int64_t> group_of, prefix_of;
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    for (auto& t : groups[i]) {
+      flat.push_back(t);
+      group_of.push_back(static_cast<std::int64_t>(i));
+      prefix_of.push_back(query.prefix_last && i + 1 == groups.size() ? 1 : 0);
+    }
+  auto r = db_.run(
+      "WITH t AS (SELECT DISTINCT u.g, u.pre = 1 AS pre,"
+      "   (SELECT v.lexeme FROM unnest(to_tsvector('english', u.term)) AS v LIMIT 1) COLLATE \"C\" AS lex"
+      "  FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS u(term, g, pre)),"
+      " m AS (SELECT t.g, p.article_id, sum(p.tf)::float8 AS tf, min(p.length)::float8 AS length"
+      "  FROM t JOIN article_postings p ON p.workspace_id = $1 AND p.lexeme >= t.lex"
+      "   AND p.lexeme < t.lex || CASE WHEN t.pre THEN chr(1114111) ELSE chr(1) END"
+      "   AND ($5::text IS NULL OR p.status = $5)"
+      "  WHERE t.lex IS NOT NULL GROUP BY t.g, p.article_id),"
+      " df AS (SELECT g, count(*)::float8 AS n FROM m GROUP BY g),"
+      " total AS (SELECT count(*)::float8 AS n FROM articles a WHERE a.workspace_id = $1"
+      "  AND ($5::text IS NULL OR a.status = $5)),"
+      " av AS (SELECT greatest(avg(d.length), 1) AS average FROM (SELECT DISTINCT article_id, length FROM m) d),"
+      " s AS (SELECT m.article_id, sum(ln((total.n - df.n + 0.5) / (df.n + 0.5) + 1) * m.tf * 2.2"
+      "   / (m.tf + 1.2 * (0.25 + 0.75 * m.length / av.average))) AS score"
+      "  FROM m JOIN df USING (g) CROSS JOIN total CROSS JOIN av GROUP BY m.article_id"
+      "  HAVING $6::int = 0 OR count(*) = (SELECT count(DISTINCT g) FROM t WHERE lex IS NOT NULL)"
+      "  ORDER BY score DESC, m.article_id DESC LIMIT $7)"
+      " SELECT " + article_columns(false) +
+      ", s.score, ts_headline('english', a.body_text, q, 'StartSel=\x01, StopSel=\x02, MaxWords=24,"
+      " MinWords=8, MaxFragments=1, FragmentDelimiter=…')"
+      " FROM s JOIN articles a ON a.id = s.article_id CROSS JOIN to_tsquery('english', $8) q"
+      " ORDER BY s.score DESC, a.id DESC",
+      workspace_id, flat, group_of, prefix_of, query.status, query.match_all, query.limit,
+      ts_query(groups, query.prefix_last, query.match_all));
   std::vector<kb::article_hit> out;
   for (int i = 0; i < r.rows(); ++i) {
     kb::article_hit h;

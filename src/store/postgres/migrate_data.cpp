@@ -17,8 +17,9 @@ namespace {
 // SQLite's derived tables: rebuilt by SQLite itself, meaningless on PostgreSQL.
 const std::set<std::string> sqlite_only = {"search_changes", "message_threads", "thread_progress",
                                            "sqlite_sequence"};
-// PostgreSQL's transient ones: realtime events in flight between instances.
-const std::set<std::string> postgres_only = {"realtime_events"};
+// PostgreSQL's transient ones (realtime events in flight between instances) and
+// derived ones (article_postings: the articles' COPY fills it through its trigger).
+const std::set<std::string> postgres_only = {"realtime_events", "article_postings"};
 
 std::vector<std::string> sqlite_columns(database& db, const std::string& table) {
   std::vector<std::string> out;
@@ -49,7 +50,7 @@ const std::vector<std::string>& copied_tables() {
       "line_settings",    "teams_users",         "teams_channels",  "teams_threads",
       "widget_settings",  "widget_sessions",     "widget_events",   "widget_conversations",
       "consent_ledger",   "media",               "outbox",          "kb_collections",
-      "articles",         "article_revisions",   "workspace_settings"};
+      "articles",         "article_terms",       "article_revisions", "workspace_settings"};
   return order;
 }
 

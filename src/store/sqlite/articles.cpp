@@ -79,14 +79,54 @@ kb::revision revision_row(statement& q) {
   return r;
 }
 
-// An FTS5 query of the terms: each one quoted (a prefix when asked), all or any.
-std::string fts_query(const std::vector<std::string>& terms, bool prefix_last, bool match_all) {
+// An FTS5 query of the term groups: each term quoted (a prefix when asked), a
+// group's corrections joined by OR, the groups all (AND) or any (OR).
+std::string fts_query(const std::vector<std::vector<std::string>>& groups, bool prefix_last, bool match_all) {
   std::string out;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
+  for (std::size_t i = 0; i < groups.size(); ++i) {
     if (i) out += match_all ? " AND " : " OR ";
-    out += '"' + terms[i] + '"';  // terms hold no quotes (search_terms)
-    if (prefix_last && i + 1 == terms.size()) out += '*';
+    const bool prefix = prefix_last && i + 1 == groups.size();
+    if (groups[i].size() > 1) out += '(';
+    for (std::size_t j = 0; j < groups[i].size(); ++j) {
+      if (j) out += " OR ";
+      out += '"' + groups[i][j] + '"';  // terms hold no quotes (search_terms)
+      if (prefix) out += '*';
+    }
+    if (groups[i].size() > 1) out += ')';
   }
+  return out;
+}
+
+// The vocabulary's counts (article_terms, typo tolerance): +1 for each word an
+// article gains, -1 for each it loses, a word gone from every article deleted.
+void count_words(database& db, id_t workspace_id, const std::vector<std::string>& words, int delta) {
+  if (delta > 0) {
+    auto& q = db.prepare(
+        "INSERT INTO article_terms(workspace_id, term, articles) VALUES (?1, ?2, 1)"
+        " ON CONFLICT (workspace_id, term) DO UPDATE SET articles = articles + 1");
+    for (auto& w : words) {
+      q.bind_all(workspace_id, w).run();
+      q.reset();
+    }
+    return;
+  }
+  auto& dec = db.prepare("UPDATE article_terms SET articles = articles - 1 WHERE workspace_id = ?1 AND term = ?2");
+  auto& gone = db.prepare("DELETE FROM article_terms WHERE workspace_id = ?1 AND term = ?2 AND articles <= 0");
+  for (auto& w : words) {
+    dec.bind_all(workspace_id, w).run();
+    dec.reset();
+    gone.bind_all(workspace_id, w).run();
+    gone.reset();
+  }
+}
+
+// An article's vocabulary words as stored, before an edit or a delete.
+std::optional<std::vector<std::string>> stored_words(database& db, id_t workspace_id, id_t id) {
+  auto& q = db.prepare("SELECT title, body_text FROM articles WHERE workspace_id = ?1 AND id = ?2");
+  q.bind_all(workspace_id, id);
+  std::optional<std::vector<std::string>> out;
+  if (q.step()) out = kb::vocabulary_words(q.column_text(0), q.column_text(1));
+  q.reset();
   return out;
 }
 
@@ -201,10 +241,13 @@ id_t sqlite_article_repository::insert(const kb::article& a) {
       .bind_all(a.workspace_id, a.collection_id, a.title, a.slug, a.excerpt, a.body, a.body_html, a.body_text,
                 a.status, a.author_id, a.position, a.created_at, a.updated_at, a.published_at)
       .run();
-  return db_.last_insert_rowid();
+  auto id = db_.last_insert_rowid();
+  count_words(db_, a.workspace_id, kb::vocabulary_words(a.title, a.body_text), 1);
+  return id;
 }
 
 bool sqlite_article_repository::update(const kb::article& a) {
+  auto before = stored_words(db_, a.workspace_id, a.id);
   db_.prepare(
          "UPDATE articles SET collection_id = ?1, title = ?2, slug = ?3, excerpt = ?4, body = ?5, body_html = ?6,"
          " body_text = ?7, status = ?8, author_id = ?9, position = ?10, updated_at = ?11, published_at = ?12"
@@ -212,12 +255,19 @@ bool sqlite_article_repository::update(const kb::article& a) {
       .bind_all(a.collection_id, a.title, a.slug, a.excerpt, a.body, a.body_html, a.body_text, a.status, a.author_id,
                 a.position, a.updated_at, a.published_at, a.workspace_id, a.id)
       .run();
-  return db_.changes() > 0;
+  if (!before || db_.changes() == 0) return false;
+  auto after = kb::vocabulary_words(a.title, a.body_text);
+  count_words(db_, a.workspace_id, kb::words_missing_from(after, *before), 1);
+  count_words(db_, a.workspace_id, kb::words_missing_from(*before, after), -1);
+  return true;
 }
 
 bool sqlite_article_repository::remove(id_t workspace_id, id_t id) {
+  auto before = stored_words(db_, workspace_id, id);
   db_.prepare("DELETE FROM articles WHERE workspace_id = ?1 AND id = ?2").bind_all(workspace_id, id).run();
-  return db_.changes() > 0;
+  if (!before || db_.changes() == 0) return false;
+  count_words(db_, workspace_id, *before, -1);
+  return true;
 }
 
 void sqlite_article_repository::reorder(id_t workspace_id, const std::vector<id_t>& ids) {
@@ -273,6 +323,37 @@ std::optional<kb::revision> sqlite_article_repository::find_revision(id_t worksp
 std::vector<kb::article_hit> sqlite_article_repository::search(id_t workspace_id, const kb::article_query& query) {
   auto terms = kb::search_terms(query.words);
   if (terms.empty() || query.limit <= 0) return {};
+  // Typo tolerance: a word is known when the vocabulary has it (a word being typed:
+  // a word starting with it) or, stemmed, the index does ("refunds"); otherwise its
+  // closest vocabulary words of the same first letter replace it.
+  auto known = [&](const std::string& term, bool prefix) {
+    auto& v = db_.prepare(
+        "SELECT EXISTS (SELECT 1 FROM article_terms WHERE workspace_id = ?1 AND term >= ?2 AND term < ?3"
+        " AND (?4 OR term = ?2))");
+    v.bind_all(workspace_id, term, kb::prefix_end(term), prefix ? 1 : 0);
+    bool found = v.step() && v.column_int(0) != 0;
+    v.reset();
+    if (found || prefix) return found;
+    auto& f = db_.prepare(
+        "SELECT EXISTS (SELECT 1 FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"
+        " WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2)");  // the matches first: none for a typo
+    f.bind_all('"' + term + '"', workspace_id);
+    found = f.step() && f.column_int(0) != 0;
+    f.reset();
+    return found;
+  };
+  auto candidates = [&](const kb::candidate_range& r) {
+    auto& c = db_.prepare(
+        "SELECT term, articles FROM article_terms WHERE workspace_id = ?1 AND term >= ?2 AND term < ?3"
+        " AND length(term) BETWEEN ?4 AND ?5");
+    c.bind_all(workspace_id, r.from, r.to, static_cast<std::int64_t>(r.min_length),
+               static_cast<std::int64_t>(r.max_length));
+    std::vector<kb::vocabulary_term> out;
+    while (c.step()) out.push_back({c.column_text(0), c.column_int(1)});
+    c.reset();
+    return out;
+  };
+  auto groups = kb::term_groups(terms, query.prefix_last, query.fix_typos, known, candidates);
   // bm25 weighs a title match ten times a body match; lower is better.
   auto& q = db_.prepare("SELECT " + article_columns(false) +
                         ", bm25(articles_fts, 10.0, 1.0) AS rank,"
@@ -280,7 +361,7 @@ std::vector<kb::article_hit> sqlite_article_repository::search(id_t workspace_id
                         " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
                         " WHERE articles_fts MATCH ?1 AND a.workspace_id = ?2 AND (?3 IS NULL OR a.status = ?3)"
                         " ORDER BY rank, a.id DESC LIMIT ?4");
-  q.bind_all(fts_query(terms, query.prefix_last, query.match_all), workspace_id, query.status, query.limit);
+  q.bind_all(fts_query(groups, query.prefix_last, query.match_all), workspace_id, query.status, query.limit);
   std::vector<kb::article_hit> out;
   while (q.step()) {
     kb::article_hit h;

@@ -91,6 +91,11 @@ TEST_F(articles_api, an_article_is_written_in_markdown_published_revised_and_res
   EXPECT_EQ(found.body["items"][0]["id"], id);
   EXPECT_NE(found.body["items"][0]["snippet"].get<std::string>().find("<mark>Hold</mark>"), std::string::npos)
       << found.raw;
+  // A misspelt word of a short query: its closest word in the articles.
+  auto misspelt = call("GET", "/api/v1/articles?q=hodl%20reset");
+  ASSERT_EQ(misspelt.status, 200) << misspelt.raw;
+  ASSERT_EQ(misspelt.body["items"].size(), 1u) << misspelt.raw;
+  EXPECT_EQ(misspelt.body["items"][0]["id"], id);
 
   // The audit log has the story.
   auto audit = call("GET", "/api/v1/audit_log?limit=50");
@@ -230,6 +235,9 @@ TEST_F(articles_api, the_public_help_center_and_the_widget_show_published_articl
   EXPECT_EQ(search->status, 200);
   EXPECT_NE(search->body.find("<mark>passphrase</mark>"), std::string::npos) << search->body.substr(0, 400);
   EXPECT_EQ(page("/help/search?q=secret")->body.find("Secret plans"), std::string::npos);
+  // Misspelt, and some words matching nothing: the closest words, then any of them.
+  EXPECT_NE(page("/help/search?q=pasphrase")->body.find("Change your Wi-Fi password"), std::string::npos);
+  EXPECT_NE(page("/help/search?q=passphrase%20zebra")->body.find("Change your Wi-Fi password"), std::string::npos);
   auto sitemap = page("/help/sitemap.xml");
   EXPECT_NE(sitemap->body.find("/help/articles/change-your-wi-fi-password"), std::string::npos);
   EXPECT_EQ(sitemap->body.find("secret-plans"), std::string::npos);
@@ -269,6 +277,9 @@ TEST_F(articles_api, the_public_help_center_and_the_widget_show_published_articl
   EXPECT_EQ(typed.body["items"][0]["url"], "https://support.example.com/help/articles/change-your-wi-fi-password");
   EXPECT_EQ(typed.header("access-control-allow-origin"), shop);
   EXPECT_EQ(widget("/api/widget/v1/articles?q=secret").body["items"].size(), 0u);
+  EXPECT_EQ(widget("/api/widget/v1/articles?q=wi-fi%20pasword").body["items"].size(), 1u);
+  EXPECT_EQ(widget("/api/widget/v1/articles?q=passphrase%20zebra").body["items"].size(), 1u);
+  EXPECT_EQ(widget("/api/widget/v1/articles?q=secrte").body["items"].size(), 0u);  // a draft's word: still hidden
   EXPECT_EQ(widget("/api/widget/v1/articles").body["items"].size(), 1u);  // the most read
   auto one = widget("/api/widget/v1/articles/change-your-wi-fi-password");
   ASSERT_EQ(one.status, 200) << one.raw;

@@ -53,6 +53,14 @@ class articles_contract : public contract_test {
     q.status = std::move(status);
     return read([&](st::unit_of_work& u) { return u.articles().search(ws, q); });
   }
+  // As the search box asks: misspelt words corrected.
+  std::vector<std::string> fixed(id_t ws, std::vector<std::string> words, bool prefix = false) {
+    st::kb::article_query q;
+    q.words = std::move(words);
+    q.prefix_last = prefix;
+    q.fix_typos = true;
+    return slugs(read([&](st::unit_of_work& u) { return u.articles().search(ws, q); }));
+  }
   static std::vector<std::string> slugs(const std::vector<st::kb::article_hit>& hits) {
     std::vector<std::string> out;
     for (auto& h : hits) out.push_back(h.a.slug);
@@ -296,6 +304,56 @@ TEST_P(articles_contract, search_follows_edits_and_deletions) {
   EXPECT_EQ(search(ws_, {"gateway"}).size(), 1u);
   write([&](st::unit_of_work& u) { u.articles().remove(ws_, a); });
   EXPECT_TRUE(search(ws_, {"gateway"}).empty());
+}
+
+TEST_P(articles_contract, a_misspelt_word_finds_its_article_and_a_correct_word_is_kept) {
+  add(article(ws_, "reset-password", "Reset your password", "Choose a new password from the sign-in page."));
+  add(article(ws_, "shipping", "Shipping times", "Orders leave the warehouse within two days of shipping."));
+  add(article(ws_, "refund", "Ask for a refund", "A refund reaches your card in five days."));
+  add(article(ws_, "shipper", "Contact the shipper", "The shipper tracks parcels after they leave."));
+  add(article(ws_, "draft", "Passport photos", "Bring two photos.", "draft"));
+  using v = std::vector<std::string>;
+  // One edit (two from eight letters on): the closest word of the articles.
+  EXPECT_EQ(fixed(ws_, {"pasword"}), v{"reset-password"});
+  EXPECT_EQ(fixed(ws_, {"shiping"}), v{"shipping"});
+  EXPECT_EQ(fixed(ws_, {"refnd"}), v{"refund"});
+  EXPECT_EQ(fixed(ws_, {"refnd", "card"}), v{"refund"});
+  EXPECT_EQ(fixed(ws_, {"pasword", "reset"}), v{"reset-password"});
+  EXPECT_EQ(fixed(ws_, {"shpiping"}), v{"shipping"});  // a swap, eight letters
+  // The word being typed: prefixes of the words close to it.
+  EXPECT_EQ(fixed(ws_, {"reset", "paswo"}, true), v{"reset-password"});
+  // Without correction the misspelt word finds nothing, as before.
+  EXPECT_TRUE(search(ws_, {"pasword"}).empty());
+  // A word the index has, stemmed, is no typo: "shipped" is "ship" (shipping), not "shipper".
+  EXPECT_EQ(fixed(ws_, {"shipped"}), v{"shipping"});
+  EXPECT_EQ(fixed(ws_, {"shipper"}), v{"shipper"});
+  EXPECT_EQ(fixed(ws_, {"refunds"}), v{"refund"});
+  // Too far from every word: nothing.
+  EXPECT_TRUE(fixed(ws_, {"pazzwurd"}).empty());
+  EXPECT_TRUE(fixed(ws_, {"rfnd"}).empty());
+  // A draft's words are the workspace's, but a published search still shows only published articles.
+  EXPECT_TRUE(fixed(ws_, {"pasport"}).empty());
+}
+
+TEST_P(articles_contract, corrections_come_from_the_workspace_and_follow_edits_and_deletions) {
+  auto other = store_->add_workspace("Other");
+  add(article(other, "invoices", "Invoices", "Download an invoice."));
+  using v = std::vector<std::string>;
+  EXPECT_EQ(fixed(other, {"invoce"}), v{"invoices"});
+  EXPECT_TRUE(fixed(ws_, {"invoce"}).empty());
+  auto a = add(article(ws_, "modem", "Modem setup", "Plug the modem in."));
+  EXPECT_EQ(fixed(ws_, {"modme"}), v{"modem"});
+  write([&](st::unit_of_work& u) {
+    auto row = *u.articles().find(ws_, a);
+    row.title = "Gateway setup";
+    row.body_text = "Plug the gateway in.";
+    u.articles().update(row);
+  });
+  EXPECT_TRUE(fixed(ws_, {"modme"}).empty());
+  EXPECT_EQ(fixed(ws_, {"gatway"}), v{"modem"});
+  write([&](st::unit_of_work& u) { u.articles().remove(ws_, a); });
+  EXPECT_TRUE(fixed(ws_, {"gatway"}).empty());
+  EXPECT_EQ(fixed(other, {"invoce"}), v{"invoices"});
 }
 
 CONTRACT_SUITE(articles_contract);
