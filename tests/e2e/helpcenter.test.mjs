@@ -5,30 +5,17 @@
 // teammates who may not write articles do not get the page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { eventually, launchBrowser, login, signIn, startDaemon } from './support.mjs';
+import { eventually, launchBrowser, login, signIn, startDaemon, shopPage } from './support.mjs';
 
 let daemon;
 let admin;
 let browser;
 let shop; // a host page on another origin, on the widget's allow-list
 
-// The page of widget.test.mjs: the widget embedded on an allowed origin.
-function hostServer() {
-  const server = createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>
-      <script src="${daemon.url}/widget.js" data-workspace="${admin.user.workspace_id}" async></script></body></html>`);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve({ server, url: `http://127.0.0.1:${server.address().port}` });
-  }));
-}
-
 before(async () => {
   daemon = await startDaemon();
   admin = await login(daemon.url, daemon.email, daemon.password);
-  shop = await hostServer();
+  shop = await shopPage(daemon.url, admin.user.workspace_id);
   await admin.call('PATCH', '/api/v1/widget/settings', { allowed_origins: [shop.url] });
   browser = await launchBrowser();
 });

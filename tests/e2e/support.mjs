@@ -1,6 +1,7 @@
 // Shared by the browser tests: a daemon on port 0 with a temporary data dir,
 // the REST calls an agent makes, and Debian's chromium through playwright-core.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -152,4 +153,17 @@ export async function startInbox() {
     await daemon.stop();
     throw e;
   }
+}
+
+// A page on another origin (a loopback port of its own) that embeds the widget of
+// `workspaceId` from the daemon: the shop a visitor is on. Close its `server` after.
+export function shopPage(daemonUrl, workspaceId) {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Our shop</h1>
+      <script src="${daemonUrl}/widget.js" data-workspace="${workspaceId}" async></script></body></html>`);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, url: `http://127.0.0.1:${server.address().port}` });
+  }));
 }
