@@ -156,8 +156,6 @@ bot_read read_conversation(store::unit_of_work& uow, id_t ws, id_t cid, const st
   return out;
 }
 
-std::string passage_text(const kb::passage& p) { return p.text; }
-
 // What the bot writes: its items, the conversation resolved or not.
 struct bot_write {
   std::string text;
@@ -399,11 +397,11 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
     json article = {{"id", std::to_string(best.article_id)}, {"title", best.title}, {"url", url}};
     w.metadata = {{"answer_bot",
                    {{"step", "answer"}, {"confidence", f.confidence}, {"article", article}, {"generated", false}}}};
-    w.text = cut(passage_text(best.best), quote_max) + "\n\nFrom \u201c" + best.title + "\u201d: " + url;
+    w.text = cut(best.best.text, quote_max) + "\n\nFrom \u201c" + best.title + "\u201d: " + url;
     if (ctx.answer_bot && !ctx.answer_bot->llm_url.empty() && ctx.answer_bot->client) {
       std::vector<kb::source_passage> sources;
       for (auto& s : r.sources)
-        sources.push_back({s.title, article_url(help_base, s.slug), passage_text(s.best)});
+        sources.push_back({s.title, article_url(help_base, s.slug), s.best.text});
       auto g = co_await ask_model(ctx, r.question, sources);
       routing::llm_outcome o;
       o.answered = g.has_value();
