@@ -140,6 +140,7 @@ result<std::unique_ptr<app>> app::create(const config& cfg, app_options opts) {
                                std::chrono::seconds(cfg.auth_login.account_delay_max_seconds)});
   a->api_->routing.sticky_idle = std::chrono::hours(cfg.routing_sticky_idle_hours);
   a->api_->routing.new_conversation_after_resolved = cfg.routing_after_resolved == "new";
+  a->api_->webhooks = {cfg.webhooks_allow_private_targets, opts.webhook_retry_scale};
   a->api_->texting = {cfg.texting_opt_out_reply, cfg.texting_opt_in_reply, cfg.texting_help_reply};
   a->api_->default_country = cfg.default_country;
   {

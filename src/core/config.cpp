@@ -110,6 +110,7 @@ const std::vector<key_spec>& specs() {
       {"answer_bot.llm.model", kind::string, ""},
       {"answer_bot.llm.api_key", kind::string, ""},
       {"answer_bot.llm.timeout_ms", kind::integer, 10000, 100, 120'000},
+      {"webhooks.allow_private_targets", kind::boolean, false},
       {"bootstrap.admin_email", kind::string, "admin@switchboard.local"},
       {"bootstrap.admin_password", kind::string, ""},
       {"bootstrap.workspace_name", kind::string, "Demo workspace"},
@@ -431,6 +432,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   }
   c.teams = {str("teams.app_id"), str("teams.app_password"), str("teams.tenant_id"),
              str("teams.openid_metadata_url"), str("teams.token_url")};
+  c.webhooks_allow_private_targets = values["webhooks.allow_private_targets"].get<bool>();
   c.answer_bot.enabled = values["answer_bot.enabled"].get<bool>();
   c.answer_bot.threshold = values["answer_bot.threshold"].get<double>();
   c.answer_bot.channels.clear();

@@ -117,4 +117,19 @@ std::string client_address(std::string_view peer, const std::vector<std::string_
   return to_string(client);  // every hop trusted: the left-most one
 }
 
+bool is_public_address(const ip_address& a) {
+  static const std::vector<cidr> blocked = [] {
+    std::vector<cidr> out;
+    for (const char* text :
+         {"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+          "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+          "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "::/96", "64:ff9b::/96",
+          "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10",
+          "ff00::/8"})
+      if (auto c = parse_cidr(text)) out.push_back(*c);
+    return out;
+  }();
+  return !contains_any(blocked, a);
+}
+
 }  // namespace switchboard

@@ -1,5 +1,7 @@
 #include "switchboard/http/outbound.hpp"
 
+#include "switchboard/core/net_address.hpp"
+
 #include <cctype>
 #include <sys/socket.h>
 
@@ -271,6 +273,13 @@ asio::awaitable<result<outbound_response>> outbound_client::request(const outbou
       tcp::resolver resolver(impl_->ex);
       auto [dec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
       if (dec) co_return error{"UNAVAILABLE", "resolve " + host + ": " + dec.message()};
+      if (r.public_only)
+        for (auto& entry : endpoints) {
+          auto address = parse_ip(entry.endpoint().address().to_string());
+          if (!address || !is_public_address(*address))
+            co_return error{"FORBIDDEN", host + " resolves to a private or reserved address (" +
+                                             entry.endpoint().address().to_string() + ")"};
+        }
       conn = std::make_unique<connection>();
       if (use_tls) {
         conn->tls = std::make_unique<tls_stream>(impl_->ex, impl_->tls);

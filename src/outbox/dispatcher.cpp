@@ -18,8 +18,11 @@
 #include "switchboard/outbox/token_bucket.hpp"
 #include "switchboard/teams/mirror.hpp"
 #include "teams_delivery.hpp"
+#include "webhook_delivery.hpp"
+#include "switchboard/services/webhooks.hpp"
 #include "switchboard/core/encoding.hpp"
 
+#include <deque>
 #include <random>
 
 namespace switchboard::outbox {
@@ -43,6 +46,13 @@ struct dispatcher::impl {
   teams::token_source teams_tokens;  // one Bot Framework token shared by every Teams post
   bool stopped = false;
   bool pending_wake = false;
+  // Outbound webhooks go to workers of their own, so a slow receiver (10 s each)
+  // never holds up texts; the pass claims no more than the workers have room for.
+  static constexpr std::size_t webhook_workers = 8;
+  static constexpr std::size_t webhook_backlog = 64;
+  std::deque<webhook_send> webhook_queue;
+  std::size_t webhooks_in_flight = 0;
+  asio::steady_timer webhook_signal{io};
 };
 
 namespace {
@@ -77,6 +87,7 @@ struct pass_result {
   std::vector<rest_send> sends;
   std::vector<teams_send> teams_posts;
   std::vector<media_fetch> media_fetches;
+  std::vector<webhook_send> webhooks;
 };
 
 // The attachments a reply carries, as URLs a carrier can fetch, and as the
@@ -144,7 +155,12 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto later = format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(1));
   bool teams_enabled = self->ctx.teams.enabled();
   const services::context* ctx = &self->ctx;  // signs media URLs; only its settings are read
-  auto job = [at, lease_until, media_lease_until, self_public_url, later, teams_enabled, ctx](store::unit_of_work& uow) {
+  auto webhook_lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(1));
+  std::size_t webhook_room = self->webhook_backlog > self->webhook_queue.size() + self->webhooks_in_flight
+                                 ? self->webhook_backlog - self->webhook_queue.size() - self->webhooks_in_flight
+                                 : 0;
+  auto job = [at, lease_until, media_lease_until, self_public_url, later, teams_enabled, ctx, webhook_lease_until,
+              webhook_room](store::unit_of_work& uow) {
     pass_result out;
     auto& changed = out.changed;
     // Claimed, not just read: another instance on the same database skips these rows.
@@ -158,6 +174,16 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         if (auto post = lease_teams_row(uow, outbox_id, row.workspace_id, row.kind, payload, row.attempts,
                                         teams_enabled, at, lease_until, later))
           out.teams_posts.push_back(std::move(*post));
+        continue;
+      }
+      if (row.kind == services::webhook_deliver_kind) {
+        if (out.webhooks.size() >= webhook_room) {
+          // The workers are busy: back in a second, without using up an attempt.
+          uow.outbox().settle(outbox_id, "pending", std::string("waiting for a free webhook worker"), later, at,
+                              false);
+          continue;
+        }
+        if (auto send = lease_webhook_row(uow, row, at, webhook_lease_until)) out.webhooks.push_back(std::move(*send));
         continue;
       }
       if (row.kind == services::media_fetch_kind) {
@@ -298,6 +324,11 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   for (auto& e : r->sandbox_sent) self->ctx.hub.publish(e.workspace_id, services::sandbox_topic(e.to), "sandbox.message", e.data);
   for (auto& e : r->sandbox_calls) self->ctx.hub.publish(e.workspace_id, services::sandbox_topic(e.to), "sandbox.call", e.data);
 
+  if (!r->webhooks.empty()) {
+    for (auto& w : r->webhooks) self->webhook_queue.push_back(std::move(w));
+    self->webhook_signal.cancel();  // wakes the idle workers
+  }
+
   for (auto& post : r->teams_posts)
     co_await deliver_teams(self->ctx, self->client, self->teams_tokens, post, self->retry_base);
 
@@ -388,6 +419,28 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 
 }
 
+// One of the webhook workers: sends what the passes queued, one at a time.
+asio::awaitable<void> webhook_worker(std::shared_ptr<dispatcher::impl> self) {
+  while (!self->stopped) {
+    if (self->webhook_queue.empty()) {
+      self->webhook_signal.expires_at(asio::steady_timer::time_point::max());
+      auto [ec] = co_await self->webhook_signal.async_wait(asio::as_tuple(asio::use_awaitable));
+      (void)ec;  // cancelled = work queued, or stopping
+      continue;
+    }
+    auto send = std::move(self->webhook_queue.front());
+    self->webhook_queue.pop_front();
+    ++self->webhooks_in_flight;
+    try {
+      co_await deliver_webhook(self->ctx, self->client, send);
+    } catch (const std::exception& e) {
+      // The row stays leased and is tried again when the lease ends.
+      spdlog::error("outbox: webhook delivery {} stopped by an exception: {}", send.delivery_id, e.what());
+    }
+    --self->webhooks_in_flight;
+  }
+}
+
 // Replies queued for a channel that has no sender (voice, email: stored before
 // issue 16 item 15 refused them) would wait forever: fail them once, visibly.
 asio::awaitable<void> fail_undeliverable(std::shared_ptr<dispatcher::impl> self) {
@@ -410,6 +463,10 @@ dispatcher::~dispatcher() { stop(); }
 
 void dispatcher::start() {
   auto self = impl_;
+  for (std::size_t i = 0; i < impl::webhook_workers; ++i)
+    asio::co_spawn(impl_->io, webhook_worker(self), [](std::exception_ptr e) {
+      if (e) spdlog::error("outbox: a webhook worker stopped by an exception");
+    });
   asio::co_spawn(
       impl_->io,
       [self]() -> asio::awaitable<void> {
@@ -434,6 +491,7 @@ void dispatcher::start() {
 void dispatcher::stop() {
   impl_->stopped = true;
   impl_->timer.cancel();
+  impl_->webhook_signal.cancel();
 }
 
 void dispatcher::wake() {

@@ -35,6 +35,7 @@ struct app_options {
   std::chrono::milliseconds snooze_interval{1000};
   std::chrono::milliseconds outbox_poll{1000};
   std::chrono::milliseconds outbox_retry_base{2000};  // first retry delay; doubles per attempt
+  double webhook_retry_scale = 1.0;  // shrinks outbound webhooks' retry schedule and 5-day disable (tests)
 };
 
 // Creates the data directory if needed; the error names data_dir.

@@ -114,6 +114,8 @@ struct config {
   signalwire_config signalwire;
   teams_config teams;
   answer_bot_config answer_bot;
+  // Outbound webhooks may target loopback, private and link-local addresses (tests).
+  bool webhooks_allow_private_targets = false;
   bootstrap_config bootstrap;
 };
 

@@ -31,6 +31,12 @@ std::optional<cidr> parse_cidr(std::string_view text);
 bool contains(const cidr& range, const ip_address& a);
 bool contains_any(const std::vector<cidr>& ranges, const ip_address& a);
 
+// False for what a server-side request must never reach on a user's say-so:
+// unspecified, loopback, private (RFC 1918, fc00::/7), shared (100.64.0.0/10),
+// link-local (169.254.0.0/16 with the cloud metadata address, fe80::/10),
+// benchmarking, documentation, multicast and reserved ranges (outbound webhooks' SSRF guard).
+bool is_public_address(const ip_address& a);
+
 // The address a request comes from. `peer` is the TCP peer; `forwarded_for` the values of
 // every X-Forwarded-For field, in order. The peer is the client unless it lies in a trusted
 // range; then, walking X-Forwarded-For from the right, the first address that is not itself

@@ -25,6 +25,10 @@ struct outbound_request {
   std::string body;
   std::chrono::milliseconds timeout{15'000};  // connect + TLS + write + read, per attempt
   std::size_t max_body = 1 << 20;  // a longer answer is PAYLOAD_TOO_LARGE (and not read further)
+  // Connect only when every address the host resolves to is public
+  // (is_public_address): FORBIDDEN otherwise. The check is on the addresses
+  // connected to, so a name that resolves differently later changes nothing.
+  bool public_only = false;
 };
 
 struct outbound_response {

@@ -67,6 +67,15 @@ struct media_settings {
   std::chrono::seconds url_ttl{std::chrono::hours(24)};
 };
 
+// Outbound webhooks (webhooks.*, issue 21).
+struct webhook_settings {
+  // Endpoints on loopback, private, link-local or metadata addresses are refused
+  // unless this is set (webhooks.allow_private_targets; tests set it).
+  bool allow_private_targets = false;
+  // Shrinks the retry schedule and the 5-day disable (tests); 1 in service.
+  double retry_scale = 1.0;
+};
+
 struct context {
   store::store& db;
   realtime::hub& hub;
@@ -77,6 +86,7 @@ struct context {
   media_settings media{};
   media::file_store* media_files = nullptr;  // data_dir/media; null where a caller stores no files
   teams::settings teams{};  // Teams is off while teams.app_id is empty
+  webhook_settings webhooks{};
   std::function<void()> outbox_ready{};  // wakes the outbox dispatcher after a commit
   std::string default_country = "US";  // workspace.default_country: national phone formats
   answer_bot_runtime* answer_bot = nullptr;  // null: no answer bot in this process (tools, some tests)

@@ -433,4 +433,46 @@ struct article_hit {
 
 }  // namespace kb
 
+
+namespace webhooks {
+
+// An endpoint a workspace's admins registered (issue 21). `events` are event types
+// ("message.created", …); `secret` is whsec_<base64>; the previous secret keeps
+// signing beside it until previous_secret_expires_at (a rotation).
+struct endpoint {
+  id_t id = 0, workspace_id = 0;
+  std::string url, description;
+  std::vector<std::string> events;
+  std::string secret;
+  std::optional<std::string> previous_secret, previous_secret_expires_at;
+  bool enabled = true;
+  std::optional<std::string> disabled_reason;
+  std::optional<std::string> failing_since;
+  std::string created_at, updated_at;
+};
+
+// One event for one endpoint, and its log: pending until a 2xx, failed when the
+// retries ran out (or the endpoint went away).
+struct delivery {
+  id_t id = 0, workspace_id = 0, endpoint_id = 0;
+  std::string message_id;  // msg_…: the webhook-id header, the same on every attempt
+  std::string event_type;
+  std::string payload;  // the body exactly as signed
+  std::string status = "pending";  // pending | succeeded | failed
+  int attempts = 0;
+  std::optional<std::int64_t> response_status, latency_ms;
+  std::optional<std::string> response_excerpt, last_error;
+  std::optional<id_t> contact_id;
+  std::string created_at, updated_at;
+  std::optional<std::string> last_attempt_at, next_attempt_at;
+};
+
+struct delivery_filter {
+  std::optional<std::string> status;
+  std::optional<id_t> before;  // id cursor, newest first
+  int limit = 50;
+};
+
+}  // namespace webhooks
+
 }  // namespace switchboard::store

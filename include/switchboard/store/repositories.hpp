@@ -501,6 +501,38 @@ class article_repository {
   ~article_repository() = default;
 };
 
+// Outbound webhooks (issue 21): endpoints and their delivery log.
+class webhook_repository {
+ public:
+  virtual std::vector<webhooks::endpoint> endpoints(id_t workspace_id) = 0;
+  // The enabled ones: what an event is offered to (each endpoint's events decide).
+  virtual std::vector<webhooks::endpoint> enabled_endpoints(id_t workspace_id) = 0;
+  virtual std::optional<webhooks::endpoint> find_endpoint(id_t workspace_id, id_t id) = 0;
+  virtual id_t insert_endpoint(const webhooks::endpoint& e) = 0;
+  // Every field but id, workspace_id and created_at; false when unknown.
+  virtual bool update_endpoint(const webhooks::endpoint& e) = 0;
+  virtual bool delete_endpoint(id_t workspace_id, id_t id) = 0;
+
+  virtual id_t insert_delivery(const webhooks::delivery& d) = 0;
+  virtual std::optional<webhooks::delivery> find_delivery(id_t workspace_id, id_t id) = 0;
+  // Every field but id, workspace_id, endpoint_id, message_id, event_type, payload,
+  // contact_id and created_at; false when unknown.
+  virtual bool update_delivery(const webhooks::delivery& d) = 0;
+  // An endpoint's log, newest first.
+  virtual std::vector<webhooks::delivery> deliveries(id_t workspace_id, id_t endpoint_id,
+                                                     const webhooks::delivery_filter& f) = 0;
+  // The endpoint's failed deliveries created at or after `since`, oldest first.
+  virtual std::vector<id_t> failed_since(id_t workspace_id, id_t endpoint_id, const std::string& since,
+                                         int limit) = 0;
+  // Deliveries whose payload holds a contact's data (an erasure).
+  virtual int delete_deliveries_of_contact(id_t workspace_id, id_t contact_id) = 0;
+  // Settled deliveries created before `before` (housekeeping); returns how many.
+  virtual int purge_deliveries(const std::string& before, int limit) = 0;
+
+ protected:
+  ~webhook_repository() = default;
+};
+
 // What a store job works through: every repository, all over the job's one
 // transaction. A backend builds one per job (cheaply: no allocation), so a
 // reference to it or its repositories must not outlive the job.
@@ -521,6 +553,7 @@ class unit_of_work {
   virtual consent_repository& consent() = 0;
   virtual media_repository& media() = 0;
   virtual article_repository& articles() = 0;
+  virtual webhook_repository& webhooks() = 0;
 
  protected:
   ~unit_of_work() = default;

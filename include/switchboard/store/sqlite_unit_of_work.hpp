@@ -386,6 +386,29 @@ class sqlite_article_repository final : public article_repository {
   database& db_;
 };
 
+class sqlite_webhook_repository final : public webhook_repository {
+ public:
+  explicit sqlite_webhook_repository(database& db) : db_(db) {}
+  std::vector<webhooks::endpoint> endpoints(id_t workspace_id) override;
+  std::vector<webhooks::endpoint> enabled_endpoints(id_t workspace_id) override;
+  std::optional<webhooks::endpoint> find_endpoint(id_t workspace_id, id_t id) override;
+  id_t insert_endpoint(const webhooks::endpoint& e) override;
+  bool update_endpoint(const webhooks::endpoint& e) override;
+  bool delete_endpoint(id_t workspace_id, id_t id) override;
+  id_t insert_delivery(const webhooks::delivery& d) override;
+  std::optional<webhooks::delivery> find_delivery(id_t workspace_id, id_t id) override;
+  bool update_delivery(const webhooks::delivery& d) override;
+  std::vector<webhooks::delivery> deliveries(id_t workspace_id, id_t endpoint_id,
+                                             const webhooks::delivery_filter& f) override;
+  std::vector<id_t> failed_since(id_t workspace_id, id_t endpoint_id, const std::string& since,
+                                 int limit) override;
+  int delete_deliveries_of_contact(id_t workspace_id, id_t contact_id) override;
+  int purge_deliveries(const std::string& before, int limit) override;
+
+ private:
+  database& db_;
+};
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -406,7 +429,8 @@ class sqlite_unit_of_work final : public unit_of_work {
         workspaces_(db),
         consent_(db),
         media_(db),
-        articles_(db) {}
+        articles_(db),
+        webhooks_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -423,6 +447,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   consent_repository& consent() override { return consent_; }
   media_repository& media() override { return media_; }
   article_repository& articles() override { return articles_; }
+  webhook_repository& webhooks() override { return webhooks_; }
 
  private:
   sqlite_conversation_repository conversations_;
@@ -440,6 +465,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   sqlite_consent_repository consent_;
   sqlite_media_repository media_;
   sqlite_article_repository articles_;
+  sqlite_webhook_repository webhooks_;
 };
 
 }  // namespace switchboard::store

@@ -50,7 +50,8 @@ const std::vector<std::string>& copied_tables() {
       "line_settings",    "teams_users",         "teams_channels",  "teams_threads",
       "widget_settings",  "widget_sessions",     "widget_events",   "widget_conversations",
       "consent_ledger",   "media",               "outbox",          "kb_collections",
-      "articles",         "article_terms",       "article_revisions", "workspace_settings"};
+      "articles",         "article_terms",       "article_revisions", "workspace_settings",
+      "webhook_endpoints", "webhook_deliveries"};
   return order;
 }
 

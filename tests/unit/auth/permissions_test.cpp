@@ -60,6 +60,7 @@ const std::vector<expected_row> expected = {
     {"widget.manage",            Y,    Y,    N,    N},
     {"articles.write",           Y,    Y,    N,    N},
     {"answer_bot.manage",        Y,    Y,    N,    N},
+    {"webhooks.manage",          Y,    Y,    N,    N},
     {"roles.grant_owner",        Y,    N,    N,    N},
     {"workspace.manage",         Y,    N,    N,    N},
 };
