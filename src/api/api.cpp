@@ -30,6 +30,7 @@ void add_api_routes(http::router& routes, api_context& ctx) {
   add_answer_bot_routes(routes, ctx);
   add_webhook_endpoint_routes(routes, ctx);
   add_widget_socket(routes, ctx);
+  add_openapi_routes(routes, ctx);
 }
 
 struct snooze_waker::impl {

@@ -36,6 +36,8 @@ void add_teams_routes(http::router& r, api_context& ctx);
 void add_widget_routes(http::router& r, api_context& ctx);
 void add_widget_socket(http::router& r, api_context& ctx);
 void add_media_routes(http::router& r, api_context& ctx);
+// GET /api/v1/openapi.json (docs/openapi.json, embedded).
+void add_openapi_routes(http::router& r, api_context& ctx);
 // Shared with the services: the widget visitors' topics and message shape.
 using services::anonymous_topic;
 using services::publish_to_visitors;

@@ -19,4 +19,8 @@ std::span<const embedded_file> files();
 namespace embedded::web {
 std::span<const embedded_file> files();
 }
+// docs/openapi.json: the OpenAPI document served at /api/v1/openapi.json.
+namespace embedded::openapi {
+std::span<const embedded_file> files();
+}
 }  // namespace switchboard
