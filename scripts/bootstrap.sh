@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and tests need, and only the missing ones,
-# then the browser tests' npm package (playwright-core, from tests/e2e/package-lock.json).
+# then the browser tests' npm packages (playwright-core and standardwebhooks, from tests/e2e/package-lock.json).
 # Idempotent: a second run installs nothing. Set SWITCHBOARD_SKIP_BOOTSTRAP=1 to skip.
 set -euo pipefail
 
@@ -45,10 +45,18 @@ if [ -f "$e2e/package-lock.json" ]; then
     if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
   fi
-  want="$(node -p "require('$e2e/package-lock.json').packages['node_modules/playwright-core'].version")"
-  have="$(node -p "try { require('$e2e/node_modules/playwright-core/package.json').version } catch { '' }")"
-  if [ "$want" != "$have" ]; then
-    echo "bootstrap: installing playwright-core $want (npm ci in tests/e2e)"
+  # Every package of the lock file at its locked version (playwright-core, and
+  # standardwebhooks, the reference verifier of outbound webhooks' signatures).
+  missing="$(node -e "
+    const lock = require('$e2e/package-lock.json');
+    for (const [path, p] of Object.entries(lock.packages)) {
+      if (!path.startsWith('node_modules/') || path.split('node_modules/').length > 2) continue;
+      let have = '';
+      try { have = require('$e2e/' + path + '/package.json').version; } catch {}
+      if (have !== p.version) console.log(path.slice(13) + '@' + p.version);
+    }")"
+  if [ -n "$missing" ]; then
+    echo "bootstrap: installing $(echo $missing) (npm ci in tests/e2e)"
     (cd "$e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

@@ -313,6 +313,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       finish("done", std::nullopt, at);
       if (auto m = uow.messages().find(ws, message_id)) changed.push_back(*m);
     }
+    for (auto& m : out.changed) services::emit_message_updated(uow, m, at);
     return out;
   };
   auto r = co_await self->ctx.db.write(std::move(job));
@@ -384,6 +385,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
           break;
       }
       auto m = uow.messages().find(send.workspace_id, send.message_id);
+      if (m) services::emit_message_updated(uow, *m, now);
       // A refusal meaning the recipient opted out goes into the consent ledger too.
       if (m && o.what == outcome::kind::failed) services::record_carrier_refusal(uow, *m, send.to, o.error_code, now);
       return m;

@@ -1,4 +1,5 @@
 #include "switchboard/services/answer_bot.hpp"
+#include "switchboard/services/webhooks.hpp"
 
 #include <algorithm>
 
@@ -173,8 +174,10 @@ reply_result store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t c
   if (w.resolve) {
     store::conversations::patch p;
     p.status = "resolved";
+    auto before = r.conversation;
     uow.conversations().update(ws, cid, p, at);
     r.conversation = *uow.conversations().find(ws, cid);
+    emit_conversation_change(uow, before, r.conversation, at);
   }
   return r;
 }

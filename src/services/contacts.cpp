@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "switchboard/carriers/phone.hpp"
+#include "switchboard/services/webhooks.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
 
@@ -24,7 +25,9 @@ asio::awaitable<result<std::vector<store::contact>>> list_contacts(context& ctx,
 asio::awaitable<result<store::contact>> create_contact(context& ctx, store::contact c) {
   auto job = [c](store::unit_of_work& uow) {
     auto id = uow.contacts().insert(c);
-    return *uow.contacts().find(c.workspace_id, id);
+    auto created = *uow.contacts().find(c.workspace_id, id);
+    emit_webhook(uow, c.workspace_id, "contact.created", to_json(created), c.created_at, id);
+    return created;
   };
   co_return co_await ctx.db.write(std::move(job));
 }
@@ -39,7 +42,9 @@ asio::awaitable<result<store::contact>> update_contact(context& ctx, id_t ws, id
   auto job = [ws, id, p, at](store::unit_of_work& uow) {
     if (!uow.contacts().find(ws, id)) throw store::job_error("NOT_FOUND", "contact not found");
     uow.contacts().update(ws, id, p, at);
-    return *uow.contacts().find(ws, id);
+    auto updated = *uow.contacts().find(ws, id);
+    emit_webhook(uow, ws, "contact.updated", to_json(updated), at, id);
+    return updated;
   };
   co_return co_await ctx.db.write(std::move(job));
 }
@@ -53,7 +58,10 @@ asio::awaitable<result<store::contact>> merge_contacts(context& ctx, store::prin
       throw store::job_error("NOT_FOUND", "contact not found");
     uow.contacts().merge(ws, into, from, at);
     uow.auth().audit(ws, who.teammate_id, "contact.merged", "contact", into, {{"merged_from", id_str(from)}}, ip, at);
-    return *uow.contacts().find(ws, into);
+    auto kept = *uow.contacts().find(ws, into);
+    emit_webhook(uow, ws, "contact.merged", json{{"contact", to_json(kept)}, {"merged_contact_id", id_str(from)}}, at,
+                 into);
+    return kept;
   };
   co_return co_await ctx.db.write(std::move(job));
 }
@@ -71,6 +79,9 @@ asio::awaitable<result<bool>> erase_contact(context& ctx, store::principal who, 
     uow.contacts().erase(ws, id, shown);
     // The audit row names the id only: the erased person's data is gone.
     uow.auth().audit(ws, who.teammate_id, "contact.erased", "contact", id, json::object(), ip, at);
+    // Deliveries whose payload holds their data go too; the event names the id only.
+    uow.webhooks().delete_deliveries_of_contact(ws, id);
+    emit_webhook(uow, ws, "contact.erased", json{{"id", id_str(id)}}, at);
     return files;
   };
   auto w = co_await ctx.db.write(std::move(job));

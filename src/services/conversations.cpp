@@ -1,6 +1,7 @@
 // The inbox's store jobs over the unit of work (issue 17: they used to sit in
 // api/conversation_routes.cpp), and the events their commits publish.
 #include "switchboard/services/conversations.hpp"
+#include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/core/validate.hpp"
 #include "switchboard/services/reply.hpp"
@@ -65,6 +66,9 @@ asio::awaitable<result<created_conversation>> create_conversation(context& ctx, 
       out.first = uow.messages().find(c.workspace_id, mid);
     }
     out.conversation = *uow.conversations().find(c.workspace_id, id);
+    webhook_events events(uow, c.workspace_id, c.created_at);
+    events.emit("conversation.created", to_json(out.conversation), c.contact_id);
+    if (out.first) events.emit("message.created", to_json(*out.first), c.contact_id);
     return out;
   };
   auto created = co_await ctx.db.write(std::move(job));
@@ -98,7 +102,8 @@ asio::awaitable<result<store::conversation>> update_conversation(context& ctx, i
                                                                  store::conversations::patch p) {
   auto at = now_text(ctx);
   auto job = [ws, cid, p, at](store::unit_of_work& uow) {
-    if (!uow.conversations().find(ws, cid)) throw store::job_error("NOT_FOUND", "conversation not found");
+    auto before = uow.conversations().find(ws, cid);
+    if (!before) throw store::job_error("NOT_FOUND", "conversation not found");
     if (p.assignee_id && *p.assignee_id) {
       auto t = uow.teammates().find(ws, **p.assignee_id);
       if (!t) throw store::job_error("INVALID_INPUT", "assignee_id: no such teammate");
@@ -107,7 +112,9 @@ asio::awaitable<result<store::conversation>> update_conversation(context& ctx, i
     if (p.team_id && *p.team_id && !uow.teams().find(ws, **p.team_id))
       throw store::job_error("INVALID_INPUT", "team_id: no such team");
     uow.conversations().update(ws, cid, p, at);
-    return *uow.conversations().find(ws, cid);
+    auto after = *uow.conversations().find(ws, cid);
+    emit_conversation_change(uow, *before, after, at);
+    return after;
   };
   auto updated = co_await ctx.db.write(std::move(job));
   if (updated) ctx.hub.publish(ws, "agents", "conversation.updated", to_json(*updated));

@@ -7,6 +7,8 @@
 #include "switchboard/core/clock.hpp"
 #include "switchboard/media/files.hpp"
 
+#include "switchboard/core/clock.hpp"
+#include "switchboard/services/webhooks.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/store/repositories.hpp"
 
@@ -17,7 +19,14 @@ boost::asio::awaitable<result<housekeeping_done>> wake_and_purge(context& ctx, s
   auto job = [at, purge_before](store::unit_of_work& uow) {
     std::vector<store::conversation> out;
     for (auto& [ws, id] : uow.conversations().wake_snoozed(at))
-      if (auto c = uow.conversations().find(ws, id)) out.push_back(*c);
+      if (auto c = uow.conversations().find(ws, id)) {
+        out.push_back(*c);
+        auto before = *c;
+        before.status = "snoozed";
+        emit_conversation_change(uow, before, *c, at);
+      }
+    // Outbound webhooks' log is kept 30 days (issue 21).
+    if (auto cut = parse_rfc3339(at)) uow.webhooks().purge_deliveries(format_rfc3339(*cut - std::chrono::hours(24 * 30)), 500);
     // The same pass keeps widget_sessions small: a bounded bite of the expired ones.
     uow.widget().purge_expired_sessions(at, 500);
     store::widget::purge_counts purged;

@@ -2,6 +2,7 @@
 // the customer's thread, the line's hours) are read inside the write job that
 // applies what routing/ decides, so the decision and its rows commit together.
 #include "switchboard/services/inbound_message.hpp"
+#include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/services/answer_bot.hpp"
 #include "switchboard/services/media.hpp"
@@ -274,13 +275,38 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
   return out;
 }
 
+// The outbound webhooks of a text (issue 21), in its own job: the conversation
+// and the items it stored, read back only when an endpoint asks for them.
+void emit_text_webhooks(store::unit_of_work& uow, const text_job& j, const text_outcome& out) {
+  auto ws = out.workspace_id ? out.workspace_id : out.conversation ? out.conversation->workspace_id : 0;
+  auto cid = out.conversation_id ? out.conversation_id : out.conversation ? out.conversation->id : 0;
+  if (!ws || !cid) return;
+  webhook_events events(uow, ws, j.at);
+  const char* conversation_event = out.created ? "conversation.created" : "conversation.updated";
+  bool want_conversation = events.wanted(conversation_event), want_messages = events.wanted("message.created");
+  if (!want_conversation && !want_messages) return;
+  auto c = out.conversation ? out.conversation : uow.conversations().find(ws, cid);
+  if (!c) return;
+  events.emit(conversation_event, to_json(*c), c->contact_id);
+  if (!want_messages) return;
+  auto m = out.message;
+  if (!m && out.conversation_id) m = uow.messages().find_by_external(ws, "sms", j.in.sid);
+  if (m) events.emit("message.created", to_json(*m), c->contact_id);
+  if (out.auto_reply) events.emit("message.created", to_json(*out.auto_reply), c->contact_id);
+  for (auto& item : out.consent_items) events.emit("message.created", to_json(item), c->contact_id);
+}
+
 }  // namespace
 
 boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_text in) {
   auto sid = in.sid;
   // With no socket open anywhere the job skips reading rows back for events nobody gets.
   text_job j{std::move(in), now_text(ctx), ctx.routing, ctx.texting, ctx.carriers.public_url, ctx.hub.subscribers() > 0};
-  auto job = [j = std::move(j)](store::unit_of_work& uow) { return store_text(uow, j); };
+  auto job = [j = std::move(j)](store::unit_of_work& uow) {
+    auto out = store_text(uow, j);
+    emit_text_webhooks(uow, j, out);
+    return out;
+  };
   auto r = co_await ctx.db.write(std::move(job));
   // A retry of a stored text gets the first answer (a customer's text has no TwiML).
   if (!r && r.err().code == "DUPLICATE") co_return carriers::twiml::render({});

@@ -1,4 +1,5 @@
 #include "switchboard/services/message_status.hpp"
+#include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/routing/consent.hpp"
@@ -50,7 +51,9 @@ boost::asio::awaitable<result<void>> record_delivery_report(context& ctx, delive
     std::optional<std::string> why;
     if (!report.error_code.empty()) why = "carrier error " + report.error_code;
     uow.messages().set_status(msg->id, *next, why);
-    return uow.messages().find(msg->workspace_id, msg->id);
+    auto updated = uow.messages().find(msg->workspace_id, msg->id);
+    if (updated) emit_message_updated(uow, *updated, at);
+    return updated;
   };
   auto r = co_await ctx.db.write(std::move(job));
   if (!r) co_return error{"INTERNAL", "could not store the status"};

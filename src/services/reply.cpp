@@ -6,6 +6,7 @@
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/routing/delivery.hpp"
 #include "switchboard/services/visitors.hpp"
+#include "switchboard/services/webhooks.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/teams/mirror.hpp"
 
@@ -34,6 +35,13 @@ std::string expand_canned(store::unit_of_work& uow, store::id_t ws, const std::s
   auto canned = uow.conversations().canned_body(ws, shortcut);
   if (!canned) return body;
   return *canned + (end == std::string::npos ? "" : body.substr(end));
+}
+
+// message.created and conversation.updated for the endpoints that ask (issue 21).
+static void emit_reply_webhooks(store::unit_of_work& uow, const reply_result& r, const std::string& at) {
+  webhook_events events(uow, r.conversation.workspace_id, at);
+  events.emit("message.created", to_json(r.message), r.conversation.contact_id);
+  events.emit("conversation.updated", to_json(r.conversation), r.conversation.contact_id);
 }
 
 reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, store::id_t cid, const std::string& msg_text,
@@ -73,8 +81,10 @@ reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, st
   if (!is_private && !chat)
     uow.outbox().enqueue(p.workspace_id, "message.send." + m.channel,
                          {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}}, at);
-  return reply_result{*uow.messages().find(p.workspace_id, mid), *uow.conversations().find(p.workspace_id, cid), false,
-                      is_private ? std::nullopt : uow.widget().starter_of(p.workspace_id, cid)};
+  reply_result out{*uow.messages().find(p.workspace_id, mid), *uow.conversations().find(p.workspace_id, cid), false,
+                   is_private ? std::nullopt : uow.widget().starter_of(p.workspace_id, cid)};
+  emit_reply_webhooks(uow, out, at);
+  return out;
 }
 
 reply_result queue_bot_message(store::unit_of_work& uow, store::id_t ws, store::id_t cid, const std::string& text,
@@ -99,8 +109,10 @@ reply_result queue_bot_message(store::unit_of_work& uow, store::id_t ws, store::
   if (!chat)
     uow.outbox().enqueue(ws, "message.send." + m.channel, {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}},
                          at);
-  return reply_result{*uow.messages().find(ws, mid), *uow.conversations().find(ws, cid), false,
-                      uow.widget().starter_of(ws, cid)};
+  reply_result out{*uow.messages().find(ws, mid), *uow.conversations().find(ws, cid), false,
+                   uow.widget().starter_of(ws, cid)};
+  emit_reply_webhooks(uow, out, at);
+  return out;
 }
 
 void publish_reply(context& ctx, const reply_result& r) {

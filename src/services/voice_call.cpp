@@ -2,6 +2,7 @@
 // inside the write job that stores what routing/voice.hpp decides, and answers
 // with the TwiML routing/ built.
 #include "switchboard/services/voice_call.hpp"
+#include "switchboard/services/webhooks.hpp"
 
 #include <functional>
 
@@ -43,6 +44,38 @@ struct call_result {
 };
 
 // Tells a line owner who forwards texts to their phone about a call: "@2 Dana: Missed call".
+
+// The outbound webhooks of a call's step (issue 21): its conversation, the items it
+// stored or changed, a voicemail left, and a call that ended (`call_ended`).
+void emit_call_webhooks(store::unit_of_work& uow, const call_result& r, const std::string& at, bool call_ended) {
+  if (!r.conversation) {
+    if (r.created_items.empty() && r.updated_items.empty()) return;
+  }
+  auto ws = r.conversation ? r.conversation->workspace_id
+                           : (!r.created_items.empty() ? r.created_items.front() : r.updated_items.front()).workspace_id;
+  webhook_events events(uow, ws, at);
+  std::optional<store::id_t> contact;
+  if (r.conversation) {
+    contact = r.conversation->contact_id;
+    events.emit(r.created ? "conversation.created" : "conversation.updated", to_json(*r.conversation), contact);
+  }
+  auto contact_of = [&](const store::message& m) {
+    if (contact) return contact;
+    auto c = uow.conversations().find(m.workspace_id, m.conversation_id);
+    if (c) contact = c->contact_id;
+    return contact;
+  };
+  for (auto& m : r.created_items) {
+    if (!events.wanted("message.created") && !(m.kind == "voicemail" && events.wanted("voicemail.created"))) continue;
+    events.emit("message.created", to_json(m), contact_of(m));
+    if (m.kind == "voicemail") events.emit("voicemail.created", to_json(m), contact_of(m));
+  }
+  for (auto& m : r.updated_items) {
+    if (!events.wanted("message.updated") && !(call_ended && events.wanted("call.completed"))) continue;
+    events.emit("message.updated", to_json(m), contact_of(m));
+    if (call_ended && m.kind != "voicemail") events.emit("call.completed", to_json(m), contact_of(m));
+  }
+}
 
 void publish_call_result(context& ctx, const call_result& r) {
   if (r.conversation) {
@@ -158,7 +191,12 @@ boost::asio::awaitable<result<std::string>> receive_call(context& ctx, inbound_c
     out.conversation = uow.conversations().find(th.workspace_id, th.conversation_id);
     return out;
   };
-  auto r = co_await ctx.db.write(std::move(job));
+  auto with_webhooks = [job = std::move(job), at](store::unit_of_work& uow) {
+    auto out = job(uow);
+    emit_call_webhooks(uow, out, at, false);
+    return out;
+  };
+  auto r = co_await ctx.db.write(std::move(with_webhooks));
   if (!r) co_return error{"INTERNAL", "could not store the call"};
   publish_call_result(ctx, *r);
   co_return std::move(r->twiml);
@@ -196,6 +234,7 @@ boost::asio::awaitable<result<void>> record_call_progress(context& ctx, call_pro
           teams::mirror_item(uow, *saved, public_url, at))
         out.wake_outbox = true;
     }
+    emit_call_webhooks(uow, out, at, routing::call_status_final(status));
     return out;
   };
   auto r = co_await ctx.db.write(std::move(job));
@@ -487,7 +526,13 @@ boost::asio::awaitable<result<std::string>> advance_call(context& ctx, call_step
   } else {  // screen, screen-result, dial-complete
     job = [fs](store::unit_of_work& uow) { return ring_step(uow, fs); };
   }
-  auto r = co_await ctx.db.write(std::move(job));
+  auto at = fs.at;
+  auto with_webhooks = [job = std::move(job), at](store::unit_of_work& uow) {
+    auto out = job(uow);
+    emit_call_webhooks(uow, out, at, false);
+    return out;
+  };
+  auto r = co_await ctx.db.write(std::move(with_webhooks));
   if (!r) co_return error{"INTERNAL", "could not store the call step " + step};
   publish_call_result(ctx, *r);
   co_return std::move(r->twiml);

@@ -101,13 +101,50 @@ json audit_body(const wh::endpoint& e) {
 
 int emit_webhook(store::unit_of_work& uow, id_t ws, std::string_view type, const json& data, const std::string& now,
                  std::optional<id_t> contact_id) {
-  int queued = 0;
-  for (auto& e : uow.webhooks().enabled_endpoints(ws))
+  webhook_events events(uow, ws, now);
+  events.emit(type, data, contact_id);
+  return events.queued();
+}
+
+// conversation.updated, and status_changed or assigned when those moved (issue 21).
+void emit_conversation_change(store::unit_of_work& uow, const store::conversation& before,
+                          const store::conversation& after, const std::string& at) {
+  webhook_events events(uow, after.workspace_id, at);
+  auto data = to_json(after);
+  events.emit("conversation.updated", data, after.contact_id);
+  if (before.status != after.status && events.wanted("conversation.status_changed")) {
+    auto changed = data;
+    changed["previous_status"] = before.status;
+    events.emit("conversation.status_changed", changed, after.contact_id);
+  }
+  if (before.assignee_id != after.assignee_id && events.wanted("conversation.assigned")) {
+    auto changed = data;
+    changed["previous_assignee_id"] = before.assignee_id ? json(id_str(*before.assignee_id)) : json(nullptr);
+    events.emit("conversation.assigned", changed, after.contact_id);
+  }
+}
+
+void emit_message_updated(store::unit_of_work& uow, const store::message& m, const std::string& at) {
+  webhook_events events(uow, m.workspace_id, at);
+  if (!events.wanted("message.updated")) return;
+  auto c = uow.conversations().find(m.workspace_id, m.conversation_id);
+  events.emit("message.updated", to_json(m), c ? std::optional<id_t>(c->contact_id) : std::nullopt);
+}
+
+bool webhook_events::wanted(std::string_view type) {
+  if (!endpoints_) endpoints_ = uow_.webhooks().enabled_endpoints(ws_);
+  for (auto& e : *endpoints_)
+    if (subscribed(e, type)) return true;
+  return false;
+}
+
+void webhook_events::emit(std::string_view type, const json& data, std::optional<id_t> contact_id) {
+  if (!wanted(type)) return;
+  for (auto& e : *endpoints_)
     if (subscribed(e, type)) {
-      queue_delivery(uow, e, type, data, now, contact_id);
-      ++queued;
+      queue_delivery(uow_, e, type, data, now_, contact_id);
+      ++queued_;
     }
-  return queued;
 }
 
 result<webhook_endpoint_input> read_webhook_endpoint_input(const json& body, bool creating) {

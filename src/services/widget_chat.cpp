@@ -1,4 +1,5 @@
 #include "switchboard/services/widget_chat.hpp"
+#include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/services/answer_bot.hpp"
 #include "switchboard/services/visitors.hpp"
@@ -26,9 +27,13 @@ visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& 
                                    const std::string& public_url, const std::string& at) {
   visitor_post out;
   store::id_t contact = v.contact_id;
+  bool contact_was_new = false;
   if (cid == 0) {
     // The visitor's first message is what creates its contact (issue 16 item 12).
-    if (!contact) contact = uow.widget().contact_for_first_message(v.workspace_id, v.visitor_id, at);
+    if (!contact) {
+      contact = uow.widget().contact_for_first_message(v.workspace_id, v.visitor_id, at);
+      contact_was_new = true;
+    }
     store::conversation c;
     c.workspace_id = v.workspace_id;
     c.contact_id = contact;
@@ -61,6 +66,11 @@ visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& 
   out.message = *uow.messages().find(v.workspace_id, mid);
   out.conversation = *uow.conversations().find(v.workspace_id, cid);
   out.starter = uow.widget().starter_of(v.workspace_id, cid);
+  webhook_events events(uow, v.workspace_id, at);
+  if (contact_was_new && events.wanted("contact.created"))
+    if (auto k = uow.contacts().find(v.workspace_id, contact)) events.emit("contact.created", to_json(*k), contact);
+  events.emit(out.created ? "conversation.created" : "conversation.updated", to_json(out.conversation), contact);
+  events.emit("message.created", to_json(out.message), contact);
   return out;
 }
 

@@ -31,6 +31,34 @@ inline constexpr const char* webhook_deliver_kind = "webhook.deliver";
 int emit_webhook(store::unit_of_work& uow, store::id_t ws, std::string_view type, const nlohmann::json& data,
                  const std::string& now, std::optional<store::id_t> contact_id = std::nullopt);
 
+// The events of one write job, for one workspace: the workspace's enabled
+// endpoints are read once, on the first question, so a job can skip reading rows
+// back for an event nobody asked for.
+class webhook_events {
+ public:
+  webhook_events(store::unit_of_work& uow, store::id_t ws, std::string now) : uow_(uow), ws_(ws), now_(std::move(now)) {}
+  // Some enabled endpoint asks for `type`.
+  bool wanted(std::string_view type);
+  // Queues `type` for each endpoint that asks for it (nothing when none does).
+  void emit(std::string_view type, const nlohmann::json& data, std::optional<store::id_t> contact_id = std::nullopt);
+  int queued() const { return queued_; }
+
+ private:
+  store::unit_of_work& uow_;
+  store::id_t ws_;
+  std::string now_;
+  std::optional<std::vector<store::webhooks::endpoint>> endpoints_;
+  int queued_ = 0;
+};
+
+// conversation.updated, and conversation.status_changed (with previous_status) or
+// conversation.assigned (with previous_assignee_id) when those moved.
+void emit_conversation_change(store::unit_of_work& uow, const store::conversation& before,
+                              const store::conversation& after, const std::string& at);
+
+// message.updated, credited to the conversation's contact.
+void emit_message_updated(store::unit_of_work& uow, const store::message& m, const std::string& at);
+
 // What a create or PATCH names; absent fields stay as they are.
 struct webhook_endpoint_input {
   std::optional<std::string> url, description;
