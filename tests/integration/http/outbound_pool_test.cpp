@@ -265,3 +265,31 @@ TEST(outbound_pool, a_client_may_outlive_its_io_context) {
   EXPECT_TRUE(eventually([&] { return server.closed_by_peer() == 1; }));
   client.reset();
 }
+
+TEST(outbound_pool, public_only_refuses_a_host_that_resolves_to_a_private_address) {
+  counting_server server;
+  asio::io_context io;
+  sbh::outbound_client client(io);
+  // "localhost" passes the URL check (plain http to loopback) and resolves to 127.0.0.1.
+  auto url = server.url("/a");
+  auto at = url.find("127.0.0.1");
+  ASSERT_NE(at, std::string::npos) << url;
+  url.replace(at, 9, "localhost");
+  sbh::outbound_request guarded;
+  guarded.method = "GET";
+  guarded.url = url;
+  guarded.public_only = true;
+  std::optional<switchboard::result<sbh::outbound_response>> out;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await client.request(guarded); }, asio::detached);
+  io.run();
+  io.restart();
+  ASSERT_TRUE(out.has_value());
+  ASSERT_FALSE(*out);
+  EXPECT_EQ(out->err().code, "FORBIDDEN");
+  EXPECT_EQ(server.requests(), 0);
+  EXPECT_EQ(server.connections(), 0);
+  // The same request without the guard goes through.
+  auto plain = sequential(io, client, url, 1);
+  ASSERT_TRUE(plain[0]) << plain[0].err().message;
+  EXPECT_EQ(plain[0]->status, 200);
+}

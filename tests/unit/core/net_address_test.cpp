@@ -61,3 +61,19 @@ TEST(net_address, client_address_behind_trusted_proxies) {
   EXPECT_EQ(sb::client_address("10.0.0.1", {}, trusted), "10.0.0.1");
   EXPECT_EQ(sb::client_address("10.0.0.1", {" , "}, trusted), "10.0.0.1");
 }
+
+TEST(net_address, public_addresses_exclude_what_a_webhook_must_never_reach) {
+  auto is_public = [](const char* text) {
+    auto a = sb::parse_ip(text);
+    EXPECT_TRUE(a.has_value()) << text;
+    return a && sb::is_public_address(*a);
+  };
+  for (const char* blocked : {"127.0.0.1", "127.255.0.9", "0.0.0.0", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+                              "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.254", "198.18.0.1",
+                              "224.0.0.1", "255.255.255.255", "192.0.2.5", "::1", "::", "fc00::1", "fd00:ec2::254",
+                              "fe80::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "2001:db8::1"})
+    EXPECT_FALSE(is_public(blocked)) << blocked;
+  for (const char* open : {"8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "151.101.1.69", "2606:4700::1111",
+                           "2a00:1450:4001:80b::200e"})
+    EXPECT_TRUE(is_public(open)) << open;
+}
