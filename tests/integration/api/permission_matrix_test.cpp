@@ -267,10 +267,10 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
   const std::map<std::string, std::string> by_collection = {
       {"conversations", conversation}, {"contacts", contact},  {"teammates", other},  {"teams", team},
       {"numbers", number},             {"canned_responses", canned}, {"labels", nowhere}, {"api_keys", nowhere},
-      {"media", nowhere},              {"articles", article},   {"collections", collection}};
+      {"media", nowhere},              {"articles", article},   {"collections", collection}, {"webhooks", nowhere}};
   const std::map<std::string, std::string> by_name = {
       {"teammate_id", other}, {"carrier", "twilio"}, {"step", "voicemail"}, {"sid", "CAmatrix"}, {"name", "RE1.wav"},
-      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}, {"hc", "matrix"}};
+      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}, {"hc", "matrix"}, {"delivery_id", nowhere}};
   auto fill = [&](const route_info& rt, std::string& error) {
     std::string out, previous;
     std::size_t i = 1;
