@@ -46,7 +46,7 @@ TEST_P(outbox_contract, enqueued_rows_are_due_oldest_first_from_their_time) {
 
 TEST_P(outbox_contract, kinds_without_a_sender_are_never_due) {
   enqueue("message.send.chat", 1);
-  enqueue("webhook.deliver", 1);
+  enqueue("message.send.email", 1);
   auto sms = enqueue("message.send.sms", 1);
   EXPECT_EQ(due_at(10), std::vector<id_t>{sms});
 }
