@@ -166,6 +166,7 @@ test('an admin manages a webhook endpoint and follows its deliveries in Settings
   await toggle.click();
   assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
   await row.getByText('failed', { exact: true }).waitFor();
+  await assertPageAccessible(page, 'Settings → Webhooks with a disabled, failing endpoint');
 
   // Replay is refused while the endpoint is disabled, and says why.
   await row.getByRole('button', { name: /^Replay webhook\.test/ }).click();
@@ -239,6 +240,20 @@ test('an admin manages a webhook endpoint and follows its deliveries in Settings
   await eventually(async () => (await log.locator('tbody tr').count()) === 22, { what: 'all 22 deliveries' });
   assert.equal(await card.getByRole('button', { name: 'Load more' }).isHidden(), true);
   await assertPageAccessible(page, 'Settings → Webhooks with a delivery log');
+  // It fits a phone: nothing wider than the screen but the table, which scrolls in its box.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const widths = await page.evaluate(() => {
+    const s = document.getElementById('settings');
+    // Whatever sticks out of its card (the table's rows scroll inside their box).
+    const out = [...s.querySelectorAll('.webhook, .form')].flatMap((box) => {
+      const edge = box.getBoundingClientRect().right;
+      return [...box.querySelectorAll('*')].filter((n) => !n.closest('.table-wrap') && n.getBoundingClientRect().right > edge + 1)
+        .map((n) => n.outerHTML.slice(0, 80));
+    });
+    return { page: document.documentElement.scrollWidth, settings: s.scrollWidth, room: s.clientWidth, out };
+  });
+  assert.ok(widths.page <= 390 && widths.settings <= widths.room && !widths.out.length, `Webhooks at 390px: ${JSON.stringify(widths)}`);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Edit: events, description, URL and the enabled switch in one form.
   await card.getByRole('button', { name: `Edit ${hooks.url}` }).click();

@@ -678,7 +678,7 @@ async function webhooksPage(ctx) {
 
 // One endpoint's deliveries, newest first: a status filter, "Load more", the
 // payload of a delivery, Replay, and "Replay failed since…". While a delivery is
-// pending the log looks again every second.
+// pending the log looks again when it is due.
 function deliveryLog(e, box) {
   const base = `/api/v1/webhooks/${e.id}`;
   const state = { status: '', items: [], cursor: null, timer: null };
@@ -720,8 +720,12 @@ function deliveryLog(e, box) {
     state.items = next ? [...state.items, ...page.items] : page.items;
     state.cursor = page.next_cursor;
     render();
-    if (state.items.some((d) => d.status === 'pending')) {
-      state.timer = setTimeout(() => { if (box.isConnected && !box.hidden) run(() => load()); }, 1000);
+    // Pending deliveries: look again when the next one is due (every second while one is
+    // being sent, at most a minute apart), as long as the log is on screen.
+    const due = state.items.filter((d) => d.status === 'pending').map((d) => (d.next_attempt_at ? Date.parse(d.next_attempt_at) : 0));
+    if (due.length) {
+      const wait = Math.min(60000, Math.max(1000, Math.min(...due) - Date.now() + 500));
+      state.timer = setTimeout(() => { if (box.isConnected && !box.closest('[hidden]')) run(() => load()); }, wait);
     }
   }
 
