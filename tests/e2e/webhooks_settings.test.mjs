@@ -319,6 +319,7 @@ test('a webhook.disabled event on the agent socket shows admins a notice', async
   const notice = page.getByRole('status').filter({ hasText: 'The webhook endpoint https://crm.example.com/hook was disabled' });
   await notice.waitFor();
   await notice.getByText('every delivery failed since 2026-12-01T00:00:00Z').waitFor();
+  await assertAccessible(page, 'the inbox with the notice', { skip: ['one-h1', 'heading-order'] });
   await notice.getByRole('link', { name: 'Open webhook settings' }).click();
   await page.getByRole('heading', { name: 'Webhooks', level: 2 }).waitFor();
   await notice.getByRole('button', { name: 'Dismiss' }).click();
