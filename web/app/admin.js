@@ -1,6 +1,6 @@
 // Settings pages (#/settings/<page>): teammates, numbers, teams, business
 // hours and greetings, canned responses, labels, the website widget, the help
-// center (helpcenter.js), the answer bot. Each page is shown only with its permission; the
+// center (helpcenter.js), the answer bot, outbound webhooks. Each page is shown only with its permission; the
 // server checks again. Every page is built from the same
 // form() and table() helpers and one page frame (title, messages, editor slot).
 import { api, can, session } from './api.js';
@@ -21,6 +21,7 @@ const pages = [
   { id: 'widget', title: 'Widget', allowed: () => can('widget.manage'), render: widgetPage },
   { id: 'helpcenter', title: 'Help center', allowed: () => can('articles.write'), render: helpCenterPage },
   { id: 'answerbot', title: 'Answer bot', allowed: () => can('answer_bot.manage'), render: answerBotPage },
+  { id: 'webhooks', title: 'Webhooks', allowed: () => can('webhooks.manage'), render: webhooksPage },
 ];
 
 export const settingsPages = () => pages.filter((p) => p.allowed());
@@ -538,4 +539,263 @@ async function answerBotPage(ctx) {
     el('p', { id: 'answer-bot-counters' }, `${c.answers} answered, ${c.resolutions} resolved by the bot, ${handoffs.reduce((n, [, k]) => n + k, 0)} handed to the team`
       + (handoffs.length ? ` (${handoffs.map(([r, n]) => `${n} ${handoffReasons[r] || r}`).join(', ')}).` : '.')));
   return [settings, about, timezoneList()];
+}
+
+// ---------- webhooks ----------
+
+// Outbound webhooks (issue 21): endpoints, their one-time signing secrets, a test
+// event, and each endpoint's delivery log with replays.
+const deliveryStatuses = [['', 'All'], ['pending', 'Pending'], ['succeeded', 'Succeeded'], ['failed', 'Failed']];
+const statusClass = { succeeded: 'st-published', failed: 'st-failed', pending: 'st-pending' };
+const when = (iso) => (iso ? new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' }) : '');
+const openLogs = new Set(); // endpoints whose delivery log is open: it stays open across reloads of the page
+
+// A datetime-local input's value for a Date (local time, to the minute).
+function localInput(d) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// A signing secret, shown once: selectable text and a Copy button.
+function secretNotice(lead, secret) {
+  const code = el('code', { class: 'secret', id: 'webhook-secret' }, secret);
+  const copied = el('span', { class: 'muted' });
+  const copy = el('button', {
+    type: 'button',
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(secret);
+        copied.textContent = 'Copied.';
+      } catch {
+        getSelection().selectAllChildren(code);
+        copied.textContent = 'Selected: press Ctrl+C (⌘C) to copy it.';
+      }
+    },
+  }, 'Copy secret');
+  return el('span', { class: 'secret-notice' }, lead, ' ', code, ' ', copy, ' ', copied,
+    el('br'), "Store it on the receiving server to verify the signatures now: it won't be shown again.");
+}
+
+async function webhooksPage(ctx) {
+  const { items: endpoints, event_types: types } = await api('GET', '/api/v1/webhooks');
+  const fields = (e = {}) => [
+    { name: 'url', label: 'Endpoint URL', type: 'url', value: e.url || '', required: true, placeholder: 'https://example.com/webhooks/switchboard',
+      hint: 'An https URL on a public address; each event is POSTed to it as JSON.' },
+    { name: 'description', label: 'Description', value: e.description || '', placeholder: 'CRM sync' },
+    { name: 'events', label: 'Events', type: 'checkboxes', options: types.map((t) => [t, t]), value: e.events || [], selectAll: 'Select all events' },
+  ];
+  const needEvents = (v) => {
+    if (!v.events.length) throw new Error('Choose at least one event.');
+  };
+  const create = form({
+    title: 'Add an endpoint',
+    submit: 'Add endpoint',
+    fields: fields(),
+    onSubmit: async (v) => {
+      needEvents(v);
+      const e = await api('POST', '/api/v1/webhooks', { url: v.url, events: v.events, ...(v.description ? { description: v.description } : {}) });
+      await ctx.reload(secretNotice(`${e.url} was added. Its signing secret:`, e.secret));
+    },
+  });
+  const edit = (e) => ctx.edit(form({
+    title: `Edit ${e.url}`,
+    submit: 'Save endpoint',
+    fields: [...fields(e), { name: 'enabled', label: 'Enabled: send events to this endpoint', type: 'checkbox', value: e.enabled }],
+    onCancel: () => ctx.edit(null),
+    onSubmit: async (v) => {
+      needEvents(v);
+      const patch = changed(e, { url: v.url, description: v.description });
+      if ([...v.events].sort().join() !== [...e.events].sort().join()) patch.events = v.events;
+      if (v.enabled !== e.enabled) patch.enabled = v.enabled;
+      const saved = await api('PATCH', `/api/v1/webhooks/${e.id}`, patch);
+      await ctx.reload(`${saved.url} was saved.`);
+    },
+  }));
+  const setEnabled = (e, enabled) => ctx.act(async () => {
+    await api('PATCH', `/api/v1/webhooks/${e.id}`, { enabled });
+    await ctx.reload(`${e.url} was ${enabled ? 'enabled' : 'disabled'}.`);
+  });
+  const sendTest = (e) => ctx.act(async () => {
+    await api('POST', `/api/v1/webhooks/${e.id}/test`);
+    openLogs.add(e.id);
+    await ctx.reload(`A webhook.test event was queued for ${e.url}; its delivery log shows how it went.`);
+  });
+  const rotate = (e) => ctx.act(async () => {
+    if (!await confirmDialog(`Rotate the signing secret of ${e.url}? Deliveries are signed with the old secret too for 24 hours, so the receiver can switch over.`, 'Rotate secret')) return;
+    const r = await api('POST', `/api/v1/webhooks/${e.id}/rotate`);
+    await ctx.reload(secretNotice(`The new signing secret of ${r.url}:`, r.secret));
+  });
+  const remove = (e) => ctx.act(async () => {
+    if (!await confirmDialog(`Delete the endpoint ${e.url}? No more events are sent to it, and its delivery log goes with it.`, 'Delete')) return;
+    await api('DELETE', `/api/v1/webhooks/${e.id}`);
+    openLogs.delete(e.id);
+    await ctx.reload(`${e.url} was deleted.`);
+  });
+
+  const card = (e) => {
+    const log = el('div', { id: `webhook-log-${e.id}`, class: 'delivery-log', hidden: true });
+    const toggle = el('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': log.id, 'aria-label': `Delivery log of ${e.url}` }, 'Delivery log');
+    const show = (open) => {
+      toggle.setAttribute('aria-expanded', String(open));
+      log.hidden = !open;
+      if (open) {
+        openLogs.add(e.id);
+        deliveryLog(e, log);
+      } else {
+        openLogs.delete(e.id);
+        log.replaceChildren();
+      }
+    };
+    toggle.addEventListener('click', () => show(log.hidden));
+    const secretUntil = e.previous_secret_expires_at && new Date(e.previous_secret_expires_at) > new Date() ? e.previous_secret_expires_at : null;
+    const node = el('section', { class: `webhook${e.enabled ? '' : ' disabled'}`, 'aria-label': `Endpoint ${e.url}` },
+      el('h4', {}, e.url),
+      e.description ? el('p', {}, e.description) : null,
+      el('p', { class: 'webhook-state' },
+        el('span', { class: `st ${e.enabled ? 'st-published' : 'st-failed'}` }, e.enabled ? 'Enabled' : 'Disabled'),
+        e.disabled_reason ? ` — ${e.disabled_reason}.` : '',
+        e.failing_since ? el('span', { class: 'failing' }, ` Failing since ${when(e.failing_since)}.`) : ''),
+      el('p', {}, el('span', { class: 'muted' }, 'Events: '), e.events.join(', ')),
+      secretUntil ? el('p', { class: 'muted' }, `Secret rotated: the previous secret also signs deliveries until ${when(secretUntil)}.`) : null,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', onclick: () => edit(e), 'aria-label': `Edit ${e.url}` }, 'Edit'),
+        el('button', { type: 'button', onclick: () => sendTest(e), disabled: !e.enabled, 'aria-label': `Send test event to ${e.url}` }, 'Send test event'),
+        el('button', { type: 'button', onclick: () => rotate(e), 'aria-label': `Rotate secret of ${e.url}` }, 'Rotate secret'),
+        el('button', { type: 'button', onclick: () => setEnabled(e, !e.enabled), 'aria-label': `${e.enabled ? 'Disable' : 'Enable'} ${e.url}` }, e.enabled ? 'Disable' : 'Enable'),
+        toggle,
+        el('button', { type: 'button', class: 'danger', onclick: () => remove(e), 'aria-label': `Delete ${e.url}` }, 'Delete')),
+      log);
+    if (openLogs.has(e.id)) show(true);
+    return node;
+  };
+
+  const about = el('p', { class: 'muted about' },
+    'Switchboard POSTs each event as JSON, signed as the Standard Webhooks specification says (headers webhook-id, webhook-timestamp and webhook-signature). ',
+    'A failed delivery is tried again for up to 3 days; an endpoint whose deliveries all fail for 5 days is disabled.');
+  return [about, create, el('h3', {}, 'Endpoints'),
+    endpoints.length ? el('div', { class: 'webhooks' }, endpoints.map(card)) : el('p', { class: 'empty' }, 'No endpoints yet.')];
+}
+
+// One endpoint's deliveries, newest first: a status filter, "Load more", the
+// payload of a delivery, Replay, and "Replay failed since…". While a delivery is
+// pending the log looks again when it is due.
+function deliveryLog(e, box) {
+  const base = `/api/v1/webhooks/${e.id}`;
+  const state = { status: '', items: [], cursor: null, timer: null };
+  const alert = el('p', { class: 'error', role: 'alert' });
+  const note = el('p', { class: 'flash', role: 'status' });
+  const run = async (fn) => {
+    alert.textContent = '';
+    try {
+      await fn();
+    } catch (err) {
+      alert.textContent = err.message;
+    }
+  };
+  const filterId = `${box.id}-status`;
+  const filter = select(deliveryStatuses, '', { id: filterId, onchange: () => { state.status = filter.value; run(() => load()); } });
+  const listing = el('div', { class: 'deliveries' });
+  const more = el('button', { type: 'button', class: 'link more', hidden: true, onclick: () => run(() => load(true)) }, 'Load more');
+  const since = form({
+    submit: 'Replay failed',
+    className: 'compact inline replay-since',
+    fields: [{ name: 'since', label: 'Replay every failed delivery since', type: 'datetime-local', required: true, value: localInput(new Date(Date.now() - 24 * 3600e3)) }],
+    onSubmit: async (v) => {
+      const at = new Date(v.since);
+      if (Number.isNaN(at.getTime())) throw new Error('Give a date and time.');
+      const r = await api('POST', `${base}/replay`, { since: at.toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      await load();
+      return r.replayed === 1 ? '1 failed delivery is sent again.' : `${r.replayed} failed deliveries are sent again.`;
+    },
+  });
+
+  async function load(next = false) {
+    clearTimeout(state.timer);
+    // A refresh keeps as many rows as are shown (up to 100).
+    const q = new URLSearchParams({ limit: String(next ? 20 : Math.min(100, Math.max(20, state.items.length))) });
+    if (state.status) q.set('status', state.status);
+    if (next && state.cursor) q.set('cursor', state.cursor);
+    const page = await api('GET', `${base}/deliveries?${q}`);
+    if (!box.isConnected || box.hidden) return;
+    state.items = next ? [...state.items, ...page.items] : page.items;
+    state.cursor = page.next_cursor;
+    render();
+    // Pending deliveries: look again when the next one is due (every second while one is
+    // being sent, at most a minute apart), as long as the log is on screen.
+    const due = state.items.filter((d) => d.status === 'pending').map((d) => (d.next_attempt_at ? Date.parse(d.next_attempt_at) : 0));
+    if (due.length) {
+      const wait = Math.min(60000, Math.max(1000, Math.min(...due) - Date.now() + 500));
+      state.timer = setTimeout(() => { if (box.isConnected && !box.closest('[hidden]')) run(() => load()); }, wait);
+    }
+  }
+
+  const replay = (d) => run(async () => {
+    await api('POST', `${base}/deliveries/${d.id}/replay`);
+    note.textContent = `The ${d.event_type} delivery of ${when(d.created_at)} is sent again.`;
+    await load();
+  });
+
+  function render() {
+    // A refresh must not take the keyboard focus away from a row's button.
+    const focused = listing.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const rows = state.items;
+    const t = table({
+      caption: `Deliveries to ${e.url}`,
+      rows,
+      empty: state.status ? `No ${state.status} deliveries.` : 'No deliveries yet: events appear here as they are sent.',
+      columns: [
+        { label: 'Time', cell: (d) => el('time', { datetime: d.created_at }, when(d.created_at)) },
+        { label: 'Event', cell: (d) => el('button', { type: 'button', class: 'link', 'data-key': `payload-${d.id}`, 'aria-label': `${d.event_type} of ${when(d.created_at)}: show payload`, onclick: () => run(() => showPayload(base, d)) }, d.event_type) },
+        { label: 'Status', cell: (d) => [el('span', { class: `st ${statusClass[d.status] || ''}` }, d.status),
+          d.status === 'pending' && d.next_attempt_at && d.attempts > 0 ? el('small', { class: 'muted' }, ` next try ${when(d.next_attempt_at)}`) : null] },
+        { label: 'Attempts', cell: (d) => String(d.attempts) },
+        { label: 'HTTP status', cell: (d) => (d.response_status === null ? '—' : String(d.response_status)) },
+        { label: 'Latency', cell: (d) => (d.latency_ms === null ? '—' : `${d.latency_ms} ms`) },
+        { label: 'Error or response', cell: (d) => {
+          const text = d.error || d.response_excerpt || '';
+          return text ? el('span', { class: `clip${d.error ? ' failing' : ''}`, title: text }, text) : '—';
+        } },
+        { label: 'Actions', cell: (d) => (d.status === 'pending' ? '—'
+          : el('button', { type: 'button', 'data-key': `replay-${d.id}`, onclick: () => replay(d), 'aria-label': `Replay ${d.event_type} of ${when(d.created_at)}` }, 'Replay')) },
+      ],
+    });
+    // A click anywhere on a row (not on its buttons) opens its payload too.
+    const tbody = t.querySelector('tbody');
+    if (tbody) {
+      t.querySelector('table').classList.add('clickable');
+      tbody.addEventListener('click', (ev) => {
+        if (ev.target.closest('button, a, input, select')) return;
+        const tr = ev.target.closest('tr');
+        const d = tr && rows[[...tbody.children].indexOf(tr)];
+        if (d) run(() => showPayload(base, d));
+      });
+    }
+    listing.replaceChildren(t);
+    more.hidden = !state.cursor;
+    if (focused) listing.querySelector(`[data-key="${focused}"]`)?.focus();
+  }
+
+  box.replaceChildren(
+    el('h5', {}, 'Deliveries'),
+    el('div', { class: 'toolbar' },
+      el('div', { class: 'field' }, el('label', { for: filterId }, 'Show'), filter),
+      el('button', { type: 'button', onclick: () => run(() => load()), 'aria-label': `Refresh deliveries to ${e.url}` }, 'Refresh'),
+      since),
+    alert, note, listing, more);
+  run(() => load());
+}
+
+// A delivery's payload (the JSON body sent) in a modal dialog.
+async function showPayload(base, d) {
+  const full = await api('GET', `${base}/deliveries/${d.id}`);
+  const dialog = el('dialog', { class: 'confirm payload', 'aria-label': `Payload of ${d.event_type}` },
+    el('form', { method: 'dialog' },
+      el('p', {}, el('strong', {}, d.event_type), ` · ${full.status} · ${full.attempts === 1 ? '1 attempt' : `${full.attempts} attempts`}`),
+      el('p', { class: 'muted' }, `webhook-id ${full.message_id}, created ${when(full.created_at)}`),
+      el('pre', { tabindex: '0', 'aria-label': 'Payload' }, JSON.stringify(full.payload, null, 2)),
+      full.response_excerpt ? el('p', {}, el('span', { class: 'muted' }, 'Response: '), full.response_excerpt) : null,
+      el('div', { class: 'form-actions' }, el('button', { value: 'close', class: 'primary' }, 'Close'))));
+  document.body.append(dialog);
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.showModal();
 }

@@ -1,7 +1,8 @@
 // The agent web app: plain ES modules, no build step. This module signs in and
 // out, routes between the inbox and the settings pages by the URL hash
 // (#/inbox, #/conversations/<id>, #/settings/<page>), keeps the inbox current
-// over /ws/agent and shows browser notifications.
+// over /ws/agent and shows browser notifications (and, to admins, a notice when a
+// webhook endpoint is disabled).
 import { showSettings, settingsPages } from './admin.js';
 import { api, can, session, setToken, signIn } from './api.js';
 import { loadCanned } from './canned.js';
@@ -10,6 +11,7 @@ import {
   closeConversation, inbox, loadDirectory, loadList, openConversation, refreshReply, showTyping, upsert, upsertMessage,
   who, wireInbox,
 } from './inbox.js';
+import { el, toast } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -95,6 +97,11 @@ function connect() {
     // The answer bot handed a conversation over: the team is told even if the
     // customer's words were already notified.
     if (ev.type === 'conversation.handoff') notify({ conversation_id: ev.data.conversation_id, body: 'The answer bot handed this conversation to the team.' });
+    // An outbound webhook endpoint was turned off after days of failed deliveries: its admins hear it.
+    if (ev.type === 'webhook.disabled' && can('webhooks.manage')) {
+      toast(`The webhook endpoint ${ev.data.url} was disabled: ${ev.data.disabled_reason || 'its deliveries kept failing'}. `,
+        el('a', { href: '#/settings/webhooks' }, 'Open webhook settings'));
+    }
   };
   ws.onclose = () => {
     if (app.socket !== ws) return; // signed out

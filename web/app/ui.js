@@ -69,8 +69,37 @@ function control(f, id) {
 }
 
 function readValue(input) {
+  if (input.localName === 'fieldset') return [...input.querySelectorAll('input[data-choice]:checked')].map((c) => c.value);
   if (input.type === 'checkbox') return input.checked;
   return input.value.trim();
+}
+
+// {type: 'checkboxes', options: [[value, label], …], value: [checked values], selectAll: 'Select all'}:
+// a fieldset of checkboxes under its legend; its value is the array of checked values.
+// The optional "select all" box checks or clears them all and shows a partial choice as mixed.
+function checkboxes(f, id) {
+  const chosen = new Set(f.value || []);
+  const boxes = f.options.map(([value, label], i) => el('div', { class: 'field check' },
+    el('input', { id: `${id}-${i}`, type: 'checkbox', value, checked: chosen.has(value), 'data-choice': true }),
+    el('label', { for: `${id}-${i}` }, label)));
+  const all = f.selectAll ? el('input', { id: `${id}-all`, type: 'checkbox' }) : null;
+  const group = el('fieldset', { id, class: 'choices', 'aria-describedby': f.hint ? `${id}-hint` : null },
+    el('legend', {}, f.label),
+    f.hint ? el('small', { id: `${id}-hint`, class: 'hint' }, f.hint) : null,
+    all ? el('div', { class: 'field check select-all' }, all, el('label', { for: `${id}-all` }, f.selectAll)) : null,
+    boxes);
+  if (all) {
+    const inputs = boxes.map((b) => b.querySelector('input'));
+    const sync = () => {
+      const n = inputs.filter((c) => c.checked).length;
+      all.checked = n === inputs.length;
+      all.indeterminate = n > 0 && n < inputs.length;
+    };
+    all.addEventListener('change', () => { for (const c of inputs) c.checked = all.checked; sync(); });
+    for (const c of inputs) c.addEventListener('change', sync);
+    sync();
+  }
+  return group;
 }
 
 // A labelled form. onSubmit(values, form) may return a message for the status
@@ -79,6 +108,11 @@ export function form({ title, fields, submit, onSubmit, onCancel, className = ''
   const inputs = new Map();
   const rows = fields.map((f) => {
     const id = nextId(f.name);
+    if (f.type === 'checkboxes') {
+      const group = checkboxes(f, id);
+      inputs.set(f.name, group);
+      return group;
+    }
     const input = control(f, id);
     inputs.set(f.name, input);
     const label = el('label', { for: id }, f.label);
@@ -119,6 +153,23 @@ export function table({ caption, columns, rows, empty = 'None yet.' }) {
       el('caption', { class: 'visually-hidden' }, caption),
       el('thead', {}, el('tr', {}, columns.map((c) => el('th', { scope: 'col' }, c.label)))),
       el('tbody', {}, rows.map((r) => el('tr', {}, columns.map((c) => el('td', { 'data-label': c.label }, c.cell(r))))))));
+}
+
+// A notice in the corner of the window (a live region), until its Dismiss button
+// is pressed: `content` is text or nodes (a link to the page that explains).
+export function toast(...content) {
+  let box = document.getElementById('toasts');
+  const fresh = !box;
+  if (fresh) {
+    box = el('div', { id: 'toasts', class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.append(box);
+  }
+  const item = el('div', { class: 'toast' }, el('p', {}, ...content));
+  item.append(el('button', { type: 'button', class: 'link', onclick: () => item.remove() }, 'Dismiss'));
+  // A live region is announced when its content changes: a new one gets its first notice a moment later.
+  if (fresh) setTimeout(() => box.append(item), 100);
+  else box.append(item);
+  return item;
 }
 
 // A modal yes/no question; resolves true when confirmed.
