@@ -82,7 +82,7 @@ result<void> check_target(const context& ctx, const std::string& url) {
 }
 
 result<std::vector<std::string>> read_events(const json& v) {
-  if (!v.is_array() || v.empty()) return error{"INVALID_INPUT", "events: a non-empty array of event types"};
+  if (!v.is_array() || v.empty()) return error{"INVALID_INPUT", "events: at least one event type"};
   std::vector<std::string> out;
   for (auto& e : v) {
     if (!e.is_string() || !routing::is_webhook_event_type(e.get<std::string>()))
@@ -148,33 +148,36 @@ void webhook_events::emit(std::string_view type, const json& data, std::optional
 }
 
 result<webhook_endpoint_input> read_webhook_endpoint_input(const json& body, bool creating) {
+  // As everywhere in the API: a missing field is MISSING_REQUIRED_FIELD, a wrong
+  // type INVALID_FORMAT, a bad value INVALID_INPUT; unknown fields are ignored.
   webhook_endpoint_input in;
-  static const std::vector<std::string> known = {"url", "events", "description", "enabled"};
-  for (auto& [k, v] : body.items())
-    if (std::find(known.begin(), known.end(), k) == known.end())
-      return error{"INVALID_INPUT", k + ": unknown field"};
-  if (auto it = body.find("url"); it != body.end()) {
-    if (!it->is_string() || it->get<std::string>().empty()) return error{"INVALID_INPUT", "url: a URL"};
-    in.url = it->get<std::string>();
+  auto present = [&](const char* key) {
+    auto it = body.find(key);
+    return it != body.end() && !it->is_null() ? &*it : nullptr;
+  };
+  if (auto* v = present("url")) {
+    if (!v->is_string()) return error{"INVALID_FORMAT", "url must be a string"};
+    in.url = v->get<std::string>();
   } else if (creating) {
-    return error{"INVALID_INPUT", "url: required"};
+    return error{"MISSING_REQUIRED_FIELD", "url is required"};
   }
-  if (auto it = body.find("events"); it != body.end()) {
-    auto events = read_events(*it);
+  if (auto* v = present("events")) {
+    if (!v->is_array()) return error{"INVALID_FORMAT", "events must be an array of event types"};
+    auto events = read_events(*v);
     if (!events) return events.err();
     in.events = std::move(*events);
   } else if (creating) {
-    return error{"INVALID_INPUT", "events: required"};
+    return error{"MISSING_REQUIRED_FIELD", "events is required"};
   }
-  if (auto it = body.find("description"); it != body.end()) {
-    if (!it->is_string()) return error{"INVALID_INPUT", "description: a string"};
-    auto d = it->get<std::string>();
+  if (auto* v = present("description")) {
+    if (!v->is_string()) return error{"INVALID_FORMAT", "description must be a string"};
+    auto d = v->get<std::string>();
     if (d.size() > max_description_bytes) return error{"INVALID_INPUT", "description: at most 500 bytes"};
     in.description = std::move(d);
   }
-  if (auto it = body.find("enabled"); it != body.end()) {
-    if (!it->is_boolean()) return error{"INVALID_INPUT", "enabled: true or false"};
-    in.enabled = it->get<bool>();
+  if (auto* v = present("enabled")) {
+    if (!v->is_boolean()) return error{"INVALID_FORMAT", "enabled must be true or false"};
+    in.enabled = v->get<bool>();
   }
   return in;
 }
