@@ -475,4 +475,33 @@ struct delivery_filter {
 
 }  // namespace webhooks
 
+
+namespace csat {
+
+// A CSAT survey (issue 21): one per resolution. `channel` is widget | sms | link;
+// `token` names the link /survey/{token}; `teammate_id` is the assignee when it was
+// sent (the rating is theirs); sms surveys name the line and the customer's phone.
+struct survey {
+  id_t id = 0, workspace_id = 0, conversation_id = 0, contact_id = 0;
+  std::string channel;
+  std::string token;
+  std::optional<id_t> teammate_id, number_id;
+  std::optional<std::string> phone;
+  std::optional<id_t> message_id;  // widget: the thread item that shows it
+  std::string status = "sent";  // sent | answered
+  std::optional<std::int64_t> rating;
+  std::optional<std::string> comment;
+  std::string sent_at;
+  std::optional<std::string> answered_at;
+  std::string expires_at;
+};
+
+// A contact's answered surveys: how many and their mean rating.
+struct summary {
+  std::int64_t count = 0;
+  double average = 0;
+};
+
+}  // namespace csat
+
 }  // namespace switchboard::store

@@ -533,6 +533,31 @@ class webhook_repository {
   ~webhook_repository() = default;
 };
 
+// CSAT surveys (issue 21).
+class csat_repository {
+ public:
+  virtual id_t insert(const csat::survey& s) = 0;
+  virtual std::optional<csat::survey> find(id_t workspace_id, id_t id) = 0;
+  // Across workspaces: the public link names the token only.
+  virtual std::optional<csat::survey> find_by_token(const std::string& token) = 0;
+  // The newest unanswered sms survey sent to `phone` from the line `number_id` whose
+  // expires_at is after `now`.
+  virtual std::optional<csat::survey> find_open_sms(id_t workspace_id, const std::string& phone, id_t number_id,
+                                                    const std::string& now) = 0;
+  // Atomic: records the answer when the survey is still unanswered; false otherwise.
+  virtual bool answer(id_t workspace_id, id_t id, std::int64_t rating, const std::optional<std::string>& comment,
+                      const std::string& answered_at) = 0;
+  // The newest survey of a conversation.
+  virtual std::optional<csat::survey> latest_for_conversation(id_t workspace_id, id_t conversation_id) = 0;
+  // The answered surveys of the contact's conversations (today's contact, after
+  // merges), newest answer first.
+  virtual std::vector<csat::survey> answered_for_contact(id_t workspace_id, id_t contact_id, int limit) = 0;
+  virtual csat::summary summary_of_contact(id_t workspace_id, id_t contact_id) = 0;
+
+ protected:
+  ~csat_repository() = default;
+};
+
 // What a store job works through: every repository, all over the job's one
 // transaction. A backend builds one per job (cheaply: no allocation), so a
 // reference to it or its repositories must not outlive the job.
@@ -554,6 +579,7 @@ class unit_of_work {
   virtual media_repository& media() = 0;
   virtual article_repository& articles() = 0;
   virtual webhook_repository& webhooks() = 0;
+  virtual csat_repository& csat() = 0;
 
  protected:
   ~unit_of_work() = default;

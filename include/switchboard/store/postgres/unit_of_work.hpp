@@ -414,6 +414,24 @@ class pg_webhook_repository final : public webhook_repository {
   pg::connection& db_;
 };
 
+class pg_csat_repository final : public csat_repository {
+ public:
+  explicit pg_csat_repository(pg::connection& db) : db_(db) {}
+  id_t insert(const csat::survey& s) override;
+  std::optional<csat::survey> find(id_t workspace_id, id_t id) override;
+  std::optional<csat::survey> find_by_token(const std::string& token) override;
+  std::optional<csat::survey> find_open_sms(id_t workspace_id, const std::string& phone, id_t number_id,
+                                            const std::string& now) override;
+  bool answer(id_t workspace_id, id_t id, std::int64_t rating, const std::optional<std::string>& comment,
+              const std::string& answered_at) override;
+  std::optional<csat::survey> latest_for_conversation(id_t workspace_id, id_t conversation_id) override;
+  std::vector<csat::survey> answered_for_contact(id_t workspace_id, id_t contact_id, int limit) override;
+  csat::summary summary_of_contact(id_t workspace_id, id_t contact_id) override;
+
+ private:
+  pg::connection& db_;
+};
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -435,7 +453,8 @@ class pg_unit_of_work final : public unit_of_work {
         consent_(db),
         media_(db),
         articles_(db),
-        webhooks_(db) {}
+        webhooks_(db),
+        csat_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -453,6 +472,7 @@ class pg_unit_of_work final : public unit_of_work {
   media_repository& media() override { return media_; }
   article_repository& articles() override { return articles_; }
   webhook_repository& webhooks() override { return webhooks_; }
+  csat_repository& csat() override { return csat_; }
 
  private:
   pg_conversation_repository conversations_;
@@ -471,6 +491,7 @@ class pg_unit_of_work final : public unit_of_work {
   pg_media_repository media_;
   pg_article_repository articles_;
   pg_webhook_repository webhooks_;
+  pg_csat_repository csat_;
 };
 
 }  // namespace switchboard::store
