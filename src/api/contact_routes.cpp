@@ -3,6 +3,7 @@
 
 #include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
+#include "switchboard/services/csat.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/services/consent.hpp"
 #include "switchboard/services/contacts.hpp"
@@ -164,7 +165,16 @@ asio::awaitable<response> get_contact(api_context& ctx, request& req, const prin
   auto c = co_await services::find_contact(ctx, ws, cid);
   if (!c) co_return store_error(c.err());
   if (!*c) co_return response::error(404, "NOT_FOUND", "contact not found");
-  co_return response::json(200, to_json(**c));
+  auto j = to_json(**c);
+  // Their CSAT answers (issue 21): read here, never for the list.
+  auto survey = co_await services::csat_of_contact(ctx, ws, cid);
+  if (!survey) co_return store_error(survey.err());
+  json latest = json::array();
+  for (auto& s : survey->latest) latest.push_back(services::csat_json(s, ctx.carriers.public_url));
+  j["csat"] = {{"count", survey->summary.count},
+               {"average", survey->summary.count ? json(survey->summary.average) : json(nullptr)},
+               {"latest", latest}};
+  co_return response::json(200, j);
 }
 
 asio::awaitable<response> patch_contact(api_context& ctx, request& req, const principal& who) {

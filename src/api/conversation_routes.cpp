@@ -3,6 +3,7 @@
 
 #include "common.hpp"
 #include "routes.hpp"
+#include "switchboard/services/csat.hpp"
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/routing/reply.hpp"
@@ -178,6 +179,10 @@ asio::awaitable<response> get_conversation(api_context& ctx, request& req, const
                 {"channels", plan.available},
                 {"reason", plan.reason.empty() ? json(nullptr) : json(plan.reason)},
                 {"opted_out", (*c)->opted_out}};
+  // Its newest CSAT survey (issue 21): read here, never for the list.
+  auto survey = co_await services::conversation_csat(ctx, ws, cid);
+  if (!survey) co_return store_error(survey.err());
+  j["csat"] = services::csat_json(*survey, ctx.carriers.public_url);
   co_return response::json(200, j);
 }
 

@@ -10,6 +10,7 @@
 #include "switchboard/core/random.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/services/articles.hpp"
+#include "switchboard/services/csat.hpp"
 #include "switchboard/services/help_center.hpp"
 #include "switchboard/services/widget_sessions.hpp"
 #include "switchboard/services/widget_settings.hpp"
@@ -257,6 +258,48 @@ asio::awaitable<response> post_visitor_message(api_context& ctx, request& req, b
   auto cj = visitor_conversation_json(p->conversation);
   cj["messages"] = json::array({visitor_message_json(p->message)});
   co_return with_token(response::json(201, cj), *v);
+}
+
+// {rating: 1..5, comment?: ≤ 1000 characters}: the rating and the comment (a blank one is none).
+result<std::pair<int, std::optional<std::string>>> parse_csat_answer_body(const json& body) {
+  auto it = body.find("rating");
+  if (it == body.end() || it->is_null()) return error{"MISSING_REQUIRED_FIELD", "rating is required"};
+  if (!it->is_number_integer()) return error{"INVALID_FORMAT", "rating must be a whole number from 1 to 5"};
+  auto rating = it->get<std::int64_t>();
+  if (rating < 1 || rating > 5) return error{"INVALID_INPUT", "rating must be from 1 to 5"};
+  std::optional<std::string> comment;
+  if (auto c = body.find("comment"); c != body.end() && !c->is_null()) {
+    if (!c->is_string()) return error{"INVALID_FORMAT", "comment must be a string"};
+    auto text = trim(c->get<std::string>());
+    if (!valid_utf8(text)) return error{"INVALID_INPUT", "comment is not valid UTF-8"};
+    if (utf8_length(text) > routing::csat_comment_max)
+      return error{"INVALID_INPUT", "comment is longer than 1000 characters"};
+    if (!text.empty()) comment = std::move(text);
+  }
+  return std::make_pair(static_cast<int>(rating), comment);
+}
+
+// The inline CSAT rating (issue 21): {rating: 1..5, comment?} answers the
+// conversation's newest widget survey.
+asio::awaitable<response> post_visitor_csat(api_context& ctx, request& req) {
+  auto v = co_await authenticate_visitor(ctx, req, false);
+  if (!v) co_return response::from(v.err());
+  auto id = parse_id(req.params.at("id"));
+  if (!id) co_return response::error(404, "NOT_FOUND", "conversation not found");
+  auto body = object_body(req);
+  if (!body) co_return response::from(body.err());
+  auto in = parse_csat_answer_body(*body);
+  if (!in) co_return with_token(response::from(in.err()), *v);
+  if (auto r = visitor_limited(ctx, *v)) co_return *r;
+  services::visitor_ref who = *v;
+  auto cid = *id;
+  auto rating = in->first;
+  auto comment = in->second;
+  auto a = co_await services::answer_widget_csat(ctx, who, cid, rating, comment);
+  if (!a) co_return with_token(store_error(a.err()), *v);
+  json j = {{"rating", rating}, {"comment", comment ? json(*comment) : json(nullptr)},
+            {"answered_at", a->survey.answered_at.value_or("")}};
+  co_return with_token(response::json(200, j), *v);
 }
 
 // A visitor's attachment (an image or a PDF), raw bytes with their Content-Type;
@@ -604,6 +647,7 @@ void add_widget_routes(http::router& r, api_context& ctx) {
   r.add("GET", "/api/widget/v1/conversations/{id}/messages", wrap(list_visitor_messages));
   r.add("POST", "/api/widget/v1/conversations/{id}/messages",
         wrap([](api_context& c, request& q) { return post_visitor_message(c, q, false); }), small);
+  r.add("POST", "/api/widget/v1/conversations/{id}/csat", wrap(post_visitor_csat), small);
   r.add("POST", "/api/widget/v1/events", wrap(track_event), small);
   r.add("POST", "/api/widget/v1/media", wrap(upload_visitor_media),
         http::route_options{static_cast<std::size_t>(ctx.media.max_bytes)});
@@ -611,7 +655,8 @@ void add_widget_routes(http::router& r, api_context& ctx) {
   r.add("GET", "/api/widget/v1/articles", wrap(list_visitor_articles));
   r.add("GET", "/api/widget/v1/articles/{slug}", wrap(get_visitor_article));
   for (auto path : {"/api/widget/v1/sessions", "/api/widget/v1/sessions/current", "/api/widget/v1/conversations",
-                    "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/events", "/api/widget/v1/media",
+                    "/api/widget/v1/conversations/{id}/messages", "/api/widget/v1/conversations/{id}/csat",
+                    "/api/widget/v1/events", "/api/widget/v1/media",
                     "/api/widget/v1/media/{id}", "/api/widget/v1/articles", "/api/widget/v1/articles/{slug}"})
     r.add("OPTIONS", path, wrap(preflight));
 

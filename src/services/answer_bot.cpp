@@ -1,4 +1,5 @@
 #include "switchboard/services/answer_bot.hpp"
+#include "switchboard/services/csat.hpp"
 #include "switchboard/services/webhooks.hpp"
 
 #include <algorithm>
@@ -164,13 +165,20 @@ struct bot_write {
   bool resolve = false;
 };
 
-reply_result store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t customer_message, const bot_write& w,
-                             const std::string& at) {
+// The bot's items and, when it resolved the conversation, its CSAT survey.
+struct bot_written {
+  reply_result reply;
+  std::optional<csat_sent> csat;
+};
+
+bot_written store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t customer_message, const bot_write& w,
+                            const std::string& at) {
   // Another item since the read (a teammate answered, the customer wrote again):
   // the bot stays out of it; the run after it decides anew.
   auto newest = uow.messages().thread(ws, cid, customer_message, 1, false);
   if (!newest.empty()) throw store::job_error("CONFLICT_STATE", "the conversation moved on");
-  auto r = queue_bot_message(uow, ws, cid, w.text, w.metadata, at);
+  bot_written out{queue_bot_message(uow, ws, cid, w.text, w.metadata, at), std::nullopt};
+  auto& r = out.reply;
   if (w.resolve) {
     store::conversations::patch p;
     p.status = "resolved";
@@ -178,11 +186,12 @@ reply_result store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t c
     uow.conversations().update(ws, cid, p, at);
     r.conversation = *uow.conversations().find(ws, cid);
     emit_conversation_change(uow, before, r.conversation, at);
+    out.csat = send_csat_survey(uow, before, r.conversation, at);
   }
-  return r;
+  return out;
 }
 
-asio::awaitable<result<reply_result>> write_bot_items(context& ctx, id_t ws, id_t cid, id_t customer_message,
+asio::awaitable<result<bot_written>> write_bot_items(context& ctx, id_t ws, id_t cid, id_t customer_message,
                                                       bot_write w) {
   auto at = now_text(ctx);
   auto job = [ws, cid, customer_message, w = std::move(w), at](store::unit_of_work& uow) {
@@ -454,10 +463,11 @@ asio::awaitable<bot_outcome> run_answer_bot(context& ctx, id_t ws, id_t cid) {
       spdlog::warn("answer bot: conversation {}: {}", cid, wrote.err().message);
     co_return out;
   }
-  publish_reply(ctx, *wrote);
+  publish_reply(ctx, wrote->reply);
+  if (wrote->csat) publish_csat_sent(ctx, *wrote->csat, wrote->reply.conversation, wrote->reply.widget_starter);
   out.action = plan.what == action::answer ? "answer" : plan.what == action::resolve ? "resolve" : "handoff";
   out.reason = plan.what == action::handoff ? plan.reason : out.reason;
-  out.message_id = wrote->message.id;
+  out.message_id = wrote->reply.message.id;
   if (plan.what == action::handoff)
     ctx.hub.publish(ws, agents_topic, "conversation.handoff",
                     {{"conversation_id", std::to_string(cid)}, {"reason", plan.reason}});

@@ -4,6 +4,7 @@
 #include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/core/validate.hpp"
+#include "switchboard/services/csat.hpp"
 #include "switchboard/services/reply.hpp"
 #include "switchboard/services/threads.hpp"
 #include "switchboard/services/visitors.hpp"
@@ -114,10 +115,17 @@ asio::awaitable<result<store::conversation>> update_conversation(context& ctx, i
     uow.conversations().update(ws, cid, p, at);
     auto after = *uow.conversations().find(ws, cid);
     emit_conversation_change(uow, *before, after, at);
-    return after;
+    // Resolved now: its CSAT survey, in the same write (issue 21).
+    auto survey = send_csat_survey(uow, *before, after, at);
+    std::optional<std::string> starter;
+    if (survey && survey->survey.channel == "widget") starter = uow.widget().starter_of(ws, cid);
+    return std::make_tuple(after, survey, starter);
   };
-  auto updated = co_await ctx.db.write(std::move(job));
-  if (updated) ctx.hub.publish(ws, "agents", "conversation.updated", to_json(*updated));
+  auto w = co_await ctx.db.write(std::move(job));
+  if (!w) co_return w.err();
+  auto& [updated, survey, starter] = *w;
+  ctx.hub.publish(ws, "agents", "conversation.updated", to_json(updated));
+  if (survey) publish_csat_sent(ctx, *survey, updated, starter);
   co_return updated;
 }
 

@@ -13,9 +13,11 @@
 #include "switchboard/carriers/twiml.hpp"
 #include "switchboard/core/clock.hpp"
 #include "switchboard/routing/consent.hpp"
+#include "switchboard/routing/csat.hpp"
 #include "switchboard/routing/inbound.hpp"
 #include "switchboard/routing/sms.hpp"
 #include "switchboard/services/click_to_call.hpp"
+#include "switchboard/services/csat.hpp"
 #include "switchboard/services/threads.hpp"
 #include "switchboard/services/wire.hpp"
 #include "switchboard/teams/mirror.hpp"
@@ -46,6 +48,7 @@ struct text_outcome {
   bool wake_outbox = false;  // an SMS was queued (a forward, a reply, an answer to the teammate)
   std::optional<store::message> auto_reply;  // the after-hours reply, when one went out
   std::vector<store::message> consent_items;  // a keyword's system item and answer
+  std::optional<csat_answered> csat;          // the text answered a CSAT survey
 };
 
 void log_undeliverable(store::unit_of_work& uow, const text_job& j, std::optional<store::id_t> ws, const std::string& why) {
@@ -206,6 +209,21 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
       break;
   }
 
+  // A bare 1..5 answering this line's CSAT text within its 24 hours is the rating:
+  // recorded, never a message, and no conversation opens or reopens (issue 21).
+  if (auto rating = routing::parse_csat_answer(in.body)) {
+    // A carrier's retry of a text already taken as a rating (its webhook_events row
+    // says so): answered the same, nothing stored.
+    if (auto seen = uow.numbers().webhook_response(in.carrier, in.sid, "sms")) {
+      out.twiml = *seen;
+      return out;
+    }
+    if (auto survey = uow.csat().find_open_sms(ws, in.from, number->id, j.at)) {
+      if (first_time(ws)) out.csat = record_csat_answer(uow, *survey, *rating, std::nullopt, j.at);
+      return out;
+    }
+  }
+
   auto th = resolve_thread(uow, *number, in.from, "sms", j.at, j.settings.new_conversation_after_resolved);
   out.created = th.created;
   store::message m;
@@ -312,6 +330,7 @@ boost::asio::awaitable<result<std::string>> receive_text(context& ctx, inbound_t
   if (!r && r.err().code == "DUPLICATE") co_return carriers::twiml::render({});
   // Acknowledge only what committed: an error makes the carrier retry.
   if (!r) co_return error{"INTERNAL", "could not store the message"};
+  if (r->csat) publish_csat_answered(ctx, *r->csat);
   auto ws = r->workspace_id;
   if (r->conversation_id && ctx.hub.has_subscribers(ws, agents_topic)) {
     if (!r->message) {  // a socket opened during the write

@@ -57,6 +57,9 @@ json visitor_message_json(const store::message& m) {
       j["answer_bot"] = std::move(out);
     }
   }
+  // A CSAT survey (issue 21): the widget shows a 1-5 rating under it, or the rating given.
+  if (m.sender_kind == "bot" && m.metadata.is_object() && m.metadata.contains("csat") && m.metadata["csat"].is_object())
+    j["csat"] = {{"rating", m.metadata["csat"].value("rating", json(nullptr))}};
   return j;
 }
 

@@ -261,6 +261,20 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
   // The workspace's help center also at /hc/matrix/.
   ASSERT_EQ(call("PATCH", "/api/v1/help_center/settings", token["owner"], {{"slug", "matrix"}}).value("slug", ""), "matrix");
 
+  // A CSAT survey's page (issue 21): an email conversation, resolved, has a link survey.
+  auto surveyed = call("POST", "/api/v1/conversations", token["owner"], {{"contact_id", contact}, {"channel", "email"}})
+                      .value("id", "");
+  ASSERT_FALSE(surveyed.empty());
+  call("PATCH", "/api/v1/conversations/" + surveyed, token["owner"], {{"status", "resolved"}});
+  std::string survey_link;
+  {
+    auto shown = call("GET", "/api/v1/conversations/" + surveyed, token["owner"]);
+    if (shown.contains("csat") && shown["csat"].is_object() && shown["csat"]["link"].is_string())
+      survey_link = shown["csat"]["link"].get<std::string>();
+  }
+  ASSERT_NE(survey_link.find("/survey/"), std::string::npos) << "no CSAT survey link";
+  auto survey_token = survey_link.substr(survey_link.rfind('/') + 1);
+
   // Path parameters: real objects, by the collection the parameter follows; a
   // DELETE gets an id that exists nowhere, so nothing the requests need is removed.
   const std::string nowhere = "999999";
@@ -270,7 +284,8 @@ TEST_F(permission_matrix, every_route_answers_each_role_and_key_as_the_table_say
       {"media", nowhere},              {"articles", article},   {"collections", collection}, {"webhooks", nowhere}};
   const std::map<std::string, std::string> by_name = {
       {"teammate_id", other}, {"carrier", "twilio"}, {"step", "voicemail"}, {"sid", "CAmatrix"}, {"name", "RE1.wav"},
-      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}, {"hc", "matrix"}, {"delivery_id", nowhere}};
+      {"message_id", nowhere}, {"revision_id", nowhere}, {"slug", "matrix"}, {"hc", "matrix"}, {"delivery_id", nowhere},
+      {"token", survey_token}};
   auto fill = [&](const route_info& rt, std::string& error) {
     std::string out, previous;
     std::size_t i = 1;

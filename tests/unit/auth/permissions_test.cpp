@@ -61,6 +61,7 @@ const std::vector<expected_row> expected = {
     {"articles.write",           Y,    Y,    N,    N},
     {"answer_bot.manage",        Y,    Y,    N,    N},
     {"webhooks.manage",          Y,    Y,    N,    N},
+    {"csat.manage",              Y,    Y,    N,    N},
     {"roles.grant_owner",        Y,    N,    N,    N},
     {"workspace.manage",         Y,    N,    N,    N},
 };
