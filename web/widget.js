@@ -27,7 +27,7 @@
     token: null, expires: 0, visitor: null, settings: {}, user: null,
     conv: null, msgs: [], seen: {}, outbox: [], sending: false,
     unread: 0, open: false, agent: null, ws: null, tries: 0, timer: null, ping: null,
-    typingTimer: null, lastTyping: 0, dead: false, starting: null, asked: false, media: {},
+    typingTimer: null, lastTyping: 0, dead: false, starting: null, asked: false, media: {}, csat: {},
   };
 
   // ---- storage (a blocked localStorage must not break the widget) ----
@@ -58,6 +58,7 @@
     '.out{align-self:flex-start;background:#e5e7eb;border-bottom-left-radius:4px}',
     '.who{display:block;font-size:11px;opacity:.75;margin-bottom:2px}',
     '.quick{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}.quick button{border:1px solid var(--c);background:#fff;color:#111;border-radius:14px;padding:4px 10px;font-size:13px}',
+    '.csat{display:flex;flex-direction:column;gap:6px;margin-top:6px}.stars{display:flex;gap:4px}.star{min-width:32px;min-height:32px;border:1px solid var(--c);background:#fff;color:#111;border-radius:6px;cursor:pointer}.star[aria-pressed=true]{background:var(--c);color:#fff}.csat-send{align-self:flex-start;border:0;background:var(--c);color:#fff;border-radius:6px;padding:6px 10px;cursor:pointer}.csat-error{color:#b91c1c;font-size:12px}.csat-done{display:block;margin-top:4px;font-style:italic}',
     '.src{display:block;margin-top:4px;background:none;border:0;padding:0;color:inherit;text-decoration:underline;text-align:left}',
     '.pending{opacity:.6}.failed{outline:1px solid #dc2626}',
     '.note{font-size:12px;color:#555;padding:0 12px 4px;min-height:18px}',
@@ -241,7 +242,53 @@
       kids.push(el('button', { type: 'button', class: 'src', text: 'Read \u201c' + art.title + '\u201d', onclick: function (e) { openArticle(slug, e.currentTarget); } }));
     }
     (m.media || []).forEach(function (item) { kids.push(mediaNode(item)); });
+    if (bot && m.csat) kids.push(csatNode(m));
     return el('div', { class: 'm ' + (mine ? 'in' : 'out') + (m.pending ? ' pending' : '') + (m.failed ? ' failed' : ''), 'data-id': m.id || '' }, kids);
+  }
+  // The CSAT survey (issue 21): five buttons, an optional comment, Send; then thanks.
+  function csatNode(m) {
+    var given = m.csat.rating || (st.csat[m.id] && st.csat[m.id].sent);
+    if (given) return el('span', { class: 'csat-done', role: 'status', text: 'Thanks for your feedback' + (typeof given === 'number' ? ' (' + given + ' of 5)' : '') + '.' });
+    var draft = st.csat[m.id] || (st.csat[m.id] = { rating: 0, comment: '', sending: false });
+    var stars = [];
+    for (var i = 1; i <= 5; i++) {
+      (function (n) {
+        stars.push(el('button', {
+          type: 'button', class: 'star', 'aria-pressed': draft.rating === n ? 'true' : 'false',
+          'aria-label': n === 1 ? '1 star' : n + ' stars', text: String(n),
+          onclick: function () { draft.rating = n; draft.error = ''; renderLog(); focusStar(m.id, n); },
+        }));
+      })(i);
+    }
+    var box = el('div', { class: 'csat', 'data-csat': m.id }, [
+      el('div', { class: 'stars', role: 'group', 'aria-label': 'Rate this conversation from 1 to 5' }, stars),
+    ]);
+    if (draft.rating) {
+      var note = el('textarea', { class: 'csat-comment', rows: '2', maxlength: '1000', 'aria-label': 'Comment (optional)', placeholder: 'Anything to add? (optional)' });
+      note.value = draft.comment;
+      note.addEventListener('input', function () { draft.comment = note.value; });
+      box.appendChild(note);
+      box.appendChild(el('button', { type: 'button', class: 'csat-send', text: draft.sending ? 'Sending…' : 'Send feedback', disabled: draft.sending ? '' : null, onclick: function () { sendCsat(m, draft); } }));
+    }
+    if (draft.error) box.appendChild(el('span', { class: 'csat-error', role: 'alert', text: draft.error }));
+    return box;
+  }
+  function focusStar(id, n) {
+    var b = log.querySelector('[data-csat="' + id + '"] .star:nth-child(' + n + ')');
+    if (b) b.focus();
+  }
+  function sendCsat(m, draft) {
+    if (draft.sending || !draft.rating) return;
+    draft.sending = true;
+    renderLog();
+    var body = { rating: draft.rating };
+    if (draft.comment.trim()) body.comment = draft.comment.trim();
+    call('POST', '/api/widget/v1/conversations/' + encodeURIComponent(m.conversation_id) + '/csat', body).then(function (r) {
+      draft.sending = false;
+      if (r.status === 200 || r.status === 409) { draft.sent = draft.rating; if (r.status === 200) m.csat.rating = draft.rating; }
+      else draft.error = (r.data && r.data.error && r.data.error.message) || 'Your rating could not be sent.';
+      renderLog();
+    }, function () { draft.sending = false; draft.error = 'Your rating could not be sent; check your connection.'; renderLog(); });
   }
   // An attachment: fetched with the visitor's token (the page can't send it on an <img>).
   function mediaUrl(id) {
@@ -596,6 +643,11 @@
           if (st.conv && m.conversation_id !== st.conv) return;
           if (!st.conv) st.conv = m.conversation_id;
           add(m, true);
+        } else if (ev.type === 'message.updated') {
+          // A survey answered (here or in another tab): shown as answered.
+          var u = ev.data;
+          for (var k = 0; k < st.msgs.length; k++) if (st.msgs[k].id && st.msgs[k].id === u.id) st.msgs[k] = u;
+          renderLog();
         } else if (ev.type === 'typing' && ev.data.conversation_id === st.conv) {
           clearTimeout(st.typingTimer);
           typingLine.textContent = ev.data.typing ? (ev.data.name || 'Someone') + ' is typing…' : '';

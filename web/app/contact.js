@@ -70,6 +70,18 @@ function pastConversations(items) {
     el('span', { class: 'muted' }, ` · ${c.status} · ${shortTime(c.last_message_at || c.created_at)}`))));
 }
 
+// Their CSAT answers (issue 21): the mean and the newest, each credited to the teammate it was sent for.
+function csatSection(c) {
+  const s = c.csat;
+  if (!s || !s.count) return null;
+  const name = (id) => (id ? panel.names.teammates.get(id) || `teammate ${id}` : 'nobody');
+  return el('section', { class: 'csat', 'aria-label': 'Satisfaction' },
+    el('h4', {}, 'Satisfaction'),
+    el('p', {}, `Average ${s.average.toFixed(1)} of 5 over ${s.count} ${s.count === 1 ? 'rating' : 'ratings'}`),
+    el('ul', { role: 'list' }, s.latest.map((r) => el('li', {},
+      `${r.rating} of 5 for ${name(r.teammate_id)}${r.comment ? ` — “${r.comment}”` : ''}`))));
+}
+
 function render(others) {
   const c = panel.contact;
   const actions = el('div', { class: 'contact-actions' },
@@ -78,6 +90,7 @@ function render(others) {
   $('contact-body').replaceChildren(
     el('p', { class: 'contact-title' }, c.name || formatPhone(c.phones[0]) || c.email || `Contact ${c.id}`),
     details(c),
+    csatSection(c),
     consentSection(others),
     el('h4', {}, 'Past conversations'),
     pastConversations(others),

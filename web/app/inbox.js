@@ -280,10 +280,17 @@ export function closeConversation() {
   renderList();
 }
 
+// The conversation's CSAT survey (issue 21): its rating, or that it was sent (a link survey's link to share).
+function csatText(s) {
+  if (!s) return '';
+  if (s.rating) return `Rated ${s.rating} of 5${s.comment ? `: “${s.comment}”` : ''}`;
+  return s.link ? `Survey link: ${s.link}` : 'Survey sent';
+}
+
 function renderHeader() {
   const c = inbox.current;
   $('contact-name').textContent = who(c);
-  $('contact-sub').textContent = [formatPhone(c.contact?.phone), c.channel.toUpperCase(), c.status].filter(Boolean).join(' · ');
+  $('contact-sub').textContent = [formatPhone(c.contact?.phone), c.channel.toUpperCase(), c.status, csatText(c.csat)].filter(Boolean).join(' · ');
   const sel = $('assignee');
   sel.replaceChildren(new Option('Unassigned', ''));
   for (const t of inbox.teammates.values()) if (t.role !== 'viewer') sel.append(new Option(t.name, t.id));
@@ -482,7 +489,13 @@ async function send(event) {
 
 async function patch(fields) {
   try {
-    upsert(await api('PATCH', `/api/v1/conversations/${inbox.current.id}`, fields));
+    const id = inbox.current.id;
+    upsert(await api('PATCH', `/api/v1/conversations/${id}`, fields));
+    // A resolution may have sent a CSAT survey: the conversation shows it.
+    if (fields.status === 'resolved') {
+      const c = await api('GET', `/api/v1/conversations/${id}`);
+      if (inbox.current?.id === id) { inbox.current = { ...inbox.current, csat: c.csat }; renderHeader(); }
+    }
   } catch (e) {
     $('reply-error').textContent = e.message;
   }
