@@ -124,8 +124,10 @@ TEST_F(answer_bot, answers_a_question_from_the_best_passage_and_a_yes_resolves) 
 
   ask(v, "Yes, thanks!", c);
   items = wait_bot(c, 2);
-  ASSERT_EQ(items.size(), 2u);
+  // The resolution's CSAT survey (issue 21) is written with it.
+  ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(items[1]["metadata"]["answer_bot"]["step"], "resolved");
+  EXPECT_TRUE(items[2]["metadata"].contains("csat")) << items[2];
   EXPECT_TRUE(sbtest::eventually([&] { return call("GET", "/api/v1/conversations/" + c).body["status"] == "resolved"; }));
   auto m = metrics();
   EXPECT_NE(m.find("switchboard_answer_bot_answers_total{source=\"extractive\"} 1"), std::string::npos) << m;
