@@ -425,7 +425,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 asio::awaitable<void> webhook_worker(std::shared_ptr<dispatcher::impl> self) {
   while (!self->stopped) {
     if (self->webhook_queue.empty()) {
-      self->webhook_signal.expires_at(asio::steady_timer::time_point::max());
+      // The signal never expires (set once in start()): setting it here would
+      // cancel the other workers' waits, and they would wake each other forever.
       auto [ec] = co_await self->webhook_signal.async_wait(asio::as_tuple(asio::use_awaitable));
       (void)ec;  // cancelled = work queued, or stopping
       continue;
@@ -465,6 +466,7 @@ dispatcher::~dispatcher() { stop(); }
 
 void dispatcher::start() {
   auto self = impl_;
+  impl_->webhook_signal.expires_at(asio::steady_timer::time_point::max());
   for (std::size_t i = 0; i < impl::webhook_workers; ++i)
     asio::co_spawn(impl_->io, webhook_worker(self), [](std::exception_ptr e) {
       if (e) spdlog::error("outbox: a webhook worker stopped by an exception");

@@ -10,6 +10,8 @@
 // schedule is shrunk by app_options.webhook_retry_scale, so days pass in seconds.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <nlohmann/json.hpp>
 
 #include "support/api_client.hpp"
@@ -373,6 +375,23 @@ TEST_F(webhooks, a_customers_text_brings_its_contact_conversation_message_and_a_
   EXPECT_EQ(reopened["data"]["previous_status"], "resolved");
   EXPECT_EQ(reopened["data"]["status"], "open");
   EXPECT_EQ(again["data"]["body"], "One more thing");
+}
+
+// The webhook workers wait on one signal; they once woke each other forever (half
+// a core, idle). CPU time, not wall-clock: a busy machine does not change it.
+TEST_F(webhooks, idle_webhook_workers_use_no_cpu) {
+  start();
+  endpoint({"message.created"});
+  auto cpu = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  };
+  auto before = cpu();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto used = std::chrono::duration_cast<std::chrono::milliseconds>(cpu() - before);
+  EXPECT_LT(used.count(), 300) << "ms of CPU in 2 s of idling";
 }
 
 TEST_F(webhooks, an_erased_contacts_deliveries_go_with_their_data) {
