@@ -177,7 +177,7 @@ reply_result store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t c
     auto before = r.conversation;
     uow.conversations().update(ws, cid, p, at);
     r.conversation = *uow.conversations().find(ws, cid);
-    emit_conversation_change(uow, before, r.conversation, at);
+    emit_conversation_change(uow, before, r.conversation, at, false);  // queue_bot_message sent .updated
   }
   return r;
 }

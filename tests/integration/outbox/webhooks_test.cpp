@@ -375,6 +375,23 @@ TEST_F(webhooks, a_customers_text_brings_its_contact_conversation_message_and_a_
   EXPECT_EQ(reopened["data"]["previous_status"], "resolved");
   EXPECT_EQ(reopened["data"]["status"], "open");
   EXPECT_EQ(again["data"]["body"], "One more thing");
+
+  // A carrier's body is not checked for UTF-8: the event is sent, with the
+  // bytes replaced, and never fails the text's own write.
+  text("SM3", "caf\xe9 ol\xff");
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 7; }));
+  auto odd = event_of(receiver_.requests(), "message.created", 2);
+  EXPECT_EQ(odd["data"]["body"], "caf\xef\xbf\xbd ol\xef\xbf\xbd");
+  // A private note stays inside.
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "VIP, be nice"}, {"private", true}})
+                .status,
+            201);
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "Yes, until 4 pm."}}).status, 201);
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 8; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nothing else comes (the note)
+  auto all = receiver_.requests();
+  ASSERT_EQ(all.size(), 8u);
+  EXPECT_EQ(event_of(all, "message.created", 3)["data"]["body"], "Yes, until 4 pm.");
 }
 
 // The webhook workers wait on one signal; they once woke each other forever (half
