@@ -263,7 +263,9 @@ asio::awaitable<result<outbound_response>> outbound_client::request(const outbou
   req.prepare_payload();
 
   auto& pool = impl_->pool;
-  std::string key = (use_tls ? "https://" : "http://") + host + ":" + port;
+  // A guarded request never reuses a connection an unguarded one opened (to an
+  // operator's internal host, say): the guard's check runs when a connection opens.
+  std::string key = std::string(r.public_only ? "public " : "") + (use_tls ? "https://" : "http://") + host + ":" + port;
   for (int attempt = 0;; ++attempt) {
     auto conn = pool->take(key);
     bool reused = conn != nullptr;

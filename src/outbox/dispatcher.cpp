@@ -155,7 +155,9 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
   auto later = format_rfc3339(std::chrono::system_clock::now() + std::chrono::seconds(1));
   bool teams_enabled = self->ctx.teams.enabled();
   const services::context* ctx = &self->ctx;  // signs media URLs; only its settings are read
-  auto webhook_lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(1));
+  // Longer than the backlog can wait in memory (64 rows, 8 workers, at most about
+  // 25 s an attempt), so a row is never claimed again while it is queued or sent.
+  auto webhook_lease_until = format_rfc3339(std::chrono::system_clock::now() + std::chrono::minutes(10));
   std::size_t webhook_room = self->webhook_backlog > self->webhook_queue.size() + self->webhooks_in_flight
                                  ? self->webhook_backlog - self->webhook_queue.size() - self->webhooks_in_flight
                                  : 0;
@@ -174,16 +176,6 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
         if (auto post = lease_teams_row(uow, outbox_id, row.workspace_id, row.kind, payload, row.attempts,
                                         teams_enabled, at, lease_until, later))
           out.teams_posts.push_back(std::move(*post));
-        continue;
-      }
-      if (row.kind == services::webhook_deliver_kind) {
-        if (out.webhooks.size() >= webhook_room) {
-          // The workers are busy: back in a second, without using up an attempt.
-          uow.outbox().settle(outbox_id, "pending", std::string("waiting for a free webhook worker"), later, at,
-                              false);
-          continue;
-        }
-        if (auto send = lease_webhook_row(uow, row, at, webhook_lease_until)) out.webhooks.push_back(std::move(*send));
         continue;
       }
       if (row.kind == services::media_fetch_kind) {
@@ -314,6 +306,11 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
       if (auto m = uow.messages().find(ws, message_id)) changed.push_back(*m);
     }
     for (auto& m : out.changed) services::emit_message_updated(uow, m, at);
+    // Webhooks are claimed apart, no more than the workers have room for: a
+    // backlog of them never stands between texts and the carrier.
+    if (webhook_room > 0)
+      for (auto& row : uow.webhooks().claim_due_deliveries(at, webhook_lease_until, static_cast<int>(webhook_room)))
+        if (auto send = lease_webhook_row(uow, row, at)) out.webhooks.push_back(std::move(*send));
     return out;
   };
   auto r = co_await self->ctx.db.write(std::move(job));
@@ -425,7 +422,8 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
 asio::awaitable<void> webhook_worker(std::shared_ptr<dispatcher::impl> self) {
   while (!self->stopped) {
     if (self->webhook_queue.empty()) {
-      self->webhook_signal.expires_at(asio::steady_timer::time_point::max());
+      // The signal never expires (set once in start()): setting it here would
+      // cancel the other workers' waits, and they would wake each other forever.
       auto [ec] = co_await self->webhook_signal.async_wait(asio::as_tuple(asio::use_awaitable));
       (void)ec;  // cancelled = work queued, or stopping
       continue;
@@ -465,6 +463,7 @@ dispatcher::~dispatcher() { stop(); }
 
 void dispatcher::start() {
   auto self = impl_;
+  impl_->webhook_signal.expires_at(asio::steady_timer::time_point::max());
   for (std::size_t i = 0; i < impl::webhook_workers; ++i)
     asio::co_spawn(impl_->io, webhook_worker(self), [](std::exception_ptr e) {
       if (e) spdlog::error("outbox: a webhook worker stopped by an exception");

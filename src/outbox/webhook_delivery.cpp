@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include <boost/url/parse.hpp>
+
 #include "switchboard/core/clock.hpp"
 #include "switchboard/routing/webhooks.hpp"
 #include "switchboard/services/webhooks.hpp"
@@ -16,7 +18,7 @@ using store::id_t;
 namespace wh = store::webhooks;
 
 std::optional<webhook_send> lease_webhook_row(store::unit_of_work& uow, const store::outbox::due_row& row,
-                                              const std::string& at, const std::string& lease_until) {
+                                              const std::string& at) {
   auto payload = json::parse(row.payload, nullptr, false);
   id_t delivery_id = payload.is_object() ? payload.value("delivery_id", id_t{0}) : 0;
   auto done = [&](const char* status, const std::string& why) {
@@ -48,11 +50,16 @@ std::optional<webhook_send> lease_webhook_row(store::unit_of_work& uow, const st
   s.secrets.push_back(e->secret);
   if (e->previous_secret && e->previous_secret_expires_at && *e->previous_secret_expires_at > at)
     s.secrets.push_back(*e->previous_secret);
-  uow.outbox().lease(row.id, lease_until, at);
   return s;
 }
 
 namespace {
+
+// The host of an endpoint's URL, for logs and notices (its path may hold a token).
+std::string host_of(const std::string& url) {
+  auto u = boost::urls::parse_uri(url);
+  return u ? std::string(u->host()) : std::string("?");
+}
 
 struct attempt_result {
   bool succeeded = false;
@@ -107,15 +114,16 @@ boost::asio::awaitable<void> deliver_webhook(services::context& ctx, http::outbo
   auto retry_at = delay ? format_rfc3339(now_tp + *delay) : now;
   auto disable_after = routing::webhook_disable_after(ctx.webhooks.retry_scale);
   if (!a.succeeded)
-    spdlog::warn("webhooks: delivery {} to {}: attempt {} {}: {}", send.delivery_id, send.url,
-                 send.round_attempts + 1, delay ? "will retry" : "failed", a.error);
+    spdlog::warn("webhooks: delivery {} to endpoint {} on {}: attempt {} {}: {}", send.delivery_id, send.endpoint_id,
+                 host_of(send.url), send.round_attempts + 1, delay ? "will retry" : "failed", a.error);
 
-  auto record = [send, a, delay, retry_at, now, now_tp, disable_after](store::unit_of_work& uow) -> recorded {
+  auto disable_cut = format_rfc3339(now_tp - disable_after);
+  auto record = [send, a, delay, retry_at, now, disable_cut](store::unit_of_work& uow) -> recorded {
     recorded out;
     auto d = uow.webhooks().find_delivery(send.workspace_id, send.delivery_id);
-    auto e = uow.webhooks().find_endpoint(send.workspace_id, send.endpoint_id);
-    if (!d || !e) {
-      uow.outbox().settle(send.outbox_id, "done", std::string("the endpoint or delivery was deleted"), now, now);
+    if (!d || d->status != "pending") {
+      // Deleted (the endpoint, an erasure), or settled by another attempt.
+      uow.outbox().settle(send.outbox_id, "done", std::string("the delivery was deleted or settled"), now, now);
       return out;
     }
     d->attempts += 1;
@@ -129,33 +137,25 @@ boost::asio::awaitable<void> deliver_webhook(services::context& ctx, http::outbo
       d->status = "succeeded";
       d->next_attempt_at = std::nullopt;
       uow.outbox().settle(send.outbox_id, "done", std::nullopt, now, now);
-      if (e->failing_since) {
-        e->failing_since = std::nullopt;
-        e->updated_at = now;
-        uow.webhooks().update_endpoint(*e);
-      }
     } else {
       d->status = delay ? "pending" : "failed";
       d->next_attempt_at = delay ? std::optional<std::string>(retry_at) : std::nullopt;
       uow.outbox().settle(send.outbox_id, delay ? "pending" : "failed", a.error, retry_at, now);
-      if (!e->failing_since) {
-        e->failing_since = now;
-        e->updated_at = now;
-        uow.webhooks().update_endpoint(*e);
-      } else if (e->enabled) {
-        auto since = parse_rfc3339(*e->failing_since);
-        if (since && now_tp - *since >= disable_after) {
-          e->enabled = false;
-          e->disabled_reason = "every delivery failed since " + *e->failing_since;
-          e->updated_at = now;
-          uow.webhooks().update_endpoint(*e);
-          uow.auth().audit(e->workspace_id, std::nullopt, "webhook.disabled", "webhook_endpoint", e->id,
-                           json{{"url", e->url}, {"failing_since", *e->failing_since}}, "", now);
-          out.disabled = *e;
-        }
-      }
     }
     uow.webhooks().update_delivery(*d);
+    // The endpoint's streak in single statements (an admin's change or another
+    // attempt in between is never overwritten). A delivery that used up its
+    // retries may disable it: one stale failure never does.
+    auto reason = "every delivery failed since at least " + disable_cut;
+    if (uow.webhooks().record_endpoint_outcome(send.workspace_id, send.endpoint_id, a.succeeded, !a.succeeded && !delay,
+                                               now, disable_cut, reason)) {
+      auto e = uow.webhooks().find_endpoint(send.workspace_id, send.endpoint_id);
+      if (e) {
+        uow.auth().audit(e->workspace_id, std::nullopt, "webhook.disabled", "webhook_endpoint", e->id,
+                         json{{"url", e->url}, {"failing_since", e->failing_since.value_or("")}}, "", now);
+        out.disabled = *e;
+      }
+    }
     return out;
   };
   auto saved = co_await ctx.db.write(std::move(record));
@@ -165,11 +165,18 @@ boost::asio::awaitable<void> deliver_webhook(services::context& ctx, http::outbo
     co_return;
   }
   if (saved->disabled) {
-    spdlog::warn("webhooks: endpoint {} ({}) disabled after failing since {}", saved->disabled->id,
-                 saved->disabled->url, saved->disabled->failing_since.value_or(""));
-    // The notice: every signed-in teammate's app hears it; the settings page shows why.
-    ctx.hub.publish(saved->disabled->workspace_id, services::agents_topic, "webhook.disabled",
-                    services::to_json(*saved->disabled));
+    auto& e = *saved->disabled;
+    spdlog::warn("webhooks: endpoint {} on {} disabled after failing since {}", e.id, host_of(e.url),
+                 e.failing_since.value_or(""));
+    // The notice (the app shows it to those who manage webhooks). Never the URL:
+    // receivers' URLs often carry a token, and every agent's socket hears this.
+    json notice = {{"id", services::id_str(e.id)},
+                   {"host", host_of(e.url)},
+                   {"description", e.description},
+                   {"enabled", false},
+                   {"disabled_reason", e.disabled_reason.value_or("")},
+                   {"failing_since", e.failing_since ? json(*e.failing_since) : json(nullptr)}};
+    ctx.hub.publish(e.workspace_id, services::agents_topic, "webhook.disabled", notice);
   }
 }
 

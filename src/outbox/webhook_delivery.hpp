@@ -27,11 +27,11 @@ struct webhook_send {
   std::vector<std::string> secrets;  // the current one, and the previous within its 24 h
 };
 
-// Inside the pass's write job: what to send (the row leased until lease_until),
+// Inside the pass's write job, for a row claim_due_deliveries leased: what to send,
 // or nullopt when the row was settled here (its delivery or endpoint gone, the
 // endpoint disabled, the delivery no longer pending).
 std::optional<webhook_send> lease_webhook_row(store::unit_of_work& uow, const store::outbox::due_row& row,
-                                              const std::string& at, const std::string& lease_until);
+                                              const std::string& at);
 
 boost::asio::awaitable<void> deliver_webhook(services::context& ctx, http::outbound_client& client,
                                              const webhook_send& send);

@@ -185,7 +185,7 @@ bot_written store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t cu
     auto before = r.conversation;
     uow.conversations().update(ws, cid, p, at);
     r.conversation = *uow.conversations().find(ws, cid);
-    emit_conversation_change(uow, before, r.conversation, at);
+    emit_conversation_change(uow, before, r.conversation, at, false);  // queue_bot_message sent .updated
     out.csat = send_csat_survey(uow, before, r.conversation, at);
   }
   return out;

@@ -57,6 +57,7 @@ asio::awaitable<result<store::contact>> merge_contacts(context& ctx, store::prin
     if (!uow.contacts().find(ws, into) || !uow.contacts().find(ws, from))
       throw store::job_error("NOT_FOUND", "contact not found");
     uow.contacts().merge(ws, into, from, at);
+    uow.webhooks().move_contact(ws, from, into);  // its erasure finds them
     uow.auth().audit(ws, who.teammate_id, "contact.merged", "contact", into, {{"merged_from", id_str(from)}}, ip, at);
     auto kept = *uow.contacts().find(ws, into);
     emit_webhook(uow, ws, "contact.merged", json{{"contact", to_json(kept)}, {"merged_contact_id", id_str(from)}}, at,

@@ -49,6 +49,9 @@ struct text_outcome {
   std::optional<store::message> auto_reply;  // the after-hours reply, when one went out
   std::vector<store::message> consent_items;  // a keyword's system item and answer
   std::optional<csat_answered> csat;          // the text answered a CSAT survey
+  // For the outbound webhooks: a new contact, and a reused conversation's status before the text.
+  bool contact_created = false;
+  std::optional<std::string> previous_status;
 };
 
 void log_undeliverable(store::unit_of_work& uow, const text_job& j, std::optional<store::id_t> ws, const std::string& why) {
@@ -226,6 +229,8 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
 
   auto th = resolve_thread(uow, *number, in.from, "sms", j.at, j.settings.new_conversation_after_resolved);
   out.created = th.created;
+  out.contact_created = th.contact_created;
+  out.previous_status = th.reused_status;
   store::message m;
   m.workspace_id = ws;
   m.conversation_id = th.conversation_id;
@@ -301,11 +306,21 @@ void emit_text_webhooks(store::unit_of_work& uow, const text_job& j, const text_
   if (!ws || !cid) return;
   webhook_events events(uow, ws, j.at);
   const char* conversation_event = out.created ? "conversation.created" : "conversation.updated";
+  bool reopened = out.previous_status.has_value();  // compared below, once the conversation is read
   bool want_conversation = events.wanted(conversation_event), want_messages = events.wanted("message.created");
-  if (!want_conversation && !want_messages) return;
+  bool want_contact = out.contact_created && events.wanted("contact.created");
+  bool want_status = reopened && events.wanted("conversation.status_changed");
+  if (!want_conversation && !want_messages && !want_contact && !want_status) return;
   auto c = out.conversation ? out.conversation : uow.conversations().find(ws, cid);
   if (!c) return;
+  if (want_contact)
+    if (auto k = uow.contacts().find(ws, c->contact_id)) events.emit("contact.created", to_json(*k), c->contact_id);
   events.emit(conversation_event, to_json(*c), c->contact_id);
+  if (want_status && c->status != *out.previous_status) {
+    auto changed = to_json(*c);
+    changed["previous_status"] = *out.previous_status;
+    events.emit("conversation.status_changed", changed, c->contact_id);
+  }
   if (!want_messages) return;
   auto m = out.message;
   if (!m && out.conversation_id) m = uow.messages().find_by_external(ws, "sms", j.in.sid);

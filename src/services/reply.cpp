@@ -38,7 +38,9 @@ std::string expand_canned(store::unit_of_work& uow, store::id_t ws, const std::s
 }
 
 // message.created and conversation.updated for the endpoints that ask (issue 21).
+// A private note stays inside: receivers are other systems, often other companies'.
 static void emit_reply_webhooks(store::unit_of_work& uow, const reply_result& r, const std::string& at) {
+  if (r.message.is_private) return;
   webhook_events events(uow, r.conversation.workspace_id, at);
   events.emit("message.created", to_json(r.message), r.conversation.contact_id);
   events.emit("conversation.updated", to_json(r.conversation), r.conversation.contact_id);

@@ -20,6 +20,7 @@ thread_ref resolve_thread(store::unit_of_work& uow, const nums::number_row& numb
     k.phones = {from};
     k.created_at = k.updated_at = at;
     contact_id = uow.contacts().insert(k);
+    out.contact_created = true;
   }
   out.contact_id = *contact_id;
   auto latest = uow.numbers().latest_conversation(ws, *contact_id, number.id);
@@ -30,6 +31,7 @@ thread_ref resolve_thread(store::unit_of_work& uow, const nums::number_row& numb
   if (choice.reuse) {
     out.conversation_id = latest->id;
     out.open = choice.already_open;
+    out.reused_status = latest->status;
     return out;
   }
   routing::line_owner owner{number.owner_teammate_id, number.owner_team_id, false};

@@ -49,7 +49,8 @@ id_t queue_delivery(store::unit_of_work& uow, const wh::endpoint& e, std::string
   d.endpoint_id = e.id;
   d.message_id = new_message_id();
   d.event_type = std::string(type);
-  d.payload = json{{"type", type}, {"timestamp", now}, {"data", data}}.dump();
+  // Replacing invalid UTF-8 (a carrier's text is not checked for it): an event never fails the write that causes it.
+  d.payload = json{{"type", type}, {"timestamp", now}, {"data", data}}.dump(-1, ' ', false, json::error_handler_t::replace);
   d.contact_id = contact_id;
   d.created_at = d.updated_at = now;
   d.next_attempt_at = now;
@@ -108,10 +109,10 @@ int emit_webhook(store::unit_of_work& uow, id_t ws, std::string_view type, const
 
 // conversation.updated, and status_changed or assigned when those moved (issue 21).
 void emit_conversation_change(store::unit_of_work& uow, const store::conversation& before,
-                          const store::conversation& after, const std::string& at) {
+                              const store::conversation& after, const std::string& at, bool with_updated) {
   webhook_events events(uow, after.workspace_id, at);
   auto data = to_json(after);
-  events.emit("conversation.updated", data, after.contact_id);
+  if (with_updated) events.emit("conversation.updated", data, after.contact_id);
   if (before.status != after.status && events.wanted("conversation.status_changed")) {
     auto changed = data;
     changed["previous_status"] = before.status;

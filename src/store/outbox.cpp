@@ -8,7 +8,7 @@ std::vector<due_row> due(database& db, const std::string& now, int limit) {
       // (chat, email) are never scanned: outbox_due covers this query.
       "SELECT id, workspace_id, kind, payload, attempts, conversation_id FROM outbox"
       " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create',"
-      " 'teams.create_thread', 'teams.reply', 'media.fetch', 'webhook.deliver')"
+      " 'teams.create_thread', 'teams.reply', 'media.fetch')"
       " AND next_attempt_at <= ?1"
       " ORDER BY next_attempt_at, id LIMIT ?2");
   q.bind_all(now, static_cast<std::int64_t>(limit));

@@ -313,10 +313,10 @@ test('a webhook.disabled event on the agent socket shows admins a notice', async
   await page.getByRole('region', { name: 'Conversations' }).waitFor();
   await page.waitForFunction(() => window.agentSocket?.readyState === 1);
   await page.evaluate(() => {
-    const data = { id: '9', url: 'https://crm.example.com/hook', enabled: false, disabled_reason: 'every delivery failed since 2026-12-01T00:00:00Z' };
+    const data = { id: '9', host: 'crm.example.com', enabled: false, disabled_reason: 'every delivery failed since 2026-12-01T00:00:00Z' };
     window.agentSocket.dispatchEvent(new MessageEvent('message', { data: JSON.stringify({ type: 'webhook.disabled', data }) }));
   });
-  const notice = page.getByRole('status').filter({ hasText: 'The webhook endpoint https://crm.example.com/hook was disabled' });
+  const notice = page.getByRole('status').filter({ hasText: 'The webhook endpoint on crm.example.com was disabled' });
   await notice.waitFor();
   await notice.getByText('every delivery failed since 2026-12-01T00:00:00Z').waitFor();
   await assertAccessible(page, 'the inbox with the notice', { skip: ['one-h1', 'heading-order'] });

@@ -99,7 +99,7 @@ function connect() {
     if (ev.type === 'conversation.handoff') notify({ conversation_id: ev.data.conversation_id, body: 'The answer bot handed this conversation to the team.' });
     // An outbound webhook endpoint was turned off after days of failed deliveries: its admins hear it.
     if (ev.type === 'webhook.disabled' && can('webhooks.manage')) {
-      toast(`The webhook endpoint ${ev.data.url} was disabled: ${ev.data.disabled_reason || 'its deliveries kept failing'}. `,
+      toast(`The webhook endpoint on ${ev.data.host} was disabled: ${ev.data.disabled_reason || 'its deliveries kept failing'}. `,
         el('a', { href: '#/settings/webhooks' }, 'Open webhook settings'));
     }
   };

@@ -17,6 +17,8 @@ struct thread_ref {
   store::id_t workspace_id = 0, contact_id = 0, conversation_id = 0;
   bool created = false;
   bool open = false;  // open or pending: a customer's message need not reopen it
+  bool contact_created = false;
+  std::optional<std::string> reused_status;  // a reused conversation's status before this message
 };
 // Finds or creates both (routing::choose_thread decides reuse; a new conversation
 // is assigned by routing::assign_new_conversation, round robin picked here).

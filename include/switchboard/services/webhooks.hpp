@@ -53,8 +53,9 @@ class webhook_events {
 
 // conversation.updated, and conversation.status_changed (with previous_status) or
 // conversation.assigned (with previous_assignee_id) when those moved.
+// `with_updated` false: the job emitted conversation.updated for it already.
 void emit_conversation_change(store::unit_of_work& uow, const store::conversation& before,
-                              const store::conversation& after, const std::string& at);
+                              const store::conversation& after, const std::string& at, bool with_updated = true);
 
 // message.updated, credited to the conversation's contact.
 void emit_message_updated(store::unit_of_work& uow, const store::message& m, const std::string& at);

@@ -526,8 +526,25 @@ class webhook_repository {
                                          int limit) = 0;
   // Deliveries whose payload holds a contact's data (an erasure).
   virtual int delete_deliveries_of_contact(id_t workspace_id, id_t contact_id) = 0;
-  // Settled deliveries created before `before` (housekeeping); returns how many.
+  // Settled deliveries created before `before`, and the settled outbox rows that
+  // carried them (housekeeping); returns the deliveries purged.
   virtual int purge_deliveries(const std::string& before, int limit) = 0;
+  // A merge: the deliveries holding `from`'s data now name `into` (its erasure finds them).
+  virtual void move_contact(id_t workspace_id, id_t from, id_t into) = 0;
+
+  // Atomic: due 'webhook.deliver' outbox rows, oldest first, each leased until
+  // `lease_until` (as outbox_repository::claim_due, for this kind only: the
+  // dispatcher claims no more of them than its webhook workers have room for).
+  virtual std::vector<outbox::due_row> claim_due_deliveries(const std::string& now, const std::string& lease_until,
+                                                            int limit) = 0;
+  // Atomic, in one statement each, so concurrent attempts and an admin's change
+  // never overwrite each other: a success clears the endpoint's failure streak; a
+  // failure starts it if none; when `may_disable`, an enabled endpoint failing
+  // since `disable_cut` or earlier is disabled with `reason`. True when this call
+  // disabled it.
+  virtual bool record_endpoint_outcome(id_t workspace_id, id_t endpoint_id, bool succeeded, bool may_disable,
+                                       const std::string& now, const std::string& disable_cut,
+                                       const std::string& reason) = 0;
 
  protected:
   ~webhook_repository() = default;

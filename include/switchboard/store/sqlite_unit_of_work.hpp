@@ -404,6 +404,12 @@ class sqlite_webhook_repository final : public webhook_repository {
                                  int limit) override;
   int delete_deliveries_of_contact(id_t workspace_id, id_t contact_id) override;
   int purge_deliveries(const std::string& before, int limit) override;
+  void move_contact(id_t workspace_id, id_t from, id_t into) override;
+  std::vector<outbox::due_row> claim_due_deliveries(const std::string& now, const std::string& lease_until,
+                                                    int limit) override;
+  bool record_endpoint_outcome(id_t workspace_id, id_t endpoint_id, bool succeeded, bool may_disable,
+                               const std::string& now, const std::string& disable_cut,
+                               const std::string& reason) override;
 
  private:
   database& db_;

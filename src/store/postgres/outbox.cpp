@@ -10,7 +10,7 @@ namespace {
 // (chat, email) are never due. Kept equal to SQLite's outbox::due.
 constexpr const char* due_where =
     " WHERE status = 'pending' AND kind IN ('message.send.sms', 'sms.relay', 'call.create',"
-    " 'teams.create_thread', 'teams.reply', 'media.fetch', 'webhook.deliver')"
+    " 'teams.create_thread', 'teams.reply', 'media.fetch')"
     " AND next_attempt_at <= $1";
 
 std::vector<outbox::due_row> due_rows(const pg::query_result& r) {

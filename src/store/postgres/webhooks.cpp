@@ -183,7 +183,58 @@ int pg_webhook_repository::delete_deliveries_of_contact(id_t workspace_id, id_t 
           .affected());
 }
 
+void pg_webhook_repository::move_contact(id_t workspace_id, id_t from, id_t into) {
+  db_.run("UPDATE webhook_deliveries SET contact_id = $3 WHERE contact_id = $2 AND workspace_id = $1", workspace_id,
+          from, into);
+}
+
+std::vector<outbox::due_row> pg_webhook_repository::claim_due_deliveries(const std::string& now,
+                                                                         const std::string& lease_until, int limit) {
+  // As pg_outbox_repository::claim_due: SKIP LOCKED, so concurrent claimers never
+  // return the same row; oldest first.
+  auto r = db_.run(
+      "WITH picked AS (SELECT id, next_attempt_at AS was FROM outbox"
+      "  WHERE status = 'pending' AND kind = 'webhook.deliver' AND next_attempt_at <= $1"
+      "  ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),"
+      " leased AS (UPDATE outbox o SET next_attempt_at = $2, updated_at = $1 FROM picked WHERE o.id = picked.id"
+      "  RETURNING o.id, o.workspace_id, o.kind, o.payload, o.attempts, o.conversation_id, picked.was)"
+      " SELECT id, workspace_id, kind, payload, attempts, conversation_id FROM leased ORDER BY was, id",
+      now, lease_until, limit);
+  std::vector<outbox::due_row> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2), r.text(i, 3), static_cast<int>(r.integer(i, 4)),
+                   r.opt_integer(i, 5)});
+  return out;
+}
+
+bool pg_webhook_repository::record_endpoint_outcome(id_t workspace_id, id_t endpoint_id, bool succeeded,
+                                                    bool may_disable, const std::string& now,
+                                                    const std::string& disable_cut, const std::string& reason) {
+  if (succeeded) {
+    db_.run(
+        "UPDATE webhook_endpoints SET failing_since = NULL, updated_at = $3"
+        " WHERE workspace_id = $1 AND id = $2 AND failing_since IS NOT NULL",
+        workspace_id, endpoint_id, now);
+    return false;
+  }
+  db_.run(
+      "UPDATE webhook_endpoints SET failing_since = $3, updated_at = $3"
+      " WHERE workspace_id = $1 AND id = $2 AND failing_since IS NULL",
+      workspace_id, endpoint_id, now);
+  if (!may_disable) return false;
+  return db_
+             .run(
+                 "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = $4, updated_at = $5"
+                 " WHERE workspace_id = $1 AND id = $2 AND enabled = 1 AND failing_since <= $3",
+                 workspace_id, endpoint_id, disable_cut, reason, now)
+             .affected() > 0;
+}
+
 int pg_webhook_repository::purge_deliveries(const std::string& before, int limit) {
+  db_.run(
+      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status <> 'pending'"
+      " AND kind = 'webhook.deliver' AND updated_at < $1 LIMIT $2)",
+      before, limit);
   return static_cast<int>(db_.run(
                                  "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries"
                                  " WHERE created_at < $1 AND status <> 'pending' ORDER BY created_at LIMIT $2)",

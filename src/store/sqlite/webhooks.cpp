@@ -199,7 +199,66 @@ int sqlite_webhook_repository::purge_deliveries(const std::string& before, int l
          " AND status != 'pending' ORDER BY created_at LIMIT ?2)")
       .bind_all(before, static_cast<std::int64_t>(limit))
       .run();
-  return db_.changes();
+  int purged = db_.changes();
+  // Their outbox rows, settled long ago (outbox_due covers status, kind).
+  db_.prepare(
+         "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status != 'pending'"
+         " AND kind = 'webhook.deliver' AND updated_at < ?1 LIMIT ?2)")
+      .bind_all(before, static_cast<std::int64_t>(limit))
+      .run();
+  return purged;
+}
+
+void sqlite_webhook_repository::move_contact(id_t workspace_id, id_t from, id_t into) {
+  db_.prepare("UPDATE webhook_deliveries SET contact_id = ?3 WHERE contact_id = ?2 AND workspace_id = ?1")
+      .bind_all(workspace_id, from, into)
+      .run();
+}
+
+// One writer: reading the due rows and leasing them in one job is the claim.
+std::vector<outbox::due_row> sqlite_webhook_repository::claim_due_deliveries(const std::string& now,
+                                                                             const std::string& lease_until,
+                                                                             int limit) {
+  auto& q = db_.prepare(
+      "SELECT id, workspace_id, kind, payload, attempts, conversation_id FROM outbox"
+      " WHERE status = 'pending' AND kind = 'webhook.deliver' AND next_attempt_at <= ?1"
+      " ORDER BY next_attempt_at, id LIMIT ?2");
+  q.bind_all(now, static_cast<std::int64_t>(limit));
+  std::vector<outbox::due_row> out;
+  while (q.step())
+    out.push_back({q.column_int(0), q.column_int(1), q.column_text(2), q.column_text(3),
+                   static_cast<int>(q.column_int(4)), q.column_opt_int(5)});
+  q.reset();
+  for (auto& r : out)
+    db_.prepare("UPDATE outbox SET next_attempt_at = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind_all(r.id, lease_until, now)
+        .run();
+  return out;
+}
+
+bool sqlite_webhook_repository::record_endpoint_outcome(id_t workspace_id, id_t endpoint_id, bool succeeded,
+                                                        bool may_disable, const std::string& now,
+                                                        const std::string& disable_cut, const std::string& reason) {
+  if (succeeded) {
+    db_.prepare(
+           "UPDATE webhook_endpoints SET failing_since = NULL, updated_at = ?3"
+           " WHERE workspace_id = ?1 AND id = ?2 AND failing_since IS NOT NULL")
+        .bind_all(workspace_id, endpoint_id, now)
+        .run();
+    return false;
+  }
+  db_.prepare(
+         "UPDATE webhook_endpoints SET failing_since = ?3, updated_at = ?3"
+         " WHERE workspace_id = ?1 AND id = ?2 AND failing_since IS NULL")
+      .bind_all(workspace_id, endpoint_id, now)
+      .run();
+  if (!may_disable) return false;
+  db_.prepare(
+         "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?4, updated_at = ?5"
+         " WHERE workspace_id = ?1 AND id = ?2 AND enabled = 1 AND failing_since <= ?3")
+      .bind_all(workspace_id, endpoint_id, disable_cut, reason, now)
+      .run();
+  return db_.changes() > 0;
 }
 
 }  // namespace switchboard::store

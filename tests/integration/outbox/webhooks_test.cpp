@@ -10,6 +10,8 @@
 // schedule is shrunk by app_options.webhook_retry_scale, so days pass in seconds.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <nlohmann/json.hpp>
 
 #include "support/api_client.hpp"
@@ -34,11 +36,26 @@ std::string expected_signature(const std::string& secret, const std::string& id,
   return "v1," + sb::base64(sb::hmac_sha256(key.value_or(""), id + "." + ts + "." + body));
 }
 
+// Deliveries run on several workers at once: their order is not promised.
+json event_of(const std::vector<sbtest::fake_webhook_receiver::seen>& seen, const std::string& type, int nth = 0) {
+  for (auto& r : seen) {
+    auto body = json::parse(r.body);
+    if (body["type"] == type && nth-- == 0) return body;
+  }
+  ADD_FAILURE() << "no " << type << " event";
+  return json::object();
+}
+
 class webhooks : public ::testing::Test {
  protected:
   void start(bool allow_private = true, double scale = 0.001) {
     cfg_ = sbtest::test_config(dir_.path());
     cfg_.bootstrap.admin_password = "admin-password-1";
+    // Texts come in signed by "Twilio"; replies would go to a port nothing listens on.
+    cfg_.twilio.auth_token = "twilio-test-token";
+    cfg_.twilio.account_sid = "ACtest";
+    cfg_.twilio.api_base = "http://127.0.0.1:9";
+    cfg_.public_url = "https://switchboard.example.com";
     cfg_.webhooks_allow_private_targets = allow_private;
     sb::app::app_options opts{false, {}};
     opts.outbox_poll = std::chrono::milliseconds(50);
@@ -135,11 +152,9 @@ TEST_F(webhooks, status_and_assignment_changes_carry_the_previous_value) {
   ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 2; }));
   auto seen = receiver_.requests();
   ASSERT_EQ(seen.size(), 2u);
-  auto assigned = json::parse(seen[0].body), resolved = json::parse(seen[1].body);
-  EXPECT_EQ(assigned["type"], "conversation.assigned");
+  auto assigned = event_of(seen, "conversation.assigned"), resolved = event_of(seen, "conversation.status_changed");
   EXPECT_TRUE(assigned["data"]["previous_assignee_id"].is_null());
   EXPECT_EQ(assigned["data"]["assignee_id"], me["id"]);
-  EXPECT_EQ(resolved["type"], "conversation.status_changed");
   EXPECT_EQ(resolved["data"]["previous_status"], "open");
   EXPECT_EQ(resolved["data"]["status"], "resolved");
 }
@@ -321,6 +336,79 @@ TEST_F(webhooks, bad_input_is_a_400_naming_the_field_and_agents_may_not_manage_e
   auto agent = sbtest::login(app_->port(), "agent@example.com", "agent-password-1");
   EXPECT_EQ(call("GET", "/api/v1/webhooks", nullptr, agent).status, 403);
   EXPECT_EQ(call("POST", "/api/v1/webhooks", {{"url", url}, {"events", {"message.created"}}}, agent).status, 403);
+}
+
+TEST_F(webhooks, a_customers_text_brings_its_contact_conversation_message_and_a_reopening) {
+  start();
+  auto e = endpoint({"contact.created", "conversation.created", "message.created", "conversation.status_changed"});
+  auto line = call("POST", "/api/v1/numbers", {{"carrier", "twilio"}, {"number", "+14155550100"}});
+  ASSERT_EQ(line.status, 201) << line.raw;
+  auto text = [&](const std::string& sid, const std::string& body) {
+    sb::carriers::param_list p = {{"MessageSid", sid}, {"AccountSid", "ACtest"}, {"From", "+14155550199"},
+                                  {"To", "+14155550100"}, {"Body", body},      {"NumMedia", "0"}};
+    auto r = sbtest::post_signed(app_->port(), cfg_.public_url, "twilio-test-token", "/webhooks/twilio/sms", p,
+                                 "X-Twilio-Signature");
+    EXPECT_EQ(r.status, 200) << r.raw;
+  };
+  text("SM1", "Is the shop open on Sunday?");
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 3; }));
+  std::multiset<std::string> types;
+  for (auto& r : receiver_.requests()) types.insert(json::parse(r.body)["type"].get<std::string>());
+  EXPECT_EQ(types, (std::multiset<std::string>{"contact.created", "conversation.created", "message.created"}));
+  auto message = event_of(receiver_.requests(), "message.created")["data"];
+  EXPECT_EQ(message["body"], "Is the shop open on Sunday?");
+  EXPECT_EQ(message["direction"], "inbound");
+  // A carrier's retry of the same text sends nothing more.
+  text("SM1", "Is the shop open on Sunday?");
+  // Resolved, then the customer writes again: the conversation reopens.
+  auto cid = message["conversation_id"].get<std::string>();
+  ASSERT_EQ(call("PATCH", "/api/v1/conversations/" + cid, {{"status", "resolved"}}).status, 200);
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 4; }));
+  text("SM2", "One more thing");
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 6; }));
+  auto seen = receiver_.requests();
+  ASSERT_EQ(seen.size(), 6u);
+  auto resolved = event_of(seen, "conversation.status_changed", 0);
+  auto reopened = event_of(seen, "conversation.status_changed", 1);
+  auto again = event_of(seen, "message.created", 1);
+  EXPECT_EQ(resolved["data"]["status"], "resolved");
+  EXPECT_EQ(reopened["data"]["previous_status"], "resolved");
+  EXPECT_EQ(reopened["data"]["status"], "open");
+  EXPECT_EQ(again["data"]["body"], "One more thing");
+
+  // A carrier's body is not checked for UTF-8: the event is sent, with the
+  // bytes replaced, and never fails the text's own write.
+  text("SM3", "caf\xe9 ol\xff");
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 7; }));
+  auto odd = event_of(receiver_.requests(), "message.created", 2);
+  EXPECT_EQ(odd["data"]["body"], "caf\xef\xbf\xbd ol\xef\xbf\xbd");
+  // A private note stays inside.
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "VIP, be nice"}, {"private", true}})
+                .status,
+            201);
+  ASSERT_EQ(call("POST", "/api/v1/conversations/" + cid + "/messages", {{"body", "Yes, until 4 pm."}}).status, 201);
+  ASSERT_TRUE(sbtest::eventually([&] { return receiver_.requests().size() >= 8; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nothing else comes (the note)
+  auto all = receiver_.requests();
+  ASSERT_EQ(all.size(), 8u);
+  EXPECT_EQ(event_of(all, "message.created", 3)["data"]["body"], "Yes, until 4 pm.");
+}
+
+// The webhook workers wait on one signal; they once woke each other forever (half
+// a core, idle). CPU time, not wall-clock: a busy machine does not change it.
+TEST_F(webhooks, idle_webhook_workers_use_no_cpu) {
+  start();
+  endpoint({"message.created"});
+  auto cpu = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           std::chrono::microseconds(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  };
+  auto before = cpu();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto used = std::chrono::duration_cast<std::chrono::milliseconds>(cpu() - before);
+  EXPECT_LT(used.count(), 300) << "ms of CPU in 2 s of idling";
 }
 
 TEST_F(webhooks, an_erased_contacts_deliveries_go_with_their_data) {

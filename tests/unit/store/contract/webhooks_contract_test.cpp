@@ -3,6 +3,7 @@
 // delete takes the endpoint's log with it; deliveries page newest first, filter by
 // status, list the failed since a time, go with an erased contact, and settled ones
 // are purged by age (pending ones never). Nothing is read across workspaces.
+
 #include "switchboard/store/repositories.hpp"
 #include "unit/store/contract/backend.hpp"
 
@@ -176,6 +177,73 @@ TEST_P(webhooks_contract, deliveries_page_filter_replay_and_go_with_their_contac
   EXPECT_EQ(write([&](st::unit_of_work& u) { return u.webhooks().purge_deliveries(t(50), 100); }), 1);
   EXPECT_EQ(ids(read([&](st::unit_of_work& u) { return u.webhooks().deliveries(ws_, e.id, {}); })),
             (std::vector<id_t>{d4.id}));
+}
+
+TEST_P(webhooks_contract, due_deliveries_are_claimed_apart_and_leased) {
+  auto e = endpoint(ws_, "https://a.example.com/hook", {"message.created"});
+  auto d = delivery(e, "message.created", "pending", 1);
+  auto row = write([&](st::unit_of_work& u) {
+    u.outbox().enqueue(ws_, "message.send.sms", nlohmann::json{{"message_id", 1}}, t(1));
+    return u.outbox().enqueue(ws_, "webhook.deliver", nlohmann::json{{"delivery_id", d.id}}, t(1));
+  });
+  // The general claim never returns them (a backlog of webhooks never holds up texts).
+  auto general = write([&](st::unit_of_work& u) { return u.outbox().claim_due(t(2), t(3), 50); });
+  ASSERT_EQ(general.size(), 1u);
+  EXPECT_EQ(general[0].kind, "message.send.sms");
+  auto claimed = write([&](st::unit_of_work& u) { return u.webhooks().claim_due_deliveries(t(2), t(12), 10); });
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, row);
+  EXPECT_EQ(claimed[0].workspace_id, ws_);
+  EXPECT_EQ(nlohmann::json::parse(claimed[0].payload)["delivery_id"], d.id);
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.webhooks().claim_due_deliveries(t(5), t(15), 10); }).empty());
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.webhooks().claim_due_deliveries(t(12), t(20), 10); }).size(), 1u);
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.webhooks().claim_due_deliveries(t(12), t(20), 0); }).empty());
+
+  // Settled long ago: the housekeeping purge takes the row with its delivery.
+  write([&](st::unit_of_work& u) {
+    u.outbox().settle(row, "done", std::nullopt, t(13), t(13));
+    auto settled = *u.webhooks().find_delivery(ws_, d.id);
+    settled.status = "succeeded";
+    settled.updated_at = t(13);
+    u.webhooks().update_delivery(settled);
+  });
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.webhooks().purge_deliveries(t(14), 100); }), 1);
+  write([&](st::unit_of_work& u) { u.outbox().settle(row, "pending", std::nullopt, t(0), t(0), false); });
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.webhooks().claim_due_deliveries(t(30), t(40), 10); }).empty())
+      << "the settled outbox row was purged";
+}
+
+TEST_P(webhooks_contract, an_endpoints_streak_starts_clears_and_disables_once) {
+  auto e = endpoint(ws_, "https://a.example.com/hook", {"message.created"});
+  auto other = store_->add_workspace("Other");
+  auto outcome = [&](id_t ws, bool ok, bool may_disable, int minute, int cut) {
+    return write([&](st::unit_of_work& u) {
+      return u.webhooks().record_endpoint_outcome(ws, e.id, ok, may_disable, t(minute), t(cut), "failing");
+    });
+  };
+  auto got = [&] { return *read([&](st::unit_of_work& u) { return u.webhooks().find_endpoint(ws_, e.id); }); };
+  EXPECT_FALSE(outcome(ws_, false, false, 10, 0));
+  EXPECT_EQ(got().failing_since, std::optional<std::string>(t(10)));
+  EXPECT_FALSE(outcome(ws_, false, false, 20, 0));
+  EXPECT_EQ(got().failing_since, std::optional<std::string>(t(10))) << "the first failure stays";
+  EXPECT_FALSE(outcome(ws_, true, false, 30, 0));
+  EXPECT_FALSE(got().failing_since);
+  EXPECT_FALSE(outcome(ws_, false, true, 40, 35)) << "failing only since 40: not before the cut";
+  EXPECT_TRUE(got().enabled);
+  EXPECT_FALSE(outcome(other, false, true, 50, 45)) << "another workspace's call changes nothing";
+  EXPECT_TRUE(outcome(ws_, false, true, 50, 45));
+  EXPECT_FALSE(got().enabled);
+  EXPECT_EQ(got().disabled_reason, std::optional<std::string>("failing"));
+  EXPECT_FALSE(outcome(ws_, false, true, 55, 45)) << "disabled once";
+}
+
+TEST_P(webhooks_contract, a_merge_moves_deliveries_to_the_contact_kept) {
+  auto e = endpoint(ws_, "https://a.example.com/hook", {"message.created"});
+  auto kept = add_contact(ws_, "Ada"), merged = add_contact(ws_, "Ada B.");
+  delivery(e, "message.created", "succeeded", 1, merged);
+  write([&](st::unit_of_work& u) { u.webhooks().move_contact(ws_, merged, kept); });
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.webhooks().delete_deliveries_of_contact(ws_, merged); }), 0);
+  EXPECT_EQ(write([&](st::unit_of_work& u) { return u.webhooks().delete_deliveries_of_contact(ws_, kept); }), 1);
 }
 
 CONTRACT_SUITE(webhooks_contract);
