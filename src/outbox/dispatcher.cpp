@@ -310,7 +310,7 @@ asio::awaitable<void> pass(std::shared_ptr<dispatcher::impl> self) {
     // backlog of them never stands between texts and the carrier.
     if (webhook_room > 0)
       for (auto& row : uow.webhooks().claim_due_deliveries(at, webhook_lease_until, static_cast<int>(webhook_room)))
-        if (auto send = lease_webhook_row(uow, row, at)) out.webhooks.push_back(std::move(*send));
+        if (auto send = webhook_send_of(uow, row, at)) out.webhooks.push_back(std::move(*send));
     return out;
   };
   auto r = co_await self->ctx.db.write(std::move(job));

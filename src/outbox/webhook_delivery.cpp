@@ -17,7 +17,7 @@ using nlohmann::json;
 using store::id_t;
 namespace wh = store::webhooks;
 
-std::optional<webhook_send> lease_webhook_row(store::unit_of_work& uow, const store::outbox::due_row& row,
+std::optional<webhook_send> webhook_send_of(store::unit_of_work& uow, const store::outbox::due_row& row,
                                               const std::string& at) {
   auto payload = json::parse(row.payload, nullptr, false);
   id_t delivery_id = payload.is_object() ? payload.value("delivery_id", id_t{0}) : 0;

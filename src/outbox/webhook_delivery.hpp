@@ -30,7 +30,7 @@ struct webhook_send {
 // Inside the pass's write job, for a row claim_due_deliveries leased: what to send,
 // or nullopt when the row was settled here (its delivery or endpoint gone, the
 // endpoint disabled, the delivery no longer pending).
-std::optional<webhook_send> lease_webhook_row(store::unit_of_work& uow, const store::outbox::due_row& row,
+std::optional<webhook_send> webhook_send_of(store::unit_of_work& uow, const store::outbox::due_row& row,
                                               const std::string& at);
 
 boost::asio::awaitable<void> deliver_webhook(services::context& ctx, http::outbound_client& client,

@@ -1,26 +1,20 @@
 // PostgreSQL: outbound webhooks' endpoints and delivery log (repositories.hpp,
 // migrations/postgres/0006_webhooks.sql; the SQLite twin is src/store/sqlite/webhooks.cpp).
-#include <nlohmann/json.hpp>
 
 #include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/unit_of_work.hpp"
+
+#include "../webhook_rows.hpp"
 
 namespace switchboard::store {
 
 namespace {
 
-constexpr const char* endpoint_columns =
-    "id, workspace_id, url, description, events, secret, previous_secret, previous_secret_expires_at, enabled,"
-    " disabled_reason, failing_since, created_at, updated_at";
+using webhook_rows::delivery_columns;
+using webhook_rows::endpoint_columns;
+using webhook_rows::events_of;
+using webhook_rows::events_text;
 
-std::vector<std::string> events_of(const std::string& text) {
-  std::vector<std::string> out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_array())
-    for (auto& e : j)
-      if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
 
 std::vector<webhooks::endpoint> endpoints_of(const pg::query_result& r) {
   std::vector<webhooks::endpoint> out;
@@ -43,10 +37,6 @@ std::vector<webhooks::endpoint> endpoints_of(const pg::query_result& r) {
   }
   return out;
 }
-
-constexpr const char* delivery_columns =
-    "id, workspace_id, endpoint_id, message_id, event_type, payload, status, attempts, response_status, latency_ms,"
-    " response_excerpt, last_error, contact_id, created_at, updated_at, last_attempt_at, next_attempt_at";
 
 std::vector<webhooks::delivery> deliveries_of(const pg::query_result& r) {
   std::vector<webhooks::delivery> out;
@@ -73,8 +63,6 @@ std::vector<webhooks::delivery> deliveries_of(const pg::query_result& r) {
   }
   return out;
 }
-
-std::string events_text(const std::vector<std::string>& events) { return nlohmann::json(events).dump(); }
 
 }  // namespace
 

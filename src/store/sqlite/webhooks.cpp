@@ -1,25 +1,19 @@
 // SQLite: outbound webhooks' endpoints and delivery log (repositories.hpp,
 // migrations/0023_webhooks.sql; the PostgreSQL twin is src/store/postgres/webhooks.cpp).
-#include <nlohmann/json.hpp>
 
 #include "switchboard/store/sqlite_unit_of_work.hpp"
+
+#include "../webhook_rows.hpp"
 
 namespace switchboard::store {
 
 namespace {
 
-constexpr const char* endpoint_columns =
-    "id, workspace_id, url, description, events, secret, previous_secret, previous_secret_expires_at, enabled,"
-    " disabled_reason, failing_since, created_at, updated_at";
+using webhook_rows::delivery_columns;
+using webhook_rows::endpoint_columns;
+using webhook_rows::events_of;
+using webhook_rows::events_text;
 
-std::vector<std::string> events_of(const std::string& text) {
-  std::vector<std::string> out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_array())
-    for (auto& e : j)
-      if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
 
 webhooks::endpoint endpoint_row(statement& q) {
   webhooks::endpoint e;
@@ -46,10 +40,6 @@ std::vector<webhooks::endpoint> endpoints_of(statement& q) {
   return out;
 }
 
-constexpr const char* delivery_columns =
-    "id, workspace_id, endpoint_id, message_id, event_type, payload, status, attempts, response_status, latency_ms,"
-    " response_excerpt, last_error, contact_id, created_at, updated_at, last_attempt_at, next_attempt_at";
-
 webhooks::delivery delivery_row(statement& q) {
   webhooks::delivery d;
   d.id = q.column_int(0);
@@ -71,8 +61,6 @@ webhooks::delivery delivery_row(statement& q) {
   d.next_attempt_at = q.column_opt_text(16);
   return d;
 }
-
-std::string events_text(const std::vector<std::string>& events) { return nlohmann::json(events).dump(); }
 
 }  // namespace
 
