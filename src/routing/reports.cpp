@@ -199,6 +199,11 @@ std::string local_day(const std::string& timezone, report_time t) {
   return date::format("%F", date::floor<date::days>(local));
 }
 
+std::string local_hour(const std::string& timezone, report_time t) {
+  auto local = zone(timezone)->to_local(date::floor<seconds>(t));
+  return date::format("%FT%H", date::floor<std::chrono::hours>(local));
+}
+
 report_time local_day_start(const std::string& timezone, const std::string& day) {
   auto ymd = parse_day(day);
   if (!ymd) return {};

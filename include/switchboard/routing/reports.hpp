@@ -116,6 +116,8 @@ duration_stats stats_of_values(std::vector<std::int64_t> values);
 
 // Days in a time zone. `day`: YYYY-MM-DD.
 std::string local_day(const std::string& timezone, report_time t);
+// The local hour "YYYY-MM-DDTHH" (the workspace's hourly rollup rows).
+std::string local_hour(const std::string& timezone, report_time t);
 report_time local_day_start(const std::string& timezone, const std::string& day);
 std::string next_day(const std::string& day);
 // Whole days from `from` to `to` (inclusive); nullopt when either is not a day.
