@@ -1,5 +1,5 @@
 // Reports (issue 21): GET /api/v1/reports/summary, /timeseries, /conversations and
-// /conversations.csv for those allowed reports.view; GET and PATCH
+// /conversations.csv for those allowed reports.read; GET and PATCH
 // /api/v1/reports/settings (the workspace's report time zone and schedule) for
 // reports.manage. The figures are services/reports.cpp's.
 #include "common.hpp"
@@ -82,11 +82,11 @@ asio::awaitable<response> patch_settings(api_context& ctx, request& req, const p
 }  // namespace
 
 void add_report_routes(http::router& r, api_context& ctx) {
-  r.add("GET", "/api/v1/reports/summary", authorized(ctx, "reports.view", summary));
-  r.add("GET", "/api/v1/reports/timeseries", authorized(ctx, "reports.view", timeseries));
-  r.add("GET", "/api/v1/reports/conversations", authorized(ctx, "reports.view", conversations));
-  r.add("GET", "/api/v1/reports/conversations.csv", authorized(ctx, "reports.view", conversations_csv));
-  r.add("GET", "/api/v1/reports/settings", authorized(ctx, "reports.view", get_settings));
+  r.add("GET", "/api/v1/reports/summary", authorized(ctx, "reports.read", summary));
+  r.add("GET", "/api/v1/reports/timeseries", authorized(ctx, "reports.read", timeseries));
+  r.add("GET", "/api/v1/reports/conversations", authorized(ctx, "reports.read", conversations));
+  r.add("GET", "/api/v1/reports/conversations.csv", authorized(ctx, "reports.read", conversations_csv));
+  r.add("GET", "/api/v1/reports/settings", authorized(ctx, "reports.read", get_settings));
   r.add("PATCH", "/api/v1/reports/settings", authorized(ctx, "reports.manage", patch_settings));
 }
 
