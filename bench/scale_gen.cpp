@@ -31,10 +31,20 @@
 //   message_threads table holds every message and thread_progress its newest id
 //   (migration 0011's watermark), search_changes is empty, and the search index
 //   (switchboard.search.db) is built by store::search_index from the file.
+// - reports (issue 21): what the daemon's report writer (services::report_log)
+//   would have written with each message and status change, for a workspace with
+//   the default report settings (time zone UTC, no business hours, so business
+//   seconds are wall seconds): report_events (conversation_created, first_response,
+//   reply, resolved; no reopened, as no conversation is reopened here), the
+//   report_rollups day rows of every scope (workspace, team, teammate, channel; no
+//   conversation has a line, so no number rows), the workspace's "hour" rows, the
+//   message_in/message_out counts, and report_conversation_state. The timeline is
+//   replayed in time order through the routing library's plans (report_writer
+//   below) and the rollups summed in memory a day at a time, then inserted.
 //
 // It prints "key=value" lines for the bench (query words, a contact's name and
-// phone, the big thread's id, a team id and a label) and writes them to
-// DIR/dataset.env.
+// phone, the big thread's id, a team id and a label, and the reports' last 90
+// days REPORT_FROM..REPORT_TO) and writes them to DIR/dataset.env.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -43,13 +53,19 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <random>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "switchboard/auth/password.hpp"
 #include "switchboard/core/clock.hpp"
+#include "switchboard/routing/reports.hpp"
 #include "switchboard/store/migrations.hpp"
 #include "switchboard/store/search_index.hpp"
 #include "switchboard/store/sqlite.hpp"
@@ -58,6 +74,7 @@
 namespace fs = std::filesystem;
 namespace sb = switchboard;
 namespace st = switchboard::store;
+namespace rt = switchboard::routing;
 
 namespace {
 
@@ -167,6 +184,187 @@ struct event {
   std::int32_t seq;   // position in its conversation
 };
 
+// What the daemon's writer (services::report_log, issue 21) would have logged for
+// this timeline: the report_events rows, the daily rollups of every scope plus
+// the workspace's hourly rows, and each conversation's reporting state. Every
+// decision is the routing library's (plan_report_message, plan_report_change,
+// rollup_deltas, open_seconds_between, local_day, local_hour); this only feeds
+// it the timeline in time order and sums its rows in memory, one local day at a
+// time (days only grow with time), so nothing is upserted row by row.
+class report_writer {
+ public:
+  // The workspace's report settings as a new workspace has them: UTC, no
+  // business hours (business seconds = wall seconds), no per-team schedule.
+  explicit report_writer(st::database& db, std::string timezone = "UTC")
+      : db_(db),
+        tz_(std::move(timezone)),
+        event_(db.prepare("INSERT INTO report_events(workspace_id, conversation_id, kind, at, team_id, teammate_id,"
+                          " channel, number_id, wall_seconds, business_seconds, value)"
+                          " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, NULL)")) {}
+
+  struct conversation_facts {
+    std::int64_t id;
+    std::optional<std::int64_t> team, assignee;
+    std::string channel;
+  };
+
+  // A step of a plan, logged as report_log::record does: an event row, and
+  // rollup_deltas' rows for its local day (and hour, for the workspace).
+  void record(const conversation_facts& c, std::string_view kind, std::int64_t at_ms,
+              std::optional<std::int64_t> teammate, std::optional<rt::report_time> started) {
+    const auto end = sb::sys_time(std::chrono::milliseconds(at_ms));
+    std::optional<std::int64_t> wall, business;
+    if (rt::is_duration_kind(kind) && started) {
+      wall = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(end - *started).count());
+      business = rt::open_seconds_between(std::nullopt, *started, end);
+    }
+    at_text_ = stamp(at_ms);
+    event_.reset();
+    event_.bind_all(c.id, std::string(kind), at_text_, c.team, teammate, c.channel, wall, business).run();
+    ++events_;
+    if (events_ % 1'000'000 == 0) {
+      db_.exec("COMMIT");
+      db_.exec("BEGIN");
+    }
+    move_to(at_ms);
+    for (auto& d : rt::rollup_deltas(kind, scope(c, teammate), wall, business, std::nullopt))
+      add(slot_of(d), 1, d.total);
+  }
+
+  // A message counted in the rollups only (message_in/out), as message_added
+  // does. The rows depend on the kind and scope alone, so they are asked of
+  // rollup_deltas once per kind and scope, not once per message.
+  void count(const conversation_facts& c, std::string_view kind, std::int64_t at_ms,
+             std::optional<std::int64_t> teammate) {
+    move_to(at_ms);
+    auto key = std::string(kind) + '|' + std::to_string(c.team.value_or(0)) + '|' +
+               std::to_string(teammate.value_or(0)) + '|' + c.channel;
+    auto it = counts_.find(key);
+    if (it == counts_.end()) {
+      std::vector<slot_pair> slots;
+      for (auto& d : rt::rollup_deltas(kind, scope(c, teammate), std::nullopt, std::nullopt, std::nullopt))
+        slots.push_back(slot_of(d));
+      it = counts_.emplace(std::move(key), std::move(slots)).first;
+    }
+    for (auto& s : it->second) add(s, 1, 0);
+  }
+
+  // The rows of the last day; the event rows' transaction is left to the caller.
+  void finish() { flush(); }
+  std::int64_t events() const { return events_; }
+  std::int64_t rollup_rows() const { return rollup_rows_; }
+  double flush_seconds() const { return flush_seconds_; }  // of which inserting the rollups
+
+ private:
+  // A rollup row without its period: the day row's slot and, for the workspace
+  // scope, the "hour" row's (report_log::record adds one for dim "").
+  struct slot_pair {
+    std::uint32_t day, hour;
+  };
+  static constexpr std::uint32_t no_slot = ~0u;
+  struct slot {
+    std::string dim, dim_value, metric;
+    std::int64_t bucket;
+  };
+
+  static rt::report_scope scope(const conversation_facts& c, std::optional<std::int64_t> teammate) {
+    rt::report_scope s;
+    s.team_id = c.team;
+    s.teammate_id = teammate;
+    s.channel = c.channel;
+    return s;
+  }
+
+  slot_pair slot_of(const rt::rollup_delta& d) {
+    key_.assign(d.dim).append(1, '\x1f').append(d.dim_value).append(1, '\x1f').append(d.metric);
+    key_.append(1, '\x1f').append(std::to_string(d.bucket));
+    auto [it, added] = slot_ids_.try_emplace(key_, slot_pair{0, no_slot});
+    if (added) {
+      it->second.day = static_cast<std::uint32_t>(slots_.size());
+      slots_.push_back({d.dim, d.dim_value, d.metric, d.bucket});
+      if (d.dim.empty()) {
+        it->second.hour = static_cast<std::uint32_t>(slots_.size());
+        slots_.push_back({"hour", "", d.metric, d.bucket});
+      }
+    }
+    return it->second;
+  }
+
+  // The local day and hour of an instant, asked of the library once per minute
+  // of the timeline (every zone's offset is whole minutes); a new day writes
+  // the finished one.
+  void move_to(std::int64_t at_ms) {
+    const std::int64_t minute = at_ms / 60'000;
+    if (minute == minute_) return;
+    minute_ = minute;
+    const auto t = sb::sys_time(std::chrono::milliseconds(minute * 60'000));
+    auto day = rt::local_day(tz_, t);
+    if (day != day_) {
+      flush();
+      day_ = std::move(day);
+    }
+    auto hour = rt::local_hour(tz_, t);
+    auto h = std::find(hours_.begin(), hours_.end(), hour);
+    hour_ = static_cast<std::uint64_t>(h - hours_.begin()) + 1;
+    if (h == hours_.end()) hours_.push_back(std::move(hour));
+  }
+
+  void add(slot_pair s, std::int64_t n, std::int64_t total) {
+    auto& d = rows_[std::uint64_t{s.day} << 8];
+    d.first += n;
+    d.second += total;
+    if (s.hour != no_slot) {
+      auto& h = rows_[(std::uint64_t{s.hour} << 8) | hour_];
+      h.first += n;
+      h.second += total;
+    }
+  }
+
+  void flush() {
+    if (rows_.empty()) return;
+    const auto began = clock_type::now();
+    auto& ins = db_.prepare(
+        "INSERT INTO report_rollups(workspace_id, dim, dim_value, period, metric, bucket, n, total)"
+        " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    // In primary-key order: appending to the B-tree instead of inserting all over it.
+    auto period_of = [&](std::uint64_t key) -> const std::string& {
+      const auto period = key & 0xff;
+      return period == 0 ? day_ : hours_[static_cast<std::size_t>(period - 1)];
+    };
+    sorted_.assign(rows_.begin(), rows_.end());
+    std::sort(sorted_.begin(), sorted_.end(), [&](const auto& x, const auto& y) {
+      const auto& a = slots_[static_cast<std::size_t>(x.first >> 8)];
+      const auto& b = slots_[static_cast<std::size_t>(y.first >> 8)];
+      return std::tie(a.dim, a.dim_value, period_of(x.first), a.metric, a.bucket) <
+             std::tie(b.dim, b.dim_value, period_of(y.first), b.metric, b.bucket);
+    });
+    for (auto& [key, sums] : sorted_) {
+      const auto& s = slots_[static_cast<std::size_t>(key >> 8)];
+      ins.reset();
+      ins.bind_all(s.dim, s.dim_value, period_of(key), s.metric, s.bucket, sums.first, sums.second).run();
+    }
+    rollup_rows_ += static_cast<std::int64_t>(rows_.size());
+    flush_seconds_ += seconds_since(began);
+    rows_.clear();
+    hours_.clear();
+  }
+
+  st::database& db_;
+  std::string tz_;
+  st::statement& event_;
+  std::string at_text_, key_, day_;
+  std::vector<std::string> hours_;
+  std::uint64_t hour_ = 0;
+  std::int64_t minute_ = std::numeric_limits<std::int64_t>::min();
+  std::vector<slot> slots_;
+  std::unordered_map<std::string, slot_pair> slot_ids_;
+  std::unordered_map<std::string, std::vector<slot_pair>> counts_;
+  std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> rows_;  // slot << 8 | period
+  std::vector<std::pair<std::uint64_t, std::pair<std::int64_t, std::int64_t>>> sorted_;
+  std::int64_t events_ = 0, rollup_rows_ = 0;
+  double flush_seconds_ = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -210,7 +408,7 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(a.seed);
   const std::int64_t n_conv = a.conversations, n_msg = a.messages;
   const std::int64_t n_contacts = std::max<std::int64_t>(1, n_conv * 8 / 10);
-  // Two years ending 2026-12-01T00:00:00Z.
+  // Two years ending 2026-11-30T00:00:00Z (the last day with messages is 2026-11-29).
   const std::int64_t t1 = 1'795'996'800'000LL, t0 = t1 - 2LL * 365 * 86'400'000;
 
   // The timeline: conversation starts (ids in time order), messages per
@@ -356,6 +554,10 @@ int main(int argc, char** argv) {
   std::vector<std::int64_t> last_at(static_cast<std::size_t>(n_conv), 0), preview(static_cast<std::size_t>(n_conv), 0),
       first_response(static_cast<std::size_t>(n_conv), 0);
   std::vector<std::int32_t> unread(static_cast<std::size_t>(n_conv), 0);
+  // Who sent each message of the timeline (by its index in `events`), for the
+  // reports pass: contact, teammate reply, or private note.
+  enum : std::uint8_t { from_contact_kind, reply_kind, note_kind };
+  std::vector<std::uint8_t> sent_as(events.size());
 
   {
     auto vocab = make_vocabulary(a.vocabulary, rng);
@@ -402,6 +604,7 @@ int main(int argc, char** argv) {
                    note ? "chat" : channel, body, from_contact ? "received" : (note ? "sent" : "delivered"),
                    external, at)
           .run();
+      sent_as[i] = from_contact ? from_contact_kind : (note ? note_kind : reply_kind);
       last_at[cu] = e.at;
       if (!note) preview[cu] = id;
       if (from_contact) ++unread[cu];
@@ -435,6 +638,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "messages done at " << seconds_since(t_start) << " s" << std::endl;
 
+  std::vector<std::uint8_t> resolved(static_cast<std::size_t>(n_conv), 0);
   db.exec("BEGIN");
   {
     auto& ins = db.prepare(
@@ -450,9 +654,12 @@ int main(int argc, char** argv) {
       if (last_at[cu] > t1 - week) status = r < 60 ? "open" : r < 80 ? "pending" : r < 85 ? "snoozed" : "resolved";
       else status = r < 7 ? "open" : r < 10 ? "pending" : "resolved";
       std::string status_s = status;
-      std::optional<std::string> snoozed, resolved, first;
+      std::optional<std::string> snoozed, resolved_at, first;
       if (status_s == "snoozed") snoozed = stamp(t1 + 86'400'000);
-      if (status_s == "resolved") resolved = stamp(last_at[cu] + 60'000);
+      if (status_s == "resolved") {
+        resolved[cu] = 1;
+        resolved_at = stamp(last_at[cu] + 60'000);
+      }
       if (first_response[cu]) first = stamp(first_response[cu]);
       const char* priority = r % 20 == 0 ? "high" : (r % 50 == 1 ? "urgent" : "normal");
       std::optional<std::int64_t> who, in_team, prev;
@@ -462,7 +669,7 @@ int main(int argc, char** argv) {
       ins.reset();
       ins.bind_all(c + 1, static_cast<std::int64_t>(contact_of[cu]), status_s, who, std::string(priority), snoozed,
                    stamp(last_at[cu]), stamp(start[cu]), in_team, std::string(channel_chat[cu] ? "chat" : "sms"),
-                   first, resolved, static_cast<std::int64_t>(unread[cu]), prev)
+                   first, resolved_at, static_cast<std::int64_t>(unread[cu]), prev)
           .run();
       unsigned lr = static_cast<unsigned>(rng() % 100);
       lab.reset();
@@ -476,6 +683,118 @@ int main(int argc, char** argv) {
   }
   db.exec("COMMIT");
   std::cout << "conversations done at " << seconds_since(t_start) << " s" << std::endl;
+
+  // Reports (issue 21): the timeline replayed in time order through the writer's
+  // plans. A conversation is created (status open) with its first message, keeps
+  // its team, assignee and channel, and one that ends resolved is resolved a
+  // minute after its last message (its resolved_at above); none is reopened,
+  // since the generator decides a status once, at the end.
+  {
+    auto at_ms = [](std::int64_t ms) { return sb::sys_time(std::chrono::milliseconds(ms)); };
+    std::vector<std::int32_t> by_start(static_cast<std::size_t>(n_conv)), by_resolve;
+    std::iota(by_start.begin(), by_start.end(), 0);
+    std::stable_sort(by_start.begin(), by_start.end(), [&](std::int32_t x, std::int32_t y) {
+      return start[static_cast<std::size_t>(x)] < start[static_cast<std::size_t>(y)];
+    });
+    for (std::int32_t c = 0; c < n_conv; ++c)
+      if (resolved[static_cast<std::size_t>(c)]) by_resolve.push_back(c);
+    auto resolve_at = [&](std::int32_t c) { return last_at[static_cast<std::size_t>(c)] + 60'000; };
+    std::stable_sort(by_resolve.begin(), by_resolve.end(),
+                     [&](std::int32_t x, std::int32_t y) { return resolve_at(x) < resolve_at(y); });
+    // Each conversation's reporting state (report_conversation_state), 0 for unset.
+    std::vector<std::int64_t> waiting(static_cast<std::size_t>(n_conv), 0), opened(static_cast<std::size_t>(n_conv), 0);
+    std::vector<std::uint8_t> responded(static_cast<std::size_t>(n_conv), 0);
+    auto state_of = [&](std::size_t cu) {
+      rt::report_state s;
+      if (waiting[cu]) s.waiting_since = at_ms(waiting[cu]);
+      if (opened[cu]) s.opened_at = at_ms(opened[cu]);
+      s.responded = responded[cu] != 0;
+      return s;
+    };
+    auto keep = [&](std::size_t cu, const rt::report_state& s) {
+      auto ms = [](const std::optional<rt::report_time>& t) {
+        return t ? std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count() : 0;
+      };
+      waiting[cu] = ms(s.waiting_since);
+      if (s.opened_at) opened[cu] = ms(s.opened_at);
+      responded[cu] = s.responded;
+    };
+    auto facts_of = [&](std::size_t cu) {
+      report_writer::conversation_facts f;
+      f.id = static_cast<std::int64_t>(cu) + 1;
+      if (team[cu]) f.team = team[cu];
+      if (assignee[cu]) f.assignee = assignee[cu];
+      f.channel = channel_chat[cu] ? "chat" : "sms";
+      return f;
+    };
+    report_writer log(db);
+    db.exec("BEGIN");
+    std::size_t ci = 0, mi = 0, ri = 0;
+    constexpr std::int64_t never = std::numeric_limits<std::int64_t>::max();
+    while (ci < by_start.size() || mi < events.size() || ri < by_resolve.size()) {
+      // At the same instant: created, then its messages, then resolved.
+      const std::int64_t tc = ci < by_start.size() ? start[static_cast<std::size_t>(by_start[ci])] : never;
+      const std::int64_t tm = mi < events.size() ? events[mi].at : never;
+      const std::int64_t tr = ri < by_resolve.size() ? resolve_at(by_resolve[ri]) : never;
+      if (tc <= tm && tc <= tr) {
+        auto cu = static_cast<std::size_t>(by_start[ci++]);
+        // report_log::conversation_created: opened now, the assignee's event.
+        opened[cu] = start[cu];
+        auto f = facts_of(cu);
+        log.record(f, rt::report_kind::created, start[cu], f.assignee, std::nullopt);
+      } else if (tm <= tr) {
+        const auto& e = events[mi];
+        auto cu = static_cast<std::size_t>(e.conv);
+        const auto who = sent_as[mi++];
+        rt::report_message_facts m;
+        m.sender_kind = who == from_contact_kind ? "contact" : "teammate";
+        m.direction = who == from_contact_kind ? "inbound" : (who == note_kind ? "internal" : "outbound");
+        m.kind = "text";
+        m.is_private = who == note_kind;
+        m.at = at_ms(e.at);
+        auto plan = rt::plan_report_message(state_of(cu), m);
+        if (!plan.count && plan.steps.empty()) continue;
+        // report_log::message_added: a reply is the replier's (the message's
+        // sender: the assignee, or the owner when unassigned), the rest the assignee's.
+        auto f = facts_of(cu);
+        std::optional<std::int64_t> replier = f.assignee;
+        if (who != from_contact_kind) replier = f.assignee.value_or(1);
+        if (plan.count) log.count(f, *plan.count, e.at, replier);
+        for (auto& step : plan.steps) log.record(f, step.kind, e.at, replier, step.started);
+        keep(cu, plan.next);
+      } else {
+        auto cu = static_cast<std::size_t>(by_resolve[ri++]);
+        auto f = facts_of(cu);
+        auto plan = rt::plan_report_change(state_of(cu), "open", "resolved", at_ms(resolve_at(static_cast<std::int32_t>(cu))));
+        for (auto& step : plan.steps) log.record(f, step.kind, resolve_at(static_cast<std::int32_t>(cu)), f.assignee, step.started);
+        keep(cu, plan.next);
+      }
+    }
+    log.finish();
+    auto& st_ins = db.prepare(
+        "INSERT INTO report_conversation_state(workspace_id, conversation_id, waiting_since, opened_at, responded)"
+        " VALUES (1, ?1, ?2, ?3, ?4)");
+    for (std::int64_t c = 0; c < n_conv; ++c) {
+      auto cu = static_cast<std::size_t>(c);
+      std::optional<std::string> since;
+      if (waiting[cu]) since = stamp(waiting[cu]);
+      st_ins.reset();
+      st_ins.bind_all(c + 1, since, stamp(opened[cu]), static_cast<std::int64_t>(responded[cu])).run();
+    }
+    db.exec("COMMIT");
+    std::cout << "reports: " << log.events() << " events, " << log.rollup_rows() << " rollup rows (inserted in "
+              << log.flush_seconds() << " s) done at " << seconds_since(t_start) << " s" << std::endl;
+    // The bench's report range: the last 90 local days of the timeline.
+    const std::string report_to = rt::local_day("UTC", at_ms(t1 - 1));
+    std::string report_from = report_to;
+    while (rt::days_between(report_from, report_to).value_or(0) < 89)
+      report_from = rt::local_day("UTC", rt::local_day_start("UTC", report_from) - std::chrono::hours(12));
+    std::ofstream env(fs::path(a.dir) / "dataset.env", std::ios::app);
+    for (auto [k, v] : {std::pair{"REPORT_FROM", report_from}, std::pair{"REPORT_TO", report_to}}) {
+      std::cout << k << "=" << v << "\n";
+      env << k << "=" << v << "\n";
+    }
+  }
   // The thread table as migration 0011 builds it, and its watermark at the newest message.
   db.exec("BEGIN");
   db.exec("INSERT INTO message_threads(workspace_id, conversation_id, message_id)"
