@@ -16,8 +16,9 @@
 #   DATA_ROOT     where datasets live (default build/scale-data); a dataset is
 #                 generated once and reused (REGENERATE=1 builds it again)
 #   BUILD_DIR     default build
-#   SWITCHBOARD_BIN, GEN_BIN  binaries (default $BUILD_DIR/switchboard,
-#                 $BUILD_DIR/bench/bench_scale_gen; built when not given)
+#   SWITCHBOARD_BIN, GEN_BIN, CHECK_BIN  binaries (default $BUILD_DIR/switchboard,
+#                 $BUILD_DIR/bench/bench_scale_gen, $BUILD_DIR/bench/bench_report_check;
+#                 built when not given)
 #   BACKEND       sqlite (default) or postgres (issue 19): the generated SQLite file
 #                 is copied with `switchboard migrate-data` into a fresh database of
 #                 SWITCHBOARD_TEST_POSTGRES_URL (the script runs itself under
@@ -26,7 +27,10 @@
 #
 # Reports (issue 21): the generator also writes what the daemon's report writer
 # would have (report_events, the daily and hourly report_rollups, each
-# conversation's reporting state; see bench/scale_gen.cpp), and the bench times
+# conversation's reporting state; see bench/scale_gen.cpp). First, on a tiny
+# dataset, bench/report_check.cpp replays the conversations and messages through
+# the daemon's writer (services::report_log) and requires the very same rows. The
+# bench then times
 # four GET /api/v1/reports calls over the dataset's last 90 days: the summary
 # with no filter and with team_id (one scope: read from the daily rollups), the
 # daily timeseries (rollups), and the summary with a label (the raw path: the
@@ -63,7 +67,8 @@ source bench/lib.sh
 require_tools curl python3
 use_binary SWITCHBOARD_BIN switchboard switchboard
 use_binary GEN_BIN bench/bench_scale_gen bench_scale_gen
-build_binaries SWITCHBOARD_BIN GEN_BIN
+use_binary CHECK_BIN bench/bench_report_check bench_report_check
+build_binaries SWITCHBOARD_BIN GEN_BIN CHECK_BIN
 
 work_dir="$(mktemp -d)"
 server_pid=""
@@ -77,6 +82,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The generator's report rows against the daemon's own writer, on a tiny dataset
+# (the replay upserts row by row, as the daemon does: too slow for the real sizes).
+echo "== report rows: the generator's against services::report_log's (2,000 conversations)"
+"$GEN_BIN" dir="$work_dir/tiny" conversations=2000 messages=40000 big_thread=1000 >/dev/null
+"$CHECK_BIN" dir="$work_dir/tiny" | sed 's/^/   /'
+rm -rf "$work_dir/tiny"
 
 results="$work_dir/results"
 : >"$results"

@@ -1,0 +1,158 @@
+// Checks that bench_scale_gen's report tables are what the daemon's own writer
+// would have written: replays a generated data directory's conversations and
+// messages through services::report_log (the code add_conversation, add_message
+// and update_conversation call) into emptied report tables, in one transaction,
+// compares every report_events, report_rollups and report_conversation_state row
+// with the generator's, and rolls back (the file is left as it was).
+//
+//   bench_report_check dir=DIR
+//
+// The replay is row by row (an upsert per rollup row, as the daemon does), so
+// it is for a small dataset: bench/scale.sh runs it on a tiny one first. The
+// timeline is the one the generator documents: created with the first message,
+// resolved at resolved_at, nothing reopened.
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "switchboard/services/reports.hpp"
+#include "switchboard/store/sqlite.hpp"
+#include "switchboard/store/sqlite_unit_of_work.hpp"
+
+namespace st = switchboard::store;
+namespace sv = switchboard::services;
+
+namespace {
+
+// Every column of a query's rows as text (NULL as "∅"), sorted: row order and
+// event ids are not part of what the writer decides.
+std::vector<std::string> rows_of(st::database& db, const std::string& sql, int columns) {
+  auto& q = db.prepare(sql);
+  std::vector<std::string> out;
+  while (q.step()) {
+    std::string row;
+    for (int i = 0; i < columns; ++i) row += (i ? "|" : "") + q.column_opt_text(i).value_or("∅");
+    out.push_back(std::move(row));
+  }
+  q.reset();
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const char* const events_sql =
+    "SELECT conversation_id, kind, at, team_id, teammate_id, channel, number_id, wall_seconds, business_seconds,"
+    " value FROM report_events";
+const char* const rollups_sql = "SELECT dim, dim_value, period, metric, bucket, n, total FROM report_rollups";
+const char* const states_sql =
+    "SELECT conversation_id, waiting_since, opened_at, responded FROM report_conversation_state";
+
+bool same(const char* what, const std::vector<std::string>& generated, const std::vector<std::string>& replayed) {
+  if (generated == replayed) {
+    std::cout << what << ": " << generated.size() << " rows, the same\n";
+    return true;
+  }
+  std::vector<std::string> only_gen, only_replay;
+  std::set_difference(generated.begin(), generated.end(), replayed.begin(), replayed.end(),
+                      std::back_inserter(only_gen));
+  std::set_difference(replayed.begin(), replayed.end(), generated.begin(), generated.end(),
+                      std::back_inserter(only_replay));
+  std::cout << what << ": " << generated.size() << " generated, " << replayed.size() << " replayed; "
+            << only_gen.size() << " only generated, " << only_replay.size() << " only replayed\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, only_gen.size()); ++i) std::cout << "  gen    " << only_gen[i] << "\n";
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, only_replay.size()); ++i)
+    std::cout << "  replay " << only_replay[i] << "\n";
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("dir=", 0) == 0) dir = s.substr(4);
+  }
+  if (dir.empty()) {
+    std::cerr << "usage: bench_report_check dir=DIR\n";
+    return 2;
+  }
+  st::database db(dir + "/switchboard.db", st::database::mode::read_write);
+  db.exec("BEGIN");
+  auto events = rows_of(db, events_sql, 10), rollups = rows_of(db, rollups_sql, 7), states = rows_of(db, states_sql, 4);
+  db.exec("DELETE FROM report_events; DELETE FROM report_rollups; DELETE FROM report_conversation_state");
+
+  std::vector<st::conversation> conversations;
+  {
+    auto& q = db.prepare(
+        "SELECT id, status, assignee_id, team_id, channel, created_at, resolved_at FROM conversations"
+        " WHERE workspace_id = 1 ORDER BY id");
+    while (q.step()) {
+      st::conversation c;
+      c.id = q.column_int(0);
+      c.workspace_id = 1;
+      c.status = q.column_text(1);
+      c.assignee_id = q.column_opt_int(2);
+      c.team_id = q.column_opt_int(3);
+      c.channel = q.column_text(4);
+      c.created_at = q.column_text(5);
+      c.resolved_at = q.column_opt_text(6);
+      conversations.push_back(std::move(c));
+    }
+    q.reset();
+  }
+  // The timeline: (instant, order at that instant, what, row). Stamps share one
+  // format, so they order as text.
+  enum : int { created = 0, message = 1, resolved = 2 };
+  std::vector<std::tuple<std::string, int, std::int64_t, std::size_t>> timeline;
+  for (std::size_t i = 0; i < conversations.size(); ++i) {
+    timeline.emplace_back(conversations[i].created_at, created, conversations[i].id, i);
+    if (conversations[i].resolved_at) timeline.emplace_back(*conversations[i].resolved_at, resolved, conversations[i].id, i);
+  }
+  std::vector<st::message> messages;
+  {
+    auto& q = db.prepare(
+        "SELECT id, conversation_id, direction, sender_kind, sender_id, private, kind, created_at FROM messages"
+        " WHERE workspace_id = 1 ORDER BY id");
+    while (q.step()) {
+      st::message m;
+      m.id = q.column_int(0);
+      m.workspace_id = 1;
+      m.conversation_id = q.column_int(1);
+      m.direction = q.column_text(2);
+      m.sender_kind = q.column_text(3);
+      m.sender_id = q.column_opt_int(4);
+      m.is_private = q.column_int(5) != 0;
+      m.kind = q.column_text(6);
+      m.created_at = q.column_text(7);
+      timeline.emplace_back(m.created_at, message, m.conversation_id, messages.size());
+      messages.push_back(std::move(m));
+    }
+    q.reset();
+  }
+  std::sort(timeline.begin(), timeline.end());
+
+  st::sqlite_unit_of_work uow(db);
+  for (auto& [at, what, conversation_id, row] : timeline) {
+    sv::report_log log(uow, 1);
+    if (what == created) {
+      log.conversation_created(conversations[row]);
+    } else if (what == message) {
+      auto& m = messages[row];
+      auto before = conversations[static_cast<std::size_t>(m.conversation_id - 1)];
+      before.status = "open";  // resolved only after its last message
+      log.message_added(before, m, false);
+    } else {
+      auto before = conversations[row], after = conversations[row];
+      before.status = "open";
+      log.status_changed(before, after, at);
+    }
+  }
+  bool ok = same("report_events", events, rows_of(db, events_sql, 10));
+  ok = same("report_rollups", rollups, rows_of(db, rollups_sql, 7)) && ok;
+  ok = same("report_conversation_state", states, rows_of(db, states_sql, 4)) && ok;
+  db.exec("ROLLBACK");
+  std::cout << (ok ? "the generator's report rows are the writer's\n" : "MISMATCH\n");
+  return ok ? 0 : 1;
+}
