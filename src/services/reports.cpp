@@ -141,6 +141,10 @@ void report_log::record(const store::conversation& c, std::string_view what, con
     changes.push_back({day, d.metric, d.dim, d.dim_value, d.bucket, 1, d.total});
     // The workspace's hourly rows: the hourly time series without a scope.
     if (d.dim.empty()) changes.push_back({hour, d.metric, "hour", "", d.bucket, 1, d.total});
+    // All-time rows of the Prometheus histograms (workspace and team, wall clock).
+    if ((what == kind::first_response || what == kind::resolved) && d.metric == what &&
+        (d.dim.empty() || d.dim == "team"))
+      changes.push_back({"all", d.metric, d.dim, d.dim_value, d.bucket, 1, d.total});
   }
   uow_.reports().add_rollups(ws_, changes);
 }
@@ -711,6 +715,50 @@ boost::asio::awaitable<result<std::string>> report_conversations_csv(context& ct
     return out;
   };
   co_return co_await ctx.db.read(std::move(job));
+}
+
+std::string render_report_metrics(store::unit_of_work& uow) {
+  // Prometheus "le" bounds, each a rollup bucket's floor: a rollup bucket is under
+  // a bound when its next floor is not above it.
+  static const std::vector<std::int64_t> bounds = {60, 300, 900, 1800, 3600, 14400, 28800, 86400, 259200, 604800};
+  std::string out;
+  auto histogram = [&](std::string_view metric, const char* name, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " histogram\n";
+    auto rows = uow.reports().totals({std::string(metric)});
+    for (std::size_t i = 0; i < rows.size();) {
+      auto j = i;
+      std::vector<std::int64_t> cumulative(bounds.size(), 0);
+      std::int64_t count = 0, sum = 0;
+      for (; j < rows.size() && rows[j].workspace_id == rows[i].workspace_id && rows[j].dim == rows[i].dim &&
+             rows[j].dim_value == rows[i].dim_value;
+           ++j) {
+        count += rows[j].n;
+        sum += rows[j].total;
+        auto upper = routing::duration_bucket_floor(rows[j].bucket + 1);
+        bool last = upper == routing::duration_bucket_floor(rows[j].bucket);  // the open-ended bucket
+        for (std::size_t b = 0; b < bounds.size(); ++b)
+          if (!last && upper <= bounds[b]) cumulative[b] += rows[j].n;
+      }
+      auto labels = "workspace=\"" + std::to_string(rows[i].workspace_id) + "\",team=\"" + rows[i].dim_value + "\"";
+      for (std::size_t b = 0; b < bounds.size(); ++b)
+        out += std::string(name) + "_bucket{" + labels + ",le=\"" + std::to_string(bounds[b]) + "\"} " +
+               std::to_string(cumulative[b]) + "\n";
+      out += std::string(name) + "_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count) + "\n";
+      out += std::string(name) + "_sum{" + labels + "} " + std::to_string(sum) + "\n";
+      out += std::string(name) + "_count{" + labels + "} " + std::to_string(count) + "\n";
+      i = j;
+    }
+  };
+  histogram(kind::first_response, "switchboard_first_response_seconds",
+            "First response times (wall clock), all time, per workspace and team (team=\"\": the whole workspace).");
+  histogram(kind::resolved, "switchboard_resolution_seconds",
+            "Resolution times from (re)opening (wall clock), all time, per workspace and team (team=\"\": the whole workspace).");
+  out += "# HELP switchboard_open_conversations Conversations not resolved, per workspace and team (team=\"\": none).\n"
+         "# TYPE switchboard_open_conversations gauge\n";
+  for (auto& o : uow.reports().open_by_team())
+    out += "switchboard_open_conversations{workspace=\"" + std::to_string(o.workspace_id) + "\",team=\"" +
+           (o.team_id ? std::to_string(*o.team_id) : std::string()) + "\"} " + std::to_string(o.n) + "\n";
+  return out;
 }
 
 boost::asio::awaitable<result<report_settings>> report_settings_of(context& ctx, id_t ws) {

@@ -101,6 +101,11 @@ inline constexpr int report_csv_rows_max = 100000;
 boost::asio::awaitable<result<std::string>> report_conversations_csv(context& ctx, store::id_t ws, report_query q,
                                                                      std::string event);
 
+// GET /metrics (a read job): first-response and resolution histograms and the open
+// conversations, per workspace and team. They describe the workspaces, not the
+// process: every instance on one database serves the same values (use max, not sum).
+std::string render_report_metrics(store::unit_of_work& uow);
+
 boost::asio::awaitable<result<report_settings>> report_settings_of(context& ctx, store::id_t ws);
 boost::asio::awaitable<result<report_settings>> update_report_settings(context& ctx, store::principal who,
                                                                        std::string ip, nlohmann::json body);
