@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { assertAccessible } from './a11y.mjs';
-import { customerTexts, eventually, launchBrowser, login, signIn, startDaemon } from './support.mjs';
+import { customerTexts, eventually, launchBrowser, login, shown, signIn, startDaemon } from './support.mjs';
 
 let daemon;
 let admin;
@@ -184,6 +184,11 @@ test('the owner reads the figures, drills into a bar and opens the conversation'
   await eventually(async () => (await card(page, 'new').textContent()) === '0', { what: 'no vip chats' });
   await control(page, 'Channel').selectOption('sms');
   await eventually(async () => (await card(page, 'new').textContent()) === '1', { what: 'the vip texts' });
+  await control(page, 'Line').selectOption({ label: shown(line) });
+  const lineId = (await admin.call('GET', '/api/v1/numbers')).items.find((n) => n.number === line).id;
+  const query = new URL(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'), daemon.url).searchParams;
+  assert.deepEqual([query.get('label'), query.get('channel'), query.get('number_id')], ['vip', 'sms', lineId]);
+  await eventually(async () => (await card(page, 'new').textContent()) === '1', { what: 'the vip texts on the line' });
 
   // A custom range of one day: one group of bars.
   await page.locator('#report-from').fill(day);

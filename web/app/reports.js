@@ -1,13 +1,13 @@
 // The Reports page (#/reports): volume, response and resolution times, CSAT and
 // the answer bot over a range of days in the workspace's time zone, with filters
-// (team, teammate, label, channel, business hours), two hand-drawn SVG charts
+// (team, teammate, label, channel, line, business hours), two hand-drawn SVG charts
 // whose bars open the conversations behind them, and a CSV download of the same
 // query. Shown with the permission reports.view; with reports.manage, the
 // reports' time zone and business hours too. The server checks again.
 import { days, parseSpans, spansText, timezoneList } from './admin.js';
 import { api, can, download } from './api.js';
 import { inbox } from './inbox.js';
-import { el, form, select, table } from './ui.js';
+import { el, form, formatPhone, select, table } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,6 +28,7 @@ const state = {
   teammate: '',
   label: '',
   channel: '',
+  number: '', // a business line's id
   groupBy: 'day',
   settings: null, // GET /reports/settings: {timezone, business_hours}
   series: null, // the last timeseries shown, redrawn when the page changes width
@@ -103,7 +104,8 @@ function applyPreset(preset) {
 function filters() {
   const q = new URLSearchParams({ from: state.from, to: state.to });
   if (state.businessHours) q.set('business_hours', 'true');
-  for (const [key, value] of [['team_id', state.team], ['teammate_id', state.teammate], ['label', state.label], ['channel', state.channel]]) {
+  for (const [key, value] of [['team_id', state.team], ['teammate_id', state.teammate], ['label', state.label], ['channel', state.channel],
+    ['number_id', state.number]]) {
     if (value) q.set(key, value);
   }
   return q;
@@ -162,7 +164,7 @@ async function loadSettings() {
 
 // The controls: range, dates, business hours, filters, grouping, CSV.
 async function controls() {
-  await loadSettings();
+  const [, numbers] = await Promise.all([loadSettings(), api('GET', '/api/v1/numbers').then((r) => r.items, () => [])]);
   const hoursSet = Boolean(state.settings?.business_hours);
   if (!hoursSet) state.businessHours = false;
   const preset = select(presets, state.preset, { id: 'report-range' });
@@ -176,6 +178,7 @@ async function controls() {
   const teammate = select([['', 'All teammates'], ...people.map((t) => [t.id, t.name])], state.teammate, { id: 'report-teammate' });
   const label = select([['', 'Any label'], ...labelNames.map((l) => [l, l])], state.label, { id: 'report-label' });
   const channel = select(channels, state.channel, { id: 'report-channel' });
+  const number = select([['', 'All lines'], ...numbers.map((n) => [n.id, formatPhone(n.number)])], state.number, { id: 'report-number' });
   const group = select(groupings, state.groupBy, { id: 'report-group' });
   const csv = el('a', { id: 'report-csv', class: 'button', href: '#', download: 'conversations.csv' }, 'Download CSV');
   ui.csv = csv;
@@ -212,6 +215,7 @@ async function controls() {
   teammate.addEventListener('change', change(() => { state.teammate = teammate.value; }));
   label.addEventListener('change', change(() => { state.label = label.value; }));
   channel.addEventListener('change', change(() => { state.channel = channel.value; }));
+  number.addEventListener('change', change(() => { state.number = number.value; }));
   group.addEventListener('change', change(() => { state.groupBy = group.value; }));
   // A plain link cannot carry the Bearer token: the click fetches the file; the
   // href shows (and copies as) the query it stands for.
@@ -239,6 +243,7 @@ async function controls() {
       field('Teammate', teammate),
       field('Label', label),
       field('Channel', channel),
+      field('Line', number),
       el('div', { class: 'field csv' }, csv)));
 }
 
