@@ -585,6 +585,7 @@ function renderDrill() {
     ],
   });
   const more = el('button', { type: 'button', class: 'link more', hidden: !d.cursor, disabled: d.loading, onclick: () => loadDrill(true) }, 'Load more');
+  const headFocused = document.activeElement?.id === 'report-drill-title'; // the keyboard stays on the list's title
   ui.drill.hidden = false;
   ui.drill.replaceChildren(...[
     el('div', { class: 'drill-head' },
@@ -593,6 +594,7 @@ function renderDrill() {
     d.error ? el('p', { class: 'error', role: 'alert' }, `The conversations could not be loaded: ${d.error}`) : null,
     el('p', { class: 'muted', role: 'status' }, d.loading ? 'Loading…' : `${plural(d.items.length, 'conversation', 'conversations')}${d.cursor ? ' so far' : ''}.`),
     rows, more].filter(Boolean));
+  if (headFocused) $('report-drill-title').focus();
 }
 
 // ---------- settings (reports.manage) ----------
