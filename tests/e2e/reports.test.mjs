@@ -5,6 +5,7 @@
 // day, a bar (clicked, or by the keyboard) lists its conversations and a row opens
 // the conversation; the filters narrow the figures and the CSV link; "Load more"
 // pages the drill-down; the page passes the accessibility checker and fits 390px;
+// an owner sets the reports' business hours and turns "Business hours only" on;
 // an agent has no Reports entry.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -250,6 +251,41 @@ test('the drill-down pages with "Load more"', async () => {
   const ids = await rows.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
   assert.equal(new Set(ids).size, 23, 'no row twice');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), ids[20], 'the keyboard goes on from the first new row');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an owner sets the reports\' business hours and reads the business-hours figures', async () => {
+  const { page, errors } = await signIn(browser, daemon.url, daemon.email, daemon.password);
+  await openReports(page);
+  const hours = control(page, 'Business hours only');
+  assert.equal(await hours.isDisabled(), true, 'no schedule yet: nothing to count');
+  await page.getByText('No business hours are set for reports.').waitFor();
+
+  await page.locator('summary', { hasText: 'Report settings' }).click();
+  const editor = page.getByRole('form', { name: 'Save report settings' });
+  await editor.getByLabel('Time zone of the report days').fill('UTC');
+  await editor.getByLabel('Business hours (for "Business hours only")').check();
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']) await editor.getByLabel(day, { exact: true }).fill('09:00-17:30');
+  await editor.getByLabel('Holidays').fill('2026-12-25');
+  await assertPageAccessible(page, 'Reports with its settings open');
+  await editor.getByRole('button', { name: 'Save report settings' }).click();
+  await page.getByText('Saved.').waitFor();
+  const saved = await admin.call('GET', '/api/v1/reports/settings');
+  assert.equal(saved.timezone, 'UTC');
+  assert.deepEqual(saved.business_hours.weekly.mon, [['09:00', '17:30']]);
+  assert.equal(saved.business_hours.weekly.sat, undefined);
+  assert.deepEqual(saved.business_hours.holidays, ['2026-12-25']);
+
+  // The toggle counts in business hours only: the query, the CSV link and the scope line say so.
+  assert.equal(await hours.isDisabled(), false);
+  await hours.check();
+  await page.locator('#report-scope', { hasText: 'business hours only' }).waitFor();
+  const query = new URL(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'), daemon.url).searchParams;
+  assert.equal(query.get('business_hours'), 'true');
+  const server = await serverSummary(page, '&business_hours=true');
+  assert.equal(server.business_hours, true);
+  assert.equal(await card(page, 'new').textContent(), String(server.conversations.new));
   assert.deepEqual(errors, []);
   await page.close();
 });
