@@ -29,6 +29,7 @@ void add_api_routes(http::router& routes, api_context& ctx) {
   add_help_routes(routes, ctx);
   add_answer_bot_routes(routes, ctx);
   add_csat_routes(routes, ctx);
+  add_report_routes(routes, ctx);
   add_webhook_endpoint_routes(routes, ctx);
   add_widget_socket(routes, ctx);
   add_openapi_routes(routes, ctx);

@@ -25,6 +25,7 @@ void add_article_routes(http::router& r, api_context& ctx);
 void add_help_routes(http::router& r, api_context& ctx);
 void add_answer_bot_routes(http::router& r, api_context& ctx);
 void add_csat_routes(http::router& r, api_context& ctx);
+void add_report_routes(http::router& r, api_context& ctx);
 void add_webhook_endpoint_routes(http::router& r, api_context& ctx);
 void add_contact_routes(http::router& r, api_context& ctx);
 void add_teammate_routes(http::router& r, api_context& ctx);

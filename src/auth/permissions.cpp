@@ -20,7 +20,8 @@ const std::map<std::string_view, std::vector<std::string_view>>& additions() {
       {"admin",
        {"teammates.manage", "teams.manage", "contacts.delete", "contacts.merge", "contacts.export", "contacts.consent",
         "labels.manage", "canned.manage", "api_keys.manage", "audit.read", "numbers.manage",
-        "widget.manage", "articles.write", "answer_bot.manage", "webhooks.manage", "csat.manage"}},
+        "widget.manage", "articles.write", "answer_bot.manage", "webhooks.manage", "csat.manage", "reports.read",
+        "reports.manage"}},
       {"owner", {"roles.grant_owner", "workspace.manage"}},
   };
   return table;

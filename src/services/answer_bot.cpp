@@ -1,4 +1,5 @@
 #include "switchboard/services/answer_bot.hpp"
+#include "switchboard/services/reports.hpp"
 #include "switchboard/services/csat.hpp"
 #include "switchboard/services/webhooks.hpp"
 
@@ -183,7 +184,7 @@ bot_written store_bot_items(store::unit_of_work& uow, id_t ws, id_t cid, id_t cu
     store::conversations::patch p;
     p.status = "resolved";
     auto before = r.conversation;
-    uow.conversations().update(ws, cid, p, at);
+    update_conversation(uow, ws, cid, p, at);
     r.conversation = *uow.conversations().find(ws, cid);
     emit_conversation_change(uow, before, r.conversation, at, false);  // queue_bot_message sent .updated
     out.csat = send_csat_survey(uow, before, r.conversation, at);

@@ -1,4 +1,5 @@
 #include "switchboard/services/click_to_call.hpp"
+#include "switchboard/services/reports.hpp"
 
 #include "switchboard/services/wire.hpp"
 
@@ -30,7 +31,7 @@ store::message queue_click_to_call(store::unit_of_work& uow, store::id_t ws, sto
                 {"status", "queued"}, {"connected", false}, {"duration", 0}, {"click_to_call", true},
                 {"started_at", at}};
   m.created_at = at;
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   uow.outbox().enqueue(ws, "call.create",
                                        {{"message_id", mid}, {"conversation_id", conversation_id},
                                         {"number_id", number->id}, {"to", *tm->physical_number}},

@@ -1,6 +1,7 @@
 // The inbox's store jobs over the unit of work (issue 17: they used to sit in
 // api/conversation_routes.cpp), and the events their commits publish.
 #include "switchboard/services/conversations.hpp"
+#include "switchboard/services/reports.hpp"
 #include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/core/validate.hpp"
@@ -46,7 +47,7 @@ asio::awaitable<result<created_conversation>> create_conversation(context& ctx, 
         c.assignee_id = uow.teams().next_round_robin(c.workspace_id, *c.team_id, c.created_at);
     }
     created_conversation out;
-    auto id = uow.conversations().insert(c);
+    auto id = add_conversation(uow, c);
     if (!trim(first_body).empty()) {
       if (c.channel == "sms" && opted_out_of_texts(uow, c.workspace_id, *uow.conversations().find(c.workspace_id, id)))
         throw store::job_error("OPTED_OUT", opted_out_reason);  // and the conversation is not created
@@ -60,7 +61,7 @@ asio::awaitable<result<created_conversation>> create_conversation(context& ctx, 
       m.body = expand_canned(uow, c.workspace_id, first_body);
       m.status = m.channel == "chat" ? "delivered" : "queued";  // chat: see queue_reply
       m.created_at = c.created_at;
-      auto mid = uow.messages().insert(m);
+      auto mid = add_message(uow, m);
       if (m.channel != "chat")
         uow.outbox().enqueue(c.workspace_id, "message.send." + m.channel,
                              {{"message_id", mid}, {"conversation_id", id}, {"channel", m.channel}}, c.created_at);
@@ -112,7 +113,7 @@ asio::awaitable<result<store::conversation>> update_conversation(context& ctx, i
     }
     if (p.team_id && *p.team_id && !uow.teams().find(ws, **p.team_id))
       throw store::job_error("INVALID_INPUT", "team_id: no such team");
-    uow.conversations().update(ws, cid, p, at);
+    update_conversation(uow, ws, cid, p, at);
     auto after = *uow.conversations().find(ws, cid);
     emit_conversation_change(uow, *before, after, at);
     // Resolved now: its CSAT survey, in the same write (issue 21).

@@ -1,6 +1,7 @@
 // CSAT surveys (issue 21): sent in the write that resolves a conversation, answered
 // in the widget, by a reply text or on the public /survey/{token} page.
 #include "switchboard/services/csat.hpp"
+#include "switchboard/services/reports.hpp"
 
 #include "switchboard/core/clock.hpp"
 #include "switchboard/core/random.hpp"
@@ -70,7 +71,7 @@ std::optional<csat_sent> send_csat_survey(store::unit_of_work& uow, const store:
     m.status = "delivered";
     m.metadata = {{"csat", {{"rating", nullptr}}}};
     m.created_at = at;
-    auto mid = uow.messages().insert(m);
+    auto mid = add_message(uow, m);
     out.item = uow.messages().find(ws, mid);
     s.message_id = mid;
   } else if (plan == routing::csat_send::sms) {
@@ -81,6 +82,7 @@ std::optional<csat_sent> send_csat_survey(store::unit_of_work& uow, const store:
     s.message_id = out.item->id;
   }
   s.id = uow.csat().insert(s);
+  report_log(uow, ws).csat_sent(after, s);
   return out;
 }
 
@@ -135,6 +137,7 @@ csat_answered record_csat_answer(store::unit_of_work& uow, const store::csat::su
       out.item = uow.messages().find(ws, m->id);
     }
   }
+  report_log(uow, ws).csat_rated(*c, s, rating, at);
   emit_webhook(uow, ws, "csat.submitted", csat_event_json(out.survey), at, c->contact_id);
   return out;
 }

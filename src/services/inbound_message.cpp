@@ -2,6 +2,7 @@
 // the customer's thread, the line's hours) are read inside the write job that
 // applies what routing/ decides, so the decision and its rows commit together.
 #include "switchboard/services/inbound_message.hpp"
+#include "switchboard/services/reports.hpp"
 #include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/services/answer_bot.hpp"
@@ -265,7 +266,7 @@ text_outcome store_text(store::unit_of_work& uow, const text_job& j) {
     m.metadata["consent_suggestion"] = "opt_out";
   // The message's own INSERT finds a retry (no lookup before it): the job then
   // fails, and rolls back whatever it did for it (a contact, a conversation).
-  auto inserted = uow.messages().insert_once(m, !th.open);
+  auto inserted = add_message_once(uow, m, !th.open);
   if (!inserted) throw store::job_error("DUPLICATE", "message " + in.sid + " is already stored");
   auto mid = *inserted;
   out.workspace_id = ws;

@@ -1,4 +1,5 @@
 #include "switchboard/services/reply.hpp"
+#include "switchboard/services/reports.hpp"
 
 #include "switchboard/services/threads.hpp"
 #include "switchboard/services/media.hpp"
@@ -78,7 +79,7 @@ reply_result queue_reply(store::unit_of_work& uow, const store::principal& p, st
   m.status = is_private ? "sent" : chat ? "delivered" : "queued";
   m.created_at = at;
   if (!media_ids.empty()) m.media = take_uploads(uow, p.workspace_id, media_ids, std::nullopt);
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   attach_uploads(uow, p.workspace_id, media_ids, cid, mid);
   if (!is_private && !chat)
     uow.outbox().enqueue(p.workspace_id, "message.send." + m.channel,
@@ -107,7 +108,7 @@ reply_result queue_bot_message(store::unit_of_work& uow, store::id_t ws, store::
   m.status = chat ? "delivered" : "queued";
   m.metadata = metadata;
   m.created_at = at;
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   if (!chat)
     uow.outbox().enqueue(ws, "message.send." + m.channel, {{"message_id", mid}, {"conversation_id", cid}, {"channel", m.channel}},
                          at);

@@ -1,4 +1,5 @@
 #include "switchboard/services/threads.hpp"
+#include "switchboard/services/reports.hpp"
 
 #include "switchboard/carriers/phone.hpp"
 #include "switchboard/core/clock.hpp"
@@ -49,6 +50,8 @@ thread_ref resolve_thread(store::unit_of_work& uow, const nums::number_row& numb
   if (who.round_robin) cv.assignee_id = uow.teams().next_round_robin(ws, *who.team_id, at);
   out.conversation_id = uow.conversations().insert(cv);
   uow.conversations().set_number(out.conversation_id, number.id);
+  cv.id = out.conversation_id;
+  report_log(uow, ws).conversation_created(cv);
   out.created = true;
   out.open = true;
   return out;
@@ -112,7 +115,7 @@ store::message queue_sms(store::unit_of_work& uow, store::id_t ws, store::id_t c
   m.status = "queued";
   m.created_at = at;
   if (metadata.is_object()) m.metadata = metadata;
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   uow.outbox().enqueue(ws, "message.send.sms",
                        {{"message_id", mid}, {"conversation_id", conversation_id}, {"channel", "sms"}}, at);
   return *uow.messages().find(ws, mid);
@@ -131,7 +134,7 @@ store::message add_system_event(store::unit_of_work& uow, store::id_t ws, store:
   m.body = body;
   m.status = "sent";
   m.created_at = at;
-  return *uow.messages().find(ws, uow.messages().insert(m));
+  return *uow.messages().find(ws, add_message(uow, m));
 }
 
 void queue_relay(store::unit_of_work& uow, store::id_t ws, store::id_t number_id, const std::string& to,

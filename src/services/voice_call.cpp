@@ -2,6 +2,7 @@
 // inside the write job that stores what routing/voice.hpp decides, and answers
 // with the TwiML routing/ built.
 #include "switchboard/services/voice_call.hpp"
+#include "switchboard/services/reports.hpp"
 #include "switchboard/services/webhooks.hpp"
 
 #include <functional>
@@ -161,7 +162,7 @@ boost::asio::awaitable<result<std::string>> receive_call(context& ctx, inbound_c
     m.metadata = {{"call_sid", sid}, {"from", f}, {"to", t}, {"status", status}, {"connected", false},
                   {"voicemail", false}, {"duration", 0}, {"started_at", at}};
     m.created_at = at;
-    auto mid = uow.messages().insert(m);
+    auto mid = add_message(uow, m);
     auto line = line_of(uow, *number);
     routing::call_target target;
     target.within_hours = line_open(line, at);
@@ -280,7 +281,7 @@ call_result save_voicemail(store::unit_of_work& uow, const std::string& carrier,
                 {"transcript", nullptr},
                 {"transcription_status", "pending"}};
   m.created_at = at;
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   auto meta = call->metadata.is_object() ? call->metadata : json::object();
   meta["voicemail"] = true;
   meta["voicemail_id"] = std::to_string(mid);
@@ -487,7 +488,7 @@ call_result outbound_step(store::unit_of_work& uow, const flow_step& s) {
   m.metadata = {{"call_sid", s.sid}, {"from", number->number}, {"to", dest}, {"status", "in-progress"},
                 {"connected", false}, {"duration", 0}, {"started_at", s.at}};
   m.created_at = s.at;
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   auto c = uow.conversations().find(ws, th.conversation_id);
   auto spoken = who_of(c, dest);
   out.twiml = carriers::twiml::render(routing::dial_out(s.step_base, number->number, dest, "Calling " + spoken + "."));

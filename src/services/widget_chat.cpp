@@ -1,4 +1,5 @@
 #include "switchboard/services/widget_chat.hpp"
+#include "switchboard/services/reports.hpp"
 #include "switchboard/services/webhooks.hpp"
 
 #include "switchboard/services/answer_bot.hpp"
@@ -39,7 +40,7 @@ visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& 
     c.contact_id = contact;
     c.channel = "chat";
     c.created_at = at;
-    cid = uow.conversations().insert(c);
+    cid = add_conversation(uow, c);
     uow.widget().record_starter(v.workspace_id, cid, v.visitor_id, at);
     out.created = true;
   } else {
@@ -58,7 +59,7 @@ visitor_post store_visitor_message(store::unit_of_work& uow, const visitor_ref& 
   m.status = "received";
   m.created_at = at;
   if (!media_ids.empty()) m.media = take_uploads(uow, v.workspace_id, media_ids, v.visitor_id);
-  auto mid = uow.messages().insert(m);
+  auto mid = add_message(uow, m);
   attach_uploads(uow, v.workspace_id, media_ids, cid, mid);
   m.id = mid;
   // A customer item: the conversation's Teams thread gets it like an inbound SMS.

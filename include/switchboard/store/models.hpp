@@ -504,4 +504,66 @@ struct summary {
 
 }  // namespace csat
 
+namespace reports {
+
+// A conversation's reporting state (issue 21): since when the customer has waited
+// for a reply, when it was (re)opened, whether a teammate has replied in public.
+struct conversation_state {
+  id_t workspace_id = 0, conversation_id = 0;
+  std::optional<std::string> waiting_since, opened_at;
+  bool responded = false;
+};
+
+// One row of the reporting event log: the conversation's team, assignee (or the
+// teammate who replied), channel and line when it happened; durations in
+// wall-clock and business-hours seconds; `value` a rating.
+struct event {
+  id_t id = 0, workspace_id = 0, conversation_id = 0;
+  std::string kind, at;
+  std::optional<id_t> team_id, teammate_id, number_id;
+  std::string channel;
+  std::optional<std::int64_t> wall_seconds, business_seconds, value;
+};
+
+// Adds n and total to one rollup row; `period` is a local day (YYYY-MM-DD) or,
+// for the workspace's hourly rows, a local hour (YYYY-MM-DDTHH).
+struct rollup_change {
+  std::string period, metric, dim, dim_value;
+  std::int64_t bucket = -1, n = 1, total = 0;
+};
+
+// Sums of rollup rows (period empty when summed over the range).
+struct rollup_sum {
+  std::string period, metric;
+  std::int64_t bucket = -1, n = 0, total = 0;
+};
+
+// What a raw query is narrowed to (each absent: any).
+struct event_filter {
+  std::optional<id_t> team_id, teammate_id, number_id;
+  std::optional<std::string> channel, label;
+};
+
+// A message for counting (the raw path): when, and in or out.
+struct message_tick {
+  std::string at;
+  bool inbound = false;
+};
+
+// A drill-down or CSV row: the conversation an event happened to, as it is now,
+// with its first response, last resolution and newest rating.
+struct conversation_row {
+  id_t event_id = 0;
+  std::string event_at;
+  id_t id = 0;
+  std::string status, channel, created_at;
+  std::optional<std::string> contact_name, first_response_at, resolved_at, assignee_name, team_name;
+  std::optional<id_t> assignee_id, team_id;
+  std::vector<std::string> labels;
+  std::optional<std::int64_t> first_response_wall, first_response_business, resolution_wall, resolution_business,
+      csat_rating;
+};
+
+}  // namespace reports
+
 }  // namespace switchboard::store

@@ -575,6 +575,41 @@ class csat_repository {
   ~csat_repository() = default;
 };
 
+// The reporting event log, its daily (and, for the workspace, hourly) rollups and
+// each conversation's reporting state (issue 21). Written in the job of the change.
+class report_repository {
+ public:
+  virtual std::optional<reports::conversation_state> state_of(id_t workspace_id, id_t conversation_id) = 0;
+  virtual void save_state(const reports::conversation_state& s) = 0;
+  virtual void add_event(const reports::event& e) = 0;
+  virtual void add_rollups(id_t workspace_id, const std::vector<reports::rollup_change>& changes) = 0;
+  // The rows of one scope (dim "" for the workspace) whose period is in [from, to]
+  // (strings: days, or hours "YYYY-MM-DDTHH"), summed per metric and bucket, and
+  // per period when `by_period`. `metrics` empty: all.
+  virtual std::vector<reports::rollup_sum> rollups(id_t workspace_id, const std::string& dim,
+                                                   const std::string& dim_value, const std::string& from,
+                                                   const std::string& to, bool by_period,
+                                                   const std::vector<std::string>& metrics) = 0;
+  // Events of `kinds` (all when empty) at [from, to) of the conversations the filter
+  // names, oldest first; the team, teammate, line and channel are the event's, the
+  // label the conversation's now.
+  virtual std::vector<reports::event> events(id_t workspace_id, const reports::event_filter& f,
+                                             const std::string& from, const std::string& to,
+                                             const std::vector<std::string>& kinds) = 0;
+  // Public messages at [from, to) of conversations whose team, assignee, channel,
+  // line and labels now match the filter.
+  virtual std::vector<reports::message_tick> messages(id_t workspace_id, const reports::event_filter& f,
+                                                      const std::string& from, const std::string& to) = 0;
+  // The conversations that had a `kind` event at [from, to), one row per event, by
+  // (event_at, event_id) after the cursor.
+  virtual std::vector<reports::conversation_row> conversations(
+      id_t workspace_id, const reports::event_filter& f, const std::string& kind, const std::string& from,
+      const std::string& to, const std::optional<std::pair<std::string, id_t>>& after, int limit) = 0;
+
+ protected:
+  ~report_repository() = default;
+};
+
 // What a store job works through: every repository, all over the job's one
 // transaction. A backend builds one per job (cheaply: no allocation), so a
 // reference to it or its repositories must not outlive the job.
@@ -597,6 +632,7 @@ class unit_of_work {
   virtual article_repository& articles() = 0;
   virtual webhook_repository& webhooks() = 0;
   virtual csat_repository& csat() = 0;
+  virtual report_repository& reports() = 0;
 
  protected:
   ~unit_of_work() = default;

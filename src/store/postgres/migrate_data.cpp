@@ -51,7 +51,8 @@ const std::vector<std::string>& copied_tables() {
       "widget_settings",  "widget_sessions",     "widget_events",   "widget_conversations",
       "consent_ledger",   "media",               "outbox",          "kb_collections",
       "articles",         "article_terms",       "article_revisions", "workspace_settings",
-      "webhook_endpoints", "webhook_deliveries", "csat_surveys"};
+      "webhook_endpoints", "webhook_deliveries", "csat_surveys",
+      "report_events", "report_rollups", "report_conversation_state"};
   return order;
 }
 

@@ -62,6 +62,8 @@ const std::vector<expected_row> expected = {
     {"answer_bot.manage",        Y,    Y,    N,    N},
     {"webhooks.manage",          Y,    Y,    N,    N},
     {"csat.manage",              Y,    Y,    N,    N},
+    {"reports.read",             Y,    Y,    N,    N},
+    {"reports.manage",           Y,    Y,    N,    N},
     {"roles.grant_owner",        Y,    N,    N,    N},
     {"workspace.manage",         Y,    N,    N,    N},
 };

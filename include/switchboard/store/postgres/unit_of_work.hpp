@@ -438,6 +438,31 @@ class pg_csat_repository final : public csat_repository {
   pg::connection& db_;
 };
 
+class pg_report_repository final : public report_repository {
+ public:
+  explicit pg_report_repository(pg::connection& db) : db_(db) {}
+  std::optional<reports::conversation_state> state_of(id_t workspace_id, id_t conversation_id) override;
+  void save_state(const reports::conversation_state& s) override;
+  void add_event(const reports::event& e) override;
+  void add_rollups(id_t workspace_id, const std::vector<reports::rollup_change>& changes) override;
+  std::vector<reports::rollup_sum> rollups(id_t workspace_id, const std::string& dim, const std::string& dim_value,
+                                           const std::string& from, const std::string& to, bool by_period,
+                                           const std::vector<std::string>& metrics) override;
+  std::vector<reports::event> events(id_t workspace_id, const reports::event_filter& f, const std::string& from,
+                                     const std::string& to, const std::vector<std::string>& kinds) override;
+  std::vector<reports::message_tick> messages(id_t workspace_id, const reports::event_filter& f,
+                                              const std::string& from, const std::string& to) override;
+  std::vector<reports::conversation_row> conversations(id_t workspace_id, const reports::event_filter& f,
+                                                       const std::string& kind, const std::string& from,
+                                                       const std::string& to,
+                                                       const std::optional<std::pair<std::string, id_t>>& after,
+                                                       int limit) override;
+
+ private:
+  pg::connection& db_;
+};
+
+
 // The unit of work of one job on one SQLite connection: its repositories are
 // members holding the connection, so building one allocates nothing (it is built
 // per write job, on the writer's stack).
@@ -460,7 +485,8 @@ class pg_unit_of_work final : public unit_of_work {
         media_(db),
         articles_(db),
         webhooks_(db),
-        csat_(db) {}
+        csat_(db),
+        reports_(db) {}
 
   conversation_repository& conversations() override { return conversations_; }
   message_repository& messages() override { return messages_; }
@@ -479,6 +505,7 @@ class pg_unit_of_work final : public unit_of_work {
   article_repository& articles() override { return articles_; }
   webhook_repository& webhooks() override { return webhooks_; }
   csat_repository& csat() override { return csat_; }
+  report_repository& reports() override { return reports_; }
 
  private:
   pg_conversation_repository conversations_;
@@ -498,6 +525,7 @@ class pg_unit_of_work final : public unit_of_work {
   pg_article_repository articles_;
   pg_webhook_repository webhooks_;
   pg_csat_repository csat_;
+  pg_report_repository reports_;
 };
 
 }  // namespace switchboard::store
