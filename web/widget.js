@@ -460,7 +460,7 @@
   }
   function hitButton(a, brief) {
     var id = 'sb-x' + (++ids);
-    return el('li', {}, [el('button', { class: 'hit', type: 'button', 'aria-describedby': brief || !a.excerpt ? null : id, onclick: function (e) { openArticle(a.slug, e.currentTarget); } }, [
+    return el('li', {}, [el('button', { class: 'hit', type: 'button', 'data-slug': a.slug, 'aria-describedby': brief || !a.excerpt ? null : id, onclick: function (e) { openArticle(a.slug, e.currentTarget); } }, [
       el('span', { class: 'ht', text: a.title }), brief || !a.excerpt ? null : el('span', { class: 'hx', id: id, text: a.excerpt }),
     ])]);
   }
@@ -482,6 +482,7 @@
   function openArticle(slug, from) {
     var n = ++help.aseq;
     help.from = from;
+    help.fromSlug = slug;
     showTab('help');
     listView.hidden = true;
     artView.hidden = false;
@@ -506,8 +507,12 @@
     listView.hidden = false;
     artBody.replaceChildren();
     if (!help.loaded) search();
-    // Back to the result that was opened; from a suggestion, to the search box.
-    if (help.from && helpPane.contains(help.from)) help.from.focus(); else searchBox.focus();
+    // Back to the result that was opened (or the same article's result, when the list
+    // was drawn again meanwhile: a search still on its way); from a suggestion, to the search box.
+    var again = help.fromSlug && hits.querySelector('.hit[data-slug="' + CSS.escape(help.fromSlug) + '"]');
+    if (help.from && helpPane.contains(help.from)) help.from.focus();
+    else if (again && help.from && help.from.classList.contains('hit')) again.focus();
+    else searchBox.focus();
   }
   // While the visitor writes (3 words or 12 characters), up to 3 matching articles.
   function suggestSoon() {

@@ -396,9 +396,9 @@ json summary_json(const tally& t, bool business, std::int64_t open_at_end) {
 
 json filters_json(const report_query& q) {
   json f = json::object();
-  if (q.filter.team_id) f["team_id"] = *q.filter.team_id;
-  if (q.filter.teammate_id) f["teammate_id"] = *q.filter.teammate_id;
-  if (q.filter.number_id) f["number_id"] = *q.filter.number_id;
+  if (q.filter.team_id) f["team_id"] = std::to_string(*q.filter.team_id);
+  if (q.filter.teammate_id) f["teammate_id"] = std::to_string(*q.filter.teammate_id);
+  if (q.filter.number_id) f["number_id"] = std::to_string(*q.filter.number_id);
   if (q.filter.channel) f["channel"] = *q.filter.channel;
   if (q.filter.label) f["label"] = *q.filter.label;
   return f;
@@ -597,13 +597,14 @@ json row_json(const store::reports::conversation_row& r, bool business) {
   auto pick = [&](const std::optional<std::int64_t>& wall, const std::optional<std::int64_t>& bh) {
     return business ? seconds_json(bh ? bh : wall) : seconds_json(wall);
   };
-  return {{"id", r.id},
+  auto id_text = [](const std::optional<id_t>& v) { return v ? json(std::to_string(*v)) : json(nullptr); };
+  return {{"id", std::to_string(r.id)},
           {"status", r.status},
           {"channel", r.channel},
           {"contact_name", r.contact_name ? json(*r.contact_name) : json(nullptr)},
-          {"assignee_id", r.assignee_id ? json(*r.assignee_id) : json(nullptr)},
+          {"assignee_id", id_text(r.assignee_id)},
           {"assignee_name", r.assignee_name ? json(*r.assignee_name) : json(nullptr)},
-          {"team_id", r.team_id ? json(*r.team_id) : json(nullptr)},
+          {"team_id", id_text(r.team_id)},
           {"team_name", r.team_name ? json(*r.team_name) : json(nullptr)},
           {"labels", r.labels},
           {"created_at", r.created_at},
@@ -615,10 +616,10 @@ json row_json(const store::reports::conversation_row& r, bool business) {
           {"event_at", r.event_at}};
 }
 
-std::string cursor_of(const store::reports::conversation_row& r) { return r.event_at + "|" + std::to_string(r.event_id); }
+std::string cursor_of(const store::reports::conversation_row& r) { return r.event_at + "~" + std::to_string(r.event_id); }
 
 std::optional<std::pair<std::string, id_t>> read_cursor(const std::string& text) {
-  auto bar = text.rfind('|');
+  auto bar = text.rfind('~');
   if (bar == std::string::npos || !parse_rfc3339(text.substr(0, bar))) return std::nullopt;
   auto id = positive_id(text.substr(bar + 1));
   if (!id) return std::nullopt;
