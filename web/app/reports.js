@@ -36,8 +36,7 @@ const state = {
   drill: null, // the open drill-down: {day, event, title, items, cursor, seq, opener}
 };
 
-// The server's permission is reports.read (the first sketch of the API said reports.view).
-export const reportsAllowed = () => can('reports.read') || can('reports.view');
+export const reportsAllowed = () => can('reports.read');
 
 // ---------- formatting ----------
 
