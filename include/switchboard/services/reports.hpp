@@ -61,8 +61,10 @@ class report_log {
   void record(const store::conversation& c, std::string_view kind, const std::string& at,
               std::optional<store::id_t> teammate, std::optional<std::string> started,
               std::optional<std::int64_t> value = std::nullopt);
-  void count(const store::conversation& c, std::string_view kind, const std::string& at,
-             std::optional<store::id_t> teammate);
+  // The rollup rows of one event (or message count) at `t`.
+  void roll_up(std::string_view kind, const routing::report_scope& scope, std::chrono::system_clock::time_point t,
+               std::optional<std::int64_t> wall, std::optional<std::int64_t> business,
+               std::optional<std::int64_t> value);
 
   store::unit_of_work& uow_;
   store::id_t ws_;
