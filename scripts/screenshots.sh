@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Screenshots of the main screens (inbox, contact sidebar, voicemail, settings
-# pages for numbers, teammates and the widget, phone-sized inbox and settings,
+# pages for numbers, teammates and the widget, the reports, phone-sized inbox and settings,
 # sign-in, simulator, the chat widget on /demo/) into docs/screenshots/, taken in headless Debian chromium against
 # a fresh daemon on a temporary data dir. Builds the daemon first.
 set -euo pipefail

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "switchboard/app/app.hpp"
+#include "switchboard/services/reports.hpp"
 #include "switchboard/store/repositories.hpp"
 
 namespace switchboard::app {
@@ -21,7 +22,9 @@ void add_system_routes(http::router& routes, app& a) {
   });
 
   routes.add("GET", "/metrics", [&a](http::request&) -> boost::asio::awaitable<http::response> {
-    co_return http::response::text(200, a.stats().render() + a.answer_bot().render_metrics(),
+    // The reporting series come from the store (a read job, never on this thread).
+    auto reports = co_await a.db().read([](store::unit_of_work& uow) { return services::render_report_metrics(uow); });
+    co_return http::response::text(200, a.stats().render() + a.answer_bot().render_metrics() + (reports ? *reports : std::string()),
                                    "text/plain; version=0.0.4");
   });
 }

@@ -52,6 +52,17 @@ std::optional<sys_time> instant(const std::optional<std::string>& text) {
   return parse_rfc3339(*text);
 }
 
+routing::report_state pure_state(const store::reports::conversation_state& s) {
+  return {instant(s.waiting_since), instant(s.opened_at), s.responded};
+}
+
+// The plan's next state over the stored one (an opening time is never cleared).
+void take_next(store::reports::conversation_state& s, const routing::report_state& next) {
+  s.waiting_since = next.waiting_since ? std::optional(format_rfc3339(*next.waiting_since)) : std::nullopt;
+  if (next.opened_at) s.opened_at = format_rfc3339(*next.opened_at);
+  s.responded = next.responded;
+}
+
 std::string bot_step_of(const store::message& m) {
   if (m.sender_kind != "bot" || !m.metadata.is_object()) return {};
   auto it = m.metadata.find("answer_bot");
@@ -133,21 +144,25 @@ void report_log::record(const store::conversation& c, std::string_view what, con
     e.business_seconds = routing::open_seconds_between(schedule_for(c), *begin, *end);
   }
   uow_.reports().add_event(e);
+  roll_up(what, scope, end.value_or(system_now()), e.wall_seconds, e.business_seconds, value);
+}
+
+void report_log::roll_up(std::string_view what, const routing::report_scope& scope, sys_time t,
+                         std::optional<std::int64_t> wall, std::optional<std::int64_t> business,
+                         std::optional<std::int64_t> value) {
   auto& tz = settings().timezone;
-  auto t = end.value_or(system_now());
   auto day = routing::local_day(tz, t), hour = routing::local_hour(tz, t);
   std::vector<store::reports::rollup_change> changes;
-  for (auto& d : routing::rollup_deltas(what, scope, e.wall_seconds, e.business_seconds, value)) {
+  for (auto& d : routing::rollup_deltas(what, scope, wall, business, value)) {
     changes.push_back({day, d.metric, d.dim, d.dim_value, d.bucket, 1, d.total});
     // The workspace's hourly rows: the hourly time series without a scope.
     if (d.dim.empty()) changes.push_back({hour, d.metric, "hour", "", d.bucket, 1, d.total});
+    // All-time rows of the Prometheus histograms (workspace and team, wall clock).
+    if ((what == kind::first_response || what == kind::resolved) && d.metric == what &&
+        (d.dim.empty() || d.dim == "team"))
+      changes.push_back({"all", d.metric, d.dim, d.dim_value, d.bucket, 1, d.total});
   }
   uow_.reports().add_rollups(ws_, changes);
-}
-
-void report_log::count(const store::conversation& c, std::string_view what, const std::string& at,
-                       std::optional<id_t> teammate) {
-  record(c, what, at, teammate, std::nullopt);
 }
 
 void report_log::conversation_created(const store::conversation& c) {
@@ -163,10 +178,6 @@ void report_log::message_added(const store::conversation& before, const store::m
   auto at = parse_rfc3339(m.created_at);
   if (!at) return;
   auto state = state_of(before);
-  routing::report_state s;
-  s.waiting_since = instant(state.waiting_since);
-  s.opened_at = instant(state.opened_at);
-  s.responded = state.responded;
   routing::report_message_facts f;
   f.sender_kind = m.sender_kind;
   f.direction = m.direction;
@@ -175,7 +186,7 @@ void report_log::message_added(const store::conversation& before, const store::m
   f.bot_step = bot_step_of(m);
   f.reopens = reopens;
   f.at = *at;
-  auto plan = routing::plan_report_message(s, f);
+  auto plan = routing::plan_report_message(pure_state(state), f);
   if (!plan.count && plan.steps.empty()) return;
   // Replies are the replier's; everything else the assignee's.
   std::optional<id_t> replier = m.sender_kind == "teammate" ? m.sender_id : before.assignee_id;
@@ -183,25 +194,13 @@ void report_log::message_added(const store::conversation& before, const store::m
   if (reopens) conversation.status = "open";
   // Messages are counted in the rollups only: an event row each would double the
   // message table.
-  if (plan.count) {
-    std::vector<store::reports::rollup_change> changes;
-    auto scope = scope_of(conversation, replier);
-    auto& tz = settings().timezone;
-    auto day = routing::local_day(tz, *at), hour = routing::local_hour(tz, *at);
-    for (auto& d : routing::rollup_deltas(*plan.count, scope, std::nullopt, std::nullopt, std::nullopt)) {
-      changes.push_back({day, d.metric, d.dim, d.dim_value, d.bucket, 1, 0});
-      if (d.dim.empty()) changes.push_back({hour, d.metric, "hour", "", d.bucket, 1, 0});
-    }
-    uow_.reports().add_rollups(ws_, changes);
-  }
+  if (plan.count) roll_up(*plan.count, scope_of(conversation, replier), *at, std::nullopt, std::nullopt, std::nullopt);
   for (auto& step : plan.steps) {
     std::optional<std::string> started;
     if (step.started) started = format_rfc3339(*step.started);
     record(conversation, step.kind, m.created_at, replier, started);
   }
-  state.waiting_since = plan.next.waiting_since ? std::optional(format_rfc3339(*plan.next.waiting_since)) : std::nullopt;
-  state.opened_at = plan.next.opened_at ? std::optional(format_rfc3339(*plan.next.opened_at)) : state.opened_at;
-  state.responded = plan.next.responded;
+  take_next(state, plan.next);
   uow_.reports().save_state(state);
 }
 
@@ -210,19 +209,14 @@ void report_log::status_changed(const store::conversation& before, const store::
   auto t = parse_rfc3339(at);
   if (!t || before.status == after.status) return;
   auto state = state_of(before);
-  routing::report_state s;
-  s.waiting_since = instant(state.waiting_since);
-  s.opened_at = instant(state.opened_at);
-  s.responded = state.responded;
-  auto plan = routing::plan_report_change(s, before.status, after.status, *t);
+  auto plan = routing::plan_report_change(pure_state(state), before.status, after.status, *t);
   if (plan.steps.empty()) return;
   for (auto& step : plan.steps) {
     std::optional<std::string> started;
     if (step.started) started = format_rfc3339(*step.started);
     record(after, step.kind, at, after.assignee_id, started);
   }
-  state.waiting_since = plan.next.waiting_since ? std::optional(format_rfc3339(*plan.next.waiting_since)) : std::nullopt;
-  state.opened_at = plan.next.opened_at ? std::optional(format_rfc3339(*plan.next.opened_at)) : state.opened_at;
+  take_next(state, plan.next);
   uow_.reports().save_state(state);
 }
 
@@ -711,6 +705,50 @@ boost::asio::awaitable<result<std::string>> report_conversations_csv(context& ct
     return out;
   };
   co_return co_await ctx.db.read(std::move(job));
+}
+
+std::string render_report_metrics(store::unit_of_work& uow) {
+  // Prometheus "le" bounds, each a rollup bucket's floor: a rollup bucket is under
+  // a bound when its next floor is not above it.
+  static const std::vector<std::int64_t> bounds = {60, 300, 900, 1800, 3600, 14400, 28800, 86400, 259200, 604800};
+  std::string out;
+  auto histogram = [&](std::string_view metric, const char* name, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " histogram\n";
+    auto rows = uow.reports().totals({std::string(metric)});
+    for (std::size_t i = 0; i < rows.size();) {
+      auto j = i;
+      std::vector<std::int64_t> cumulative(bounds.size(), 0);
+      std::int64_t count = 0, sum = 0;
+      for (; j < rows.size() && rows[j].workspace_id == rows[i].workspace_id && rows[j].dim == rows[i].dim &&
+             rows[j].dim_value == rows[i].dim_value;
+           ++j) {
+        count += rows[j].n;
+        sum += rows[j].total;
+        auto upper = routing::duration_bucket_floor(rows[j].bucket + 1);
+        bool last = upper == routing::duration_bucket_floor(rows[j].bucket);  // the open-ended bucket
+        for (std::size_t b = 0; b < bounds.size(); ++b)
+          if (!last && upper <= bounds[b]) cumulative[b] += rows[j].n;
+      }
+      auto labels = "workspace=\"" + std::to_string(rows[i].workspace_id) + "\",team=\"" + rows[i].dim_value + "\"";
+      for (std::size_t b = 0; b < bounds.size(); ++b)
+        out += std::string(name) + "_bucket{" + labels + ",le=\"" + std::to_string(bounds[b]) + "\"} " +
+               std::to_string(cumulative[b]) + "\n";
+      out += std::string(name) + "_bucket{" + labels + ",le=\"+Inf\"} " + std::to_string(count) + "\n";
+      out += std::string(name) + "_sum{" + labels + "} " + std::to_string(sum) + "\n";
+      out += std::string(name) + "_count{" + labels + "} " + std::to_string(count) + "\n";
+      i = j;
+    }
+  };
+  histogram(kind::first_response, "switchboard_first_response_seconds",
+            "First response times (wall clock), all time, per workspace and team (team=\"\": the whole workspace).");
+  histogram(kind::resolved, "switchboard_resolution_seconds",
+            "Resolution times from (re)opening (wall clock), all time, per workspace and team (team=\"\": the whole workspace).");
+  out += "# HELP switchboard_open_conversations Conversations not resolved, per workspace and team (team=\"\": none).\n"
+         "# TYPE switchboard_open_conversations gauge\n";
+  for (auto& o : uow.reports().open_by_team())
+    out += "switchboard_open_conversations{workspace=\"" + std::to_string(o.workspace_id) + "\",team=\"" +
+           (o.team_id ? std::to_string(*o.team_id) : std::string()) + "\"} " + std::to_string(o.n) + "\n";
+  return out;
 }
 
 boost::asio::awaitable<result<report_settings>> report_settings_of(context& ctx, id_t ws) {

@@ -131,6 +131,17 @@ inline statement_text conversations_sql(char style, std::int64_t ws, const repor
   return s;
 }
 
+inline statement_text totals_sql(char style, const std::vector<std::string>& metrics) {
+  statement_text s{{}, {}, style};
+  s.sql = "SELECT workspace_id, dim, dim_value, metric, bucket, n, total FROM report_rollups WHERE period = 'all'"
+          " AND metric IN (" + s.list(metrics) + ") ORDER BY workspace_id, dim, dim_value, metric, bucket";
+  return s;
+}
+
+constexpr const char* open_by_team_sql =
+    "SELECT workspace_id, team_id, COUNT(*) FROM conversations WHERE status <> 'resolved'"
+    " GROUP BY workspace_id, team_id ORDER BY workspace_id, team_id";
+
 // Splits the label aggregate (unit separator, U+001F).
 inline std::vector<std::string> split_labels(const std::optional<std::string>& text) {
   std::vector<std::string> out;

@@ -98,6 +98,9 @@ try {
   await page.goto(`${daemon.url}/app/#/settings/widget`);
   await page.getByLabel('Install snippet').waitFor();
   await page.screenshot({ path: join(out, 'settings-widget.png') });
+  await page.goto(`${daemon.url}/app/#/reports`);
+  await page.getByRole('group', { name: 'New and resolved conversations per day' }).waitFor();
+  await page.screenshot({ path: join(out, 'reports.png') });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(out, 'settings-phone.png') });
   await page.goto(`${daemon.url}/app/#/inbox`);

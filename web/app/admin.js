@@ -276,11 +276,11 @@ async function teamsPage(ctx) {
 
 // ---------- business hours, greetings ----------
 
-const days = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
+export const days = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
 
 // [["09:00","12:00"],["13:00","17:30"]] <-> "09:00-12:00, 13:00-17:30"
-const spansText = (spans = []) => spans.map(([a, b]) => `${a}-${b}`).join(', ');
-function parseSpans(text, day) {
+export const spansText = (spans = []) => spans.map(([a, b]) => `${a}-${b}`).join(', ');
+export function parseSpans(text, day) {
   if (!text) return [];
   return text.split(',').map((part) => {
     const m = /^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$/.exec(part);
@@ -337,7 +337,7 @@ async function hoursPage(ctx) {
   return [el('div', { class: 'field' }, el('label', { for: 'hours-owner' }, 'Settings for'), picker), slot, timezoneList()];
 }
 
-function timezoneList() {
+export function timezoneList() {
   const zones = Intl.supportedValuesOf ? Intl.supportedValuesOf('timeZone') : [];
   return el('datalist', { id: 'timezones' }, zones.map((z) => el('option', { value: z })));
 }

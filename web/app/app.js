@@ -1,6 +1,6 @@
 // The agent web app: plain ES modules, no build step. This module signs in and
-// out, routes between the inbox and the settings pages by the URL hash
-// (#/inbox, #/conversations/<id>, #/settings/<page>), keeps the inbox current
+// out, routes between the inbox, the reports and the settings pages by the URL
+// hash (#/inbox, #/conversations/<id>, #/reports, #/settings/<page>), keeps the inbox current
 // over /ws/agent and shows browser notifications (and, to admins, a notice when a
 // webhook endpoint is disabled).
 import { showSettings, settingsPages } from './admin.js';
@@ -11,6 +11,7 @@ import {
   closeConversation, inbox, loadDirectory, loadList, openConversation, refreshReply, showTyping, upsert, upsertMessage,
   who, wireInbox,
 } from './inbox.js';
+import { reportsAllowed, showReports } from './reports.js';
 import { el, toast } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
@@ -53,21 +54,30 @@ async function login(event) {
 
 // ---------- routes ----------
 
+// name: 'inbox', 'reports' or 'settings'.
 function showSection(name) {
-  const settings = name === 'settings';
-  $('nav-inbox').setAttribute('aria-current', settings ? 'false' : 'page');
-  $('nav-settings').setAttribute('aria-current', settings ? 'page' : 'false');
-  $('inbox-nav').hidden = settings;
-  $('settings-nav').hidden = !settings;
-  $('list').hidden = settings;
-  $('conversation').hidden = settings;
-  $('settings').hidden = !settings;
-  $('shell').classList.toggle('in-settings', settings);
+  for (const section of ['inbox', 'reports', 'settings']) {
+    $(`nav-${section}`).setAttribute('aria-current', name === section ? 'page' : 'false');
+  }
+  const inboxShown = name === 'inbox';
+  $('inbox-nav').hidden = !inboxShown;
+  $('settings-nav').hidden = name !== 'settings';
+  $('list').hidden = !inboxShown;
+  $('conversation').hidden = !inboxShown;
+  $('settings').hidden = name !== 'settings';
+  $('reports').hidden = name !== 'reports';
+  // Both full-width pages share the two-column layout.
+  $('shell').classList.toggle('in-settings', !inboxShown);
 }
 
 async function route() {
   if (!session.me) return;
   const [, section, id] = location.hash.split('/');
+  if (section === 'reports') {
+    showSection('reports');
+    await showReports();
+    return;
+  }
   if (section === 'settings') {
     showSection('settings');
     await showSettings(id || settingsPages()[0]?.id);
@@ -169,6 +179,7 @@ async function start() {
   $('shell').hidden = false;
   $('me-name').textContent = session.me.name;
   $('nav-settings').hidden = settingsPages().length === 0;
+  $('nav-reports').hidden = !reportsAllowed();
   $('available').checked = session.me.availability === 'available';
   $('available').disabled = !can('me.update');
   renderNotifyButton();

@@ -61,8 +61,10 @@ class report_log {
   void record(const store::conversation& c, std::string_view kind, const std::string& at,
               std::optional<store::id_t> teammate, std::optional<std::string> started,
               std::optional<std::int64_t> value = std::nullopt);
-  void count(const store::conversation& c, std::string_view kind, const std::string& at,
-             std::optional<store::id_t> teammate);
+  // The rollup rows of one event (or message count) at `t`.
+  void roll_up(std::string_view kind, const routing::report_scope& scope, std::chrono::system_clock::time_point t,
+               std::optional<std::int64_t> wall, std::optional<std::int64_t> business,
+               std::optional<std::int64_t> value);
 
   store::unit_of_work& uow_;
   store::id_t ws_;
@@ -100,6 +102,11 @@ boost::asio::awaitable<result<nlohmann::json>> report_conversations(context& ctx
 inline constexpr int report_csv_rows_max = 100000;
 boost::asio::awaitable<result<std::string>> report_conversations_csv(context& ctx, store::id_t ws, report_query q,
                                                                      std::string event);
+
+// GET /metrics (a read job): first-response and resolution histograms and the open
+// conversations, per workspace and team. They describe the workspaces, not the
+// process: every instance on one database serves the same values (use max, not sum).
+std::string render_report_metrics(store::unit_of_work& uow);
 
 boost::asio::awaitable<result<report_settings>> report_settings_of(context& ctx, store::id_t ws);
 boost::asio::awaitable<result<report_settings>> update_report_settings(context& ctx, store::principal who,

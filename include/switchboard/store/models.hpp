@@ -538,6 +538,20 @@ struct rollup_sum {
   std::int64_t bucket = -1, n = 0, total = 0;
 };
 
+// An all-time rollup row of any workspace (period "all": the Prometheus series).
+struct total_row {
+  id_t workspace_id = 0;
+  std::string dim, dim_value, metric;
+  std::int64_t bucket = -1, n = 0, total = 0;
+};
+
+// Conversations not resolved, per workspace and team (none: no team).
+struct open_count {
+  id_t workspace_id = 0;
+  std::optional<id_t> team_id;
+  std::int64_t n = 0;
+};
+
 // What a raw query is narrowed to (each absent: any).
 struct event_filter {
   std::optional<id_t> team_id, teammate_id, number_id;

@@ -605,6 +605,10 @@ class report_repository {
   virtual std::vector<reports::conversation_row> conversations(
       id_t workspace_id, const reports::event_filter& f, const std::string& kind, const std::string& from,
       const std::string& to, const std::optional<std::pair<std::string, id_t>>& after, int limit) = 0;
+  // Across workspaces (GET /metrics): the all-time rows of `metrics`, and the
+  // conversations not resolved per team.
+  virtual std::vector<reports::total_row> totals(const std::vector<std::string>& metrics) = 0;
+  virtual std::vector<reports::open_count> open_by_team() = 0;
 
  protected:
   ~report_repository() = default;

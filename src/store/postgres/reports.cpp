@@ -167,4 +167,20 @@ std::vector<reports::conversation_row> pg_report_repository::conversations(
   return out;
 }
 
+std::vector<reports::total_row> pg_report_repository::totals(const std::vector<std::string>& metrics) {
+  auto r = run(db_, report_rows::totals_sql('$', metrics));
+  std::vector<reports::total_row> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.integer(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.integer(i, 4), r.integer(i, 5),
+                   r.integer(i, 6)});
+  return out;
+}
+
+std::vector<reports::open_count> pg_report_repository::open_by_team() {
+  auto r = db_.query(report_rows::open_by_team_sql);
+  std::vector<reports::open_count> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.integer(i, 0), r.opt_integer(i, 1), r.integer(i, 2)});
+  return out;
+}
+
 }  // namespace switchboard::store

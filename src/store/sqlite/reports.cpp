@@ -153,4 +153,22 @@ std::vector<reports::conversation_row> sqlite_report_repository::conversations(
   return out;
 }
 
+std::vector<reports::total_row> sqlite_report_repository::totals(const std::vector<std::string>& metrics) {
+  auto& q = prepared(db_, report_rows::totals_sql('?', metrics));
+  std::vector<reports::total_row> out;
+  while (q.step())
+    out.push_back({q.column_int(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_int(4),
+                   q.column_int(5), q.column_int(6)});
+  q.reset();
+  return out;
+}
+
+std::vector<reports::open_count> sqlite_report_repository::open_by_team() {
+  auto& q = db_.prepare(report_rows::open_by_team_sql);
+  std::vector<reports::open_count> out;
+  while (q.step()) out.push_back({q.column_int(0), q.column_opt_int(1), q.column_int(2)});
+  q.reset();
+  return out;
+}
+
 }  // namespace switchboard::store

@@ -182,6 +182,24 @@ TEST_F(reports, the_summary_of_a_scripted_timeline_has_the_known_answers) {
   expect_stats(bh["reply_time"], 4, (7200 + 0 + 600 + 1200) / 4, 600, 7200);
   expect_stats(bh["resolution_time"], 3, (10800 + 9000 + 1800) / 3, 9000, 10800);
 
+  // Prometheus: all-time histograms and the open conversations, per workspace and team.
+  auto metrics = sbtest::http_request(app_->port(), "GET", "/metrics");
+  ASSERT_TRUE(metrics);
+  auto& text = metrics->body;
+  auto ws = get("/api/v1/me").value("workspace_id", "");
+  auto series = [&](const std::string& name) {
+    auto at = text.find(name + " ");
+    return at == std::string::npos ? std::string("missing") : text.substr(at + name.size() + 1, text.find('\n', at) - at - name.size() - 1);
+  };
+  std::string scope = "{workspace=\"" + ws + "\",team=\"\"";
+  EXPECT_EQ(series("switchboard_first_response_seconds_count" + scope + "}"), "3") << text;
+  EXPECT_EQ(series("switchboard_first_response_seconds_sum" + scope + "}"), "243600");
+  EXPECT_EQ(series("switchboard_first_response_seconds_bucket" + scope + ",le=\"900\"}"), "1");
+  EXPECT_EQ(series("switchboard_first_response_seconds_bucket" + scope + ",le=\"3600\"}"), "2");
+  EXPECT_EQ(series("switchboard_first_response_seconds_bucket" + scope + ",le=\"+Inf\"}"), "3");
+  EXPECT_EQ(series("switchboard_resolution_seconds_count" + scope + "}"), "3");
+  EXPECT_EQ(series("switchboard_open_conversations" + scope + "}"), "2");
+
   // A day in the middle: Monday 2 November, local.
   auto monday = get("/api/v1/reports/summary?from=2026-11-02&to=2026-11-02");
   EXPECT_EQ(monday["conversations"]["new"], 1);  // B; A came on Friday
