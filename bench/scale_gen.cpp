@@ -227,8 +227,17 @@ class report_writer {
       db_.exec("BEGIN");
     }
     move_to(at_ms);
-    for (auto& d : rt::rollup_deltas(kind, scope(c, teammate), wall, business, std::nullopt))
+    for (auto& d : rt::rollup_deltas(kind, scope(c, teammate), wall, business, std::nullopt)) {
       add(slot_of(d), 1, d.total);
+      // report_log's all-time rows: the /metrics histograms and the open counts.
+      if (((kind == rt::report_kind::first_response || kind == rt::report_kind::resolved) && d.metric == kind &&
+           (d.dim.empty() || d.dim == "team")) ||
+          d.metric == rt::report_open_metric) {
+        auto& a = all_[{d.dim, d.dim_value, d.metric, d.bucket}];
+        a.first += 1;
+        a.second += d.total;
+      }
+    }
   }
 
   // A message counted in the rollups only (message_in/out), as message_added
@@ -250,7 +259,18 @@ class report_writer {
   }
 
   // The rows of the last day; the event rows' transaction is left to the caller.
-  void finish() { flush(); }
+  void finish() {
+    flush();
+    auto& ins = db_.prepare(
+        "INSERT INTO report_rollups(workspace_id, dim, dim_value, period, metric, bucket, n, total)"
+        " VALUES (1, ?1, ?2, 'all', ?3, ?4, ?5, ?6)");
+    for (auto& [key, sums] : all_) {
+      ins.reset();
+      ins.bind_all(std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), sums.first, sums.second)
+          .run();
+      ++rollup_rows_;
+    }
+  }
   std::int64_t events() const { return events_; }
   std::int64_t rollup_rows() const { return rollup_rows_; }
   double flush_seconds() const { return flush_seconds_; }  // of which inserting the rollups
@@ -362,6 +382,8 @@ class report_writer {
   std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> rows_;  // slot << 8 | period
   std::vector<std::pair<std::uint64_t, std::pair<std::int64_t, std::int64_t>>> sorted_;
   std::int64_t events_ = 0, rollup_rows_ = 0;
+  // All-time rows (period "all"), summed over the whole timeline.
+  std::map<std::tuple<std::string, std::string, std::string, std::int64_t>, std::pair<std::int64_t, std::int64_t>> all_;
   double flush_seconds_ = 0;
 };
 

@@ -148,6 +148,11 @@ std::vector<rollup_delta> rollup_deltas(std::string_view kind, const report_scop
     } else {
       out.push_back({std::string(kind), dim, dim_value, -1, value.value_or(0)});
     }
+    // The running count of open conversations: its sum up to a day is how many were
+    // open at that day's end, read without summing every day since the beginning.
+    if (kind == report_kind::created || kind == report_kind::reopened)
+      out.push_back({std::string(report_open_metric), dim, dim_value, -1, 1});
+    if (kind == report_kind::resolved) out.push_back({std::string(report_open_metric), dim, dim_value, -1, -1});
   }
   return out;
 }

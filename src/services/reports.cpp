@@ -157,9 +157,11 @@ void report_log::roll_up(std::string_view what, const routing::report_scope& sco
     changes.push_back({day, d.metric, d.dim, d.dim_value, d.bucket, 1, d.total});
     // The workspace's hourly rows: the hourly time series without a scope.
     if (d.dim.empty()) changes.push_back({hour, d.metric, "hour", "", d.bucket, 1, d.total});
-    // All-time rows of the Prometheus histograms (workspace and team, wall clock).
-    if ((what == kind::first_response || what == kind::resolved) && d.metric == what &&
-        (d.dim.empty() || d.dim == "team"))
+    // All-time rows: the Prometheus histograms (workspace and team, wall clock) and
+    // the open count of every scope (open at the end of a range, counted back from now).
+    if (((what == kind::first_response || what == kind::resolved) && d.metric == what &&
+         (d.dim.empty() || d.dim == "team")) ||
+        d.metric == routing::report_open_metric)
       changes.push_back({"all", d.metric, d.dim, d.dim_value, d.bucket, 1, d.total});
   }
   uow_.reports().add_rollups(ws_, changes);
@@ -495,11 +497,15 @@ boost::asio::awaitable<result<json>> report_summary(context& ctx, id_t ws, repor
     if (auto scope = rollup_scope(q.filter)) {
       for (auto& row : uow.reports().rollups(ws, scope->first, scope->second, q.from, q.to, false, {}))
         t.add_row(row);
-      std::map<std::string, std::int64_t> counts;
-      for (auto& row : uow.reports().rollups(ws, scope->first, scope->second, "0000-00-00", q.to, false,
-                                             status_kinds()))
-        counts[row.metric] += row.n;
-      open_at_end = open_from(counts);
+      // Open now (the all-time row) less what opened since the range ended, plus
+      // what closed since: a few rows for a recent range, whatever the workspace's age.
+      const std::vector<std::string> open = {std::string(routing::report_open_metric)};
+      for (auto& row : uow.reports().rollups(ws, scope->first, scope->second, "all", "all", false, open))
+        open_at_end += row.total;
+      for (auto& row : uow.reports().rollups(ws, scope->first, scope->second, routing::next_day(q.to),
+                                             "9999-12-31", false, open))
+        open_at_end -= row.total;
+      open_at_end = std::max<std::int64_t>(0, open_at_end);
     } else {
       for (auto& e : uow.reports().events(ws, q.filter, r.from_at, r.to_at, {})) t.add_event(e);
       for (auto& m : uow.reports().messages(ws, q.filter, r.from_at, r.to_at))

@@ -34,6 +34,10 @@ inline constexpr std::string_view message_in = "message_in";
 inline constexpr std::string_view message_out = "message_out";
 }  // namespace report_kind
 
+// The rollup metric counting open conversations: +1 when one is created or
+// reopened, −1 when resolved (its total, not n), per day and all time.
+inline constexpr std::string_view report_open_metric = "open";
+
 bool is_duration_kind(std::string_view kind);  // first_response, reply, resolved
 
 // A conversation's reporting state before a message or change.
@@ -96,7 +100,8 @@ struct rollup_delta {
   std::int64_t bucket = -1;  // -1 for counts
   std::int64_t total = 0;    // a duration's seconds, a rating, or 0
 };
-// The rows one event adds 1 (n) and `total` to, for every scope it belongs to.
+// The rows one event adds 1 (n) and `total` to, for every scope it belongs to (and,
+// for a conversation created, reopened or resolved, its report_open_metric rows).
 std::vector<rollup_delta> rollup_deltas(std::string_view kind, const report_scope& scope,
                                         std::optional<std::int64_t> wall, std::optional<std::int64_t> business,
                                         std::optional<std::int64_t> value);

@@ -161,6 +161,21 @@ TEST(report_rollups, a_duration_counts_in_each_scope_in_wall_and_business_time) 
   ASSERT_EQ(counts.size(), 1u);
   EXPECT_EQ(counts[0].bucket, -1);
   EXPECT_EQ(counts[0].total, 4);
+  // Created, reopened and resolved also move the open count of each scope: +1, +1, −1.
+  rt::report_scope team_only;
+  team_only.team_id = 3;
+  auto created = rt::rollup_deltas(rt::report_kind::created, team_only, std::nullopt, std::nullopt, std::nullopt);
+  ASSERT_EQ(created.size(), 4u);  // created and open, for the workspace and the team
+  EXPECT_EQ(created[1].metric, rt::report_open_metric);
+  EXPECT_EQ(created[1].total, 1);
+  EXPECT_EQ(created[3].dim, "team");
+  EXPECT_EQ(created[3].metric, rt::report_open_metric);
+  auto resolved = rt::rollup_deltas(rt::report_kind::resolved, {}, 60, 60, std::nullopt);
+  ASSERT_EQ(resolved.size(), 3u);  // wall, business, open
+  EXPECT_EQ(resolved[2].metric, rt::report_open_metric);
+  EXPECT_EQ(resolved[2].total, -1);
+  auto reopened = rt::rollup_deltas(rt::report_kind::reopened, {}, std::nullopt, std::nullopt, std::nullopt);
+  EXPECT_EQ(reopened.back().total, 1);
 }
 
 TEST(report_stats, buckets_give_exact_figures_when_their_values_are_equal) {
