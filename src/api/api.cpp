@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "routes.hpp"
 #include "switchboard/services/housekeeping.hpp"
+#include "switchboard/services/reports.hpp"
 
 namespace switchboard::api {
 
@@ -37,11 +38,12 @@ void add_api_routes(http::router& routes, api_context& ctx) {
 
 struct snooze_waker::impl {
   impl(asio::io_context& io, api_context& ctx, std::chrono::milliseconds interval)
-      : io(io), ctx(ctx), interval(interval), timer(io) {}
+      : io(io), ctx(ctx), interval(interval), timer(io), backfill_timer(io) {}
   asio::io_context& io;
   api_context& ctx;
   std::chrono::milliseconds interval;
   asio::steady_timer timer;
+  asio::steady_timer backfill_timer;
   bool stopped = false;
   std::optional<sys_time> last_visitor_purge;  // by ctx.now, so tests can move time
 };
@@ -78,8 +80,43 @@ asio::awaitable<std::size_t> wake_pass(std::shared_ptr<snooze_waker::impl> self)
 
 asio::awaitable<std::size_t> snooze_waker::run_once() { return wake_pass(impl_); }
 
+namespace {
+// Reports' history from before the log (schema 26): the leader replays it a few
+// conversations per write job, so live writes queue behind one small job at a
+// time. An instance that does not lead checks again every interval (a leader
+// taking over finishes what another began).
+asio::awaitable<void> backfill_loop(std::shared_ptr<snooze_waker::impl> self) {
+  constexpr int per_job = 20;
+  std::int64_t replayed = 0;
+  while (!self->stopped) {
+    if (self->ctx.db.leads()) {
+      auto n = co_await services::backfill_report_history(self->ctx, per_job);
+      if (!n) {
+        spdlog::warn("reports: history backfill failed: {}", n.err().message);
+      } else if (*n > 0) {
+        if (replayed == 0) spdlog::info("reports: replaying conversations from before the reporting log");
+        replayed += *n;
+        if (replayed % 10000 < per_job) spdlog::info("reports: {} conversations replayed", replayed);
+        continue;
+      } else {
+        // The list only grows when the schema is upgraded, before start: done for
+        // this process.
+        if (replayed > 0) spdlog::info("reports: history complete, {} conversations replayed", replayed);
+        co_return;
+      }
+    }
+    self->backfill_timer.expires_after(self->interval);
+    auto [ec] = co_await self->backfill_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+}  // namespace
+
 void snooze_waker::start() {
   auto self = impl_;
+  asio::co_spawn(impl_->io, backfill_loop(self), [](std::exception_ptr e) {
+    if (e) spdlog::error("reports: history backfill stopped by an exception");
+  });
   asio::co_spawn(
       impl_->io,
       [self]() -> asio::awaitable<void> {
@@ -100,6 +137,7 @@ void snooze_waker::start() {
 void snooze_waker::stop() {
   impl_->stopped = true;
   impl_->timer.cancel();
+  impl_->backfill_timer.cancel();
 }
 
 }  // namespace switchboard::api

@@ -4,6 +4,7 @@
 #include "switchboard/carriers/phone.hpp"
 #include "routes.hpp"
 #include "switchboard/services/csat.hpp"
+#include "switchboard/core/csv.hpp"
 #include "switchboard/core/validate.hpp"
 #include "switchboard/services/consent.hpp"
 #include "switchboard/services/contacts.hpp"
@@ -238,17 +239,7 @@ asio::awaitable<response> post_consent(api_context& ctx, request& req, const pri
   co_return response::json(201, {{"items", std::move(items)}});
 }
 
-std::string csv_field(const std::string& s) {
-  // Quote always; double inner quotes; neutralise spreadsheet formulas.
-  std::string v = s;
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) v = "'" + v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += "\"\"";
-    else out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(const std::string& s) { return csv_cell(s, true); }
 
 asio::awaitable<response> export_contacts(api_context& ctx, request&, const principal& who) {
   auto ws = who.workspace_id;

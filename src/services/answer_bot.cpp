@@ -43,14 +43,6 @@ const std::vector<std::string>& handoff_reasons() {
   return all;
 }
 
-// The step a bot item records in its metadata: answer (asks whether it helped),
-// resolved, handoff.
-std::string bot_step(const store::message& m) {
-  if (m.sender_kind != "bot" || !m.metadata.is_object()) return {};
-  auto it = m.metadata.find("answer_bot");
-  if (it == m.metadata.end() || !it->is_object()) return {};
-  return it->value("step", std::string());
-}
 
 // Cuts at a word boundary before `max` bytes (never inside a UTF-8 sequence).
 std::string cut(const std::string& text, std::size_t max) {
@@ -255,6 +247,13 @@ asio::awaitable<void> run_until_settled(context& ctx, id_t ws, id_t cid) {
 }
 
 }  // namespace
+
+std::string bot_step(const store::message& m) {
+  if (m.sender_kind != "bot" || !m.metadata.is_object()) return {};
+  auto it = m.metadata.find("answer_bot");
+  if (it == m.metadata.end() || !it->is_object()) return {};
+  return it->value("step", std::string());
+}
 
 json to_json(const answer_bot_settings& s) {
   return {{"enabled", s.enabled},

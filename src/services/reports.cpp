@@ -8,6 +8,8 @@
 #include <set>
 
 #include "switchboard/core/clock.hpp"
+#include "switchboard/core/csv.hpp"
+#include "switchboard/services/answer_bot.hpp"
 #include "switchboard/store/repositories.hpp"
 #include "switchboard/store/store.hpp"
 
@@ -63,12 +65,6 @@ void take_next(store::reports::conversation_state& s, const routing::report_stat
   s.responded = next.responded;
 }
 
-std::string bot_step_of(const store::message& m) {
-  if (m.sender_kind != "bot" || !m.metadata.is_object()) return {};
-  auto it = m.metadata.find("answer_bot");
-  if (it == m.metadata.end() || !it->is_object()) return {};
-  return it->value("step", std::string());
-}
 
 }  // namespace
 
@@ -103,6 +99,7 @@ std::optional<routing::business_hours> report_log::schedule_for(const store::con
 }
 
 store::reports::conversation_state report_log::state_of(const store::conversation& c) {
+  if (replayed_) return *replayed_;
   if (auto s = uow_.reports().state_of(ws_, c.id)) return *s;
   // Older than the log (or created outside it): opened when it was created.
   store::reports::conversation_state s;
@@ -111,6 +108,14 @@ store::reports::conversation_state report_log::state_of(const store::conversatio
   s.opened_at = c.created_at;
   s.responded = c.first_response_at.has_value();
   return s;
+}
+
+void report_log::keep_state(const store::reports::conversation_state& s) {
+  if (replayed_) {
+    replayed_ = s;
+  } else {
+    uow_.reports().save_state(s);
+  }
 }
 
 routing::report_scope report_log::scope_of(const store::conversation& c, std::optional<id_t> teammate) {
@@ -172,7 +177,7 @@ void report_log::conversation_created(const store::conversation& c) {
   s.workspace_id = ws_;
   s.conversation_id = c.id;
   s.opened_at = c.created_at;
-  uow_.reports().save_state(s);
+  keep_state(s);
   record(c, kind::created, c.created_at, c.assignee_id, std::nullopt);
 }
 
@@ -185,7 +190,7 @@ void report_log::message_added(const store::conversation& before, const store::m
   f.direction = m.direction;
   f.kind = m.kind;
   f.is_private = m.is_private;
-  f.bot_step = bot_step_of(m);
+  f.bot_step = bot_step(m);
   f.reopens = reopens;
   f.at = *at;
   auto plan = routing::plan_report_message(pure_state(state), f);
@@ -203,7 +208,7 @@ void report_log::message_added(const store::conversation& before, const store::m
     record(conversation, step.kind, m.created_at, replier, started);
   }
   take_next(state, plan.next);
-  uow_.reports().save_state(state);
+  keep_state(state);
 }
 
 void report_log::status_changed(const store::conversation& before, const store::conversation& after,
@@ -219,7 +224,7 @@ void report_log::status_changed(const store::conversation& before, const store::
     record(after, step.kind, at, after.assignee_id, started);
   }
   take_next(state, plan.next);
-  uow_.reports().save_state(state);
+  keep_state(state);
 }
 
 void report_log::csat_sent(const store::conversation& c, const store::csat::survey& s) {
@@ -270,6 +275,63 @@ void update_conversation(store::unit_of_work& uow, id_t ws, id_t id, const store
   if (!before) return;
   auto after = uow.conversations().find(ws, id);
   if (after) report_log(uow, ws).status_changed(*before, *after, at);
+}
+
+bool replay_report_history(store::unit_of_work& uow, const store::reports::backfill_item& item) {
+  auto ws = item.workspace_id;
+  if (!uow.reports().take_backfill(ws, item.conversation_id)) return false;
+  auto c = uow.conversations().find(ws, item.conversation_id);
+  // Erased since, or (not expected) created after the log began.
+  if (!c || c->created_at >= item.through) return true;
+  report_log log(uow, ws);
+  store::reports::conversation_state start;
+  start.workspace_id = ws;
+  start.conversation_id = c->id;
+  log.replay(start);
+  auto open = *c;
+  open.status = "open";
+  log.conversation_created(open);
+  // The last resolution, if it came before the log; messages after it see the
+  // conversation resolved (only the last one is known).
+  std::optional<std::string> resolved_at;
+  if (c->status == "resolved" && c->resolved_at && *c->resolved_at < item.through) resolved_at = c->resolved_at;
+  auto resolved = open;
+  resolved.status = "resolved";
+  bool resolution_done = false;
+  auto resolve = [&] {
+    if (resolution_done || !resolved_at) return;
+    resolution_done = true;
+    log.status_changed(open, resolved, *resolved_at);
+  };
+  std::optional<id_t> after;
+  constexpr int page = 500;
+  for (bool more = true; more;) {
+    auto messages = uow.messages().thread(ws, c->id, after, page, true);
+    more = static_cast<int>(messages.size()) == page;
+    for (auto& m : messages) {
+      after = m.id;
+      if (m.created_at >= item.through) {
+        more = false;
+        break;
+      }
+      if (resolved_at && m.created_at > *resolved_at) resolve();
+      log.message_added(resolution_done ? resolved : open, m, false);
+    }
+  }
+  resolve();
+  if (!uow.reports().state_of(ws, c->id) && log.replayed_state()) uow.reports().save_state(*log.replayed_state());
+  return true;
+}
+
+boost::asio::awaitable<result<int>> backfill_report_history(context& ctx, int limit) {
+  auto job = [limit](store::unit_of_work& uow) {
+    auto items = uow.reports().backfill_pending(limit);
+    for (auto& item : items) replay_report_history(uow, item);
+    return static_cast<int>(items.size());
+  };
+  auto done = co_await ctx.db.write(std::move(job));
+  if (!done) co_return done.err();
+  co_return *done;
 }
 
 // ---------- the read side ----------
@@ -626,28 +688,13 @@ std::optional<std::pair<std::string, id_t>> read_cursor(const std::string& text)
   return std::pair<std::string, id_t>{text.substr(0, bar), *id};
 }
 
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) {
-    // A leading = + - @ would run as a formula in a spreadsheet (CSV injection).
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) return "'" + v;
-    return v;
-  }
-  std::string out = "\"";
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) out += "'";
-  for (char ch : v) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string csv_value(const json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) return csv_field(v.get<std::string>());
+  if (v.is_string()) return csv_cell(v.get<std::string>());
   if (v.is_array()) {
     std::string joined;
     for (auto& x : v) joined += (joined.empty() ? "" : ";") + x.get<std::string>();
-    return csv_field(joined);
+    return csv_cell(joined);
   }
   return v.dump();
 }

@@ -83,6 +83,10 @@ struct answer_bot_runtime {
   std::string render_metrics() const;
 };
 
+// The step a bot item records in its metadata: answer | resolved | handoff, or ""
+// for any other item (the reports count bot answers, resolutions and handoffs by it).
+std::string bot_step(const store::message& m);
+
 // The workspace's effective settings.
 boost::asio::awaitable<result<answer_bot_settings>> answer_bot_settings_of(context& ctx, store::id_t ws);
 // Stores the changed settings (audited as answer_bot.updated) and returns them.

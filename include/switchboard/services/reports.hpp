@@ -52,11 +52,17 @@ class report_log {
   void csat_sent(const store::conversation& c, const store::csat::survey& s);
   void csat_rated(const store::conversation& c, const store::csat::survey& s, std::int64_t rating,
                   const std::string& at);
+  // A replay of history (the backfill): from here on the conversation's reporting
+  // state lives in the log, starting at `s`, and is never read from or written to
+  // the store; replayed_state() is where it ended.
+  void replay(store::reports::conversation_state s) { replayed_ = std::move(s); }
+  const std::optional<store::reports::conversation_state>& replayed_state() const { return replayed_; }
 
  private:
   const report_settings& settings();
   std::optional<routing::business_hours> schedule_for(const store::conversation& c);
   store::reports::conversation_state state_of(const store::conversation& c);
+  void keep_state(const store::reports::conversation_state& s);
   routing::report_scope scope_of(const store::conversation& c, std::optional<store::id_t> teammate);
   void record(const store::conversation& c, std::string_view kind, const std::string& at,
               std::optional<store::id_t> teammate, std::optional<std::string> started,
@@ -70,6 +76,7 @@ class report_log {
   store::id_t ws_;
   std::optional<report_settings> settings_;
   std::optional<std::optional<store::id_t>> number_;  // the conversation's line, read once
+  std::optional<store::reports::conversation_state> replayed_;
 };
 
 // What the services call instead of the repositories, so nothing escapes the log.
@@ -80,6 +87,18 @@ std::optional<store::id_t> add_message_once(store::unit_of_work& uow, const stor
 store::id_t add_conversation(store::unit_of_work& uow, const store::conversation& c);
 void update_conversation(store::unit_of_work& uow, store::id_t ws, store::id_t id,
                          const store::conversations::patch& p, const std::string& at);
+
+// History from before the log (report_backfill, schema 26): replays one listed
+// conversation — created, its messages before `through` in order, its last
+// resolution if that came before — through report_log, in the caller's job, and
+// takes it off the list. Its team, assignee and channel are today's (the log's
+// scopes were not kept before it); reopenings before the log are not known. The
+// stored reporting state is left alone when live activity already wrote one.
+// False when it was no longer listed (another instance replayed it).
+bool replay_report_history(store::unit_of_work& uow, const store::reports::backfill_item& item);
+// One write job replaying up to `limit` listed conversations: how many were taken
+// (0: the history is complete). The leader calls it until then (api::snooze_waker).
+boost::asio::awaitable<result<int>> backfill_report_history(context& ctx, int limit);
 
 // A report request: local days [from, to] in the workspace's time zone and a scope.
 struct report_query {

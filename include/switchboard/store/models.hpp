@@ -514,6 +514,13 @@ struct conversation_state {
   bool responded = false;
 };
 
+// A conversation from before the reporting log (report_backfill): its messages
+// before `through` (when the log began) are replayed into the log once.
+struct backfill_item {
+  id_t workspace_id = 0, conversation_id = 0;
+  std::string through;
+};
+
 // One row of the reporting event log: the conversation's team, assignee (or the
 // teammate who replied), channel and line when it happened; durations in
 // wall-clock and business-hours seconds; `value` a rating.

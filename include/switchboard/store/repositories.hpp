@@ -605,6 +605,11 @@ class report_repository {
   virtual std::vector<reports::conversation_row> conversations(
       id_t workspace_id, const reports::event_filter& f, const std::string& kind, const std::string& from,
       const std::string& to, const std::optional<std::pair<std::string, id_t>>& after, int limit) = 0;
+  // Conversations the log has not seen yet (older than it): up to `limit`, any
+  // workspace, oldest first. take_backfill takes one off the list in the replay's
+  // job; false when another instance took it first (the replay is then dropped).
+  virtual std::vector<reports::backfill_item> backfill_pending(int limit) = 0;
+  virtual bool take_backfill(id_t workspace_id, id_t conversation_id) = 0;
   // Across workspaces (GET /metrics): the all-time rows of `metrics`, and the
   // conversations not resolved per team.
   virtual std::vector<reports::total_row> totals(const std::vector<std::string>& metrics) = 0;

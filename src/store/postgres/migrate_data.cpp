@@ -52,7 +52,7 @@ const std::vector<std::string>& copied_tables() {
       "consent_ledger",   "media",               "outbox",          "kb_collections",
       "articles",         "article_terms",       "article_revisions", "workspace_settings",
       "webhook_endpoints", "webhook_deliveries", "csat_surveys",
-      "report_events", "report_rollups", "report_conversation_state"};
+      "report_events", "report_rollups", "report_conversation_state", "report_backfill"};
   return order;
 }
 
@@ -105,7 +105,19 @@ result<migrate_data_report> migrate_data(const std::string& sqlite_path, const s
     }
 
     dst->exec("BEGIN");
+    // Index builds sort in memory up to this much (for this transaction only).
+    dst->exec("SET LOCAL maintenance_work_mem = '256MB'");
     for (auto& table : copied_tables()) {
+      // Each secondary index is dropped before the COPY and built again after it,
+      // in the same transaction: one sorted build instead of a million inserts
+      // into it (the messages' full-text GIN index above all). Primary keys and
+      // constraints' indexes stay.
+      auto indexes = dst->run(
+          "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i"
+          " WHERE i.indrelid = $1::regclass AND NOT i.indisprimary"
+          " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+          table);
+      for (int i = 0; i < indexes.rows(); ++i) dst->exec("DROP INDEX " + indexes.text(i, 0));
       // The columns both sides have; PostgreSQL's generated ones (search_vector) fill themselves.
       auto pg_cols = dst->run(
           "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
@@ -138,6 +150,7 @@ result<migrate_data_report> migrate_data(const std::string& sqlite_path, const s
         return true;
       });
       q.reset();
+      for (int i = 0; i < indexes.rows(); ++i) dst->exec(indexes.text(i, 1));
       report.rows += copied;
       // Counted in the snapshot that was copied.
       report.tables.push_back({table, sqlite_count(*src, table), 0});

@@ -183,4 +183,22 @@ std::vector<reports::open_count> pg_report_repository::open_by_team() {
   return out;
 }
 
+std::vector<reports::backfill_item> pg_report_repository::backfill_pending(int limit) {
+  auto r = db_.run(
+      "SELECT workspace_id, conversation_id, through FROM report_backfill ORDER BY workspace_id, conversation_id"
+      " LIMIT $1",
+      static_cast<std::int64_t>(limit));
+  std::vector<reports::backfill_item> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.integer(i, 0), r.integer(i, 1), r.text(i, 2)});
+  return out;
+}
+
+bool pg_report_repository::take_backfill(id_t workspace_id, id_t conversation_id) {
+  // A row another instance deleted in a transaction not yet committed waits for it,
+  // then counts 0: only one replay per conversation.
+  return db_.run("DELETE FROM report_backfill WHERE workspace_id = $1 AND conversation_id = $2", workspace_id,
+                 conversation_id)
+             .affected() > 0;
+}
+
 }  // namespace switchboard::store

@@ -171,4 +171,22 @@ std::vector<reports::open_count> sqlite_report_repository::open_by_team() {
   return out;
 }
 
+std::vector<reports::backfill_item> sqlite_report_repository::backfill_pending(int limit) {
+  auto& q = db_.prepare(
+      "SELECT workspace_id, conversation_id, through FROM report_backfill ORDER BY workspace_id, conversation_id"
+      " LIMIT ?1");
+  q.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<reports::backfill_item> out;
+  while (q.step()) out.push_back({q.column_int(0), q.column_int(1), q.column_text(2)});
+  q.reset();
+  return out;
+}
+
+bool sqlite_report_repository::take_backfill(id_t workspace_id, id_t conversation_id) {
+  db_.prepare("DELETE FROM report_backfill WHERE workspace_id = ?1 AND conversation_id = ?2")
+      .bind_all(workspace_id, conversation_id)
+      .run();
+  return db_.changes() > 0;
+}
+
 }  // namespace switchboard::store

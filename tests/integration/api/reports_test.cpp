@@ -13,6 +13,7 @@
 //      link survey answered 4
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "support/api_client.hpp"
 #include "support/test_support.hpp"
 #include "switchboard/core/clock.hpp"
+#include "switchboard/store/sqlite.hpp"
 
 namespace sb = switchboard;
 using json = nlohmann::json;
@@ -36,15 +38,18 @@ class reports : public ::testing::Test {
     cfg_.twilio.auth_token = "twilio-test-token";
     cfg_.twilio.account_sid = "ACtest";
     cfg_.twilio.api_base = "http://127.0.0.1:9";  // nothing listens: replies stay unsent
-    sb::app::app_options o{false, {}};
-    o.outbox_poll = 50ms;
     set_clock("2026-10-30T12:00:00Z");
-    auto clock = clock_;
-    o.now = [clock] { return sb::sys_time(std::chrono::milliseconds(clock->load())); };
-    app_ = std::make_unique<sbtest::running_app>(cfg_, o);
+    start_app();
     token_ = sbtest::bootstrap_and_login(*app_, cfg_.bootstrap);
     ASSERT_FALSE(token_.empty());
     me_ = call("GET", "/api/v1/me").body.value("id", "");
+  }
+  void start_app() {
+    sb::app::app_options o{false, {}};
+    o.outbox_poll = 50ms;
+    auto clock = clock_;
+    o.now = [clock] { return sb::sys_time(std::chrono::milliseconds(clock->load())); };
+    app_ = std::make_unique<sbtest::running_app>(cfg_, o);
   }
 
   void set_clock(const char* rfc3339) {
@@ -352,4 +357,58 @@ TEST_F(reports, bad_queries_are_400_and_reports_are_for_admins) {
   ASSERT_EQ(login.status, 200);
   auto denied = call("GET", "/api/v1/reports/summary?" + range, nullptr, login.body.value("token", ""));
   EXPECT_EQ(denied.status, 403) << denied.raw;
+}
+
+// An installation upgraded from before the log: its conversations have no report
+// rows. The upgrade (schema 26) lists each with the instant the log began (schema
+// 25's applied_at) and the leader replays them: created, the messages before that
+// instant, the last resolution. Here the whole timeline is made "old" by emptying
+// the report tables and going back to schema 25 with the log begun on Tuesday
+// 13:30 UTC: D (created 14:00) was the log's own, and B's reopening is not known
+// (only its status now, open), so B counts no resolution.
+TEST_F(reports, conversations_from_before_the_log_are_replayed_into_it_on_upgrade) {
+  play_timeline();
+  app_.reset();
+  {
+    sb::store::database db(dir_.file("switchboard.db"), sb::store::database::mode::read_write);
+    db.exec(
+        "DELETE FROM report_events; DELETE FROM report_rollups; DELETE FROM report_conversation_state;"
+        " DROP TABLE report_backfill; DELETE FROM schema_migrations WHERE version = 26;"
+        " UPDATE schema_migrations SET applied_at = '2026-11-03T13:30:00Z' WHERE version = 25");
+  }
+  set_clock("2026-11-03T15:30:00Z");
+  start_app();
+  json s;
+  for (int i = 0; i < 200; ++i) {
+    s = get("/api/v1/reports/summary?" + range);
+    if (s["conversations"]["new"] == 3) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(s["conversations"]["new"], 3) << s;  // A, B, C; D began after the log
+  EXPECT_EQ(s["conversations"]["resolved"], 1);    // A
+  EXPECT_EQ(s["conversations"]["reopened"], 0);
+  EXPECT_EQ(s["conversations"]["open_at_end"], 2);  // B and C
+  EXPECT_EQ(s["messages"]["inbound"], 5);
+  EXPECT_EQ(s["messages"]["outbound"], 4);
+  expect_stats(s["first_response_time"], 3, (241200 + 1800 + 600) / 3, 1800, 241200);
+  expect_stats(s["reply_time"], 4, (241200 + 1800 + 600 + 1200) / 4, 1200, 241200);
+  expect_stats(s["resolution_time"], 1, 244800, 244800, 244800);
+  auto bh = get("/api/v1/reports/summary?" + range + "&business_hours=true");
+  expect_stats(bh["first_response_time"], 3, (7200 + 0 + 600) / 3, 600, 7200);
+
+  // B's state carried over: its customer has waited since Tuesday 13:00 UTC, so a
+  // reply now is a reply of 2 h 30.
+  reply("2026-11-03T15:30:00Z", b_, "Sorry, trying again on our side.");
+  auto after = get("/api/v1/reports/summary?" + range);
+  EXPECT_EQ(after["reply_time"]["count"], 5) << after;
+  EXPECT_EQ(after["reply_time"]["average"], (241200 + 1800 + 600 + 1200 + 9000) / 5);
+
+  // Replayed once: another start finds nothing left and the figures stay.
+  app_.reset();
+  start_app();
+  std::this_thread::sleep_for(200ms);
+  auto again = get("/api/v1/reports/summary?" + range);
+  EXPECT_EQ(again["conversations"]["new"], 3) << again;
+  EXPECT_EQ(again["messages"]["inbound"], 5);
+  EXPECT_EQ(again["reply_time"]["count"], 5);
 }

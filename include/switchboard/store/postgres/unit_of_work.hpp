@@ -457,6 +457,8 @@ class pg_report_repository final : public report_repository {
                                                        const std::string& to,
                                                        const std::optional<std::pair<std::string, id_t>>& after,
                                                        int limit) override;
+  std::vector<reports::backfill_item> backfill_pending(int limit) override;
+  bool take_backfill(id_t workspace_id, id_t conversation_id) override;
   std::vector<reports::total_row> totals(const std::vector<std::string>& metrics) override;
   std::vector<reports::open_count> open_by_team() override;
 

@@ -59,6 +59,14 @@ class sqlite_store final : public store_under_test {
     if (!r) throw write_failed(r.err().code, r.err().message);
     return id;
   }
+  void list_for_backfill(id_t ws, id_t conversation, const std::string& through) override {
+    auto r = store_->write_sync([&](st::database& db) {
+      db.prepare("INSERT INTO report_backfill(workspace_id, conversation_id, through) VALUES (?1, ?2, ?3)")
+          .bind_all(ws, conversation, through)
+          .run();
+    });
+    if (!r) throw write_failed(r.err().code, r.err().message);
+  }
 
  private:
   std::string dir_;
@@ -107,6 +115,10 @@ class postgres_store final : public store_under_test {
         ->run("INSERT INTO workspaces(name, created_at) VALUES ($1, $2) RETURNING id", name,
               std::string("2026-03-01T00:00:00Z"))
         .integer(0, 0);
+  }
+  void list_for_backfill(id_t ws, id_t conversation, const std::string& through) override {
+    admin_->run("INSERT INTO report_backfill(workspace_id, conversation_id, through) VALUES ($1, $2, $3)", ws,
+                conversation, through);
   }
 
  private:

@@ -46,6 +46,9 @@ class store_under_test {
   // Another workspace, for the scoping tests: the store itself creates only the
   // first (workspaces().create_with_owner), so each backend adds one its own way.
   virtual id_t add_workspace(const std::string& name) = 0;
+  // Lists a conversation for the reports' history replay, as the schema upgrade
+  // that began the log does for each older one.
+  virtual void list_for_backfill(id_t ws, id_t conversation, const std::string& through) = 0;
 
   template <class F>
   auto write(F f) -> std::invoke_result_t<F&, st::unit_of_work&> {

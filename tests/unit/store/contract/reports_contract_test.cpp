@@ -5,6 +5,9 @@
 // for conversations matching a filter; the drill-down rows carry the conversation
 // as it is now with its first response, last resolution, labels and rating, by
 // cursor. Nothing crosses workspaces.
+#include <set>
+#include <stdexcept>
+
 #include "switchboard/store/repositories.hpp"
 #include "unit/store/contract/backend.hpp"
 
@@ -184,6 +187,43 @@ TEST_P(reports_contract, messages_are_counted_for_conversations_matching_a_filte
   for (auto& m : a_only) inbound += m.inbound ? 1 : 0;
   EXPECT_EQ(inbound, 1);
   EXPECT_EQ(ticks(billing, 4, 60).size(), 1u);
+}
+
+// Conversations from before the log (report_backfill, listed by the schema
+// upgrade that began it): listed in workspace and id order across workspaces, a
+// page at a time, and taken off once each — in its own workspace only — so two
+// instances never replay one twice (services::replay_report_history replays it).
+TEST_P(reports_contract, conversations_from_before_the_log_are_listed_and_taken_once) {
+  auto other = store_->add_workspace("Other");
+  auto ada = add_contact(ws_, "Ada"), bo = add_contact(other, "Bo");
+  auto a = add_conversation(ws_, ada, 1), b = add_conversation(other, bo, 2), c = add_conversation(ws_, ada, 3);
+  EXPECT_TRUE(read([&](st::unit_of_work& u) { return u.reports().backfill_pending(10); }).empty());
+  store_->list_for_backfill(other, b, t(8));
+  store_->list_for_backfill(ws_, c, t(8));
+  store_->list_for_backfill(ws_, a, t(8));
+  auto first = read([&](st::unit_of_work& u) { return u.reports().backfill_pending(2); });
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].workspace_id, std::min(ws_, other));
+  EXPECT_EQ(first[0].through, t(8));
+  auto all = read([&](st::unit_of_work& u) { return u.reports().backfill_pending(10); });
+  ASSERT_EQ(all.size(), 3u);
+  for (std::size_t i = 1; i < all.size(); ++i)
+    EXPECT_LT(std::make_pair(all[i - 1].workspace_id, all[i - 1].conversation_id),
+              std::make_pair(all[i].workspace_id, all[i].conversation_id));
+
+  EXPECT_FALSE(write([&](st::unit_of_work& u) { return u.reports().take_backfill(ws_, b); }));  // not this workspace's
+  EXPECT_TRUE(write([&](st::unit_of_work& u) { return u.reports().take_backfill(ws_, a); }));
+  EXPECT_FALSE(write([&](st::unit_of_work& u) { return u.reports().take_backfill(ws_, a); }));
+  // Taken in a job that then fails: the conversation stays listed.
+  EXPECT_NE(write_error([&](st::unit_of_work& u) {
+              u.reports().take_backfill(ws_, c);
+              throw std::runtime_error("the replay failed");
+            }),
+            "");
+  auto left = read([&](st::unit_of_work& u) { return u.reports().backfill_pending(10); });
+  ASSERT_EQ(left.size(), 2u);
+  std::set<id_t> ids{left[0].conversation_id, left[1].conversation_id};
+  EXPECT_EQ(ids, (std::set<id_t>{b, c}));
 }
 
 TEST_P(reports_contract, drill_down_rows_carry_the_conversation_and_its_figures_by_cursor) {

@@ -14,6 +14,7 @@
 
 #include "switchboard/store/postgres/connection.hpp"
 #include "switchboard/store/postgres/migrate_data.hpp"
+#include "switchboard/store/postgres/migrations.hpp"
 #include "switchboard/store/repositories.hpp"
 #include "switchboard/store/store.hpp"
 #include "unit/store/postgres/server.hpp"
@@ -108,6 +109,27 @@ TEST_F(postgres_migrate_data, copies_an_installation_that_postgres_then_serves) 
   // depends on other sessions' snapshots (ctest runs tests side by side), so only
   // the statistics are checked.
   EXPECT_EQ(admin_->run("SELECT reltuples::bigint FROM pg_class WHERE oid = 'messages'::regclass").integer(0, 0), 3);
+
+  // Every index is there as the migrations made it: the copy drops each secondary
+  // index for its COPY and builds it again after (compared with a schema that was
+  // only migrated).
+  const std::string reference = schema_ + "_ref";
+  sbtest::fresh_schema(*admin_, reference);
+  {
+    st::pg::connection ref(sbtest::with_search_path(url_, reference));
+    ASSERT_TRUE(st::pg::migrate(ref, st::pg::embedded_migrations()));
+  }
+  auto indexes_of = [&](const std::string& schema) {
+    auto r = admin_->run(
+        "SELECT string_agg(indexname || ' ' || replace(indexdef, schemaname || '.', ''), E'\n' ORDER BY indexname)"
+        " FROM pg_indexes WHERE schemaname = $1",
+        schema);
+    return r.text(0, 0);
+  };
+  auto copied_indexes = indexes_of(schema_);
+  EXPECT_NE(copied_indexes.find("messages"), std::string::npos);
+  EXPECT_EQ(copied_indexes, indexes_of(reference));
+  admin_->exec("DROP SCHEMA IF EXISTS " + reference + " CASCADE");
 
   // A second copy into the same database is refused.
   auto again = st::pg::migrate_data(path, target);
