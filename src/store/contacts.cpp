@@ -268,6 +268,13 @@ void erase(database& db, id_t workspace_id, id_t id, const std::vector<std::stri
   run("DELETE FROM widget_sessions WHERE workspace_id = ?1 AND contact_id IS NULL"
       " AND visitor_id IN (SELECT value FROM json_each(?2))",
       visitors);
+  // The reports keep their events and rollups (no personal data: the figures stay
+  // true); a conversation's reporting state and history listing go with it.
+  run("DELETE FROM report_conversation_state WHERE workspace_id = ?1"
+      " AND conversation_id IN (SELECT value FROM json_each(?2))",
+      conversations);
+  run("DELETE FROM report_backfill WHERE workspace_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))",
+      conversations);
   // The audit log keeps that things happened to this contact id, not what they held.
   db.prepare(
         "UPDATE audit_log SET details = '{}' WHERE workspace_id = ?1 AND details != '{}'"

@@ -306,6 +306,12 @@ void pg_contact_repository::erase(id_t workspace_id, id_t id, const std::vector<
           " WHERE a.workspace_id = $1 AND a.details <> '{}' AND ((a.target_kind = 'contact' AND a.target_id = $2)"
           "  OR (CASE WHEN json_typeof(j -> 'merged_from') = 'string' THEN j ->> 'merged_from' END) = $3))",
           workspace_id, id, std::to_string(id));
+  // The reports keep their events and rollups (no personal data: the figures stay
+  // true); a conversation's reporting state and history listing go with it.
+  db_.run("DELETE FROM report_conversation_state WHERE workspace_id = $1 AND conversation_id IN " + conversations,
+          workspace_id, id);
+  db_.run("DELETE FROM report_backfill WHERE workspace_id = $1 AND conversation_id IN " + conversations, workspace_id,
+          id);
   // ON DELETE CASCADE removes identities, conversations, messages (their search
   // vectors with them), widget sessions and events, routing state, Teams threads,
   // media rows, and the outbox and sandbox rows that name a conversation.

@@ -154,7 +154,16 @@ TEST_P(contacts_contract, erase_removes_the_contact_and_everything_of_theirs) {
     outbox_row = u.outbox().enqueue(ws_, "message.send.sms",
                                     {{"message_id", msg}, {"conversation_id", conv}}, t(3));
     u.numbers().record_webhook("sandbox", "SMada", "sms", ws_, "<Response/>", t(3));
+    for (auto c : {conv, kept}) {
+      st::reports::conversation_state s;
+      s.workspace_id = ws_;
+      s.conversation_id = c;
+      s.opened_at = t(1);
+      u.reports().save_state(s);
+    }
   });
+  store_->list_for_backfill(ws_, conv, t(5));
+  store_->list_for_backfill(ws_, kept, t(5));
   write([&](st::unit_of_work& u) { u.contacts().erase(ws_, ada); });
   read([&](st::unit_of_work& u) {
     EXPECT_FALSE(u.contacts().find(ws_, ada));
@@ -168,6 +177,12 @@ TEST_P(contacts_contract, erase_removes_the_contact_and_everything_of_theirs) {
     // Someone else's are untouched.
     EXPECT_TRUE(u.contacts().find(ws_, bob));
     EXPECT_EQ(u.messages().thread(ws_, kept, std::nullopt, 10, true).size(), 1u);
+    // The reporting state and history listing of their conversation go; Bob's stay.
+    EXPECT_FALSE(u.reports().state_of(ws_, conv));
+    EXPECT_TRUE(u.reports().state_of(ws_, kept));
+    auto listed = u.reports().backfill_pending(10);
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].conversation_id, kept);
   });
 }
 
