@@ -33,17 +33,17 @@ struct statement_text {
   }
 };
 
-// " AND …" narrowing events `e` (their team, teammate, line, channel) and their
-// conversation's labels now (`label_table` is conversation_labels on both).
-inline std::string event_conditions(statement_text& s, const reports::event_filter& f) {
+// " AND …" narrowing events `e` (or another alias: their team, teammate, line,
+// channel) and their conversation's labels now.
+inline std::string event_conditions(statement_text& s, const reports::event_filter& f, const std::string& e = "e") {
   std::string out;
-  if (f.team_id) out += " AND e.team_id = " + s.param(*f.team_id);
-  if (f.teammate_id) out += " AND e.teammate_id = " + s.param(*f.teammate_id);
-  if (f.number_id) out += " AND e.number_id = " + s.param(*f.number_id);
-  if (f.channel) out += " AND e.channel = " + s.param(*f.channel);
+  if (f.team_id) out += " AND " + e + ".team_id = " + s.param(*f.team_id);
+  if (f.teammate_id) out += " AND " + e + ".teammate_id = " + s.param(*f.teammate_id);
+  if (f.number_id) out += " AND " + e + ".number_id = " + s.param(*f.number_id);
+  if (f.channel) out += " AND " + e + ".channel = " + s.param(*f.channel);
   if (f.label)
-    out += " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.workspace_id = e.workspace_id"
-           " AND l.label = " + s.label(*f.label) + " AND l.conversation_id = e.conversation_id)";
+    out += " AND EXISTS (SELECT 1 FROM conversation_labels l WHERE l.workspace_id = " + e + ".workspace_id"
+           " AND l.label = " + s.label(*f.label) + " AND l.conversation_id = " + e + ".conversation_id)";
   return out;
 }
 
@@ -109,6 +109,11 @@ inline statement_text conversations_sql(char style, std::int64_t ws, const repor
   statement_text s{{}, {}, style};
   std::string where = "e.workspace_id = " + s.param(ws) + " AND e.kind = " + s.param(kind) +
                       " AND e.at >= " + s.param(from) + " AND e.at < " + s.param(to) + event_conditions(s, f);
+  // One row per conversation: its latest such event in the range that the filter
+  // keeps (a conversation resolved twice is listed once).
+  where += " AND NOT EXISTS (SELECT 1 FROM report_events e2 WHERE e2.workspace_id = e.workspace_id"
+           " AND e2.conversation_id = e.conversation_id AND e2.kind = e.kind AND e2.id > e.id"
+           " AND e2.at >= " + s.param(from) + " AND e2.at < " + s.param(to) + event_conditions(s, f, "e2") + ")";
   if (after) {
     auto at = s.param(after->first);
     where += " AND (e.at > " + at + " OR (e.at = " + at + " AND e.id > " + s.param(after->second) + "))";

@@ -308,6 +308,17 @@ TEST_F(reports, the_drill_down_and_the_csv_list_the_conversations_behind_a_figur
   }
   EXPECT_EQ(ids, (std::vector<std::string>{a_, c_, b_, d_}));
 
+  // Resolved a second time (Tuesday): still one row, at its later resolution.
+  resolve("2026-11-03T16:00:00Z", b_);
+  auto twice = get("/api/v1/reports/conversations?" + range + "&event=resolved");
+  std::vector<std::string> resolved_ids;
+  for (auto& i : twice["items"]) resolved_ids.push_back(i["id"]);
+  EXPECT_EQ(resolved_ids, (std::vector<std::string>{a_, d_, b_})) << twice;
+  EXPECT_EQ(twice["items"][2]["event_at"].get<std::string>().rfind("2026-11-03T16:00:00", 0), 0u) << twice;
+  // Narrowed to the first resolution's day, B is listed for that one.
+  auto monday_only = get("/api/v1/reports/conversations?from=2026-11-02&to=2026-11-02&event=resolved");
+  EXPECT_EQ(monday_only["items"].size(), 2u);
+
   auto rated = get("/api/v1/reports/conversations?" + range + "&event=csat");
   ASSERT_EQ(rated["items"].size(), 1u);
   EXPECT_EQ(rated["items"][0]["csat_rating"], 4);
