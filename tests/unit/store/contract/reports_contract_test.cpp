@@ -277,7 +277,15 @@ TEST_P(reports_contract, drill_down_rows_carry_the_conversation_and_its_figures_
   auto resolved = read([&](st::unit_of_work& u) {
     return u.reports().conversations(ws_, vip, "resolved", t(0), t(60), std::nullopt, 10);
   });
-  EXPECT_EQ(resolved.size(), 2u);  // one row per resolution
+  // One row per conversation: its later resolution in the range, else the one the
+  // range holds.
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_EQ(resolved[0].event_at, t(30));
+  auto earlier = read([&](st::unit_of_work& u) {
+    return u.reports().conversations(ws_, vip, "resolved", t(0), t(25), std::nullopt, 10);
+  });
+  ASSERT_EQ(earlier.size(), 1u);
+  EXPECT_EQ(earlier[0].event_at, t(20));
 }
 
 CONTRACT_SUITE(reports_contract);
