@@ -8,12 +8,15 @@
 // time), and rolls back (the file is left as it was).
 //
 //   bench_report_check dir=DIR
+//   bench_report_check dir=DIR write_cost=MESSAGES   (the writer's cost of the reports)
 //
 // The replay is row by row (an upsert per rollup row, as the daemon does), so
 // it is for a small dataset: bench/scale.sh runs it on a tiny one first. The
 // timeline is the one the generator documents: created with the first message,
 // resolved at resolved_at, nothing reopened.
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <string>
 #include <tuple>
@@ -68,19 +71,86 @@ bool same(const char* what, const std::vector<std::string>& generated, const std
   return false;
 }
 
+// The writer's cost of the reports per message: the same new messages (a customer's
+// text, then a teammate's reply, on conversations in turn) inserted in one
+// transaction through the repository alone and through services::add_message (the
+// conversation read, the insert, report_log), rolled back each time; rounds
+// alternate and the best of each is kept. No commit or fsync: the work a write job
+// does on the writer's thread.
+int write_cost(st::database& db, int count, int rounds) {
+  std::vector<std::pair<st::id_t, std::optional<st::id_t>>> conversations;
+  {
+    auto& q = db.prepare("SELECT id, assignee_id FROM conversations WHERE workspace_id = 1 ORDER BY id LIMIT 1000");
+    while (q.step()) conversations.emplace_back(q.column_int(0), q.column_opt_int(1));
+    q.reset();
+  }
+  if (conversations.empty()) return 1;
+  std::vector<st::message> batch;
+  for (int i = 0; i < count; ++i) {
+    auto& [conversation, assignee] = conversations[static_cast<std::size_t>(i / 2) % conversations.size()];
+    st::message m;
+    m.workspace_id = 1;
+    m.conversation_id = conversation;
+    bool customer = i % 2 == 0;
+    m.direction = customer ? "inbound" : "outbound";
+    m.sender_kind = customer ? "contact" : "teammate";
+    if (!customer) m.sender_id = assignee.value_or(1);
+    m.channel = "sms";
+    m.kind = "text";
+    m.body = customer ? "Where is my order? It was due yesterday." : "It ships today, sorry for the wait.";
+    m.status = customer ? "received" : "queued";
+    char at[32];
+    std::snprintf(at, sizeof at, "2027-01-01T%02d:%02d:%02d.000Z", i / 3600 % 24, i / 60 % 60, i % 60);
+    m.created_at = at;
+    batch.push_back(std::move(m));
+  }
+  auto run = [&](bool reports) {
+    db.exec("SAVEPOINT cost");
+    st::sqlite_unit_of_work uow(db);
+    auto started = std::chrono::steady_clock::now();
+    for (auto& m : batch) {
+      if (reports) {
+        sv::add_message(uow, m);
+      } else {
+        uow.messages().insert(m);
+      }
+    }
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    db.exec("ROLLBACK TO cost; RELEASE cost");
+    return took.count();
+  };
+  double plain = 1e9, with_reports = 1e9;
+  for (int r = 0; r < rounds; ++r) {
+    plain = std::min(plain, run(false));
+    with_reports = std::min(with_reports, run(true));
+  }
+  std::printf("write cost, %d messages (best of %d): repository insert %.1f us/message, with reports %.1f us/message"
+              " (%.2fx)\n",
+              count, rounds, plain * 1e6 / count, with_reports * 1e6 / count, with_reports / plain);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string dir;
+  int cost_messages = 0;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
     if (s.rfind("dir=", 0) == 0) dir = s.substr(4);
+    if (s.rfind("write_cost=", 0) == 0) cost_messages = std::stoi(s.substr(11));
   }
   if (dir.empty()) {
-    std::cerr << "usage: bench_report_check dir=DIR\n";
+    std::cerr << "usage: bench_report_check dir=DIR [write_cost=MESSAGES]\n";
     return 2;
   }
   st::database db(dir + "/switchboard.db", st::database::mode::read_write);
+  if (cost_messages > 0) {
+    db.exec("BEGIN");
+    int status = write_cost(db, cost_messages, 5);
+    db.exec("ROLLBACK");
+    return status;
+  }
   db.exec("BEGIN");
   auto events = rows_of(db, events_sql, 10), rollups = rows_of(db, rollups_sql, 7), states = rows_of(db, states_sql, 4);
   db.exec("DELETE FROM report_events; DELETE FROM report_rollups; DELETE FROM report_conversation_state");

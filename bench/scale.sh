@@ -13,6 +13,7 @@
 #   SMALL         conversations/messages of the small size (default 100000/2000000)
 #   LARGE         the same for the large size (default 1000000/20000000)
 #   SAMPLES       timed requests per query (default 200; 5 more warm up first)
+#   LABEL_SAMPLES the same for the label summary (the raw path; default SAMPLES, 2 warm up)
 #   DATA_ROOT     where datasets live (default build/scale-data); a dataset is
 #                 generated once and reused (REGENERATE=1 builds it again)
 #   BUILD_DIR     default build
@@ -57,6 +58,8 @@ sizes="${SIZES:-small large}"
 small="${SMALL:-100000/2000000}"
 large="${LARGE:-1000000/20000000}"
 samples="${SAMPLES:-200}"
+# The label summary reads the raw event log and messages: seconds a call at 1M.
+label_samples="${LABEL_SAMPLES:-$samples}"
 build_dir="${BUILD_DIR:-build}"
 data_root="${DATA_ROOT:-$build_dir/scale-data}"
 password="bench-password"
@@ -129,9 +132,10 @@ for size in $sizes; do
     kill -0 "$server_pid" 2>/dev/null || { cat "$work_dir/daemon.log" >&2; exit 1; }
     sleep 0.1
   done
-  python3 - "$port" "$dir/dataset.env" "$samples" "$size" "$email" "$password" "$dir/switchboard.db" >>"$results" <<'EOF'
+  python3 - "$port" "$dir/dataset.env" "$samples" "$size" "$email" "$password" "$dir/switchboard.db" "$label_samples" >>"$results" <<'EOF'
 import datetime, http.client, json, sqlite3, sys, time, urllib.parse
 port, env_file, samples, size, email, password, db_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
+label_samples = int(sys.argv[8])
 env = dict(l.strip().split("=", 1) for l in open(env_file) if "=" in l)
 c = http.client.HTTPConnection("127.0.0.1", int(port))
 def call(method, path, body=None, token=None):
@@ -235,9 +239,10 @@ for name, p, (check, items_of), target in timed:
     bad = check(first)
     if bad: raise SystemExit(f"{name}: {bad} (GET {p})")
     items = items_of(first)
-    for _ in range(5): call("GET", p, token=token)
+    raw = "(raw)" in name
+    for _ in range(2 if raw else 5): call("GET", p, token=token)
     lat = []
-    for _ in range(samples):
+    for _ in range(label_samples if raw else samples):
         t = time.perf_counter()
         call("GET", p, token=token)
         lat.append((time.perf_counter() - t) * 1000)
