@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "switchboard/app/app.hpp"
+#include "switchboard/core/digest.hpp"
 #include "switchboard/services/reports.hpp"
 #include "switchboard/store/repositories.hpp"
 
@@ -21,7 +22,18 @@ void add_system_routes(http::router& routes, app& a) {
     co_return http::response::json(200, {{"status", "ready"}});
   });
 
-  routes.add("GET", "/metrics", [&a](http::request&) -> boost::asio::awaitable<http::response> {
+  routes.add("GET", "/metrics", [&a](http::request& req) -> boost::asio::awaitable<http::response> {
+    // The series name workspaces and teams (by id) and their figures: with
+    // metrics.token set, only a scraper that has it reads them.
+    if (auto& token = a.cfg().metrics_token; !token.empty()) {
+      std::string_view presented = req.headers.get("Authorization").value_or(std::string_view());
+      bool bearer = presented.size() > 7 && (presented.substr(0, 7) == "Bearer " || presented.substr(0, 7) == "bearer ");
+      if (!bearer || !equal_constant_time(presented.substr(7), token)) {
+        auto denied = http::response::error(401, "NOT_AUTHENTICATED", "GET /metrics needs the Bearer token of metrics.token");
+        denied.headers.set("WWW-Authenticate", "Bearer");
+        co_return denied;
+      }
+    }
     // The reporting series come from the store (a read job, never on this thread).
     auto reports = co_await a.db().read([](store::unit_of_work& uow) { return services::render_report_metrics(uow); });
     co_return http::response::text(200, a.stats().render() + a.answer_bot().render_metrics() + (reports ? *reports : std::string()),

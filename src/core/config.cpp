@@ -111,6 +111,8 @@ const std::vector<key_spec>& specs() {
       {"answer_bot.llm.api_key", kind::string, ""},
       {"answer_bot.llm.timeout_ms", kind::integer, 10000, 100, 120'000},
       {"webhooks.allow_private_targets", kind::boolean, false},
+      // GET /metrics: with a token, only `Authorization: Bearer <token>` reads it.
+      {"metrics.token", kind::string, ""},
       {"bootstrap.admin_email", kind::string, "admin@switchboard.local"},
       {"bootstrap.admin_password", kind::string, ""},
       {"bootstrap.workspace_name", kind::string, "Demo workspace"},
@@ -410,6 +412,7 @@ result<config> load_config(const config_flags& flags, const env_map& env) {
   for (auto* key : {"texting.opt_out_reply", "texting.opt_in_reply", "texting.help_reply"})
     if (str(key).size() > 320) return bad(key, "is longer than 320 bytes (two SMS segments)");
   c.default_country = str("workspace.default_country");
+  c.metrics_token = str("metrics.token");
   c.widget = {num("widget.token_ttl_hours"), num("widget.secret_grace_hours"), num("widget.messages_per_minute"),
               num("widget.requests_per_minute_per_ip"), num("widget.max_message_chars"),
               num("widget.anonymous_retention_days")};

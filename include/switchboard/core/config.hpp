@@ -116,6 +116,8 @@ struct config {
   answer_bot_config answer_bot;
   // Outbound webhooks may target loopback, private and link-local addresses (tests).
   bool webhooks_allow_private_targets = false;
+  // metrics.token: when set, GET /metrics wants `Authorization: Bearer <token>`.
+  std::string metrics_token;
   bootstrap_config bootstrap;
 };
 

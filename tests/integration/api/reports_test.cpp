@@ -423,3 +423,30 @@ TEST_F(reports, conversations_from_before_the_log_are_replayed_into_it_on_upgrad
   EXPECT_EQ(again["messages"]["inbound"], 5);
   EXPECT_EQ(again["reply_time"]["count"], 5);
 }
+
+// /metrics names workspaces and their figures: with metrics.token set, a scraper
+// must present it (Prometheus: `authorization: {credentials: …}`).
+TEST_F(reports, metrics_want_the_bearer_token_when_one_is_configured) {
+  app_.reset();
+  cfg_.metrics_token = "scrape-secret-1";
+  start_app();
+  auto bare = sbtest::http_request(app_->port(), "GET", "/metrics");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 401);
+  EXPECT_EQ(json::parse(bare->body, nullptr, false)["error"]["code"], "NOT_AUTHENTICATED") << bare->body;
+  EXPECT_EQ(bare->header("www-authenticate"), "Bearer");
+  auto wrong = sbtest::http_request(app_->port(), "GET", "/metrics", "", "Authorization: Bearer scrape-secret-2\r\n");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  auto session = sbtest::http_request(app_->port(), "GET", "/metrics", "", "Authorization: Bearer " + token_ + "\r\n");
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->status, 401);  // a teammate's session is not the scraper's token
+  auto scraper = sbtest::http_request(app_->port(), "GET", "/metrics", "", "Authorization: Bearer scrape-secret-1\r\n");
+  ASSERT_TRUE(scraper);
+  EXPECT_EQ(scraper->status, 200);
+  EXPECT_NE(scraper->body.find("switchboard_open_conversations"), std::string::npos) << scraper->body;
+  // The other probes stay open.
+  auto health = sbtest::http_request(app_->port(), "GET", "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
